@@ -1,0 +1,155 @@
+/**
+ * `tcpecho client`: on a terminal, the textbook's dialogue (prompt, send a
+ * line, read back exactly as many bytes, report both); piped, a binary-safe
+ * stream through the server; with `--send`, one message and its echo.
+ *
+ * @module
+ */
+
+import { createInterface } from "node:readline";
+import { Option, type Command } from "commander";
+import { connect, type EchoClient } from "../client/connect.js";
+import { streamEcho } from "../client/stream-echo.js";
+import { DEFAULT_PORT, parseHostPort, parsePort } from "../net/address.js";
+import { EchoError } from "../net/echo-error.js";
+import { formatEndpoint } from "../net/endpoint.js";
+import { parseDuration } from "./duration.js";
+import { printable } from "./printable.js";
+import { openTerminal, type Terminal } from "./terminal.js";
+
+interface ClientOptions {
+  host?: string;
+  port?: string;
+  send?: string;
+  crlf?: boolean;
+  lf?: boolean;
+  verify?: boolean;
+  timeout: number;
+  lang?: string;
+}
+
+/** Adds `client` (alias `connect`) to the program. */
+export function registerClient(program: Command): void {
+  program
+    .command("client")
+    .alias("connect")
+    .description("connect to an echo server: type lines on a terminal, or pipe any bytes through it")
+    .argument("[host]", "server address or name, or HOST:PORT, [IPv6]:PORT (default: 127.0.0.1)")
+    .argument("[port]", `server port (default: ${DEFAULT_PORT})`)
+    .option("-H, --host <address>", "the server's address, as an option")
+    .option("-p, --port <port>", "the server's port, as an option")
+    .option("--send <text>", "send this text once, print the echo, and exit")
+    .option("--crlf", "end each line sent with \\r\\n (for servers that want whole lines)")
+    .option("--lf", "end each line sent with \\n")
+    .option("--verify", "check that the echo equals what was sent (exit 1 at the first difference)")
+    .addOption(
+      new Option("-t, --timeout <duration>", "give up when connecting, or waiting for an echo, takes longer")
+        .default(10_000, "10s")
+        .argParser((v) => parseDuration(v, "--timeout")),
+    )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  tcpecho client                              127.0.0.1:9000, the textbook dialogue
+  tcpecho client 192.168.0.10 7               another machine's echo service (port 7)
+  tcpecho client [::1]:9000 --send hello      one message, its echo on standard output
+  tar c src | tcpecho client --verify > /dev/null
+                                              stream bytes through and check every one
+  tcpecho client --lang ko                    Korean messages
+
+On a terminal an empty line (or Ctrl-D) closes the connection politely.`,
+    )
+    .action(
+      async (hostArg: string | undefined, portArg: string | undefined, _opts: unknown, cmd: Command) => {
+        const opts = cmd.optsWithGlobals<ClientOptions>();
+        if (hostArg !== undefined && opts.host !== undefined) {
+          throw new EchoError("ERR_INVALID_OPTION", {
+            value: hostArg,
+            detail: "the host: give it once, as an argument or with --host",
+          });
+        }
+        const target = parseHostPort(hostArg ?? opts.host ?? "127.0.0.1");
+        const ports = [target.port, portArg, opts.port].filter((p) => p !== undefined);
+        if (ports.length > 1) {
+          throw new EchoError("ERR_INVALID_OPTION", {
+            value: ports.join(", "),
+            detail: "the port: give it once",
+          });
+        }
+        const port = ports[0] === undefined ? DEFAULT_PORT : parsePort(ports[0], 1);
+        if (opts.crlf && opts.lf)
+          throw new EchoError("ERR_INVALID_OPTION", {
+            value: "--crlf --lf",
+            detail: "line endings: pick one",
+          });
+        await runClient(target.host, port, opts);
+      },
+    );
+}
+
+async function runClient(host: string, port: number, opts: ClientOptions): Promise<void> {
+  const t = openTerminal(opts.lang);
+  const ending = opts.crlf ? "\r\n" : opts.lf ? "\n" : "";
+  const client = await connect({ host, port, timeout: opts.timeout });
+  try {
+    if (opts.send !== undefined)
+      await sendOnce(t, client, Buffer.from(opts.send + ending, "utf8"), opts.verify ?? false);
+    else if (process.stdin.isTTY) await dialogue(t, client, ending);
+    else await stream(t, client, opts);
+  } finally {
+    await client.close();
+  }
+}
+
+async function sendOnce(t: Terminal, client: EchoClient, bytes: Buffer, verify: boolean): Promise<void> {
+  const reply = await client.echo(bytes);
+  if (verify && !reply.equals(bytes)) {
+    let at = 0;
+    while (reply[at] === bytes[at]) at++;
+    throw new EchoError("ERR_ECHO_MISMATCH", { host: client.host, port: client.port, offset: at });
+  }
+  process.stdout.write(reply);
+  // Exact bytes for scripts; a terminal also gets a line break.
+  if (process.stdout.isTTY && reply[reply.length - 1] !== 0x0a) process.stdout.write("\n");
+}
+
+async function dialogue(t: Terminal, client: EchoClient, ending: string): Promise<void> {
+  const { m } = t;
+  t.out(t.dim(m.clientConnected(formatEndpoint(client.remoteAddress ?? client.host, client.port))));
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: true,
+    prompt: m.prompt,
+  });
+  rl.prompt();
+  try {
+    for await (const line of rl) {
+      if (line === "") break;
+      const bytes = Buffer.from(line + ending, "utf8");
+      const reply = client.echo(bytes);
+      t.out(m.sentBytes(bytes.length));
+      const got = await reply;
+      t.out(m.receivedBytes(got.length));
+      // Show the text as typed: drop the line ending we added, escape the rest.
+      const shown =
+        ending !== "" && got.subarray(got.length - ending.length).toString() === ending
+          ? got.subarray(0, got.length - ending.length)
+          : got;
+      t.out(`${m.receivedDataTag} ${printable(shown, Number.MAX_SAFE_INTEGER)}`);
+      rl.prompt();
+    }
+  } finally {
+    rl.close();
+  }
+  t.out(t.dim(m.clientClosed));
+}
+
+async function stream(t: Terminal, client: EchoClient, opts: ClientOptions): Promise<void> {
+  const result = await streamEcho(client, process.stdin, process.stdout, {
+    verify: opts.verify ?? false,
+    timeout: opts.timeout,
+  });
+  if (opts.verify) t.note(t.m.verified(result.received));
+}

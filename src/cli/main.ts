@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+/**
+ * The `tcpecho` command. Exit codes: 0 success, 1 the job failed, 2 the
+ * command line was wrong. Every failure is one line in words, never a stack
+ * trace (set TCPECHO_DEBUG=1 to see one).
+ *
+ * @module
+ */
+
+import { createRequire } from "node:module";
+import { Command, CommanderError, Option } from "commander";
+import { detectLang } from "../i18n/lang.js";
+import { messages } from "../i18n/messages.js";
+import { EchoError } from "../net/echo-error.js";
+import { registerClient } from "./client.js";
+import { registerServe } from "./serve.js";
+
+const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
+
+function buildProgram(): Command {
+  const program = new Command("tcpecho")
+    .description(
+      "TCP echo server and client, from the classic socket-programming lesson to a tool you can rely on",
+    )
+    .version(pkg.version, "-V, --version")
+    .addOption(
+      new Option("--lang <lang>", "message language (default: from LC_ALL / LANG)").choices(["en", "ko"]),
+    )
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: () => {} })
+    .addHelpText(
+      "after",
+      `
+Examples:
+  tcpecho serve                     echo server on 0.0.0.0:9000
+  tcpecho client                    talk to it from another terminal
+  echo hi | tcpecho client --verify pipe bytes through and check them`,
+    );
+  registerServe(program);
+  registerClient(program);
+  return program;
+}
+
+/** The subcommand named on the command line, for the "see --help" hint. */
+function commandIn(argv: readonly string[], program: Command): Command | undefined {
+  for (const arg of argv) {
+    const found = program.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function langIn(argv: readonly string[]): string | undefined {
+  const i = argv.findIndex((a) => a === "--lang" || a.startsWith("--lang="));
+  if (i < 0) return undefined;
+  const a = argv[i] as string;
+  return a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[i + 1];
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  const m = messages[detectLang(langIn(argv))];
+  const command = commandIn(argv, program);
+  const helpHint = command ? `${command.name()} ` : "";
+  try {
+    await program.parseAsync(argv as string[], { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return 0;
+      if (err.code === "commander.help" || err.code === "commander.helpDisplayed") {
+        return 2;
+      }
+      const text = err.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
+      process.stderr.write(m.usage(text, helpHint) + "\n");
+      return 2;
+    }
+    if (err instanceof EchoError) {
+      if (err.isUsageError) {
+        process.stderr.write(m.usage(m.error(err.code, err.context), helpHint) + "\n");
+        return 2;
+      }
+      const tag = command?.name() === "serve" ? m.serverTag : m.clientTag;
+      process.stderr.write(`${tag} ${m.error(err.code, err.context)}\n`);
+      return 1;
+    }
+    if (process.env.TCPECHO_DEBUG) console.error(err);
+    process.stderr.write(`tcpecho: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+// A reader that goes away (`tcpecho client | head -c 10`) is not an error worth a trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
+const argv = process.argv.slice(2);
+const code = await main(argv);
+// The server keeps running until a signal; every other command ends here, even
+// if a terminal or timer would keep the event loop alive.
+if (code !== 0 || commandIn(argv, buildProgram())?.name() !== "serve") process.exit(code);

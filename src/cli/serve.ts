@@ -1,0 +1,158 @@
+/**
+ * `tcpecho serve`: runs the echo server and narrates it the way the
+ * textbook's server does, one line per event.
+ *
+ * @module
+ */
+
+import { Option, type Command } from "commander";
+import { parseHost, parsePort } from "../net/address.js";
+import { formatEndpoint } from "../net/endpoint.js";
+import { listenScope, reachableAddresses } from "../net/interfaces.js";
+import type { ConnectionInfo } from "../server/connection.js";
+import { createEchoServer } from "../server/echo-server.js";
+import { parseDuration } from "./duration.js";
+import { LineBudget } from "./line-budget.js";
+import { printable } from "./printable.js";
+import { openTerminal } from "./terminal.js";
+import { parseCount } from "./count.js";
+
+interface ServeOptions {
+  host: string;
+  port: number;
+  backlog: number;
+  ipv6Only?: boolean;
+  drainTimeout: number;
+  quiet?: boolean;
+  dataLines: number;
+  lang?: string;
+}
+
+/** Adds `serve` (alias `server`) to the program. */
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .alias("server")
+    .description("run an echo server: every byte a client sends comes back, in order")
+    .addOption(
+      new Option(
+        "-H, --host <address>",
+        "address to listen on: 0.0.0.0 every IPv4 interface, :: IPv4 and IPv6, 127.0.0.1 this machine only",
+      )
+        .env("TCPECHO_HOST")
+        .default("0.0.0.0")
+        .argParser(parseHost),
+    )
+    .addOption(
+      new Option("-p, --port <port>", "port to listen on (0: any free port; below 1024 needs root)")
+        .env("TCPECHO_PORT")
+        .default(9000)
+        .argParser((v) => parsePort(v, 0)),
+    )
+    .addOption(
+      new Option(
+        "--backlog <n>",
+        "length of the accept queue (listen's backlog; the kernel caps it at SOMAXCONN)",
+      )
+        .default(511)
+        .argParser((v) => parseCount(v, "--backlog", 1)),
+    )
+    .option("--ipv6-only", "with --host ::, accept IPv6 clients only")
+    .addOption(
+      new Option("--drain-timeout <duration>", "on SIGINT/SIGTERM, how long open connections may finish")
+        .default(10_000, "10s")
+        .argParser((v) => parseDuration(v, "--drain-timeout")),
+    )
+    .option("-q, --quiet", "print only the start, errors and the shutdown summary")
+    .addOption(
+      new Option("--data-lines <n>", "at most this many received-data lines a second (0: none)")
+        .default(20)
+        .argParser((v) => parseCount(v, "--data-lines", 0)),
+    )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  tcpecho serve                          listen on 0.0.0.0:9000, as the lecture notes do
+  tcpecho serve -H 127.0.0.1 -p 9001     this machine only, port 9001
+  tcpecho serve -H :: --quiet            IPv4 and IPv6, without per-client lines
+  TCPECHO_PORT=7007 tcpecho serve        port from the environment
+  tcpecho serve --lang ko                Korean messages (also with LANG=ko_KR.UTF-8)
+
+Try it from another terminal: tcpecho client 127.0.0.1 9000`,
+    )
+    .action(async (_opts: unknown, cmd: Command) => serve(cmd.optsWithGlobals<ServeOptions>()));
+}
+
+async function serve(opts: ServeOptions): Promise<void> {
+  const t = openTerminal(opts.lang);
+  const { m } = t;
+  const server = createEchoServer({
+    host: opts.host,
+    port: opts.port,
+    backlog: opts.backlog,
+    ipv6Only: opts.ipv6Only ?? false,
+    drainTimeout: opts.drainTimeout,
+  });
+
+  const tag = (c: ConnectionInfo) => `[TCP/${formatEndpoint(c.remoteAddress, c.remotePort)}]`;
+  if (!opts.quiet) {
+    server.on("connection", (c) => t.out(m.connected(c.remoteAddress, c.remotePort)));
+    server.on("disconnect", (d) =>
+      t.out(m.disconnected(d.remoteAddress, d.remotePort, d.bytesOut, d.durationMs, d.reason)),
+    );
+    if (opts.dataLines > 0) {
+      const onData = (c: ConnectionInfo, chunk: Buffer) => {
+        if (budget.take()) t.out(`${t.dim(tag(c))} ${printable(chunk)}`);
+      };
+      const budget = new LineBudget(
+        opts.dataLines,
+        () => {
+          server.off("data", onData);
+          t.out(m.dataSuppressed(opts.dataLines));
+        },
+        () => server.on("data", onData),
+      );
+      server.on("data", onData);
+      server.on("close", () => budget.stop());
+    }
+  }
+  server.on("connectionError", (c, e) =>
+    t.err(m.connectionError(c.remoteAddress, c.remotePort, m.error(e.code, e.context))),
+  );
+  server.on("acceptError", (e) => t.err(`${m.serverTag} ${m.error(e.code, e.context)}`));
+
+  const address = await server.listen();
+  const endpoint = formatEndpoint(address.host, address.port);
+  t.out(m.listening(endpoint, listenScope(address.host), opts.backlog));
+  if (!opts.quiet) {
+    const reach = reachableAddresses(address.host);
+    for (const a of reach) {
+      t.out(m.reachAt(formatEndpoint(a.address, address.port), a.loopback ? m.loopbackLabel : a.interface));
+    }
+    if (
+      listenScope(address.host) !== "one" &&
+      listenScope(address.host) !== "loopback" &&
+      reach.every((a) => a.loopback)
+    ) {
+      t.out(m.noExternalInterface);
+    }
+  }
+
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals === 1) {
+      t.out(m.stopping(server.connectionCount, opts.drainTimeout));
+      void server.close().then((stats) => {
+        t.out(m.summary(stats.uptimeMs, stats.connectionsTotal, stats.bytesOut, stats.cutOff));
+        process.exit(0);
+      });
+    } else if (signals === 2) {
+      t.out(m.forcing(server.connectionCount));
+      void server.destroy();
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}

@@ -1,0 +1,193 @@
+/**
+ * Streams bytes through an echo server: input to the server, the echo to
+ * output, binary-safe, with backpressure both ways. At the end of input the
+ * connection is half-closed (FIN), and the stream finishes once every byte
+ * sent has come back.
+ *
+ * @module
+ */
+
+import type { Readable, Writable } from "node:stream";
+import { EchoError, toEchoError } from "../net/echo-error.js";
+import type { EchoClient } from "./connect.js";
+
+/** Options of {@link streamEcho}. */
+export interface StreamEchoOptions {
+  /** Compare the echo with what was sent; reject with ERR_ECHO_MISMATCH at the first difference. */
+  verify?: boolean;
+  /** After the end of input, give up when nothing arrives for this many ms (ETIMEDOUT). */
+  timeout?: number;
+  /** With verify, stop reading input while this many sent bytes await their echo. Default 64 MiB. */
+  maxUnverified?: number;
+}
+
+/** What a finished stream did. */
+export interface StreamEchoResult {
+  sent: number;
+  received: number;
+  /** True when verify was on and every byte matched. */
+  verified: boolean;
+}
+
+/**
+ * Sends `input` through the client's connection and writes the echo to
+ * `output`. Resolves when all that was sent came back; rejects with
+ * ERR_PEER_CLOSED if the server closes before that.
+ *
+ * @example
+ * ```ts
+ * import { connect, streamEcho } from "tcpecho";
+ * const client = await connect({ port: 9000 });
+ * const result = await streamEcho(client, process.stdin, process.stdout, { verify: true });
+ * console.error(`${result.received} bytes came back`);
+ * await client.close();
+ * ```
+ */
+export function streamEcho(
+  client: EchoClient,
+  input: Readable,
+  output: Writable,
+  options: StreamEchoOptions = {},
+): Promise<StreamEchoResult> {
+  const socket = client.socket;
+  const where = { host: client.host, port: client.port };
+  const verify = options.verify ?? false;
+  const maxUnverified = options.maxUnverified ?? 64 * 1024 * 1024;
+  // Sent bytes not yet matched by their echo (verify only): a queue of chunks.
+  const unmatched: Buffer[] = [];
+  let unmatchedHead = 0; // offset into unmatched[0]
+  let sent = 0;
+  let received = 0;
+  let inputEnded = false;
+  let heldForVerify = false;
+  let heldForSocket = false;
+  let idleTimer: NodeJS.Timeout | undefined;
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const cleanup = () => {
+      clearTimeout(idleTimer);
+      input.off("data", onInput);
+      input.off("end", onInputEnd);
+      input.off("error", onInputError);
+      socket.off("data", onEcho);
+      socket.off("end", onSocketEnd);
+      socket.off("close", onSocketEnd);
+      socket.off("error", onSocketError);
+      socket.off("drain", onSocketDrain);
+      output.off("drain", onOutputDrain);
+    };
+    const fail = (err: EchoError) => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      input.pause();
+      reject(err);
+    };
+    const succeed = () => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      const result = { sent, received, verified: verify };
+      // Resolve once what was written to output has been flushed.
+      output.write(Buffer.alloc(0), () => resolve(result));
+    };
+    const armIdleTimer = () => {
+      if (!inputEnded || options.timeout === undefined || options.timeout <= 0) return;
+      clearTimeout(idleTimer);
+      const ms = options.timeout;
+      idleTimer = setTimeout(
+        () => fail(new EchoError("ETIMEDOUT", { ...where, operation: "read", timeoutMs: ms })),
+        ms,
+      );
+    };
+    const maybeResumeInput = () => {
+      if (!heldForSocket && !heldForVerify && !inputEnded) input.resume();
+    };
+
+    const onInput = (chunk: Buffer) => {
+      sent += chunk.length;
+      if (verify) {
+        unmatched.push(chunk);
+        if (sent - received > maxUnverified) {
+          heldForVerify = true;
+          input.pause();
+        }
+      }
+      if (!socket.write(chunk)) {
+        heldForSocket = true;
+        input.pause();
+      }
+    };
+    const onSocketDrain = () => {
+      heldForSocket = false;
+      maybeResumeInput();
+    };
+    const onInputEnd = () => {
+      inputEnded = true;
+      socket.end(); // half-close: the server learns there is no more
+      if (received >= sent) succeed();
+      else armIdleTimer();
+    };
+    const onInputError = (err: Error) => fail(toEchoError(err, { ...where, operation: "read input" }));
+
+    const onEcho = (chunk: Buffer) => {
+      if (verify) {
+        const mismatch = match(chunk);
+        if (mismatch >= 0) return fail(new EchoError("ERR_ECHO_MISMATCH", { ...where, offset: mismatch }));
+        if (heldForVerify && sent - (received + chunk.length) <= maxUnverified / 2) {
+          heldForVerify = false;
+          maybeResumeInput();
+        }
+      }
+      received += chunk.length;
+      if (!output.write(chunk)) socket.pause();
+      if (inputEnded) {
+        if (received >= sent) succeed();
+        else armIdleTimer();
+      }
+    };
+    const onOutputDrain = () => socket.resume();
+    const onSocketEnd = () => {
+      if (inputEnded && received >= sent) succeed();
+      else fail(new EchoError("ERR_PEER_CLOSED", { ...where, received, expected: sent }));
+    };
+    const onSocketError = (err: Error) => fail(toEchoError(err, where));
+
+    // Compares an echoed chunk with the oldest unmatched sent bytes; returns
+    // the stream offset of the first difference, or -1.
+    const match = (chunk: Buffer): number => {
+      let at = 0;
+      while (at < chunk.length) {
+        const head = unmatched[0];
+        if (head === undefined) return received + at; // more came back than was sent
+        const n = Math.min(head.length - unmatchedHead, chunk.length - at);
+        if (head.compare(chunk, at, at + n, unmatchedHead, unmatchedHead + n) !== 0) {
+          for (let i = 0; i < n; i++) {
+            if (head[unmatchedHead + i] !== chunk[at + i]) return received + at + i;
+          }
+        }
+        at += n;
+        unmatchedHead += n;
+        if (unmatchedHead === head.length) {
+          unmatched.shift();
+          unmatchedHead = 0;
+        }
+      }
+      return -1;
+    };
+
+    if (client.error !== undefined) return fail(client.error);
+    input.on("data", onInput);
+    input.once("end", onInputEnd);
+    input.once("error", onInputError);
+    socket.on("data", onEcho);
+    socket.once("end", onSocketEnd);
+    socket.once("close", onSocketEnd);
+    socket.on("error", onSocketError);
+    socket.on("drain", onSocketDrain);
+    output.on("drain", onOutputDrain);
+    socket.resume(); // connect() leaves it paused for readExactly
+    input.resume();
+  });
+}

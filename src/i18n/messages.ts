@@ -1,0 +1,269 @@
+/**
+ * Every sentence tcpecho says to a person, in English and Korean. The Korean
+ * server and client lines keep the textbook's wording (`[TCP 서버] 클라이언트
+ * 접속: IP 주소=…, 포트 번호=…`). The library uses the English catalogue for
+ * its error messages; the CLI picks one by `--lang` or the locale.
+ *
+ * @module
+ */
+
+import type { EchoErrorCode, EchoErrorContext } from "../net/echo-error.js";
+import { formatEndpoint } from "../net/endpoint.js";
+import type { ListenScope } from "../net/interfaces.js";
+import type { DisconnectReason } from "../server/connection.js";
+import type { Lang } from "./lang.js";
+
+/** One language's sentences. */
+export interface Messages {
+  bytes(n: number): string;
+  duration(ms: number): string;
+
+  serverTag: string;
+  listening(endpoint: string, scope: ListenScope, backlog: number): string;
+  reachAt(endpoint: string, via: string | null): string;
+  loopbackLabel: string;
+  noExternalInterface: string;
+  connected(ip: string, port: number): string;
+  disconnected(ip: string, port: number, bytes: number, ms: number, reason: DisconnectReason): string;
+  connectionError(ip: string, port: number, message: string): string;
+  dataSuppressed(perSecond: number): string;
+  stopping(open: number, drainMs: number): string;
+  forcing(open: number): string;
+  summary(uptimeMs: number, connections: number, bytes: number, cutOff: number): string;
+
+  clientTag: string;
+  prompt: string;
+  receivedDataTag: string;
+  clientConnected(endpoint: string): string;
+  sentBytes(n: number): string;
+  receivedBytes(n: number): string;
+  clientClosed: string;
+  verified(n: number): string;
+
+  usage(message: string, command: string): string;
+  error(code: EchoErrorCode, ctx: EchoErrorContext): string;
+}
+
+function where(ctx: EchoErrorContext): string {
+  return ctx.host === undefined ? "the server" : formatEndpoint(ctx.host, ctx.port);
+}
+
+function seconds(ms: number | undefined, unit: string): string {
+  return ms === undefined ? "" : `${+(ms / 1000).toFixed(3)}${unit}`;
+}
+
+const en: Messages = {
+  bytes: (n) => (n === 1 ? "1 byte" : n < 1e6 ? `${n} bytes` : `${(n / 1e6).toFixed(1)} MB`),
+  duration: (ms) =>
+    ms < 1000
+      ? `${Math.round(ms)} ms`
+      : ms < 60_000
+        ? `${(ms / 1000).toFixed(1)} s`
+        : `${Math.floor(ms / 60_000)} min ${String(Math.floor((ms % 60_000) / 1000)).padStart(2, "0")} s`,
+
+  serverTag: "[TCP server]",
+  listening: (ep, scope, backlog) =>
+    `[TCP server] listening on ${ep} (${
+      {
+        "all-ipv4": "every IPv4 interface",
+        all: "every interface, IPv4 and IPv6",
+        loopback: "loopback: this machine only",
+        one: "this address only",
+      }[scope]
+    }), backlog ${backlog}`,
+  reachAt: (ep, via) => `[TCP server] a client can connect to ${ep}${via ? ` (${via})` : ""}`,
+  loopbackLabel: "loopback, from this machine",
+  noExternalInterface:
+    "[TCP server] this machine has no other network interface up: only loopback reaches it",
+  connected: (ip, port) => `[TCP server] client connected: IP address=${ip}, port=${port}`,
+  disconnected: (ip, port, bytes, ms, reason) =>
+    `[TCP server] client disconnected: IP address=${ip}, port=${port} (${en.bytes(bytes)} echoed in ${en.duration(ms)}${
+      {
+        end: "",
+        reset: ", reset by the client",
+        error: ", after an error",
+        shutdown: ", closed at shutdown",
+        destroyed: ", closed",
+      }[reason]
+    })`,
+  connectionError: (ip, port, message) => `[TCP server] client ${formatEndpoint(ip, port)}: ${message}`,
+  dataSuppressed: (rate) =>
+    `[TCP server] more than ${rate} data lines this second: the rest of this second is not shown (the echo goes on; logging never slows it)`,
+  stopping: (open, drainMs) =>
+    open === 0
+      ? "[TCP server] stopping: no longer accepting connections"
+      : `[TCP server] stopping: no longer accepting; waiting up to ${en.duration(drainMs)} for ${open} open connection${open === 1 ? "" : "s"} to finish (signal again to force)`,
+  forcing: (open) => `[TCP server] forced stop: closing ${open} connection${open === 1 ? "" : "s"} now`,
+  summary: (uptime, conns, bytes, cutOff) =>
+    `[TCP server] stopped after ${en.duration(uptime)}: ${conns} connection${conns === 1 ? "" : "s"} served, ${en.bytes(bytes)} echoed${
+      cutOff > 0 ? `, ${cutOff} cut off at the drain deadline` : ""
+    }`,
+
+  clientTag: "[TCP client]",
+  prompt: "[send] ",
+  receivedDataTag: "[received data]",
+  clientConnected: (ep) => `[TCP client] connected to ${ep}; type a line to send, an empty line to quit`,
+  sentBytes: (n) => `[TCP client] sent ${en.bytes(n)}.`,
+  receivedBytes: (n) => `[TCP client] received ${en.bytes(n)}.`,
+  clientClosed: "[TCP client] connection closed.",
+  verified: (n) => `[TCP client] verified: all ${en.bytes(n)} came back exactly as sent`,
+
+  usage: (message, command) => `tcpecho: ${message} (see: tcpecho ${command}--help)`,
+  error(code, ctx) {
+    const at = where(ctx);
+    switch (code) {
+      case "ERR_INVALID_PORT":
+        return `invalid port '${ctx.value}': a port is a whole number from ${ctx.min ?? 0} to 65535`;
+      case "ERR_INVALID_HOST":
+        return `invalid host '${ctx.value}': give an IP address such as 127.0.0.1 or ::1, or a host name such as localhost`;
+      case "ERR_INVALID_OPTION":
+        return `invalid value '${ctx.value}' for ${ctx.detail ?? "an option"}`;
+      case "ECONNREFUSED":
+        return `connection refused by ${at}: nothing is listening on that port there (is the server running, on this port?)`;
+      case "ETIMEDOUT":
+        return ctx.operation === "read"
+          ? `no echo from ${at} within ${seconds(ctx.timeoutMs, " s")}: the server accepted the connection but sent nothing back`
+          : `no answer from ${at}${ctx.timeoutMs ? ` within ${seconds(ctx.timeoutMs, " s")}` : ""}: a firewall may be dropping the packets, or the host is down or not on a network this machine reaches`;
+      case "EHOSTUNREACH":
+        return `no route to ${at}: the host is down, not on this network, or a firewall rejects the packets`;
+      case "ENETUNREACH":
+        return `the network of ${at} is unreachable: no interface or gateway of this machine leads there`;
+      case "ENOTFOUND":
+        return `the name '${ctx.host}' was not found: check the spelling, or give an IP address`;
+      case "EAI_AGAIN":
+        return `the name '${ctx.host}' could not be looked up right now (the DNS server did not answer); try again, or give an IP address`;
+      case "ECONNRESET":
+        return `the connection to ${at} was reset: the other side closed it abruptly`;
+      case "EPIPE":
+        return `the connection to ${at} was closed by the other side while data was still being sent`;
+      case "EADDRINUSE":
+        return `port ${ctx.port} on ${ctx.host} is already in use by another program; see which with: ss -ltnp 'sport = :${ctx.port}'`;
+      case "EACCES":
+        return ctx.port !== undefined && ctx.port > 0 && ctx.port < 1024
+          ? `no permission to listen on port ${ctx.port}: ports below 1024 are well-known ports and need root (or CAP_NET_BIND_SERVICE); use 1024 or above, e.g. --port 9000`
+          : `permission denied for ${at}`;
+      case "EADDRNOTAVAIL":
+        return `this machine has no address ${ctx.host}: listen on 0.0.0.0 (every interface), 127.0.0.1, or one of this machine's own addresses`;
+      case "ERR_PEER_CLOSED":
+        return `${at} closed the connection after sending back ${ctx.received ?? 0} of ${ctx.expected ?? "?"} bytes`;
+      case "ERR_ECHO_MISMATCH":
+        return `the echo from ${at} differs from what was sent, first at byte ${ctx.offset}`;
+      case "ERR_SOCKET":
+        return `socket error with ${at}: ${ctx.detail ?? "unknown"}`;
+    }
+  },
+};
+
+const ko: Messages = {
+  bytes: (n) => (n < 1e6 ? `${n}바이트` : `${(n / 1e6).toFixed(1)}MB`),
+  duration: (ms) =>
+    ms < 1000
+      ? `${Math.round(ms)}밀리초`
+      : ms < 60_000
+        ? `${(ms / 1000).toFixed(1)}초`
+        : `${Math.floor(ms / 60_000)}분 ${Math.floor((ms % 60_000) / 1000)}초`,
+
+  serverTag: "[TCP 서버]",
+  listening: (ep, scope, backlog) =>
+    `[TCP 서버] ${ep} 에서 접속 대기 중 (${
+      {
+        "all-ipv4": "모든 IPv4 인터페이스",
+        all: "모든 인터페이스, IPv4와 IPv6",
+        loopback: "루프백: 이 컴퓨터에서만",
+        one: "이 주소에서만",
+      }[scope]
+    }), 접속 대기 큐 ${backlog}`,
+  reachAt: (ep, via) => `[TCP 서버] 클라이언트 접속 주소: ${ep}${via ? ` (${via})` : ""}`,
+  loopbackLabel: "루프백, 이 컴퓨터에서",
+  noExternalInterface:
+    "[TCP 서버] 루프백 외에 켜진 네트워크 인터페이스가 없습니다: 이 컴퓨터에서만 접속할 수 있습니다",
+  connected: (ip, port) => `[TCP 서버] 클라이언트 접속: IP 주소=${ip}, 포트 번호=${port}`,
+  disconnected: (ip, port, bytes, ms, reason) =>
+    `[TCP 서버] 클라이언트 종료: IP 주소=${ip}, 포트 번호=${port} (${ko.duration(ms)} 동안 ${ko.bytes(bytes)} 에코${
+      {
+        end: "",
+        reset: ", 클라이언트가 연결을 리셋함",
+        error: ", 오류 후 종료",
+        shutdown: ", 서버 종료로 닫음",
+        destroyed: ", 닫음",
+      }[reason]
+    })`,
+  connectionError: (ip, port, message) => `[TCP 서버] 클라이언트 ${formatEndpoint(ip, port)}: ${message}`,
+  dataSuppressed: (rate) =>
+    `[TCP 서버] 이번 1초에 데이터가 ${rate}줄을 넘었습니다: 남은 1초 동안은 출력하지 않습니다 (에코는 계속되며, 로그가 에코를 느리게 하지 않습니다)`,
+  stopping: (open, drainMs) =>
+    open === 0
+      ? "[TCP 서버] 종료 중: 더 이상 접속을 받지 않습니다"
+      : `[TCP 서버] 종료 중: 더 이상 접속을 받지 않고, 열린 연결 ${open}개가 끝나기를 최대 ${ko.duration(drainMs)} 기다립니다 (한 번 더 누르면 강제 종료)`,
+  forcing: (open) => `[TCP 서버] 강제 종료: 연결 ${open}개를 지금 닫습니다`,
+  summary: (uptime, conns, bytes, cutOff) =>
+    `[TCP 서버] 종료: ${ko.duration(uptime)} 동안 클라이언트 ${conns}개, ${ko.bytes(bytes)} 에코${
+      cutOff > 0 ? `, 제한 시간에 끊은 연결 ${cutOff}개` : ""
+    }`,
+
+  clientTag: "[TCP 클라이언트]",
+  prompt: "[보낼 데이터] ",
+  receivedDataTag: "[받은 데이터]",
+  clientConnected: (ep) => `[TCP 클라이언트] ${ep} 에 접속했습니다. 보낼 줄을 입력하세요 (빈 줄이면 종료)`,
+  sentBytes: (n) => `[TCP 클라이언트] ${n}바이트를 보냈습니다.`,
+  receivedBytes: (n) => `[TCP 클라이언트] ${n}바이트를 받았습니다.`,
+  clientClosed: "[TCP 클라이언트] 연결을 닫았습니다.",
+  verified: (n) => `[TCP 클라이언트] 확인: ${n}바이트가 보낸 그대로 돌아왔습니다`,
+
+  usage: (message, command) => `tcpecho: ${message} (도움말: tcpecho ${command}--help)`,
+  error(code, ctx) {
+    const at = where(ctx).replace("the server", "서버");
+    switch (code) {
+      case "ERR_INVALID_PORT":
+        return `잘못된 포트 번호 '${ctx.value}': 포트 번호는 ${ctx.min ?? 0}부터 65535까지의 정수입니다`;
+      case "ERR_INVALID_HOST":
+        return `잘못된 호스트 '${ctx.value}': 127.0.0.1, ::1 같은 IP 주소나 localhost 같은 호스트 이름을 주세요`;
+      case "ERR_INVALID_OPTION":
+        return `${ctx.detail ?? "옵션"}의 값 '${ctx.value}'이(가) 잘못되었습니다`;
+      case "ECONNREFUSED":
+        return `${at} 이(가) 접속을 거부했습니다: 그 포트에서 대기 중인 프로그램이 없습니다 (서버가 실행 중인지, 포트 번호가 맞는지 확인하세요)`;
+      case "ETIMEDOUT":
+        return ctx.operation === "read"
+          ? `${at} 에서 ${seconds(ctx.timeoutMs, "초")} 안에 에코가 오지 않았습니다: 서버가 접속은 받았지만 아무것도 돌려보내지 않았습니다`
+          : `${at} 에서 ${ctx.timeoutMs ? `${seconds(ctx.timeoutMs, "초")} 안에 ` : ""}응답이 없습니다: 방화벽이 패킷을 버리거나, 호스트가 꺼져 있거나, 이 컴퓨터가 닿지 않는 네트워크에 있습니다`;
+      case "EHOSTUNREACH":
+        return `${at} 까지 가는 경로가 없습니다: 호스트가 꺼져 있거나, 이 네트워크에 없거나, 방화벽이 거부합니다`;
+      case "ENETUNREACH":
+        return `${at} 의 네트워크에 닿을 수 없습니다: 그쪽으로 가는 인터페이스나 게이트웨이가 없습니다`;
+      case "ENOTFOUND":
+        return `이름 '${ctx.host}'을(를) 찾을 수 없습니다: 철자를 확인하거나 IP 주소를 주세요`;
+      case "EAI_AGAIN":
+        return `이름 '${ctx.host}'을(를) 지금 조회할 수 없습니다 (DNS 서버가 응답하지 않음): 다시 시도하거나 IP 주소를 주세요`;
+      case "ECONNRESET":
+        return `${at} 와(과)의 연결이 리셋되었습니다: 상대가 연결을 갑자기 끊었습니다`;
+      case "EPIPE":
+        return `${at} 와(과)의 연결을 상대가 닫았습니다 (보내는 중이던 데이터가 있었습니다)`;
+      case "EADDRINUSE":
+        return `${ctx.host} 의 포트 ${ctx.port}은(는) 다른 프로그램이 이미 쓰고 있습니다. 확인: ss -ltnp 'sport = :${ctx.port}'`;
+      case "EACCES":
+        return ctx.port !== undefined && ctx.port > 0 && ctx.port < 1024
+          ? `포트 ${ctx.port}에서 대기할 권한이 없습니다: 1024 미만은 well-known 포트라서 root 권한(또는 CAP_NET_BIND_SERVICE)이 필요합니다. 1024 이상을 쓰세요 (예: --port 9000)`
+          : `${at} 에 대한 권한이 없습니다`;
+      case "EADDRNOTAVAIL":
+        return `이 컴퓨터에는 ${ctx.host} 주소가 없습니다: 0.0.0.0(모든 인터페이스), 127.0.0.1, 또는 이 컴퓨터의 주소 중 하나를 쓰세요`;
+      case "ERR_PEER_CLOSED":
+        return `${at} 이(가) ${ctx.expected ?? "?"}바이트 중 ${ctx.received ?? 0}바이트만 돌려보내고 연결을 닫았습니다`;
+      case "ERR_ECHO_MISMATCH":
+        return `${at} 의 에코가 보낸 데이터와 다릅니다 (처음 다른 곳: ${ctx.offset}번째 바이트)`;
+      case "ERR_SOCKET":
+        return `${at} 소켓 오류: ${ctx.detail ?? "알 수 없음"}`;
+    }
+  },
+};
+
+/**
+ * The catalogues by language.
+ *
+ * @example
+ * ```ts
+ * import { messages } from "tcpecho";
+ * messages.ko.connected("127.0.0.1", 51234);
+ * // "[TCP 서버] 클라이언트 접속: IP 주소=127.0.0.1, 포트 번호=51234"
+ * ```
+ */
+export const messages: Readonly<Record<Lang, Messages>> = { en, ko };

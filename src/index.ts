@@ -1,0 +1,58 @@
+/**
+ * tcpecho as a library: the echo server, the client, `readExactly` (the
+ * textbook's `recvn`), and the address and error helpers they use. Nothing
+ * here prints.
+ *
+ * @example
+ * ```ts
+ * import { createEchoServer, connect } from "tcpecho";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * const { port } = await server.listen();
+ * const client = await connect({ host: "127.0.0.1", port });
+ * const reply = await client.echo(Buffer.from("hello")); // exactly 5 bytes back
+ * await client.close();
+ * console.log(reply.toString(), (await server.close()).bytesIn); // "hello" 5
+ * ```
+ *
+ * @module
+ */
+
+export {
+  createEchoServer,
+  EchoServer,
+  type EchoServerOptions,
+  type EchoServerAddress,
+  type EchoServerStats,
+  type EchoServerEvents,
+} from "./server/echo-server.js";
+export type { ConnectionInfo, DisconnectInfo, DisconnectReason } from "./server/connection.js";
+export { connect, EchoClient, type ConnectOptions } from "./client/connect.js";
+export { readExactly, type ReadExactlyOptions } from "./client/read-exactly.js";
+export { streamEcho, type StreamEchoOptions, type StreamEchoResult } from "./client/stream-echo.js";
+export {
+  EchoError,
+  toEchoError,
+  type EchoErrorCode,
+  type EchoErrorContext,
+  type UsageErrorCode,
+  type NetworkErrorCode,
+} from "./net/echo-error.js";
+export {
+  parsePort,
+  parseHost,
+  parseHostPort,
+  isWellKnownPort,
+  DEFAULT_PORT,
+  type HostPort,
+} from "./net/address.js";
+export { formatEndpoint, plainAddress } from "./net/endpoint.js";
+export {
+  listenScope,
+  reachableAddresses,
+  type ListenScope,
+  type ReachableAddress,
+} from "./net/interfaces.js";
+export { detectLang, LANGS, type Lang } from "./i18n/lang.js";
+export { messages, type Messages } from "./i18n/messages.js";
+export { printable } from "./cli/printable.js";
+export { parseDuration } from "./cli/duration.js";

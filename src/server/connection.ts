@@ -1,0 +1,91 @@
+/**
+ * One client of the echo server: the notes' communication socket (통신 소켓)
+ * that accept() returned, with the client's address and what it has sent.
+ * Kept small, since a server may hold tens of thousands of them.
+ *
+ * @module
+ */
+
+import type { Socket } from "node:net";
+import type { EchoError } from "../net/echo-error.js";
+import { plainAddress } from "../net/endpoint.js";
+
+/** Why a connection ended. */
+export type DisconnectReason = "end" | "reset" | "error" | "shutdown" | "destroyed";
+
+/** What the server's events tell about a client. */
+export interface ConnectionInfo {
+  /** Increasing number, unique within one server. */
+  readonly id: number;
+  /** The client's IP address; IPv4 clients of a dual-stack server read as IPv4. */
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly remoteFamily: "IPv4" | "IPv6";
+  /** performance.now() when it was accepted. */
+  readonly acceptedAt: number;
+  /** Bytes received from the client so far. */
+  readonly bytesIn: number;
+}
+
+/** What the server tells when a client leaves. */
+export interface DisconnectInfo extends ConnectionInfo {
+  /** Bytes sent back and handed to the kernel. */
+  readonly bytesOut: number;
+  readonly durationMs: number;
+  readonly reason: DisconnectReason;
+  readonly error: EchoError | undefined;
+}
+
+/**
+ * A live connection. The server creates these; library users see them as
+ * {@link ConnectionInfo}.
+ */
+export class Connection implements ConnectionInfo {
+  readonly id: number;
+  readonly socket: Socket;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly remoteFamily: "IPv4" | "IPv6";
+  readonly acceptedAt: number;
+  bytesIn = 0;
+  reason: DisconnectReason | undefined = undefined;
+  error: EchoError | undefined = undefined;
+
+  constructor(id: number, socket: Socket, remoteAddress: string, remotePort: number, acceptedAt: number) {
+    this.id = id;
+    this.socket = socket;
+    this.remoteAddress = plainAddress(remoteAddress);
+    this.remotePort = remotePort;
+    this.remoteFamily = this.remoteAddress.includes(":") ? "IPv6" : "IPv4";
+    this.acceptedAt = acceptedAt;
+  }
+
+  /** Bytes echoed: everything received, less what still waits in the send queue. */
+  get bytesOut(): number {
+    return this.bytesIn - this.socket.writableLength;
+  }
+
+  /** Records the first reason for ending; an error or reset outranks a plain end. */
+  endWith(reason: DisconnectReason, error?: EchoError): void {
+    if (this.reason === undefined || (this.reason === "end" && (reason === "reset" || reason === "error"))) {
+      this.reason = reason;
+      if (error !== undefined) this.error = error;
+    }
+  }
+
+  /** A snapshot for the `disconnect` event. */
+  toDisconnectInfo(now: number): DisconnectInfo {
+    return {
+      id: this.id,
+      remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
+      remoteFamily: this.remoteFamily,
+      acceptedAt: this.acceptedAt,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      durationMs: now - this.acceptedAt,
+      reason: this.reason ?? "destroyed",
+      error: this.error,
+    };
+  }
+}

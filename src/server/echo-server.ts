@@ -1,0 +1,298 @@
+/**
+ * The echo server (RFC 862): the notes' listening socket (대기 소켓) bound to
+ * an address and port, accepting many clients at once and handing each to the
+ * data path. Owns the connections' lifecycle, the statistics and the graceful
+ * shutdown; never prints.
+ *
+ * @module
+ */
+
+import { EventEmitter } from "node:events";
+import { createServer, type Server, type Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
+import { EchoError, toEchoError } from "../net/echo-error.js";
+import { Connection, type ConnectionInfo, type DisconnectInfo } from "./connection.js";
+import { finishEcho, startEcho, type DataTap } from "./echo-path.js";
+
+/** Options of {@link createEchoServer}. */
+export interface EchoServerOptions {
+  /** Address to bind: `0.0.0.0` (every IPv4 interface, the default), `::` (dual stack), `127.0.0.1`, … */
+  host?: string;
+  /** Port to bind, 0 for any free one. Default 9000. */
+  port?: number;
+  /** Accept-queue length asked of listen(); the kernel caps it at its SOMAXCONN. Default 511. */
+  backlog?: number;
+  /** With host `::`, refuse IPv4 clients. Default false (dual stack). */
+  ipv6Only?: boolean;
+  /** How long {@link EchoServer.close} lets open connections finish, in ms. Default 10000. */
+  drainTimeout?: number;
+}
+
+/** Where the server listens. */
+export interface EchoServerAddress {
+  host: string;
+  port: number;
+  family: "IPv4" | "IPv6";
+}
+
+/** Counters since the server started. */
+export interface EchoServerStats {
+  connectionsOpen: number;
+  connectionsTotal: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Connections the client reset. */
+  resets: number;
+  /** Connections that ended on another error. */
+  errors: number;
+  /** Connections still open when the drain deadline passed. */
+  cutOff: number;
+  uptimeMs: number;
+}
+
+/** The events an {@link EchoServer} emits, with their arguments. */
+export interface EchoServerEvents {
+  listening: [address: EchoServerAddress];
+  connection: [conn: ConnectionInfo];
+  /** Received bytes, for logs; the chunk is only valid during the call. */
+  data: [conn: ConnectionInfo, chunk: Buffer];
+  disconnect: [info: DisconnectInfo];
+  /** A connection failed other than by a reset; it is closed. */
+  connectionError: [conn: ConnectionInfo, error: EchoError];
+  /** accept() failed (e.g. out of file descriptors); the server goes on. */
+  acceptError: [error: EchoError];
+  /** Shutdown began: no new connections; `open` are still being served. */
+  draining: [open: number];
+  close: [stats: EchoServerStats];
+}
+
+type State = "new" | "listening" | "draining" | "closed";
+
+/**
+ * An echo server. Create it with {@link createEchoServer}.
+ *
+ * @example
+ * ```ts
+ * import { createEchoServer } from "tcpecho";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * server.on("connection", (c) => console.log("client", c.remoteAddress, c.remotePort));
+ * const { port } = await server.listen();
+ * console.log("echoing on", port);
+ * const stats = await server.close();
+ * console.log(stats.connectionsTotal);
+ * ```
+ */
+export class EchoServer extends EventEmitter<EchoServerEvents> {
+  readonly #server: Server;
+  readonly #host: string;
+  readonly #port: number;
+  readonly #backlog: number;
+  readonly #ipv6Only: boolean;
+  readonly #drainTimeout: number;
+  readonly #conns = new Set<Connection>();
+  readonly #tap: DataTap = { fn: null };
+  #state: State = "new";
+  #nextId = 1;
+  #startedAt = 0;
+  #closing: Promise<EchoServerStats> | undefined;
+  #drainTimer: NodeJS.Timeout | undefined;
+  #address: EchoServerAddress | undefined;
+  // Totals of connections that have closed; open ones are added in stats().
+  #closed = { total: 0, bytesIn: 0, bytesOut: 0, resets: 0, errors: 0, cutOff: 0 };
+
+  constructor(options: EchoServerOptions = {}) {
+    super();
+    this.#host = parseHost(options.host ?? "0.0.0.0");
+    this.#port = parsePort(options.port ?? DEFAULT_PORT, 0);
+    this.#backlog = positiveInteger(options.backlog ?? 511, "backlog");
+    this.#ipv6Only = options.ipv6Only ?? false;
+    this.#drainTimeout = nonNegative(options.drainTimeout ?? 10_000, "drainTimeout");
+    this.#server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.#accept(socket));
+    this.#server.on("error", (err) => {
+      if (this.#state !== "new") this.emit("acceptError", toEchoError(err, { operation: "accept" }));
+    });
+    // Look at data only while someone listens for it: the hot path then pays nothing.
+    const plain = this as EventEmitter;
+    plain.on("newListener", (event: string | symbol) => {
+      if (event === "data" && this.#tap.fn === null)
+        this.#tap.fn = (conn, chunk) => this.emit("data", conn, chunk);
+    });
+    plain.on("removeListener", (event: string | symbol) => {
+      if (event === "data" && this.listenerCount("data") === 0) this.#tap.fn = null;
+    });
+  }
+
+  /** Binds and listens; resolves with the address (the real port when 0 was asked). */
+  listen(): Promise<EchoServerAddress> {
+    if (this.#state !== "new") return Promise.reject(new Error("listen() may be called once"));
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => {
+        this.#state = "closed";
+        reject(toEchoError(err, { host: this.#host, port: this.#port, operation: "listen" }));
+      };
+      this.#server.once("error", onError);
+      this.#server.listen(
+        { host: this.#host, port: this.#port, backlog: this.#backlog, ipv6Only: this.#ipv6Only },
+        () => {
+          this.#server.off("error", onError);
+          this.#state = "listening";
+          this.#startedAt = performance.now();
+          const a = this.#server.address();
+          if (a === null || typeof a === "string") throw new Error("unexpected listening address");
+          this.#address = { host: a.address, port: a.port, family: a.family === "IPv6" ? "IPv6" : "IPv4" };
+          this.emit("listening", this.#address);
+          resolve(this.#address);
+        },
+      );
+    });
+  }
+
+  /** Where the server listens. Throws before {@link listen} resolved. */
+  address(): EchoServerAddress {
+    if (this.#address === undefined) throw new Error("the server is not listening yet");
+    return this.#address;
+  }
+
+  /** True between the start of a graceful close and its end. */
+  get draining(): boolean {
+    return this.#state === "draining";
+  }
+
+  /** Connections open now. */
+  get connectionCount(): number {
+    return this.#conns.size;
+  }
+
+  /** Counters since start, open connections included. */
+  stats(): EchoServerStats {
+    let bytesIn = this.#closed.bytesIn;
+    let bytesOut = this.#closed.bytesOut;
+    for (const c of this.#conns) {
+      bytesIn += c.bytesIn;
+      bytesOut += c.bytesOut;
+    }
+    return {
+      connectionsOpen: this.#conns.size,
+      connectionsTotal: this.#closed.total + this.#conns.size,
+      bytesIn,
+      bytesOut,
+      resets: this.#closed.resets,
+      errors: this.#closed.errors,
+      cutOff: this.#closed.cutOff,
+      uptimeMs: this.#startedAt === 0 ? 0 : performance.now() - this.#startedAt,
+    };
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, let open connections finish on their
+   * own, and at the deadline stop reading from the rest, send back what they
+   * had sent, and close them. Resolves with the final statistics.
+   */
+  close(options: { drainTimeout?: number } = {}): Promise<EchoServerStats> {
+    if (this.#closing !== undefined) return this.#closing;
+    const deadline = nonNegative(options.drainTimeout ?? this.#drainTimeout, "drainTimeout");
+    this.#closing = new Promise((resolve) => {
+      const wasListening = this.#state === "listening";
+      this.#state = "draining";
+      this.emit("draining", this.#conns.size);
+      const finish = () => {
+        clearTimeout(this.#drainTimer);
+        this.#state = "closed";
+        const stats = this.stats();
+        this.emit("close", stats);
+        resolve(stats);
+      };
+      if (!wasListening) return finish();
+      // net.Server calls back once every connection has closed.
+      this.#server.close(() => finish());
+      if (this.#conns.size > 0) this.#drainTimer = setTimeout(() => this.#cutOff(), deadline);
+    });
+    return this.#closing;
+  }
+
+  /** Forced shutdown: closes every connection now. Resolves like {@link close}. */
+  destroy(): Promise<EchoServerStats> {
+    const closing = this.close();
+    for (const c of this.#conns) {
+      c.endWith("shutdown");
+      c.socket.destroy();
+    }
+    return closing;
+  }
+
+  #cutOff(): void {
+    for (const c of this.#conns) {
+      c.endWith("shutdown");
+      this.#closed.cutOff++;
+      finishEcho(c);
+      // A client that does not read cannot be flushed to; do not wait for it forever.
+      setTimeout(() => c.socket.destroy(), 1000).unref();
+    }
+  }
+
+  #accept(socket: Socket): void {
+    const { remoteAddress, remotePort } = socket;
+    if (remoteAddress === undefined || remotePort === undefined) {
+      // Reset before we got to it: nothing to serve.
+      socket.destroy();
+      return;
+    }
+    const conn = new Connection(this.#nextId++, socket, remoteAddress, remotePort, performance.now());
+    this.#conns.add(conn);
+    socket.on("error", (err: NodeJS.ErrnoException) => this.#onSocketError(conn, err));
+    socket.on("close", () => this.#onClose(conn));
+    this.emit("connection", conn);
+    startEcho(conn, this.#tap);
+  }
+
+  #onSocketError(conn: Connection, err: NodeJS.ErrnoException): void {
+    const error = toEchoError(err, { host: conn.remoteAddress, port: conn.remotePort });
+    if (error.code === "ECONNRESET" || error.code === "EPIPE") {
+      conn.endWith("reset", error);
+    } else {
+      conn.endWith("error", error);
+      this.emit("connectionError", conn, error);
+    }
+  }
+
+  #onClose(conn: Connection): void {
+    if (!this.#conns.delete(conn)) return;
+    const info = conn.toDisconnectInfo(performance.now());
+    const closed = this.#closed;
+    closed.total++;
+    closed.bytesIn += info.bytesIn;
+    closed.bytesOut += info.bytesOut;
+    if (info.reason === "reset") closed.resets++;
+    else if (info.reason === "error") closed.errors++;
+    this.emit("disconnect", info);
+  }
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new EchoError("ERR_INVALID_OPTION", { value: String(value), detail: name });
+  return value;
+}
+
+function nonNegative(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 0)
+    throw new EchoError("ERR_INVALID_OPTION", { value: String(value), detail: name });
+  return value;
+}
+
+/**
+ * Creates an echo server; call `listen()` to start it.
+ *
+ * @example
+ * ```ts
+ * import { createEchoServer } from "tcpecho";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * const { port } = await server.listen();
+ * // ... clients connect to 127.0.0.1:port and get back every byte they send
+ * await server.close();
+ * ```
+ */
+export function createEchoServer(options: EchoServerOptions = {}): EchoServer {
+  return new EchoServer(options);
+}
