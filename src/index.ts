@@ -46,6 +46,7 @@ export {
   type HostPort,
 } from "./net/address.js";
 export { formatEndpoint, plainAddress } from "./net/endpoint.js";
+export { effectiveBacklog, kernelBacklogCap } from "./net/backlog.js";
 export {
   listenScope,
   reachableAddresses,

@@ -24,6 +24,7 @@ interface ClientOptions {
   crlf?: boolean;
   lf?: boolean;
   verify?: boolean;
+  shutdown: boolean;
   timeout: number;
   lang?: string;
 }
@@ -42,6 +43,10 @@ export function registerClient(program: Command): void {
     .option("--crlf", "end each line sent with \\r\\n (for servers that want whole lines)")
     .option("--lf", "end each line sent with \\n")
     .option("--verify", "check that the echo equals what was sent (exit 1 at the first difference)")
+    .option(
+      "--no-shutdown",
+      "piped: at end of input, wait for the whole echo before closing instead of half-closing first (for servers such as ncat --exec that drop data after a FIN)",
+    )
     .addOption(
       new Option("-t, --timeout <duration>", "give up when connecting, or waiting for an echo, takes longer")
         .default(10_000, "10s")
@@ -149,6 +154,7 @@ async function dialogue(t: Terminal, client: EchoClient, ending: string): Promis
 async function stream(t: Terminal, client: EchoClient, opts: ClientOptions): Promise<void> {
   const result = await streamEcho(client, process.stdin, process.stdout, {
     verify: opts.verify ?? false,
+    halfClose: opts.shutdown,
     timeout: opts.timeout,
   });
   if (opts.verify) t.note(t.m.verified(result.received));

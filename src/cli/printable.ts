@@ -19,7 +19,11 @@
  * printable(Buffer.alloc(100, 0x61), 10); // "aaaaaaaaaa… (+90 bytes)"
  * ```
  */
-export function printable(bytes: Uint8Array, maxChars = 80): string {
+export function printable(
+  bytes: Uint8Array,
+  maxChars = 80,
+  more: (n: number) => string = (n) => `(+${n} byte${n === 1 ? "" : "s"})`,
+): string {
   let out = "";
   let i = 0;
   while (i < bytes.length && out.length < maxChars) {
@@ -42,7 +46,7 @@ export function printable(bytes: Uint8Array, maxChars = 80): string {
     }
   }
   const rest = bytes.length - i;
-  return rest > 0 ? `${out}… (+${rest} byte${rest === 1 ? "" : "s"})` : out;
+  return rest > 0 ? `${out}… ${more(rest)}` : out;
 }
 
 /** Length of a valid, printable UTF-8 sequence of 2–4 bytes at `i`, or 0. */

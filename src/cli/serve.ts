@@ -103,7 +103,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     );
     if (opts.dataLines > 0) {
       const onData = (c: ConnectionInfo, chunk: Buffer) => {
-        if (budget.take()) t.out(`${t.dim(tag(c))} ${printable(chunk)}`);
+        if (budget.take()) t.out(`${t.dim(tag(c))} ${printable(chunk, 80, m.moreBytes)}`);
       };
       const budget = new LineBudget(
         opts.dataLines,
@@ -124,7 +124,7 @@ async function serve(opts: ServeOptions): Promise<void> {
 
   const address = await server.listen();
   const endpoint = formatEndpoint(address.host, address.port);
-  t.out(m.listening(endpoint, listenScope(address.host), opts.backlog));
+  t.out(m.listening(endpoint, listenScope(address.host), address.backlog, opts.backlog));
   if (!opts.quiet) {
     const reach = reachableAddresses(address.host);
     for (const a of reach) {

@@ -19,6 +19,12 @@ export interface StreamEchoOptions {
   timeout?: number;
   /** With verify, stop reading input while this many sent bytes await their echo. Default 64 MiB. */
   maxUnverified?: number;
+  /**
+   * Half-close (send FIN) at the end of input. Default true. False waits for
+   * every byte to come back first, for servers that drop what they still hold
+   * when they see the client's FIN (ncat --exec is one).
+   */
+  halfClose?: boolean;
 }
 
 /** What a finished stream did. */
@@ -125,7 +131,7 @@ export function streamEcho(
     };
     const onInputEnd = () => {
       inputEnded = true;
-      socket.end(); // half-close: the server learns there is no more
+      if (options.halfClose ?? true) socket.end(); // half-close: the server learns there is no more
       if (received >= sent) succeed();
       else armIdleTimer();
     };

@@ -19,7 +19,8 @@ export interface Messages {
   duration(ms: number): string;
 
   serverTag: string;
-  listening(endpoint: string, scope: ListenScope, backlog: number): string;
+  listening(endpoint: string, scope: ListenScope, backlog: number, requested: number): string;
+  moreBytes(n: number): string;
   reachAt(endpoint: string, via: string | null): string;
   loopbackLabel: string;
   noExternalInterface: string;
@@ -62,7 +63,8 @@ const en: Messages = {
         : `${Math.floor(ms / 60_000)} min ${String(Math.floor((ms % 60_000) / 1000)).padStart(2, "0")} s`,
 
   serverTag: "[TCP server]",
-  listening: (ep, scope, backlog) =>
+  moreBytes: (n) => `(+${en.bytes(n)})`,
+  listening: (ep, scope, backlog, requested) =>
     `[TCP server] listening on ${ep} (${
       {
         "all-ipv4": "every IPv4 interface",
@@ -70,7 +72,7 @@ const en: Messages = {
         loopback: "loopback: this machine only",
         one: "this address only",
       }[scope]
-    }), backlog ${backlog}`,
+    }), backlog ${backlog}${requested > backlog ? ` (${requested} asked; the kernel caps it at net.core.somaxconn)` : ""}`,
   reachAt: (ep, via) => `[TCP server] a client can connect to ${ep}${via ? ` (${via})` : ""}`,
   loopbackLabel: "loopback, from this machine",
   noExternalInterface:
@@ -121,6 +123,8 @@ const en: Messages = {
       case "ECONNREFUSED":
         return `connection refused by ${at}: nothing is listening on that port there (is the server running, on this port?)`;
       case "ETIMEDOUT":
+        if (ctx.operation === "read" && ctx.received)
+          return `the echo from ${at} stopped: nothing more for ${seconds(ctx.timeoutMs, " s")} after ${ctx.received} of ${ctx.expected} bytes came back`;
         return ctx.operation === "read"
           ? `no echo from ${at} within ${seconds(ctx.timeoutMs, " s")}: the server accepted the connection but sent nothing back`
           : `no answer from ${at}${ctx.timeoutMs ? ` within ${seconds(ctx.timeoutMs, " s")}` : ""}: a firewall may be dropping the packets, or the host is down or not on a network this machine reaches`;
@@ -164,7 +168,8 @@ const ko: Messages = {
         : `${Math.floor(ms / 60_000)}분 ${Math.floor((ms % 60_000) / 1000)}초`,
 
   serverTag: "[TCP 서버]",
-  listening: (ep, scope, backlog) =>
+  moreBytes: (n) => `(+${ko.bytes(n)})`,
+  listening: (ep, scope, backlog, requested) =>
     `[TCP 서버] ${ep} 에서 접속 대기 중 (${
       {
         "all-ipv4": "모든 IPv4 인터페이스",
@@ -172,7 +177,7 @@ const ko: Messages = {
         loopback: "루프백: 이 컴퓨터에서만",
         one: "이 주소에서만",
       }[scope]
-    }), 접속 대기 큐 ${backlog}`,
+    }), 접속 대기 큐 ${backlog}${requested > backlog ? ` (${requested} 요청; 커널이 net.core.somaxconn 으로 제한)` : ""}`,
   reachAt: (ep, via) => `[TCP 서버] 클라이언트 접속 주소: ${ep}${via ? ` (${via})` : ""}`,
   loopbackLabel: "루프백, 이 컴퓨터에서",
   noExternalInterface:
@@ -223,6 +228,8 @@ const ko: Messages = {
       case "ECONNREFUSED":
         return `${at} 이(가) 접속을 거부했습니다: 그 포트에서 대기 중인 프로그램이 없습니다 (서버가 실행 중인지, 포트 번호가 맞는지 확인하세요)`;
       case "ETIMEDOUT":
+        if (ctx.operation === "read" && ctx.received)
+          return `${at} 의 에코가 멈췄습니다: ${ctx.expected}바이트 중 ${ctx.received}바이트가 돌아온 뒤 ${seconds(ctx.timeoutMs, "초")} 동안 더 오지 않았습니다`;
         return ctx.operation === "read"
           ? `${at} 에서 ${seconds(ctx.timeoutMs, "초")} 안에 에코가 오지 않았습니다: 서버가 접속은 받았지만 아무것도 돌려보내지 않았습니다`
           : `${at} 에서 ${ctx.timeoutMs ? `${seconds(ctx.timeoutMs, "초")} 안에 ` : ""}응답이 없습니다: 방화벽이 패킷을 버리거나, 호스트가 꺼져 있거나, 이 컴퓨터가 닿지 않는 네트워크에 있습니다`;

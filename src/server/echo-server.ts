@@ -11,6 +11,7 @@ import { EventEmitter } from "node:events";
 import { createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
+import { effectiveBacklog } from "../net/backlog.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { Connection, type ConnectionInfo, type DisconnectInfo } from "./connection.js";
 import { finishEcho, startEcho, type DataTap } from "./echo-path.js";
@@ -34,6 +35,8 @@ export interface EchoServerAddress {
   host: string;
   port: number;
   family: "IPv4" | "IPv6";
+  /** The accept queue's length as the kernel applies it (the request, capped at SOMAXCONN). */
+  backlog: number;
 }
 
 /** Counters since the server started. */
@@ -96,6 +99,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   #nextId = 1;
   #startedAt = 0;
   #closing: Promise<EchoServerStats> | undefined;
+  #finishClose: (() => void) | undefined;
   #drainTimer: NodeJS.Timeout | undefined;
   #address: EchoServerAddress | undefined;
   // Totals of connections that have closed; open ones are added in stats().
@@ -140,7 +144,12 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
           this.#startedAt = performance.now();
           const a = this.#server.address();
           if (a === null || typeof a === "string") throw new Error("unexpected listening address");
-          this.#address = { host: a.address, port: a.port, family: a.family === "IPv6" ? "IPv6" : "IPv4" };
+          this.#address = {
+            host: a.address,
+            port: a.port,
+            family: a.family === "IPv6" ? "IPv6" : "IPv4",
+            backlog: effectiveBacklog(this.#backlog),
+          };
           this.emit("listening", this.#address);
           resolve(this.#address);
         },
@@ -196,17 +205,25 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       const wasListening = this.#state === "listening";
       this.#state = "draining";
       this.emit("draining", this.#conns.size);
-      const finish = () => {
+      let listenerClosed = !wasListening;
+      // Done when the listener is closed and the last 'disconnect' has been emitted
+      // (net.Server's own callback comes before our 'close' handlers run).
+      this.#finishClose = () => {
+        if (!listenerClosed || this.#conns.size > 0 || this.#state === "closed") return;
         clearTimeout(this.#drainTimer);
         this.#state = "closed";
         const stats = this.stats();
         this.emit("close", stats);
         resolve(stats);
       };
-      if (!wasListening) return finish();
-      // net.Server calls back once every connection has closed.
-      this.#server.close(() => finish());
+      if (wasListening) {
+        this.#server.close(() => {
+          listenerClosed = true;
+          this.#finishClose?.();
+        });
+      }
       if (this.#conns.size > 0) this.#drainTimer = setTimeout(() => this.#cutOff(), deadline);
+      this.#finishClose();
     });
     return this.#closing;
   }
@@ -266,6 +283,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     if (info.reason === "reset") closed.resets++;
     else if (info.reason === "error") closed.errors++;
     this.emit("disconnect", info);
+    this.#finishClose?.();
   }
 }
 

@@ -1,0 +1,260 @@
+/** The English and Korean catalogues. */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { EchoErrorCode, EchoErrorContext } from "../net/echo-error.js";
+import type { ListenScope } from "../net/interfaces.js";
+import type { DisconnectReason } from "../server/connection.js";
+import { LANGS } from "./lang.js";
+import { messages, type Messages } from "./messages.js";
+
+/** Every code, checked by the compiler: a code added to EchoErrorCode must be added here. */
+const CODES: Record<EchoErrorCode, true> = {
+  ERR_INVALID_PORT: true,
+  ERR_INVALID_HOST: true,
+  ERR_INVALID_OPTION: true,
+  ECONNREFUSED: true,
+  ETIMEDOUT: true,
+  EHOSTUNREACH: true,
+  ENETUNREACH: true,
+  ENOTFOUND: true,
+  EAI_AGAIN: true,
+  ECONNRESET: true,
+  EPIPE: true,
+  EADDRINUSE: true,
+  EACCES: true,
+  EADDRNOTAVAIL: true,
+  ERR_PEER_CLOSED: true,
+  ERR_ECHO_MISMATCH: true,
+  ERR_SOCKET: true,
+};
+const ALL_CODES = Object.keys(CODES) as EchoErrorCode[];
+
+const SCOPES: Record<ListenScope, true> = { "all-ipv4": true, all: true, loopback: true, one: true };
+const REASONS: Record<DisconnectReason, true> = {
+  end: true,
+  reset: true,
+  error: true,
+  shutdown: true,
+  destroyed: true,
+};
+
+/** A context with every field a message may use. */
+const FULL: EchoErrorContext = {
+  host: "192.0.2.7",
+  port: 9000,
+  operation: "connect",
+  value: "bad",
+  min: 1,
+  detail: "--timeout",
+  received: 3,
+  expected: 5,
+  offset: 2,
+  timeoutMs: 1500,
+};
+
+const HANGUL = /[\uac00-\ud7a3]/;
+
+/** Sample calls of every entry of a catalogue; the mapped type makes the compiler demand each key. */
+const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
+  bytes: (m) => [0, 1, 2, 999_999, 1_500_000].map((n) => m.bytes(n)),
+  duration: (m) => [0, 250, 999, 1000, 1500, 59_999, 60_000, 3_725_000].map((ms) => m.duration(ms)),
+  serverTag: (m) => [m.serverTag],
+  listening: (m) => [
+    ...Object.keys(SCOPES).map((s) => m.listening("0.0.0.0:9000", s as ListenScope, 511, 511)),
+    m.listening("0.0.0.0:9000", "all-ipv4", 4096, 100_000),
+  ],
+  moreBytes: (m) => [m.moreBytes(1), m.moreBytes(420)],
+  reachAt: (m) => [
+    m.reachAt("127.0.0.1:9000", m.loopbackLabel),
+    m.reachAt("192.0.2.7:9000", "eth0"),
+    m.reachAt("[::1]:9000", null),
+  ],
+  loopbackLabel: (m) => [m.loopbackLabel],
+  noExternalInterface: (m) => [m.noExternalInterface],
+  connected: (m) => [m.connected("127.0.0.1", 51234)],
+  disconnected: (m) =>
+    Object.keys(REASONS).map((r) => m.disconnected("127.0.0.1", 51234, 42, 1234, r as DisconnectReason)),
+  connectionError: (m) => [m.connectionError("::1", 51234, "boom")],
+  dataSuppressed: (m) => [m.dataSuppressed(20)],
+  stopping: (m) => [m.stopping(0, 10_000), m.stopping(1, 10_000), m.stopping(3, 500)],
+  forcing: (m) => [m.forcing(1), m.forcing(2)],
+  summary: (m) => [m.summary(5000, 0, 0, 0), m.summary(65_000, 1, 1, 0), m.summary(65_000, 3, 2_000_000, 2)],
+  clientTag: (m) => [m.clientTag],
+  prompt: (m) => [m.prompt],
+  receivedDataTag: (m) => [m.receivedDataTag],
+  clientConnected: (m) => [m.clientConnected("127.0.0.1:9000")],
+  sentBytes: (m) => [m.sentBytes(5), m.sentBytes(1)],
+  receivedBytes: (m) => [m.receivedBytes(5), m.receivedBytes(1)],
+  clientClosed: (m) => [m.clientClosed],
+  verified: (m) => [m.verified(5)],
+  usage: (m) => [m.usage("unknown option '--x'", "serve ")],
+  error: (m) => ALL_CODES.map((code) => m.error(code, FULL)),
+};
+
+for (const lang of LANGS) {
+  test(`${lang}: every message is a non-empty string without undefined/NaN/[object`, () => {
+    for (const [key, sample] of Object.entries(SAMPLES)) {
+      for (const text of sample(messages[lang])) {
+        assert.equal(typeof text, "string", key);
+        assert.ok(text.trim().length > 0, `${lang}.${key} is empty`);
+        assert.doesNotMatch(text, /undefined|NaN|\[object /, `${lang}.${key}: ${text}`);
+      }
+    }
+  });
+
+  test(`${lang}: every EchoErrorCode has its own non-empty message`, () => {
+    const seen = new Map<string, EchoErrorCode>();
+    for (const code of ALL_CODES) {
+      const text = messages[lang].error(code, FULL);
+      assert.ok(text.length > 0, `${lang} ${code}`);
+      assert.doesNotMatch(text, /undefined/, `${lang} ${code}: ${text}`);
+      assert.equal(seen.get(text), undefined, `${lang}: ${code} says the same as ${seen.get(text)}`);
+      seen.set(text, code);
+    }
+  });
+
+  test(`${lang}: every EchoErrorCode has a message for a minimal context too`, () => {
+    // What the library's throw sites pass at least: usage errors a value; the rest an address
+    // (and ERR_ECHO_MISMATCH the offset, which its message needs).
+    for (const code of ALL_CODES) {
+      const ctx: EchoErrorContext = code.startsWith("ERR_INVALID_")
+        ? { value: "x" }
+        : code === "ERR_ECHO_MISMATCH"
+          ? { host: "::1", port: 7, offset: 0 }
+          : { host: "::1", port: 7 };
+      const text = messages[lang].error(code, ctx);
+      assert.ok(text.length > 0);
+      assert.doesNotMatch(text, /undefined|NaN/, `${lang} ${code}: ${text}`);
+    }
+  });
+
+  test(`${lang}: the four listen scopes, the capped backlog and five disconnect reasons read differently`, () => {
+    assert.equal(new Set(SAMPLES.listening(messages[lang])).size, 5);
+    assert.match(messages[lang].listening("0.0.0.0:9000", "all-ipv4", 4096, 100_000), /somaxconn/);
+    assert.equal(new Set(SAMPLES.disconnected(messages[lang])).size, 5);
+  });
+}
+
+test("Korean messages are in Korean and English ones are not", () => {
+  for (const [key, sample] of Object.entries(SAMPLES)) {
+    for (const text of sample(messages.en)) assert.doesNotMatch(text, HANGUL, `en.${key}: ${text}`);
+  }
+  for (const code of ALL_CODES) {
+    assert.match(messages.ko.error(code, FULL), HANGUL, `ko ${code} is not translated`);
+  }
+  for (const key of [
+    "serverTag",
+    "clientTag",
+    "connected",
+    "sentBytes",
+    "listening",
+    "dataSuppressed",
+  ] as const) {
+    for (const text of SAMPLES[key](messages.ko)) assert.match(text, HANGUL, `ko.${key}: ${text}`);
+  }
+});
+
+test("Korean server and client lines keep the textbook's wording exactly", () => {
+  assert.equal(
+    messages.ko.connected("127.0.0.1", 51234),
+    "[TCP 서버] 클라이언트 접속: IP 주소=127.0.0.1, 포트 번호=51234",
+  );
+  assert.equal(messages.ko.sentBytes(5), "[TCP 클라이언트] 5바이트를 보냈습니다.");
+  assert.equal(messages.ko.receivedBytes(5), "[TCP 클라이언트] 5바이트를 받았습니다.");
+  assert.equal(messages.ko.serverTag, "[TCP 서버]");
+  assert.equal(messages.ko.clientTag, "[TCP 클라이언트]");
+  assert.match(
+    messages.ko.disconnected("127.0.0.1", 51234, 5, 10, "end"),
+    /^\[TCP 서버\] 클라이언트 종료: IP 주소=127\.0\.0\.1, 포트 번호=51234 /,
+  );
+});
+
+test("English server and client lines", () => {
+  assert.equal(
+    messages.en.connected("127.0.0.1", 51234),
+    "[TCP server] client connected: IP address=127.0.0.1, port=51234",
+  );
+  assert.equal(messages.en.sentBytes(5), "[TCP client] sent 5 bytes.");
+  assert.equal(messages.en.sentBytes(1), "[TCP client] sent 1 byte.");
+  assert.equal(messages.en.receivedBytes(5), "[TCP client] received 5 bytes.");
+  assert.equal(
+    messages.en.disconnected("127.0.0.1", 51234, 5, 10, "reset"),
+    "[TCP server] client disconnected: IP address=127.0.0.1, port=51234 (5 bytes echoed in 10 ms, reset by the client)",
+  );
+});
+
+test("byte counts and durations are worded per language", () => {
+  assert.equal(messages.en.bytes(0), "0 bytes");
+  assert.equal(messages.en.bytes(1), "1 byte");
+  assert.equal(messages.en.bytes(999_999), "999999 bytes");
+  assert.equal(messages.en.bytes(1_500_000), "1.5 MB");
+  assert.equal(messages.ko.bytes(1), "1바이트");
+  assert.equal(messages.ko.bytes(2_500_000), "2.5MB");
+
+  assert.equal(messages.en.duration(250), "250 ms");
+  assert.equal(messages.en.duration(1500), "1.5 s");
+  assert.equal(messages.en.duration(65_000), "1 min 05 s");
+  assert.equal(messages.ko.duration(250), "250밀리초");
+  assert.equal(messages.ko.duration(1500), "1.5초");
+  assert.equal(messages.ko.duration(65_000), "1분 5초");
+});
+
+test("error messages use their context", () => {
+  const { en, ko } = messages;
+  assert.equal(
+    en.error("ERR_INVALID_PORT", { value: "70000", min: 1 }),
+    "invalid port '70000': a port is a whole number from 1 to 65535",
+  );
+  assert.match(
+    en.error("ECONNREFUSED", { host: "::1", port: 9000 }),
+    /^connection refused by \[::1\]:9000: /,
+  );
+  assert.match(en.error("ECONNREFUSED", {}), /^connection refused by the server: /);
+  assert.match(ko.error("ECONNREFUSED", {}), /^서버 이\(가\) 접속을 거부했습니다/);
+  assert.match(en.error("ENOTFOUND", { host: "nosuch.example" }), /'nosuch\.example' was not found/);
+  assert.match(
+    en.error("EACCES", { host: "0.0.0.0", port: 80, operation: "listen" }),
+    /port 80: ports below 1024/,
+  );
+  assert.match(
+    ko.error("EACCES", { host: "0.0.0.0", port: 80, operation: "listen" }),
+    /포트 80에서 대기할 권한이 없습니다/,
+  );
+  assert.match(
+    en.error("EADDRINUSE", { host: "0.0.0.0", port: 9000 }),
+    /port 9000 on 0\.0\.0\.0 is already in use/,
+  );
+  assert.match(
+    en.error("ETIMEDOUT", { host: "10.0.0.1", port: 9, timeoutMs: 1500 }),
+    /^no answer from 10\.0\.0\.1:9 within 1\.5 s/,
+  );
+  assert.match(en.error("ETIMEDOUT", { host: "10.0.0.1", port: 9 }), /^no answer from 10\.0\.0\.1:9: /);
+  assert.match(
+    en.error("ETIMEDOUT", { host: "10.0.0.1", port: 9, operation: "read", timeoutMs: 2000 }),
+    /^no echo from 10\.0\.0\.1:9 within 2 s/,
+  );
+  assert.match(
+    ko.error("ETIMEDOUT", { host: "10.0.0.1", port: 9, operation: "read", timeoutMs: 2000 }),
+    /2초 안에 에코가/,
+  );
+  assert.match(
+    en.error("ERR_PEER_CLOSED", { host: "::1", port: 7, received: 3, expected: 5 }),
+    /after sending back 3 of 5 bytes/,
+  );
+  assert.match(
+    ko.error("ERR_PEER_CLOSED", { host: "::1", port: 7, received: 3, expected: 5 }),
+    /5바이트 중 3바이트만/,
+  );
+  assert.match(en.error("ERR_ECHO_MISMATCH", { host: "::1", port: 7, offset: 12 }), /first at byte 12$/);
+  assert.match(en.error("ERR_SOCKET", { host: "::1", port: 7, detail: "EMFILE" }), /: EMFILE$/);
+  assert.match(en.error("ERR_SOCKET", {}), /: unknown$/);
+});
+
+test("usage lines point at the command's help", () => {
+  assert.equal(
+    messages.en.usage("missing host", "client "),
+    "tcpecho: missing host (see: tcpecho client --help)",
+  );
+  assert.equal(messages.ko.usage("missing host", ""), "tcpecho: missing host (도움말: tcpecho --help)");
+});

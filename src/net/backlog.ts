@@ -1,0 +1,40 @@
+/**
+ * The accept queue's real length. listen(2) silently caps the backlog at
+ * net.core.somaxconn; a learner who asks for more should see what they got.
+ *
+ * @module
+ */
+
+import { readFileSync } from "node:fs";
+
+/**
+ * The kernel's cap on listen()'s backlog, or undefined where it cannot be read
+ * (not Linux).
+ *
+ * @example
+ * ```ts
+ * import { kernelBacklogCap } from "tcpecho";
+ * kernelBacklogCap(); // 4096 on a recent Linux
+ * ```
+ */
+export function kernelBacklogCap(path = "/proc/sys/net/core/somaxconn"): number | undefined {
+  try {
+    const n = Number(readFileSync(path, "utf8").trim());
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The backlog listen() will really use for a requested one.
+ *
+ * @example
+ * ```ts
+ * import { effectiveBacklog } from "tcpecho";
+ * effectiveBacklog(100000, 4096); // 4096
+ * ```
+ */
+export function effectiveBacklog(requested: number, cap: number | undefined = kernelBacklogCap()): number {
+  return cap === undefined ? requested : Math.min(requested, cap);
+}

@@ -1,0 +1,287 @@
+/** `tcpecho client` as a user runs it: piped, --send, on a terminal, and its errors. */
+
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { test } from "node:test";
+import {
+  cleanEnv,
+  CLI,
+  freePort,
+  needs,
+  randomBytesSeeded,
+  runCli,
+  startCliServer,
+  startPeer,
+  stopCli,
+} from "./helpers.js";
+
+test("--send prints exactly the echo", { timeout: 15_000 }, async () => {
+  const srv = await startCliServer(["--quiet"]);
+  try {
+    const r = await runCli(["client", "127.0.0.1", String(srv.port), "--send", "hello"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), "hello");
+    const lf = await runCli(["client", `127.0.0.1:${srv.port}`, "--send", "안녕", "--lf", "--verify"]);
+    assert.equal(lf.stdout.toString(), "안녕\n");
+  } finally {
+    await stopCli(srv);
+  }
+});
+
+test(
+  "piped: binary-safe, half-closes at end of input, --verify confirms every byte",
+  { timeout: 30_000 },
+  async () => {
+    const srv = await startCliServer(["--quiet"]);
+    try {
+      const data = randomBytesSeeded(4 * 1024 * 1024 + 17, 21);
+      const r = await runCli(["client", "-p", String(srv.port), "--verify"], { input: data });
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(r.stdout.equals(data), "the echo on standard output differs from the input");
+      assert.match(r.stderr, /verified: all 4\.2 MB came back exactly as sent/);
+      const empty = await runCli(["client", "-p", String(srv.port)], { input: "" });
+      assert.equal(empty.code, 0);
+      assert.equal(empty.stdout.length, 0);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
+test("--verify against a server that alters a byte: exit 1, says where", { timeout: 15_000 }, async () => {
+  const peer = await startPeer((s) => {
+    s.on("data", (b: Buffer) => s.write(Buffer.from(b.toString("latin1").replace("x", "y"), "latin1")));
+    s.on("end", () => s.end());
+  });
+  try {
+    const r = await runCli(["client", "-p", String(peer.port), "--verify"], { input: "abcxdef" });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /differs from what was sent, first at byte 3/);
+    const once = await runCli(["client", "-p", String(peer.port), "--verify", "--send", "xx"]);
+    assert.equal(once.code, 1);
+    assert.match(once.stderr, /first at byte 0/);
+  } finally {
+    await peer.close();
+  }
+});
+
+test("a server that closes early: exit 1 with the counts", { timeout: 15_000 }, async () => {
+  const peer = await startPeer((s) => s.once("data", () => s.end("ab")));
+  try {
+    const r = await runCli(["client", "-p", String(peer.port)], { input: "abcdef" });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /closed the connection after sending back 2 of 6 bytes/);
+  } finally {
+    await peer.close();
+  }
+});
+
+test("refused and timed out, explained; Korean too", { timeout: 20_000 }, async () => {
+  const port = await freePort();
+  const r = await runCli(["client", "-p", String(port), "--send", "x"]);
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stderr.trim(),
+    `[TCP client] connection refused by 127.0.0.1:${port}: nothing is listening on that port there (is the server running, on this port?)`,
+  );
+  const ko = await runCli(["client", "-p", String(port), "--send", "x", "--lang", "ko"]);
+  assert.match(ko.stderr, /^\[TCP 클라이언트\] 127\.0\.0\.1:\d+ 이\(가\) 접속을 거부했습니다/);
+  // A server that accepts and never answers.
+  const mute = await startPeer(() => {});
+  try {
+    const slow = await runCli(["client", "-p", String(mute.port), "--send", "x", "--timeout", "300ms"]);
+    assert.equal(slow.code, 1);
+    assert.match(slow.stderr, /no echo from 127\.0\.0\.1:\d+ within 0\.3 s/);
+  } finally {
+    await mute.close();
+  }
+});
+
+/** Runs the client on a pseudo-terminal (util-linux `script`), typing `lines` one by one after each prompt. */
+function onTerminal(
+  args: string[],
+  lines: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; screen: string }> {
+  const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  const proc = spawn("script", ["-qfec", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
+  let screen = "";
+  let prompts = 0;
+  const pending = [...lines];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      reject(new Error(`dialogue did not finish; screen:\n${screen}`));
+    }, 10_000);
+    const onOutput = (b: Buffer) => {
+      screen += b.toString("utf8");
+      // Type the next line each time a new prompt appears.
+      const seen = screen.split(/\[send\] |\[보낼 데이터\] /).length - 1;
+      while (prompts < seen && pending.length > 0) {
+        prompts++;
+        proc.stdin.write(pending.shift() + "\r");
+      }
+    };
+    proc.stdout.on("data", onOutput);
+    proc.stderr.on("data", onOutput);
+    proc.on("close", (code) => {
+      clearTimeout(timer);
+      // Drop carriage returns and readline's cursor movements: keep what a person reads.
+      // eslint-disable-next-line no-control-regex -- the escape sequences are what is being removed
+      resolve({ code, screen: screen.replace(/\r/g, "").replace(/\x1b\[[0-9;]*[A-Za-z]/g, "") });
+    });
+  });
+}
+
+test(
+  "on a terminal: the textbook dialogue, and an empty line closes politely",
+  { timeout: 20_000 },
+  async (t) => {
+    const skip = needs("script");
+    if (skip) return t.skip(skip);
+    const srv = await startCliServer();
+    try {
+      const { code, screen } = await onTerminal(
+        ["client", "127.0.0.1", String(srv.port)],
+        ["hello", "two words", ""],
+        cleanEnv(),
+      );
+      assert.equal(code, 0, screen);
+      assert.match(
+        screen,
+        /\[send\] hello\n\[TCP client\] sent 5 bytes\.\n\[TCP client\] received 5 bytes\.\n\[received data\] hello\n/,
+      );
+      assert.match(
+        screen,
+        /\[TCP client\] sent 9 bytes\.\n\[TCP client\] received 9 bytes\.\n\[received data\] two words\n/,
+      );
+      assert.match(screen, /\[TCP client\] connection closed\./);
+      await srv.waitFor(/\[TCP\/127\.0\.0\.1:\d+\] two words$/);
+      await srv.waitFor(/client disconnected: .*\(14 bytes echoed/);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
+test("on a terminal in Korean, with --crlf", { timeout: 20_000 }, async (t) => {
+  const skip = needs("script");
+  if (skip) return t.skip(skip);
+  const srv = await startCliServer(["--lang", "ko"]);
+  try {
+    const { code, screen } = await onTerminal(
+      ["client", "-p", String(srv.port), "--crlf"],
+      ["안녕", ""],
+      cleanEnv({ LANG: "ko_KR.UTF-8" }),
+    );
+    assert.equal(code, 0, screen);
+    // 안녕 is 6 bytes in UTF-8, plus \r\n.
+    assert.match(
+      screen,
+      /\[보낼 데이터\] 안녕\n\[TCP 클라이언트\] 8바이트를 보냈습니다\.\n\[TCP 클라이언트\] 8바이트를 받았습니다\.\n\[받은 데이터\] 안녕\n/,
+    );
+    await srv.waitFor(/^\[TCP\/127\.0\.0\.1:\d+\] 안녕\\r\\n$/);
+  } finally {
+    await stopCli(srv);
+  }
+});
+
+// ncat --exec relays through blocking pipes: it drops what cat still holds when
+// it sees the client's FIN, and can deadlock on streams larger than the pipe
+// buffers (seen with a plain Python client too). Hence --no-shutdown and 48 KiB.
+test("works against ncat's echo (ncat --exec /bin/cat)", { timeout: 30_000 }, async (t) => {
+  const skip = needs("ncat");
+  if (skip) return t.skip(skip);
+  const port = await freePort();
+  const ncat = spawn("ncat", ["-l", "-k", "127.0.0.1", String(port), "--exec", "/bin/cat"], {
+    stdio: "ignore",
+  });
+  try {
+    await waitListening(port);
+    const once = await runCli(["client", "-p", String(port), "--send", "hello ncat"]);
+    assert.equal(once.code, 0, once.stderr);
+    assert.equal(once.stdout.toString(), "hello ncat");
+    for (let i = 0; i < 3; i++) {
+      const data = randomBytesSeeded(48 * 1024, 5 + i);
+      const piped = await runCli(["client", "-p", String(port), "--verify", "--no-shutdown"], {
+        input: data,
+      });
+      assert.equal(piped.code, 0, piped.stderr);
+      assert.ok(piped.stdout.equals(data));
+    }
+  } finally {
+    ncat.kill("SIGKILL");
+  }
+});
+
+test("works against socat's echo (socat TCP-LISTEN,fork PIPE)", { timeout: 20_000 }, async (t) => {
+  const skip = needs("socat");
+  if (skip) return t.skip(skip);
+  const port = await freePort();
+  const socat = spawn("socat", [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, "PIPE"], {
+    stdio: "ignore",
+  });
+  try {
+    await waitListening(port);
+    const once = await runCli(["client", "-p", String(port), "--send", "hello socat"]);
+    assert.equal(once.code, 0, once.stderr);
+    assert.equal(once.stdout.toString(), "hello socat");
+    const data = randomBytesSeeded(1024 * 1024, 6);
+    const piped = await runCli(["client", "-p", String(port), "--verify"], { input: data });
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.ok(piped.stdout.equals(data));
+  } finally {
+    socat.kill("SIGKILL");
+  }
+});
+
+test("ncat and socat as clients of tcpecho serve get their bytes back", { timeout: 20_000 }, async (t) => {
+  const skipN = needs("ncat");
+  const skipS = needs("socat");
+  if (skipN || skipS) return t.skip(String(skipN || skipS));
+  const srv = await startCliServer();
+  try {
+    const viaNcat = await runTool("ncat", ["127.0.0.1", String(srv.port)], "from ncat\n");
+    assert.equal(viaNcat, "from ncat\n");
+    const viaSocat = await runTool("socat", ["-", `TCP:127.0.0.1:${srv.port}`], "from socat\n");
+    assert.equal(viaSocat, "from socat\n");
+    await srv.waitFor(/\] from ncat\\n$/);
+    await srv.waitFor(/\] from socat\\n$/);
+  } finally {
+    await stopCli(srv);
+  }
+});
+
+async function waitListening(port: number): Promise<void> {
+  const { connect } = await import("node:net");
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.destroy();
+        r(true);
+      });
+      s.once("error", () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listened on ${port} within 5 s`);
+}
+
+function runTool(cmd: string, args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ["pipe", "pipe", "inherit"] });
+    let out = "";
+    const timer = setTimeout(() => {
+      p.kill("SIGKILL");
+      reject(new Error(`${cmd} did not finish`));
+    }, 10_000);
+    p.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    p.on("close", () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    p.stdin.end(input);
+  });
+}

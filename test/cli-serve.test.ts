@@ -1,0 +1,279 @@
+/** `tcpecho serve` as a user runs it: its lines, its signals, its errors. */
+
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { test } from "node:test";
+import {
+  cleanEnv,
+  CLI,
+  freePort,
+  randomBytesSeeded,
+  rawConnect,
+  readAll,
+  readN,
+  runCli,
+  sleep,
+  startCli,
+  startCliServer,
+  stopCli,
+} from "./helpers.js";
+
+test(
+  "prints the textbook's lines: listening, where to connect, connect, data, disconnect",
+  { timeout: 15_000 },
+  async () => {
+    const srv = await startCliServer();
+    try {
+      assert.match(
+        srv.stdout[0] ?? "",
+        /^\[TCP server\] listening on 127\.0\.0\.1:\d+ \(loopback: this machine only\), backlog \d+$/,
+      );
+      await srv.waitFor(/^\[TCP server\] a client can connect to 127\.0\.0\.1:\d+ \(loopback/);
+      const s = await rawConnect(srv.port);
+      const port = s.localPort;
+      await srv.waitFor(
+        new RegExp(`^\\[TCP server\\] client connected: IP address=127\\.0\\.0\\.1, port=${port}$`),
+      );
+      s.write("hello\r\n\x00\\");
+      await readN(s, 9);
+      await srv.waitFor(new RegExp(`^\\[TCP/127\\.0\\.0\\.1:${port}\\] hello\\\\r\\\\n\\\\x00\\\\\\\\$`));
+      s.write(Buffer.alloc(500, 0x61));
+      await readN(s, 500);
+      await srv.waitFor(/\] a{80}… \(\+420 bytes\)$/);
+      s.end();
+      await readAll(s);
+      await srv.waitFor(
+        new RegExp(
+          `^\\[TCP server\\] client disconnected: IP address=127\\.0\\.0\\.1, port=${port} \\(509 bytes echoed in \\d+ ms\\)$`,
+        ),
+      );
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
+test("Korean with --lang ko, and with LANG=ko_KR.UTF-8", { timeout: 15_000 }, async () => {
+  for (const [args, env] of [
+    [["--lang", "ko"], cleanEnv()],
+    [[], cleanEnv({ LANG: "ko_KR.UTF-8" })],
+  ] as const) {
+    const srv = await startCliServer([...args], env);
+    try {
+      assert.match(srv.stdout[0] ?? "", /^\[TCP 서버\] 127\.0\.0\.1:\d+ 에서 접속 대기 중/);
+      const s = await rawConnect(srv.port);
+      const port = s.localPort;
+      await srv.waitFor(
+        new RegExp(`^\\[TCP 서버\\] 클라이언트 접속: IP 주소=127\\.0\\.0\\.1, 포트 번호=${port}$`),
+      );
+      s.write("안녕하세요");
+      await readN(s, Buffer.byteLength("안녕하세요"));
+      await srv.waitFor(new RegExp(`^\\[TCP/127\\.0\\.0\\.1:${port}\\] 안녕하세요$`));
+      s.end();
+      await readAll(s);
+      await srv.waitFor(
+        new RegExp(`^\\[TCP 서버\\] 클라이언트 종료: IP 주소=127\\.0\\.0\\.1, 포트 번호=${port} \\(`),
+      );
+      srv.proc.kill("SIGTERM");
+      assert.equal(await srv.exited, 0);
+      await srv.waitFor(/^\[TCP 서버\] 종료: /);
+    } finally {
+      await stopCli(srv);
+    }
+  }
+});
+
+test("--quiet keeps only the start, errors and the summary", { timeout: 15_000 }, async () => {
+  const srv = await startCliServer(["--quiet"]);
+  const s = await rawConnect(srv.port);
+  s.end("quiet please");
+  assert.equal((await readAll(s)).toString(), "quiet please");
+  await sleep(100);
+  srv.proc.kill("SIGINT");
+  assert.equal(await srv.exited, 0);
+  assert.equal(srv.stdout.filter((l) => l !== "").length, 3, srv.stdout.join("\n"));
+  assert.match(srv.stdout[0] ?? "", /listening on/);
+  assert.match(srv.stdout[1] ?? "", /stopping/);
+  assert.match(
+    srv.stdout[2] ?? "",
+    /^\[TCP server\] stopped after .*: 1 connection served, 12 bytes echoed$/,
+  );
+});
+
+test("data lines are rate-limited: a flood does not flood the log", { timeout: 15_000 }, async () => {
+  const srv = await startCliServer(["--data-lines", "5"]);
+  try {
+    const s = await rawConnect(srv.port);
+    const back = readAll(s);
+    for (let i = 0; i < 200; i++) {
+      s.write(`message ${i}`);
+      await readN(s, `message ${i}`.length);
+    }
+    s.end();
+    await back.catch(() => {});
+    await srv.waitFor(/client disconnected/);
+    const dataLines = srv.stdout.filter((l) => l.startsWith("[TCP/"));
+    assert.ok(dataLines.length >= 5 && dataLines.length <= 30, `${dataLines.length} data lines`);
+    assert.ok(srv.stdout.some((l) => /more than 5 data lines this second/.test(l)));
+  } finally {
+    await stopCli(srv);
+  }
+});
+
+test(
+  "SIGTERM with a client mid-echo: it drains completely, then a summary and exit 0",
+  { timeout: 30_000 },
+  async () => {
+    const srv = await startCliServer(["--quiet"]);
+    const data = randomBytesSeeded(8 * 1024 * 1024, 11);
+    const s = await rawConnect(srv.port);
+    const back = readAll(s, 25_000);
+    s.write(data.subarray(0, 2 * 1024 * 1024));
+    await sleep(50);
+    srv.proc.kill("SIGTERM");
+    await srv.waitFor(/stopping: no longer accepting; waiting up to 10\.0 s for 1 open connection/);
+    // The rest still goes through the same connection, and all of it comes back.
+    for (let at = 2 * 1024 * 1024; at < data.length; at += 256 * 1024) {
+      if (!s.write(data.subarray(at, at + 256 * 1024))) await new Promise((r) => s.once("drain", r));
+    }
+    s.end();
+    const got = await back;
+    assert.equal(got.length, data.length);
+    assert.ok(got.equals(data));
+    assert.equal(await srv.exited, 0);
+    assert.match(srv.stdout.at(-1) ?? "", /stopped after .*: 1 connection served, 8\.4 MB echoed$/);
+  },
+);
+
+test("a second signal forces the stop", { timeout: 15_000 }, async () => {
+  const srv = await startCliServer(["--quiet", "--drain-timeout", "60s"]);
+  const s = await rawConnect(srv.port);
+  s.on("error", () => {});
+  await sleep(50);
+  srv.proc.kill("SIGINT");
+  await srv.waitFor(/stopping/);
+  srv.proc.kill("SIGINT");
+  assert.equal(await srv.exited, 0);
+  assert.ok(srv.stdout.some((l) => /forced stop: closing 1 connection now/.test(l)));
+  s.destroy();
+});
+
+test("port in use: says so, shows how to find the holder, exit 1", { timeout: 15_000 }, async () => {
+  const srv = await startCliServer(["--quiet"]);
+  try {
+    const r = await runCli(["serve", "-H", "127.0.0.1", "-p", String(srv.port)]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+    assert.match(
+      r.stderr,
+      new RegExp(`port ${srv.port} on 127\\.0\\.0\\.1 is already in use .*ss -ltnp 'sport = :${srv.port}'`),
+    );
+  } finally {
+    await stopCli(srv);
+  }
+});
+
+test("a well-known port without privilege: explains ports below 1024", { timeout: 15_000 }, (t) => {
+  if (process.getuid?.() !== 0 || spawnSync("sh", ["-c", "command -v setpriv"]).status !== 0) {
+    t.skip("needs root and setpriv to run the CLI as an unprivileged user");
+    return;
+  }
+  const unprivStart = Number(
+    spawnSync("cat", ["/proc/sys/net/ipv4/ip_unprivileged_port_start"]).stdout.toString() || 1024,
+  );
+  if (unprivStart <= 7) {
+    t.skip("this kernel lets anyone bind low ports (ip_unprivileged_port_start)");
+    return;
+  }
+  const r = spawnSync(
+    "setpriv",
+    [
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      process.execPath,
+      CLI,
+      "serve",
+      "-H",
+      "127.0.0.1",
+      "-p",
+      "7",
+    ],
+    {
+      env: cleanEnv(),
+      timeout: 10_000,
+    },
+  );
+  assert.equal(r.status, 1);
+  assert.match(
+    r.stderr.toString(),
+    /no permission to listen on port 7: ports below 1024 are well-known ports/,
+  );
+  assert.doesNotMatch(r.stderr.toString(), /at .*\.js:\d+/);
+});
+
+test("an address this machine does not have: said in words, exit 1", { timeout: 15_000 }, async () => {
+  const r = await runCli(["serve", "-H", "192.0.2.55", "-p", "0"]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /this machine has no address 192\.0\.2\.55/);
+});
+
+test("bad command lines: one line, exit 2, never a stack trace", { timeout: 30_000 }, async () => {
+  const cases: [string[], RegExp][] = [
+    [["serve", "--port", "70000"], /invalid port '70000'/],
+    [["serve", "--port", "abc"], /invalid port 'abc'/],
+    [["serve", "--port", "-1"], /./],
+    [["serve", "--host", "300.1.1.1"], /invalid host '300\.1\.1\.1'/],
+    [["serve", "--host", "not a host"], /invalid host/],
+    [["serve", "--bogus"], /unknown option '--bogus'/],
+    [["serve", "--backlog", "0"], /--backlog/],
+    [["serve", "--drain-timeout", "soon"], /--drain-timeout/],
+    [["serve", "--lang", "fr"], /--lang/],
+    [["client", "127.0.0.1", "70000"], /invalid port '70000': a port is a whole number from 1 to 65535/],
+    [["client", "127.0.0.1", "0"], /invalid port '0'/],
+    [["client", "-p", "abc"], /invalid port 'abc'/],
+    [["client", "a..b"], /invalid host 'a\.\.b'/],
+    [["client", "127.0.0.1:9000", "9001"], /the port: give it once/],
+    [["client", "--timeout", "-5"], /--timeout/],
+    [["client", "--crlf", "--lf"], /pick one/],
+    [["nonsense"], /unknown command 'nonsense'/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = await runCli(args, { env: cleanEnv({ TCPECHO_PORT: String(await freePort()) }) });
+    assert.equal(r.code, 2, `${args.join(" ")}: exit ${r.code}, stderr ${r.stderr}`);
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(lines[0] ?? "", pattern, args.join(" "));
+    assert.match(lines[0] ?? "", /^tcpecho: /);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});
+
+test("Korean usage errors", { timeout: 10_000 }, async () => {
+  const r = await runCli(["serve", "--port", "abc"], { env: cleanEnv({ LC_ALL: "ko_KR.UTF-8" }) });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^tcpecho: 잘못된 포트 번호 'abc': 포트 번호는 0부터 65535까지의 정수입니다/);
+});
+
+test(
+  "TCPECHO_PORT and TCPECHO_HOST set the defaults; --help shows examples",
+  { timeout: 15_000 },
+  async () => {
+    const port = await freePort();
+    const srv = startCli(
+      ["serve", "--quiet"],
+      cleanEnv({ TCPECHO_HOST: "127.0.0.1", TCPECHO_PORT: String(port) }),
+    );
+    try {
+      await srv.waitFor(new RegExp(`listening on 127\\.0\\.0\\.1:${port} `));
+    } finally {
+      await stopCli(srv);
+    }
+    const help = await runCli(["serve", "--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout.toString(), /Examples:\n\s+tcpecho serve /);
+    for (const opt of ["--host", "--port", "--backlog", "--drain-timeout", "--quiet", "--data-lines"]) {
+      assert.match(help.stdout.toString(), new RegExp(opt));
+    }
+  },
+);

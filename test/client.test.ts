@@ -1,0 +1,159 @@
+/** The client library: connect, echo, readExactly, streamEcho, against real peers on loopback. */
+
+import assert from "node:assert/strict";
+import { PassThrough, Readable } from "node:stream";
+import { test } from "node:test";
+import { connect, createEchoServer, EchoError, readExactly, streamEcho } from "tcpecho";
+import { freePort, randomBytesSeeded, rawConnect, sleep, startPeer } from "./helpers.js";
+
+const isCode = (code: string) => (e: unknown) => e instanceof EchoError && e.code === code;
+
+test("echo() resolves with exactly as many bytes as were sent", { timeout: 10_000 }, async () => {
+  const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+  const { port } = await server.listen();
+  const client = await connect({ host: "127.0.0.1", port });
+  assert.equal((await client.echo("hello")).toString(), "hello");
+  const big = randomBytesSeeded(1024 * 1024, 5);
+  assert.ok((await client.echo(big)).equals(big));
+  assert.equal((await client.echo("안녕")).toString(), "안녕");
+  assert.equal((await client.echo(Buffer.alloc(0))).length, 0);
+  await client.close();
+  const stats = await server.close();
+  assert.equal(stats.bytesIn, 5 + big.length + Buffer.byteLength("안녕"));
+});
+
+test(
+  "readExactly gathers bytes that arrive one at a time (the textbook's recvn)",
+  { timeout: 10_000 },
+  async () => {
+    const peer = await startPeer(async (s) => {
+      for (const b of Buffer.from("abcdefgh")) {
+        s.write(Buffer.of(b));
+        await sleep(5);
+      }
+    });
+    const s = await rawConnect(peer.port);
+    const first = await readExactly(s, 3);
+    const rest = await readExactly(s, 5);
+    assert.equal(first.toString(), "abc");
+    assert.equal(rest.toString(), "defgh");
+    s.destroy();
+    await peer.close();
+  },
+);
+
+test(
+  "readExactly reports a short read when the peer closes early, with the count",
+  { timeout: 10_000 },
+  async () => {
+    const peer = await startPeer((s) => s.end("abc"));
+    const s = await rawConnect(peer.port);
+    await assert.rejects(readExactly(s, 10), (e: unknown) => {
+      assert.ok(e instanceof EchoError);
+      assert.equal(e.code, "ERR_PEER_CLOSED");
+      assert.equal(e.context.received, 3);
+      assert.equal(e.context.expected, 10);
+      return true;
+    });
+    s.destroy();
+    await peer.close();
+  },
+);
+
+test("readExactly times out with ETIMEDOUT when nothing comes", { timeout: 10_000 }, async () => {
+  const peer = await startPeer(() => {});
+  const s = await rawConnect(peer.port);
+  const t0 = Date.now();
+  await assert.rejects(readExactly(s, 1, { timeout: 200 }), isCode("ETIMEDOUT"));
+  assert.ok(Date.now() - t0 >= 190);
+  s.destroy();
+  await peer.close();
+});
+
+test("connect to a port nothing listens on: ECONNREFUSED, in words", { timeout: 10_000 }, async () => {
+  const port = await freePort();
+  await assert.rejects(connect({ host: "127.0.0.1", port }), (e: unknown) => {
+    assert.ok(e instanceof EchoError);
+    assert.equal(e.code, "ECONNREFUSED");
+    assert.match(e.message, /nothing is listening/);
+    assert.match(e.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+    return true;
+  });
+});
+
+test("connect rejects bad ports and hosts before touching the network", async () => {
+  await assert.rejects(connect({ port: 0 }), isCode("ERR_INVALID_PORT"));
+  await assert.rejects(connect({ port: 65536 }), isCode("ERR_INVALID_PORT"));
+  await assert.rejects(connect({ host: "bad host" }), isCode("ERR_INVALID_HOST"));
+});
+
+test(
+  "a reset while idle is reported by the next echo, not thrown into the event loop",
+  { timeout: 10_000 },
+  async () => {
+    const peer = await startPeer((s) => setTimeout(() => s.resetAndDestroy(), 20));
+    const client = await connect({ host: "127.0.0.1", port: peer.port });
+    await sleep(150);
+    await assert.rejects(
+      client.echo("x"),
+      (e: unknown) => e instanceof EchoError && ["ECONNRESET", "ERR_PEER_CLOSED", "EPIPE"].includes(e.code),
+    );
+    await client.close();
+    await peer.close();
+  },
+);
+
+test("streamEcho passes binary data through and verifies it", { timeout: 20_000 }, async () => {
+  const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+  const { port } = await server.listen();
+  const data = randomBytesSeeded(3 * 1024 * 1024, 77);
+  const client = await connect({ host: "127.0.0.1", port });
+  const out = new PassThrough();
+  const parts: Buffer[] = [];
+  out.on("data", (b: Buffer) => parts.push(b));
+  const result = await streamEcho(client, Readable.from([data.subarray(0, 1000), data.subarray(1000)]), out, {
+    verify: true,
+  });
+  assert.equal(result.sent, data.length);
+  assert.equal(result.received, data.length);
+  assert.ok(Buffer.concat(parts).equals(data));
+  await client.close();
+  await server.close();
+});
+
+test("streamEcho with verify finds the first altered byte", { timeout: 10_000 }, async () => {
+  // A server that flips one byte at stream offset 1234.
+  const peer = await startPeer((s) => {
+    let offset = 0;
+    s.on("data", (b: Buffer) => {
+      const copy = Buffer.from(b);
+      if (offset <= 1234 && 1234 < offset + copy.length)
+        copy[1234 - offset] = (copy[1234 - offset] as number) ^ 0xff;
+      offset += copy.length;
+      s.write(copy);
+    });
+    s.on("end", () => s.end());
+  });
+  const client = await connect({ host: "127.0.0.1", port: peer.port });
+  await assert.rejects(
+    streamEcho(client, Readable.from([randomBytesSeeded(5000, 1)]), new PassThrough(), { verify: true }),
+    (e: unknown) => e instanceof EchoError && e.code === "ERR_ECHO_MISMATCH" && e.context.offset === 1234,
+  );
+  client.destroy();
+  await peer.close();
+});
+
+test("streamEcho reports a server that closes before everything came back", { timeout: 10_000 }, async () => {
+  const peer = await startPeer((s) => s.once("data", (b: Buffer) => s.end(b.subarray(0, 10))));
+  const client = await connect({ host: "127.0.0.1", port: peer.port });
+  await assert.rejects(
+    streamEcho(client, Readable.from([Buffer.alloc(100, 1)]), new PassThrough()),
+    (e: unknown) =>
+      e instanceof EchoError &&
+      e.code === "ERR_PEER_CLOSED" &&
+      e.context.received === 10 &&
+      e.context.expected === 100,
+  );
+  client.destroy();
+  await peer.close();
+});

@@ -1,0 +1,260 @@
+/**
+ * Test helpers: run the CLI as a user would, wait for its lines, and make
+ * small TCP peers on loopback. Everything is bounded in time.
+ */
+
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
+import { fileURLToPath } from "node:url";
+
+/** The built CLI entry point. */
+export const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+
+/** An environment without the caller's locale or colour settings, so output is predictable. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of [
+    "LANG",
+    "LC_ALL",
+    "LC_MESSAGES",
+    "LANGUAGE",
+    "FORCE_COLOR",
+    "TCPECHO_HOST",
+    "TCPECHO_PORT",
+  ])
+    delete env[k];
+  env.NO_COLOR = "1";
+  return { ...env, ...extra };
+}
+
+/** A running CLI process whose standard output is collected line by line. */
+export interface RunningCli {
+  proc: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  /** Resolves with the first line (existing or future) that matches, or rejects after `ms`. */
+  waitFor(pattern: RegExp, ms?: number): Promise<string>;
+  /** Resolves with the exit code (or signal name). */
+  exited: Promise<number | string>;
+}
+
+export function startCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): RunningCli {
+  const proc = spawn(process.execPath, [CLI, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (l: string) => void }[] = [];
+  const collect = (stream: NodeJS.ReadableStream, into: string[]) => {
+    let partial = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (text: string) => {
+      const parts = (partial + text).split("\n");
+      partial = parts.pop() ?? "";
+      for (const line of parts) {
+        into.push(line);
+        for (let i = waiters.length - 1; i >= 0; i--) {
+          const w = waiters[i];
+          if (w && w.pattern.test(line)) {
+            waiters.splice(i, 1);
+            w.resolve(line);
+          }
+        }
+      }
+    });
+  };
+  collect(proc.stdout!, stdout);
+  collect(proc.stderr!, stderr);
+  const exited = new Promise<number | string>((resolve) => {
+    proc.on("exit", (code, signal) => resolve(code ?? signal ?? -1));
+  });
+  return {
+    proc,
+    stdout,
+    stderr,
+    exited,
+    waitFor(pattern, ms = 10_000) {
+      const seen = [...stdout, ...stderr].find((l) => pattern.test(l));
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(
+            new Error(
+              `no line matching ${pattern} within ${ms} ms; stdout: ${stdout.join("\n")}; stderr: ${stderr.join("\n")}`,
+            ),
+          );
+        }, ms);
+        waiters.push({
+          pattern,
+          resolve: (l) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        });
+      });
+    },
+  };
+}
+
+/** Starts `tcpecho serve` on 127.0.0.1 and a free port; resolves once it listens. */
+export async function startCliServer(
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = cleanEnv(),
+): Promise<RunningCli & { port: number }> {
+  const cli = startCli(["serve", "--host", "127.0.0.1", "--port", "0", ...extraArgs], env);
+  const line = await cli.waitFor(/127\.0\.0\.1:(\d+)/);
+  const port = Number(/127\.0\.0\.1:(\d+)/.exec(line)?.[1]);
+  return { ...cli, port };
+}
+
+/** Stops a CLI process: SIGTERM, then SIGKILL after `ms`. */
+export async function stopCli(cli: RunningCli, ms = 5000): Promise<number | string> {
+  if (cli.proc.exitCode !== null || cli.proc.signalCode !== null) return cli.exited;
+  cli.proc.kill("SIGTERM");
+  const timer = setTimeout(() => cli.proc.kill("SIGKILL"), ms);
+  const code = await cli.exited;
+  clearTimeout(timer);
+  return code;
+}
+
+/** Runs the CLI to completion with optional standard input. */
+export function runCli(
+  args: string[],
+  options: { input?: Buffer | string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): Promise<{ code: number | string; stdout: Buffer; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [CLI, ...args], {
+      env: options.env ?? cleanEnv(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    proc.stdout.on("data", (b: Buffer) => out.push(b));
+    proc.stderr.on("data", (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      reject(new Error(`tcpecho ${args.join(" ")} did not finish in ${options.timeout ?? 15_000} ms`));
+    }, options.timeout ?? 15_000);
+    proc.stdin.on("error", () => {}); // the CLI may exit before reading everything
+    proc.stdin.end(options.input ?? "");
+    proc.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code: code ?? signal ?? -1,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString("utf8"),
+      });
+    });
+  });
+}
+
+/** A TCP server of the test's own on 127.0.0.1 and a free port. */
+export async function startPeer(
+  onSocket: (socket: Socket) => void,
+): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer({ allowHalfOpen: true }, (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+    s.on("error", () => {});
+    onSocket(s);
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const port = (server.address() as { port: number }).port;
+  return {
+    server,
+    port,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** Connects a plain socket (no tcpecho code) to 127.0.0.1:port. */
+export async function rawConnect(port: number, host = "127.0.0.1"): Promise<Socket> {
+  const s = netConnect({ port, host, allowHalfOpen: true });
+  await once(s, "connect");
+  return s;
+}
+
+/** Reads from a socket until the peer closes; resolves with everything received. */
+export function readAll(socket: Socket, ms = 15_000): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    const timer = setTimeout(() => reject(new Error(`peer did not close within ${ms} ms`)), ms);
+    socket.on("data", (b: Buffer) => parts.push(b));
+    socket.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    socket.on("end", () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(parts));
+    });
+  });
+}
+
+/** Reads exactly n bytes (test-side, independent of the library's readExactly). */
+export function readN(socket: Socket, n: number, ms = 10_000): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let got = 0;
+    const timer = setTimeout(() => {
+      socket.off("data", onData);
+      reject(new Error(`only ${got} of ${n} bytes within ${ms} ms`));
+    }, ms);
+    const onData = (b: Buffer) => {
+      parts.push(b);
+      got += b.length;
+      if (got >= n) {
+        clearTimeout(timer);
+        socket.off("data", onData);
+        resolve(Buffer.concat(parts));
+      }
+    };
+    socket.on("data", onData);
+  });
+}
+
+/** Deterministic pseudo-random bytes, so a failure can be reproduced. */
+export function randomBytesSeeded(n: number, seed: number): Buffer {
+  const b = Buffer.allocUnsafe(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    b[i] = x & 0xff;
+  }
+  return b;
+}
+
+/** A free loopback port for tools that cannot report the one they got (ncat, socat). */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  s.listen(0, "127.0.0.1");
+  await once(s, "listening");
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** True if a command is on PATH. */
+export function have(command: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
+}
+
+/**
+ * Skip reason for a test needing an external tool: in CI the tool must be
+ * there (the test then fails instead of skipping).
+ */
+export function needs(command: string): string | false {
+  if (have(command)) return false;
+  if (process.env.CI) throw new Error(`${command} is required in CI (.ci/run installs it)`);
+  const reason = `${command} is not installed (apt-get install ${command}); skipping`;
+  console.log(`# ${reason}`);
+  return reason;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

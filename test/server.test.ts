@@ -1,0 +1,272 @@
+/** The echo server as a library, over real sockets on loopback. */
+
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { test } from "node:test";
+import { createEchoServer, EchoError, type DisconnectInfo, type EchoServer } from "tcpecho";
+import { rawConnect, readAll, readN, randomBytesSeeded, sleep } from "./helpers.js";
+
+async function started(
+  options: Parameters<typeof createEchoServer>[0] = {},
+): Promise<{ server: EchoServer; port: number }> {
+  const server = createEchoServer({ host: "127.0.0.1", port: 0, ...options });
+  const { port } = await server.listen();
+  return { server, port };
+}
+
+/** Writes `data` in random-sized chunks with occasional pauses. */
+async function writeChunked(socket: import("node:net").Socket, data: Buffer, seed: number): Promise<void> {
+  let at = 0;
+  let x = seed;
+  while (at < data.length) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    const n = 1 + (x % 9000);
+    const ok = socket.write(data.subarray(at, at + n));
+    at += n;
+    if (!ok) await once(socket, "drain");
+    if (x % 7 === 0) await sleep(1);
+  }
+}
+
+test("echoes every byte in order to many clients at once", { timeout: 30_000 }, async () => {
+  const { server, port } = await started();
+  const clients = 40;
+  const size = 256 * 1024;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, i) => {
+      const data = randomBytesSeeded(size, i + 1);
+      const s = await rawConnect(port);
+      const back = readAll(s);
+      await writeChunked(s, data, i + 7);
+      s.end();
+      const got = await back;
+      assert.equal(got.length, data.length, `client ${i}: length`);
+      assert.ok(got.equals(data), `client ${i}: bytes differ`);
+    }),
+  );
+  const stats = await server.close();
+  assert.equal(stats.connectionsTotal, clients);
+  assert.equal(stats.bytesIn, clients * size);
+  assert.equal(stats.bytesOut, clients * size);
+  assert.equal(stats.connectionsOpen, 0);
+});
+
+test(
+  "half-close: after the client's FIN the server sends back all it holds, then closes",
+  { timeout: 20_000 },
+  async () => {
+    const { server, port } = await started();
+    const data = randomBytesSeeded(300 * 1024, 42);
+    const s = await rawConnect(port);
+    // Do not read until everything is sent and the FIN is out: the server must hold on.
+    s.pause();
+    s.end(data);
+    await sleep(100);
+    s.resume();
+    const got = await readAll(s);
+    assert.ok(got.equals(data));
+    await once(s, "close");
+    await server.close();
+  },
+);
+
+test(
+  "backpressure: a client that never reads stops the server reading from it",
+  { timeout: 30_000 },
+  async () => {
+    const { server, port } = await started();
+    const s = await rawConnect(port);
+    s.pause(); // never read
+    const chunk = randomBytesSeeded(64 * 1024, 3);
+    let offered = 0;
+    const deadline = Date.now() + 1500;
+    // Offer far more than kernel buffers hold; the writes must stall.
+    while (Date.now() < deadline && offered < 512 * 1024 * 1024) {
+      s.write(chunk);
+      offered += chunk.length;
+      if (s.writableLength > 32 * 1024 * 1024) await sleep(20);
+      else await sleep(0);
+    }
+    await sleep(300);
+    const held = server.stats().bytesIn;
+    // What the server took is bounded by socket buffers plus one chunk, not by what was offered.
+    assert.ok(held < 64 * 1024 * 1024, `server read ${held} bytes from a client that never reads`);
+    assert.ok(
+      offered - held > 16 * 1024 * 1024,
+      `the client was never held back (offered ${offered}, server read ${held})`,
+    );
+    await sleep(300);
+    assert.ok(
+      server.stats().bytesIn - held < 1024 * 1024,
+      "the server kept reading while the client did not read",
+    );
+    // Once the client reads, everything comes back, in order.
+    s.end();
+    s.resume();
+    const got = await readAll(s, 60_000);
+    assert.equal(got.length, offered);
+    for (let i = 0; i < got.length; i += chunk.length) {
+      assert.ok(got.subarray(i, i + chunk.length).equals(chunk), `differs in chunk at ${i}`);
+    }
+    await server.close();
+  },
+);
+
+test(
+  "events: connection, data and disconnect carry the client's address and byte counts",
+  { timeout: 10_000 },
+  async () => {
+    const { server, port } = await started();
+    const seen: string[] = [];
+    let info: DisconnectInfo | undefined;
+    server.on("connection", (c) => seen.push(`connect ${c.remoteAddress}:${c.remotePort}`));
+    server.on("data", (_c, chunk) => seen.push(`data ${chunk.toString()}`));
+    const gone = new Promise<void>((r) =>
+      server.on("disconnect", (d) => {
+        info = d;
+        r();
+      }),
+    );
+    const s = await rawConnect(port);
+    const localPort = s.localPort;
+    s.write("hello");
+    assert.equal((await readN(s, 5)).toString(), "hello");
+    s.end();
+    await readAll(s);
+    await gone;
+    assert.deepEqual(seen, [`connect 127.0.0.1:${localPort}`, "data hello"]);
+    assert.ok(info);
+    assert.equal(info.remoteAddress, "127.0.0.1");
+    assert.equal(info.remotePort, localPort);
+    assert.equal(info.bytesIn, 5);
+    assert.equal(info.bytesOut, 5);
+    assert.equal(info.reason, "end");
+    assert.ok(info.durationMs >= 0);
+    await server.close();
+  },
+);
+
+test("a reset client is counted as a reset, and the server keeps serving", { timeout: 10_000 }, async () => {
+  const { server, port } = await started();
+  const gone = once(server, "disconnect");
+  const s = await rawConnect(port);
+  s.write("x");
+  await readN(s, 1);
+  s.resetAndDestroy();
+  const [d] = (await gone) as [DisconnectInfo];
+  assert.equal(d.reason, "reset");
+  const t = await rawConnect(port);
+  t.end("still here");
+  assert.equal((await readAll(t)).toString(), "still here");
+  assert.equal(server.stats().resets, 1);
+  await server.close();
+});
+
+test(
+  "graceful close lets a connection mid-echo finish and stops accepting",
+  { timeout: 20_000 },
+  async () => {
+    const { server, port } = await started();
+    const data = randomBytesSeeded(4 * 1024 * 1024, 9);
+    const s = await rawConnect(port);
+    const back = readAll(s);
+    s.write(data.subarray(0, 1024 * 1024));
+    await sleep(50);
+    const closing = server.close({ drainTimeout: 10_000 });
+    assert.equal(server.draining, true);
+    // New clients are refused while draining.
+    await assert.rejects(rawConnect(port), /ECONNREFUSED/);
+    // The open connection goes on to the end.
+    await writeChunked(s, data.subarray(1024 * 1024), 5);
+    s.end();
+    const got = await back;
+    assert.ok(got.equals(data));
+    const stats = await closing;
+    assert.equal(stats.cutOff, 0);
+    assert.equal(stats.bytesOut, data.length);
+  },
+);
+
+test(
+  "at the drain deadline open connections are closed after their echo is flushed",
+  { timeout: 10_000 },
+  async () => {
+    const { server, port } = await started();
+    const s = await rawConnect(port);
+    s.write("pending");
+    const echoed = await readN(s, 7);
+    assert.equal(echoed.toString(), "pending");
+    const ended = readAll(s);
+    const t0 = Date.now();
+    const stats = await server.close({ drainTimeout: 300 });
+    const waited = Date.now() - t0;
+    assert.ok(waited >= 250 && waited < 5000, `waited ${waited} ms`);
+    assert.equal(stats.cutOff, 1);
+    assert.equal((await ended).length, 0); // a FIN, nothing more
+  },
+);
+
+test("destroy() closes every connection at once", { timeout: 10_000 }, async () => {
+  const { server, port } = await started();
+  const s = await rawConnect(port);
+  s.on("error", () => {});
+  const ended = readAll(s);
+  const stats = await server.destroy();
+  assert.equal((await ended).length, 0);
+  assert.equal(stats.connectionsOpen, 0);
+  assert.equal(stats.connectionsTotal, 1);
+  s.destroy();
+});
+
+test("listen errors are typed: port in use, address not on this machine", { timeout: 10_000 }, async () => {
+  const { server, port } = await started();
+  const second = createEchoServer({ host: "127.0.0.1", port });
+  await assert.rejects(
+    second.listen(),
+    (e: unknown) => e instanceof EchoError && e.code === "EADDRINUSE" && /ss -ltnp/.test(e.message),
+  );
+  // 192.0.2.0/24 is TEST-NET-1: never assigned to a machine, so bind fails locally without any traffic.
+  const elsewhere = createEchoServer({ host: "192.0.2.123", port: 0 });
+  await assert.rejects(
+    elsewhere.listen(),
+    (e: unknown) => e instanceof EchoError && e.code === "EADDRNOTAVAIL",
+  );
+  await server.close();
+});
+
+test("bad options are usage errors with codes", () => {
+  assert.throws(
+    () => createEchoServer({ port: 70000 }),
+    (e: unknown) => e instanceof EchoError && e.code === "ERR_INVALID_PORT" && e.isUsageError,
+  );
+  assert.throws(
+    () => createEchoServer({ host: "999.1.1.1" }),
+    (e: unknown) => e instanceof EchoError && e.code === "ERR_INVALID_HOST",
+  );
+  assert.throws(
+    () => createEchoServer({ backlog: 0 }),
+    (e: unknown) => e instanceof EchoError && e.code === "ERR_INVALID_OPTION",
+  );
+});
+
+test("dual stack: an IPv4 client of a '::' server reads as plain IPv4", { timeout: 10_000 }, async (t) => {
+  const server = createEchoServer({ host: "::", port: 0 });
+  try {
+    await server.listen();
+  } catch (e) {
+    t.skip(`no IPv6 on this machine: ${(e as Error).message}`);
+    return;
+  }
+  const { port } = server.address();
+  const connected = once(server, "connection");
+  const s = await rawConnect(port, "127.0.0.1");
+  const [c] = (await connected) as [{ remoteAddress: string; remoteFamily: string }];
+  assert.equal(c.remoteAddress, "127.0.0.1");
+  assert.equal(c.remoteFamily, "IPv4");
+  s.end("v4");
+  assert.equal((await readAll(s)).toString(), "v4");
+  const s6 = await rawConnect(port, "::1");
+  s6.end("v6");
+  assert.equal((await readAll(s6)).toString(), "v6");
+  await server.close();
+});
