@@ -57,3 +57,18 @@ export { detectLang, LANGS, type Lang } from "./i18n/lang.js";
 export { messages, type Messages } from "./i18n/messages.js";
 export { printable } from "./cli/printable.js";
 export { parseDuration } from "./cli/duration.js";
+export {
+  bench,
+  benchCompare,
+  planBench,
+  median,
+  type BenchOptions,
+  type BenchReport,
+  type BenchErrors,
+  type BenchProgress,
+  type CompareEntry,
+} from "./bench/bench.js";
+export { runLoad, type LoadPlan, type LoadCounts, type LoadResult, type LoadProgress } from "./bench/load.js";
+export { LatencyHistogram, type LatencySummary } from "./bench/latency-histogram.js";
+export { Pattern, PATTERN_PERIOD } from "./bench/pattern.js";
+export { benchMessages, type BenchMessages } from "./i18n/bench.js";

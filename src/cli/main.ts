@@ -12,6 +12,7 @@ import { Command, CommanderError, Option } from "commander";
 import { detectLang } from "../i18n/lang.js";
 import { messages } from "../i18n/messages.js";
 import { EchoError } from "../net/echo-error.js";
+import { registerBench } from "./bench.js";
 import { registerClient } from "./client.js";
 import { registerServe } from "./serve.js";
 
@@ -39,6 +40,7 @@ Examples:
     );
   registerServe(program);
   registerClient(program);
+  registerBench(program);
   return program;
 }
 
@@ -103,4 +105,5 @@ const argv = process.argv.slice(2);
 const code = await main(argv);
 // The server keeps running until a signal; every other command ends here, even
 // if a terminal or timer would keep the event loop alive.
-if (code !== 0 || commandIn(argv, buildProgram())?.name() !== "serve") process.exit(code);
+if (code !== 0 || commandIn(argv, buildProgram())?.name() !== "serve")
+  process.exit(code || Number(process.exitCode ?? 0));

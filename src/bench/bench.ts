@@ -1,0 +1,363 @@
+/**
+ * `bench`: load for any echo server, in one or more threads, and the report:
+ * request rate, throughput, latency percentiles and every kind of error.
+ *
+ * @module
+ */
+
+import { Worker } from "node:worker_threads";
+import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
+import { EchoError, type EchoErrorCode } from "../net/echo-error.js";
+import { LatencyHistogram, type LatencySummary } from "./latency-histogram.js";
+import { emptyCounts, runLoad, type LoadCounts, type LoadPlan } from "./load.js";
+import type { WorkerMessage } from "./worker.js";
+
+/** Options of {@link bench}. */
+export interface BenchOptions {
+  host?: string;
+  port?: number;
+  /** Connections (default 50). */
+  connections?: number;
+  /** Message size in bytes (default 512, the notes' BUFSIZE). */
+  size?: number;
+  /** Messages in flight per connection (default 1: ping-pong). */
+  pipeline?: number;
+  /** Measured duration in ms (default 10000); ignored with `count`. */
+  durationMs?: number;
+  /** Complete this many messages instead of running for a duration. */
+  count?: number;
+  /** Hold a fixed request rate (messages per second, all connections together). */
+  rate?: number;
+  /** Saturate with one-way streams of `size`-byte writes instead of messages. */
+  stream?: boolean;
+  /** Worker threads (default 1). */
+  threads?: number;
+  /** Unmeasured time before measuring, ms (default 0). */
+  warmupMs?: number;
+  /** Connect timeout, ms (default 5000). */
+  connectTimeoutMs?: number;
+  /** Called about once a second while running. */
+  onProgress?: (p: BenchProgress) => void;
+}
+
+/** Progress, about once a second. */
+export interface BenchProgress {
+  elapsedMs: number;
+  completed: number;
+  bytes: number;
+}
+
+/** What went wrong, counted. */
+export interface BenchErrors {
+  connect: Partial<Record<EchoErrorCode, number>>;
+  resets: number;
+  closedEarly: number;
+  corruptedBytes: number;
+  missingBytes: number;
+  extraBytes: number;
+}
+
+/** The result of one run. */
+export interface BenchReport {
+  host: string;
+  port: number;
+  mode: "pingpong" | "pipelined" | "rate" | "stream";
+  connections: number;
+  connected: number;
+  size: number;
+  pipeline: number;
+  threads: number;
+  rate: number | null;
+  elapsedMs: number;
+  /** Messages completed (stream mode: `size`-byte units echoed). */
+  requests: number;
+  requestsPerSecond: number;
+  /** Echoed and checked bytes. */
+  bytes: number;
+  /** Echoed megabytes (10^6 bytes) per second. */
+  megabytesPerSecond: number;
+  /** Per-message latency; null in stream mode. */
+  latency: LatencySummary | null;
+  errors: BenchErrors;
+  /** No error of any kind. */
+  ok: boolean;
+  /** The first connect failure, explained. */
+  connectError: EchoError | undefined;
+}
+
+function whole(value: number | undefined, fallback: number, name: string, min: number): number {
+  const v = value ?? fallback;
+  if (!Number.isSafeInteger(v) || v < min)
+    throw new EchoError("ERR_INVALID_OPTION", { value: String(v), detail: name });
+  return v;
+}
+
+/** Checks options and fills defaults: the plan of the whole run. */
+export function planBench(options: BenchOptions): LoadPlan & { threads: number } {
+  const stream = options.stream ?? false;
+  const plan = {
+    host: parseHost(options.host ?? "127.0.0.1"),
+    port: parsePort(options.port ?? DEFAULT_PORT, 1),
+    connections: whole(options.connections, 50, "connections", 1),
+    size: whole(options.size, stream ? 65_536 : 512, "size", 1),
+    pipeline: whole(options.pipeline, 1, "pipeline", 1),
+    durationMs: whole(options.durationMs, 10_000, "duration", 1),
+    count: options.count === undefined ? undefined : whole(options.count, 1, "count", 1),
+    rate: options.rate,
+    stream,
+    warmupMs: whole(options.warmupMs, 0, "warmup", 0),
+    connectTimeoutMs: whole(options.connectTimeoutMs, 5000, "connect timeout", 1),
+    graceMs: 2000,
+    threads: whole(options.threads, 1, "threads", 1),
+  };
+  if (plan.rate !== undefined && (!Number.isFinite(plan.rate) || plan.rate <= 0)) {
+    throw new EchoError("ERR_INVALID_OPTION", { value: String(plan.rate), detail: "rate" });
+  }
+  if (plan.size > 16 * 1024 * 1024)
+    throw new EchoError("ERR_INVALID_OPTION", { value: String(plan.size), detail: "size (at most 16 MiB)" });
+  if (plan.size * plan.pipeline > 64 * 1024 * 1024) {
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: `${plan.size} × ${plan.pipeline}`,
+      detail: "size × pipeline (at most 64 MiB in flight per connection)",
+    });
+  }
+  plan.threads = Math.min(plan.threads, plan.connections);
+  return plan;
+}
+
+/**
+ * Runs a benchmark against one echo server and reports it. Rejects only for
+ * bad options; network trouble is in the report (`ok: false`).
+ *
+ * @example
+ * ```ts
+ * import { bench } from "tcpecho";
+ * const r = await bench({ host: "127.0.0.1", port: 9000, connections: 50, size: 512, durationMs: 5000 });
+ * console.log(r.requestsPerSecond, r.latency?.p99Us, r.ok);
+ * ```
+ */
+export async function bench(options: BenchOptions): Promise<BenchReport> {
+  const plan = planBench(options);
+  const parts = splitPlan(plan);
+  const started = Date.now();
+  const progress = new Map<number, { completed: number; bytes: number }>();
+  const tick = () => {
+    let completed = 0;
+    let bytes = 0;
+    for (const p of progress.values()) {
+      completed += p.completed;
+      bytes += p.bytes;
+    }
+    options.onProgress?.({ elapsedMs: Date.now() - started, completed, bytes });
+  };
+  const results =
+    parts.length === 1
+      ? [
+          await runLoad(parts[0] as LoadPlan, (p) => {
+            progress.set(0, p);
+            tick();
+          }),
+        ]
+      : await Promise.all(
+          parts.map((part, i) =>
+            runInWorker(part, (p) => {
+              progress.set(i, p);
+              if (i === 0) tick();
+            }),
+          ),
+        );
+  const counts = emptyCounts();
+  const latency = new LatencyHistogram();
+  let connectError: EchoError | undefined;
+  for (const r of results) {
+    mergeCounts(counts, r.counts);
+    latency.add(r.latency);
+    connectError ??= r.connectError;
+  }
+  return report(plan, counts, latency, connectError);
+}
+
+function splitPlan(plan: LoadPlan & { threads: number }): LoadPlan[] {
+  const parts: LoadPlan[] = [];
+  let first = 0;
+  for (let t = 0; t < plan.threads; t++) {
+    const share = (total: number) => Math.floor(total / plan.threads) + (t < total % plan.threads ? 1 : 0);
+    const connections = share(plan.connections);
+    parts.push({
+      ...plan,
+      connections,
+      firstStream: first,
+      count: plan.count === undefined ? undefined : share(plan.count),
+      rate: plan.rate === undefined ? undefined : (plan.rate * connections) / plan.connections,
+    });
+    first += connections;
+  }
+  return parts.filter((p) => p.count === undefined || p.count > 0);
+}
+
+function runInWorker(
+  plan: LoadPlan,
+  onProgress: (p: { completed: number; bytes: number }) => void,
+): Promise<{ counts: LoadCounts; latency: LatencyHistogram; connectError: EchoError | undefined }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: plan });
+    worker.on("message", (m: WorkerMessage) => {
+      if (m.kind === "progress") onProgress(m);
+      else {
+        const e = m.connectError;
+        resolve({
+          counts: m.counts,
+          latency: LatencyHistogram.decode(m.latency),
+          connectError: e
+            ? new EchoError(e.code as EchoErrorCode, { host: plan.host, port: plan.port })
+            : undefined,
+        });
+      }
+    });
+    worker.on("error", reject);
+    worker.on("exit", (code) => {
+      if (code !== 0) reject(new Error(`a load thread exited with code ${code}`));
+    });
+  });
+}
+
+function mergeCounts(into: LoadCounts, c: LoadCounts): void {
+  into.completed += c.completed;
+  into.bytes += c.bytes;
+  into.connected += c.connected;
+  into.resets += c.resets;
+  into.closedEarly += c.closedEarly;
+  into.corruptedBytes += c.corruptedBytes;
+  into.missingBytes += c.missingBytes;
+  into.extraBytes += c.extraBytes;
+  into.elapsedMs = Math.max(into.elapsedMs, c.elapsedMs);
+  for (const [code, n] of Object.entries(c.connectErrors)) {
+    const k = code as EchoErrorCode;
+    into.connectErrors[k] = (into.connectErrors[k] ?? 0) + (n ?? 0);
+  }
+}
+
+function report(
+  plan: LoadPlan & { threads: number },
+  c: LoadCounts,
+  latency: LatencyHistogram,
+  connectError: EchoError | undefined,
+): BenchReport {
+  const seconds = c.elapsedMs / 1000;
+  const errors: BenchErrors = {
+    connect: c.connectErrors,
+    resets: c.resets,
+    closedEarly: c.closedEarly,
+    corruptedBytes: c.corruptedBytes,
+    missingBytes: c.missingBytes,
+    extraBytes: c.extraBytes,
+  };
+  const connectFailures = Object.values(c.connectErrors).reduce((a, b) => a + (b ?? 0), 0);
+  const ok =
+    connectFailures === 0 &&
+    c.resets === 0 &&
+    c.closedEarly === 0 &&
+    c.corruptedBytes === 0 &&
+    c.missingBytes === 0 &&
+    c.extraBytes === 0;
+  return {
+    host: plan.host,
+    port: plan.port,
+    mode: plan.stream
+      ? "stream"
+      : plan.rate !== undefined
+        ? "rate"
+        : plan.pipeline > 1
+          ? "pipelined"
+          : "pingpong",
+    connections: plan.connections,
+    connected: c.connected,
+    size: plan.size,
+    pipeline: plan.pipeline,
+    threads: plan.threads,
+    rate: plan.rate ?? null,
+    elapsedMs: c.elapsedMs,
+    requests: c.completed,
+    requestsPerSecond: seconds > 0 ? c.completed / seconds : 0,
+    bytes: c.bytes,
+    megabytesPerSecond: seconds > 0 ? c.bytes / 1e6 / seconds : 0,
+    latency: plan.stream ? null : latency.summary(),
+    errors,
+    ok,
+    connectError,
+  };
+}
+
+/** One target's standing in a comparison. */
+export interface CompareEntry {
+  host: string;
+  port: number;
+  /** Median requests per second over the rounds. */
+  requestsPerSecond: number;
+  megabytesPerSecond: number;
+  /** Median of this target's rate over the first target's, per round. */
+  ratio: number;
+  ok: boolean;
+}
+
+/**
+ * Runs several targets in turn, A B A B …, `rounds` times, and compares each
+ * with the first by the median of per-round ratios: one machine's absolute
+ * figures drift between runs, ratios taken side by side drift much less.
+ *
+ * @example
+ * ```ts
+ * import { benchCompare } from "tcpecho";
+ * const { entries } = await benchCompare([{ port: 9000 }, { port: 9001 }], { durationMs: 3000 }, 3);
+ * console.log(entries[1]?.ratio); // e.g. 0.93: the second is 7 % slower
+ * ```
+ */
+export async function benchCompare(
+  targets: { host?: string; port?: number }[],
+  options: BenchOptions,
+  rounds: number,
+  onRun?: (round: number, target: number, report: BenchReport) => void,
+): Promise<{ entries: CompareEntry[]; runs: BenchReport[][] }> {
+  const runs: BenchReport[][] = targets.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let t = 0; t < targets.length; t++) {
+      const report = await bench({ ...options, ...targets[t] });
+      (runs[t] as BenchReport[]).push(report);
+      onRun?.(r, t, report);
+    }
+  }
+  const base = runs[0] as BenchReport[];
+  const entries = runs.map((reports) => ({
+    host: (reports[0] as BenchReport).host,
+    port: (reports[0] as BenchReport).port,
+    requestsPerSecond: median(reports.map((x) => x.requestsPerSecond)),
+    megabytesPerSecond: median(reports.map((x) => x.megabytesPerSecond)),
+    ratio: median(
+      reports.map((x, i) => {
+        const b = base[i] as BenchReport;
+        const measure = options.stream
+          ? (rep: BenchReport) => rep.megabytesPerSecond
+          : (rep: BenchReport) => rep.requestsPerSecond;
+        return measure(b) > 0 ? measure(x) / measure(b) : 0;
+      }),
+    ),
+    ok: reports.every((x) => x.ok),
+  }));
+  return { entries, runs };
+}
+
+/**
+ * The median of some numbers (the mean of the middle two for an even count).
+ *
+ * @example
+ * ```ts
+ * import { median } from "tcpecho";
+ * median([3, 1, 2]); // 2
+ * ```
+ */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { LatencyHistogram } from "./latency-histogram.js";
+
+test("percentiles of known samples", () => {
+  const h = new LatencyHistogram();
+  for (let us = 1; us <= 1000; us++) h.record(us);
+  const s = h.summary();
+  assert.equal(s.samples, 1000);
+  assert.equal(s.minUs, 1);
+  assert.equal(s.p50Us, 500);
+  assert.equal(s.p90Us, 900);
+  assert.equal(s.p99Us, 990);
+  assert.equal(s.maxUs, 1000);
+});
+
+test("long latencies beyond the flat range are kept, to 3 significant digits", () => {
+  const h = new LatencyHistogram();
+  h.record(100);
+  h.record(5_000_000);
+  const s = h.summary();
+  assert.equal(s.samples, 2);
+  assert.ok(Math.abs(s.maxUs - 5_000_000) / 5_000_000 < 0.001);
+});
+
+test("encode, decode and add merge histograms from threads", () => {
+  const a = new LatencyHistogram();
+  const b = new LatencyHistogram();
+  for (let i = 0; i < 100; i++) a.record(10);
+  for (let i = 0; i < 100; i++) b.record(1000);
+  const merged = LatencyHistogram.decode(a.encode());
+  merged.add(LatencyHistogram.decode(b.encode()));
+  const s = merged.summary();
+  assert.equal(s.samples, 200);
+  assert.equal(s.p50Us, 10);
+  assert.equal(s.maxUs, 1000);
+});
+
+test("empty and reset histograms summarise to zeros", () => {
+  const h = new LatencyHistogram();
+  assert.equal(h.summary().samples, 0);
+  h.record(5);
+  h.reset();
+  assert.equal(h.summary().samples, 0);
+});

@@ -1,0 +1,237 @@
+/** The load generator against correct and faulty echo servers on loopback. */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Socket } from "node:net";
+import { bench, createEchoServer, EchoError } from "tcpecho";
+import { freePort, runCli, startPeer } from "./helpers.js";
+
+async function echoServer() {
+  const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+  const { port } = await server.listen();
+  return { port, close: () => server.close({ drainTimeout: 0 }) };
+}
+
+/** A peer that echoes through `alter`, which may change, drop or add bytes. */
+function faultyPeer(alter: (chunk: Buffer, offset: number) => Buffer) {
+  return startPeer((s: Socket) => {
+    let offset = 0;
+    s.on("data", (b: Buffer) => {
+      const out = alter(Buffer.from(b), offset);
+      offset += b.length;
+      s.write(out);
+    });
+    s.on("end", () => s.end());
+  });
+}
+
+test("against a correct server: no errors, counts and latency add up", { timeout: 20_000 }, async () => {
+  const srv = await echoServer();
+  const r = await bench({ port: srv.port, connections: 8, size: 100, durationMs: 400 });
+  assert.equal(r.ok, true, JSON.stringify(r.errors));
+  assert.equal(r.connected, 8);
+  assert.ok(r.requests > 0);
+  assert.equal(r.bytes, r.requests * 100);
+  assert.ok(r.requestsPerSecond > 0);
+  assert.ok(r.latency !== null && r.latency.samples === r.requests);
+  assert.ok(r.latency.p50Us <= r.latency.p99Us && r.latency.p99Us <= r.latency.maxUs);
+  await srv.close();
+});
+
+test("count mode completes exactly that many messages, pipelined too", { timeout: 20_000 }, async () => {
+  const srv = await echoServer();
+  const r = await bench({ port: srv.port, connections: 7, size: 33, pipeline: 5, count: 1001 });
+  assert.equal(r.ok, true);
+  assert.equal(r.requests, 1001);
+  assert.equal(r.mode, "pipelined");
+  await srv.close();
+});
+
+test("threads split the load and merge the results", { timeout: 20_000 }, async () => {
+  const srv = await echoServer();
+  const r = await bench({ port: srv.port, connections: 6, size: 64, count: 3000, threads: 3 });
+  assert.equal(r.ok, true, JSON.stringify(r.errors));
+  assert.equal(r.requests, 3000);
+  assert.equal(r.threads, 3);
+  assert.equal(r.latency?.samples, 3000);
+  await srv.close();
+});
+
+test("stream mode checks every byte", { timeout: 20_000 }, async () => {
+  const srv = await echoServer();
+  const r = await bench({ port: srv.port, connections: 2, stream: true, durationMs: 300 });
+  assert.equal(r.ok, true, JSON.stringify(r.errors));
+  assert.ok(r.bytes > 0);
+  assert.equal(r.latency, null);
+  await srv.close();
+});
+
+test("fixed rate issues the planned number of messages", { timeout: 20_000 }, async () => {
+  const srv = await echoServer();
+  const r = await bench({ port: srv.port, connections: 4, size: 16, rate: 1000, durationMs: 500 });
+  assert.equal(r.ok, true);
+  assert.equal(r.mode, "rate");
+  // Planned: 500 in 0.5 s; the scheduler never issues ahead of plan.
+  assert.ok(r.requests <= 502 && r.requests >= 300, `${r.requests} requests`);
+  await srv.close();
+});
+
+test("a server that alters bytes: corrupted bytes are counted, not ok", { timeout: 20_000 }, async () => {
+  const peer = await faultyPeer((b, offset) => {
+    if (offset === 0 && b.length > 3) b[3] = (b[3] as number) ^ 0x55;
+    return b;
+  });
+  const r = await bench({ port: peer.port, connections: 1, size: 50, count: 20 });
+  assert.equal(r.ok, false);
+  assert.equal(r.errors.corruptedBytes, 1);
+  await peer.close();
+});
+
+test("a server that drops or adds bytes: missing and extra are counted", { timeout: 20_000 }, async () => {
+  const dropper = await faultyPeer((b, offset) => (offset === 0 ? b.subarray(0, b.length - 5) : b));
+  const r1 = await bench({ port: dropper.port, connections: 1, size: 50, durationMs: 200 });
+  assert.equal(r1.ok, false);
+  assert.ok(r1.errors.missingBytes > 0, JSON.stringify(r1.errors));
+  await dropper.close();
+  const adder = await faultyPeer((b) => Buffer.concat([b, Buffer.from("!")]));
+  const r2 = await bench({ port: adder.port, connections: 1, size: 50, count: 10 });
+  assert.equal(r2.ok, false);
+  assert.ok(r2.errors.extraBytes > 0 || r2.errors.corruptedBytes > 0, JSON.stringify(r2.errors));
+  await adder.close();
+});
+
+test("a server that closes mid-run: counted, never thrown", { timeout: 20_000 }, async () => {
+  const peer = await startPeer((s) => s.once("data", () => s.destroy()));
+  const r = await bench({ port: peer.port, connections: 3, size: 10, durationMs: 300 });
+  assert.equal(r.ok, false);
+  assert.ok(r.errors.closedEarly + r.errors.resets > 0, JSON.stringify(r.errors));
+  await peer.close();
+});
+
+test("a closed port: every connection fails with ECONNREFUSED, explained", { timeout: 20_000 }, async () => {
+  const port = await freePort();
+  const r = await bench({ port, connections: 4, durationMs: 100 });
+  assert.equal(r.ok, false);
+  assert.equal(r.errors.connect.ECONNREFUSED, 4);
+  assert.ok(r.connectError instanceof EchoError && r.connectError.code === "ECONNREFUSED");
+});
+
+test("bad options are usage errors", async () => {
+  await assert.rejects(bench({ connections: 0 }), (e: unknown) => e instanceof EchoError && e.isUsageError);
+  await assert.rejects(
+    bench({ port: 70000 }),
+    (e: unknown) => e instanceof EchoError && e.code === "ERR_INVALID_PORT",
+  );
+  await assert.rejects(bench({ rate: -1 }), (e: unknown) => e instanceof EchoError && e.isUsageError);
+});
+
+test(
+  "CLI: text report ends with the request rate; --json's last line is the report",
+  { timeout: 30_000 },
+  async () => {
+    const srv = await echoServer();
+    const text = await runCli(["bench", `127.0.0.1:${srv.port}`, "-c", "4", "-s", "64", "-d", "300ms"]);
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.toString().trim().split("\n");
+    assert.match(
+      lines[0] ?? "",
+      /^tcpecho bench 127\.0\.0\.1:\d+: ping-pong, 4 connections × 64-byte messages, 0\.3 s$/,
+    );
+    assert.ok(
+      lines.some((l) =>
+        /latency {5}p50 [\d.]+ ms {2}p90 [\d.]+ ms {2}p99 [\d.]+ ms {2}p99\.9 [\d.]+ ms {2}max [\d.]+ ms/.test(
+          l,
+        ),
+      ),
+    );
+    assert.ok(lines.some((l) => /errors {6}none/.test(l)));
+    assert.match(lines.at(-1) ?? "", /^\d+\.\d requests\/s$/);
+    const json = await runCli(["bench", `127.0.0.1:${srv.port}`, "-c", "2", "-n", "500", "--json"]);
+    assert.equal(json.code, 0);
+    const last = JSON.parse(json.stdout.toString().trim().split("\n").at(-1) ?? "{}");
+    assert.equal(last.requests, 500);
+    assert.equal(typeof last.requestsPerSecond, "number");
+    assert.equal(last.ok, true);
+    assert.equal(typeof last.latency.p999Us, "number");
+    await srv.close();
+  },
+);
+
+test(
+  "CLI: corrupted echo and refused connections are said in words, exit 1",
+  { timeout: 30_000 },
+  async () => {
+    const peer = await faultyPeer((b) => {
+      b[0] = (b[0] as number) ^ 1;
+      return b;
+    });
+    const bad = await runCli(["bench", `127.0.0.1:${peer.port}`, "-c", "1", "-n", "5"]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout.toString(), /bytes? came back different from what was sent \(corrupted\)/);
+    await peer.close();
+    const port = await freePort();
+    const refused = await runCli(["bench", `127.0.0.1:${port}`, "-c", "3", "-d", "200ms"]);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stdout.toString(),
+      /3 of 3 connections failed: connection refused by 127\.0\.0\.1:\d+/,
+    );
+    assert.doesNotMatch(refused.stderr, /\n\s+at /);
+  },
+);
+
+test("CLI: several targets run A B A B and report ratios to the first", { timeout: 30_000 }, async () => {
+  const a = await echoServer();
+  const b = await echoServer();
+  const r = await runCli([
+    "bench",
+    `127.0.0.1:${a.port}`,
+    `127.0.0.1:${b.port}`,
+    "-c",
+    "2",
+    "-d",
+    "200ms",
+    "--rounds",
+    "2",
+    "--json",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const last = JSON.parse(r.stdout.toString().trim().split("\n").at(-1) ?? "{}");
+  assert.equal(last.rounds, 2);
+  assert.equal(last.targets.length, 2);
+  assert.equal(last.targets[0].ratio, 1);
+  assert.ok(last.targets[1].ratio > 0);
+  const text = await runCli([
+    "bench",
+    `127.0.0.1:${a.port}`,
+    `127.0.0.1:${b.port}`,
+    "-c",
+    "2",
+    "-d",
+    "200ms",
+    "--rounds",
+    "2",
+  ]);
+  const out = text.stdout.toString();
+  assert.equal((out.match(/^round \d/gm) ?? []).length, 4);
+  assert.match(out, /1 \(baseline\)/);
+  await a.close();
+  await b.close();
+});
+
+test("CLI: bad values are one line and exit 2", { timeout: 30_000 }, async () => {
+  for (const args of [
+    ["-c", "0"],
+    ["-s", "abc"],
+    ["-d", "0s"],
+    ["--pipeline", "0"],
+    ["--rate", "-5"],
+    ["--threads", "x"],
+    ["--stream", "--rate", "100"],
+    ["300.1.1.1:9000"],
+  ]) {
+    const r = await runCli(["bench", ...args]);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  }
+});
