@@ -30,6 +30,17 @@ export { connect, EchoClient, type ConnectOptions } from "./client/connect.js";
 export { readExactly, type ReadExactlyOptions } from "./client/read-exactly.js";
 export { streamEcho, type StreamEchoOptions, type StreamEchoResult } from "./client/stream-echo.js";
 export {
+  ping,
+  PING_DEFAULT_SIZE,
+  PING_MIN_SIZE,
+  PING_MAX_SIZE,
+  type PingOptions,
+  type PingStart,
+  type PingReport,
+  type ProbeResult,
+} from "./client/ping.js";
+export { summarizeRtts, type PingStats } from "./client/ping-stats.js";
+export {
   EchoError,
   toEchoError,
   type EchoErrorCode,

@@ -14,6 +14,7 @@ import { messages } from "../i18n/messages.js";
 import { EchoError } from "../net/echo-error.js";
 import { registerBench } from "./bench.js";
 import { registerClient } from "./client.js";
+import { registerPing } from "./ping.js";
 import { registerServe } from "./serve.js";
 
 const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
@@ -40,6 +41,7 @@ Examples:
     );
   registerServe(program);
   registerClient(program);
+  registerPing(program);
   registerBench(program);
   return program;
 }

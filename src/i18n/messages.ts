@@ -141,12 +141,18 @@ const en: Messages = {
       case "EPIPE":
         return `the connection to ${at} was closed by the other side while data was still being sent`;
       case "EADDRINUSE":
+        if (ctx.operation === "connect")
+          return `no local port was free to connect to ${at} from (too many connections at once, or many in TIME_WAIT)`;
         return `port ${ctx.port} on ${ctx.host} is already in use by another program; see which with: ss -ltnp 'sport = :${ctx.port}'`;
       case "EACCES":
+        if (ctx.operation === "connect")
+          return `permission denied connecting to ${at}: a broadcast address, or a local firewall rule forbids it`;
         return ctx.port !== undefined && ctx.port > 0 && ctx.port < 1024
           ? `no permission to listen on port ${ctx.port}: ports below 1024 are well-known ports and need root (or CAP_NET_BIND_SERVICE); use 1024 or above, e.g. --port 9000`
           : `permission denied for ${at}`;
       case "EADDRNOTAVAIL":
+        if (ctx.operation === "connect")
+          return `cannot connect to ${at}: no local address or port is available for it (the local ports may be used up: see net.ipv4.ip_local_port_range)`;
         return `this machine has no address ${ctx.host}: listen on 0.0.0.0 (every interface), 127.0.0.1, or one of this machine's own addresses`;
       case "ERR_PEER_CLOSED":
         return `${at} closed the connection after sending back ${ctx.received ?? 0} of ${ctx.expected ?? "?"} bytes`;
@@ -246,12 +252,18 @@ const ko: Messages = {
       case "EPIPE":
         return `${at} 와(과)의 연결을 상대가 닫았습니다 (보내는 중이던 데이터가 있었습니다)`;
       case "EADDRINUSE":
+        if (ctx.operation === "connect")
+          return `${at} 에 접속할 때 쓸 로컬 포트가 남아 있지 않습니다 (동시 연결이 너무 많거나 TIME_WAIT 상태가 많습니다)`;
         return `${ctx.host} 의 포트 ${ctx.port}은(는) 다른 프로그램이 이미 쓰고 있습니다. 확인: ss -ltnp 'sport = :${ctx.port}'`;
       case "EACCES":
+        if (ctx.operation === "connect")
+          return `${at} 에 접속할 권한이 없습니다: 브로드캐스트 주소이거나 로컬 방화벽 규칙이 막고 있습니다`;
         return ctx.port !== undefined && ctx.port > 0 && ctx.port < 1024
           ? `포트 ${ctx.port}에서 대기할 권한이 없습니다: 1024 미만은 well-known 포트라서 root 권한(또는 CAP_NET_BIND_SERVICE)이 필요합니다. 1024 이상을 쓰세요 (예: --port 9000)`
           : `${at} 에 대한 권한이 없습니다`;
       case "EADDRNOTAVAIL":
+        if (ctx.operation === "connect")
+          return `${at} 에 접속할 수 없습니다: 쓸 수 있는 로컬 주소나 포트가 없습니다 (로컬 포트가 바닥났을 수 있습니다: net.ipv4.ip_local_port_range)`;
         return `이 컴퓨터에는 ${ctx.host} 주소가 없습니다: 0.0.0.0(모든 인터페이스), 127.0.0.1, 또는 이 컴퓨터의 주소 중 하나를 쓰세요`;
       case "ERR_PEER_CLOSED":
         return `${at} 이(가) ${ctx.expected ?? "?"}바이트 중 ${ctx.received ?? 0}바이트만 돌려보내고 연결을 닫았습니다`;

@@ -1,0 +1,225 @@
+/**
+ * `tcpecho ping HOST[:PORT] [PORT]`: a probe every interval over one TCP
+ * connection, a line per probe, and at the end (count reached, Ctrl-C or
+ * SIGTERM) the statistics, in the shape iputils `ping` prints them.
+ *
+ * @module
+ */
+
+import { Option, type Command } from "commander";
+import { ping, PING_MAX_SIZE, PING_MIN_SIZE, type PingReport, type ProbeResult } from "../client/ping.js";
+import { pingMessages } from "../i18n/ping.js";
+import { DEFAULT_PORT, parseHostPort, parsePort } from "../net/address.js";
+import { EchoError } from "../net/echo-error.js";
+import { formatEndpoint } from "../net/endpoint.js";
+import { parseCount } from "./count.js";
+import { parseDuration } from "./duration.js";
+import { openTerminal, type Terminal } from "./terminal.js";
+
+interface PingCliOptions {
+  count?: number;
+  interval: number;
+  timeout?: number;
+  size: number;
+  connectOnly?: boolean;
+  json?: boolean;
+  lang?: string;
+}
+
+/** A duration of at least 1 ms (`-i 0` would be a flood, `-W 0` no wait at all). */
+function parsePositiveDuration(value: string, what: string): number {
+  const ms = parseDuration(value, what);
+  if (ms < 1) {
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value,
+      detail: `${what} (a duration of at least 1ms, such as 200ms, or 0.2 for seconds)`,
+    });
+  }
+  return ms;
+}
+
+/** A probe's time as iputils prints it: three significant decimals below 1 ms, whole ms from 100 ms. */
+function probeTime(ms: number): string {
+  if (ms >= 100) return String(Math.round(ms));
+  if (ms >= 10) return ms.toFixed(1);
+  if (ms >= 1) return ms.toFixed(2);
+  return ms.toFixed(3);
+}
+
+const fixed = (ms: number | null) => (ms === null ? "-" : ms.toFixed(3));
+/** Microsecond precision in JSON, without floating-point tails. */
+const micro = (ms: number | null | undefined) => (ms == null ? null : Math.round(ms * 1000) / 1000);
+
+/** Adds `ping` to the program. */
+export function registerPing(program: Command): void {
+  program
+    .command("ping")
+    .description(
+      "TCP ping: the echo time of a numbered probe every interval, then loss and round-trip statistics",
+    )
+    .argument("<host>", "server address or name, or HOST:PORT, [IPv6]:PORT")
+    .argument("[port]", `server port (default: ${DEFAULT_PORT})`)
+    .addOption(
+      new Option("-c, --count <n>", "stop after n probes (default: until Ctrl-C)").argParser((v) =>
+        parseCount(v, "--count", 1),
+      ),
+    )
+    .addOption(
+      new Option(
+        "-i, --interval <duration>",
+        "time between probes; a bare number is seconds, as in ping -i 0.2",
+      )
+        .default(1000, "1s")
+        .argParser((v) => parsePositiveDuration(v, "--interval")),
+    )
+    .addOption(
+      new Option(
+        "-W, --timeout <duration>",
+        "how long a probe may take before it counts as lost (default: the interval, at least 1s)",
+      ).argParser((v) => parsePositiveDuration(v, "--timeout")),
+    )
+    .addOption(
+      new Option("-s, --size <bytes>", `probe size in bytes, ${PING_MIN_SIZE} to ${PING_MAX_SIZE}`)
+        .default(56)
+        .argParser((v) => parseCount(v, "--size", PING_MIN_SIZE, PING_MAX_SIZE)),
+    )
+    .option(
+      "--connect-only",
+      "time a fresh TCP handshake per probe instead of an echo, for services that do not echo",
+    )
+    .option("--json", "a JSON object per probe, and as the last line the statistics as one JSON object")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  tcpecho ping 127.0.0.1                    a probe a second to 127.0.0.1:9000, until Ctrl-C
+  tcpecho ping 127.0.0.1:9000 -c 3 -i 0.2   three probes, 200 ms apart, then the statistics
+  tcpecho ping 192.168.0.10 7 -W 500ms      another machine's echo service; lost after 500 ms
+  tcpecho ping example.com 443 --connect-only -c 5
+                                            time TCP handshakes to a service that does not echo
+  tcpecho ping ::1 -c 10 --json | tail -n 1 statistics for a script, as one JSON object
+  tcpecho ping 127.0.0.1 --lang ko          Korean messages
+
+Exit code 0 if at least one probe came back, 1 if none did (100% loss).`,
+    )
+    .action(async (hostArg: string, portArg: string | undefined, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<PingCliOptions>();
+      const target = parseHostPort(hostArg);
+      if (target.port !== undefined && portArg !== undefined) {
+        throw new EchoError("ERR_INVALID_OPTION", {
+          value: `${target.port}, ${portArg}`,
+          detail: "the port: give it once",
+        });
+      }
+      const port = target.port ?? (portArg === undefined ? DEFAULT_PORT : parsePort(portArg, 1));
+      if (opts.connectOnly && cmd.getOptionValueSource("size") === "cli") {
+        throw new EchoError("ERR_INVALID_OPTION", {
+          value: "--size",
+          detail: "--connect-only (it sends no data)",
+        });
+      }
+      const report = await runPing(openTerminal(opts.lang), target.host, port, opts);
+      // The statistics are out; the exit code says whether anything came back.
+      if (report.stats.echoed === 0) process.exit(1);
+    });
+}
+
+async function runPing(t: Terminal, host: string, port: number, opts: PingCliOptions): Promise<PingReport> {
+  const pm = pingMessages[t.lang];
+  const json = opts.json ?? false;
+  const connectOnly = opts.connectOnly ?? false;
+  const target = formatEndpoint(host, port);
+  let from = target;
+
+  const reason = (p: ProbeResult): string => {
+    const e = p.error;
+    if (e === undefined) return "";
+    if (e.code === "ETIMEDOUT" && e.context.operation === "read") {
+      return pm.noEcho(e.context.timeoutMs ?? 0, e.context.received ?? 0, e.context.expected ?? 0);
+    }
+    return t.m.error(e.code, e.context);
+  };
+  const onProbe = (p: ProbeResult) => {
+    if (json) {
+      t.out(
+        JSON.stringify({
+          type: "probe",
+          seq: p.seq,
+          ok: p.ok,
+          ...(p.late ? { late: true } : {}),
+          rttMs: micro(p.rttMs),
+          bytes: p.bytes,
+          ...(p.error ? { code: p.error.code, error: reason(p) } : {}),
+        }),
+      );
+    } else if (p.late) {
+      t.out(pm.late(opts.size, from, p.seq, probeTime(p.rttMs ?? 0), p.error?.context.timeoutMs ?? 0));
+    } else if (p.ok) {
+      const time = probeTime(p.rttMs ?? 0);
+      t.out(connectOnly ? pm.connected(from, p.seq, time) : pm.echoed(p.bytes, from, p.seq, time));
+    } else {
+      t.out(t.red(pm.failed(from, p.seq, reason(p))));
+    }
+  };
+
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  let report: PingReport;
+  try {
+    report = await ping({
+      host,
+      port,
+      interval: opts.interval,
+      size: opts.size,
+      connectOnly,
+      signal: abort.signal,
+      ...(opts.count !== undefined ? { count: opts.count } : {}),
+      ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
+      onStart: (s) => {
+        from = formatEndpoint(s.address, port);
+        if (!json) t.out(pm.header(target, s.address, s.size, connectOnly));
+      },
+      onProbe,
+    });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+
+  const s = report.stats;
+  if (json) {
+    t.out(
+      JSON.stringify({
+        type: "summary",
+        host,
+        port,
+        address: report.address,
+        mode: connectOnly ? "connect" : "echo",
+        size: connectOnly ? 0 : report.size,
+        sent: s.sent,
+        echoed: s.echoed,
+        lost: s.lost,
+        lossPercent: s.lossPercent,
+        min: micro(s.min),
+        avg: micro(s.avg),
+        max: micro(s.max),
+        mdev: micro(s.mdev),
+        p50: micro(s.p50),
+        p95: micro(s.p95),
+        p99: micro(s.p99),
+        timeMs: Math.round(report.elapsedMs),
+      }),
+    );
+    return report;
+  }
+  t.out("");
+  t.out(pm.statsTitle(target));
+  t.out(pm.summary(s.sent, s.echoed, s.lossPercent, report.elapsedMs, connectOnly));
+  if (s.echoed > 0) {
+    t.out(pm.rtt(fixed(s.min), fixed(s.avg), fixed(s.max), fixed(s.mdev)));
+    t.out(pm.percentiles(fixed(s.p50), fixed(s.p95), fixed(s.p99)));
+  }
+  return report;
+}

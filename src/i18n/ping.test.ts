@@ -1,0 +1,63 @@
+/** The ping catalogues, English and Korean. */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { LANGS } from "./lang.js";
+import { pingMessages, type PingMessages } from "./ping.js";
+
+const HANGUL = /[\uac00-\ud7a3]/;
+
+/** Sample calls of every entry; the mapped type makes the compiler demand each key. */
+const SAMPLES: { [K in keyof PingMessages]: (m: PingMessages) => string[] } = {
+  header: (m) => [m.header("localhost:9000", "127.0.0.1", 56, false), m.header("[::1]:7", "::1", 56, true)],
+  echoed: (m) => [m.echoed(56, "127.0.0.1:9000", 1, "0.215")],
+  connected: (m) => [m.connected("127.0.0.1:9000", 1, "0.215")],
+  failed: (m) => [m.failed("127.0.0.1:9000", 2, "reason")],
+  noEcho: (m) => [m.noEcho(1000, 0, 56), m.noEcho(250, 20, 56)],
+  late: (m) => [m.late(56, "127.0.0.1:9000", 2, "350", 100)],
+  statsTitle: (m) => [m.statsTitle("127.0.0.1:9000")],
+  summary: (m) => [m.summary(3, 3, 0, 402, false), m.summary(1, 0, 100, 0, true)],
+  rtt: (m) => [m.rtt("0.081", "0.102", "0.131", "0.021")],
+  percentiles: (m) => [m.percentiles("0.090", "0.131", "0.131")],
+};
+
+for (const lang of LANGS) {
+  test(`${lang}: every ping sentence is a non-empty string without undefined/NaN`, () => {
+    for (const [key, sample] of Object.entries(SAMPLES)) {
+      for (const text of sample(pingMessages[lang])) {
+        assert.ok(text.trim().length > 0, `${lang}.${key} is empty`);
+        assert.doesNotMatch(text, /undefined|NaN|\[object /, `${lang}.${key}: ${text}`);
+      }
+    }
+  });
+}
+
+test("English reads like iputils ping; Korean is Korean", () => {
+  const en = pingMessages.en;
+  assert.equal(
+    en.echoed(56, "127.0.0.1:9000", 1, "0.215"),
+    "56 bytes from 127.0.0.1:9000: seq=1 time=0.215 ms",
+  );
+  assert.equal(en.summary(3, 3, 0, 402.4, false), "3 probes sent, 3 echoed, 0% loss, time 402 ms");
+  assert.equal(en.summary(1, 0, 100, 0, false), "1 probe sent, 0 echoed, 100% loss, time 0 ms");
+  assert.equal(
+    en.rtt("0.081", "0.102", "0.131", "0.021"),
+    "rtt min/avg/max/mdev = 0.081/0.102/0.131/0.021 ms",
+  );
+  assert.equal(pingMessages.ko.summary(3, 3, 0, 402, false), "3개 보냄, 3개 에코, 손실 0%, 시간 402 ms");
+  for (const [key, sample] of Object.entries(SAMPLES)) {
+    for (const text of sample(en)) assert.doesNotMatch(text, HANGUL, `en.${key}: ${text}`);
+  }
+  for (const key of [
+    "header",
+    "echoed",
+    "connected",
+    "noEcho",
+    "late",
+    "statsTitle",
+    "summary",
+    "rtt",
+  ] as const) {
+    for (const text of SAMPLES[key](pingMessages.ko)) assert.match(text, HANGUL, `ko.${key}: ${text}`);
+  }
+});
