@@ -81,5 +81,5 @@ export {
 } from "./bench/bench.js";
 export { runLoad, type LoadPlan, type LoadCounts, type LoadResult, type LoadProgress } from "./bench/load.js";
 export { LatencyHistogram, type LatencySummary } from "./bench/latency-histogram.js";
-export { Pattern, PATTERN_PERIOD } from "./bench/pattern.js";
+export { Pattern } from "./bench/pattern.js";
 export { benchMessages, type BenchMessages } from "./i18n/bench.js";

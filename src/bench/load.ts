@@ -126,7 +126,7 @@ export function emptyCounts(): LoadCounts {
 export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => void): Promise<LoadResult> {
   const { size, pipeline, stream } = plan;
   const batch = stream ? size : size * pipeline;
-  const pattern = new Pattern(Math.max(batch, READ_BUFFER));
+  const pattern = new Pattern(size, Math.max(batch, READ_BUFFER));
   const latency = new LatencyHistogram();
   const counts = emptyCounts();
   const conns: Conn[] = [];

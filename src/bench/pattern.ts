@@ -1,59 +1,86 @@
 /**
  * What the load generator sends, so that every echoed byte can be checked
- * without keeping a copy: each connection's stream is a window into one
- * shared pseudo-random pattern, starting at an offset of its own (so bytes
+ * without keeping a copy: each connection's stream is a walk through one
+ * shared pseudo-random pattern, starting at a place of its own (so bytes
  * crossed between connections are caught too). Sending and checking are
- * slices of the same buffer, with no allocation and a native compare.
+ * slices of the same buffer, with a native compare and no copy.
+ *
+ * The pattern's period is a prime number K of messages, so a message always
+ * starts at one of K places: the hot path writes one of K views made once,
+ * instead of making a view per write.
  *
  * @module
  */
 
-/** The pattern's period: a prime, so message boundaries drift across it. */
-export const PATTERN_PERIOD = 65_521;
+/** Upper bound on the pattern's size before the window overhang, in bytes. */
+const PATTERN_BYTES = 256 * 1024;
+
+function largestPrimeAtMost(n: number): number {
+  for (let k = Math.max(2, n); k > 2; k--) {
+    let prime = k % 2 === 1;
+    for (let d = 3; prime && d * d <= k; d += 2) if (k % d === 0) prime = false;
+    if (prime) return k;
+  }
+  return 2;
+}
 
 /**
- * A repeating byte pattern, laid out long enough that any window of up to
- * `maxWindow` bytes is contiguous.
+ * A repeating byte pattern for messages of `messageSize` bytes, laid out so
+ * that any window of up to `maxWindow` bytes is contiguous.
  *
  * @example
  * ```ts
  * import { Pattern } from "tcpecho";
- * const p = new Pattern(1024);
+ * const p = new Pattern(16, 1024);
  * const sent = p.window(7, 100, 16); // 16 bytes of connection 7's stream at offset 100
  * p.mismatches(7, 100, sent, 0, 16); // 0
  * ```
  */
 export class Pattern {
   readonly bytes: Buffer;
-  readonly maxWindow: number;
+  readonly messageSize: number;
+  /** Messages in one period (prime). */
+  readonly messages: number;
+  /** The period in bytes: messages × messageSize. */
+  readonly period: number;
+  readonly #views: (Buffer | undefined)[];
 
-  constructor(maxWindow: number, seed = 0x9e3779b9) {
-    this.maxWindow = maxWindow;
-    this.bytes = Buffer.allocUnsafe(PATTERN_PERIOD + maxWindow);
+  constructor(messageSize: number, maxWindow: number, seed = 0x9e3779b9) {
+    this.messageSize = messageSize;
+    // Many distinct messages where memory allows; never fewer than 3.
+    this.messages = largestPrimeAtMost(
+      Math.min(65_521, Math.max(3, Math.floor(PATTERN_BYTES / messageSize))),
+    );
+    this.period = this.messages * messageSize;
+    this.bytes = Buffer.allocUnsafe(this.period + Math.max(maxWindow, messageSize));
     let x = seed >>> 0 || 1;
-    for (let i = 0; i < PATTERN_PERIOD; i++) {
+    for (let i = 0; i < this.period; i++) {
       x ^= x << 13;
       x ^= x >>> 17;
       x ^= x << 5;
       this.bytes[i] = x & 0xff;
     }
-    for (let i = PATTERN_PERIOD; i < this.bytes.length; i++)
-      this.bytes[i] = this.bytes[i - PATTERN_PERIOD] as number;
+    this.bytes.copyWithin(this.period, 0, this.bytes.length - this.period);
+    this.#views = new Array<Buffer | undefined>(this.messages);
   }
 
   /** Where stream `stream`'s byte at `offset` sits in the pattern. */
   position(stream: number, offset: number): number {
-    return (stream * 7919 + offset) % PATTERN_PERIOD;
+    return (((stream * 7919) % this.messages) * this.messageSize + offset) % this.period;
   }
 
   /** The pattern position `n` bytes after `pos` (hot paths keep positions, not offsets). */
   advance(pos: number, n: number): number {
     const next = pos + n;
-    return next < PATTERN_PERIOD ? next : next % PATTERN_PERIOD;
+    return next < this.period ? next : next % this.period;
   }
 
-  /** `n` bytes from pattern position `pos` (a view, not a copy). */
+  /** `n` bytes from pattern position `pos` (a view, not a copy; one message's view is made once). */
   at(pos: number, n: number): Buffer {
+    if (n === this.messageSize && pos % n === 0) {
+      const i = pos / n;
+      return (this.#views[i] ??= this.bytes.subarray(pos, pos + n));
+    }
     return this.bytes.subarray(pos, pos + n);
   }
 
@@ -67,8 +94,7 @@ export class Pattern {
 
   /** The `n` bytes stream `stream` sends at `offset` (a view, not a copy). */
   window(stream: number, offset: number, n: number): Buffer {
-    const at = this.position(stream, offset);
-    return this.bytes.subarray(at, at + n);
+    return this.at(this.position(stream, offset), n);
   }
 
   /**
