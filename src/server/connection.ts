@@ -48,6 +48,8 @@ export class Connection implements ConnectionInfo {
   readonly remoteFamily: "IPv4" | "IPv6";
   readonly acceptedAt: number;
   bytesIn = 0;
+  /** Set at the drain deadline: read no more. */
+  finishing = false;
   reason: DisconnectReason | undefined = undefined;
   error: EchoError | undefined = undefined;
 

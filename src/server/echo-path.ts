@@ -9,10 +9,20 @@
  * Half-close: after the client's FIN, end() flushes what is queued, then
  * sends ours.
  *
+ * Two ways in, one behaviour. Where Node allows it (see user-buffer.ts), every
+ * connection reads into one shared buffer and writes it straight back, so a
+ * read allocates nothing; otherwise the public 'data' stream path is used.
+ * A write that does not complete at once keeps a reference to the shared
+ * bytes, so then every connection is moved to a fresh buffer before anyone
+ * reads again: nothing is copied on the common path, nothing is overwritten
+ * on the rare one.
+ *
  * @module
  */
 
+import type { Socket } from "node:net";
 import type { Connection } from "./connection.js";
+import { readIntoBuffer, switchBuffer } from "./user-buffer.js";
 
 /**
  * A place to look at received bytes, for logs. `fn` is null when nobody
@@ -23,20 +33,62 @@ export interface DataTap {
   fn: ((conn: Connection, chunk: Buffer) => void) | null;
 }
 
+const READ_BUFFER_SIZE = 64 * 1024;
+
+/** The read buffer every connection of one server shares, and who reads into it. */
+export class SharedReadBuffer {
+  buffer: Buffer = Buffer.allocUnsafe(READ_BUFFER_SIZE);
+  readonly sockets = new Set<Socket>();
+
+  /** The current buffer is held by a pending write: move every reader to a fresh one. */
+  renew(): void {
+    this.buffer = Buffer.allocUnsafe(READ_BUFFER_SIZE);
+    for (const s of this.sockets) switchBuffer(s, this.buffer);
+  }
+}
+
 /** Starts echoing on a freshly accepted connection. */
-export function startEcho(conn: Connection, tap: DataTap): void {
+export function startEcho(conn: Connection, tap: DataTap, shared: SharedReadBuffer | null): void {
   const socket = conn.socket;
+  socket.on("drain", () => socket.resume());
+  socket.on("end", () => {
+    conn.endWith("end");
+    socket.end();
+  });
+  if (
+    shared !== null &&
+    readIntoBuffer(socket, shared.buffer, (nread, buf) => echoRead(conn, tap, shared, nread, buf))
+  ) {
+    shared.sockets.add(socket);
+    socket.once("close", () => shared.sockets.delete(socket));
+    socket.resume(); // flowing, so that the client's FIN is seen as 'end'
+    return;
+  }
   socket.on("data", (chunk: Buffer) => {
     conn.bytesIn += chunk.length;
     const look = tap.fn;
     if (look !== null) look(conn, chunk);
     if (!socket.write(chunk)) socket.pause();
   });
-  socket.on("drain", () => socket.resume());
-  socket.on("end", () => {
-    conn.endWith("end");
-    socket.end();
-  });
+}
+
+/** The fast path's read callback; returning false stops reading until 'drain'. */
+function echoRead(
+  conn: Connection,
+  tap: DataTap,
+  shared: SharedReadBuffer,
+  nread: number,
+  buf: Buffer,
+): boolean {
+  if (conn.finishing) return false;
+  const socket = conn.socket;
+  conn.bytesIn += nread;
+  const chunk = buf.subarray(0, nread);
+  const look = tap.fn;
+  if (look !== null) look(conn, chunk);
+  const ok = socket.write(chunk);
+  if (socket.writableLength !== 0) shared.renew();
+  return ok;
 }
 
 /**
@@ -45,6 +97,7 @@ export function startEcho(conn: Connection, tap: DataTap): void {
  */
 export function finishEcho(conn: Connection): void {
   const socket = conn.socket;
+  conn.finishing = true;
   socket.removeAllListeners("data");
   socket.pause();
   socket.end();

@@ -14,7 +14,8 @@ import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
 import { effectiveBacklog } from "../net/backlog.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { Connection, type ConnectionInfo, type DisconnectInfo } from "./connection.js";
-import { finishEcho, startEcho, type DataTap } from "./echo-path.js";
+import { finishEcho, SharedReadBuffer, startEcho, type DataTap } from "./echo-path.js";
+import { userBufferSupported } from "./user-buffer.js";
 
 /** Options of {@link createEchoServer}. */
 export interface EchoServerOptions {
@@ -95,6 +96,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #drainTimeout: number;
   readonly #conns = new Set<Connection>();
   readonly #tap: DataTap = { fn: null };
+  readonly #shared: SharedReadBuffer | null = userBufferSupported() ? new SharedReadBuffer() : null;
   #state: State = "new";
   #nextId = 1;
   #startedAt = 0;
@@ -244,7 +246,8 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       this.#closed.cutOff++;
       finishEcho(c);
       // A client that does not read cannot be flushed to; do not wait for it forever.
-      setTimeout(() => c.socket.destroy(), 1000).unref();
+      const timer = setTimeout(() => c.socket.destroy(), 1000);
+      c.socket.once("close", () => clearTimeout(timer));
     }
   }
 
@@ -260,7 +263,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     socket.on("error", (err: NodeJS.ErrnoException) => this.#onSocketError(conn, err));
     socket.on("close", () => this.#onClose(conn));
     this.emit("connection", conn);
-    startEcho(conn, this.#tap);
+    startEcho(conn, this.#tap, this.#shared);
   }
 
   #onSocketError(conn: Connection, err: NodeJS.ErrnoException): void {
