@@ -9,6 +9,15 @@
 import type { Socket } from "node:net";
 import type { EchoError } from "../net/echo-error.js";
 import { plainAddress } from "../net/endpoint.js";
+import type { EchoPath } from "./echo-path.js";
+
+/** Where a socket keeps its Connection, so shared listeners need no closure per connection. */
+export const CONNECTION = Symbol("tcpecho.connection");
+
+/** The Connection a socket belongs to (set when the server accepted it). */
+export function connectionOf(socket: Socket): Connection {
+  return (socket as unknown as Record<symbol, Connection>)[CONNECTION] as Connection;
+}
 
 /** Why a connection ended. */
 export type DisconnectReason = "end" | "reset" | "error" | "shutdown" | "destroyed";
@@ -43,6 +52,8 @@ export interface DisconnectInfo extends ConnectionInfo {
 export class Connection implements ConnectionInfo {
   readonly id: number;
   readonly socket: Socket;
+  /** The server's data-path state, shared by all its connections. */
+  readonly path: EchoPath;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly remoteFamily: "IPv4" | "IPv6";
@@ -53,13 +64,22 @@ export class Connection implements ConnectionInfo {
   reason: DisconnectReason | undefined = undefined;
   error: EchoError | undefined = undefined;
 
-  constructor(id: number, socket: Socket, remoteAddress: string, remotePort: number, acceptedAt: number) {
+  constructor(
+    id: number,
+    socket: Socket,
+    path: EchoPath,
+    remoteAddress: string,
+    remotePort: number,
+    acceptedAt: number,
+  ) {
     this.id = id;
     this.socket = socket;
+    this.path = path;
     this.remoteAddress = plainAddress(remoteAddress);
     this.remotePort = remotePort;
     this.remoteFamily = this.remoteAddress.includes(":") ? "IPv6" : "IPv4";
     this.acceptedAt = acceptedAt;
+    (socket as unknown as Record<symbol, Connection>)[CONNECTION] = this;
   }
 
   /** Bytes echoed: everything received, less what still waits in the send queue. */

@@ -21,7 +21,7 @@
  */
 
 import type { Socket } from "node:net";
-import type { Connection } from "./connection.js";
+import { connectionOf, type Connection } from "./connection.js";
 import { readIntoBuffer, switchBuffer } from "./user-buffer.js";
 
 /**
@@ -47,48 +47,64 @@ export class SharedReadBuffer {
   }
 }
 
-/** Starts echoing on a freshly accepted connection. */
-export function startEcho(conn: Connection, tap: DataTap, shared: SharedReadBuffer | null): void {
-  const socket = conn.socket;
-  socket.on("drain", () => socket.resume());
-  socket.on("end", () => {
-    conn.endWith("end");
-    socket.end();
-  });
-  if (
-    shared !== null &&
-    readIntoBuffer(socket, shared.buffer, (nread, buf) => echoRead(conn, tap, shared, nread, buf))
-  ) {
-    shared.sockets.add(socket);
-    socket.once("close", () => shared.sockets.delete(socket));
-    socket.resume(); // flowing, so that the client's FIN is seen as 'end'
-    return;
-  }
-  socket.on("data", (chunk: Buffer) => {
-    conn.bytesIn += chunk.length;
-    const look = tap.fn;
-    if (look !== null) look(conn, chunk);
-    if (!socket.write(chunk)) socket.pause();
-  });
+/** What every connection of one server shares on the data path. */
+export interface EchoPath {
+  tap: DataTap;
+  /** Null where the fast path is unavailable: then the public stream path is used. */
+  shared: SharedReadBuffer | null;
+}
+
+// Listeners shared by every connection (`this` is the socket): an idle
+// connection carries no closures of its own.
+function onDrain(this: Socket): void {
+  this.resume();
+}
+
+function onEnd(this: Socket): void {
+  connectionOf(this).endWith("end");
+  this.end();
+}
+
+function onData(this: Socket, chunk: Buffer): void {
+  const conn = connectionOf(this);
+  conn.bytesIn += chunk.length;
+  const look = conn.path.tap.fn;
+  if (look !== null) look(conn, chunk);
+  if (!this.write(chunk)) this.pause();
 }
 
 /** The fast path's read callback; returning false stops reading until 'drain'. */
-function echoRead(
-  conn: Connection,
-  tap: DataTap,
-  shared: SharedReadBuffer,
-  nread: number,
-  buf: Buffer,
-): boolean {
+function onBytes(this: Socket, nread: number, buf: Buffer): boolean {
+  const conn = connectionOf(this);
   if (conn.finishing) return false;
-  const socket = conn.socket;
   conn.bytesIn += nread;
   const chunk = buf.subarray(0, nread);
-  const look = tap.fn;
+  const path = conn.path;
+  const look = path.tap.fn;
   if (look !== null) look(conn, chunk);
-  const ok = socket.write(chunk);
-  if (socket.writableLength !== 0) shared.renew();
+  const ok = this.write(chunk);
+  // A write that did not complete at once still holds the shared bytes.
+  if (this.writableLength !== 0) (path.shared as SharedReadBuffer).renew();
   return ok;
+}
+
+/** Starts echoing on a freshly accepted connection. */
+export function startEcho(conn: Connection): void {
+  const socket = conn.socket;
+  socket.on("drain", onDrain);
+  socket.on("end", onEnd);
+  const shared = conn.path.shared;
+  if (shared !== null && readIntoBuffer(socket, shared.buffer, onBytes)) {
+    shared.sockets.add(socket);
+    socket.resume(); // flowing, so that the client's FIN is seen as 'end'
+    return;
+  }
+  socket.on("data", onData);
+}
+
+/** Forgets a closed connection. */
+export function stopEcho(conn: Connection): void {
+  conn.path.shared?.sockets.delete(conn.socket);
 }
 
 /**

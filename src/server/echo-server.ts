@@ -13,8 +13,15 @@ import { performance } from "node:perf_hooks";
 import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
 import { effectiveBacklog } from "../net/backlog.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
-import { Connection, type ConnectionInfo, type DisconnectInfo } from "./connection.js";
-import { finishEcho, SharedReadBuffer, startEcho, type DataTap } from "./echo-path.js";
+import { Connection, connectionOf, type ConnectionInfo, type DisconnectInfo } from "./connection.js";
+import {
+  finishEcho,
+  SharedReadBuffer,
+  startEcho,
+  stopEcho,
+  type DataTap,
+  type EchoPath,
+} from "./echo-path.js";
 import { userBufferSupported } from "./user-buffer.js";
 
 /** Options of {@link createEchoServer}. */
@@ -96,7 +103,13 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #drainTimeout: number;
   readonly #conns = new Set<Connection>();
   readonly #tap: DataTap = { fn: null };
-  readonly #shared: SharedReadBuffer | null = userBufferSupported() ? new SharedReadBuffer() : null;
+  readonly #path: EchoPath = {
+    tap: this.#tap,
+    shared: userBufferSupported() ? new SharedReadBuffer() : null,
+  };
+  // One pair of listeners for every socket (`this` is the socket), not a closure each.
+  readonly #onSocketErrorShared: (this: Socket, err: NodeJS.ErrnoException) => void;
+  readonly #onSocketCloseShared: (this: Socket) => void;
   #state: State = "new";
   #nextId = 1;
   #startedAt = 0;
@@ -114,6 +127,14 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     this.#backlog = positiveInteger(options.backlog ?? 511, "backlog");
     this.#ipv6Only = options.ipv6Only ?? false;
     this.#drainTimeout = nonNegative(options.drainTimeout ?? 10_000, "drainTimeout");
+    const onError = (conn: Connection, err: NodeJS.ErrnoException) => this.#onSocketError(conn, err);
+    const onClose = (conn: Connection) => this.#onClose(conn);
+    this.#onSocketErrorShared = function (err) {
+      onError(connectionOf(this), err);
+    };
+    this.#onSocketCloseShared = function () {
+      onClose(connectionOf(this));
+    };
     this.#server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.#accept(socket));
     this.#server.on("error", (err) => {
       if (this.#state !== "new") this.emit("acceptError", toEchoError(err, { operation: "accept" }));
@@ -258,12 +279,19 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       socket.destroy();
       return;
     }
-    const conn = new Connection(this.#nextId++, socket, remoteAddress, remotePort, performance.now());
+    const conn = new Connection(
+      this.#nextId++,
+      socket,
+      this.#path,
+      remoteAddress,
+      remotePort,
+      performance.now(),
+    );
     this.#conns.add(conn);
-    socket.on("error", (err: NodeJS.ErrnoException) => this.#onSocketError(conn, err));
-    socket.on("close", () => this.#onClose(conn));
+    socket.on("error", this.#onSocketErrorShared);
+    socket.on("close", this.#onSocketCloseShared);
     this.emit("connection", conn);
-    startEcho(conn, this.#tap, this.#shared);
+    startEcho(conn);
   }
 
   #onSocketError(conn: Connection, err: NodeJS.ErrnoException): void {
@@ -278,6 +306,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   #onClose(conn: Connection): void {
     if (!this.#conns.delete(conn)) return;
+    stopEcho(conn);
     const info = conn.toDisconnectInfo(performance.now());
     const closed = this.#closed;
     closed.total++;
