@@ -61,6 +61,8 @@ export class Connection implements ConnectionInfo {
   bytesIn = 0;
   /** Set at the drain deadline: read no more. */
   finishing = false;
+  /** Bytes of a direct write still on their way to the kernel. */
+  pendingBytes = 0;
   reason: DisconnectReason | undefined = undefined;
   error: EchoError | undefined = undefined;
 
@@ -82,9 +84,9 @@ export class Connection implements ConnectionInfo {
     (socket as unknown as Record<symbol, Connection>)[CONNECTION] = this;
   }
 
-  /** Bytes echoed: everything received, less what still waits in the send queue. */
+  /** Bytes echoed: everything received, less what still waits to be sent. */
   get bytesOut(): number {
-    return this.bytesIn - this.socket.writableLength;
+    return this.bytesIn - this.socket.writableLength - this.pendingBytes;
   }
 
   /** Records the first reason for ending; an error or reset outranks a plain end. */

@@ -22,7 +22,16 @@
 
 import type { Socket } from "node:net";
 import { connectionOf, type Connection } from "./connection.js";
-import { readIntoBuffer, switchBuffer } from "./user-buffer.js";
+import { getSystemErrorName } from "node:util";
+import {
+  userBufferSupported,
+  directWriteSupported,
+  PENDING,
+  readIntoBuffer,
+  switchBuffer,
+  WRITTEN,
+  writeDirect,
+} from "./user-buffer.js";
 
 /**
  * A place to look at received bytes, for logs. `fn` is null when nobody
@@ -52,6 +61,14 @@ export interface EchoPath {
   tap: DataTap;
   /** Null where the fast path is unavailable: then the public stream path is used. */
   shared: SharedReadBuffer | null;
+  /** Write through the handle (fast path only). */
+  direct: boolean;
+}
+
+/** The data-path state for a new server: the fast path where this Node allows it. */
+export function createEchoPath(tap: DataTap): EchoPath {
+  const shared = userBufferSupported() ? new SharedReadBuffer() : null;
+  return { tap, shared, direct: shared !== null && directWriteSupported() };
 }
 
 // Listeners shared by every connection (`this` is the socket): an idle
@@ -82,10 +99,38 @@ function onBytes(this: Socket, nread: number, buf: Buffer): boolean {
   const path = conn.path;
   const look = path.tap.fn;
   if (look !== null) look(conn, chunk);
+  if (path.direct && this.writableLength === 0) {
+    const r = writeDirect(this, chunk, onDirectWritten);
+    if (r === WRITTEN) return true;
+    if (r === PENDING) {
+      // The rest goes out later and holds the shared bytes; read no more until then.
+      conn.pendingBytes = nread;
+      (path.shared as SharedReadBuffer).renew();
+      return false;
+    }
+    this.destroy(errnoError(r));
+    return false;
+  }
   const ok = this.write(chunk);
   // A write that did not complete at once still holds the shared bytes.
   if (this.writableLength !== 0) (path.shared as SharedReadBuffer).renew();
   return ok;
+}
+
+/** A direct write's rest went out (or failed): go back to reading. */
+function onDirectWritten(this: { socket: Socket | null }, status: number): void {
+  const socket = this.socket;
+  if (socket === null) return;
+  this.socket = null;
+  connectionOf(socket).pendingBytes = 0;
+  if (status < 0) {
+    if (!socket.destroyed) socket.destroy(errnoError(status));
+  } else if (!socket.destroyed && !connectionOf(socket).finishing) socket.resume();
+}
+
+function errnoError(errno: number): NodeJS.ErrnoException {
+  const code = getSystemErrorName(errno);
+  return Object.assign(new Error(`write ${code}`), { code, errno, syscall: "write" });
 }
 
 /** Starts echoing on a freshly accepted connection. */

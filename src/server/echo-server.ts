@@ -14,15 +14,7 @@ import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
 import { effectiveBacklog } from "../net/backlog.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { Connection, connectionOf, type ConnectionInfo, type DisconnectInfo } from "./connection.js";
-import {
-  finishEcho,
-  SharedReadBuffer,
-  startEcho,
-  stopEcho,
-  type DataTap,
-  type EchoPath,
-} from "./echo-path.js";
-import { userBufferSupported } from "./user-buffer.js";
+import { createEchoPath, finishEcho, startEcho, stopEcho, type DataTap, type EchoPath } from "./echo-path.js";
 
 /** Options of {@link createEchoServer}. */
 export interface EchoServerOptions {
@@ -103,10 +95,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #drainTimeout: number;
   readonly #conns = new Set<Connection>();
   readonly #tap: DataTap = { fn: null };
-  readonly #path: EchoPath = {
-    tap: this.#tap,
-    shared: userBufferSupported() ? new SharedReadBuffer() : null,
-  };
+  readonly #path: EchoPath = createEchoPath(this.#tap);
   // One pair of listeners for every socket (`this` is the socket), not a closure each.
   readonly #onSocketErrorShared: (this: Socket, err: NodeJS.ErrnoException) => void;
   readonly #onSocketCloseShared: (this: Socket) => void;

@@ -1,12 +1,17 @@
 /**
- * Reading accepted sockets into a caller's buffer: the one place tcpecho
- * touches Node internals. Node's public `onread` option (one reused read
+ * Reading accepted sockets into a caller's buffer, and writing to them
+ * without the stream layer: the one place tcpecho touches Node internals. Node's public `onread` option (one reused read
  * buffer instead of a new one per read) exists only for sockets we connect;
  * a server's accepted sockets carry the same machinery, unset. This module
  * finds its three symbol-keyed slots on a probe socket made with the public
  * option, and sets them on accepted sockets. If anything is not where
  * expected, {@link userBufferSupported} is false and the server uses the
  * public stream path instead (also forced by TCPECHO_DATA_PATH=streams).
+ *
+ * {@link writeDirect} hands a chunk to the socket's handle as Node's own
+ * stream code does (a WriteWrap from the stream_wrap binding), skipping the
+ * Writable state machine and its tick per write. Where the binding is not as
+ * expected it is unavailable and socket.write() is used.
  *
  * @module
  */
@@ -91,4 +96,93 @@ export function switchBuffer(socket: Socket, buffer: Buffer): void {
   if (slots == null || handle == null || typeof handle.useUserBuffer !== "function") return;
   (socket as unknown as Record<symbol, unknown>)[slots.buffer] = buffer;
   handle.useUserBuffer(buffer);
+}
+
+interface WriteReq {
+  handle: unknown;
+  oncomplete: (this: WriteReq, status: number) => void;
+  async: boolean;
+  buffer: Buffer | null;
+  socket: Socket | null;
+}
+
+interface DirectWriting {
+  WriteWrap: new () => WriteReq;
+  state: Int32Array;
+  lastWriteWasAsync: number;
+}
+
+let direct: DirectWriting | null | undefined;
+
+function discoverDirect(): DirectWriting | null {
+  if (!userBufferSupported()) return null;
+  try {
+    const binding = (process as unknown as { binding(name: string): Record<string, unknown> }).binding(
+      "stream_wrap",
+    );
+    const { WriteWrap, streamBaseState, kLastWriteWasAsync } = binding;
+    if (
+      typeof WriteWrap !== "function" ||
+      !(streamBaseState instanceof Int32Array) ||
+      typeof kLastWriteWasAsync !== "number"
+    ) {
+      return null;
+    }
+    return {
+      WriteWrap: WriteWrap as DirectWriting["WriteWrap"],
+      state: streamBaseState,
+      lastWriteWasAsync: kLastWriteWasAsync,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when {@link writeDirect} can be used on this Node.
+ *
+ * @example
+ * ```ts
+ * import { directWriteSupported } from "tcpecho";
+ * console.log(directWriteSupported());
+ * ```
+ */
+export function directWriteSupported(): boolean {
+  if (direct === undefined) direct = discoverDirect();
+  return direct !== null;
+}
+
+/** The outcome of {@link writeDirect}. */
+export const WRITTEN = 0;
+export const PENDING = 1;
+
+/**
+ * Writes `chunk` through the socket's handle. Returns WRITTEN when the kernel
+ * took it all, PENDING when the rest goes out later (then `done(status)` runs,
+ * `this` being the request, whose `socket` is set; `chunk` is referenced until
+ * then), or a negative errno. Only for sockets with nothing queued in their
+ * Writable (writableLength 0), or bytes would be reordered.
+ */
+export function writeDirect(
+  socket: Socket,
+  chunk: Buffer,
+  done: (this: WriteReq, status: number) => void,
+): number {
+  const d = direct;
+  const handle = handleOf(socket) as
+    { writeBuffer?: (req: WriteReq, data: Buffer) => number } | null | undefined;
+  if (d == null || handle == null || typeof handle.writeBuffer !== "function") return -1;
+  const req = new d.WriteWrap();
+  req.handle = handle;
+  req.oncomplete = done;
+  req.async = false;
+  req.buffer = null;
+  req.socket = null;
+  const err = handle.writeBuffer(req, chunk);
+  if (err !== 0) return err;
+  if (d.state[d.lastWriteWasAsync] === 0) return WRITTEN;
+  req.async = true;
+  req.buffer = chunk;
+  req.socket = socket;
+  return PENDING;
 }
