@@ -84,3 +84,4 @@ export { LatencyHistogram, type LatencySummary } from "./bench/latency-histogram
 export { Pattern } from "./bench/pattern.js";
 export { benchMessages, type BenchMessages } from "./i18n/bench.js";
 export { userBufferSupported, directWriteSupported } from "./server/user-buffer.js";
+export { pingMessages, type PingMessages } from "./i18n/ping.js";

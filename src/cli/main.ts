@@ -37,7 +37,9 @@ function buildProgram(): Command {
 Examples:
   tcpecho serve                     echo server on 0.0.0.0:9000
   tcpecho client                    talk to it from another terminal
-  echo hi | tcpecho client --verify pipe bytes through and check them`,
+  echo hi | tcpecho client --verify pipe bytes through and check them
+  tcpecho ping 127.0.0.1:9000 -c 3  round-trip time of small numbered probes
+  tcpecho bench 127.0.0.1:9000      load: requests/s, MB/s, latency, every byte checked`,
     );
   registerServe(program);
   registerClient(program);
