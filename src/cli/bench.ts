@@ -140,7 +140,8 @@ Every echoed byte is checked; corrupted, missing or extra bytes make the exit co
 
 function positiveDuration(value: string, what: string): number {
   const ms = parseDuration(value, what);
-  if (ms <= 0) throw new EchoError("ERR_INVALID_OPTION", { value, detail: `${what} (more than zero)` });
+  if (ms <= 0)
+    throw new EchoError("ERR_INVALID_OPTION", { value, option: what, expect: "positive-duration" });
   return ms;
 }
 

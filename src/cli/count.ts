@@ -21,7 +21,10 @@ export function parseCount(value: string, what: string, min = 0, max = Number.MA
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new EchoError("ERR_INVALID_OPTION", {
       value,
-      detail: `${what} (a whole number${max === Number.MAX_SAFE_INTEGER ? ` of at least ${min}` : ` from ${min} to ${max}`})`,
+      option: what,
+      expect: "count",
+      min,
+      ...(max === Number.MAX_SAFE_INTEGER ? {} : { max }),
     });
   }
   return n;

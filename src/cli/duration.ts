@@ -26,10 +26,7 @@ export function parseDuration(value: string, what = "a duration"): number {
   const ms = m && unit !== undefined ? Number(m[1]) * (UNIT_MS[unit] ?? NaN) : NaN;
   // Timers take at most 2^31-1 ms (about 24.8 days).
   if (!Number.isFinite(ms) || ms > 2_147_483_647) {
-    throw new EchoError("ERR_INVALID_OPTION", {
-      value,
-      detail: `${what} (a duration such as 500ms, 10s, 2m or 1h; a bare number is seconds)`,
-    });
+    throw new EchoError("ERR_INVALID_OPTION", { value, option: what, expect: "duration" });
   }
   return Math.round(ms);
 }

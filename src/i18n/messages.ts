@@ -119,6 +119,17 @@ const en: Messages = {
       case "ERR_INVALID_HOST":
         return `invalid host '${ctx.value}': give an IP address such as 127.0.0.1 or ::1, or a host name such as localhost`;
       case "ERR_INVALID_OPTION":
+        if (ctx.option !== undefined) {
+          const takes =
+            ctx.expect === "duration"
+              ? "a duration such as 500ms, 10s, 2m or 1h; a bare number is seconds"
+              : ctx.expect === "positive-duration"
+                ? "a duration of more than zero, such as 500ms or 10s"
+                : ctx.max !== undefined
+                  ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
+                  : `a whole number of at least ${ctx.min ?? 0}`;
+          return `invalid value '${ctx.value}' for ${ctx.option} (${takes})`;
+        }
         return `invalid value '${ctx.value}' for ${ctx.detail ?? "an option"}`;
       case "ECONNREFUSED":
         return `connection refused by ${at}: nothing is listening on that port there (is the server running, on this port?)`;
@@ -230,6 +241,17 @@ const ko: Messages = {
       case "ERR_INVALID_HOST":
         return `잘못된 호스트 '${ctx.value}': 127.0.0.1, ::1 같은 IP 주소나 localhost 같은 호스트 이름을 주세요`;
       case "ERR_INVALID_OPTION":
+        if (ctx.option !== undefined) {
+          const takes =
+            ctx.expect === "duration"
+              ? "500ms, 10s, 2m, 1h 같은 시간; 단위 없는 숫자는 초"
+              : ctx.expect === "positive-duration"
+                ? "0보다 긴 시간, 예: 500ms, 10s"
+                : ctx.max !== undefined
+                  ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수`
+                  : `${ctx.min ?? 0} 이상의 정수`;
+          return `${ctx.option}의 값 '${ctx.value}'이(가) 잘못되었습니다 (${takes})`;
+        }
         return `${ctx.detail ?? "옵션"}의 값 '${ctx.value}'이(가) 잘못되었습니다`;
       case "ECONNREFUSED":
         return `${at} 이(가) 접속을 거부했습니다: 그 포트에서 대기 중인 프로그램이 없습니다 (서버가 실행 중인지, 포트 번호가 맞는지 확인하세요)`;

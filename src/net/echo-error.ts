@@ -41,6 +41,12 @@ export interface EchoErrorContext {
   value?: string;
   /** The smallest valid port, for ERR_INVALID_PORT (0 where "any free port" makes sense). */
   min?: number;
+  /** The option a bad value was given to (`--timeout`), with `expect` saying what it takes. */
+  option?: string;
+  /** What the option takes, worded by each language: a duration, or a whole number within min…max. */
+  expect?: "duration" | "positive-duration" | "count";
+  /** The largest valid whole number, with expect "count". */
+  max?: number;
   /** Extra words for the message (e.g. which option). */
   detail?: string;
   /** Bytes that arrived before the peer closed, for ERR_PEER_CLOSED. */
