@@ -210,7 +210,7 @@ test("works against ncat's echo (ncat --exec /bin/cat)", { timeout: 30_000 }, as
       assert.ok(piped.stdout.equals(data));
     }
   } finally {
-    ncat.kill("SIGKILL");
+    killGroup(ncat);
   }
 });
 
@@ -231,7 +231,7 @@ test("works against socat's echo (socat TCP-LISTEN,fork PIPE)", { timeout: 20_00
     assert.equal(piped.code, 0, piped.stderr);
     assert.ok(piped.stdout.equals(data));
   } finally {
-    socat.kill("SIGKILL");
+    killGroup(socat);
   }
 });
 
@@ -251,6 +251,15 @@ test("ncat and socat as clients of tcpecho serve get their bytes back", { timeou
     await stopCli(srv);
   }
 });
+
+/** Kills a peer started with detached: true, and every child it forked. */
+function killGroup(proc: ReturnType<typeof spawn>): void {
+  try {
+    process.kill(-(proc.pid as number), "SIGKILL");
+  } catch {
+    proc.kill("SIGKILL");
+  }
+}
 
 async function waitListening(port: number): Promise<void> {
   const { connect } = await import("node:net");
