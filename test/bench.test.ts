@@ -183,7 +183,7 @@ test(
 test("CLI: several targets run A B A B and report ratios to the first", { timeout: 30_000 }, async () => {
   const a = await echoServer();
   const b = await echoServer();
-  const r = await runCli([
+  const args = [
     "bench",
     `127.0.0.1:${a.port}`,
     `127.0.0.1:${b.port}`,
@@ -193,25 +193,15 @@ test("CLI: several targets run A B A B and report ratios to the first", { timeou
     "200ms",
     "--rounds",
     "2",
-    "--json",
-  ]);
+  ];
+  const r = await runCli([...args, "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const last = JSON.parse(r.stdout.toString().trim().split("\n").at(-1) ?? "{}");
   assert.equal(last.rounds, 2);
   assert.equal(last.targets.length, 2);
   assert.equal(last.targets[0].ratio, 1);
   assert.ok(last.targets[1].ratio > 0);
-  const text = await runCli([
-    "bench",
-    `127.0.0.1:${a.port}`,
-    `127.0.0.1:${b.port}`,
-    "-c",
-    "2",
-    "-d",
-    "200ms",
-    "--rounds",
-    "2",
-  ]);
+  const text = await runCli(args);
   const out = text.stdout.toString();
   assert.equal((out.match(/^round \d/gm) ?? []).length, 4);
   assert.match(out, /1 \(baseline\)/);

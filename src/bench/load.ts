@@ -150,9 +150,8 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
   }
 
   // The receive path, set once the run starts; the sockets' onread calls it.
-  let onRead: (c: Conn, nread: number, buf: Buffer) => void = (c, nread) => {
-    counts.extraBytes += nread; // nothing was sent yet
-    void c;
+  let onRead: (c: Conn, nread: number, buf: Buffer) => void = (_c, nread) => {
+    counts.extraBytes += nread; // nothing was sent yet: anything arriving is extra
   };
   const readBuffer = Buffer.allocUnsafe(READ_BUFFER);
   let connectError: EchoError | undefined;
