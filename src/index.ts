@@ -83,5 +83,5 @@ export { runLoad, type LoadPlan, type LoadCounts, type LoadResult, type LoadProg
 export { LatencyHistogram, type LatencySummary } from "./bench/latency-histogram.js";
 export { Pattern } from "./bench/pattern.js";
 export { benchMessages, type BenchMessages } from "./i18n/bench.js";
-export { userBufferSupported, directWriteSupported } from "./server/user-buffer.js";
+export { echoDataPath, type DataPathName } from "./server/echo-path.js";
 export { pingMessages, type PingMessages } from "./i18n/ping.js";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { test } from "node:test";
-import { createEchoServer, EchoError, type DisconnectInfo, type EchoServer } from "tcpecho";
+import { createEchoServer, EchoError, echoDataPath, type DisconnectInfo, type EchoServer } from "tcpecho";
 import { rawConnect, readAll, readN, randomBytesSeeded, sleep } from "./helpers.js";
 
 async function started(
@@ -205,6 +205,37 @@ test(
     assert.equal((await ended).length, 0); // a FIN, nothing more
   },
 );
+
+test(
+  "at the drain deadline a client that never reads is closed within a second, its queue dropped",
+  { timeout: 15_000 },
+  async () => {
+    const { server, port } = await started();
+    const s = await rawConnect(port);
+    s.on("error", () => {});
+    s.pause(); // never read: the server's echo cannot be flushed
+    const chunk = randomBytesSeeded(64 * 1024, 11);
+    for (let i = 0; i < 256; i++) s.write(chunk);
+    await sleep(300);
+    const t0 = Date.now();
+    const stats = await server.close({ drainTimeout: 200 });
+    const waited = Date.now() - t0;
+    assert.ok(waited >= 150 && waited < 5000, `waited ${waited} ms`);
+    assert.equal(stats.cutOff, 1);
+    assert.ok(stats.bytesIn > 0);
+    assert.ok(stats.bytesOut < stats.bytesIn, `out ${stats.bytesOut} of ${stats.bytesIn}`);
+    s.destroy();
+  },
+);
+
+test("servers use the data path this run asks for, on every platform where it exists", async () => {
+  const expected =
+    process.env.TCPECHO_DATA_PATH === "streams" || process.platform === "win32" ? "streams" : "handles";
+  assert.equal(echoDataPath(), expected);
+  const { server } = await started();
+  assert.equal(server.dataPath, expected);
+  await server.close();
+});
 
 test("destroy() closes every connection at once", { timeout: 10_000 }, async () => {
   const { server, port } = await started();

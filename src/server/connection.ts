@@ -1,23 +1,14 @@
 /**
  * One client of the echo server: the notes' communication socket (통신 소켓)
  * that accept() returned, with the client's address and what it has sent.
- * Kept small, since a server may hold tens of thousands of them.
+ * Kept small, since a server may hold tens of thousands of them. Each data
+ * path (handle-path.ts, stream-path.ts) extends it with its own transport.
  *
  * @module
  */
 
-import type { Socket } from "node:net";
 import type { EchoError } from "../net/echo-error.js";
 import { plainAddress } from "../net/endpoint.js";
-import type { EchoPath } from "./echo-path.js";
-
-/** Where a socket keeps its Connection, so shared listeners need no closure per connection. */
-export const CONNECTION = Symbol("tcpecho.connection");
-
-/** The Connection a socket belongs to (set when the server accepted it). */
-export function connectionOf(socket: Socket): Connection {
-  return (socket as unknown as Record<symbol, Connection>)[CONNECTION] as Connection;
-}
 
 /** Why a connection ended. */
 export type DisconnectReason = "end" | "reset" | "error" | "shutdown" | "destroyed";
@@ -46,48 +37,38 @@ export interface DisconnectInfo extends ConnectionInfo {
 }
 
 /**
- * A live connection. The server creates these; library users see them as
+ * A live connection. The data paths create these; library users see them as
  * {@link ConnectionInfo}.
  */
-export class Connection implements ConnectionInfo {
+export abstract class Connection implements ConnectionInfo {
   readonly id: number;
-  readonly socket: Socket;
-  /** The server's data-path state, shared by all its connections. */
-  readonly path: EchoPath;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly remoteFamily: "IPv4" | "IPv6";
   readonly acceptedAt: number;
   bytesIn = 0;
-  /** Set at the drain deadline: read no more. */
-  finishing = false;
-  /** Bytes of a direct write still on their way to the kernel. */
-  pendingBytes = 0;
   reason: DisconnectReason | undefined = undefined;
   error: EchoError | undefined = undefined;
 
-  constructor(
-    id: number,
-    socket: Socket,
-    path: EchoPath,
-    remoteAddress: string,
-    remotePort: number,
-    acceptedAt: number,
-  ) {
+  constructor(id: number, remoteAddress: string, remotePort: number, acceptedAt: number) {
     this.id = id;
-    this.socket = socket;
-    this.path = path;
     this.remoteAddress = plainAddress(remoteAddress);
     this.remotePort = remotePort;
     this.remoteFamily = this.remoteAddress.includes(":") ? "IPv6" : "IPv4";
     this.acceptedAt = acceptedAt;
-    (socket as unknown as Record<symbol, Connection>)[CONNECTION] = this;
   }
 
   /** Bytes echoed: everything received, less what still waits to be sent. */
-  get bytesOut(): number {
-    return this.bytesIn - this.socket.writableLength - this.pendingBytes;
-  }
+  abstract get bytesOut(): number;
+
+  /**
+   * Stops reading and closes our side once what was already received has
+   * been sent (the drain deadline of a graceful shutdown).
+   */
+  abstract finish(): void;
+
+  /** Closes now, dropping whatever was not sent yet. */
+  abstract destroy(): void;
 
   /** Records the first reason for ending; an error or reset outranks a plain end. */
   endWith(reason: DisconnectReason, error?: EchoError): void {

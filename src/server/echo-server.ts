@@ -8,13 +8,13 @@
  */
 
 import { EventEmitter } from "node:events";
-import { createServer, type Server, type Socket } from "node:net";
+import { createServer, type Server } from "node:net";
 import { performance } from "node:perf_hooks";
 import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
 import { effectiveBacklog } from "../net/backlog.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
-import { Connection, connectionOf, type ConnectionInfo, type DisconnectInfo } from "./connection.js";
-import { createEchoPath, finishEcho, startEcho, stopEcho, type DataTap, type EchoPath } from "./echo-path.js";
+import type { Connection, ConnectionInfo, DisconnectInfo } from "./connection.js";
+import { attachEchoPath, type DataPathName, type DataTap, type PathOwner } from "./echo-path.js";
 
 /** Options of {@link createEchoServer}. */
 export interface EchoServerOptions {
@@ -95,10 +95,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #drainTimeout: number;
   readonly #conns = new Set<Connection>();
   readonly #tap: DataTap = { fn: null };
-  readonly #path: EchoPath = createEchoPath(this.#tap);
-  // One pair of listeners for every socket (`this` is the socket), not a closure each.
-  readonly #onSocketErrorShared: (this: Socket, err: NodeJS.ErrnoException) => void;
-  readonly #onSocketCloseShared: (this: Socket) => void;
+  #dataPath: DataPathName | undefined;
   #state: State = "new";
   #nextId = 1;
   #startedAt = 0;
@@ -116,15 +113,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     this.#backlog = positiveInteger(options.backlog ?? 511, "backlog");
     this.#ipv6Only = options.ipv6Only ?? false;
     this.#drainTimeout = nonNegative(options.drainTimeout ?? 10_000, "drainTimeout");
-    const onError = (conn: Connection, err: NodeJS.ErrnoException) => this.#onSocketError(conn, err);
-    const onClose = (conn: Connection) => this.#onClose(conn);
-    this.#onSocketErrorShared = function (err) {
-      onError(connectionOf(this), err);
-    };
-    this.#onSocketCloseShared = function () {
-      onClose(connectionOf(this));
-    };
-    this.#server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.#accept(socket));
+    this.#server = createServer({ allowHalfOpen: true });
     this.#server.on("error", (err) => {
       if (this.#state !== "new") this.emit("acceptError", toEchoError(err, { operation: "accept" }));
     });
@@ -152,6 +141,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         { host: this.#host, port: this.#port, backlog: this.#backlog, ipv6Only: this.#ipv6Only },
         () => {
           this.#server.off("error", onError);
+          this.#dataPath = attachEchoPath(this.#server, this.#owner());
           this.#state = "listening";
           this.#startedAt = performance.now();
           const a = this.#server.address();
@@ -173,6 +163,14 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   address(): EchoServerAddress {
     if (this.#address === undefined) throw new Error("the server is not listening yet");
     return this.#address;
+  }
+
+  /**
+   * How this server moves bytes: "handles" (the fast path) or "streams"
+   * (public net.Socket streams). Undefined before {@link listen} resolved.
+   */
+  get dataPath(): DataPathName | undefined {
+    return this.#dataPath;
   }
 
   /** True between the start of a graceful close and its end. */
@@ -245,7 +243,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     const closing = this.close();
     for (const c of this.#conns) {
       c.endWith("shutdown");
-      c.socket.destroy();
+      c.destroy();
     }
     return closing;
   }
@@ -254,36 +252,34 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     for (const c of this.#conns) {
       c.endWith("shutdown");
       this.#closed.cutOff++;
-      finishEcho(c);
-      // A client that does not read cannot be flushed to; do not wait for it forever.
-      const timer = setTimeout(() => c.socket.destroy(), 1000);
-      c.socket.once("close", () => clearTimeout(timer));
+      c.finish();
     }
+    // A client that does not read cannot be flushed to; do not wait for it forever.
+    if (this.#conns.size > 0) this.#drainTimer = setTimeout(() => this.#destroyAll(), 1000);
   }
 
-  #accept(socket: Socket): void {
-    const { remoteAddress, remotePort } = socket;
-    if (remoteAddress === undefined || remotePort === undefined) {
-      // Reset before we got to it: nothing to serve.
-      socket.destroy();
-      return;
-    }
-    const conn = new Connection(
-      this.#nextId++,
-      socket,
-      this.#path,
-      remoteAddress,
-      remotePort,
-      performance.now(),
-    );
-    this.#conns.add(conn);
-    socket.on("error", this.#onSocketErrorShared);
-    socket.on("close", this.#onSocketCloseShared);
-    this.emit("connection", conn);
-    startEcho(conn);
+  #destroyAll(): void {
+    for (const c of this.#conns) c.destroy();
   }
 
-  #onSocketError(conn: Connection, err: NodeJS.ErrnoException): void {
+  /** What the data path reports to: this server's bookkeeping and events. */
+  #owner(): PathOwner {
+    return {
+      tap: this.#tap,
+      nextId: () => this.#nextId++,
+      opened: (conn) => {
+        this.#conns.add(conn);
+        this.emit("connection", conn);
+      },
+      failed: (conn, err) => this.#onConnectionError(conn, err),
+      closed: (conn) => this.#onClose(conn),
+      acceptFailed: (err) => {
+        if (this.#state !== "new") this.emit("acceptError", toEchoError(err, { operation: "accept" }));
+      },
+    };
+  }
+
+  #onConnectionError(conn: Connection, err: NodeJS.ErrnoException): void {
     const error = toEchoError(err, { host: conn.remoteAddress, port: conn.remotePort });
     if (error.code === "ECONNRESET" || error.code === "EPIPE") {
       conn.endWith("reset", error);
@@ -295,7 +291,6 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   #onClose(conn: Connection): void {
     if (!this.#conns.delete(conn)) return;
-    stopEcho(conn);
     const info = conn.toDisconnectInfo(performance.now());
     const closed = this.#closed;
     closed.total++;

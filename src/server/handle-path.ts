@@ -1,0 +1,304 @@
+/**
+ * The fast data path, and the one place tcpecho touches Node internals.
+ *
+ * Accepted connections never become net.Socket streams: each stays the bare
+ * libuv TCP handle Node's own net module wraps (`tcp_wrap`), reading into one
+ * buffer shared by every connection of the server (`useUserBuffer`), with
+ * the read's length in `streamBaseState`, and echoing with one write(2) on
+ * the descriptor (public `fs.writeSync`, which never queues). A read costs
+ * no allocation and an idle connection is little more than its handle.
+ *
+ * What the kernel does not take at once is copied out of the shared buffer
+ * and queued on the handle (a `WriteWrap`), and the connection reads no more
+ * until that is sent: a client that never reads holds at most one read's
+ * worth of memory, as in the C reference server. The shared buffer is never
+ * held by a pending write, so it can be reused by the next read, whoever
+ * makes it. After the client's FIN, a `ShutdownWrap` sends ours once the
+ * queue is empty; then the handle is closed.
+ *
+ * {@link handlePathSupported} checks that everything is where expected; if
+ * not (or with `TCPECHO_DATA_PATH=streams`) servers use the public
+ * stream-path.ts. The whole test suite runs on both.
+ *
+ * @module
+ */
+
+import { writeSync } from "node:fs";
+import type { Server } from "node:net";
+import { performance } from "node:perf_hooks";
+import { getSystemErrorMap, getSystemErrorName } from "node:util";
+import { Connection } from "./connection.js";
+import type { PathOwner } from "./echo-path.js";
+
+// The size of one read: as in the C reference server.
+const READ_BUFFER_SIZE = 64 * 1024;
+
+const CONNECTION = Symbol("tcpecho.connection");
+
+interface Request {
+  handle: TcpHandle;
+  oncomplete: (this: Request, status: number) => void;
+}
+
+interface WriteRequest extends Request {
+  async: boolean;
+  buffer: Buffer | null;
+}
+
+interface TcpHandle {
+  [CONNECTION]: HandleConnection;
+  readonly fd: number;
+  /** Bytes of queued writes the kernel has not taken yet. */
+  readonly writeQueueSize: number;
+  onread: ((this: TcpHandle) => void) | null;
+  readStart(): number;
+  readStop(): number;
+  useUserBuffer(buffer: Uint8Array): void;
+  setNoDelay(on: boolean): number;
+  getpeername(out: { address?: string; port?: number }): number;
+  writeBuffer(req: WriteRequest, data: Uint8Array): number;
+  shutdown(req: Request): number;
+  close(callback: (this: TcpHandle) => void): void;
+}
+
+interface ListenHandle {
+  onconnection: (this: ListenHandle, status: number, handle?: TcpHandle) => void;
+}
+
+interface Internals {
+  WriteWrap: new () => WriteRequest;
+  ShutdownWrap: new () => Request;
+  state: Int32Array;
+  readResult: number;
+  lastWriteWasAsync: number;
+  eof: number;
+}
+
+let internals: Internals | null | undefined;
+
+const STREAM_METHODS = ["readStart", "readStop", "useUserBuffer", "writeBuffer", "shutdown"];
+
+function discover(): Internals | null {
+  if (process.env.TCPECHO_DATA_PATH === "streams" || process.platform === "win32") return null;
+  try {
+    const binding = (process as unknown as { binding(name: string): Record<string, unknown> }).binding;
+    const stream = binding("stream_wrap");
+    const tcp = binding("tcp_wrap");
+    const TCP = tcp.TCP;
+    const { WriteWrap, ShutdownWrap, streamBaseState, kReadBytesOrError, kLastWriteWasAsync } = stream;
+    const eof = [...getSystemErrorMap()].find(([, [name]]) => name === "EOF")?.[0];
+    if (
+      typeof WriteWrap !== "function" ||
+      typeof ShutdownWrap !== "function" ||
+      !(streamBaseState instanceof Int32Array) ||
+      typeof kReadBytesOrError !== "number" ||
+      typeof kLastWriteWasAsync !== "number" ||
+      typeof TCP !== "function" ||
+      eof === undefined
+    ) {
+      return null;
+    }
+    const proto = (TCP as { prototype: Record<string, unknown> }).prototype;
+    for (const name of [...STREAM_METHODS, "getpeername", "setNoDelay", "close"]) {
+      if (typeof proto[name] !== "function") return null;
+    }
+    if (!("fd" in proto) || !("onread" in proto) || !("writeQueueSize" in proto)) return null;
+    return {
+      WriteWrap: WriteWrap as Internals["WriteWrap"],
+      ShutdownWrap: ShutdownWrap as Internals["ShutdownWrap"],
+      state: streamBaseState,
+      readResult: kReadBytesOrError,
+      lastWriteWasAsync: kLastWriteWasAsync,
+      eof,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when servers on this Node can use the handle path (and
+ * `TCPECHO_DATA_PATH` is not `streams`).
+ */
+export function handlePathSupported(): boolean {
+  if (internals === undefined) internals = discover();
+  return internals !== null;
+}
+
+function errnoError(errno: number, syscall: string): NodeJS.ErrnoException {
+  const code = getSystemErrorName(errno);
+  return Object.assign(new Error(`${syscall} ${code}`), { code, errno, syscall });
+}
+
+/** A connection carried by a bare TCP handle. */
+class HandleConnection extends Connection {
+  readonly handle: TcpHandle;
+  readonly owner: PathOwner;
+  readonly readBuffer: Buffer;
+  readonly fd: number;
+  /** Non-zero while a queued write is under way; once closed, what it never sent. */
+  queuedBytes = 0;
+  /** No more reading: the drain deadline passed or the client sent its FIN. */
+  shuttingDown = false;
+  closed = false;
+
+  constructor(
+    id: number,
+    handle: TcpHandle,
+    owner: PathOwner,
+    readBuffer: Buffer,
+    address: string,
+    port: number,
+  ) {
+    super(id, address, port, performance.now());
+    this.handle = handle;
+    this.owner = owner;
+    this.readBuffer = readBuffer;
+    this.fd = handle.fd;
+  }
+
+  get bytesOut(): number {
+    return (
+      this.bytesIn - (this.queuedBytes !== 0 && !this.closed ? this.handle.writeQueueSize : this.queuedBytes)
+    );
+  }
+
+  /** The recv/send step: `nread` bytes are at the start of the shared buffer. */
+  echo(nread: number): void {
+    this.bytesIn += nread;
+    const buffer = this.readBuffer;
+    const look = this.owner.tap.fn;
+    if (look !== null) look(this, buffer.subarray(0, nread));
+    let written: number;
+    try {
+      written = writeSync(this.fd, buffer, 0, nread);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") {
+        this.fail(err as NodeJS.ErrnoException);
+        return;
+      }
+      written = 0;
+    }
+    if (written < nread) this.queue(buffer.subarray(written, nread));
+  }
+
+  /** Sends the rest later, from a copy, and reads no more until it is sent (backpressure). */
+  queue(rest: Buffer): void {
+    const { WriteWrap, state, lastWriteWasAsync } = internals as Internals;
+    const copy = Buffer.from(rest);
+    const req = new WriteWrap();
+    req.handle = this.handle;
+    req.oncomplete = onQueuedWritten;
+    req.async = false;
+    req.buffer = copy; // keeps the bytes alive until the kernel has them
+    const err = this.handle.writeBuffer(req, copy);
+    if (err !== 0) {
+      this.fail(errnoError(err, "write"));
+      return;
+    }
+    if (state[lastWriteWasAsync] === 0) return;
+    req.async = true;
+    this.queuedBytes = copy.length;
+    this.handle.readStop();
+  }
+
+  /** The client sent its FIN (or the deadline passed): send ours after the queue, then close. */
+  shutdown(): void {
+    if (this.shuttingDown || this.closed) return;
+    this.shuttingDown = true;
+    this.handle.readStop();
+    const req = new (internals as Internals).ShutdownWrap();
+    req.handle = this.handle;
+    req.oncomplete = onShutdown;
+    const err = this.handle.shutdown(req);
+    if (err !== 0) this.close(); // 1: done at once; otherwise not connected any more
+  }
+
+  fail(err: NodeJS.ErrnoException): void {
+    if (this.closed) return;
+    this.owner.failed(this, err);
+    this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    if (this.queuedBytes !== 0) this.queuedBytes = this.handle.writeQueueSize; // dropped, never sent
+    this.closed = true;
+    this.handle.close(onClosed);
+  }
+
+  finish(): void {
+    this.shutdown();
+  }
+
+  destroy(): void {
+    this.close();
+  }
+}
+
+// Callbacks shared by every connection (`this` is the handle or the request).
+function onRead(this: TcpHandle): void {
+  const { state, readResult, eof } = internals as Internals;
+  const nread = state[readResult] as number;
+  const conn = this[CONNECTION];
+  if (nread > 0) {
+    conn.echo(nread);
+  } else if (nread === eof) {
+    conn.endWith("end");
+    conn.shutdown();
+  } else if (nread < 0) {
+    conn.fail(errnoError(nread, "read"));
+  }
+}
+
+function onQueuedWritten(this: Request, status: number): void {
+  const conn = this.handle[CONNECTION];
+  if (status < 0) {
+    conn.fail(errnoError(status, "write")); // nothing if we closed it: the queue was dropped
+    return;
+  }
+  conn.queuedBytes = 0;
+  if (!conn.closed && !conn.shuttingDown) conn.handle.readStart();
+}
+
+function onShutdown(this: Request): void {
+  this.handle[CONNECTION].close();
+}
+
+function onClosed(this: TcpHandle): void {
+  const conn = this[CONNECTION];
+  conn.owner.closed(conn);
+}
+
+/**
+ * Takes over the accepted connections of a listening server: they are handed
+ * to the handle path instead of becoming net.Sockets. Returns false (and
+ * changes nothing) when the server's listening handle is not as expected.
+ */
+export function attachHandlePath(server: Server, owner: PathOwner): boolean {
+  if (!handlePathSupported()) return false;
+  const listener = (server as unknown as { _handle?: ListenHandle | null })._handle;
+  if (listener == null || typeof listener.onconnection !== "function") return false;
+  const readBuffer = Buffer.allocUnsafe(READ_BUFFER_SIZE);
+  listener.onconnection = function (status, handle) {
+    if (status !== 0 || handle === undefined) {
+      owner.acceptFailed(errnoError(status, "accept"));
+      return;
+    }
+    const peer: { address?: string; port?: number } = {};
+    if (handle.getpeername(peer) !== 0 || peer.address === undefined || peer.port === undefined) {
+      handle.close(() => {}); // reset before we got to it: nothing to serve
+      return;
+    }
+    handle.setNoDelay(true);
+    const conn = new HandleConnection(owner.nextId(), handle, owner, readBuffer, peer.address, peer.port);
+    handle[CONNECTION] = conn;
+    handle.onread = onRead;
+    owner.opened(conn);
+    if (conn.closed) return;
+    handle.useUserBuffer(readBuffer);
+    const err = handle.readStart();
+    if (err !== 0) conn.fail(errnoError(err, "read"));
+  };
+  return true;
+}

@@ -1,0 +1,112 @@
+/**
+ * The public-API data path: accepted net.Socket streams, echoing each 'data'
+ * chunk with write(). The fallback where handle-path.ts is unavailable, and
+ * forced with `TCPECHO_DATA_PATH=streams`.
+ *
+ * Backpressure: when the kernel will not take more (write() returns false)
+ * the socket stops reading until 'drain', so a client that sends and never
+ * reads holds at most one chunk plus the stream's high-water mark in memory.
+ * Half-close: after the client's FIN, end() flushes what is queued, then
+ * sends ours.
+ *
+ * @module
+ */
+
+import type { Server, Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import { Connection } from "./connection.js";
+import type { PathOwner } from "./echo-path.js";
+
+// Where a socket keeps its connection, so shared listeners need no closure per connection.
+const CONNECTION = Symbol("tcpecho.connection");
+
+function connectionOf(socket: Socket): StreamConnection {
+  return (socket as unknown as Record<symbol, StreamConnection>)[CONNECTION] as StreamConnection;
+}
+
+/** A connection carried by a net.Socket. */
+class StreamConnection extends Connection {
+  readonly socket: Socket;
+  readonly owner: PathOwner;
+
+  constructor(id: number, socket: Socket, owner: PathOwner, address: string, port: number) {
+    super(id, address, port, performance.now());
+    this.socket = socket;
+    this.owner = owner;
+    (socket as unknown as Record<symbol, StreamConnection>)[CONNECTION] = this;
+  }
+
+  /** What was still queued when the socket was destroyed: dropped, never sent. */
+  dropped = 0;
+
+  get bytesOut(): number {
+    return this.bytesIn - Math.max(this.socket.writableLength, this.dropped);
+  }
+
+  /** Remembers what is queued before the stream forgets it on destroy. */
+  noteDropped(): void {
+    if (this.dropped === 0) this.dropped = this.socket.writableLength;
+  }
+
+  finish(): void {
+    this.socket.removeListener("data", onData);
+    this.socket.pause();
+    this.socket.end();
+  }
+
+  destroy(): void {
+    this.noteDropped();
+    this.socket.destroy();
+  }
+}
+
+// Listeners shared by every connection (`this` is the socket): an idle
+// connection carries no closures of its own.
+function onData(this: Socket, chunk: Buffer): void {
+  const conn = connectionOf(this);
+  conn.bytesIn += chunk.length;
+  const look = conn.owner.tap.fn;
+  if (look !== null) look(conn, chunk);
+  if (!this.write(chunk)) this.pause();
+}
+
+function onDrain(this: Socket): void {
+  this.resume();
+}
+
+function onEnd(this: Socket): void {
+  connectionOf(this).endWith("end");
+  this.end();
+}
+
+function onError(this: Socket, err: NodeJS.ErrnoException): void {
+  const conn = connectionOf(this);
+  conn.noteDropped();
+  conn.owner.failed(conn, err);
+}
+
+function onClose(this: Socket): void {
+  const conn = connectionOf(this);
+  conn.owner.closed(conn);
+}
+
+/** Echoes the server's connections as net.Socket streams. */
+export function attachStreamPath(server: Server, owner: PathOwner): void {
+  server.on("connection", (socket: Socket) => {
+    const { remoteAddress, remotePort } = socket;
+    if (remoteAddress === undefined || remotePort === undefined) {
+      // Reset before we got to it: nothing to serve.
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    const conn = new StreamConnection(owner.nextId(), socket, owner, remoteAddress, remotePort);
+    socket.on("error", onError);
+    socket.on("close", onClose);
+    owner.opened(conn);
+    if (socket.destroyed) return;
+    socket.on("drain", onDrain);
+    socket.on("end", onEnd);
+    socket.on("data", onData);
+  });
+}
