@@ -172,8 +172,8 @@ export async function startPeer(
 }
 
 /** Connects a plain socket (no tcpecho code) to 127.0.0.1:port. */
-export async function rawConnect(port: number, host = "127.0.0.1"): Promise<Socket> {
-  const s = netConnect({ port, host, allowHalfOpen: true });
+export async function rawConnect(port: number, host = "127.0.0.1", localAddress?: string): Promise<Socket> {
+  const s = netConnect({ port, host, allowHalfOpen: true, ...(localAddress ? { localAddress } : {}) });
   await once(s, "connect");
   return s;
 }

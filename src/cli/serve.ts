@@ -7,6 +7,7 @@
 
 import { Option, type Command } from "commander";
 import { parseHost, parsePort } from "../net/address.js";
+import { parseCidr } from "../net/cidr.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { listenScope, reachableAddresses } from "../net/interfaces.js";
 import type { ConnectionInfo } from "../server/connection.js";
@@ -25,7 +26,20 @@ interface ServeOptions {
   drainTimeout: number;
   quiet?: boolean;
   dataLines: number;
+  maxConnections: number;
+  maxPerIp: number;
+  idleTimeout: number;
+  allow: string[];
+  deny: string[];
   lang?: string;
+}
+
+/** Collects a repeatable option's values, checking each as it comes. */
+function collectCidr(option: string) {
+  return (value: string, previous: string[] = []) => {
+    parseCidr(value, option);
+    return [...previous, value];
+  };
 }
 
 /** Adds `serve` (alias `server`) to the program. */
@@ -69,6 +83,39 @@ export function registerServe(program: Command): void {
         .default(20)
         .argParser((v) => parseCount(v, "--data-lines", 0)),
     )
+    .addOption(
+      new Option(
+        "--max-connections <n>",
+        "serve at most this many clients at once; more are refused (0: no limit)",
+      )
+        .default(0)
+        .argParser((v) => parseCount(v, "--max-connections", 0)),
+    )
+    .addOption(
+      new Option("--max-per-ip <n>", "serve at most this many clients from one address at once (0: no limit)")
+        .default(0)
+        .argParser((v) => parseCount(v, "--max-per-ip", 0)),
+    )
+    .addOption(
+      new Option(
+        "--idle-timeout <duration>",
+        "close a connection whose client sent nothing for this long (0: never)",
+      )
+        .default(0, "0: never")
+        .argParser((v) => parseDuration(v, "--idle-timeout")),
+    )
+    .addOption(
+      new Option(
+        "--allow <cidr>",
+        "serve only clients in this range (repeatable; IPv4 or IPv6, e.g. 10.0.0.0/8, ::1)",
+      ).argParser(collectCidr("--allow")),
+    )
+    .addOption(
+      new Option(
+        "--deny <cidr>",
+        "refuse clients in this range (repeatable; deny wins over allow)",
+      ).argParser(collectCidr("--deny")),
+    )
     .addHelpText(
       "after",
       `
@@ -78,6 +125,10 @@ Examples:
   tcpecho serve -H :: --quiet            IPv4 and IPv6, without per-client lines
   TCPECHO_PORT=7007 tcpecho serve        port from the environment
   tcpecho serve --lang ko                Korean messages (also with LANG=ko_KR.UTF-8)
+  tcpecho serve --max-connections 1000 --max-per-ip 10 --idle-timeout 5m
+                                         a public endpoint that one client cannot hog
+  tcpecho serve --allow 10.0.0.0/8 --deny 10.0.0.13
+                                         the 10.x network only, except one machine
 
 Try it from another terminal: tcpecho client 127.0.0.1 9000`,
     )
@@ -93,6 +144,11 @@ async function serve(opts: ServeOptions): Promise<void> {
     backlog: opts.backlog,
     ipv6Only: opts.ipv6Only ?? false,
     drainTimeout: opts.drainTimeout,
+    maxConnections: opts.maxConnections,
+    maxPerIp: opts.maxPerIp,
+    idleTimeout: opts.idleTimeout,
+    allow: opts.allow ?? [],
+    deny: opts.deny ?? [],
   });
 
   const tag = (c: ConnectionInfo) => `[TCP/${formatEndpoint(c.remoteAddress, c.remotePort)}]`;
@@ -116,6 +172,19 @@ async function serve(opts: ServeOptions): Promise<void> {
       server.on("data", onData);
       server.on("close", () => budget.stop());
     }
+  }
+  if (!opts.quiet) {
+    const limitOf = { "max-connections": opts.maxConnections, "max-per-ip": opts.maxPerIp, denied: 0 };
+    // A flood of refused clients must not turn into a flood of lines.
+    const refusals = new LineBudget(
+      20,
+      () => t.out(m.refusedSuppressed(20)),
+      () => {},
+    );
+    server.on("refused", (r) => {
+      if (refusals.take()) t.out(m.refused(r.remoteAddress, r.remotePort, r.reason, limitOf[r.reason]));
+    });
+    server.on("close", () => refusals.stop());
   }
   server.on("connectionError", (c, e) =>
     t.err(m.connectionError(c.remoteAddress, c.remotePort, m.error(e.code, e.context))),

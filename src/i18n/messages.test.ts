@@ -35,6 +35,7 @@ const REASONS: Record<DisconnectReason, true> = {
   end: true,
   reset: true,
   error: true,
+  idle: true,
   shutdown: true,
   destroyed: true,
 };
@@ -76,7 +77,13 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
   disconnected: (m) =>
     Object.keys(REASONS).map((r) => m.disconnected("127.0.0.1", 51234, 42, 1234, r as DisconnectReason)),
   connectionError: (m) => [m.connectionError("::1", 51234, "boom")],
+  refused: (m) => [
+    m.refused("10.0.0.1", 51234, "max-connections", 100),
+    m.refused("10.0.0.1", 51234, "max-per-ip", 1),
+    m.refused("10.0.0.1", 51234, "denied", 0),
+  ],
   dataSuppressed: (m) => [m.dataSuppressed(20)],
+  refusedSuppressed: (m) => [m.refusedSuppressed(20)],
   stopping: (m) => [m.stopping(0, 10_000), m.stopping(1, 10_000), m.stopping(3, 500)],
   forcing: (m) => [m.forcing(1), m.forcing(2)],
   summary: (m) => [m.summary(5000, 0, 0, 0), m.summary(65_000, 1, 1, 0), m.summary(65_000, 3, 2_000_000, 2)],
@@ -129,10 +136,11 @@ for (const lang of LANGS) {
     }
   });
 
-  test(`${lang}: the four listen scopes, the capped backlog and five disconnect reasons read differently`, () => {
+  test(`${lang}: the four listen scopes, the capped backlog, every disconnect and refusal reason read differently`, () => {
     assert.equal(new Set(SAMPLES.listening(messages[lang])).size, 5);
     assert.match(messages[lang].listening("0.0.0.0:9000", "all-ipv4", 4096, 100_000), /somaxconn/);
-    assert.equal(new Set(SAMPLES.disconnected(messages[lang])).size, 5);
+    assert.equal(new Set(SAMPLES.disconnected(messages[lang])).size, Object.keys(REASONS).length);
+    assert.equal(new Set(SAMPLES.refused(messages[lang])).size, 3);
   });
 }
 

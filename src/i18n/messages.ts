@@ -11,6 +11,7 @@ import type { EchoErrorCode, EchoErrorContext } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import type { ListenScope } from "../net/interfaces.js";
 import type { DisconnectReason } from "../server/connection.js";
+import type { RefusalReason } from "../server/connection-limits.js";
 import type { Lang } from "./lang.js";
 
 /** One language's sentences. */
@@ -27,6 +28,9 @@ export interface Messages {
   connected(ip: string, port: number): string;
   disconnected(ip: string, port: number, bytes: number, ms: number, reason: DisconnectReason): string;
   connectionError(ip: string, port: number, message: string): string;
+  /** A client turned away; `limit` is the limit it hit (none for an access rule). */
+  refused(ip: string, port: number, reason: RefusalReason, limit: number): string;
+  refusedSuppressed(perSecond: number): string;
   dataSuppressed(perSecond: number): string;
   stopping(open: number, drainMs: number): string;
   forcing(open: number): string;
@@ -84,11 +88,22 @@ const en: Messages = {
         end: "",
         reset: ", reset by the client",
         error: ", after an error",
+        idle: ", closed: it sent nothing for the idle timeout",
         shutdown: ", closed at shutdown",
         destroyed: ", closed",
       }[reason]
     })`,
   connectionError: (ip, port, message) => `[TCP server] client ${formatEndpoint(ip, port)}: ${message}`,
+  refused: (ip, port, reason, limit) =>
+    `[TCP server] client refused: IP address=${ip}, port=${port} (${
+      {
+        "max-connections": `already serving ${limit} client${limit === 1 ? "" : "s"}, the --max-connections limit`,
+        "max-per-ip": `already serving ${limit} client${limit === 1 ? "" : "s"} from this address, the --max-per-ip limit`,
+        denied: "not allowed by the --allow/--deny rules",
+      }[reason]
+    }; closed without reading)`,
+  refusedSuppressed: (rate) =>
+    `[TCP server] more than ${rate} clients refused this second: the rest of this second is not shown`,
   dataSuppressed: (rate) =>
     `[TCP server] more than ${rate} data lines this second: the rest of this second is not shown (the echo goes on; logging never slows it)`,
   stopping: (open, drainMs) =>
@@ -125,9 +140,11 @@ const en: Messages = {
               ? "a duration such as 500ms, 10s, 2m or 1h; a bare number is seconds"
               : ctx.expect === "positive-duration"
                 ? "a duration of more than zero, such as 500ms or 10s"
-                : ctx.max !== undefined
-                  ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
-                  : `a whole number of at least ${ctx.min ?? 0}`;
+                : ctx.expect === "cidr"
+                  ? "an address range such as 10.0.0.0/8 or 2001:db8::/32, or one address"
+                  : ctx.max !== undefined
+                    ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
+                    : `a whole number of at least ${ctx.min ?? 0}`;
           return `invalid value '${ctx.value}' for ${ctx.option} (${takes})`;
         }
         return `invalid value '${ctx.value}' for ${ctx.detail ?? "an option"}`;
@@ -206,11 +223,22 @@ const ko: Messages = {
         end: "",
         reset: ", 클라이언트가 연결을 리셋함",
         error: ", 오류 후 종료",
+        idle: ", 유휴 시간 동안 아무것도 보내지 않아 닫음",
         shutdown: ", 서버 종료로 닫음",
         destroyed: ", 닫음",
       }[reason]
     })`,
   connectionError: (ip, port, message) => `[TCP 서버] 클라이언트 ${formatEndpoint(ip, port)}: ${message}`,
+  refused: (ip, port, reason, limit) =>
+    `[TCP 서버] 클라이언트 거부: IP 주소=${ip}, 포트 번호=${port} (${
+      {
+        "max-connections": `이미 클라이언트 ${limit}개 처리 중: --max-connections 제한`,
+        "max-per-ip": `이 주소의 클라이언트 ${limit}개 처리 중: --max-per-ip 제한`,
+        denied: "--allow/--deny 규칙에서 허용되지 않음",
+      }[reason]
+    }; 읽지 않고 닫음)`,
+  refusedSuppressed: (rate) =>
+    `[TCP 서버] 이번 1초에 ${rate}개가 넘는 클라이언트를 거부했습니다: 남은 1초 동안은 출력하지 않습니다`,
   dataSuppressed: (rate) =>
     `[TCP 서버] 이번 1초에 데이터가 ${rate}줄을 넘었습니다: 남은 1초 동안은 출력하지 않습니다 (에코는 계속되며, 로그가 에코를 느리게 하지 않습니다)`,
   stopping: (open, drainMs) =>
@@ -247,9 +275,11 @@ const ko: Messages = {
               ? "500ms, 10s, 2m, 1h 같은 시간; 단위 없는 숫자는 초"
               : ctx.expect === "positive-duration"
                 ? "0보다 긴 시간, 예: 500ms, 10s"
-                : ctx.max !== undefined
-                  ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수`
-                  : `${ctx.min ?? 0} 이상의 정수`;
+                : ctx.expect === "cidr"
+                  ? "10.0.0.0/8, 2001:db8::/32 같은 주소 범위나 주소 하나"
+                  : ctx.max !== undefined
+                    ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수`
+                    : `${ctx.min ?? 0} 이상의 정수`;
           return `${ctx.option}의 값 '${ctx.value}'이(가) 잘못되었습니다 (${takes})`;
         }
         return `${ctx.detail ?? "옵션"}의 값 '${ctx.value}'이(가) 잘못되었습니다`;

@@ -11,7 +11,7 @@ import type { EchoError } from "../net/echo-error.js";
 import { plainAddress } from "../net/endpoint.js";
 
 /** Why a connection ended. */
-export type DisconnectReason = "end" | "reset" | "error" | "shutdown" | "destroyed";
+export type DisconnectReason = "end" | "reset" | "error" | "idle" | "shutdown" | "destroyed";
 
 /** What the server's events tell about a client. */
 export interface ConnectionInfo {

@@ -34,8 +34,13 @@ export interface PathOwner {
   readonly tap: DataTap;
   /** The id of the next connection. */
   nextId(): number;
-  /** A connection was accepted; echoing starts when this returns. */
-  opened(conn: Connection): void;
+  /**
+   * A connection was accepted and its client's address is known. Returns
+   * true to serve it (echoing starts when this returns), false to refuse it:
+   * the path then closes it at once without reading, and never reports it
+   * as closed.
+   */
+  opened(conn: Connection): boolean;
   /** A connection failed; it is being closed. */
   failed(conn: Connection, err: NodeJS.ErrnoException): void;
   /** A connection is closed and its descriptor released. */

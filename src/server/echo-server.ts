@@ -13,7 +13,10 @@ import { performance } from "node:perf_hooks";
 import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
 import { effectiveBacklog } from "../net/backlog.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
+import { AccessRules } from "./access-rules.js";
 import type { Connection, ConnectionInfo, DisconnectInfo } from "./connection.js";
+import { ConnectionLimits, type RefusalReason } from "./connection-limits.js";
+import { IdleSweeper } from "./idle-sweeper.js";
 import { attachEchoPath, type DataPathName, type DataTap, type PathOwner } from "./echo-path.js";
 
 /** Options of {@link createEchoServer}. */
@@ -28,6 +31,24 @@ export interface EchoServerOptions {
   ipv6Only?: boolean;
   /** How long {@link EchoServer.close} lets open connections finish, in ms. Default 10000. */
   drainTimeout?: number;
+  /** Serve at most this many clients at once; more are refused. Default 0: no limit. */
+  maxConnections?: number;
+  /** Serve at most this many clients from one address at once. Default 0: no limit. */
+  maxPerIp?: number;
+  /** Close a connection whose client has sent nothing for this long, in ms. Default 0: never. */
+  idleTimeout?: number;
+  /** Serve only clients in these ranges (`10.0.0.0/8`, `::1`). Default: everyone. */
+  allow?: readonly string[];
+  /** Refuse clients in these ranges; deny wins over allow. */
+  deny?: readonly string[];
+}
+
+/** A client turned away before being served. */
+export interface RefusedInfo {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly remoteFamily: "IPv4" | "IPv6";
+  readonly reason: RefusalReason;
 }
 
 /** Where the server listens. */
@@ -51,6 +72,10 @@ export interface EchoServerStats {
   errors: number;
   /** Connections still open when the drain deadline passed. */
   cutOff: number;
+  /** Connections closed by the idle timeout. */
+  idle: number;
+  /** Clients refused, by reason. */
+  refused: Record<RefusalReason, number>;
   uptimeMs: number;
 }
 
@@ -61,6 +86,8 @@ export interface EchoServerEvents {
   /** Received bytes, for logs; the chunk is only valid during the call. */
   data: [conn: ConnectionInfo, chunk: Buffer];
   disconnect: [info: DisconnectInfo];
+  /** A client was refused (limits or access rules) and closed without being read. */
+  refused: [info: RefusedInfo];
   /** A connection failed other than by a reset; it is closed. */
   connectionError: [conn: ConnectionInfo, error: EchoError];
   /** accept() failed (e.g. out of file descriptors); the server goes on. */
@@ -93,6 +120,10 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #backlog: number;
   readonly #ipv6Only: boolean;
   readonly #drainTimeout: number;
+  readonly #limits: ConnectionLimits;
+  readonly #rules: AccessRules;
+  readonly #idleTimeout: number;
+  #sweeper: IdleSweeper | undefined;
   readonly #conns = new Set<Connection>();
   readonly #tap: DataTap = { fn: null };
   #dataPath: DataPathName | undefined;
@@ -104,7 +135,8 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   #drainTimer: NodeJS.Timeout | undefined;
   #address: EchoServerAddress | undefined;
   // Totals of connections that have closed; open ones are added in stats().
-  #closed = { total: 0, bytesIn: 0, bytesOut: 0, resets: 0, errors: 0, cutOff: 0 };
+  #closed = { total: 0, bytesIn: 0, bytesOut: 0, resets: 0, errors: 0, cutOff: 0, idle: 0 };
+  readonly #refused: Record<RefusalReason, number> = { "max-connections": 0, "max-per-ip": 0, denied: 0 };
 
   constructor(options: EchoServerOptions = {}) {
     super();
@@ -113,6 +145,12 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     this.#backlog = positiveInteger(options.backlog ?? 511, "backlog");
     this.#ipv6Only = options.ipv6Only ?? false;
     this.#drainTimeout = nonNegative(options.drainTimeout ?? 10_000, "drainTimeout");
+    this.#limits = new ConnectionLimits({
+      maxConnections: nonNegativeInteger(options.maxConnections ?? 0, "maxConnections"),
+      maxPerIp: nonNegativeInteger(options.maxPerIp ?? 0, "maxPerIp"),
+    });
+    this.#idleTimeout = nonNegative(options.idleTimeout ?? 0, "idleTimeout");
+    this.#rules = new AccessRules(options.allow, options.deny);
     this.#server = createServer({ allowHalfOpen: true });
     this.#server.on("error", (err) => {
       if (this.#state !== "new") this.emit("acceptError", toEchoError(err, { operation: "accept" }));
@@ -142,6 +180,18 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         () => {
           this.#server.off("error", onError);
           this.#dataPath = attachEchoPath(this.#server, this.#owner());
+          if (this.#idleTimeout > 0) {
+            this.#sweeper = new IdleSweeper(
+              this.#idleTimeout,
+              () => this.#conns,
+              (c) => {
+                c.endWith("idle");
+                c.finish();
+                // A client that does not read cannot be flushed to: do not wait for it long.
+                setTimeout(() => c.destroy(), 1000).unref();
+              },
+            );
+          }
           this.#state = "listening";
           this.#startedAt = performance.now();
           const a = this.#server.address();
@@ -199,6 +249,8 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       resets: this.#closed.resets,
       errors: this.#closed.errors,
       cutOff: this.#closed.cutOff,
+      idle: this.#closed.idle,
+      refused: { ...this.#refused },
       uptimeMs: this.#startedAt === 0 ? 0 : performance.now() - this.#startedAt,
     };
   }
@@ -221,6 +273,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       this.#finishClose = () => {
         if (!listenerClosed || this.#conns.size > 0 || this.#state === "closed") return;
         clearTimeout(this.#drainTimer);
+        this.#sweeper?.stop();
         this.#state = "closed";
         const stats = this.stats();
         this.emit("close", stats);
@@ -268,8 +321,18 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       tap: this.#tap,
       nextId: () => this.#nextId++,
       opened: (conn) => {
+        const refusal = this.#rules.permits(conn.remoteAddress)
+          ? this.#limits.admit(conn.remoteAddress)
+          : "denied";
+        if (refusal !== null) {
+          this.#refused[refusal]++;
+          const { remoteAddress, remotePort, remoteFamily } = conn;
+          this.emit("refused", { remoteAddress, remotePort, remoteFamily, reason: refusal });
+          return false;
+        }
         this.#conns.add(conn);
         this.emit("connection", conn);
+        return true;
       },
       failed: (conn, err) => this.#onConnectionError(conn, err),
       closed: (conn) => this.#onClose(conn),
@@ -291,6 +354,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   #onClose(conn: Connection): void {
     if (!this.#conns.delete(conn)) return;
+    this.#limits.release(conn.remoteAddress);
     const info = conn.toDisconnectInfo(performance.now());
     const closed = this.#closed;
     closed.total++;
@@ -298,6 +362,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     closed.bytesOut += info.bytesOut;
     if (info.reason === "reset") closed.resets++;
     else if (info.reason === "error") closed.errors++;
+    else if (info.reason === "idle") closed.idle++;
     this.emit("disconnect", info);
     this.#finishClose?.();
   }
@@ -305,6 +370,12 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
 function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1)
+    throw new EchoError("ERR_INVALID_OPTION", { value: String(value), detail: name });
+  return value;
+}
+
+function nonNegativeInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0)
     throw new EchoError("ERR_INVALID_OPTION", { value: String(value), detail: name });
   return value;
 }

@@ -294,8 +294,11 @@ export function attachHandlePath(server: Server, owner: PathOwner): boolean {
     const conn = new HandleConnection(owner.nextId(), handle, owner, readBuffer, peer.address, peer.port);
     handle[CONNECTION] = conn;
     handle.onread = onRead;
-    owner.opened(conn);
-    if (conn.closed) return;
+    if (!owner.opened(conn)) {
+      conn.closed = true;
+      handle.close(() => {});
+      return;
+    }
     handle.useUserBuffer(readBuffer);
     const err = handle.readStart();
     if (err !== 0) conn.fail(errnoError(err, "read"));

@@ -51,7 +51,8 @@ class StreamConnection extends Connection {
   finish(): void {
     this.socket.removeListener("data", onData);
     this.socket.pause();
-    this.socket.end();
+    // As the handle path does: once our FIN is out after the queue, close.
+    this.socket.end(() => this.socket.destroy());
   }
 
   destroy(): void {
@@ -101,10 +102,13 @@ export function attachStreamPath(server: Server, owner: PathOwner): void {
     }
     socket.setNoDelay(true);
     const conn = new StreamConnection(owner.nextId(), socket, owner, remoteAddress, remotePort);
+    if (!owner.opened(conn)) {
+      socket.on("error", () => {}); // a reset while we close it is no news
+      socket.destroy();
+      return;
+    }
     socket.on("error", onError);
     socket.on("close", onClose);
-    owner.opened(conn);
-    if (socket.destroyed) return;
     socket.on("drain", onDrain);
     socket.on("end", onEnd);
     socket.on("data", onData);
