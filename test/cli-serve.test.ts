@@ -234,6 +234,7 @@ test("bad command lines: one line, exit 2, never a stack trace", { timeout: 30_0
     [["serve", "--max-connections", "many"], /--max-connections/],
     [["serve", "--max-per-ip", "-1"], /--max-per-ip/],
     [["serve", "--idle-timeout", "later"], /--idle-timeout/],
+    [["serve", "--log-format", "xml"], /--log-format/],
     [["client", "127.0.0.1", "70000"], /invalid port '70000': a port is a whole number from 1 to 65535/],
     [["client", "127.0.0.1", "0"], /invalid port '0'/],
     [["client", "-p", "abc"], /invalid port 'abc'/],
@@ -289,5 +290,41 @@ test(
     for (const opt of ["--host", "--port", "--backlog", "--drain-timeout", "--quiet", "--data-lines"]) {
       assert.match(help.stdout.toString(), new RegExp(opt));
     }
+  },
+);
+
+test(
+  "--log-format json: one JSON object per line per event, each client event with the client's address",
+  { timeout: 15_000 },
+  async () => {
+    const srv = await startCliServer(["--log-format", "json", "--max-connections", "1"]);
+    const a = await rawConnect(srv.port);
+    const aPort = a.localPort;
+    a.write("hi\n");
+    await readN(a, 3);
+    const b = await rawConnect(srv.port);
+    b.on("error", () => {});
+    await readAll(b).catch(() => Buffer.alloc(0));
+    a.end();
+    await readAll(a);
+    await srv.waitFor(/"event":"disconnect"/);
+    assert.equal(await stopCli(srv), 0);
+    const events = srv.stdout.filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ["start", "connect", "data", "refused", "disconnect", "shutdown", "stopped"],
+    );
+    for (const e of events) assert.match(String(e.time), /^\d{4}-\d\d-\d\dT/);
+    const byEvent = new Map(events.map((e) => [e.event, e]));
+    assert.equal(byEvent.get("start")?.port, srv.port);
+    for (const name of ["connect", "data", "disconnect"]) {
+      assert.equal(byEvent.get(name)?.remoteAddress, "127.0.0.1", name);
+      assert.equal(byEvent.get(name)?.remotePort, aPort, name);
+    }
+    assert.equal(byEvent.get("data")?.text, "hi\\n");
+    assert.equal(byEvent.get("disconnect")?.bytesOut, 3);
+    assert.equal(byEvent.get("refused")?.reason, "max-connections");
+    assert.equal(byEvent.get("refused")?.remoteAddress, "127.0.0.1");
+    assert.equal((byEvent.get("stopped")?.refused as Record<string, number>)["max-connections"], 1);
   },
 );

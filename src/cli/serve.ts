@@ -14,7 +14,7 @@ import type { ConnectionInfo } from "../server/connection.js";
 import { createEchoServer } from "../server/echo-server.js";
 import { parseDuration } from "./duration.js";
 import { LineBudget } from "./line-budget.js";
-import { printable } from "./printable.js";
+import { jsonServeLog, textServeLog, type LogFormat } from "./serve-log.js";
 import { openTerminal } from "./terminal.js";
 import { parseCount } from "./count.js";
 
@@ -31,6 +31,7 @@ interface ServeOptions {
   idleTimeout: number;
   allow: string[];
   deny: string[];
+  logFormat: LogFormat;
   lang?: string;
 }
 
@@ -79,6 +80,14 @@ export function registerServe(program: Command): void {
     )
     .option("-q, --quiet", "print only the start, errors and the shutdown summary")
     .addOption(
+      new Option(
+        "--log-format <format>",
+        "text: the textbook's lines; json: one JSON object per line per event",
+      )
+        .choices(["text", "json"])
+        .default("text"),
+    )
+    .addOption(
       new Option("--data-lines <n>", "at most this many received-data lines a second (0: none)")
         .default(20)
         .argParser((v) => parseCount(v, "--data-lines", 0)),
@@ -124,6 +133,7 @@ Examples:
   tcpecho serve -H 127.0.0.1 -p 9001     this machine only, port 9001
   tcpecho serve -H :: --quiet            IPv4 and IPv6, without per-client lines
   TCPECHO_PORT=7007 tcpecho serve        port from the environment
+  tcpecho serve --log-format json        one JSON object per event, for log collectors
   tcpecho serve --lang ko                Korean messages (also with LANG=ko_KR.UTF-8)
   tcpecho serve --max-connections 1000 --max-per-ip 10 --idle-timeout 5m
                                          a public endpoint that one client cannot hog
@@ -137,7 +147,7 @@ Try it from another terminal: tcpecho client 127.0.0.1 9000`,
 
 async function serve(opts: ServeOptions): Promise<void> {
   const t = openTerminal(opts.lang);
-  const { m } = t;
+  const log = opts.logFormat === "json" ? jsonServeLog(t.out, t.m) : textServeLog(t);
   const server = createEchoServer({
     host: opts.host,
     port: opts.port,
@@ -151,74 +161,65 @@ async function serve(opts: ServeOptions): Promise<void> {
     deny: opts.deny ?? [],
   });
 
-  const tag = (c: ConnectionInfo) => `[TCP/${formatEndpoint(c.remoteAddress, c.remotePort)}]`;
   if (!opts.quiet) {
-    server.on("connection", (c) => t.out(m.connected(c.remoteAddress, c.remotePort)));
-    server.on("disconnect", (d) =>
-      t.out(m.disconnected(d.remoteAddress, d.remotePort, d.bytesOut, d.durationMs, d.reason)),
-    );
+    server.on("connection", (c) => log.connect(c));
+    server.on("disconnect", (d) => log.disconnect(d));
     if (opts.dataLines > 0) {
       const onData = (c: ConnectionInfo, chunk: Buffer) => {
-        if (budget.take()) t.out(`${t.dim(tag(c))} ${printable(chunk, 80, m.moreBytes)}`);
+        if (budget.take()) log.data(c, chunk);
       };
+      // Past the budget the server stops handing us data at all, so logging never slows the echo.
       const budget = new LineBudget(
         opts.dataLines,
         () => {
           server.off("data", onData);
-          t.out(m.dataSuppressed(opts.dataLines));
+          log.dataSuppressed(opts.dataLines);
         },
         () => server.on("data", onData),
       );
       server.on("data", onData);
       server.on("close", () => budget.stop());
     }
-  }
-  if (!opts.quiet) {
     const limitOf = { "max-connections": opts.maxConnections, "max-per-ip": opts.maxPerIp, denied: 0 };
     // A flood of refused clients must not turn into a flood of lines.
     const refusals = new LineBudget(
       20,
-      () => t.out(m.refusedSuppressed(20)),
+      () => log.refusedSuppressed(20),
       () => {},
     );
     server.on("refused", (r) => {
-      if (refusals.take()) t.out(m.refused(r.remoteAddress, r.remotePort, r.reason, limitOf[r.reason]));
+      if (refusals.take()) log.refused(r, limitOf[r.reason]);
     });
     server.on("close", () => refusals.stop());
   }
-  server.on("connectionError", (c, e) =>
-    t.err(m.connectionError(c.remoteAddress, c.remotePort, m.error(e.code, e.context))),
-  );
-  server.on("acceptError", (e) => t.err(`${m.serverTag} ${m.error(e.code, e.context)}`));
+  server.on("connectionError", (c, e) => log.connectionError(c, e));
+  server.on("acceptError", (e) => log.acceptError(e));
 
   const address = await server.listen();
-  const endpoint = formatEndpoint(address.host, address.port);
-  t.out(m.listening(endpoint, listenScope(address.host), address.backlog, opts.backlog));
-  if (!opts.quiet) {
-    const reach = reachableAddresses(address.host);
-    for (const a of reach) {
-      t.out(m.reachAt(formatEndpoint(a.address, address.port), a.loopback ? m.loopbackLabel : a.interface));
-    }
-    if (
-      listenScope(address.host) !== "one" &&
-      listenScope(address.host) !== "loopback" &&
-      reach.every((a) => a.loopback)
-    ) {
-      t.out(m.noExternalInterface);
-    }
+  const scope = listenScope(address.host);
+  const reach = opts.quiet
+    ? []
+    : reachableAddresses(address.host).map((a) => ({
+        endpoint: formatEndpoint(a.address, address.port),
+        via: a.loopback ? null : a.interface,
+        loopback: a.loopback,
+      }));
+  log.start(address, scope, opts.backlog, reach);
+  if (!opts.quiet && scope !== "one" && scope !== "loopback" && reach.every((a) => a.loopback)) {
+    log.noExternalInterface();
   }
 
   let signals = 0;
   const onSignal = () => {
     signals++;
     if (signals === 1) {
-      t.out(m.stopping(server.connectionCount, opts.drainTimeout));
+      log.shutdown(server.connectionCount, opts.drainTimeout);
       void server.close().then((stats) => {
-        t.out(m.summary(stats.uptimeMs, stats.connectionsTotal, stats.bytesOut, stats.cutOff));
+        log.stopped(stats);
         process.exit(0);
       });
     } else if (signals === 2) {
-      t.out(m.forcing(server.connectionCount));
+      log.forcing(server.connectionCount);
       void server.destroy();
     }
   };

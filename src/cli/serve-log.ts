@@ -1,0 +1,160 @@
+/**
+ * What `tcpecho serve` says about its events, in one of two shapes: the
+ * textbook's lines (`--log-format text`, English or Korean) or one JSON
+ * object per line (`--log-format json`) for log collectors. The server
+ * emits events; this decides the words.
+ *
+ * @module
+ */
+
+import type { Messages } from "../i18n/messages.js";
+import { formatEndpoint } from "../net/endpoint.js";
+import type { ListenScope } from "../net/interfaces.js";
+import type { ConnectionInfo, DisconnectInfo } from "../server/connection.js";
+import type { EchoServerAddress, EchoServerStats, RefusedInfo } from "../server/echo-server.js";
+import type { EchoError } from "../net/echo-error.js";
+import { printable } from "./printable.js";
+import type { Terminal } from "./terminal.js";
+
+/** The log formats `--log-format` takes. */
+export type LogFormat = "text" | "json";
+
+/** Where a listening server can be reached, for the start event. */
+export interface Reach {
+  endpoint: string;
+  via: string | null;
+  loopback: boolean;
+}
+
+/** Every event `tcpecho serve` reports. */
+export interface ServeLog {
+  start(address: EchoServerAddress, scope: ListenScope, requestedBacklog: number, reach: Reach[]): void;
+  noExternalInterface(): void;
+  connect(c: ConnectionInfo): void;
+  data(c: ConnectionInfo, chunk: Buffer): void;
+  dataSuppressed(perSecond: number): void;
+  disconnect(d: DisconnectInfo): void;
+  refused(r: RefusedInfo, limit: number): void;
+  refusedSuppressed(perSecond: number): void;
+  connectionError(c: ConnectionInfo, e: EchoError): void;
+  acceptError(e: EchoError): void;
+  shutdown(open: number, drainMs: number): void;
+  forcing(open: number): void;
+  stopped(stats: EchoServerStats): void;
+}
+
+/**
+ * The textbook's lines, in the terminal's language.
+ *
+ * @example
+ * ```ts
+ * import { openTerminal } from "./terminal.js";
+ * import { textServeLog } from "./serve-log.js";
+ * const log = textServeLog(openTerminal("en"));
+ * log.forcing(2); // [TCP server] forced stop: closing 2 connections now
+ * ```
+ */
+export function textServeLog(t: Terminal): ServeLog {
+  const { m } = t;
+  return {
+    start(address, scope, requested, reach) {
+      t.out(m.listening(formatEndpoint(address.host, address.port), scope, address.backlog, requested));
+      for (const r of reach) t.out(m.reachAt(r.endpoint, r.loopback ? m.loopbackLabel : r.via));
+    },
+    noExternalInterface: () => t.out(m.noExternalInterface),
+    connect: (c) => t.out(m.connected(c.remoteAddress, c.remotePort)),
+    data: (c, chunk) =>
+      t.out(
+        `${t.dim(`[TCP/${formatEndpoint(c.remoteAddress, c.remotePort)}]`)} ${printable(chunk, 80, m.moreBytes)}`,
+      ),
+    dataSuppressed: (n) => t.out(m.dataSuppressed(n)),
+    disconnect: (d) =>
+      t.out(m.disconnected(d.remoteAddress, d.remotePort, d.bytesOut, d.durationMs, d.reason)),
+    refused: (r, limit) => t.out(m.refused(r.remoteAddress, r.remotePort, r.reason, limit)),
+    refusedSuppressed: (n) => t.out(m.refusedSuppressed(n)),
+    connectionError: (c, e) =>
+      t.err(m.connectionError(c.remoteAddress, c.remotePort, m.error(e.code, e.context))),
+    acceptError: (e) => t.err(`${m.serverTag} ${m.error(e.code, e.context)}`),
+    shutdown: (open, drainMs) => t.out(m.stopping(open, drainMs)),
+    forcing: (open) => t.out(m.forcing(open)),
+    stopped: (s) => t.out(m.summary(s.uptimeMs, s.connectionsTotal, s.bytesOut, s.cutOff)),
+  };
+}
+
+/**
+ * One JSON object per line on standard output: `time` (ISO 8601), `event`,
+ * and the event's fields; client events carry `remoteAddress` and
+ * `remotePort`. Error events carry the error's `code` and a readable
+ * `message` in the chosen language.
+ *
+ * @example
+ * ```ts
+ * import { messages } from "../i18n/messages.js";
+ * import { jsonServeLog } from "./serve-log.js";
+ * const log = jsonServeLog((line) => console.log(line), messages.en);
+ * log.forcing(2); // {"time":"…","event":"forcing","open":2}
+ * ```
+ */
+export function jsonServeLog(write: (line: string) => void, m: Messages): ServeLog {
+  const emit = (event: string, fields: Record<string, unknown>) =>
+    write(JSON.stringify({ time: new Date().toISOString(), event, ...fields }));
+  const client = (c: ConnectionInfo) => ({
+    id: c.id,
+    remoteAddress: c.remoteAddress,
+    remotePort: c.remotePort,
+    remoteFamily: c.remoteFamily,
+  });
+  return {
+    start: (address, scope, requested, reach) =>
+      emit("start", {
+        host: address.host,
+        port: address.port,
+        family: address.family,
+        scope,
+        backlog: address.backlog,
+        backlogRequested: requested,
+        reachableAt: reach.map((r) => r.endpoint),
+        pid: process.pid,
+      }),
+    noExternalInterface: () => {},
+    connect: (c) => emit("connect", client(c)),
+    data: (c, chunk) =>
+      emit("data", { ...client(c), bytes: chunk.length, text: printable(chunk, 80, m.moreBytes) }),
+    dataSuppressed: (n) => emit("data-suppressed", { perSecond: n }),
+    disconnect: (d) =>
+      emit("disconnect", {
+        ...client(d),
+        reason: d.reason,
+        bytesIn: d.bytesIn,
+        bytesOut: d.bytesOut,
+        durationMs: Math.round(d.durationMs),
+        ...(d.error ? { code: d.error.code } : {}),
+      }),
+    refused: (r, limit) =>
+      emit("refused", {
+        remoteAddress: r.remoteAddress,
+        remotePort: r.remotePort,
+        remoteFamily: r.remoteFamily,
+        reason: r.reason,
+        ...(r.reason === "denied" ? {} : { limit }),
+      }),
+    refusedSuppressed: (n) => emit("refused-suppressed", { perSecond: n }),
+    connectionError: (c, e) =>
+      emit("error", { ...client(c), code: e.code, message: m.error(e.code, e.context) }),
+    acceptError: (e) => emit("error", { code: e.code, message: m.error(e.code, e.context) }),
+    shutdown: (open, drainMs) => emit("shutdown", { open, drainTimeoutMs: drainMs }),
+    forcing: (open) => emit("shutdown", { open, forced: true }),
+    stopped: (s) =>
+      emit("stopped", {
+        uptimeMs: Math.round(s.uptimeMs),
+        connectionsTotal: s.connectionsTotal,
+        bytesIn: s.bytesIn,
+        bytesOut: s.bytesOut,
+        resets: s.resets,
+        errors: s.errors,
+        cutOff: s.cutOff,
+        idle: s.idle,
+        refused: s.refused,
+      }),
+  };
+}
