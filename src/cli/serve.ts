@@ -5,7 +5,9 @@
  * @module
  */
 
+import { readFileSync } from "node:fs";
 import { Option, type Command } from "commander";
+import { EchoError } from "../net/echo-error.js";
 import { parseHost, parsePort } from "../net/address.js";
 import { parseCidr } from "../net/cidr.js";
 import { formatEndpoint } from "../net/endpoint.js";
@@ -32,7 +34,30 @@ interface ServeOptions {
   allow: string[];
   deny: string[];
   logFormat: LogFormat;
+  tlsCert?: string;
+  tlsKey?: string;
   lang?: string;
+}
+
+/** Reads a PEM file named on the command line; any failure is a usage error naming the option. */
+function readPem(path: string, option: string): Buffer {
+  let text: Buffer;
+  try {
+    text = readFileSync(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === "ENOENT" ? "no such file" : e.code === "EACCES" ? "permission denied" : e.message;
+    throw new EchoError("ERR_INVALID_OPTION", { value: path, option, expect: "pem", detail: why });
+  }
+  if (!text.includes("-----BEGIN ")) {
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: path,
+      option,
+      expect: "pem",
+      detail: "no PEM block in it",
+    });
+  }
+  return text;
 }
 
 /** Collects a repeatable option's values, checking each as it comes. */
@@ -125,6 +150,8 @@ export function registerServe(program: Command): void {
         "refuse clients in this range (repeatable; deny wins over allow)",
       ).argParser(collectCidr("--deny")),
     )
+    .option("--tls-cert <file>", "echo over TLS: the certificate chain (PEM); needs --tls-key")
+    .option("--tls-key <file>", "the certificate's private key (PEM)")
     .addHelpText(
       "after",
       `
@@ -134,6 +161,8 @@ Examples:
   tcpecho serve -H :: --quiet            IPv4 and IPv6, without per-client lines
   TCPECHO_PORT=7007 tcpecho serve        port from the environment
   tcpecho serve --log-format json        one JSON object per event, for log collectors
+  tcpecho serve --tls-cert cert.pem --tls-key key.pem
+                                         echo over TLS (try: openssl s_client -connect 127.0.0.1:9000)
   tcpecho serve --lang ko                Korean messages (also with LANG=ko_KR.UTF-8)
   tcpecho serve --max-connections 1000 --max-per-ip 10 --idle-timeout 5m
                                          a public endpoint that one client cannot hog
@@ -148,7 +177,20 @@ Try it from another terminal: tcpecho client 127.0.0.1 9000`,
 async function serve(opts: ServeOptions): Promise<void> {
   const t = openTerminal(opts.lang);
   const log = opts.logFormat === "json" ? jsonServeLog(t.out, t.m) : textServeLog(t);
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+    const [given, missing] =
+      opts.tlsCert === undefined ? ["--tls-key", "--tls-cert"] : ["--tls-cert", "--tls-key"];
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: String(opts.tlsCert ?? opts.tlsKey),
+      detail: `${given}: TLS needs ${missing} too`,
+    });
+  }
+  const tls =
+    opts.tlsCert !== undefined && opts.tlsKey !== undefined
+      ? { cert: readPem(opts.tlsCert, "--tls-cert"), key: readPem(opts.tlsKey, "--tls-key") }
+      : undefined;
   const server = createEchoServer({
+    ...(tls ? { tls } : {}),
     host: opts.host,
     port: opts.port,
     backlog: opts.backlog,
@@ -194,6 +236,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   }
   server.on("connectionError", (c, e) => log.connectionError(c, e));
   server.on("acceptError", (e) => log.acceptError(e));
+  server.on("handshakeError", (_peer, e) => log.acceptError(e));
 
   const address = await server.listen();
   const scope = listenScope(address.host);

@@ -27,6 +27,7 @@ const CODES: Record<EchoErrorCode, true> = {
   ERR_PEER_CLOSED: true,
   ERR_ECHO_MISMATCH: true,
   ERR_SOCKET: true,
+  ERR_TLS: true,
 };
 const ALL_CODES = Object.keys(CODES) as EchoErrorCode[];
 

@@ -142,9 +142,11 @@ const en: Messages = {
                 ? "a duration of more than zero, such as 500ms or 10s"
                 : ctx.expect === "cidr"
                   ? "an address range such as 10.0.0.0/8 or 2001:db8::/32, or one address"
-                  : ctx.max !== undefined
-                    ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
-                    : `a whole number of at least ${ctx.min ?? 0}`;
+                  : ctx.expect === "pem"
+                    ? `a readable PEM file${ctx.detail ? `: ${ctx.detail}` : ""}`
+                    : ctx.max !== undefined
+                      ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
+                      : `a whole number of at least ${ctx.min ?? 0}`;
           return `invalid value '${ctx.value}' for ${ctx.option} (${takes})`;
         }
         return `invalid value '${ctx.value}' for ${ctx.detail ?? "an option"}`;
@@ -188,6 +190,8 @@ const en: Messages = {
         return `the echo from ${at} differs from what was sent, first at byte ${ctx.offset}`;
       case "ERR_SOCKET":
         return `socket error with ${at}: ${ctx.detail ?? "unknown"}`;
+      case "ERR_TLS":
+        return `TLS with ${at} failed: ${ctx.detail ?? "unknown"} (is the client speaking TLS, and does it trust this certificate?)`;
     }
   },
 };
@@ -277,9 +281,11 @@ const ko: Messages = {
                 ? "0보다 긴 시간, 예: 500ms, 10s"
                 : ctx.expect === "cidr"
                   ? "10.0.0.0/8, 2001:db8::/32 같은 주소 범위나 주소 하나"
-                  : ctx.max !== undefined
-                    ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수`
-                    : `${ctx.min ?? 0} 이상의 정수`;
+                  : ctx.expect === "pem"
+                    ? `읽을 수 있는 PEM 파일${ctx.detail ? `: ${ctx.detail}` : ""}`
+                    : ctx.max !== undefined
+                      ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수`
+                      : `${ctx.min ?? 0} 이상의 정수`;
           return `${ctx.option}의 값 '${ctx.value}'이(가) 잘못되었습니다 (${takes})`;
         }
         return `${ctx.detail ?? "옵션"}의 값 '${ctx.value}'이(가) 잘못되었습니다`;
@@ -323,6 +329,8 @@ const ko: Messages = {
         return `${at} 의 에코가 보낸 데이터와 다릅니다 (처음 다른 곳: ${ctx.offset}번째 바이트)`;
       case "ERR_SOCKET":
         return `${at} 소켓 오류: ${ctx.detail ?? "알 수 없음"}`;
+      case "ERR_TLS":
+        return `${at} 와(과)의 TLS 실패: ${ctx.detail ?? "알 수 없음"} (클라이언트가 TLS로 접속했는지, 이 인증서를 신뢰하는지 확인하세요)`;
     }
   },
 };

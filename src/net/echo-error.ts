@@ -26,7 +26,8 @@ export type NetworkErrorCode =
   | "EADDRNOTAVAIL"
   | "ERR_PEER_CLOSED"
   | "ERR_ECHO_MISMATCH"
-  | "ERR_SOCKET";
+  | "ERR_SOCKET"
+  | "ERR_TLS";
 
 /** Every code an {@link EchoError} can carry. */
 export type EchoErrorCode = UsageErrorCode | NetworkErrorCode;
@@ -44,7 +45,7 @@ export interface EchoErrorContext {
   /** The option a bad value was given to (`--timeout`), with `expect` saying what it takes. */
   option?: string;
   /** What the option takes, worded by each language: a duration, or a whole number within min…max. */
-  expect?: "duration" | "positive-duration" | "count" | "cidr";
+  expect?: "duration" | "positive-duration" | "count" | "cidr" | "pem";
   /** The largest valid whole number, with expect "count". */
   max?: number;
   /** Extra words for the message (e.g. which option). */

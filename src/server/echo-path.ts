@@ -70,8 +70,13 @@ export function echoDataPath(): DataPathName {
  * Takes over the connections of a listening server (call it from the
  * listening callback, before any connection is accepted).
  */
-export function attachEchoPath(server: Server, owner: PathOwner): DataPathName {
+export function attachEchoPath(server: Server, owner: PathOwner, secure = false): DataPathName {
+  // TLS needs Node's TLSSocket streams: its own cost dwarfs what the handle path saves.
+  if (secure) {
+    attachStreamPath(server, owner, "secureConnection");
+    return "streams";
+  }
   if (handlePathSupported() && attachHandlePath(server, owner)) return "handles";
-  attachStreamPath(server, owner);
+  attachStreamPath(server, owner, "connection");
   return "streams";
 }

@@ -8,10 +8,12 @@
  */
 
 import { EventEmitter } from "node:events";
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { performance } from "node:perf_hooks";
 import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
 import { effectiveBacklog } from "../net/backlog.js";
+import { plainAddress } from "../net/endpoint.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { AccessRules } from "./access-rules.js";
 import type { Connection, ConnectionInfo, DisconnectInfo } from "./connection.js";
@@ -41,6 +43,8 @@ export interface EchoServerOptions {
   allow?: readonly string[];
   /** Refuse clients in these ranges; deny wins over allow. */
   deny?: readonly string[];
+  /** Echo over TLS with this certificate chain and private key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** A client turned away before being served. */
@@ -90,6 +94,8 @@ export interface EchoServerEvents {
   refused: [info: RefusedInfo];
   /** A connection failed other than by a reset; it is closed. */
   connectionError: [conn: ConnectionInfo, error: EchoError];
+  /** A TLS client failed its handshake (or spoke something else); it is closed. */
+  handshakeError: [peer: { remoteAddress: string; remotePort: number }, error: EchoError];
   /** accept() failed (e.g. out of file descriptors); the server goes on. */
   acceptError: [error: EchoError];
   /** Shutdown began: no new connections; `open` are still being served. */
@@ -127,6 +133,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #conns = new Set<Connection>();
   readonly #tap: DataTap = { fn: null };
   #dataPath: DataPathName | undefined;
+  readonly #secure: boolean;
   #state: State = "new";
   #nextId = 1;
   #startedAt = 0;
@@ -151,7 +158,9 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     });
     this.#idleTimeout = nonNegative(options.idleTimeout ?? 0, "idleTimeout");
     this.#rules = new AccessRules(options.allow, options.deny);
-    this.#server = createServer({ allowHalfOpen: true });
+    this.#secure = options.tls !== undefined;
+    this.#server =
+      options.tls === undefined ? createServer({ allowHalfOpen: true }) : this.#tlsServer(options.tls);
     this.#server.on("error", (err) => {
       if (this.#state !== "new") this.emit("acceptError", toEchoError(err, { operation: "accept" }));
     });
@@ -179,7 +188,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         { host: this.#host, port: this.#port, backlog: this.#backlog, ipv6Only: this.#ipv6Only },
         () => {
           this.#server.off("error", onError);
-          this.#dataPath = attachEchoPath(this.#server, this.#owner());
+          this.#dataPath = attachEchoPath(this.#server, this.#owner(), this.#secure);
           if (this.#idleTimeout > 0) {
             this.#sweeper = new IdleSweeper(
               this.#idleTimeout,
@@ -313,6 +322,35 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   #destroyAll(): void {
     for (const c of this.#conns) c.destroy();
+  }
+
+  #tlsServer(tls: { cert: string | Buffer; key: string | Buffer }): Server {
+    let server: Server;
+    try {
+      // A client that opens a connection and never finishes the handshake holds a descriptor: not for long.
+      server = createTlsServer({
+        cert: tls.cert,
+        key: tls.key,
+        allowHalfOpen: true,
+        handshakeTimeout: 10_000,
+      });
+    } catch (err) {
+      throw new EchoError("ERR_INVALID_OPTION", {
+        value: "tls",
+        detail: `the TLS certificate and key: ${(err as Error).message}`,
+      });
+    }
+    server.on("tlsClientError", (err: Error, socket: Socket) => {
+      const remoteAddress = plainAddress(socket.remoteAddress ?? "");
+      const remotePort = socket.remotePort ?? 0;
+      const error = new EchoError(
+        "ERR_TLS",
+        { host: remoteAddress, port: remotePort, detail: err.message },
+        { cause: err },
+      );
+      this.emit("handshakeError", { remoteAddress, remotePort }, error);
+    });
+    return server;
   }
 
   /** What the data path reports to: this server's bookkeeping and events. */

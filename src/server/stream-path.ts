@@ -91,9 +91,16 @@ function onClose(this: Socket): void {
   conn.owner.closed(conn);
 }
 
-/** Echoes the server's connections as net.Socket streams. */
-export function attachStreamPath(server: Server, owner: PathOwner): void {
-  server.on("connection", (socket: Socket) => {
+/**
+ * Echoes the server's connections as net.Socket streams: those of its
+ * `event` ("connection", or "secureConnection" for a TLS server).
+ */
+export function attachStreamPath(
+  server: Server,
+  owner: PathOwner,
+  event: "connection" | "secureConnection",
+): void {
+  server.on(event, (socket: Socket) => {
     const { remoteAddress, remotePort } = socket;
     if (remoteAddress === undefined || remotePort === undefined) {
       // Reset before we got to it: nothing to serve.
