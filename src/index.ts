@@ -29,6 +29,7 @@ export {
 export { AccessRules } from "./server/access-rules.js";
 export { ConnectionLimits, type RefusalReason } from "./server/connection-limits.js";
 export { parseCidr, cidrContains, type Cidr } from "./net/cidr.js";
+export { registerEchoMetrics, serveMetrics, type MetricsEndpoint } from "./server/metrics.js";
 export type { ConnectionInfo, DisconnectInfo, DisconnectReason } from "./server/connection.js";
 export { connect, EchoClient, type ConnectOptions } from "./client/connect.js";
 export { readExactly, type ReadExactlyOptions } from "./client/read-exactly.js";

@@ -41,6 +41,11 @@ export interface ServeLog {
   shutdown(open: number, drainMs: number): void;
   forcing(open: number): void;
   stopped(stats: EchoServerStats): void;
+  metrics(url: string): void;
+  workersStarting(n: number): void;
+  workerStarted(id: number, pid: number): void;
+  workerDied(id: number, pid: number, how: string, replacing: boolean): void;
+  workersStopped(n: number): void;
 }
 
 /**
@@ -78,6 +83,11 @@ export function textServeLog(t: Terminal): ServeLog {
     shutdown: (open, drainMs) => t.out(m.stopping(open, drainMs)),
     forcing: (open) => t.out(m.forcing(open)),
     stopped: (s) => t.out(m.summary(s.uptimeMs, s.connectionsTotal, s.bytesOut, s.cutOff)),
+    metrics: (url) => t.out(m.metricsAt(url)),
+    workersStarting: (n) => t.out(m.workersStarting(n)),
+    workerStarted: (id, pid) => t.out(m.workerStarted(id, pid)),
+    workerDied: (id, pid, how, replacing) => t.err(m.workerDied(id, pid, how, replacing)),
+    workersStopped: (n) => t.out(m.workersStopped(n)),
   };
 }
 
@@ -155,6 +165,12 @@ export function jsonServeLog(write: (line: string) => void, m: Messages): ServeL
         cutOff: s.cutOff,
         idle: s.idle,
         refused: s.refused,
+        pid: process.pid,
       }),
+    metrics: (url) => emit("metrics", { url }),
+    workersStarting: (n) => emit("workers", { workers: n, pid: process.pid }),
+    workerStarted: (id, pid) => emit("worker-start", { worker: id, pid }),
+    workerDied: (id, pid, how, replacing) => emit("worker-died", { worker: id, pid, how, replacing }),
+    workersStopped: (n) => emit("workers-stopped", { workers: n }),
   };
 }

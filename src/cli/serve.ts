@@ -5,7 +5,12 @@
  * @module
  */
 
+import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { register } from "prom-client";
+import { clusterRegistry, registerEchoMetrics, serveMetrics } from "../server/metrics.js";
+import { metricsUrl, runPrimary } from "./serve-workers.js";
 import { Option, type Command } from "commander";
 import { EchoError } from "../net/echo-error.js";
 import { parseHost, parsePort } from "../net/address.js";
@@ -36,7 +41,21 @@ interface ServeOptions {
   logFormat: LogFormat;
   tlsCert?: string;
   tlsKey?: string;
+  metrics?: { host: string; port: number };
+  workers: number;
   lang?: string;
+}
+
+/** `HOST:PORT` or `[IPv6]:PORT` where something will listen (port 0: any free one). */
+function parseListenAddress(value: string, option: string): { host: string; port: number } {
+  const match = /^\[([^\]]+)\]:(.+)$/.exec(value.trim()) ?? /^([^:]+):([^:]+)$/.exec(value.trim());
+  if (match === null) throw new EchoError("ERR_INVALID_OPTION", { value, detail: `${option} (HOST:PORT)` });
+  return { host: parseHost(match[1] ?? ""), port: parsePort(match[2] ?? "", 0) };
+}
+
+function parseWorkers(value: string): number {
+  if (value.trim() === "auto") return availableParallelism();
+  return parseCount(value, "--workers", 1, 1024);
 }
 
 /** Reads a PEM file named on the command line; any failure is a usage error naming the option. */
@@ -150,6 +169,17 @@ export function registerServe(program: Command): void {
         "refuse clients in this range (repeatable; deny wins over allow)",
       ).argParser(collectCidr("--deny")),
     )
+    .addOption(
+      new Option(
+        "--metrics <host:port>",
+        "serve Prometheus metrics at http://HOST:PORT/metrics, with /healthz and /readyz",
+      ).argParser((v) => parseListenAddress(v, "--metrics")),
+    )
+    .addOption(
+      new Option("--workers <n|auto>", "run N processes sharing the port (auto: one per CPU)")
+        .default(1)
+        .argParser(parseWorkers),
+    )
     .option("--tls-cert <file>", "echo over TLS: the certificate chain (PEM); needs --tls-key")
     .option("--tls-key <file>", "the certificate's private key (PEM)")
     .addHelpText(
@@ -161,6 +191,8 @@ Examples:
   tcpecho serve -H :: --quiet            IPv4 and IPv6, without per-client lines
   TCPECHO_PORT=7007 tcpecho serve        port from the environment
   tcpecho serve --log-format json        one JSON object per event, for log collectors
+  tcpecho serve --workers auto --metrics 127.0.0.1:9100
+                                         one process per CPU; metrics of them all on :9100
   tcpecho serve --tls-cert cert.pem --tls-key key.pem
                                          echo over TLS (try: openssl s_client -connect 127.0.0.1:9000)
   tcpecho serve --lang ko                Korean messages (also with LANG=ko_KR.UTF-8)
@@ -185,6 +217,10 @@ async function serve(opts: ServeOptions): Promise<void> {
       detail: `${given}: TLS needs ${missing} too`,
     });
   }
+  if (opts.workers > 1 && cluster.isPrimary) {
+    process.exit(await runPrimary({ workers: opts.workers, metrics: opts.metrics, log }));
+  }
+  const worker = cluster.isWorker;
   const tls =
     opts.tlsCert !== undefined && opts.tlsKey !== undefined
       ? { cert: readPem(opts.tlsCert, "--tls-cert"), key: readPem(opts.tlsKey, "--tls-key") }
@@ -238,6 +274,23 @@ async function serve(opts: ServeOptions): Promise<void> {
   server.on("acceptError", (e) => log.acceptError(e));
   server.on("handshakeError", (_peer, e) => log.acceptError(e));
 
+  // A worker's metrics are summed by the primary, which serves them; a single process serves its own.
+  if (opts.metrics !== undefined) {
+    registerEchoMetrics(server, register);
+    if (worker) clusterRegistry();
+  }
+  let metricsAt: string | undefined;
+  if (opts.metrics !== undefined && !worker) {
+    const endpoint = await serveMetrics(
+      opts.metrics.host,
+      opts.metrics.port,
+      () => register.metrics(),
+      () => !server.draining,
+    );
+    server.on("close", () => void endpoint.close());
+    metricsAt = metricsUrl(endpoint.host, endpoint.port);
+  }
+
   const address = await server.listen();
   const scope = listenScope(address.host);
   const reach = opts.quiet
@@ -251,6 +304,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   if (!opts.quiet && scope !== "one" && scope !== "loopback" && reach.every((a) => a.loopback)) {
     log.noExternalInterface();
   }
+  if (metricsAt !== undefined) log.metrics(metricsAt);
 
   let signals = 0;
   const onSignal = () => {
@@ -266,6 +320,8 @@ async function serve(opts: ServeOptions): Promise<void> {
       void server.destroy();
     }
   };
-  process.on("SIGINT", onSignal);
+  // A worker takes its orders from the primary (SIGTERM). Ctrl-C reaches the whole process group:
+  // the primary relays it, so a worker that also counted it would force its stop at once.
+  process.on("SIGINT", worker ? () => {} : onSignal);
   process.on("SIGTERM", onSignal);
 }

@@ -31,6 +31,12 @@ export interface Messages {
   /** A client turned away; `limit` is the limit it hit (none for an access rule). */
   refused(ip: string, port: number, reason: RefusalReason, limit: number): string;
   refusedSuppressed(perSecond: number): string;
+  metricsAt(url: string): string;
+  workersStarting(n: number): string;
+  workerStarted(id: number, pid: number): string;
+  /** `how` is an exit code or a signal name. */
+  workerDied(id: number, pid: number, how: string, replacing: boolean): string;
+  workersStopped(n: number): string;
   dataSuppressed(perSecond: number): string;
   stopping(open: number, drainMs: number): string;
   forcing(open: number): string;
@@ -102,6 +108,12 @@ const en: Messages = {
         denied: "not allowed by the --allow/--deny rules",
       }[reason]
     }; closed without reading)`,
+  metricsAt: (url) => `[TCP server] metrics at ${url} (also /healthz and /readyz)`,
+  workersStarting: (n) => `[TCP server] starting ${n} worker process${n === 1 ? "" : "es"} sharing the port`,
+  workerStarted: (id, pid) => `[TCP server] worker ${id} started (pid ${pid})`,
+  workerDied: (id, pid, how, replacing) =>
+    `[TCP server] worker ${id} (pid ${pid}) died (${how})${replacing ? "; starting a replacement" : "; too many deaths in a row, not replacing it"}`,
+  workersStopped: (n) => `[TCP server] all ${n} worker${n === 1 ? "" : "s"} stopped`,
   refusedSuppressed: (rate) =>
     `[TCP server] more than ${rate} clients refused this second: the rest of this second is not shown`,
   dataSuppressed: (rate) =>
@@ -241,6 +253,12 @@ const ko: Messages = {
         denied: "--allow/--deny 규칙에서 허용되지 않음",
       }[reason]
     }; 읽지 않고 닫음)`,
+  metricsAt: (url) => `[TCP 서버] 메트릭 주소: ${url} (/healthz, /readyz 도 있음)`,
+  workersStarting: (n) => `[TCP 서버] 포트를 함께 쓰는 작업 프로세스 ${n}개를 시작합니다`,
+  workerStarted: (id, pid) => `[TCP 서버] 작업 프로세스 ${id} 시작 (pid ${pid})`,
+  workerDied: (id, pid, how, replacing) =>
+    `[TCP 서버] 작업 프로세스 ${id} (pid ${pid}) 종료됨 (${how})${replacing ? "; 새로 시작합니다" : "; 연달아 너무 많이 죽어 다시 시작하지 않습니다"}`,
+  workersStopped: (n) => `[TCP 서버] 작업 프로세스 ${n}개가 모두 멈췄습니다`,
   refusedSuppressed: (rate) =>
     `[TCP 서버] 이번 1초에 ${rate}개가 넘는 클라이언트를 거부했습니다: 남은 1초 동안은 출력하지 않습니다`,
   dataSuppressed: (rate) =>

@@ -1,0 +1,163 @@
+/**
+ * Prometheus metrics for an echo server (`--metrics HOST:PORT`), and the
+ * small HTTP endpoint that serves them: `/metrics` (text exposition format),
+ * `/healthz` (the process answers) and `/readyz` (not ready while draining).
+ * Every series is prefixed `tcpecho_`. Counters are read from the server's
+ * own statistics when scraped, so the echo path pays nothing for them.
+ *
+ * @module
+ */
+
+import { createServer, type Server } from "node:http";
+import { AggregatorRegistry, Counter, Gauge, Registry } from "prom-client";
+import type { EchoServer } from "./echo-server.js";
+import { toEchoError } from "../net/echo-error.js";
+import type { EchoServerStats } from "./echo-server.js";
+
+/**
+ * Registers tcpecho's series for `server` in `registry` (prom-client's
+ * global one by default, which is what cluster aggregation reads).
+ *
+ * @example
+ * ```ts
+ * import { Registry } from "prom-client";
+ * import { createEchoServer, registerEchoMetrics } from "tcpecho";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * const registry = new Registry();
+ * registerEchoMetrics(server, registry);
+ * console.log(await registry.metrics()); // tcpecho_connections_open 0 …
+ * ```
+ */
+export function registerEchoMetrics(server: EchoServer, registry: Registry): void {
+  const current = () => server.stats();
+  const registers = [registry];
+  // prom-client counters only go up by inc(): each adds what its statistic grew since it last looked.
+  const counter = (name: string, help: string, pick: (s: EchoServerStats) => number) => {
+    let seen = 0;
+    return new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const value = pick(current());
+        if (value > seen) this.inc(value - seen);
+        seen = Math.max(seen, value);
+      },
+    });
+  };
+  new Gauge({
+    name: "tcpecho_connections_open",
+    help: "Connections being served now.",
+    registers,
+    collect() {
+      this.set(current().connectionsOpen);
+    },
+  });
+  new Gauge({
+    name: "tcpecho_draining",
+    help: "1 while the server drains for shutdown, else 0.",
+    registers,
+    collect() {
+      this.set(server.draining ? 1 : 0);
+    },
+  });
+  counter("tcpecho_connections_total", "Connections accepted and served.", (s) => s.connectionsTotal);
+  counter("tcpecho_received_bytes_total", "Bytes received from clients.", (s) => s.bytesIn);
+  counter("tcpecho_sent_bytes_total", "Bytes echoed back and handed to the kernel.", (s) => s.bytesOut);
+  counter("tcpecho_idle_closed_total", "Connections closed by --idle-timeout.", (s) => s.idle);
+  counter("tcpecho_cut_off_total", "Connections still open at the drain deadline.", (s) => s.cutOff);
+  const refused = new Counter({
+    name: "tcpecho_refused_total",
+    help: "Clients refused, by reason (max-connections, max-per-ip, denied, proxy).",
+    labelNames: ["reason"],
+    registers,
+  });
+  for (const reason of ["max-connections", "max-per-ip", "denied"]) refused.inc({ reason }, 0);
+  server.on("refused", (r) => refused.inc({ reason: r.reason }));
+  const errors = new Counter({
+    name: "tcpecho_errors_total",
+    help: "Connection errors by kind: reset by the client, other connection errors, TLS handshakes, accept.",
+    labelNames: ["kind"],
+    registers,
+  });
+  for (const kind of ["reset", "connection", "tls", "accept"]) errors.inc({ kind }, 0);
+  server.on("disconnect", (d) => {
+    if (d.reason === "reset") errors.inc({ kind: "reset" });
+  });
+  server.on("connectionError", () => errors.inc({ kind: "connection" }));
+  server.on("handshakeError", () => errors.inc({ kind: "tls" }));
+  server.on("acceptError", () => errors.inc({ kind: "accept" }));
+}
+
+/** Where the metrics endpoint listens. */
+export interface MetricsEndpoint {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `/metrics`, `/healthz` and `/readyz` over HTTP. `text()` produces
+ * the exposition (one registry, or a cluster's aggregate); `ready()` says
+ * whether the echo server takes new clients.
+ *
+ * @example
+ * ```ts
+ * import { Registry } from "prom-client";
+ * import { serveMetrics } from "tcpecho";
+ * const registry = new Registry();
+ * const endpoint = await serveMetrics("127.0.0.1", 0, () => registry.metrics(), () => true);
+ * console.log(`curl http://127.0.0.1:${endpoint.port}/metrics`);
+ * await endpoint.close();
+ * ```
+ */
+export async function serveMetrics(
+  host: string,
+  port: number,
+  text: () => Promise<string>,
+  ready: () => boolean,
+): Promise<MetricsEndpoint> {
+  const http: Server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD" }).end();
+    } else if (path === "/metrics") {
+      text().then(
+        (body) => res.writeHead(200, { "content-type": Registry.PROMETHEUS_CONTENT_TYPE }).end(body),
+        (err: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`${String(err)}\n`),
+      );
+    } else if (path === "/healthz") {
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+    } else if (path === "/readyz") {
+      const ok = ready();
+      res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ready\n" : "draining\n");
+    } else {
+      res.writeHead(404, { "content-type": "text/plain" }).end("try /metrics, /healthz or /readyz\n");
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", (err) => reject(toEchoError(err, { host, port, operation: "listen" })));
+    http.listen({ host, port }, resolve);
+  });
+  const address = http.address();
+  const bound = typeof address === "object" && address !== null ? address.port : port;
+  return {
+    host,
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}
+
+/**
+ * A registry that sums the metrics of every cluster worker (for `--workers`).
+ * Create one in the primary to read them, and one in each worker: that is
+ * what makes a worker answer the primary's requests (prom-client installs
+ * its listener then).
+ */
+export function clusterRegistry(): AggregatorRegistry<"text/plain; version=0.0.4; charset=utf-8"> {
+  return new AggregatorRegistry();
+}
