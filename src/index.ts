@@ -29,7 +29,23 @@ export {
 export { AccessRules } from "./server/access-rules.js";
 export { ConnectionLimits, type RefusalReason } from "./server/connection-limits.js";
 export { parseCidr, cidrContains, type Cidr } from "./net/cidr.js";
-export { registerEchoMetrics, serveMetrics, type MetricsEndpoint } from "./server/metrics.js";
+export {
+  registerEchoMetrics,
+  registerUdpMetrics,
+  serveMetrics,
+  type MetricsEndpoint,
+} from "./server/metrics.js";
+export {
+  createUdpEchoServer,
+  UdpEchoServer,
+  UDP_SERVICE_PORTS,
+  UDP_ECHO_DEFAULTS,
+  type UdpEchoOptions,
+  type UdpEchoAddress,
+  type UdpEchoStats,
+  type UdpEchoEvents,
+  type UdpDropReason,
+} from "./server/udp-echo.js";
 export type { ConnectionInfo, DisconnectInfo, DisconnectReason } from "./server/connection.js";
 export { connect, EchoClient, type ConnectOptions } from "./client/connect.js";
 export { readExactly, type ReadExactlyOptions } from "./client/read-exactly.js";

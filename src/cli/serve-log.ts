@@ -15,6 +15,7 @@ import type { EchoServerAddress, EchoServerStats, RefusedInfo } from "../server/
 import type { EchoError } from "../net/echo-error.js";
 import { printable } from "./printable.js";
 import type { Terminal } from "./terminal.js";
+import type { UdpDropReason, UdpEchoStats } from "../server/udp-echo.js";
 
 /** The log formats `--log-format` takes. */
 export type LogFormat = "text" | "json";
@@ -42,6 +43,11 @@ export interface ServeLog {
   forcing(open: number): void;
   stopped(stats: EchoServerStats): void;
   metrics(url: string): void;
+  udpStart(endpoint: string): void;
+  udpData(address: string, port: number, chunk: Buffer): void;
+  udpDropped(address: string, port: number, reason: UdpDropReason): void;
+  udpDroppedSuppressed(perSecond: number): void;
+  udpStopped(stats: UdpEchoStats): void;
   workersStarting(n: number): void;
   workerStarted(id: number, pid: number): void;
   workerDied(id: number, pid: number, how: string, replacing: boolean): void;
@@ -84,6 +90,19 @@ export function textServeLog(t: Terminal): ServeLog {
     forcing: (open) => t.out(m.forcing(open)),
     stopped: (s) => t.out(m.summary(s.uptimeMs, s.connectionsTotal, s.bytesOut, s.cutOff)),
     metrics: (url) => t.out(m.metricsAt(url)),
+    udpStart: (ep) => t.out(m.udpListening(ep)),
+    udpData: (address, port, chunk) =>
+      t.out(`${t.dim(`[UDP/${formatEndpoint(address, port)}]`)} ${printable(chunk, 80, m.moreBytes)}`),
+    udpDropped: (address, port, reason) => t.out(m.udpDropped(address, port, reason)),
+    udpDroppedSuppressed: (n) => t.out(m.udpDroppedSuppressed(n)),
+    udpStopped: (s) =>
+      t.out(
+        m.udpSummary(
+          s.datagramsIn,
+          s.datagramsOut,
+          s.dropped["service-port"] + s.dropped["rate-limit"] + s.dropped.denied,
+        ),
+      ),
     workersStarting: (n) => t.out(m.workersStarting(n)),
     workerStarted: (id, pid) => t.out(m.workerStarted(id, pid)),
     workerDied: (id, pid, how, replacing) => t.err(m.workerDied(id, pid, how, replacing)),
@@ -168,6 +187,18 @@ export function jsonServeLog(write: (line: string) => void, m: Messages): ServeL
         pid: process.pid,
       }),
     metrics: (url) => emit("metrics", { url }),
+    udpStart: (endpoint) => emit("udp-start", { endpoint }),
+    udpData: (address, port, chunk) =>
+      emit("udp-data", {
+        remoteAddress: address,
+        remotePort: port,
+        bytes: chunk.length,
+        text: printable(chunk, 80, m.moreBytes),
+      }),
+    udpDropped: (address, port, reason) =>
+      emit("udp-dropped", { remoteAddress: address, remotePort: port, reason }),
+    udpDroppedSuppressed: (n) => emit("udp-dropped-suppressed", { perSecond: n }),
+    udpStopped: (s) => emit("udp-stopped", { ...s }),
     workersStarting: (n) => emit("workers", { workers: n, pid: process.pid }),
     workerStarted: (id, pid) => emit("worker-start", { worker: id, pid }),
     workerDied: (id, pid, how, replacing) => emit("worker-died", { worker: id, pid, how, replacing }),

@@ -9,7 +9,9 @@ import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { register } from "prom-client";
-import { clusterRegistry, registerEchoMetrics, serveMetrics } from "../server/metrics.js";
+import { clusterRegistry, registerEchoMetrics, registerUdpMetrics, serveMetrics } from "../server/metrics.js";
+import { AccessRules } from "../server/access-rules.js";
+import { createUdpEchoServer, type UdpEchoServer } from "../server/udp-echo.js";
 import { metricsUrl, runPrimary } from "./serve-workers.js";
 import { Option, type Command } from "commander";
 import { EchoError } from "../net/echo-error.js";
@@ -21,7 +23,7 @@ import type { ConnectionInfo } from "../server/connection.js";
 import { createEchoServer } from "../server/echo-server.js";
 import { parseDuration } from "./duration.js";
 import { LineBudget } from "./line-budget.js";
-import { jsonServeLog, textServeLog, type LogFormat } from "./serve-log.js";
+import { jsonServeLog, textServeLog, type LogFormat, type ServeLog } from "./serve-log.js";
 import { openTerminal } from "./terminal.js";
 import { parseCount } from "./count.js";
 
@@ -43,6 +45,7 @@ interface ServeOptions {
   tlsKey?: string;
   metrics?: { host: string; port: number };
   workers: number;
+  udp?: boolean;
   lang?: string;
 }
 
@@ -180,6 +183,10 @@ export function registerServe(program: Command): void {
         .default(1)
         .argParser(parseWorkers),
     )
+    .option(
+      "--udp",
+      "also echo UDP datagrams on the same port (rate-limited per sender; none from ports 7, 13, 17, 19)",
+    )
     .option("--tls-cert <file>", "echo over TLS: the certificate chain (PEM); needs --tls-key")
     .option("--tls-key <file>", "the certificate's private key (PEM)")
     .addHelpText(
@@ -304,6 +311,8 @@ async function serve(opts: ServeOptions): Promise<void> {
   if (!opts.quiet && scope !== "one" && scope !== "loopback" && reach.every((a) => a.loopback)) {
     log.noExternalInterface();
   }
+  const udp = opts.udp ? await startUdp(opts, address.port, log) : undefined;
+  if (udp !== undefined && opts.metrics !== undefined) registerUdpMetrics(udp, register);
   if (metricsAt !== undefined) log.metrics(metricsAt);
 
   let signals = 0;
@@ -311,8 +320,9 @@ async function serve(opts: ServeOptions): Promise<void> {
     signals++;
     if (signals === 1) {
       log.shutdown(server.connectionCount, opts.drainTimeout);
-      void server.close().then((stats) => {
+      void Promise.all([server.close(), udp?.close()]).then(([stats, udpStats]) => {
         log.stopped(stats);
+        if (udpStats !== undefined) log.udpStopped(udpStats);
         process.exit(0);
       });
     } else if (signals === 2) {
@@ -324,4 +334,41 @@ async function serve(opts: ServeOptions): Promise<void> {
   // the primary relays it, so a worker that also counted it would force its stop at once.
   process.on("SIGINT", worker ? () => {} : onSignal);
   process.on("SIGTERM", onSignal);
+}
+
+/** `--udp`: the UDP echo on the TCP listener's port, under the same access rules. */
+async function startUdp(opts: ServeOptions, port: number, log: ServeLog): Promise<UdpEchoServer> {
+  const rules = new AccessRules(opts.allow ?? [], opts.deny ?? []);
+  const udp = createUdpEchoServer({
+    host: opts.host,
+    port,
+    ipv6Only: opts.ipv6Only ?? false,
+    ...(rules.empty ? {} : { permits: (a: string) => rules.permits(a) }),
+  });
+  const at = await udp.listen();
+  log.udpStart(formatEndpoint(at.host, at.port));
+  if (!opts.quiet) {
+    // Datagrams can arrive at line rate: their lines share the data budget, drops get their own.
+    if (opts.dataLines > 0) {
+      const lines = new LineBudget(
+        opts.dataLines,
+        () => {},
+        () => {},
+      );
+      udp.on("datagram", (a, p, data) => {
+        if (lines.take()) log.udpData(a, p, data);
+      });
+      udp.on("close", () => lines.stop());
+    }
+    const drops = new LineBudget(
+      20,
+      () => log.udpDroppedSuppressed(20),
+      () => {},
+    );
+    udp.on("dropped", (a, p, reason) => {
+      if (drops.take()) log.udpDropped(a, p, reason);
+    });
+    udp.on("close", () => drops.stop());
+  }
+  return udp;
 }

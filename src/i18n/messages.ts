@@ -12,6 +12,7 @@ import { formatEndpoint } from "../net/endpoint.js";
 import type { ListenScope } from "../net/interfaces.js";
 import type { DisconnectReason } from "../server/connection.js";
 import type { RefusalReason } from "../server/connection-limits.js";
+import type { UdpDropReason } from "../server/udp-echo.js";
 import type { Lang } from "./lang.js";
 
 /** One language's sentences. */
@@ -32,6 +33,10 @@ export interface Messages {
   refused(ip: string, port: number, reason: RefusalReason, limit: number): string;
   refusedSuppressed(perSecond: number): string;
   metricsAt(url: string): string;
+  udpListening(endpoint: string): string;
+  udpDropped(ip: string, port: number, reason: UdpDropReason): string;
+  udpDroppedSuppressed(perSecond: number): string;
+  udpSummary(datagramsIn: number, datagramsOut: number, dropped: number): string;
   workersStarting(n: number): string;
   workerStarted(id: number, pid: number): string;
   /** `how` is an exit code or a signal name. */
@@ -109,6 +114,20 @@ const en: Messages = {
       }[reason]
     }; closed without reading)`,
   metricsAt: (url) => `[TCP server] metrics at ${url} (also /healthz and /readyz)`,
+  udpListening: (ep) =>
+    `[UDP server] echoing datagrams on ${ep} too (rate-limited per sender; none from ports 7, 13, 17, 19)`,
+  udpDropped: (ip, port, reason) =>
+    `[UDP server] datagram from ${formatEndpoint(ip, port)} dropped: ${
+      {
+        "service-port": "it comes from a service port that answers every datagram, which would loop",
+        "rate-limit": "that sender is over its rate limit",
+        denied: "not allowed by the --allow/--deny rules",
+      }[reason]
+    }`,
+  udpDroppedSuppressed: (rate) =>
+    `[UDP server] more than ${rate} datagrams dropped this second: the rest of this second is not shown`,
+  udpSummary: (dIn, dOut, dropped) =>
+    `[UDP server] ${dIn} datagram${dIn === 1 ? "" : "s"} received, ${dOut} echoed, ${dropped} dropped`,
   workersStarting: (n) => `[TCP server] starting ${n} worker process${n === 1 ? "" : "es"} sharing the port`,
   workerStarted: (id, pid) => `[TCP server] worker ${id} started (pid ${pid})`,
   workerDied: (id, pid, how, replacing) =>
@@ -254,6 +273,20 @@ const ko: Messages = {
       }[reason]
     }; 읽지 않고 닫음)`,
   metricsAt: (url) => `[TCP 서버] 메트릭 주소: ${url} (/healthz, /readyz 도 있음)`,
+  udpListening: (ep) =>
+    `[UDP 서버] ${ep} 에서 데이터그램도 에코합니다 (보낸 쪽마다 속도 제한; 포트 7, 13, 17, 19 에서 온 것은 버림)`,
+  udpDropped: (ip, port, reason) =>
+    `[UDP 서버] ${formatEndpoint(ip, port)} 의 데이터그램을 버림: ${
+      {
+        "service-port": "모든 데이터그램에 응답하는 서비스 포트에서 와서 무한 반복될 수 있음",
+        "rate-limit": "보낸 쪽이 속도 제한을 넘음",
+        denied: "--allow/--deny 규칙에서 허용되지 않음",
+      }[reason]
+    }`,
+  udpDroppedSuppressed: (rate) =>
+    `[UDP 서버] 이번 1초에 ${rate}개가 넘는 데이터그램을 버렸습니다: 남은 1초 동안은 출력하지 않습니다`,
+  udpSummary: (dIn, dOut, dropped) =>
+    `[UDP 서버] 데이터그램 ${dIn}개 받음, ${dOut}개 에코, ${dropped}개 버림`,
   workersStarting: (n) => `[TCP 서버] 포트를 함께 쓰는 작업 프로세스 ${n}개를 시작합니다`,
   workerStarted: (id, pid) => `[TCP 서버] 작업 프로세스 ${id} 시작 (pid ${pid})`,
   workerDied: (id, pid, how, replacing) =>

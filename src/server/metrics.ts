@@ -13,6 +13,7 @@ import { AggregatorRegistry, Counter, Gauge, Registry } from "prom-client";
 import type { EchoServer } from "./echo-server.js";
 import { toEchoError } from "../net/echo-error.js";
 import type { EchoServerStats } from "./echo-server.js";
+import type { UdpEchoServer, UdpEchoStats } from "./udp-echo.js";
 
 /**
  * Registers tcpecho's series for `server` in `registry` (prom-client's
@@ -87,6 +88,49 @@ export function registerEchoMetrics(server: EchoServer, registry: Registry): voi
   server.on("connectionError", () => errors.inc({ kind: "connection" }));
   server.on("handshakeError", () => errors.inc({ kind: "tls" }));
   server.on("acceptError", () => errors.inc({ kind: "accept" }));
+}
+
+/**
+ * Registers the UDP echo's series (`--udp`) in `registry`.
+ *
+ * @example
+ * ```ts
+ * import { Registry } from "prom-client";
+ * import { createUdpEchoServer, registerUdpMetrics } from "tcpecho";
+ * const registry = new Registry();
+ * registerUdpMetrics(createUdpEchoServer({ host: "127.0.0.1", port: 0 }), registry);
+ * ```
+ */
+export function registerUdpMetrics(udp: UdpEchoServer, registry: Registry): void {
+  const registers = [registry];
+  const grown = (pick: (s: UdpEchoStats) => number) => {
+    let seen = 0;
+    return function (this: Counter) {
+      const value = pick(udp.stats());
+      if (value > seen) this.inc(value - seen);
+      seen = Math.max(seen, value);
+    };
+  };
+  new Counter({
+    name: "tcpecho_udp_datagrams_received_total",
+    help: "UDP datagrams received.",
+    registers,
+    collect: grown((s) => s.datagramsIn),
+  });
+  new Counter({
+    name: "tcpecho_udp_datagrams_sent_total",
+    help: "UDP datagrams echoed.",
+    registers,
+    collect: grown((s) => s.datagramsOut),
+  });
+  const dropped = new Counter({
+    name: "tcpecho_udp_dropped_total",
+    help: "UDP datagrams dropped, by reason (service-port, rate-limit, denied).",
+    labelNames: ["reason"],
+    registers,
+  });
+  for (const reason of ["service-port", "rate-limit", "denied"]) dropped.inc({ reason }, 0);
+  udp.on("dropped", (_a, _p, reason) => dropped.inc({ reason }));
 }
 
 /** Where the metrics endpoint listens. */
