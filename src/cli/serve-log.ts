@@ -39,6 +39,8 @@ export interface ServeLog {
   refusedSuppressed(perSecond: number): void;
   connectionError(c: ConnectionInfo, e: EchoError): void;
   acceptError(e: EchoError): void;
+  /** A bad, missing or untrusted PROXY header (or a failed TLS handshake): that peer was closed. */
+  peerError(peer: { remoteAddress: string; remotePort: number }, e: EchoError): void;
   shutdown(open: number, drainMs: number): void;
   forcing(open: number): void;
   stopped(stats: EchoServerStats): void;
@@ -86,6 +88,7 @@ export function textServeLog(t: Terminal): ServeLog {
     connectionError: (c, e) =>
       t.err(m.connectionError(c.remoteAddress, c.remotePort, m.error(e.code, e.context))),
     acceptError: (e) => t.err(`${m.serverTag} ${m.error(e.code, e.context)}`),
+    peerError: (_peer, e) => t.err(`${m.serverTag} ${m.error(e.code, e.context)}`),
     shutdown: (open, drainMs) => t.out(m.stopping(open, drainMs)),
     forcing: (open) => t.out(m.forcing(open)),
     stopped: (s) => t.out(m.summary(s.uptimeMs, s.connectionsTotal, s.bytesOut, s.cutOff)),
@@ -132,6 +135,7 @@ export function jsonServeLog(write: (line: string) => void, m: Messages): ServeL
     remoteAddress: c.remoteAddress,
     remotePort: c.remotePort,
     remoteFamily: c.remoteFamily,
+    ...(c.proxyAddress === undefined ? {} : { proxyAddress: c.proxyAddress }),
   });
   return {
     start: (address, scope, requested, reach) =>
@@ -171,6 +175,13 @@ export function jsonServeLog(write: (line: string) => void, m: Messages): ServeL
     connectionError: (c, e) =>
       emit("error", { ...client(c), code: e.code, message: m.error(e.code, e.context) }),
     acceptError: (e) => emit("error", { code: e.code, message: m.error(e.code, e.context) }),
+    peerError: (peer, e) =>
+      emit("error", {
+        remoteAddress: peer.remoteAddress,
+        remotePort: peer.remotePort,
+        code: e.code,
+        message: m.error(e.code, e.context),
+      }),
     shutdown: (open, drainMs) => emit("shutdown", { open, drainTimeoutMs: drainMs }),
     forcing: (open) => emit("shutdown", { open, forced: true }),
     stopped: (s) =>

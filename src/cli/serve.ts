@@ -46,6 +46,8 @@ interface ServeOptions {
   metrics?: { host: string; port: number };
   workers: number;
   udp?: boolean;
+  proxyProtocol?: "v1" | "v2" | "any";
+  proxyTrusted?: string[];
   lang?: string;
 }
 
@@ -183,6 +185,18 @@ export function registerServe(program: Command): void {
         .default(1)
         .argParser(parseWorkers),
     )
+    .addOption(
+      new Option(
+        "--proxy-protocol <version>",
+        "expect HAProxy's PROXY header first (from a load balancer): its client address is the one logged, limited and checked",
+      ).choices(["v1", "v2", "any"]),
+    )
+    .addOption(
+      new Option(
+        "--proxy-trusted <cidr>",
+        "only these peers may send PROXY headers (repeatable); others are served directly, and a header from them is refused",
+      ).argParser(collectCidr("--proxy-trusted")),
+    )
     .option(
       "--udp",
       "also echo UDP datagrams on the same port (rate-limited per sender; none from ports 7, 13, 17, 19)",
@@ -198,6 +212,8 @@ Examples:
   tcpecho serve -H :: --quiet            IPv4 and IPv6, without per-client lines
   TCPECHO_PORT=7007 tcpecho serve        port from the environment
   tcpecho serve --log-format json        one JSON object per event, for log collectors
+  tcpecho serve --proxy-protocol v2 --proxy-trusted 10.0.0.0/8
+                                         behind HAProxy/nginx/an AWS NLB: log the real client
   tcpecho serve --workers auto --metrics 127.0.0.1:9100
                                          one process per CPU; metrics of them all on :9100
   tcpecho serve --tls-cert cert.pem --tls-key key.pem
@@ -244,6 +260,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     idleTimeout: opts.idleTimeout,
     allow: opts.allow ?? [],
     deny: opts.deny ?? [],
+    ...(opts.proxyProtocol === undefined ? {} : { proxyProtocol: opts.proxyProtocol }),
+    ...(opts.proxyTrusted === undefined ? {} : { proxyTrusted: opts.proxyTrusted }),
   });
 
   if (!opts.quiet) {
@@ -279,7 +297,18 @@ async function serve(opts: ServeOptions): Promise<void> {
   }
   server.on("connectionError", (c, e) => log.connectionError(c, e));
   server.on("acceptError", (e) => log.acceptError(e));
-  server.on("handshakeError", (_peer, e) => log.acceptError(e));
+  // A broken load balancer or a scanner can make these at line rate: a budget, as for refusals.
+  const peerErrors = new LineBudget(
+    20,
+    () => {},
+    () => {},
+  );
+  const onPeerError = (peer: { remoteAddress: string; remotePort: number }, e: EchoError) => {
+    if (peerErrors.take()) log.peerError(peer, e);
+  };
+  server.on("handshakeError", onPeerError);
+  server.on("proxyError", onPeerError);
+  server.on("close", () => peerErrors.stop());
 
   // A worker's metrics are summed by the primary, which serves them; a single process serves its own.
   if (opts.metrics !== undefined) {

@@ -221,6 +221,8 @@ const en: Messages = {
         return `the echo from ${at} differs from what was sent, first at byte ${ctx.offset}`;
       case "ERR_SOCKET":
         return `socket error with ${at}: ${ctx.detail ?? "unknown"}`;
+      case "ERR_PROXY":
+        return `PROXY protocol from ${at}: ${ctx.detail ?? "bad header"}; connection closed`;
       case "ERR_TLS":
         return `TLS with ${at} failed: ${ctx.detail ?? "unknown"} (is the client speaking TLS, and does it trust this certificate?)`;
     }
@@ -380,6 +382,8 @@ const ko: Messages = {
         return `${at} 의 에코가 보낸 데이터와 다릅니다 (처음 다른 곳: ${ctx.offset}번째 바이트)`;
       case "ERR_SOCKET":
         return `${at} 소켓 오류: ${ctx.detail ?? "알 수 없음"}`;
+      case "ERR_PROXY":
+        return `${at} 의 PROXY 프로토콜 헤더: ${ctx.detail ?? "잘못된 헤더"}; 연결을 닫았습니다`;
       case "ERR_TLS":
         return `${at} 와(과)의 TLS 실패: ${ctx.detail ?? "알 수 없음"} (클라이언트가 TLS로 접속했는지, 이 인증서를 신뢰하는지 확인하세요)`;
     }

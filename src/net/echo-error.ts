@@ -27,7 +27,8 @@ export type NetworkErrorCode =
   | "ERR_PEER_CLOSED"
   | "ERR_ECHO_MISMATCH"
   | "ERR_SOCKET"
-  | "ERR_TLS";
+  | "ERR_TLS"
+  | "ERR_PROXY";
 
 /** Every code an {@link EchoError} can carry. */
 export type EchoErrorCode = UsageErrorCode | NetworkErrorCode;

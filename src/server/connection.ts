@@ -25,6 +25,8 @@ export interface ConnectionInfo {
   readonly acceptedAt: number;
   /** Bytes received from the client so far. */
   readonly bytesIn: number;
+  /** With PROXY protocol: the load balancer's address, the peer the TCP connection came from. */
+  readonly proxyAddress: string | undefined;
 }
 
 /** What the server tells when a client leaves. */
@@ -42,9 +44,10 @@ export interface DisconnectInfo extends ConnectionInfo {
  */
 export abstract class Connection implements ConnectionInfo {
   readonly id: number;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly remoteFamily: "IPv4" | "IPv6";
+  remoteAddress: string;
+  remotePort: number;
+  remoteFamily: "IPv4" | "IPv6";
+  proxyAddress: string | undefined = undefined;
   readonly acceptedAt: number;
   bytesIn = 0;
   reason: DisconnectReason | undefined = undefined;
@@ -56,6 +59,14 @@ export abstract class Connection implements ConnectionInfo {
     this.remotePort = remotePort;
     this.remoteFamily = this.remoteAddress.includes(":") ? "IPv6" : "IPv4";
     this.acceptedAt = acceptedAt;
+  }
+
+  /** The client is elsewhere than the peer (a PROXY header said so); the peer becomes `proxyAddress`. */
+  setClient(address: string, port: number): void {
+    this.proxyAddress = this.remoteAddress;
+    this.remoteAddress = plainAddress(address);
+    this.remotePort = port;
+    this.remoteFamily = this.remoteAddress.includes(":") ? "IPv6" : "IPv4";
   }
 
   /** Bytes echoed: everything received, less what still waits to be sent. */
@@ -86,6 +97,7 @@ export abstract class Connection implements ConnectionInfo {
       remotePort: this.remotePort,
       remoteFamily: this.remoteFamily,
       acceptedAt: this.acceptedAt,
+      proxyAddress: this.proxyAddress,
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
       durationMs: now - this.acceptedAt,

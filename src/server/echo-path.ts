@@ -16,6 +16,7 @@
  */
 
 import type { Server } from "node:net";
+import type { EchoError } from "../net/echo-error.js";
 import type { Connection } from "./connection.js";
 import { attachHandlePath, handlePathSupported } from "./handle-path.js";
 import { attachStreamPath } from "./stream-path.js";
@@ -29,9 +30,36 @@ export interface DataTap {
   fn: ((conn: Connection, chunk: Buffer) => void) | null;
 }
 
+/** What a {@link Preamble} made of the bytes it was given. */
+export type PreambleResult =
+  | { state: "more" }
+  /** Echo from here: `rest` (maybe empty) is the client's first payload, to be echoed first. */
+  | { state: "done"; rest: Buffer }
+  | { state: "failed"; error: EchoError };
+
+/**
+ * Something a connection must send before its echo starts (a PROXY protocol
+ * header). The path feeds it the first bytes; each chunk is only valid during
+ * the call. Once done, the connection's client address is the one the
+ * preamble said, and the path asks the owner to admit it.
+ */
+export interface Preamble {
+  push(chunk: Buffer): PreambleResult;
+  /** The peer closed before the preamble was done: null when that is no error (nothing was sent). */
+  endedEarly(): EchoError | null;
+}
+
 /** What a data path tells the server. */
 export interface PathOwner {
   readonly tap: DataTap;
+  /**
+   * What a new connection must send first, or null to admit it at once.
+   * Called before {@link opened}; a connection with a preamble is only
+   * opened (or refused) once the preamble is done.
+   */
+  preamble(conn: Connection): Preamble | null;
+  /** The preamble failed or the peer left in its middle; the connection is being closed. */
+  preambleFailed(conn: Connection, error: EchoError): void;
   /** The id of the next connection. */
   nextId(): number;
   /**

@@ -19,6 +19,8 @@ import { AccessRules } from "./access-rules.js";
 import type { Connection, ConnectionInfo, DisconnectInfo } from "./connection.js";
 import { ConnectionLimits, type RefusalReason } from "./connection-limits.js";
 import { IdleSweeper } from "./idle-sweeper.js";
+import { proxyPreamble } from "./proxy-preamble.js";
+import type { ProxyVersion } from "./proxy-protocol.js";
 import { attachEchoPath, type DataPathName, type DataTap, type PathOwner } from "./echo-path.js";
 
 /** Options of {@link createEchoServer}. */
@@ -43,6 +45,20 @@ export interface EchoServerOptions {
   allow?: readonly string[];
   /** Refuse clients in these ranges; deny wins over allow. */
   deny?: readonly string[];
+  /**
+   * Expect a PROXY protocol header (HAProxy's) before each client's bytes:
+   * "v1" (text), "v2" (binary) or "any". Its source address becomes the
+   * client's, for events, limits and access rules.
+   */
+  proxyProtocol?: ProxyVersion;
+  /**
+   * The peers allowed to send PROXY headers (load balancers), as ranges.
+   * Default: every peer must. Others are served as direct clients, and a
+   * header from one of them closes its connection.
+   */
+  proxyTrusted?: readonly string[];
+  /** How long a peer may take to send its whole PROXY header, in ms. Default 10000. */
+  proxyTimeout?: number;
   /** Echo over TLS with this certificate chain and private key (PEM). */
   tls?: { cert: string | Buffer; key: string | Buffer };
 }
@@ -78,6 +94,8 @@ export interface EchoServerStats {
   cutOff: number;
   /** Connections closed by the idle timeout. */
   idle: number;
+  /** Connections closed for a bad, missing or untrusted PROXY header. */
+  proxyErrors: number;
   /** Clients refused, by reason. */
   refused: Record<RefusalReason, number>;
   uptimeMs: number;
@@ -94,6 +112,8 @@ export interface EchoServerEvents {
   refused: [info: RefusedInfo];
   /** A connection failed other than by a reset; it is closed. */
   connectionError: [conn: ConnectionInfo, error: EchoError];
+  /** A PROXY header was missing, malformed, or came from an untrusted peer; that connection is closed. */
+  proxyError: [peer: { remoteAddress: string; remotePort: number }, error: EchoError];
   /** A TLS client failed its handshake (or spoke something else); it is closed. */
   handshakeError: [peer: { remoteAddress: string; remotePort: number }, error: EchoError];
   /** accept() failed (e.g. out of file descriptors); the server goes on. */
@@ -129,6 +149,10 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #limits: ConnectionLimits;
   readonly #rules: AccessRules;
   readonly #idleTimeout: number;
+  readonly #proxy: { version: ProxyVersion; trusted: AccessRules | null; timeout: number } | null;
+  // Connections still sending their PROXY header: not served yet, but closed at shutdown too.
+  readonly #pending = new Set<Connection>();
+  #proxyErrors = 0;
   #sweeper: IdleSweeper | undefined;
   readonly #conns = new Set<Connection>();
   readonly #tap: DataTap = { fn: null };
@@ -158,6 +182,25 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     });
     this.#idleTimeout = nonNegative(options.idleTimeout ?? 0, "idleTimeout");
     this.#rules = new AccessRules(options.allow, options.deny);
+    this.#proxy = null;
+    if (options.proxyProtocol !== undefined) {
+      if (!["v1", "v2", "any"].includes(options.proxyProtocol))
+        throw new EchoError("ERR_INVALID_OPTION", {
+          value: String(options.proxyProtocol),
+          detail: "proxyProtocol",
+        });
+      const trusted = options.proxyTrusted ?? [];
+      this.#proxy = {
+        version: options.proxyProtocol,
+        trusted: trusted.length === 0 ? null : new AccessRules(trusted.map(String), []),
+        timeout: nonNegative(options.proxyTimeout ?? 10_000, "proxyTimeout"),
+      };
+    } else if (options.proxyTrusted !== undefined && options.proxyTrusted.length > 0) {
+      throw new EchoError("ERR_INVALID_OPTION", {
+        value: options.proxyTrusted.join(","),
+        detail: "--proxy-trusted without --proxy-protocol",
+      });
+    }
     this.#secure = options.tls !== undefined;
     this.#server =
       options.tls === undefined ? createServer({ allowHalfOpen: true }) : this.#tlsServer(options.tls);
@@ -259,6 +302,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       errors: this.#closed.errors,
       cutOff: this.#closed.cutOff,
       idle: this.#closed.idle,
+      proxyErrors: this.#proxyErrors,
       refused: { ...this.#refused },
       uptimeMs: this.#startedAt === 0 ? 0 : performance.now() - this.#startedAt,
     };
@@ -288,6 +332,8 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         this.emit("close", stats);
         resolve(stats);
       };
+      // Nobody is served who had not finished their PROXY header.
+      for (const c of this.#pending) c.destroy();
       if (wasListening) {
         this.#server.close(() => {
           listenerClosed = true;
@@ -307,6 +353,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       c.endWith("shutdown");
       c.destroy();
     }
+    for (const c of this.#pending) c.destroy();
     return closing;
   }
 
@@ -322,6 +369,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   #destroyAll(): void {
     for (const c of this.#conns) c.destroy();
+    for (const c of this.#pending) c.destroy();
   }
 
   #tlsServer(tls: { cert: string | Buffer; key: string | Buffer }): Server {
@@ -358,7 +406,29 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     return {
       tap: this.#tap,
       nextId: () => this.#nextId++,
+      preamble: (conn) => {
+        const proxy = this.#proxy;
+        if (proxy === null) return null;
+        this.#pending.add(conn);
+        // A peer that never finishes its header must not hold a descriptor for long.
+        const timer = setTimeout(() => {
+          if (!this.#pending.has(conn)) return;
+          this.#onProxyError(
+            conn,
+            new EchoError("ERR_PROXY", {
+              host: conn.remoteAddress,
+              port: conn.remotePort,
+              detail: `no complete header within ${proxy.timeout} ms`,
+            }),
+          );
+          conn.destroy();
+        }, proxy.timeout);
+        timer.unref();
+        return proxyPreamble(conn, proxy.version, proxy.trusted);
+      },
+      preambleFailed: (conn, error) => this.#onProxyError(conn, error),
       opened: (conn) => {
+        this.#pending.delete(conn);
         const refusal = this.#rules.permits(conn.remoteAddress)
           ? this.#limits.admit(conn.remoteAddress)
           : "denied";
@@ -390,7 +460,14 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     }
   }
 
+  #onProxyError(conn: Connection, error: EchoError): void {
+    if (!this.#pending.delete(conn)) return;
+    this.#proxyErrors++;
+    this.emit("proxyError", { remoteAddress: conn.remoteAddress, remotePort: conn.remotePort }, error);
+  }
+
   #onClose(conn: Connection): void {
+    this.#pending.delete(conn);
     if (!this.#conns.delete(conn)) return;
     this.#limits.release(conn.remoteAddress);
     const info = conn.toDisconnectInfo(performance.now());

@@ -28,7 +28,7 @@ import type { Server } from "node:net";
 import { performance } from "node:perf_hooks";
 import { getSystemErrorMap, getSystemErrorName } from "node:util";
 import { Connection } from "./connection.js";
-import type { PathOwner } from "./echo-path.js";
+import type { PathOwner, Preamble } from "./echo-path.js";
 
 // The size of one read: as in the C reference server.
 const READ_BUFFER_SIZE = 64 * 1024;
@@ -141,6 +141,8 @@ class HandleConnection extends Connection {
   /** No more reading: the drain deadline passed or the client sent its FIN. */
   shuttingDown = false;
   closed = false;
+  /** What must come before the echo (a PROXY header), until it has. */
+  preamble: Preamble | null = null;
 
   constructor(
     id: number,
@@ -165,8 +167,12 @@ class HandleConnection extends Connection {
 
   /** The recv/send step: `nread` bytes are at the start of the shared buffer. */
   echo(nread: number): void {
+    this.echoFrom(this.readBuffer, nread);
+  }
+
+  /** Echoes the first `nread` bytes of `buffer`. */
+  echoFrom(buffer: Buffer, nread: number): void {
     this.bytesIn += nread;
-    const buffer = this.readBuffer;
     const look = this.owner.tap.fn;
     if (look !== null) look(this, buffer.subarray(0, nread));
     let written: number;
@@ -242,13 +248,35 @@ function onRead(this: TcpHandle): void {
   const nread = state[readResult] as number;
   const conn = this[CONNECTION];
   if (nread > 0) {
-    conn.echo(nread);
+    if (conn.preamble === null) conn.echo(nread);
+    else feedPreamble(conn, conn.preamble, nread);
+  } else if (conn.preamble !== null && nread === eof) {
+    const error = conn.preamble.endedEarly();
+    if (error !== null) conn.owner.preambleFailed(conn, error);
+    conn.close();
   } else if (nread === eof) {
     conn.endWith("end");
     conn.shutdown();
   } else if (nread < 0) {
     conn.fail(errnoError(nread, "read"));
   }
+}
+
+/** Bytes before the echo: a PROXY header, then maybe the first payload. */
+function feedPreamble(conn: HandleConnection, preamble: Preamble, nread: number): void {
+  const r = preamble.push(conn.readBuffer.subarray(0, nread));
+  if (r.state === "more") return;
+  if (r.state === "failed") {
+    conn.owner.preambleFailed(conn, r.error);
+    conn.close();
+    return;
+  }
+  conn.preamble = null;
+  if (!conn.owner.opened(conn)) {
+    conn.close();
+    return;
+  }
+  if (r.rest.length > 0) conn.echoFrom(r.rest, r.rest.length);
 }
 
 function onQueuedWritten(this: Request, status: number): void {
@@ -294,7 +322,10 @@ export function attachHandlePath(server: Server, owner: PathOwner): boolean {
     const conn = new HandleConnection(owner.nextId(), handle, owner, readBuffer, peer.address, peer.port);
     handle[CONNECTION] = conn;
     handle.onread = onRead;
-    if (!owner.opened(conn)) {
+    const preamble = owner.preamble(conn);
+    if (preamble !== null) {
+      conn.preamble = preamble;
+    } else if (!owner.opened(conn)) {
       conn.closed = true;
       handle.close(() => {});
       return;

@@ -69,7 +69,7 @@ export function registerEchoMetrics(server: EchoServer, registry: Registry): voi
   counter("tcpecho_cut_off_total", "Connections still open at the drain deadline.", (s) => s.cutOff);
   const refused = new Counter({
     name: "tcpecho_refused_total",
-    help: "Clients refused, by reason (max-connections, max-per-ip, denied, proxy).",
+    help: "Clients refused, by reason (max-connections, max-per-ip, denied).",
     labelNames: ["reason"],
     registers,
   });
@@ -77,16 +77,17 @@ export function registerEchoMetrics(server: EchoServer, registry: Registry): voi
   server.on("refused", (r) => refused.inc({ reason: r.reason }));
   const errors = new Counter({
     name: "tcpecho_errors_total",
-    help: "Connection errors by kind: reset by the client, other connection errors, TLS handshakes, accept.",
+    help: "Connection errors by kind: reset by the client, other connection errors, TLS handshakes, PROXY headers, accept.",
     labelNames: ["kind"],
     registers,
   });
-  for (const kind of ["reset", "connection", "tls", "accept"]) errors.inc({ kind }, 0);
+  for (const kind of ["reset", "connection", "tls", "proxy", "accept"]) errors.inc({ kind }, 0);
   server.on("disconnect", (d) => {
     if (d.reason === "reset") errors.inc({ kind: "reset" });
   });
   server.on("connectionError", () => errors.inc({ kind: "connection" }));
   server.on("handshakeError", () => errors.inc({ kind: "tls" }));
+  server.on("proxyError", () => errors.inc({ kind: "proxy" }));
   server.on("acceptError", () => errors.inc({ kind: "accept" }));
 }
 

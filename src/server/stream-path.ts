@@ -15,7 +15,7 @@
 import type { Server, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Connection } from "./connection.js";
-import type { PathOwner } from "./echo-path.js";
+import type { PathOwner, Preamble } from "./echo-path.js";
 
 // Where a socket keeps its connection, so shared listeners need no closure per connection.
 const CONNECTION = Symbol("tcpecho.connection");
@@ -38,6 +38,8 @@ class StreamConnection extends Connection {
 
   /** What was still queued when the socket was destroyed: dropped, never sent. */
   dropped = 0;
+  /** What must come before the echo (a PROXY header), until it has. */
+  preamble: Preamble | null = null;
 
   get bytesOut(): number {
     return this.bytesIn - Math.max(this.socket.writableLength, this.dropped);
@@ -65,6 +67,22 @@ class StreamConnection extends Connection {
 // connection carries no closures of its own.
 function onData(this: Socket, chunk: Buffer): void {
   const conn = connectionOf(this);
+  if (conn.preamble !== null) {
+    const r = conn.preamble.push(chunk);
+    if (r.state === "more") return;
+    if (r.state === "failed") {
+      conn.owner.preambleFailed(conn, r.error);
+      this.destroy();
+      return;
+    }
+    conn.preamble = null;
+    if (!conn.owner.opened(conn)) {
+      this.destroy();
+      return;
+    }
+    if (r.rest.length === 0) return;
+    chunk = r.rest;
+  }
   conn.bytesIn += chunk.length;
   const look = conn.owner.tap.fn;
   if (look !== null) look(conn, chunk);
@@ -76,7 +94,14 @@ function onDrain(this: Socket): void {
 }
 
 function onEnd(this: Socket): void {
-  connectionOf(this).endWith("end");
+  const conn = connectionOf(this);
+  if (conn.preamble !== null) {
+    const error = conn.preamble.endedEarly();
+    if (error !== null) conn.owner.preambleFailed(conn, error);
+    this.destroy();
+    return;
+  }
+  conn.endWith("end");
   this.end();
 }
 
@@ -109,7 +134,8 @@ export function attachStreamPath(
     }
     socket.setNoDelay(true);
     const conn = new StreamConnection(owner.nextId(), socket, owner, remoteAddress, remotePort);
-    if (!owner.opened(conn)) {
+    conn.preamble = owner.preamble(conn);
+    if (conn.preamble === null && !owner.opened(conn)) {
       socket.on("error", () => {}); // a reset while we close it is no news
       socket.destroy();
       return;
