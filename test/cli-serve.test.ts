@@ -287,8 +287,20 @@ test(
     const help = await runCli(["serve", "--help"]);
     assert.equal(help.code, 0);
     assert.match(help.stdout.toString(), /Examples:\n\s+tcpecho serve /);
-    for (const opt of ["--host", "--port", "--backlog", "--drain-timeout", "--quiet", "--data-lines"]) {
-      assert.match(help.stdout.toString(), new RegExp(opt));
+    // Every option is documented and shows up in at least one example.
+    const text = help.stdout.toString();
+    const [options, examples] = text.split("Examples:") as [string, string];
+    const documented = [...options.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1] as string);
+    assert.ok(documented.length >= 20, documented.join(" "));
+    for (const opt of documented) {
+      if (opt === "--help") continue;
+      const short = new RegExp(`^\\s+(-\\w), ${opt}`, "m").exec(options)?.[1];
+      const used =
+        examples.includes(`${opt} `) ||
+        examples.includes(`${opt}\n`) ||
+        (short !== undefined && examples.includes(`${short} `));
+      const viaEnv = opt === "--port" && examples.includes("TCPECHO_PORT=");
+      assert.ok(used || viaEnv, `${opt} has no example`);
     }
   },
 );

@@ -199,7 +199,7 @@ export function registerServe(program: Command): void {
     )
     .option(
       "--udp",
-      "also echo UDP datagrams on the same port (rate-limited per sender; none from ports 7, 13, 17, 19)",
+      "also echo UDP datagrams on the same port (rate-limited per sender; none to service ports such as 7 and 19)",
     )
     .option("--tls-cert <file>", "echo over TLS: the certificate chain (PEM); needs --tls-key")
     .option("--tls-key <file>", "the certificate's private key (PEM)")
@@ -210,6 +210,9 @@ Examples:
   tcpecho serve                          listen on 0.0.0.0:9000, as the lecture notes do
   tcpecho serve -H 127.0.0.1 -p 9001     this machine only, port 9001
   tcpecho serve -H :: --quiet            IPv4 and IPv6, without per-client lines
+  tcpecho serve -H :: --ipv6-only --udp  IPv6 clients only, over TCP and UDP
+  tcpecho serve --backlog 4096 --drain-timeout 30s --data-lines 0
+                                         a busy server: a longer accept queue, 30 s to finish, no data lines
   TCPECHO_PORT=7007 tcpecho serve        port from the environment
   tcpecho serve --log-format json        one JSON object per event, for log collectors
   tcpecho serve --proxy-protocol v2 --proxy-trusted 10.0.0.0/8

@@ -115,7 +115,7 @@ const en: Messages = {
     }; closed without reading)`,
   metricsAt: (url) => `[TCP server] metrics at ${url} (also /healthz and /readyz)`,
   udpListening: (ep) =>
-    `[UDP server] echoing datagrams on ${ep} too (rate-limited per sender; none from ports 7, 13, 17, 19)`,
+    `[UDP server] echoing datagrams on ${ep} too (rate-limited per sender; none to service ports such as 7 and 19)`,
   udpDropped: (ip, port, reason) =>
     `[UDP server] datagram from ${formatEndpoint(ip, port)} dropped: ${
       {
@@ -276,7 +276,7 @@ const ko: Messages = {
     }; 읽지 않고 닫음)`,
   metricsAt: (url) => `[TCP 서버] 메트릭 주소: ${url} (/healthz, /readyz 도 있음)`,
   udpListening: (ep) =>
-    `[UDP 서버] ${ep} 에서 데이터그램도 에코합니다 (보낸 쪽마다 속도 제한; 포트 7, 13, 17, 19 에서 온 것은 버림)`,
+    `[UDP 서버] ${ep} 에서 데이터그램도 에코합니다 (보낸 쪽마다 속도 제한; 7, 19 같은 서비스 포트에서 온 것은 버림)`,
   udpDropped: (ip, port, reason) =>
     `[UDP 서버] ${formatEndpoint(ip, port)} 의 데이터그램을 버림: ${
       {
