@@ -15,6 +15,16 @@ import { toEchoError } from "../net/echo-error.js";
 import type { EchoServerStats } from "./echo-server.js";
 import type { UdpEchoServer, UdpEchoStats } from "./udp-echo.js";
 
+// prom-client counters only go up by inc(): at each scrape, add what the statistic grew since the last.
+function growth(read: () => number): (this: Counter) => void {
+  let seen = 0;
+  return function () {
+    const value = read();
+    if (value > seen) this.inc(value - seen);
+    seen = Math.max(seen, value);
+  };
+}
+
 /**
  * Registers tcpecho's series for `server` in `registry` (prom-client's
  * global one by default, which is what cluster aggregation reads).
@@ -32,20 +42,8 @@ import type { UdpEchoServer, UdpEchoStats } from "./udp-echo.js";
 export function registerEchoMetrics(server: EchoServer, registry: Registry): void {
   const current = () => server.stats();
   const registers = [registry];
-  // prom-client counters only go up by inc(): each adds what its statistic grew since it last looked.
-  const counter = (name: string, help: string, pick: (s: EchoServerStats) => number) => {
-    let seen = 0;
-    return new Counter({
-      name,
-      help,
-      registers,
-      collect() {
-        const value = pick(current());
-        if (value > seen) this.inc(value - seen);
-        seen = Math.max(seen, value);
-      },
-    });
-  };
+  const counter = (name: string, help: string, pick: (s: EchoServerStats) => number) =>
+    new Counter({ name, help, registers, collect: growth(() => pick(current())) });
   new Gauge({
     name: "tcpecho_connections_open",
     help: "Connections being served now.",
@@ -104,14 +102,7 @@ export function registerEchoMetrics(server: EchoServer, registry: Registry): voi
  */
 export function registerUdpMetrics(udp: UdpEchoServer, registry: Registry): void {
   const registers = [registry];
-  const grown = (pick: (s: UdpEchoStats) => number) => {
-    let seen = 0;
-    return function (this: Counter) {
-      const value = pick(udp.stats());
-      if (value > seen) this.inc(value - seen);
-      seen = Math.max(seen, value);
-    };
-  };
+  const grown = (pick: (s: UdpEchoStats) => number) => growth(() => pick(udp.stats()));
   new Counter({
     name: "tcpecho_udp_datagrams_received_total",
     help: "UDP datagrams received.",
