@@ -30,6 +30,16 @@ export { AccessRules } from "./server/access-rules.js";
 export { ConnectionLimits, type RefusalReason } from "./server/connection-limits.js";
 export { parseCidr, cidrContains, type Cidr } from "./net/cidr.js";
 export {
+  ProxyHeaderParser,
+  PROXY_V1_MAX_LENGTH,
+  PROXY_V2_MAX_LENGTH,
+  type ProxyVersion,
+  type ProxyHeader,
+  type ProxyTransport,
+  type ProxyParseResult,
+  type ProxyErrorCode,
+} from "./server/proxy-protocol.js";
+export {
   registerEchoMetrics,
   registerUdpMetrics,
   serveMetrics,

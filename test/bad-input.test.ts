@@ -1,0 +1,95 @@
+/**
+ * Bad input everywhere: every option of every command that takes a value,
+ * given a bad one, is one line on standard error and exit 2, never a stack
+ * trace; and random strings into every parser of typed input never make it
+ * throw anything but an EchoError.
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import {
+  EchoError,
+  parseCidr,
+  parseDuration,
+  parseHost,
+  parseHostPort,
+  parsePort,
+  ProxyHeaderParser,
+} from "tcpecho";
+import { cleanEnv, freePort, runCli } from "./helpers.js";
+
+// Options whose value is free text by design: any string is a valid value.
+const FREE_TEXT = new Set(["client --send"]);
+
+/** The options of `command` that take a value, read from its --help. */
+async function valueOptions(command: string): Promise<string[]> {
+  const help = (await runCli([command, "--help"])).stdout.toString();
+  const options = help.split("Options:")[1]?.split(/\n\n/)[0] ?? "";
+  return [...options.matchAll(/^\s+(?:-\w, )?(--[\w-]+) <[^>]+>/gm)].map((m) => m[1] as string);
+}
+
+test(
+  "every option with a bad value: one line, exit 2, never a stack trace",
+  { timeout: 120_000 },
+  async () => {
+    let checked = 0;
+    for (const command of ["serve", "client", "bench", "ping"]) {
+      const options = await valueOptions(command);
+      assert.ok(options.length >= 3, `${command}: found only ${options.join(" ")}`);
+      for (const option of options) {
+        if (FREE_TEXT.has(`${command} ${option}`)) continue;
+        const port = String(await freePort());
+        // A target that refuses, in case a bad value were accepted: the run then ends at once, not hangs.
+        const target = command === "serve" ? ["--host", "127.0.0.1", "--port", port] : [`127.0.0.1:${port}`];
+        const args =
+          command === "client"
+            ? [command, ...target.map((t) => t.split(":")[0] as string), port]
+            : [command, ...target];
+        const r = await runCli([...args, option, "%bogus%"], { env: cleanEnv(), timeout: 15_000 });
+        const lines = r.stderr.trim().split("\n");
+        assert.equal(r.code, 2, `${command} ${option} %bogus%: exit ${r.code}, stderr ${r.stderr}`);
+        assert.equal(lines.length, 1, `${command} ${option}: ${r.stderr}`);
+        assert.match(lines[0] ?? "", /^tcpecho: /);
+        assert.doesNotMatch(r.stderr, /\n\s+at /);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 30, `only ${checked} options checked`);
+  },
+);
+
+test("random strings into every parser: a value or an EchoError, nothing else", { timeout: 60_000 }, () => {
+  const parsers: [string, (v: string) => unknown][] = [
+    ["parseDuration", (v) => parseDuration(v, "--x")],
+    ["parseCidr", (v) => parseCidr(v, "--allow")],
+    ["parseHost", parseHost],
+    ["parsePort", (v) => parsePort(v, 0)],
+    ["parseHostPort", parseHostPort],
+  ];
+  const text = fc.oneof(
+    fc.string({ unit: "binary", maxLength: 60 }),
+    fc.stringMatching(/^[0-9a-fA-F.:/%[\] msh-]{0,40}$/),
+  );
+  for (const [name, parse] of parsers) {
+    fc.assert(
+      fc.property(text, (v) => {
+        try {
+          parse(v);
+        } catch (e) {
+          assert.ok(e instanceof EchoError, `${name}(${JSON.stringify(v)}) threw ${String(e)}`);
+          assert.ok(e.isUsageError, `${name}(${JSON.stringify(v)}): ${e.code}`);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  }
+  // The PROXY parser takes bytes; it answers, never throws.
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+      const r = new ProxyHeaderParser("any").push(Buffer.from(bytes));
+      assert.ok(["more", "done", "error"].includes(r.state));
+    }),
+    { numRuns: 2000 },
+  );
+});
