@@ -180,3 +180,45 @@ test(
     assert.equal(srv.stderr.length, 5, `unexpected lines on stderr:\n${srv.stderr.join("\n")}`);
   },
 );
+
+test(
+  "the same attacks with step 4's options on: limits, rules, idle timeout, metrics, UDP, JSON logs",
+  { timeout: 120_000 },
+  async () => {
+    const srv = await startCliServer([
+      "--max-connections",
+      "500",
+      "--max-per-ip",
+      "200",
+      "--idle-timeout",
+      "30s",
+      "--allow",
+      "127.0.0.0/8",
+      "--deny",
+      "10.0.0.0/8",
+      "--metrics",
+      "127.0.0.1:0",
+      "--udp",
+      "--log-format",
+      "json",
+      "--data-lines",
+      "0",
+    ]);
+    const pid = srv.proc.pid as number;
+    try {
+      await integrity(srv.port, { clients: 32, bytes: MB, runs: 1, seed: 9 });
+      const r = await neverReaders(srv.port, pid, { clients: 40, seconds: 1 });
+      assert.ok(r.growthBytes < 100 * MB, `server memory grew ${(r.growthBytes / MB).toFixed(1)} MB`);
+      await halfClose(srv.port, 300 * 1024);
+      await sleep(100);
+      const before = openDescriptors(pid);
+      await resets(srv.port, { count: 1000, batch: 100 });
+      assert.ok(await until(() => openDescriptors(pid) <= before, 10_000), "descriptors leaked");
+      await oneByteReader(srv.port, 64 * 1024);
+      await freshEcho(srv.port);
+    } finally {
+      assert.equal(await stopCli(srv), 0);
+    }
+    for (const line of srv.stdout.filter((l) => l !== "")) JSON.parse(line); // every line is one JSON object
+  },
+);
