@@ -149,6 +149,8 @@ test("parseHost rejects malformed IPv6", () => {
     "::1]",
     "[[::1]]",
     "1:2:3:4:5:6:7:8:9",
+    "[localhost]",
+    "[127.0.0.1]",
   ]) {
     throwsCode(() => parseHost(bad), "ERR_INVALID_HOST", bad);
   }

@@ -47,8 +47,10 @@ const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
  */
 export function parseHost(value: string): string {
   let host = value.trim();
-  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-  if (host.includes(":")) {
+  const bracketed = host.startsWith("[") && host.endsWith("]");
+  if (bracketed) host = host.slice(1, -1);
+  // Brackets are how IPv6 addresses are written next to a port; around anything else they are a typo.
+  if (host.includes(":") || bracketed) {
     if (ipaddr.IPv6.isValid(host.replace(/%[\w.-]+$/, ""))) return host;
     throw new EchoError("ERR_INVALID_HOST", { value });
   }
