@@ -125,3 +125,19 @@ test(
     }
   },
 );
+
+test("a client denied by --deny is refused before the TLS handshake", { timeout: 15_000 }, async () => {
+  const server = createEchoServer({ host: "127.0.0.1", port: 0, tls: { cert, key }, deny: ["127.0.0.1"] });
+  const { port } = await server.listen();
+  const refused: string[] = [];
+  const handshakes: EchoError[] = [];
+  server.on("refused", (r) => refused.push(`${r.remoteAddress} ${r.reason}`));
+  server.on("handshakeError", (_p, e) => handshakes.push(e));
+  const s = tlsConnect({ host: "127.0.0.1", port, ca: cert, servername: "localhost" });
+  const [err] = (await once(s, "error")) as [NodeJS.ErrnoException];
+  assert.match(String(err.code), /ECONNRESET|EPIPE|ERR_SSL/);
+  assert.deepEqual(refused, ["127.0.0.1 denied"]);
+  assert.deepEqual(handshakes, [], "the server should not have started a handshake");
+  const stats = await server.close();
+  assert.equal(stats.refused.denied, 1);
+});

@@ -388,6 +388,31 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         detail: `the TLS certificate and key: ${(err as Error).message}`,
       });
     }
+    // Access rules need no handshake: a denied client is refused before it costs one, by
+    // running tls.Server's own connection listener only for clients the rules let in.
+    // (Limits still count at secureConnection, where the connection is admitted.)
+    const handshake = server.listeners("connection");
+    if (handshake.length === 1 && typeof handshake[0] === "function") {
+      const startHandshake = handshake[0] as (this: Server, socket: Socket) => void;
+      server.removeAllListeners("connection");
+      server.on("connection", (socket: Socket) => {
+        const remoteAddress = plainAddress(socket.remoteAddress ?? "");
+        if (this.#rules.empty || this.#rules.permits(remoteAddress)) {
+          startHandshake.call(server, socket);
+          return;
+        }
+        this.#refused.denied++;
+        socket.on("error", () => {});
+        socket.destroy();
+        const remoteFamily = remoteAddress.includes(":") ? "IPv6" : "IPv4";
+        this.emit("refused", {
+          remoteAddress,
+          remotePort: socket.remotePort ?? 0,
+          remoteFamily,
+          reason: "denied",
+        });
+      });
+    }
     server.on("tlsClientError", (err: Error, socket: Socket) => {
       const remoteAddress = plainAddress(socket.remoteAddress ?? "");
       const remotePort = socket.remotePort ?? 0;
