@@ -13,6 +13,7 @@ import {
   startCliServer,
   startPeer,
   stopCli,
+  waitListening,
 } from "./helpers.js";
 
 test("--send prints exactly the echo", { timeout: 15_000 }, async () => {
@@ -259,23 +260,6 @@ function killGroup(proc: ReturnType<typeof spawn>): void {
   } catch {
     proc.kill("SIGKILL");
   }
-}
-
-async function waitListening(port: number): Promise<void> {
-  const { connect } = await import("node:net");
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        r(true);
-      });
-      s.once("error", () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listened on ${port} within 5 s`);
 }
 
 function runTool(cmd: string, args: string[], input: string): Promise<string> {
