@@ -6,7 +6,6 @@
  */
 
 import cluster from "node:cluster";
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { register } from "prom-client";
 import { clusterRegistry, registerEchoMetrics, registerUdpMetrics, serveMetrics } from "../server/metrics.js";
@@ -26,6 +25,7 @@ import { LineBudget } from "./line-budget.js";
 import { jsonServeLog, textServeLog, type LogFormat, type ServeLog } from "./serve-log.js";
 import { openTerminal } from "./terminal.js";
 import { parseCount } from "./count.js";
+import { readPemFile } from "./connection-options.js";
 
 interface ServeOptions {
   host: string;
@@ -61,27 +61,6 @@ function parseListenAddress(value: string, option: string): { host: string; port
 function parseWorkers(value: string): number {
   if (value.trim() === "auto") return availableParallelism();
   return parseCount(value, "--workers", 1, 1024);
-}
-
-/** Reads a PEM file named on the command line; any failure is a usage error naming the option. */
-function readPem(path: string, option: string): Buffer {
-  let text: Buffer;
-  try {
-    text = readFileSync(path);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === "ENOENT" ? "no such file" : e.code === "EACCES" ? "permission denied" : e.message;
-    throw new EchoError("ERR_INVALID_OPTION", { value: path, option, expect: "pem", detail: why });
-  }
-  if (!text.includes("-----BEGIN ")) {
-    throw new EchoError("ERR_INVALID_OPTION", {
-      value: path,
-      option,
-      expect: "pem",
-      detail: "no PEM block in it",
-    });
-  }
-  return text;
 }
 
 /** Collects a repeatable option's values, checking each as it comes. */
@@ -249,7 +228,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const worker = cluster.isWorker;
   const tls =
     opts.tlsCert !== undefined && opts.tlsKey !== undefined
-      ? { cert: readPem(opts.tlsCert, "--tls-cert"), key: readPem(opts.tlsKey, "--tls-key") }
+      ? { cert: readPemFile(opts.tlsCert, "--tls-cert"), key: readPemFile(opts.tlsKey, "--tls-key") }
       : undefined;
   const server = createEchoServer({
     ...(tls ? { tls } : {}),

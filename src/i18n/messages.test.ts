@@ -28,6 +28,7 @@ const CODES: Record<EchoErrorCode, true> = {
   ERR_ECHO_MISMATCH: true,
   ERR_SOCKET: true,
   ERR_TLS: true,
+  ERR_TLS_VERIFY: true,
   ERR_PROXY: true,
 };
 const ALL_CODES = Object.keys(CODES) as EchoErrorCode[];

@@ -68,6 +68,51 @@ function seconds(ms: number | undefined, unit: string): string {
   return ms === undefined ? "" : `${+(ms / 1000).toFixed(3)}${unit}`;
 }
 
+const TRUST_EN =
+  "trust it with --tls-ca FILE (the server's certificate or its CA, PEM), or skip every check with --insecure";
+const TRUST_KO = "--tls-ca 파일(서버 인증서나 그 CA, PEM)로 신뢰하거나, --insecure 로 검사를 모두 건너뛰세요";
+
+/** Which check a server certificate failed, and how to trust it (ERR_TLS_VERIFY). */
+function tlsCheckEn(ctx: EchoErrorContext): string {
+  switch (ctx.tlsCheck) {
+    case "DEPTH_ZERO_SELF_SIGNED_CERT":
+      return `it is self-signed; ${TRUST_EN}`;
+    case "SELF_SIGNED_CERT_IN_CHAIN":
+    case "UNABLE_TO_GET_ISSUER_CERT_LOCALLY":
+    case "UNABLE_TO_GET_ISSUER_CERT":
+    case "UNABLE_TO_VERIFY_LEAF_SIGNATURE":
+      return `it is signed by a CA this machine does not trust; ${TRUST_EN}`;
+    case "CERT_HAS_EXPIRED":
+      return "it has expired; renew it on the server (or skip every check with --insecure)";
+    case "CERT_NOT_YET_VALID":
+      return "it is not valid yet (check both machines' clocks), or skip every check with --insecure";
+    case "ERR_TLS_CERT_ALTNAME_INVALID":
+      return `it is not made out for the name ${ctx.detail ? `'${ctx.detail}'` : "connected to"}; connect by a name it lists, or give that name with --tls-servername NAME`;
+    default:
+      return `${ctx.tlsCheck ?? "verification failed"}; ${TRUST_EN}`;
+  }
+}
+
+function tlsCheckKo(ctx: EchoErrorContext): string {
+  switch (ctx.tlsCheck) {
+    case "DEPTH_ZERO_SELF_SIGNED_CERT":
+      return `자체 서명 인증서입니다. ${TRUST_KO}`;
+    case "SELF_SIGNED_CERT_IN_CHAIN":
+    case "UNABLE_TO_GET_ISSUER_CERT_LOCALLY":
+    case "UNABLE_TO_GET_ISSUER_CERT":
+    case "UNABLE_TO_VERIFY_LEAF_SIGNATURE":
+      return `이 컴퓨터가 신뢰하지 않는 CA가 서명했습니다. ${TRUST_KO}`;
+    case "CERT_HAS_EXPIRED":
+      return "유효 기간이 지났습니다. 서버에서 인증서를 갱신하세요 (또는 --insecure 로 검사를 건너뛰세요)";
+    case "CERT_NOT_YET_VALID":
+      return "아직 유효하지 않습니다 (두 컴퓨터의 시계를 확인하세요). 또는 --insecure 로 검사를 건너뛰세요";
+    case "ERR_TLS_CERT_ALTNAME_INVALID":
+      return `${ctx.detail ? `'${ctx.detail}'` : "접속한 이름"} 에 대해 발급된 인증서가 아닙니다. 인증서에 있는 이름으로 접속하거나 --tls-servername 이름 으로 그 이름을 주세요`;
+    default:
+      return `${ctx.tlsCheck ?? "검증 실패"}. ${TRUST_KO}`;
+  }
+}
+
 const en: Messages = {
   bytes: (n) => (n === 1 ? "1 byte" : n < 1e6 ? `${n} bytes` : `${(n / 1e6).toFixed(1)} MB`),
   duration: (ms) =>
@@ -225,6 +270,8 @@ const en: Messages = {
         return `PROXY protocol from ${at}: ${ctx.detail ?? "bad header"}; connection closed`;
       case "ERR_TLS":
         return `TLS with ${at} failed: ${ctx.detail ?? "unknown"} (is the client speaking TLS, and does it trust this certificate?)`;
+      case "ERR_TLS_VERIFY":
+        return `the TLS certificate of ${at} is not trusted: ${tlsCheckEn(ctx)}`;
     }
   },
 };
@@ -386,6 +433,8 @@ const ko: Messages = {
         return `${at} 의 PROXY 프로토콜 헤더: ${ctx.detail ?? "잘못된 헤더"}; 연결을 닫았습니다`;
       case "ERR_TLS":
         return `${at} 와(과)의 TLS 실패: ${ctx.detail ?? "알 수 없음"} (클라이언트가 TLS로 접속했는지, 이 인증서를 신뢰하는지 확인하세요)`;
+      case "ERR_TLS_VERIFY":
+        return `${at} 의 TLS 인증서를 신뢰할 수 없습니다: ${tlsCheckKo(ctx)}`;
     }
   },
 };

@@ -28,6 +28,7 @@ export type NetworkErrorCode =
   | "ERR_ECHO_MISMATCH"
   | "ERR_SOCKET"
   | "ERR_TLS"
+  | "ERR_TLS_VERIFY"
   | "ERR_PROXY";
 
 /** Every code an {@link EchoError} can carry. */
@@ -59,6 +60,12 @@ export interface EchoErrorContext {
   offset?: number;
   /** Milliseconds waited, for ETIMEDOUT. */
   timeoutMs?: number;
+  /**
+   * For ERR_TLS_VERIFY: the check the server's certificate failed, as Node
+   * names it (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_TLS_CERT_ALTNAME_INVALID`,
+   * `CERT_HAS_EXPIRED`, …).
+   */
+  tlsCheck?: string;
 }
 
 const USAGE_CODES: ReadonlySet<string> = new Set<UsageErrorCode>([

@@ -1,0 +1,95 @@
+/**
+ * The connection options `client`, `ping` and `bench` share: `--tls` with
+ * `--tls-ca`, `--tls-servername`, `--insecure`, and `--keepalive`. Declared
+ * once here so that every command words and checks them alike.
+ *
+ * @module
+ */
+
+import { readFileSync } from "node:fs";
+import { Option, type Command } from "commander";
+import type { ClientTlsOptions } from "../net/client-tls.js";
+import { EchoError } from "../net/echo-error.js";
+import { parseDuration } from "./duration.js";
+
+/** Keepalive's default: a peer silent this long is probed, and dropped ten failed probes later. */
+export const DEFAULT_KEEPALIVE_MS = 60_000;
+
+/** What commander hands over for these options. */
+export interface ConnectionCliOptions {
+  tls?: boolean;
+  tlsCa?: string;
+  tlsServername?: string;
+  insecure?: boolean;
+  keepalive: number;
+}
+
+/** Adds `--tls`, `--tls-ca`, `--tls-servername`, `--insecure` and `--keepalive` to a command. */
+export function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .option("--tls", "speak TLS to the server (e.g. tcpecho serve --tls-cert/--tls-key)")
+    .option(
+      "--tls-ca <file>",
+      "with --tls: trust this CA or self-signed certificate (PEM) instead of the system's",
+    )
+    .option(
+      "--tls-servername <name>",
+      "with --tls: the name to ask for (SNI) and check the certificate against",
+    )
+    .option(
+      "--insecure",
+      "with --tls: do not verify the server's certificate (still encrypted, but unauthenticated)",
+    )
+    .addOption(
+      new Option(
+        "--keepalive <duration>",
+        "TCP keepalive: probe a connection silent this long, drop it after 10 unanswered probes; 0 turns it off",
+      )
+        .default(DEFAULT_KEEPALIVE_MS, "60s")
+        .argParser((v) => parseDuration(v, "--keepalive")),
+    );
+}
+
+/**
+ * The TLS options the command line asked for, or undefined for plain TCP.
+ * `--tls-ca`, `--tls-servername` and `--insecure` imply `--tls`. A CA file
+ * that cannot be read, or holds no PEM block, is a usage error.
+ * `onInsecure` is called when verification is off, to say so on standard error.
+ */
+export function tlsFromCli(opts: ConnectionCliOptions, onInsecure: () => void): ClientTlsOptions | undefined {
+  const wanted = opts.tls || opts.tlsCa !== undefined || opts.tlsServername !== undefined || opts.insecure;
+  if (!wanted) return undefined;
+  if (opts.insecure && opts.tlsCa !== undefined) {
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: "--insecure",
+      detail: "--tls-ca (with --insecure nothing is verified, so a CA means nothing): give one of them",
+    });
+  }
+  if (opts.insecure) onInsecure();
+  return {
+    ...(opts.tlsCa !== undefined ? { ca: readPemFile(opts.tlsCa, "--tls-ca") } : {}),
+    ...(opts.tlsServername !== undefined ? { servername: opts.tlsServername } : {}),
+    ...(opts.insecure ? { insecure: true } : {}),
+  };
+}
+
+/** Reads a PEM file named on the command line; any failure is a usage error naming the option. */
+export function readPemFile(path: string, option: string): Buffer {
+  let text: Buffer;
+  try {
+    text = readFileSync(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === "ENOENT" ? "no such file" : e.code === "EACCES" ? "permission denied" : e.message;
+    throw new EchoError("ERR_INVALID_OPTION", { value: path, option, expect: "pem", detail: why });
+  }
+  if (!text.includes("-----BEGIN ")) {
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: path,
+      option,
+      expect: "pem",
+      detail: "no PEM block in it",
+    });
+  }
+  return text;
+}
