@@ -1,0 +1,195 @@
+/**
+ * The package as a user gets it: `npm pack`, then `npm install` of the
+ * tarball into a scratch folder, offline, then the installed `tcpecho` command
+ * and `import … from "tcpecho"` from there, with an echo through both.
+ *
+ * Offline: the dependencies come from the npm cache that `npm ci` filled.
+ * `npm install` without a lockfile asks for full registry metadata, which
+ * `npm ci` never fetches (it reads the lockfile, and caches only the short
+ * form), so the scratch folder starts with a lockfile holding the project's own
+ * locked production dependencies: resolving them needs no metadata, and
+ * their tarballs are in the cache by integrity.
+ */
+
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { cleanEnv, needs } from "./helpers.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * What `npm` sees when a person types it: none of the `npm_*` variables that
+ * the `npm test` around this file exports (they would carry its config, prefix
+ * and lifecycle into the inner npm), except the cache that holds the tarballs.
+ */
+function npmEnv(): NodeJS.ProcessEnv {
+  const env = cleanEnv();
+  for (const k of Object.keys(env))
+    if (/^npm_/i.test(k) && k.toLowerCase() !== "npm_config_cache") delete env[k];
+  return env;
+}
+
+/**
+ * This machine's own ~/.npmrc sets `nodedir`, which npm 11 warns about on every
+ * command. That line is the machine's, not the package's; no other is allowed.
+ */
+const MACHINE_WARNING = /^npm warn Unknown user config "nodedir"\. /;
+
+interface Run {
+  code: number | string;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion, killed after `ms`. */
+function run(command: string, args: string[], cwd: string, ms: number, env = npmEnv()): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    proc.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+    proc.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      reject(new Error(`${command} ${args.join(" ")} did not finish in ${ms} ms\n${stdout}\n${stderr}`));
+    }, ms);
+    proc.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    proc.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? signal ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/** npm's warning lines, less the machine's own. */
+function npmWarnings(r: Run): string[] {
+  return `${r.stdout}\n${r.stderr}`
+    .split("\n")
+    .filter((l) => /^npm warn/i.test(l) && !MACHINE_WARNING.test(l));
+}
+
+const INSTALL_SCRIPTS = ["preinstall", "install", "postinstall", "prepare"] as const;
+
+test(
+  "the packed tarball installs offline with no script and no warning; its tcpecho and its library work",
+  { timeout: 180_000 },
+  async (t) => {
+    const skip = needs("npm");
+    if (skip) return t.skip(skip);
+    const tmp = mkdtempSync(join(tmpdir(), "tcpecho-package-"));
+    t.after(() => rmSync(tmp, { recursive: true, force: true }));
+
+    // npm test built dist already; --ignore-scripts keeps prepack from
+    // rebuilding it under the test files that are running from it.
+    const pack = await run(
+      "npm",
+      ["pack", "--ignore-scripts", "--json", "--pack-destination", tmp],
+      ROOT,
+      60_000,
+    );
+    assert.equal(pack.code, 0, `npm pack failed:\n${pack.stdout}\n${pack.stderr}`);
+    assert.deepEqual(npmWarnings(pack), []);
+    const [packed] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
+    assert.ok(packed);
+    const files = packed.files.map((f) => f.path);
+    for (const f of [
+      "LICENSE",
+      "README.md",
+      "package.json",
+      "dist/src/index.js",
+      "dist/src/index.d.ts",
+      "dist/src/cli/main.js",
+    ])
+      assert.ok(files.includes(f), `${f} is not in the package`);
+    const unwanted = files.filter(
+      (f) =>
+        !/^(dist\/src\/|docs\/|LICENSE$|README\.md$|package\.json$)/.test(f) || /\.test\.|\.map$/.test(f),
+    );
+    assert.deepEqual(
+      unwanted,
+      [],
+      "the package ships only dist/src (no tests, no source maps), docs, README and LICENSE",
+    );
+
+    const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      scripts?: Record<string, string>;
+    };
+    const atInstall = INSTALL_SCRIPTS.filter((s) => manifest.scripts?.[s] !== undefined);
+    assert.deepEqual(atInstall, [], "package.json has no script that runs when the package is installed");
+
+    const app = join(tmp, "app");
+    const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { dev?: boolean; link?: boolean }>;
+    };
+    const packages: Record<string, unknown> = { "": { name: "scratch" } };
+    for (const [path, entry] of Object.entries(lock.packages))
+      if (path !== "" && !entry.dev && !entry.link) packages[path] = entry;
+    mkdirSync(app);
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "scratch", private: true }));
+    writeFileSync(
+      join(app, "package-lock.json"),
+      JSON.stringify({ name: "scratch", lockfileVersion: 3, requires: true, packages }),
+    );
+
+    // --foreground-scripts: a lifecycle script that ran would show as "> pkg@version script".
+    const install = await run(
+      "npm",
+      ["install", "--offline", "--no-audit", "--no-fund", "--foreground-scripts", join(tmp, packed.filename)],
+      app,
+      120_000,
+    );
+    assert.equal(
+      install.code,
+      0,
+      `npm install of the tarball failed (ENOTCACHED: run npm ci first, which fills the cache):\n${install.stdout}\n${install.stderr}`,
+    );
+    assert.deepEqual(npmWarnings(install), [], "npm install printed a warning");
+    assert.doesNotMatch(`${install.stdout}\n${install.stderr}`, /^> /m, "npm install ran a script");
+    assert.doesNotMatch(
+      readFileSync(join(app, "node_modules/.package-lock.json"), "utf8"),
+      /hasInstallScript/,
+    );
+
+    const bin = join(app, "node_modules/.bin/tcpecho");
+    const help = await run(bin, ["--help"], app, 15_000, cleanEnv());
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: tcpecho /);
+    assert.equal(help.stderr, "");
+
+    // The library from the scratch folder, as a user's ESM module imports it, and
+    // the installed command as its client.
+    writeFileSync(
+      join(app, "echo.mjs"),
+      `import { execFile } from "node:child_process";
+import { createEchoServer, connect } from "tcpecho";
+
+const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+const { port } = await server.listen();
+const client = await connect({ host: "127.0.0.1", port, timeout: 5000 });
+const reply = await client.echo(Buffer.from("through the library"));
+await client.close();
+const cli = await new Promise((resolve, reject) =>
+  execFile(${JSON.stringify(bin)}, ["client", "127.0.0.1", String(port), "--send", "through the command"], { timeout: 10000 },
+    (err, stdout) => (err ? reject(err) : resolve(stdout))),
+);
+const stats = await server.close();
+console.log(JSON.stringify({ reply: reply.toString(), cli, connections: stats.connectionsTotal }));
+`,
+    );
+    const echo = await run(process.execPath, ["echo.mjs"], app, 30_000, cleanEnv());
+    assert.equal(echo.code, 0, echo.stderr);
+    assert.deepEqual(JSON.parse(echo.stdout), {
+      reply: "through the library",
+      cli: "through the command",
+      connections: 2,
+    });
+  },
+);
