@@ -1,12 +1,40 @@
-/** The per-second budget of data log lines, on an injected clock and mocked timers. */
+/** The per-second budget of data log lines, on an injected clock and fake timeouts. */
 
 import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
 import { LineBudget } from "./line-budget.js";
 
-/** A LineBudget on a fake clock, counting its callbacks. setTimeout is mocked: move time with `advance`. */
+/**
+ * Replaces setTimeout and clearTimeout for one test; `tick` fires what falls
+ * due. Node's MockTimers would do this, but on Node 20 it prints an
+ * ExperimentalWarning into every `npm test`; `mock.method` is stable.
+ */
+function fakeTimeouts(t: TestContext) {
+  let now = 0;
+  const due = new Map<object, { at: number; fn: () => void }>();
+  const fakeSet = (fn: () => void, ms = 0) => {
+    const handle = { unref: () => handle };
+    due.set(handle, { at: now + ms, fn });
+    return handle;
+  };
+  t.mock.method(globalThis, "setTimeout", fakeSet as unknown as typeof setTimeout);
+  t.mock.method(globalThis, "clearTimeout", ((h: object) => void due.delete(h)) as typeof clearTimeout);
+  return {
+    tick(ms: number) {
+      now += ms;
+      for (;;) {
+        const next = [...due].filter(([, d]) => d.at <= now).sort(([, a], [, b]) => a.at - b.at)[0];
+        if (!next) return;
+        due.delete(next[0]);
+        next[1].fn();
+      }
+    },
+  };
+}
+
+/** A LineBudget on a fake clock, counting its callbacks. Timeouts are fake: move time with `advance`. */
 function budgetOn(t: TestContext, perSecond: number, start = 1_000_000) {
-  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const timers = fakeTimeouts(t);
   let clock = start;
   const calls = { exhausted: 0, refilled: 0 };
   const budget = new LineBudget(
@@ -19,10 +47,10 @@ function budgetOn(t: TestContext, perSecond: number, start = 1_000_000) {
   return {
     budget,
     calls,
-    /** Moves the clock and the mocked timers forward together. */
+    /** Moves the clock and the fake timeouts forward together. */
     advance(ms: number) {
       clock += ms;
-      t.mock.timers.tick(ms);
+      timers.tick(ms);
     },
     takeN(n: number): boolean[] {
       return Array.from({ length: n }, () => budget.take());
