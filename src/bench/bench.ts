@@ -80,9 +80,12 @@ export interface BenchReport {
   pipeline: number;
   threads: number;
   rate: number | null;
+  /** Over TLS. */
+  tls: boolean;
   elapsedMs: number;
-  /** Messages completed (stream mode: `size`-byte units echoed). */
+  /** Messages completed (stream mode: `size`-byte units echoed; use `bytes` there). */
   requests: number;
+  /** Messages completed per second (stream mode: `size`-byte units; use `megabytesPerSecond` there). */
   requestsPerSecond: number;
   /** Echoed and checked bytes. */
   bytes: number;
@@ -300,6 +303,7 @@ function report(
     pipeline: plan.pipeline,
     threads: plan.threads,
     rate: plan.rate ?? null,
+    tls: plan.tls !== undefined,
     elapsedMs: c.elapsedMs,
     requests: c.completed,
     requestsPerSecond: seconds > 0 ? c.completed / seconds : 0,
