@@ -113,6 +113,6 @@ export {
 export { runLoad, type LoadPlan, type LoadCounts, type LoadResult, type LoadProgress } from "./bench/load.js";
 export { LatencyHistogram, type LatencySummary } from "./bench/latency-histogram.js";
 export { Pattern } from "./bench/pattern.js";
-export { benchMessages, type BenchMessages } from "./i18n/bench.js";
+export { benchMessages, type BenchMessages, type BenchHeading } from "./i18n/bench.js";
 export { echoDataPath, type DataPathName } from "./server/echo-path.js";
 export { pingMessages, type PingMessages } from "./i18n/ping.js";

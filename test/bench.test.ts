@@ -126,16 +126,22 @@ test("bad options are usage errors", async () => {
 });
 
 test(
-  "CLI: text report ends with the request rate; --json's last line is the report",
+  "CLI: the text report ends with its errors line; --json's last line is the report, times in ms",
   { timeout: 30_000 },
   async () => {
     const srv = await echoServer();
     const text = await runCli(["bench", `127.0.0.1:${srv.port}`, "-c", "4", "-s", "64", "-d", "300ms"]);
     assert.equal(text.code, 0, text.stderr);
-    const lines = text.stdout.toString().trim().split("\n");
+    const out = text.stdout.toString();
+    assert.ok(out.endsWith("\n") && !out.endsWith("\n\n"), JSON.stringify(out.slice(-80)));
+    const lines = out.slice(0, -1).split("\n");
     assert.match(
       lines[0] ?? "",
       /^tcpecho bench 127\.0\.0\.1:\d+: ping-pong, 4 connections × 64-byte messages, 0\.3 s$/,
+    );
+    assert.ok(
+      lines.some((l) => /^ {2}requests {4}\d+ in [\d.]+ s: [\d.]+ requests\/s$/.test(l)),
+      out,
     );
     assert.ok(
       lines.some((l) =>
@@ -144,18 +150,125 @@ test(
         ),
       ),
     );
-    assert.ok(lines.some((l) => /errors {6}none/.test(l)));
-    assert.match(lines.at(-1) ?? "", /^\d+\.\d requests\/s$/);
+    assert.match(lines.at(-1) ?? "", /^ {2}errors {6}none: every byte came back as sent$/);
+    assert.equal(lines.length, 5, out);
+
     const json = await runCli(["bench", `127.0.0.1:${srv.port}`, "-c", "2", "-n", "500", "--json"]);
     assert.equal(json.code, 0);
-    const last = JSON.parse(json.stdout.toString().trim().split("\n").at(-1) ?? "{}");
+    const jout = json.stdout.toString();
+    assert.ok(jout.endsWith("}\n"), JSON.stringify(jout.slice(-40)));
+    const last = JSON.parse(jout.trim().split("\n").at(-1) ?? "{}");
     assert.equal(last.requests, 500);
     assert.equal(typeof last.requestsPerSecond, "number");
     assert.equal(last.ok, true);
-    assert.equal(typeof last.latency.p999Us, "number");
+    assert.equal(last.tls, false);
+    // Every time in milliseconds, named so, to the microsecond; no percentile above the maximum.
+    const l = last.latency;
+    assert.deepEqual(Object.keys(l), [
+      "samples",
+      "minMs",
+      "meanMs",
+      "p50Ms",
+      "p90Ms",
+      "p99Ms",
+      "p999Ms",
+      "maxMs",
+    ]);
+    assert.equal(l.samples, 500);
+    for (const key of ["minMs", "meanMs", "p50Ms", "p90Ms", "p99Ms", "p999Ms", "maxMs", "elapsed"]) {
+      const v = key === "elapsed" ? last.elapsedMs : l[key];
+      assert.equal(typeof v, "number", key);
+      assert.equal(Math.round(v * 1000) / 1000, v, `${key} ${v} is not rounded to the microsecond`);
+    }
+    assert.ok(l.minMs <= l.p50Ms && l.p50Ms <= l.p90Ms && l.p90Ms <= l.p99Ms, JSON.stringify(l));
+    assert.ok(l.p99Ms <= l.p999Ms && l.p999Ms <= l.maxMs, JSON.stringify(l));
+    assert.equal(JSON.stringify(last).match(/Us"/), null, "a key in microseconds");
     await srv.close();
   },
 );
+
+test("CLI: --stream reports bytes and MB/s, never requests", { timeout: 30_000 }, async () => {
+  const srv = await echoServer();
+  const text = await runCli(["bench", `127.0.0.1:${srv.port}`, "--stream", "-c", "2", "-d", "300ms"]);
+  assert.equal(text.code, 0, text.stderr);
+  const out = text.stdout.toString();
+  assert.doesNotMatch(out, /request/i);
+  assert.match(out, /^tcpecho bench 127\.0\.0\.1:\d+: stream, 2 connections × 65536-byte writes, 0\.3 s$/m);
+  assert.match(out, /^ {2}echoed {6}[\d.]+ MB in [\d.]+ s$/m);
+  assert.match(out, /^ {2}throughput {2}[\d.]+ MB\/s echoed and checked$/m);
+  assert.match(out.trimEnd().split("\n").at(-1) ?? "", /^ {2}errors {6}none/);
+  const json = await runCli([
+    "bench",
+    `127.0.0.1:${srv.port}`,
+    "--stream",
+    "-c",
+    "2",
+    "-d",
+    "300ms",
+    "--json",
+  ]);
+  assert.equal(json.code, 0, json.stderr);
+  const last = JSON.parse(json.stdout.toString().trim().split("\n").at(-1) ?? "{}");
+  assert.equal(last.mode, "stream");
+  assert.equal("requests" in last || "requestsPerSecond" in last, false, JSON.stringify(last));
+  assert.ok(last.bytes > 0 && last.bytesPerSecond > 0 && last.megabytesPerSecond > 0);
+  assert.equal(last.latency, null);
+  const compare = await runCli(
+    [
+      "bench",
+      `127.0.0.1:${srv.port}`,
+      `127.0.0.1:${srv.port}`,
+      "--stream",
+      "-c",
+      "1",
+      "-d",
+      "200ms",
+      "--rounds",
+      "1",
+    ],
+    { timeout: 20_000 },
+  );
+  assert.equal(compare.code, 0, compare.stderr);
+  assert.doesNotMatch(compare.stdout.toString(), /request/i);
+  assert.match(compare.stdout.toString(), /^round 1 {2}127\.0\.0\.1:\d+ {2}[\d.]+ MB\/s$/m);
+  await srv.close();
+});
+
+test("CLI: --json says null for times when nothing came back", { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const r = await runCli(["bench", `127.0.0.1:${port}`, "-c", "2", "-d", "200ms", "--json"]);
+  assert.equal(r.code, 1, r.stderr);
+  const last = JSON.parse(r.stdout.toString().trim().split("\n").at(-1) ?? "{}");
+  assert.equal(last.latency.samples, 0);
+  for (const key of ["minMs", "meanMs", "p50Ms", "p90Ms", "p99Ms", "p999Ms", "maxMs"])
+    assert.equal(last.latency[key], null, key);
+  assert.equal(last.connectError.code, "ECONNREFUSED");
+});
+
+test("CLI: bench --help shows every default", { timeout: 30_000 }, async () => {
+  const r = await runCli(["bench", "--help"]);
+  assert.equal(r.code, 0, r.stderr);
+  // Joined, so that a description wrapped over lines reads as one.
+  const help = r.stdout.toString().replace(/\s+/g, " ");
+  for (const [option, shown] of [
+    ["targets", "127.0.0.1:9000"],
+    ["-c, --connections <n>", "50"],
+    ["-s, --size <bytes>", "512, with --stream 65536"],
+    ["--pipeline <n>", "1"],
+    ["-d, --duration <duration>", "10s"],
+    ["--threads <n>", "1"],
+    ["--warmup <duration>", "0s"],
+    ["-t, --timeout <duration>", "5s"],
+    ["--rounds <n>", "3"],
+    ["--keepalive <duration>", "60s"],
+  ] as const) {
+    const at = help.indexOf(` ${option} `);
+    assert.ok(at >= 0, `${option} is not in the help`);
+    const entry = help.slice(at, help.indexOf(")", at) + 1);
+    assert.ok(entry.includes(`(default: ${shown})`), `${option}: ${entry}`);
+  }
+  assert.match(help, / --tls .* --tls-ca <file> .* --tls-servername <name> .* --insecure /);
+});
 
 test(
   "CLI: corrupted echo and refused connections are said in words, exit 1",

@@ -5,8 +5,10 @@
  * @module
  */
 
+import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
+import { clientTls, type ClientTls } from "../net/client-tls.js";
 import { EchoError, type EchoErrorCode } from "../net/echo-error.js";
 import { LatencyHistogram, type LatencySummary } from "./latency-histogram.js";
 import { emptyCounts, runLoad, type LoadCounts, type LoadPlan } from "./load.js";
@@ -34,8 +36,18 @@ export interface BenchOptions {
   threads?: number;
   /** Unmeasured time before measuring, ms (default 0). */
   warmupMs?: number;
-  /** Connect timeout, ms (default 5000). */
+  /** Connect timeout, ms (default 5000); with TLS it covers the handshake too. */
   connectTimeoutMs?: number;
+  /**
+   * Speak TLS: `true` trusts the system's CAs; `{ ca }` trusts that CA or
+   * self-signed certificate, `{ servername }` asks for and checks that name,
+   * `{ insecure: true }` verifies nothing. A certificate that fails
+   * verification fails the connections with `ERR_TLS_VERIFY` (counted in
+   * `errors.connect`, explained in `connectError`).
+   */
+  tls?: ClientTls;
+  /** TCP keepalive on each connection: probe after this many idle ms; 0 = off (default 60000). */
+  keepAlive?: number;
   /** Called about once a second while running. */
   onProgress?: (p: BenchProgress) => void;
 }
@@ -68,9 +80,12 @@ export interface BenchReport {
   pipeline: number;
   threads: number;
   rate: number | null;
+  /** Over TLS. */
+  tls: boolean;
   elapsedMs: number;
-  /** Messages completed (stream mode: `size`-byte units echoed). */
+  /** Messages completed (stream mode: `size`-byte units echoed; use `bytes` there). */
   requests: number;
+  /** Messages completed per second (stream mode: `size`-byte units; use `megabytesPerSecond` there). */
   requestsPerSecond: number;
   /** Echoed and checked bytes. */
   bytes: number;
@@ -92,6 +107,14 @@ function whole(value: number | undefined, fallback: number, name: string, min: n
   return v;
 }
 
+/** The TLS options as a plan carries them to a thread: the CA as text, which survives structured cloning. */
+function planTls(option: ClientTls | undefined): LoadPlan["tls"] {
+  const tls = clientTls(option);
+  if (tls === null) return undefined;
+  const ca = tls.ca;
+  return { ...tls, ...(ca !== undefined && typeof ca !== "string" ? { ca: ca.toString("utf8") } : {}) };
+}
+
 /** Checks options and fills defaults: the plan of the whole run. */
 export function planBench(options: BenchOptions): LoadPlan & { threads: number } {
   const stream = options.stream ?? false;
@@ -109,6 +132,8 @@ export function planBench(options: BenchOptions): LoadPlan & { threads: number }
     connectTimeoutMs: whole(options.connectTimeoutMs, 5000, "connect timeout", 1),
     graceMs: 2000,
     threads: whole(options.threads, 1, "threads", 1),
+    tls: planTls(options.tls),
+    keepAlive: whole(options.keepAlive, 60_000, "keepalive", 0),
   };
   if (plan.rate !== undefined && (!Number.isFinite(plan.rate) || plan.rate <= 0)) {
     throw new EchoError("ERR_INVALID_OPTION", { value: String(plan.rate), detail: "rate" });
@@ -180,15 +205,19 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
 function splitPlan(plan: LoadPlan & { threads: number }): LoadPlan[] {
   const parts: LoadPlan[] = [];
   let first = 0;
+  // Each connection gets the same share of the rate; one schedule for every thread keeps their messages interleaved evenly.
+  const rateEpoch = plan.rate !== undefined ? performance.timeOrigin + performance.now() : undefined;
   for (let t = 0; t < plan.threads; t++) {
     const share = (total: number) => Math.floor(total / plan.threads) + (t < total % plan.threads ? 1 : 0);
     const connections = share(plan.connections);
     parts.push({
       ...plan,
       connections,
+      totalConnections: plan.connections,
       firstStream: first,
       count: plan.count === undefined ? undefined : share(plan.count),
       rate: plan.rate === undefined ? undefined : (plan.rate * connections) / plan.connections,
+      rateEpoch,
     });
     first += connections;
   }
@@ -207,10 +236,8 @@ function runInWorker(
         const e = m.connectError;
         resolve({
           counts: m.counts,
-          latency: LatencyHistogram.decode(m.latency),
-          connectError: e
-            ? new EchoError(e.code as EchoErrorCode, { host: plan.host, port: plan.port })
-            : undefined,
+          latency: LatencyHistogram.decode(m.latency, m.latencyMaxUs),
+          connectError: e ? new EchoError(e.code as EchoErrorCode, e.context) : undefined,
         });
       }
     });
@@ -276,6 +303,7 @@ function report(
     pipeline: plan.pipeline,
     threads: plan.threads,
     rate: plan.rate ?? null,
+    tls: plan.tls !== undefined,
     elapsedMs: c.elapsedMs,
     requests: c.completed,
     requestsPerSecond: seconds > 0 ? c.completed / seconds : 0,

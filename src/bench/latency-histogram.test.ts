@@ -43,3 +43,20 @@ test("empty and reset histograms summarise to zeros", () => {
   h.reset();
   assert.equal(h.summary().samples, 0);
 });
+
+test("no percentile lies above the largest sample, across threads too", () => {
+  // 20813 µs falls in a bucket whose upper bound is 20815: the percentiles say 20813.
+  const h = new LatencyHistogram();
+  h.record(20_000);
+  h.record(20_813);
+  const s = h.summary();
+  assert.equal(s.maxUs, 20_813);
+  assert.equal(s.p99Us, 20_813);
+  assert.equal(s.p999Us, 20_813);
+  const back = LatencyHistogram.decode(h.encode(), s.maxUs).summary();
+  assert.equal(back.maxUs, 20_813);
+  assert.equal(back.p99Us, 20_813);
+  const merged = new LatencyHistogram();
+  merged.add(LatencyHistogram.decode(h.encode(), s.maxUs));
+  assert.ok(merged.summary().p999Us <= merged.summary().maxUs);
+});

@@ -45,10 +45,13 @@ export class LatencyHistogram {
 
   #flat: Uint32Array | null = null;
   #pending = 0;
+  /** The largest sample exactly (the HDR histogram knows it only to its bucket once encoded). */
+  #max = 0;
 
   /** Adds one sample; values are rounded to whole microseconds, at least 1. */
   record(us: number): void {
     const v = us < 1 ? 1 : Math.round(us);
+    if (v > this.#max) this.#max = v;
     if (v < FLAT_US) {
       const flat = (this.#flat ??= new Uint32Array(FLAT_US));
       flat[v] = (flat[v] as number) + 1;
@@ -63,6 +66,7 @@ export class LatencyHistogram {
   reset(): void {
     this.#flat?.fill(0);
     this.#pending = 0;
+    this.#max = 0;
     this.#h.reset();
   }
 
@@ -80,6 +84,7 @@ export class LatencyHistogram {
   /** Adds another histogram's samples (from another thread, decoded). */
   add(other: LatencyHistogram): void {
     this.#hdr().add(other.#hdr());
+    this.#max = Math.max(this.#max, other.#max);
   }
 
   /** A compact text form, to send between threads. */
@@ -87,9 +92,14 @@ export class LatencyHistogram {
     return hdr.encodeIntoCompressedBase64(this.#hdr());
   }
 
-  static decode(text: string): LatencyHistogram {
+  /**
+   * The histogram {@link encode} made; `maxUs` (the sender's `summary().maxUs`)
+   * restores the exact maximum, which the encoding keeps only to its bucket.
+   */
+  static decode(text: string, maxUs?: number): LatencyHistogram {
     const h = new LatencyHistogram();
     h.#h.add(hdr.decodeFromCompressedBase64(text));
+    h.#max = maxUs ?? h.#h.maxValue;
     return h;
   }
 
@@ -97,15 +107,18 @@ export class LatencyHistogram {
     const h = this.#hdr();
     if (h.totalCount === 0)
       return { samples: 0, minUs: 0, meanUs: 0, p50Us: 0, p90Us: 0, p99Us: 0, p999Us: 0, maxUs: 0 };
+    // A percentile is its bucket's upper bound, which can lie above every sample: no percentile above the maximum.
+    const max = this.#max > 0 ? this.#max : h.maxValue;
+    const at = (p: number) => Math.min(h.getValueAtPercentile(p), max);
     return {
       samples: h.totalCount,
       minUs: h.minNonZeroValue,
       meanUs: h.mean,
-      p50Us: h.getValueAtPercentile(50),
-      p90Us: h.getValueAtPercentile(90),
-      p99Us: h.getValueAtPercentile(99),
-      p999Us: h.getValueAtPercentile(99.9),
-      maxUs: h.maxValue,
+      p50Us: at(50),
+      p90Us: at(90),
+      p99Us: at(99),
+      p999Us: at(99.9),
+      maxUs: max,
     };
   }
 }

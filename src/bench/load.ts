@@ -12,6 +12,8 @@
 
 import { connect as netConnect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { connect as tlsConnect } from "node:tls";
+import { tlsClientError, tlsConnectOptions, type ClientTlsOptions } from "../net/client-tls.js";
 import { EchoError, toEchoError, type EchoErrorCode } from "../net/echo-error.js";
 import { LatencyHistogram } from "./latency-histogram.js";
 import { Pattern } from "./pattern.js";
@@ -29,8 +31,26 @@ export interface LoadPlan {
   durationMs: number;
   /** Total messages to complete, instead of a duration. */
   count?: number | undefined;
-  /** Fixed request rate for this thread, messages per second. */
+  /**
+   * Fixed request rate for this thread, messages per second, shared evenly by
+   * its connections: message k of a connection is due k intervals after the
+   * start, and its latency counts from then.
+   */
   rate?: number | undefined;
+  /**
+   * Connections of the whole run, all threads together (default
+   * `connections`). With `rate`, connection `firstStream + i` of this thread
+   * is that many run-wide intervals behind the run's first connection, so
+   * that the run's messages are evenly spaced.
+   */
+  totalConnections?: number | undefined;
+  /**
+   * With `rate`: when the schedule starts, in ms since the epoch as
+   * `performance.timeOrigin + performance.now()` gives it, so that threads
+   * share one schedule (default: when this thread's connections are up). A
+   * connection's first message is its first one due after that.
+   */
+  rateEpoch?: number | undefined;
   stream: boolean;
   /** Unmeasured time before measuring starts, ms. */
   warmupMs: number;
@@ -39,6 +59,10 @@ export interface LoadPlan {
   graceMs: number;
   /** Offset of this thread's connection ids, so streams differ across threads. */
   firstStream?: number;
+  /** Speak TLS (the CA as a string or Buffer, so the plan can be sent to a thread). */
+  tls?: ClientTlsOptions | undefined;
+  /** TCP keepalive on each connection: probe after this many idle ms; 0 = off (default 60000). */
+  keepAlive?: number | undefined;
 }
 
 /** Counters of one run (or several merged). */
@@ -84,6 +108,9 @@ const STREAM_WINDOW = 1024 * 1024; // unechoed bytes per connection in stream mo
 interface Conn {
   readonly stream: number;
   socket: Socket | null;
+  first: number; // with a rate: the schedule's number of this connection's first message
+  due: number; // with a rate: messages due so far
+  msgs: number; // with a rate: messages sent
   sent: number; // bytes sent
   received: number; // bytes received and checked
   sendPos: number; // pattern position of the next byte to send
@@ -136,6 +163,9 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
     conns.push({
       stream: firstStream + i,
       socket: null,
+      first: 0,
+      due: 0,
+      msgs: 0,
       sent: 0,
       received: 0,
       sendPos: pos,
@@ -177,6 +207,8 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
   let finish: () => void = () => {};
   const finished = new Promise<void>((r) => (finish = r));
 
+  let rateTimer: NodeJS.Timeout | undefined;
+  let rateImmediate: NodeJS.Immediate | undefined;
   const connDone = (c: Conn): void => {
     if (c.dead) return;
     c.dead = true;
@@ -185,11 +217,15 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
   const stopSending = (): void => {
     if (!sending) return;
     sending = false;
+    clearTimeout(rateTimer);
+    clearImmediate(rateImmediate);
     if (countLimit === undefined) counts.elapsedMs = performance.now() - measureStart;
     for (const c of live) if (c.inflight === 0 && c.received === c.sent) connDone(c);
   };
 
-  let pumpRate = (): void => {};
+  // Fixed rate (set below): due messages are counted by `rateDue`, sent by `rateSend`.
+  let rateDue = (_now: number): void => {};
+  let rateSend = (_c: Conn): void => {};
   const sendMessages = (c: Conn, wanted: number, stampAt: number): void => {
     const k = countLimit === undefined ? wanted : Math.min(wanted, countLimit - issued);
     if (k <= 0 || c.socket === null) return;
@@ -254,7 +290,10 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
     if (measuring) counts.completed += done;
     if (sending) {
       if (plan.rate === undefined) sendMessages(c, done, now);
-      else pumpRate();
+      else {
+        rateDue(now);
+        rateSend(c); // a freed place in the pipeline takes a message that waited for it
+      }
     }
     if (!sending && c.inflight === 0) connDone(c);
   };
@@ -290,29 +329,93 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
   if (stream) for (const c of live) streamPump(c);
   else if (plan.rate === undefined) for (const c of live) sendMessages(c, pipeline, start);
 
-  // Fixed rate: messages are issued at their planned times (by a 1 ms timer and
-  // by every completion) and timed from then, so a server that queues cannot
-  // hide it (no coordinated omission).
-  let rateTimer: NodeJS.Timeout | undefined;
-  let next = 0;
-  const perMs = (plan.rate ?? 0) / 1000;
-  pumpRate = (): void => {
-    let due = Math.floor((performance.now() - start) * perMs) - issued;
-    let tried = 0;
-    while (due > 0 && sending && tried < live.length) {
-      const c = live[next++ % live.length] as Conn;
-      if (c.socket === null || c.inflight >= pipeline) {
-        tried++;
-        continue;
-      }
-      tried = 0;
-      sendMessages(c, 1, start + issued / perMs);
-      due--;
+  // Fixed rate: message k of the connection with run-wide index g (of `total`)
+  // is message m = k × total + g of the run, due at zero + m run-wide
+  // intervals, so each connection keeps its share and the run's messages are
+  // evenly spaced, across threads too (they share `zero`). A message is sent
+  // as soon as it is due and its connection has room in its pipeline, and its
+  // latency counts from when it was due: a server that falls behind cannot
+  // hide it by holding the pipeline full (no coordinated omission).
+  if (plan.rate !== undefined && !stream) {
+    const n = conns.length;
+    const total = Math.max(plan.totalConnections ?? n, firstStream + n);
+    const interval = (1000 * n) / (plan.rate * total); // ms between the run's messages
+    const zero = plan.rateEpoch !== undefined ? plan.rateEpoch - performance.timeOrigin : start;
+    const dueAt = (k: number, g: number): number => zero + (k * total + g) * interval;
+    // The next message to fall due in this thread, the k-th of conns[i]: the
+    // first of this thread's connections due at or after the start.
+    const m0 = Math.max(0, Math.ceil((start - zero) / interval));
+    let k = Math.floor(m0 / total);
+    let i = (m0 % total) - firstStream;
+    if (i < 0) i = 0;
+    else if (i >= n) {
+      i = 0;
+      k++;
     }
-  };
-  if (plan.rate !== undefined && !stream) rateTimer = setInterval(pumpRate, 1);
+    conns.forEach((c, j) => (c.first = j < i ? k + 1 : k));
+    let nextDue = dueAt(k, firstStream + i);
+    rateSend = (c: Conn): void => {
+      const s = c.socket;
+      let go = Math.min(c.due - c.msgs, pipeline - c.inflight);
+      if (countLimit !== undefined) go = Math.min(go, countLimit - issued);
+      if (go <= 0 || s === null || !sending) return;
+      s.write(pattern.at(c.sendPos, go * size)); // one write for every message that can go
+      c.sent += go * size;
+      c.sendPos = pattern.advance(c.sendPos, go * size);
+      for (let j = 0; j < go; j++) {
+        c.stamps[c.tail] = dueAt(c.first + c.msgs + j, c.stream);
+        c.tail = c.tail + 1 === c.stamps.length ? 0 : c.tail + 1;
+      }
+      c.msgs += go;
+      c.inflight += go;
+      issued += go;
+      if (countLimit !== undefined && issued >= countLimit) stopSending();
+    };
+    rateDue = (now: number): void => {
+      const first = i;
+      let fell = 0;
+      while (nextDue <= now && sending) {
+        (conns[i] as Conn).due++;
+        fell++;
+        if (++i === n) {
+          i = 0;
+          k++;
+        }
+        nextDue = dueAt(k, firstStream + i);
+      }
+      if (fell >= n) for (const c of conns) rateSend(c);
+      else for (let j = 0; j < fell; j++) rateSend(conns[(first + j) % n] as Conn);
+    };
+    // Woken for the next due time: a timer to within a millisecond of it (Node's
+    // timers count whole milliseconds), then, for the rest, a turn of the event
+    // loop at a time (I/O still runs), as long as that waiting stays under a
+    // tenth of the run's time; past that budget the timer alone decides (at
+    // most about a millisecond late). Completions in between also send what
+    // has fallen due.
+    let spentMs = 0; // waiting turn by turn
+    let spinFrom = -1;
+    const wake = (): void => {
+      rateTimer = undefined;
+      rateImmediate = undefined;
+      if (!sending) return;
+      let now = performance.now();
+      if (spinFrom >= 0) spentMs += now - spinFrom;
+      spinFrom = -1;
+      rateDue(now);
+      if (!sending) return;
+      now = performance.now();
+      const left = nextDue - now;
+      if (left < 1 && spentMs < 2 + (now - start) / 10) {
+        spinFrom = now;
+        rateImmediate = setImmediate(wake);
+      } else rateTimer = setTimeout(wake, Math.floor(left));
+    };
+    wake();
+  }
 
   // Progress each second; a run that stops making progress ends after graceMs.
+  // A slow fixed rate is no stall: a connection may wait a whole interval for its next message.
+  const stallMs = Math.max(plan.graceMs, 1000, plan.rate ? (2000 * plan.connections) / plan.rate : 0);
   let lastCompleted = -1;
   let stalledSince = performance.now();
   const progressTimer = setInterval(() => {
@@ -326,7 +429,7 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
     if (counts.completed !== lastCompleted || issued === 0) {
       lastCompleted = counts.completed;
       stalledSince = now;
-    } else if (now - stalledSince > Math.max(plan.graceMs, 1000) && (!sending || countLimit !== undefined)) {
+    } else if (now - stalledSince > stallMs && (!sending || countLimit !== undefined)) {
       finish();
     }
   }, 1000);
@@ -345,7 +448,8 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
   if (countLimit !== undefined) counts.elapsedMs = performance.now() - measureStart;
   sending = false;
   clearInterval(progressTimer);
-  clearInterval(rateTimer);
+  clearTimeout(rateTimer);
+  clearImmediate(rateImmediate);
   clearTimeout(durationTimer);
   clearTimeout(graceTimer);
   for (const c of conns) {
@@ -372,7 +476,10 @@ async function connectAll(
         c.socket = await openSocket(plan, readBuffer, (nread, buf) => onBytes(c, nread, buf));
         counts.connected++;
       } catch (err) {
-        const e = toEchoError(err, { host: plan.host, port: plan.port, operation: "connect" });
+        const where = { host: plan.host, port: plan.port, operation: "connect" };
+        const e =
+          (plan.tls ? tlsClientError(err, where, plan.tls.servername ?? plan.host) : undefined) ??
+          toEchoError(err, where);
         counts.connectErrors[e.code] = (counts.connectErrors[e.code] ?? 0) + 1;
         onError(e);
       }
@@ -387,19 +494,27 @@ function openSocket(
   callback: (nread: number, buf: Buffer) => void,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    // onread: every connection reads into the same buffer; no allocation per read.
-    const socket = netConnect({
-      host: plan.host,
-      port: plan.port,
-      noDelay: true,
-      onread: {
-        buffer,
-        callback: (nread: number, buf: Uint8Array) => {
-          callback(nread, buf as Buffer);
-          return true;
+    const keepAlive = plan.keepAlive ?? 60_000;
+    let socket: Socket;
+    if (plan.tls) {
+      // TLS decrypts into buffers of its own, so there is no shared read buffer to lend it.
+      socket = tlsConnect(tlsConnectOptions(plan.host, plan.port, plan.tls));
+      socket.on("data", (b: Buffer) => callback(b.length, b));
+    } else {
+      // onread: every connection reads into the same buffer; no allocation per read.
+      socket = netConnect({
+        host: plan.host,
+        port: plan.port,
+        noDelay: true,
+        onread: {
+          buffer,
+          callback: (nread: number, buf: Uint8Array) => {
+            callback(nread, buf as Buffer);
+            return true;
+          },
         },
-      },
-    });
+      });
+    }
     const timer = setTimeout(() => {
       socket.destroy();
       reject(
@@ -410,8 +525,10 @@ function openSocket(
       clearTimeout(timer);
       reject(err);
     });
-    socket.once("connect", () => {
+    socket.once(plan.tls ? "secureConnect" : "connect", () => {
       clearTimeout(timer);
+      socket.setNoDelay(true);
+      if (keepAlive > 0) socket.setKeepAlive(true, keepAlive);
       resolve(socket);
     });
   });

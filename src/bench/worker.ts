@@ -6,6 +6,7 @@
  */
 
 import { parentPort, workerData } from "node:worker_threads";
+import type { EchoErrorContext } from "../net/echo-error.js";
 import { runLoad, type LoadPlan } from "./load.js";
 
 /** What a thread posts back. */
@@ -15,7 +16,9 @@ export type WorkerMessage =
       kind: "done";
       counts: import("./load.js").LoadCounts;
       latency: string;
-      connectError?: { code: string; message: string };
+      /** The exact largest latency, µs. */
+      latencyMaxUs: number;
+      connectError?: { code: string; message: string; context: EchoErrorContext };
     };
 
 const port = parentPort;
@@ -28,8 +31,16 @@ if (port !== null) {
     kind: "done",
     counts: result.counts,
     latency: result.latency.encode(),
+    latencyMaxUs: result.latency.summary().maxUs,
     ...(result.connectError
-      ? { connectError: { code: result.connectError.code, message: result.connectError.message } }
+      ? {
+          connectError: {
+            code: result.connectError.code,
+            message: result.connectError.message,
+            // The context (which TLS check failed, …) lets the main thread say it in the user's language.
+            context: { ...result.connectError.context },
+          },
+        }
       : {}),
   };
   port.postMessage(message);

@@ -1,22 +1,25 @@
 /**
  * `tcpecho bench`: load for any echo server, and the numbers a benchmarker
- * wants. The last line of the text report ends with the request rate; with
- * `--json` the last line is one JSON object.
+ * wants. The text report ends with its errors (none, or each kind counted);
+ * with `--json` the last line is one JSON object, every time in it in
+ * milliseconds named so (`p50Ms`, `elapsedMs`).
  *
  * @module
  */
 
-import { Option, type Command } from "commander";
+import { Argument, Option, type Command } from "commander";
 import { bench, benchCompare, planBench, type BenchOptions, type BenchReport } from "../bench/bench.js";
 import { benchMessages, type BenchMessages } from "../i18n/bench.js";
+import type { LatencySummary } from "../bench/latency-histogram.js";
 import { DEFAULT_PORT, parseHostPort } from "../net/address.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
+import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
 import { parseCount } from "./count.js";
 import { parseDuration } from "./duration.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
-interface BenchCliOptions {
+interface BenchCliOptions extends ConnectionCliOptions {
   connections: number;
   size?: number;
   pipeline: number;
@@ -27,22 +30,23 @@ interface BenchCliOptions {
   threads: number;
   warmup: number;
   timeout: number;
-  rounds?: number;
+  rounds: number;
   json?: boolean;
   lang?: string;
 }
 
 /** Adds `bench` to the program. */
 export function registerBench(program: Command): void {
-  program
+  const cmd = program
     .command("bench")
     .description(
       "load generator for any echo server: request rate, throughput, latency, and every echoed byte checked",
     )
-    .argument(
-      "[targets...]",
-      "HOST[:PORT] of each server; several are run in turn, A B A B …, and compared",
-      ["127.0.0.1"],
+    .addArgument(
+      new Argument(
+        "[targets...]",
+        "HOST[:PORT] of each server; several are run in turn, A B A B …, and compared",
+      ).default(["127.0.0.1"], "127.0.0.1:9000"),
     )
     .addOption(
       new Option("-c, --connections <n>", "connections")
@@ -50,9 +54,11 @@ export function registerBench(program: Command): void {
         .argParser((v) => parseCount(v, "--connections", 1, 100_000)),
     )
     .addOption(
-      new Option("-s, --size <bytes>", "message size (stream: write size)").argParser((v) =>
-        parseCount(v, "--size", 1, 16 * 1024 * 1024),
-      ),
+      // Its default depends on --stream, so commander cannot hold it: said in the description.
+      new Option(
+        "-s, --size <bytes>",
+        "message size; with --stream, the size of each write (default: 512, with --stream 65536)",
+      ).argParser((v) => parseCount(v, "--size", 1, 16 * 1024 * 1024)),
     )
     .addOption(
       new Option("--pipeline <n>", "messages in flight per connection")
@@ -70,9 +76,10 @@ export function registerBench(program: Command): void {
       ),
     )
     .addOption(
-      new Option("--rate <per-second>", "hold this request rate (all connections together)").argParser((v) =>
-        parseCount(v, "--rate", 1),
-      ),
+      new Option(
+        "--rate <per-second>",
+        "hold this request rate (all connections together); latency counts from when each message was due",
+      ).argParser((v) => parseCount(v, "--rate", 1)),
     )
     .option("--stream", "saturate: each connection streams writes and reads the echo back (MB/s)")
     .addOption(
@@ -86,16 +93,17 @@ export function registerBench(program: Command): void {
         .argParser((v) => parseDuration(v, "--warmup")),
     )
     .addOption(
-      new Option("-t, --timeout <duration>", "connect timeout")
+      new Option("-t, --timeout <duration>", "connect timeout; with --tls, the handshake included")
         .default(5000, "5s")
         .argParser((v) => positiveDuration(v, "--timeout")),
     )
     .addOption(
-      new Option("--rounds <n>", "with several targets: rounds of A B A B … (default 3)").argParser((v) =>
-        parseCount(v, "--rounds", 1, 1000),
-      ),
+      new Option("--rounds <n>", "with several targets: rounds of A B A B …")
+        .default(3)
+        .argParser((v) => parseCount(v, "--rounds", 1, 1000)),
     )
-    .option("--json", "print one JSON object as the last line")
+    .option("--json", "print one JSON object as the last line (times in ms)");
+  addConnectionOptions(cmd)
     .addHelpText(
       "after",
       `
@@ -106,11 +114,12 @@ Examples:
   tcpecho bench 127.0.0.1:9000 --rate 20000 -c 20     a fixed rate; latency includes queueing
   tcpecho bench 127.0.0.1:9000 --stream -c 4          throughput of 64 KiB streams
   tcpecho bench 127.0.0.1:9000 127.0.0.1:9001 -d 3s   A B A B A B, reported as ratios to the first
+  tcpecho bench localhost:9000 --tls --tls-ca cert.pem over TLS, trusting that certificate
 
 Every echoed byte is checked; corrupted, missing or extra bytes make the exit code 1.`,
     )
-    .action(async (targets: string[], _opts: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<BenchCliOptions>();
+    .action(async (targets: string[], _opts: unknown, command: Command) => {
+      const opts = command.optsWithGlobals<BenchCliOptions>();
       const parsed = targets.map((t) => {
         const hp = parseHostPort(t.startsWith(":") ? `127.0.0.1${t}` : t);
         return { host: hp.host, port: hp.port ?? DEFAULT_PORT };
@@ -123,6 +132,7 @@ Every echoed byte is checked; corrupted, missing or extra bytes make the exit co
         threads: opts.threads,
         warmupMs: opts.warmup,
         connectTimeoutMs: opts.timeout,
+        keepAlive: Math.round(opts.keepalive),
         ...(opts.size !== undefined ? { size: opts.size } : {}),
         ...(opts.count !== undefined ? { count: opts.count } : {}),
         ...(opts.rate !== undefined ? { rate: opts.rate } : {}),
@@ -133,7 +143,10 @@ Every echoed byte is checked; corrupted, missing or extra bytes make the exit co
           detail: "the mode: --rate paces messages, --stream has none",
         });
       planBench({ ...options, ...parsed[0] }); // bad combinations fail before any connection
-      const code = await runBench(openTerminal(opts.lang), parsed, options, opts);
+      const t = openTerminal(opts.lang);
+      const tls = tlsFromCli(opts, () => t.note(benchMessages[t.lang].insecure));
+      if (tls !== undefined) options.tls = tls;
+      const code = await runBench(t, parsed, options, opts);
       if (code !== 0) process.exitCode = code;
     });
 }
@@ -165,7 +178,15 @@ async function runBench(
     const dt = (p.elapsedMs - last.at) / 1000;
     if (dt > 0)
       process.stderr.write(
-        `\r\x1b[2K${b.progress(Math.round(p.elapsedMs / 1000), (p.completed - last.completed) / dt, (p.bytes - last.bytes) / 1e6 / dt)}`,
+        `\r\x1b[2K${
+          options.stream
+            ? b.progressStream(Math.round(p.elapsedMs / 1000), (p.bytes - last.bytes) / 1e6 / dt)
+            : b.progress(
+                Math.round(p.elapsedMs / 1000),
+                (p.completed - last.completed) / dt,
+                (p.bytes - last.bytes) / 1e6 / dt,
+              )
+        }`,
       );
     last.completed = p.completed;
     last.bytes = p.bytes;
@@ -188,19 +209,22 @@ async function runBench(
     return report.ok ? 0 : 1;
   }
 
-  const rounds = opts.rounds ?? 3;
+  const rounds = opts.rounds;
   if (!opts.json) for (const target of targets) t.out(headerLine(b, target, options));
   const { entries } = await benchCompare(targets, withProgress(), rounds, (r, _i, report) => {
     clearProgress();
     if (!opts.json) {
+      const target = formatEndpoint(report.host, report.port);
       t.out(
-        b.round(
-          r + 1,
-          formatEndpoint(report.host, report.port),
-          report.requestsPerSecond,
-          report.latency ? ms(report.latency.p99Us) : "-",
-          report.ok,
-        ),
+        report.mode === "stream"
+          ? b.roundStream(r + 1, target, report.megabytesPerSecond, report.ok)
+          : b.round(
+              r + 1,
+              target,
+              report.requestsPerSecond,
+              report.latency && report.latency.samples > 0 ? ms(report.latency.p99Us) : "-",
+              report.ok,
+            ),
       );
       if (!report.ok) printErrors(t, b, report);
     }
@@ -209,23 +233,29 @@ async function runBench(
     t.out(
       JSON.stringify({
         rounds,
-        targets: entries.map((e) => ({ ...e, target: formatEndpoint(e.host, e.port) })),
+        targets: entries.map((e) => ({
+          host: e.host,
+          port: e.port,
+          // A stream has no requests: its measure is MB/s.
+          ...(options.stream ? {} : { requestsPerSecond: e.requestsPerSecond }),
+          megabytesPerSecond: e.megabytesPerSecond,
+          ratio: e.ratio,
+          ok: e.ok,
+          target: formatEndpoint(e.host, e.port),
+        })),
       }),
     );
   } else {
     t.out("");
-    t.out(b.compareHeader);
-    entries.forEach((e, i) =>
+    t.out(options.stream ? b.compareHeaderStream : b.compareHeader);
+    entries.forEach((e, i) => {
+      const target = formatEndpoint(e.host, e.port);
       t.out(
-        b.compareRow(
-          formatEndpoint(e.host, e.port),
-          e.requestsPerSecond,
-          e.megabytesPerSecond,
-          e.ratio,
-          i === 0,
-        ),
-      ),
-    );
+        options.stream
+          ? b.compareRowStream(target, e.megabytesPerSecond, e.ratio, i === 0)
+          : b.compareRow(target, e.requestsPerSecond, e.megabytesPerSecond, e.ratio, i === 0),
+      );
+    });
   }
   return entries.every((e) => e.ok) ? 0 : 1;
 }
@@ -239,26 +269,31 @@ function headerLine(b: BenchMessages, target: { host: string; port: number }, o:
       : plan.pipeline > 1
         ? "pipelined"
         : "pingpong";
-  const length = plan.count !== undefined ? b.forCount(plan.count) : b.forDuration(plan.durationMs / 1000);
-  return b.header(
-    formatEndpoint(plan.host, plan.port),
-    b.modes[mode],
-    plan.connections,
-    plan.size,
-    plan.pipeline,
-    length,
-  );
+  return b.header({
+    target: formatEndpoint(plan.host, plan.port),
+    mode,
+    connections: plan.connections,
+    size: plan.size,
+    pipeline: plan.pipeline,
+    rate: plan.rate,
+    tls: plan.tls !== undefined,
+    length: plan.count !== undefined ? b.forCount(plan.count) : b.forDuration(plan.durationMs / 1000),
+  });
 }
 
+/** The report, ending with its errors: none, or each kind counted (connect failures said in words). */
 function printReport(t: Terminal, b: BenchMessages, r: BenchReport): void {
   if (r.connected > 0) {
-    t.out(b.requests(r.requests, r.elapsedMs / 1000));
+    const seconds = r.elapsedMs / 1000;
+    // A stream has no requests: its measure is bytes.
+    t.out(
+      r.mode === "stream" ? b.echoed(r.bytes, seconds) : b.requests(r.requests, seconds, r.requestsPerSecond),
+    );
     t.out(b.throughput(r.megabytesPerSecond));
   }
   const l = r.latency;
   if (l && l.samples > 0) t.out(b.latency(ms(l.p50Us), ms(l.p90Us), ms(l.p99Us), ms(l.p999Us), ms(l.maxUs)));
   printErrors(t, b, r);
-  t.out(b.rate(r.requestsPerSecond));
 }
 
 function printErrors(t: Terminal, b: BenchMessages, r: BenchReport): void {
@@ -284,11 +319,50 @@ function printErrors(t: Terminal, b: BenchMessages, r: BenchReport): void {
   if (e.extraBytes > 0) t.out(b.extra(e.extraBytes));
 }
 
+/** Milliseconds to the microsecond. */
+function msOf(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** Latency in milliseconds; null where no message came back. */
+function latencyJson(l: LatencySummary): Record<string, number | null> {
+  const time = (us: number) => (l.samples > 0 ? msOf(us / 1000) : null);
+  return {
+    samples: l.samples,
+    minMs: time(l.minUs),
+    meanMs: time(l.meanUs),
+    p50Ms: time(l.p50Us),
+    p90Ms: time(l.p90Us),
+    p99Ms: time(l.p99Us),
+    p999Ms: time(l.p999Us),
+    maxMs: time(l.maxUs),
+  };
+}
+
 function toJson(r: BenchReport): Record<string, unknown> {
-  const { connectError, ...rest } = r;
+  const stream = r.mode === "stream";
+  const seconds = r.elapsedMs / 1000;
   return {
     target: formatEndpoint(r.host, r.port),
-    ...rest,
-    connectError: connectError ? { code: connectError.code, message: connectError.message } : null,
+    host: r.host,
+    port: r.port,
+    mode: r.mode,
+    connections: r.connections,
+    connected: r.connected,
+    size: r.size,
+    pipeline: r.pipeline,
+    threads: r.threads,
+    rate: r.rate,
+    tls: r.tls,
+    elapsedMs: msOf(r.elapsedMs),
+    // A stream has no requests: its measure is bytes per second.
+    ...(stream ? {} : { requests: r.requests, requestsPerSecond: r.requestsPerSecond }),
+    bytes: r.bytes,
+    bytesPerSecond: seconds > 0 ? r.bytes / seconds : 0,
+    megabytesPerSecond: r.megabytesPerSecond,
+    latency: r.latency === null ? null : latencyJson(r.latency),
+    errors: r.errors,
+    ok: r.ok,
+    connectError: r.connectError ? { code: r.connectError.code, message: r.connectError.message } : null,
   };
 }

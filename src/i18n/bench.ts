@@ -6,14 +6,33 @@
 
 import type { Lang } from "./lang.js";
 
+/** What the header line says about a run. */
+export interface BenchHeading {
+  target: string;
+  mode: "pingpong" | "pipelined" | "rate" | "stream";
+  connections: number;
+  size: number;
+  pipeline: number;
+  /** Requests per second, with mode "rate". */
+  rate?: number | undefined;
+  /** Over TLS. */
+  tls: boolean;
+  /** How long or how many: {@link BenchMessages.forDuration} or {@link BenchMessages.forCount}. */
+  length: string;
+}
+
 /** One language's bench sentences. */
 export interface BenchMessages {
-  header(target: string, mode: string, conns: number, size: number, pipeline: number, length: string): string;
+  header(h: BenchHeading): string;
   modes: Record<"pingpong" | "pipelined" | "rate" | "stream", string>;
   forDuration(seconds: number): string;
   forCount(n: number): string;
   progress(seconds: number, perSecond: number, mbps: number): string;
-  requests(n: number, seconds: number): string;
+  /** Progress in stream mode, which has no requests. */
+  progressStream(seconds: number, mbps: number): string;
+  requests(n: number, seconds: number, perSecond: number): string;
+  /** Stream mode: bytes echoed in how long. */
+  echoed(bytes: number, seconds: number): string;
   throughput(mbps: number): string;
   latency(p50: string, p90: string, p99: string, p999: string, max: string): string;
   errorsNone: string;
@@ -24,20 +43,30 @@ export interface BenchMessages {
   corrupted(n: number): string;
   missing(n: number): string;
   extra(n: number): string;
-  rate(perSecond: number): string;
   round(round: number, target: string, perSecond: number, p99: string, ok: boolean): string;
+  roundStream(round: number, target: string, mbps: number, ok: boolean): string;
   compareHeader: string;
   compareRow(target: string, perSecond: number, mbps: number, ratio: number, first: boolean): string;
+  compareHeaderStream: string;
+  compareRowStream(target: string, mbps: number, ratio: number, first: boolean): string;
+  /** Said once on standard error with --insecure. */
+  insecure: string;
 }
 
 const en: BenchMessages = {
-  header: (t, mode, c, s, p, len) =>
-    `tcpecho bench ${t}: ${mode}, ${c} connection${c === 1 ? "" : "s"} × ${s}-byte messages${p > 1 ? `, ${p} in flight each` : ""}, ${len}`,
+  header: (h) => {
+    const c = h.connections;
+    const mode = h.mode === "rate" ? `fixed rate of ${h.rate} requests/s` : en.modes[h.mode];
+    const unit = h.mode === "stream" ? "writes" : "messages";
+    return `tcpecho bench ${h.target}${h.tls ? " over TLS" : ""}: ${mode}, ${c} connection${c === 1 ? "" : "s"} × ${h.size}-byte ${unit}${h.pipeline > 1 && h.mode !== "stream" ? `, ${h.pipeline} in flight each` : ""}, ${h.length}`;
+  },
   modes: { pingpong: "ping-pong", pipelined: "pipelined", rate: "fixed rate", stream: "stream" },
   forDuration: (s) => `${s} s`,
   forCount: (n) => `${n} messages`,
   progress: (s, r, mb) => `  ${s} s: ${r.toFixed(0)} requests/s, ${mb.toFixed(1)} MB/s`,
-  requests: (n, s) => `  requests    ${n} in ${s.toFixed(2)} s`,
+  progressStream: (s, mb) => `  ${s} s: ${mb.toFixed(1)} MB/s`,
+  requests: (n, s, r) => `  requests    ${n} in ${s.toFixed(2)} s: ${r.toFixed(1)} requests/s`,
+  echoed: (n, s) => `  echoed      ${(n / 1e6).toFixed(1)} MB in ${s.toFixed(2)} s`,
   throughput: (mb) => `  throughput  ${mb.toFixed(1)} MB/s echoed and checked`,
   latency: (a, b, c, d, e) => `  latency     p50 ${a}  p90 ${b}  p99 ${c}  p99.9 ${d}  max ${e}`,
   errorsNone: "  errors      none: every byte came back as sent",
@@ -49,22 +78,32 @@ const en: BenchMessages = {
   corrupted: (n) => `    ${n} byte${n === 1 ? "" : "s"} came back different from what was sent (corrupted)`,
   missing: (n) => `    ${n} byte${n === 1 ? "" : "s"} sent never came back (missing)`,
   extra: (n) => `    ${n} byte${n === 1 ? "" : "s"} came back that were never sent (extra)`,
-  rate: (r) => `${r.toFixed(1)} requests/s`,
   round: (r, t, rps, p99, ok) =>
     `round ${r}  ${t}  ${rps.toFixed(1)} requests/s  p99 ${p99}${ok ? "" : "  ERRORS"}`,
+  roundStream: (r, t, mb, ok) => `round ${r}  ${t}  ${mb.toFixed(1)} MB/s${ok ? "" : "  ERRORS"}`,
   compareHeader: "target                     requests/s      MB/s   ratio to the first",
   compareRow: (t, rps, mb, ratio, first) =>
     `${t.padEnd(24)} ${rps.toFixed(1).padStart(13)} ${mb.toFixed(1).padStart(9)}   ${first ? "1 (baseline)" : ratio.toFixed(3)}`,
+  compareHeaderStream: "target                        MB/s   ratio to the first",
+  compareRowStream: (t, mb, ratio, first) =>
+    `${t.padEnd(24)} ${mb.toFixed(1).padStart(9)}   ${first ? "1 (baseline)" : ratio.toFixed(3)}`,
+  insecure:
+    "warning: --insecure: the server's certificate is not checked; the connections are encrypted, but anyone could be on the other end",
 };
 
 const ko: BenchMessages = {
-  header: (t, mode, c, s, p, len) =>
-    `tcpecho bench ${t}: ${mode}, 연결 ${c}개 × ${s}바이트 메시지${p > 1 ? `, 연결마다 ${p}개씩 동시에` : ""}, ${len}`,
+  header: (h) => {
+    const mode = h.mode === "rate" ? `고정 속도 초당 ${h.rate}개` : ko.modes[h.mode];
+    const unit = h.mode === "stream" ? "쓰기" : "메시지";
+    return `tcpecho bench ${h.target}${h.tls ? " (TLS)" : ""}: ${mode}, 연결 ${h.connections}개 × ${h.size}바이트 ${unit}${h.pipeline > 1 && h.mode !== "stream" ? `, 연결마다 ${h.pipeline}개씩 동시에` : ""}, ${h.length}`;
+  },
   modes: { pingpong: "핑퐁", pipelined: "파이프라인", rate: "고정 속도", stream: "스트림" },
   forDuration: (s) => `${s}초`,
   forCount: (n) => `메시지 ${n}개`,
   progress: (s, r, mb) => `  ${s}초: 초당 ${r.toFixed(0)}개 요청, ${mb.toFixed(1)} MB/s`,
-  requests: (n, s) => `  요청        ${s.toFixed(2)}초 동안 ${n}개`,
+  progressStream: (s, mb) => `  ${s}초: ${mb.toFixed(1)} MB/s`,
+  requests: (n, s, r) => `  요청        ${s.toFixed(2)}초 동안 ${n}개, 초당 ${r.toFixed(1)}개`,
+  echoed: (n, s) => `  에코        ${s.toFixed(2)}초 동안 ${(n / 1e6).toFixed(1)} MB`,
   throughput: (mb) => `  처리량      ${mb.toFixed(1)} MB/s (에코 확인됨)`,
   latency: (a, b, c, d, e) => `  지연 시간   p50 ${a}  p90 ${b}  p99 ${c}  p99.9 ${d}  최대 ${e}`,
   errorsNone: "  오류        없음: 모든 바이트가 보낸 그대로 돌아왔습니다",
@@ -75,12 +114,17 @@ const ko: BenchMessages = {
   corrupted: (n) => `    ${n}바이트가 보낸 것과 다르게 돌아왔습니다 (손상)`,
   missing: (n) => `    보낸 ${n}바이트가 돌아오지 않았습니다 (누락)`,
   extra: (n) => `    보내지 않은 ${n}바이트가 돌아왔습니다 (초과)`,
-  rate: (r) => `초당 요청 ${r.toFixed(1)}`,
   round: (r, t, rps, p99, ok) =>
     `${r}회차  ${t}  초당 요청 ${rps.toFixed(1)}  p99 ${p99}${ok ? "" : "  오류"}`,
+  roundStream: (r, t, mb, ok) => `${r}회차  ${t}  ${mb.toFixed(1)} MB/s${ok ? "" : "  오류"}`,
   compareHeader: "대상                       초당 요청        MB/s   첫 대상 대비",
   compareRow: (t, rps, mb, ratio, first) =>
     `${t.padEnd(24)} ${rps.toFixed(1).padStart(13)} ${mb.toFixed(1).padStart(9)}   ${first ? "1 (기준)" : ratio.toFixed(3)}`,
+  compareHeaderStream: "대상                            MB/s   첫 대상 대비",
+  compareRowStream: (t, mb, ratio, first) =>
+    `${t.padEnd(24)} ${mb.toFixed(1).padStart(9)}   ${first ? "1 (기준)" : ratio.toFixed(3)}`,
+  insecure:
+    "경고: --insecure: 서버 인증서를 검사하지 않습니다. 연결은 암호화되지만, 상대가 누구인지는 확인하지 않습니다",
 };
 
 /**
