@@ -207,18 +207,18 @@ const en: Messages = {
       cutOff > 0 ? `, ${cutOff} cut off at the drain deadline` : ""
     }`,
   tlsFailed: (ip, port, why) =>
-    `[TCP server] TLS handshake failed: IP address=${ip}, port=${port} (${why}; connection closed)`,
+    `[TCP server] TLS handshake failed, connection closed: IP address=${ip}, port=${port} (${why})`,
   tlsFailure: (failure, detail, timeoutMs) =>
     ({
       timeout: `it did not finish the handshake within ${en.duration(timeoutMs)}`,
       closed:
-        "it closed the connection during the handshake (a client that does not trust this certificate may do so)",
+        "it closed the connection during the handshake, as a client that does not trust this certificate may",
       reset: "it reset the connection during the handshake",
       http: "it sent plain HTTP, not TLS",
-      "not-tls": "what it sent is not TLS (a client without --tls?)",
+      "not-tls": "what it sent is not TLS: a client without --tls?",
       certificate:
-        "it does not trust this server's certificate (give the client the certificate or its CA, e.g. tcpecho client --tls-ca FILE)",
-      incompatible: `no TLS version or cipher in common with it (${detail})`,
+        "it does not trust this server's certificate: give the client the certificate or its CA, e.g. tcpecho client --tls-ca FILE",
+      incompatible: `no TLS version or cipher in common with it: ${detail}`,
       other: detail,
     })[failure],
   peerErrorsSuppressed: (rate) =>
@@ -396,17 +396,17 @@ const ko: Messages = {
       cutOff > 0 ? `, 제한 시간에 끊은 연결 ${cutOff}개` : ""
     }`,
   tlsFailed: (ip, port, why) =>
-    `[TCP 서버] TLS 핸드셰이크 실패: IP 주소=${ip}, 포트 번호=${port} (${why}; 연결을 닫음)`,
+    `[TCP 서버] TLS 핸드셰이크 실패로 연결을 닫음: IP 주소=${ip}, 포트 번호=${port} (${why})`,
   tlsFailure: (failure, detail, timeoutMs) =>
     ({
       timeout: `${ko.duration(timeoutMs)} 안에 핸드셰이크를 마치지 않음`,
-      closed: "핸드셰이크 도중 클라이언트가 연결을 닫음 (이 인증서를 신뢰하지 않는 클라이언트일 수 있음)",
+      closed: "핸드셰이크 도중 클라이언트가 연결을 닫음. 이 인증서를 신뢰하지 않는 클라이언트일 수 있음",
       reset: "핸드셰이크 도중 클라이언트가 연결을 리셋함",
       http: "TLS가 아닌 평문 HTTP 요청을 보냄",
-      "not-tls": "보낸 데이터가 TLS가 아님 (--tls 없이 접속한 클라이언트일 수 있음)",
+      "not-tls": "보낸 데이터가 TLS가 아님. --tls 없이 접속한 클라이언트일 수 있음",
       certificate:
-        "클라이언트가 이 서버의 인증서를 신뢰하지 않음 (클라이언트에 인증서나 그 CA를 주세요. 예: tcpecho client --tls-ca 파일)",
-      incompatible: `함께 쓸 수 있는 TLS 버전이나 암호 방식이 없음 (${detail})`,
+        "클라이언트가 이 서버의 인증서를 신뢰하지 않음. 클라이언트에 인증서나 그 CA를 주세요. 예: tcpecho client --tls-ca 파일",
+      incompatible: `함께 쓸 수 있는 TLS 버전이나 암호 방식이 없음: ${detail}`,
       other: detail,
     })[failure],
   peerErrorsSuppressed: (rate) =>
