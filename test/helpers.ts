@@ -109,8 +109,9 @@ export function startCli(
 export async function startCliServer(
   extraArgs: string[] = [],
   env: NodeJS.ProcessEnv = cleanEnv(),
+  launcher: string[] = [],
 ): Promise<RunningCli & { port: number }> {
-  const cli = startCli(["serve", "--host", "127.0.0.1", "--port", "0", ...extraArgs], env);
+  const cli = startCli(["serve", "--host", "127.0.0.1", "--port", "0", ...extraArgs], env, launcher);
   const line = await cli.waitFor(/127\.0\.0\.1:(\d+)/);
   const port = Number(/127\.0\.0\.1:(\d+)/.exec(line)?.[1]);
   return { ...cli, port };
