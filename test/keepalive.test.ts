@@ -12,9 +12,15 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { connect as tlsConnect } from "node:tls";
+import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { startCli, stopCli, needs, needsRoot, cleanEnv } from "./helpers.js";
+import { createEchoServer, EchoError } from "tcpecho";
+import { startCli, stopCli, needs, needsRoot, cleanEnv, rawConnect, readN } from "./helpers.js";
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 
 const SERVER_ADDRESS = "192.0.2.1";
 const CLIENT_ADDRESS = "192.0.2.2";
@@ -122,5 +128,39 @@ test(
       // Deleting a namespace deletes its end of the veth pair, and so the pair.
       for (const ns of [clientNs, serverNs]) spawnSync("ip", ["netns", "del", ns], { timeout: 10_000 });
     }
+  },
+);
+
+test(
+  "keepAlive: accepted connections carry the kernel's keepalive timer; 0 leaves it off",
+  { timeout: 20_000 },
+  async (t) => {
+    const skip = needs("ss", "iproute2");
+    if (skip) {
+      t.skip(skip);
+      return;
+    }
+    for (const [keepAlive, expected] of [
+      [3000, true],
+      [0, false],
+    ] as const) {
+      const server = createEchoServer({ host: "127.0.0.1", port: 0, keepAlive });
+      const { port } = await server.listen();
+      const c = await rawConnect(port);
+      c.write("hi");
+      await readN(c, 2);
+      // The server's end of the connection, as the kernel shows it: `timer:(keepalive,…)` when on.
+      const ss = spawnSync("ss", ["-tnoH", "state", "established", `( sport = :${port} )`], {
+        encoding: "utf8",
+      });
+      assert.match(ss.stdout, new RegExp(`127\\.0\\.0\\.1:${port}\\s`), ss.stdout);
+      assert.equal(/timer:\(keepalive,/.test(ss.stdout), expected, `keepAlive ${keepAlive}: ${ss.stdout}`);
+      c.destroy();
+      await server.close();
+    }
+    assert.throws(
+      () => createEchoServer({ keepAlive: -1 }),
+      (e: unknown) => e instanceof EchoError && e.code === "ERR_INVALID_OPTION",
+    );
   },
 );
