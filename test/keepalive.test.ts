@@ -18,7 +18,7 @@ import { connect as tlsConnect } from "node:tls";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { createEchoServer, EchoError } from "tcpecho";
-import { startCli, stopCli, needs, needsRoot, cleanEnv, rawConnect, readN } from "./helpers.js";
+import { startCli, stopCli, needs, needsRoot, cleanEnv, rawConnect, readN, sleep } from "./helpers.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 
@@ -140,19 +140,30 @@ test(
       t.skip(skip);
       return;
     }
-    for (const [keepAlive, expected] of [
-      [3000, true],
-      [0, false],
+    const cert = readFileSync(fixture("localhost.cert.pem"));
+    const key = readFileSync(fixture("localhost.key.pem"));
+    for (const [keepAlive, expected, secure] of [
+      [3000, true, false],
+      [0, false, false],
+      [3000, true, true],
     ] as const) {
-      const server = createEchoServer({ host: "127.0.0.1", port: 0, keepAlive });
+      const tls = secure ? { tls: { cert, key } } : {};
+      const server = createEchoServer({ host: "127.0.0.1", port: 0, keepAlive, ...tls });
       const { port } = await server.listen();
-      const c = await rawConnect(port);
+      const c = secure
+        ? tlsConnect({ host: "127.0.0.1", port, ca: cert, servername: "localhost" })
+        : await rawConnect(port);
       c.write("hi");
       await readN(c, 2);
-      // The server's end of the connection, as the kernel shows it: `timer:(keepalive,…)` when on.
-      const ss = spawnSync("ss", ["-tnoH", "state", "established", `( sport = :${port} )`], {
-        encoding: "utf8",
-      });
+      // The server's end of the connection, as the kernel shows it: `timer:(keepalive,…)` when on,
+      // once nothing is in flight (until then the retransmission timer shows, `timer:(on,…)`).
+      const show = () =>
+        spawnSync("ss", ["-tnoH", "state", "established", `( sport = :${port} )`], { encoding: "utf8" });
+      let ss = show();
+      for (let i = 0; i < 40 && /timer:\(on,/.test(ss.stdout); i++) {
+        await sleep(50);
+        ss = show();
+      }
       assert.match(ss.stdout, new RegExp(`127\\.0\\.0\\.1:${port}\\s`), ss.stdout);
       assert.equal(/timer:\(keepalive,/.test(ss.stdout), expected, `keepAlive ${keepAlive}: ${ss.stdout}`);
       c.destroy();
