@@ -159,7 +159,7 @@ const en: Messages = {
         reset: ", reset by the client",
         error: ", after an error",
         idle: ", closed: it sent nothing for the idle timeout",
-        keepalive: ", closed: it stopped answering keepalive probes (gone without a word)",
+        keepalive: ", closed: it stopped answering keepalive probes",
         shutdown: ", closed at shutdown",
         destroyed: ", closed",
       }[reason]
@@ -348,7 +348,7 @@ const ko: Messages = {
         reset: ", 클라이언트가 연결을 리셋함",
         error: ", 오류 후 종료",
         idle: ", 유휴 시간 동안 아무것도 보내지 않아 닫음",
-        keepalive: ", keepalive 확인에 응답이 없어 닫음 (말없이 사라짐)",
+        keepalive: ", keepalive 확인에 응답이 없어 닫음",
         shutdown: ", 서버 종료로 닫음",
         destroyed: ", 닫음",
       }[reason]
