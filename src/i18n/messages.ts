@@ -412,9 +412,9 @@ const ko: Messages = {
   peerErrorsSuppressed: (rate) =>
     `[TCP 서버] 이번 1초에 TLS 핸드셰이크나 PROXY 헤더 실패가 ${rate}개를 넘었습니다: 남은 1초 동안은 출력하지 않습니다`,
   fewDescriptors: (soft, max) =>
-    `[TCP 서버] 경고: 이 프로세스는 파일을 한 번에 ${soft}개까지만 열 수 있어 (ulimit -n) ${
+    `[TCP 서버] 경고: 이 프로세스가 한 번에 열 수 있는 파일은 ${soft}개(ulimit -n)로 ${
       max > 0 ? `--max-connections ${max}` : "1024"
-    }보다 적습니다: 그보다 많은 클라이언트는 끊깁니다. 시작 전에 ulimit -n ${suggestedLimit(max)}, 또는 systemd 유닛의 LimitNOFILE=${suggestedLimit(max)} 로 올리세요`,
+    }보다 적습니다. 그보다 많은 클라이언트는 끊깁니다. 시작 전에 ulimit -n ${suggestedLimit(max)}, 또는 systemd 유닛의 LimitNOFILE=${suggestedLimit(max)} 으로 올리세요`,
 
   clientTag: "[TCP 클라이언트]",
   prompt: "[보낼 데이터] ",
