@@ -57,6 +57,8 @@ export {
   type UdpDropReason,
 } from "./server/udp-echo.js";
 export type { ConnectionInfo, DisconnectInfo, DisconnectReason } from "./server/connection.js";
+export type { TlsFailure, TlsFailureInfo } from "./server/tls-server.js";
+export { openFileLimit, type OpenFileLimit } from "./server/descriptors.js";
 export { connect, EchoClient, type ConnectOptions } from "./client/connect.js";
 export { readExactly, type ReadExactlyOptions } from "./client/read-exactly.js";
 export { streamEcho, type StreamEchoOptions, type StreamEchoResult } from "./client/stream-echo.js";

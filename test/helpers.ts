@@ -39,8 +39,18 @@ export interface RunningCli {
   exited: Promise<number | string>;
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): RunningCli {
-  const proc = spawn(process.execPath, [CLI, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+/**
+ * Starts the CLI; `launcher` runs it through another command (e.g.
+ * `["ip", "netns", "exec", NAME]` or `["prlimit", "--nofile=64:64"]`), which must exec node.
+ */
+export function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = cleanEnv(),
+  launcher: string[] = [],
+): RunningCli {
+  const [command, ...before] = launcher.length > 0 ? launcher : [process.execPath];
+  const argv = launcher.length > 0 ? [...before, process.execPath, CLI, ...args] : [CLI, ...args];
+  const proc = spawn(command ?? process.execPath, argv, { env, stdio: ["pipe", "pipe", "pipe"] });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const waiters: { pattern: RegExp; resolve: (l: string) => void }[] = [];
@@ -99,8 +109,9 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): R
 export async function startCliServer(
   extraArgs: string[] = [],
   env: NodeJS.ProcessEnv = cleanEnv(),
+  launcher: string[] = [],
 ): Promise<RunningCli & { port: number }> {
-  const cli = startCli(["serve", "--host", "127.0.0.1", "--port", "0", ...extraArgs], env);
+  const cli = startCli(["serve", "--host", "127.0.0.1", "--port", "0", ...extraArgs], env, launcher);
   const line = await cli.waitFor(/127\.0\.0\.1:(\d+)/);
   const port = Number(/127\.0\.0\.1:(\d+)/.exec(line)?.[1]);
   return { ...cli, port };
@@ -249,10 +260,22 @@ export function have(command: string): boolean {
  * Skip reason for a test needing an external tool: in CI the tool must be
  * there (the test then fails instead of skipping).
  */
-export function needs(command: string): string | false {
+export function needs(command: string, debianPackage = command): string | false {
   if (have(command)) return false;
   if (process.env.CI) throw new Error(`${command} is required in CI (.ci/run installs it)`);
-  const reason = `${command} is not installed (apt-get install ${command}); skipping`;
+  const reason = `${command} is not installed (apt-get install ${debianPackage}); skipping`;
+  console.log(`# ${reason}`);
+  return reason;
+}
+
+/**
+ * False when this process is root; otherwise prints why a test that needs root
+ * (network namespaces) is skipped and returns that reason. Throws in CI.
+ */
+export function needsRoot(what: string): string | false {
+  if (process.getuid?.() === 0) return false;
+  if (process.env.CI) throw new Error(`${what} needs root, and CI runs as root`);
+  const reason = `${what} needs root; skipping`;
   console.log(`# ${reason}`);
   return reason;
 }

@@ -9,13 +9,23 @@
 
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import { Registry } from "prom-client";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { createEchoServer, EchoError } from "tcpecho";
+import {
+  createEchoServer,
+  EchoError,
+  registerEchoMetrics,
+  type TlsFailure,
+  type TlsFailureInfo,
+} from "tcpecho";
+import { openDescriptors, until } from "./attacks.js";
 import {
   cleanEnv,
   freePort,
@@ -23,8 +33,10 @@ import {
   rawConnect,
   readAll,
   runCli,
+  sleep,
   startCliServer,
   stopCli,
+  startPeer,
 } from "./helpers.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
@@ -141,3 +153,212 @@ test("a client denied by --deny is refused before the TLS handshake", { timeout:
   const stats = await server.close();
   assert.equal(stats.refused.denied, 1);
 });
+
+/** The first flight of a real TLS client (its ClientHello), as it goes on the wire. */
+async function clientHello(): Promise<Buffer> {
+  let got: (b: Buffer) => void = () => {};
+  const first = new Promise<Buffer>((resolve) => (got = resolve));
+  const peer = await startPeer((s) => s.once("data", got));
+  const c = tlsConnect({ host: "127.0.0.1", port: peer.port, servername: "localhost" });
+  c.on("error", () => {});
+  const hello = await first;
+  c.destroy();
+  await peer.close();
+  return hello;
+}
+
+/** Resolves when the server has closed its side (end, reset or close), rejects after `ms`. */
+function serverCloses(s: Socket, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server kept the connection for ${ms} ms`)), ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    s.on("end", done);
+    s.on("error", done);
+    s.on("close", done);
+    s.resume();
+  });
+}
+
+/** Ways a client can fail a TLS handshake, with what the server should report (null: nothing). */
+type BadClient = [name: string, act: (s: Socket, hello: Buffer) => void, expected: TlsFailure | null];
+const BAD_CLIENTS: BadClient[] = [
+  ["plain HTTP", (s) => s.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"), "http"],
+  ["garbage", (s) => s.write(Buffer.concat([Buffer.from("hello?"), randomBytesSeeded(300, 11)])), "not-tls"],
+  ["half a ClientHello, then FIN", (s, h) => s.end(h.subarray(0, h.length >> 1)), "closed"],
+  [
+    "half a ClientHello, then RST",
+    (s, h) => {
+      s.write(h.subarray(0, h.length >> 1));
+      setTimeout(() => s.resetAndDestroy(), 50);
+    },
+    "reset",
+  ],
+  ["half a ClientHello, then nothing", (s, h) => s.write(h.subarray(0, h.length >> 1)), "timeout"],
+  ["nothing, then nothing", () => {}, "timeout"],
+  ["nothing, then FIN (a health check)", (s) => s.end(), null],
+  ["nothing, then RST (a health check)", (s) => s.resetAndDestroy(), null],
+];
+
+test(
+  "a TLS client that fails, stalls or leaves in its handshake is closed at once, and reported once with its address",
+  { timeout: 30_000 },
+  async () => {
+    const fds = () => readdirSync("/proc/self/fd").length;
+    const server = createEchoServer({
+      host: "127.0.0.1",
+      port: 0,
+      tls: { cert, key },
+      tlsHandshakeTimeout: 600,
+    });
+    const registry = new Registry();
+    registerEchoMetrics(server, registry);
+    const reported: TlsFailureInfo[] = [];
+    const messages: string[] = [];
+    server.on("handshakeError", (info, e) => {
+      reported.push(info);
+      messages.push(e.message);
+    });
+    const { port } = await server.listen();
+    const hello = await clientHello();
+    const before = fds();
+    const expectedAt = new Map<number, [string, TlsFailure | null]>();
+    for (const [name, act, expected] of BAD_CLIENTS) {
+      const s = await rawConnect(port);
+      s.on("error", () => {});
+      expectedAt.set(s.localPort ?? 0, [name, expected]);
+      const t0 = performance.now();
+      const closed = serverCloses(s, 5000);
+      act(s, hello);
+      await closed;
+      const ms = performance.now() - t0;
+      if (expected === "timeout") assert.ok(ms >= 500 && ms < 3000, `${name}: closed after ${ms} ms`);
+      s.destroy();
+    }
+    const wanted = [...expectedAt.values()].filter(([, e]) => e !== null).length;
+    assert.ok(await until(() => reported.length >= wanted, 3000), `reported: ${JSON.stringify(reported)}`);
+    await sleep(200); // nothing more should come
+    assert.equal(reported.length, wanted, JSON.stringify(reported));
+    for (const info of reported) {
+      const [name, expected] = expectedAt.get(info.remotePort) ?? ["?", "?"];
+      assert.equal(info.remoteAddress, "127.0.0.1", name);
+      assert.equal(info.failure, expected, `${name}: ${JSON.stringify(info)}`);
+    }
+    for (const m of messages) assert.doesNotMatch(m, /error:[0-9A-F]{8}|\.\.\/deps|routines|\n/, m);
+    const http = reported.find((r) => r.failure === "http");
+    assert.equal(http?.tlsReason, "http request", "OpenSSL's reason is kept apart");
+    // Every descriptor came back (the server's and the clients').
+    assert.ok(await until(() => fds() <= before, 3000), `descriptors: ${before} before, ${fds()} after`);
+    assert.equal(server.stats().tlsErrors, wanted);
+    assert.match(await registry.metrics(), new RegExp(`tcpecho_errors_total\\{kind="tls"\\} ${wanted}\\b`));
+    // And the server still serves.
+    const ok = await secureConnect(port);
+    const back = readAll(ok);
+    ok.end("after all that");
+    assert.equal((await back).toString(), "after all that");
+    await server.close();
+  },
+);
+
+test(
+  "CLI: 200 clients that fail or leave their TLS handshake (FIN and RST) leave no descriptor behind; one plain line each",
+  { timeout: 60_000 },
+  async () => {
+    const srv = await startCliServer(["--tls-cert", CERT_FILE, "--tls-key", KEY_FILE]);
+    try {
+      const pid = srv.proc.pid ?? 0;
+      const hello = await clientHello();
+      // One good client first, so that everything the server opens once is open.
+      const first = await secureConnect(srv.port);
+      const firstBack = readAll(first);
+      first.end("warm");
+      assert.equal((await firstBack).toString(), "warm");
+      await sleep(300);
+      const before = openDescriptors(pid);
+      const kinds: [send: (s: Socket) => void, reset: boolean][] = [
+        [() => {}, false],
+        [() => {}, true],
+        [(s) => s.write(randomBytesSeeded(200, 5)), false],
+        [(s) => s.write(randomBytesSeeded(200, 6)), true],
+        [(s) => s.write(hello.subarray(0, hello.length >> 1)), false],
+        [(s) => s.write(hello.subarray(0, hello.length >> 1)), true],
+        [(s) => s.write("GET / HTTP/1.0\r\n\r\n"), false],
+        [(s) => s.write("GET / HTTP/1.0\r\n\r\n"), true],
+      ];
+      const batch = 20;
+      for (let done = 0; done < 200; done += batch) {
+        await Promise.all(
+          Array.from({ length: batch }, async (_, i) => {
+            const [send, reset] = kinds[(done + i) % kinds.length] as [(s: Socket) => void, boolean];
+            const s = await rawConnect(srv.port);
+            s.on("error", () => {});
+            send(s);
+            await sleep(20);
+            if (reset) {
+              s.resetAndDestroy();
+              return;
+            }
+            const closed = serverCloses(s, 5000);
+            s.end();
+            await closed;
+            s.destroy();
+          }),
+        );
+      }
+      const settled = await until(() => openDescriptors(pid) <= before, 5000);
+      assert.ok(settled, `the server had ${before} descriptors before, ${openDescriptors(pid)} after`);
+      const lines = srv.stderr.filter((l) => l.includes("TLS"));
+      assert.ok(lines.length > 0, "no TLS failure line");
+      for (const line of lines) {
+        assert.match(
+          line,
+          /^\[TCP server\] (TLS handshake failed, connection closed: IP address=127\.0\.0\.1, port=[1-9]\d* \([^()]+\)$|more than 20 failed TLS handshakes)/,
+        );
+        assert.doesNotMatch(line, /error:[0-9A-F]{8}|\.\.\/|routines|ssl3_|:0\b/, line);
+      }
+      const s = await secureConnect(srv.port);
+      const back = readAll(s);
+      s.end("still serving");
+      assert.equal((await back).toString(), "still serving");
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
+test(
+  "CLI --log-format json: a failed handshake is one event with the failure in words and OpenSSL's reason apart",
+  { timeout: 20_000 },
+  async () => {
+    const srv = await startCliServer([
+      "--tls-cert",
+      CERT_FILE,
+      "--tls-key",
+      KEY_FILE,
+      "--log-format",
+      "json",
+    ]);
+    try {
+      const s = await rawConnect(srv.port);
+      s.on("error", () => {});
+      const port = s.localPort;
+      const closed = serverCloses(s, 5000);
+      s.write("SSH-2.0-OpenSSH_9.2\r\n");
+      await closed;
+      s.destroy();
+      const line = await srv.waitFor(/"code":"ERR_TLS"/);
+      const event = JSON.parse(line) as Record<string, unknown>;
+      assert.equal(event.event, "error");
+      assert.equal(event.remoteAddress, "127.0.0.1");
+      assert.equal(event.remotePort, port);
+      assert.equal(event.failure, "not-tls");
+      assert.equal(event.tlsReason, "wrong version number");
+      assert.match(String(event.message), /not TLS/);
+      assert.doesNotMatch(String(event.message), /error:|routines|\.\.\//);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);

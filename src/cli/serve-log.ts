@@ -16,6 +16,7 @@ import type { EchoError } from "../net/echo-error.js";
 import { printable } from "./printable.js";
 import type { Terminal } from "./terminal.js";
 import type { UdpDropReason, UdpEchoStats } from "../server/udp-echo.js";
+import type { TlsFailureInfo } from "../server/tls-server.js";
 
 /** The log formats `--log-format` takes. */
 export type LogFormat = "text" | "json";
@@ -41,6 +42,11 @@ export interface ServeLog {
   acceptError(e: EchoError): void;
   /** A bad, missing or untrusted PROXY header (or a failed TLS handshake): that peer was closed. */
   peerError(peer: { remoteAddress: string; remotePort: number }, e: EchoError): void;
+  /** A TLS client closed before its handshake was done. */
+  tlsError(info: TlsFailureInfo, e: EchoError): void;
+  peerErrorsSuppressed(perSecond: number): void;
+  /** At start: fewer descriptors than clients may come (`maxConnections` 0: no limit, below 1024). */
+  fewDescriptors(soft: number, maxConnections: number): void;
   shutdown(open: number, drainMs: number): void;
   forcing(open: number): void;
   stopped(stats: EchoServerStats): void;
@@ -89,6 +95,16 @@ export function textServeLog(t: Terminal): ServeLog {
       t.err(m.connectionError(c.remoteAddress, c.remotePort, m.error(e.code, e.context))),
     acceptError: (e) => t.err(`${m.serverTag} ${m.error(e.code, e.context)}`),
     peerError: (_peer, e) => t.err(`${m.serverTag} ${m.error(e.code, e.context)}`),
+    tlsError: (i, e) =>
+      t.err(
+        m.tlsFailed(
+          i.remoteAddress,
+          i.remotePort,
+          m.tlsFailure(i.failure, e.context.detail ?? "", e.context.timeoutMs ?? 0),
+        ),
+      ),
+    peerErrorsSuppressed: (n) => t.err(m.peerErrorsSuppressed(n)),
+    fewDescriptors: (soft, max) => t.err(m.fewDescriptors(soft, max)),
     shutdown: (open, drainMs) => t.out(m.stopping(open, drainMs)),
     forcing: (open) => t.out(m.forcing(open)),
     stopped: (s) => t.out(m.summary(s.uptimeMs, s.connectionsTotal, s.bytesOut, s.cutOff)),
@@ -174,13 +190,36 @@ export function jsonServeLog(write: (line: string) => void, m: Messages): ServeL
     refusedSuppressed: (n) => emit("refused-suppressed", { perSecond: n }),
     connectionError: (c, e) =>
       emit("error", { ...client(c), code: e.code, message: m.error(e.code, e.context) }),
-    acceptError: (e) => emit("error", { code: e.code, message: m.error(e.code, e.context) }),
+    acceptError: (e) =>
+      emit("error", {
+        code: e.code,
+        ...(e.context.limit === undefined ? {} : { limit: e.context.limit }),
+        message: m.error(e.code, e.context),
+      }),
     peerError: (peer, e) =>
       emit("error", {
         remoteAddress: peer.remoteAddress,
         remotePort: peer.remotePort,
         code: e.code,
         message: m.error(e.code, e.context),
+      }),
+    tlsError: (i, e) =>
+      emit("error", {
+        remoteAddress: i.remoteAddress,
+        remotePort: i.remotePort,
+        code: e.code,
+        failure: i.failure,
+        // OpenSSL's own words, for those who know them; the message says it plainly.
+        ...(i.tlsReason === undefined ? {} : { tlsReason: i.tlsReason }),
+        message: m.tlsFailure(i.failure, e.context.detail ?? "", e.context.timeoutMs ?? 0),
+      }),
+    peerErrorsSuppressed: (n) => emit("error-suppressed", { perSecond: n }),
+    fewDescriptors: (soft, max) =>
+      emit("warning", {
+        kind: "open-files",
+        limit: soft,
+        ...(max > 0 ? { maxConnections: max } : {}),
+        message: m.fewDescriptors(soft, max),
       }),
     shutdown: (open, drainMs) => emit("shutdown", { open, drainTimeoutMs: drainMs }),
     forcing: (open) => emit("shutdown", { open, forced: true }),
@@ -194,6 +233,9 @@ export function jsonServeLog(write: (line: string) => void, m: Messages): ServeL
         errors: s.errors,
         cutOff: s.cutOff,
         idle: s.idle,
+        keepalive: s.keepalive,
+        tlsErrors: s.tlsErrors,
+        acceptErrors: s.acceptErrors,
         refused: s.refused,
         pid: process.pid,
       }),

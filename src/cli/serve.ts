@@ -25,7 +25,8 @@ import { LineBudget } from "./line-budget.js";
 import { jsonServeLog, textServeLog, type LogFormat, type ServeLog } from "./serve-log.js";
 import { openTerminal } from "./terminal.js";
 import { parseCount } from "./count.js";
-import { readPemFile } from "./connection-options.js";
+import { DEFAULT_KEEPALIVE_MS, readPemFile } from "./connection-options.js";
+import { openFileLimit } from "../server/descriptors.js";
 
 interface ServeOptions {
   host: string;
@@ -38,6 +39,7 @@ interface ServeOptions {
   maxConnections: number;
   maxPerIp: number;
   idleTimeout: number;
+  keepalive: number;
   allow: string[];
   deny: string[];
   logFormat: LogFormat;
@@ -143,6 +145,14 @@ export function registerServe(program: Command): void {
     )
     .addOption(
       new Option(
+        "--keepalive <duration>",
+        "TCP keepalive: probe a client silent this long, close it (reason keepalive) after 10 unanswered probes a second apart; 0 turns it off",
+      )
+        .default(DEFAULT_KEEPALIVE_MS, "60s")
+        .argParser((v) => parseDuration(v, "--keepalive")),
+    )
+    .addOption(
+      new Option(
         "--allow <cidr>",
         "serve only clients in this range (repeatable; IPv4 or IPv6, e.g. 10.0.0.0/8, ::1)",
       ).argParser(collectCidr("--allow")),
@@ -205,6 +215,7 @@ Examples:
                                          a public endpoint that one client cannot hog
   tcpecho serve --allow 10.0.0.0/8 --deny 10.0.0.13
                                          the 10.x network only, except one machine
+  tcpecho serve --keepalive 15s          close clients gone without a word (host or link down) within about 25 s
 
 Try it from another terminal: tcpecho client 127.0.0.1 9000`,
     )
@@ -240,6 +251,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     maxConnections: opts.maxConnections,
     maxPerIp: opts.maxPerIp,
     idleTimeout: opts.idleTimeout,
+    keepAlive: opts.keepalive,
     allow: opts.allow ?? [],
     deny: opts.deny ?? [],
     ...(opts.proxyProtocol === undefined ? {} : { proxyProtocol: opts.proxyProtocol }),
@@ -278,18 +290,26 @@ async function serve(opts: ServeOptions): Promise<void> {
     server.on("close", () => refusals.stop());
   }
   server.on("connectionError", (c, e) => log.connectionError(c, e));
-  server.on("acceptError", (e) => log.acceptError(e));
+  // Out of descriptors, this comes with every client accepted at the limit: one line in ten seconds says it.
+  let acceptLineAt = -Infinity;
+  server.on("acceptError", (e) => {
+    const now = Date.now();
+    if (now - acceptLineAt < 10_000) return;
+    acceptLineAt = now;
+    log.acceptError(e);
+  });
   // A broken load balancer or a scanner can make these at line rate: a budget, as for refusals.
   const peerErrors = new LineBudget(
     20,
-    () => {},
+    () => log.peerErrorsSuppressed(20),
     () => {},
   );
-  const onPeerError = (peer: { remoteAddress: string; remotePort: number }, e: EchoError) => {
+  server.on("handshakeError", (info, e) => {
+    if (peerErrors.take()) log.tlsError(info, e);
+  });
+  server.on("proxyError", (peer, e) => {
     if (peerErrors.take()) log.peerError(peer, e);
-  };
-  server.on("handshakeError", onPeerError);
-  server.on("proxyError", onPeerError);
+  });
   server.on("close", () => peerErrors.stop());
 
   // A worker's metrics are summed by the primary, which serves them; a single process serves its own.
@@ -319,6 +339,10 @@ async function serve(opts: ServeOptions): Promise<void> {
         loopback: a.loopback,
       }));
   log.start(address, scope, opts.backlog, reach);
+  const files = openFileLimit();
+  if (files !== undefined && files.soft < (opts.maxConnections > 0 ? opts.maxConnections : 1024)) {
+    log.fewDescriptors(files.soft, opts.maxConnections);
+  }
   if (!opts.quiet && scope !== "one" && scope !== "loopback" && reach.every((a) => a.loopback)) {
     log.noExternalInterface();
   }

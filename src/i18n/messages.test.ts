@@ -24,6 +24,8 @@ const CODES: Record<EchoErrorCode, true> = {
   EADDRINUSE: true,
   EACCES: true,
   EADDRNOTAVAIL: true,
+  EMFILE: true,
+  ENFILE: true,
   ERR_PEER_CLOSED: true,
   ERR_ECHO_MISMATCH: true,
   ERR_SOCKET: true,
@@ -39,6 +41,7 @@ const REASONS: Record<DisconnectReason, true> = {
   reset: true,
   error: true,
   idle: true,
+  keepalive: true,
   shutdown: true,
   destroyed: true,
 };
@@ -103,6 +106,13 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
   stopping: (m) => [m.stopping(0, 10_000), m.stopping(1, 10_000), m.stopping(3, 500)],
   forcing: (m) => [m.forcing(1), m.forcing(2)],
   summary: (m) => [m.summary(5000, 0, 0, 0), m.summary(65_000, 1, 1, 0), m.summary(65_000, 3, 2_000_000, 2)],
+  tlsFailed: (m) => [m.tlsFailed("192.0.2.7", 51234, m.tlsFailure("timeout", "", 10_000))],
+  tlsFailure: (m) =>
+    (["timeout", "closed", "reset", "http", "not-tls", "certificate", "incompatible", "other"] as const).map(
+      (f) => m.tlsFailure(f, "unsupported protocol", 10_000),
+    ),
+  peerErrorsSuppressed: (m) => [m.peerErrorsSuppressed(20)],
+  fewDescriptors: (m) => [m.fewDescriptors(64, 0), m.fewDescriptors(1024, 5000)],
   clientTag: (m) => [m.clientTag],
   prompt: (m) => [m.prompt],
   receivedDataTag: (m) => [m.receivedDataTag],

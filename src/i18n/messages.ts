@@ -13,6 +13,7 @@ import type { ListenScope } from "../net/interfaces.js";
 import type { DisconnectReason } from "../server/connection.js";
 import type { RefusalReason } from "../server/connection-limits.js";
 import type { UdpDropReason } from "../server/udp-echo.js";
+import type { TlsFailure } from "../server/tls-server.js";
 import type { Lang } from "./lang.js";
 
 /** One language's sentences. */
@@ -46,6 +47,14 @@ export interface Messages {
   stopping(open: number, drainMs: number): string;
   forcing(open: number): string;
   summary(uptimeMs: number, connections: number, bytes: number, cutOff: number): string;
+  /** A TLS client closed before its handshake was done: the whole line, with `why` from {@link tlsFailure}. */
+  tlsFailed(ip: string, port: number, why: string): string;
+  /** Why, in plain words; `detail` is OpenSSL's reason for `other`, `timeoutMs` the handshake timeout. */
+  tlsFailure(failure: TlsFailure, detail: string, timeoutMs: number): string;
+  /** More failed TLS handshakes or PROXY headers this second than are shown. */
+  peerErrorsSuppressed(perSecond: number): string;
+  /** At start: the open-files limit is below --max-connections (0: below 1024 with no limit). */
+  fewDescriptors(soft: number, maxConnections: number): string;
 
   clientTag: string;
   prompt: string;
@@ -62,6 +71,11 @@ export interface Messages {
 
 function where(ctx: EchoErrorContext): string {
   return ctx.host === undefined ? "the server" : formatEndpoint(ctx.host, ctx.port);
+}
+
+/** An open-files limit to suggest: room for every client allowed and the server's own files. */
+function suggestedLimit(maxConnections: number): number {
+  return Math.max(65_536, maxConnections + 1024);
 }
 
 function seconds(ms: number | undefined, unit: string): string {
@@ -145,6 +159,7 @@ const en: Messages = {
         reset: ", reset by the client",
         error: ", after an error",
         idle: ", closed: it sent nothing for the idle timeout",
+        keepalive: ", closed: it stopped answering keepalive probes",
         shutdown: ", closed at shutdown",
         destroyed: ", closed",
       }[reason]
@@ -191,6 +206,27 @@ const en: Messages = {
     `[TCP server] stopped after ${en.duration(uptime)}: ${conns} connection${conns === 1 ? "" : "s"} served, ${en.bytes(bytes)} echoed${
       cutOff > 0 ? `, ${cutOff} cut off at the drain deadline` : ""
     }`,
+  tlsFailed: (ip, port, why) =>
+    `[TCP server] TLS handshake failed, connection closed: IP address=${ip}, port=${port} (${why})`,
+  tlsFailure: (failure, detail, timeoutMs) =>
+    ({
+      timeout: `it did not finish the handshake within ${en.duration(timeoutMs)}`,
+      closed:
+        "it closed the connection during the handshake, as a client that does not trust this certificate may",
+      reset: "it reset the connection during the handshake",
+      http: "it sent plain HTTP, not TLS",
+      "not-tls": "what it sent is not TLS: a client without --tls?",
+      certificate:
+        "it does not trust this server's certificate: give the client the certificate or its CA, e.g. tcpecho client --tls-ca FILE",
+      incompatible: `no TLS version or cipher in common with it: ${detail}`,
+      other: detail,
+    })[failure],
+  peerErrorsSuppressed: (rate) =>
+    `[TCP server] more than ${rate} failed TLS handshakes or PROXY headers this second: the rest of this second is not shown`,
+  fewDescriptors: (soft, max) =>
+    `[TCP server] warning: this process may have only ${soft} files open at once (ulimit -n), fewer than ${
+      max > 0 ? `--max-connections ${max}` : "1024"
+    }: clients past that are dropped. Raise it with ulimit -n ${suggestedLimit(max)} before starting, or LimitNOFILE=${suggestedLimit(max)} in a systemd unit`,
 
   clientTag: "[TCP client]",
   prompt: "[send] ",
@@ -260,6 +296,10 @@ const en: Messages = {
         if (ctx.operation === "connect")
           return `cannot connect to ${at}: no local address or port is available for it (the local ports may be used up: see net.ipv4.ip_local_port_range)`;
         return `this machine has no address ${ctx.host}: listen on 0.0.0.0 (every interface), 127.0.0.1, or one of this machine's own addresses`;
+      case "EMFILE":
+        return `out of file descriptors: this process may have ${ctx.limit ?? "no more"} files open at once (its "Max open files" limit) and all are in use, so new clients are dropped until connections close; raise the limit with ulimit -n 65536 before starting, or LimitNOFILE=65536 in a systemd unit`;
+      case "ENFILE":
+        return "the whole system is out of file descriptors (fs.file-max), so new clients are dropped until some are freed; raise fs.file-max with sysctl, or close other programs' files";
       case "ERR_PEER_CLOSED":
         return `${at} closed the connection after sending back ${ctx.received ?? 0} of ${ctx.expected ?? "?"} bytes`;
       case "ERR_ECHO_MISMATCH":
@@ -308,6 +348,7 @@ const ko: Messages = {
         reset: ", 클라이언트가 연결을 리셋함",
         error: ", 오류 후 종료",
         idle: ", 유휴 시간 동안 아무것도 보내지 않아 닫음",
+        keepalive: ", keepalive 확인에 응답이 없어 닫음",
         shutdown: ", 서버 종료로 닫음",
         destroyed: ", 닫음",
       }[reason]
@@ -354,6 +395,26 @@ const ko: Messages = {
     `[TCP 서버] 종료: ${ko.duration(uptime)} 동안 클라이언트 ${conns}개, ${ko.bytes(bytes)} 에코${
       cutOff > 0 ? `, 제한 시간에 끊은 연결 ${cutOff}개` : ""
     }`,
+  tlsFailed: (ip, port, why) =>
+    `[TCP 서버] TLS 핸드셰이크 실패로 연결을 닫음: IP 주소=${ip}, 포트 번호=${port} (${why})`,
+  tlsFailure: (failure, detail, timeoutMs) =>
+    ({
+      timeout: `${ko.duration(timeoutMs)} 안에 핸드셰이크를 마치지 않음`,
+      closed: "핸드셰이크 도중 클라이언트가 연결을 닫음. 이 인증서를 신뢰하지 않는 클라이언트일 수 있음",
+      reset: "핸드셰이크 도중 클라이언트가 연결을 리셋함",
+      http: "TLS가 아닌 평문 HTTP 요청을 보냄",
+      "not-tls": "보낸 데이터가 TLS가 아님. --tls 없이 접속한 클라이언트일 수 있음",
+      certificate:
+        "클라이언트가 이 서버의 인증서를 신뢰하지 않음. 클라이언트에 인증서나 그 CA를 주세요. 예: tcpecho client --tls-ca 파일",
+      incompatible: `함께 쓸 수 있는 TLS 버전이나 암호 방식이 없음: ${detail}`,
+      other: detail,
+    })[failure],
+  peerErrorsSuppressed: (rate) =>
+    `[TCP 서버] 이번 1초에 TLS 핸드셰이크나 PROXY 헤더 실패가 ${rate}개를 넘었습니다: 남은 1초 동안은 출력하지 않습니다`,
+  fewDescriptors: (soft, max) =>
+    `[TCP 서버] 경고: 이 프로세스가 한 번에 열 수 있는 파일은 ${soft}개(ulimit -n)로 ${
+      max > 0 ? `--max-connections ${max}` : "1024"
+    }보다 적습니다. 그보다 많은 클라이언트는 끊깁니다. 시작 전에 ulimit -n ${suggestedLimit(max)}, 또는 systemd 유닛의 LimitNOFILE=${suggestedLimit(max)} 으로 올리세요`,
 
   clientTag: "[TCP 클라이언트]",
   prompt: "[보낼 데이터] ",
@@ -423,6 +484,10 @@ const ko: Messages = {
         if (ctx.operation === "connect")
           return `${at} 에 접속할 수 없습니다: 쓸 수 있는 로컬 주소나 포트가 없습니다 (로컬 포트가 바닥났을 수 있습니다: net.ipv4.ip_local_port_range)`;
         return `이 컴퓨터에는 ${ctx.host} 주소가 없습니다: 0.0.0.0(모든 인터페이스), 127.0.0.1, 또는 이 컴퓨터의 주소 중 하나를 쓰세요`;
+      case "EMFILE":
+        return `파일 디스크립터가 모자랍니다: 이 프로세스는 파일을 한 번에 ${ctx.limit === undefined ? "더 이상" : `${ctx.limit}개까지`} 열 수 있는데 ("Max open files" 한도) 모두 쓰고 있어, 연결이 닫힐 때까지 새 클라이언트는 끊깁니다. 시작 전에 ulimit -n 65536, 또는 systemd 유닛의 LimitNOFILE=65536 으로 한도를 올리세요`;
+      case "ENFILE":
+        return "시스템 전체의 파일 디스크립터가 모자랍니다 (fs.file-max): 디스크립터가 풀릴 때까지 새 클라이언트는 끊깁니다. sysctl 로 fs.file-max 를 올리거나 다른 프로그램이 연 파일을 줄이세요";
       case "ERR_PEER_CLOSED":
         return `${at} 이(가) ${ctx.expected ?? "?"}바이트 중 ${ctx.received ?? 0}바이트만 돌려보내고 연결을 닫았습니다`;
       case "ERR_ECHO_MISMATCH":

@@ -24,6 +24,8 @@ export type NetworkErrorCode =
   | "EADDRINUSE"
   | "EACCES"
   | "EADDRNOTAVAIL"
+  | "EMFILE"
+  | "ENFILE"
   | "ERR_PEER_CLOSED"
   | "ERR_ECHO_MISMATCH"
   | "ERR_SOCKET"
@@ -66,6 +68,8 @@ export interface EchoErrorContext {
    * `CERT_HAS_EXPIRED`, …).
    */
   tlsCheck?: string;
+  /** The process's open-files limit (its soft limit), for EMFILE. */
+  limit?: number;
 }
 
 const USAGE_CODES: ReadonlySet<string> = new Set<UsageErrorCode>([
@@ -86,6 +90,8 @@ const SYSTEM_CODES: ReadonlySet<string> = new Set<NetworkErrorCode>([
   "EADDRINUSE",
   "EACCES",
   "EADDRNOTAVAIL",
+  "EMFILE",
+  "ENFILE",
 ]);
 
 /**

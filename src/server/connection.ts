@@ -10,8 +10,11 @@
 import type { EchoError } from "../net/echo-error.js";
 import { plainAddress } from "../net/endpoint.js";
 
-/** Why a connection ended. */
-export type DisconnectReason = "end" | "reset" | "error" | "idle" | "shutdown" | "destroyed";
+/**
+ * Why a connection ended. `keepalive`: the client stopped answering TCP
+ * keepalive probes (its host or link went away without a FIN or RST).
+ */
+export type DisconnectReason = "end" | "reset" | "error" | "idle" | "keepalive" | "shutdown" | "destroyed";
 
 /** What the server's events tell about a client. */
 export interface ConnectionInfo {
@@ -83,7 +86,10 @@ export abstract class Connection implements ConnectionInfo {
 
   /** Records the first reason for ending; an error or reset outranks a plain end. */
   endWith(reason: DisconnectReason, error?: EchoError): void {
-    if (this.reason === undefined || (this.reason === "end" && (reason === "reset" || reason === "error"))) {
+    if (
+      this.reason === undefined ||
+      (this.reason === "end" && (reason === "reset" || reason === "error" || reason === "keepalive"))
+    ) {
       this.reason = reason;
       if (error !== undefined) this.error = error;
     }

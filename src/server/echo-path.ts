@@ -52,6 +52,13 @@ export interface Preamble {
 /** What a data path tells the server. */
 export interface PathOwner {
   readonly tap: DataTap;
+  /** TCP keepalive for accepted connections: idle seconds before the first probe, 0 for off. */
+  readonly keepAliveSeconds: number;
+  /**
+   * Called first for every accepted connection, with its descriptor where the
+   * path knows it: lets the server notice the descriptor table filling up.
+   */
+  accepted(fd: number | undefined): void;
   /**
    * What a new connection must send first, or null to admit it at once.
    * Called before {@link opened}; a connection with a preamble is only

@@ -8,20 +8,24 @@
  */
 
 import { EventEmitter } from "node:events";
-import { createServer, type Server, type Socket } from "node:net";
-import { createServer as createTlsServer } from "node:tls";
+import { createServer, type Server } from "node:net";
 import { performance } from "node:perf_hooks";
 import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
 import { effectiveBacklog } from "../net/backlog.js";
-import { plainAddress } from "../net/endpoint.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { AccessRules } from "./access-rules.js";
 import type { Connection, ConnectionInfo, DisconnectInfo } from "./connection.js";
 import { ConnectionLimits, type RefusalReason } from "./connection-limits.js";
+import { descriptorsExhausted, openFileLimit } from "./descriptors.js";
 import { IdleSweeper } from "./idle-sweeper.js";
 import { proxyPreamble } from "./proxy-preamble.js";
 import type { ProxyVersion } from "./proxy-protocol.js";
 import { attachEchoPath, type DataPathName, type DataTap, type PathOwner } from "./echo-path.js";
+import { createTlsListener, type TlsFailureInfo } from "./tls-server.js";
+
+// Descriptors a server process holds besides its clients' (Node's own, the listener, logs, metrics):
+// within this many of the limit, a path that cannot see descriptor numbers starts checking for a full table.
+const DESCRIPTOR_MARGIN = 64;
 
 /** Options of {@link createEchoServer}. */
 export interface EchoServerOptions {
@@ -61,6 +65,20 @@ export interface EchoServerOptions {
   proxyTimeout?: number;
   /** Echo over TLS with this certificate chain and private key (PEM). */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * With `tls`: how long a client may take to finish its handshake, in ms;
+   * then it is closed (a `handshakeError` with failure `timeout`). Default 10000.
+   */
+  tlsHandshakeTimeout?: number;
+  /**
+   * TCP keepalive on accepted connections, in ms (whole seconds; 0: off):
+   * a client silent this long is probed by the kernel, and when it stops
+   * answering (its host or link went away without a FIN or RST) its
+   * connection is closed with reason `keepalive`. On Linux the probes go a
+   * second apart, ten of them: a dead client is found about this + 10 s
+   * after it went silent. Default 60000.
+   */
+  keepAlive?: number;
 }
 
 /** A client turned away before being served. */
@@ -94,6 +112,12 @@ export interface EchoServerStats {
   cutOff: number;
   /** Connections closed by the idle timeout. */
   idle: number;
+  /** Connections closed because the client stopped answering keepalive probes. */
+  keepalive: number;
+  /** TLS clients closed before their handshake was done: failed, stalled, or left part-way (not counting those that sent nothing). */
+  tlsErrors: number;
+  /** Times accept() failed, or the descriptor table was found full (the next clients are then dropped unseen). */
+  acceptErrors: number;
   /** Connections closed for a bad, missing or untrusted PROXY header. */
   proxyErrors: number;
   /** Clients refused, by reason. */
@@ -114,9 +138,17 @@ export interface EchoServerEvents {
   connectionError: [conn: ConnectionInfo, error: EchoError];
   /** A PROXY header was missing, malformed, or came from an untrusted peer; that connection is closed. */
   proxyError: [peer: { remoteAddress: string; remotePort: number }, error: EchoError];
-  /** A TLS client failed its handshake (or spoke something else); it is closed. */
-  handshakeError: [peer: { remoteAddress: string; remotePort: number }, error: EchoError];
-  /** accept() failed (e.g. out of file descriptors); the server goes on. */
+  /**
+   * A TLS client failed its handshake, stalled past the handshake timeout, or
+   * left part-way; it is closed. (One that left without sending a byte is not
+   * reported: a health check.)
+   */
+  handshakeError: [info: TlsFailureInfo, error: EchoError];
+  /**
+   * accept() failed, or the descriptor table is full (code `EMFILE`, the limit
+   * in `error.context.limit`): clients are dropped unseen until connections
+   * close. The server goes on, and serves again once descriptors are free.
+   */
   acceptError: [error: EchoError];
   /** Shutdown began: no new connections; `open` are still being served. */
   draining: [open: number];
@@ -149,6 +181,12 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #limits: ConnectionLimits;
   readonly #rules: AccessRules;
   readonly #idleTimeout: number;
+  readonly #keepAliveSeconds: number;
+  readonly #tlsHandshakeTimeout: number;
+  #tlsErrors = 0;
+  #acceptErrors = 0;
+  // The soft open-files limit, read at listen (undefined where unknown).
+  #fdLimit: number | undefined;
   readonly #proxy: { version: ProxyVersion; trusted: AccessRules | null; timeout: number } | null;
   // Connections still sending their PROXY header: not served yet, but closed at shutdown too.
   readonly #pending = new Set<Connection>();
@@ -166,7 +204,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   #drainTimer: NodeJS.Timeout | undefined;
   #address: EchoServerAddress | undefined;
   // Totals of connections that have closed; open ones are added in stats().
-  #closed = { total: 0, bytesIn: 0, bytesOut: 0, resets: 0, errors: 0, cutOff: 0, idle: 0 };
+  #closed = { total: 0, bytesIn: 0, bytesOut: 0, resets: 0, errors: 0, cutOff: 0, idle: 0, keepalive: 0 };
   readonly #refused: Record<RefusalReason, number> = { "max-connections": 0, "max-per-ip": 0, denied: 0 };
 
   constructor(options: EchoServerOptions = {}) {
@@ -181,6 +219,10 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       maxPerIp: nonNegativeInteger(options.maxPerIp ?? 0, "maxPerIp"),
     });
     this.#idleTimeout = nonNegative(options.idleTimeout ?? 0, "idleTimeout");
+    const keepAlive = nonNegative(options.keepAlive ?? 60_000, "keepAlive");
+    // The kernel counts whole seconds; less than one, asked for, is one.
+    this.#keepAliveSeconds = keepAlive === 0 ? 0 : Math.max(1, Math.round(keepAlive / 1000));
+    this.#tlsHandshakeTimeout = positive(options.tlsHandshakeTimeout ?? 10_000, "tlsHandshakeTimeout");
     this.#rules = new AccessRules(options.allow, options.deny);
     this.#proxy = null;
     if (options.proxyProtocol !== undefined) {
@@ -205,7 +247,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     this.#server =
       options.tls === undefined ? createServer({ allowHalfOpen: true }) : this.#tlsServer(options.tls);
     this.#server.on("error", (err) => {
-      if (this.#state !== "new") this.emit("acceptError", toEchoError(err, { operation: "accept" }));
+      if (this.#state !== "new") this.#onAcceptError(err);
     });
     // Look at data only while someone listens for it: the hot path then pays nothing.
     const plain = this as EventEmitter;
@@ -231,6 +273,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         { host: this.#host, port: this.#port, backlog: this.#backlog, ipv6Only: this.#ipv6Only },
         () => {
           this.#server.off("error", onError);
+          this.#fdLimit = openFileLimit()?.soft;
           this.#dataPath = attachEchoPath(this.#server, this.#owner(), this.#secure);
           if (this.#idleTimeout > 0) {
             this.#sweeper = new IdleSweeper(
@@ -302,6 +345,9 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       errors: this.#closed.errors,
       cutOff: this.#closed.cutOff,
       idle: this.#closed.idle,
+      keepalive: this.#closed.keepalive,
+      tlsErrors: this.#tlsErrors,
+      acceptErrors: this.#acceptErrors,
       proxyErrors: this.#proxyErrors,
       refused: { ...this.#refused },
       uptimeMs: this.#startedAt === 0 ? 0 : performance.now() - this.#startedAt,
@@ -373,63 +419,61 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   }
 
   #tlsServer(tls: { cert: string | Buffer; key: string | Buffer }): Server {
-    let server: Server;
-    try {
-      // A client that opens a connection and never finishes the handshake holds a descriptor: not for long.
-      server = createTlsServer({
-        cert: tls.cert,
-        key: tls.key,
-        allowHalfOpen: true,
-        handshakeTimeout: 10_000,
-      });
-    } catch (err) {
-      throw new EchoError("ERR_INVALID_OPTION", {
-        value: "tls",
-        detail: `the TLS certificate and key: ${(err as Error).message}`,
-      });
-    }
-    // Access rules need no handshake: a denied client is refused before it costs one, by
-    // running tls.Server's own connection listener only for clients the rules let in.
+    // Access rules need no handshake: a denied client is refused before it costs one.
     // (Limits still count at secureConnection, where the connection is admitted.)
-    const handshake = server.listeners("connection");
-    if (handshake.length === 1 && typeof handshake[0] === "function") {
-      const startHandshake = handshake[0] as (this: Server, socket: Socket) => void;
-      server.removeAllListeners("connection");
-      server.on("connection", (socket: Socket) => {
-        const remoteAddress = plainAddress(socket.remoteAddress ?? "");
-        if (this.#rules.empty || this.#rules.permits(remoteAddress)) {
-          startHandshake.call(server, socket);
-          return;
-        }
+    return createTlsListener(tls, this.#tlsHandshakeTimeout, {
+      permits: (address) => this.#rules.empty || this.#rules.permits(address),
+      denied: (peer) => {
         this.#refused.denied++;
-        socket.on("error", () => {});
-        socket.destroy();
-        const remoteFamily = remoteAddress.includes(":") ? "IPv6" : "IPv4";
-        this.emit("refused", {
-          remoteAddress,
-          remotePort: socket.remotePort ?? 0,
-          remoteFamily,
-          reason: "denied",
-        });
-      });
-    }
-    server.on("tlsClientError", (err: Error, socket: Socket) => {
-      const remoteAddress = plainAddress(socket.remoteAddress ?? "");
-      const remotePort = socket.remotePort ?? 0;
-      const error = new EchoError(
-        "ERR_TLS",
-        { host: remoteAddress, port: remotePort, detail: err.message },
-        { cause: err },
-      );
-      this.emit("handshakeError", { remoteAddress, remotePort }, error);
+        this.emit("refused", { ...peer, reason: "denied" });
+      },
+      accepted: (open) => this.#accepted(undefined, open),
+      keepAliveSeconds: this.#keepAliveSeconds,
+      failed: (info, error) => {
+        this.#tlsErrors++;
+        this.emit("handshakeError", info, error);
+      },
     });
-    return server;
+  }
+
+  /**
+   * After each accept: is the descriptor table full now? Then libuv drops the
+   * next clients unseen (see descriptors.ts), so say so. `fd` is the new
+   * connection's descriptor where the path knows it (lowest free first: the
+   * highest one the limit allows means none is left); otherwise, near the
+   * limit, try to open one.
+   */
+  #accepted(fd: number | undefined, open: number): void {
+    const limit = this.#fdLimit;
+    if (limit === undefined) return;
+    if (fd !== undefined) {
+      if (fd >= limit - 1) this.#outOfDescriptors("EMFILE");
+    } else if (open + DESCRIPTOR_MARGIN >= limit) {
+      const code = descriptorsExhausted();
+      if (code !== null) this.#outOfDescriptors(code);
+    }
+  }
+
+  #outOfDescriptors(code: "EMFILE" | "ENFILE"): void {
+    this.#acceptErrors++;
+    this.emit(
+      "acceptError",
+      new EchoError(code, { operation: "accept", ...(this.#fdLimit ? { limit: this.#fdLimit } : {}) }),
+    );
+  }
+
+  #onAcceptError(err: Error): void {
+    this.#acceptErrors++;
+    const limit = this.#fdLimit === undefined ? {} : { limit: this.#fdLimit };
+    this.emit("acceptError", toEchoError(err, { operation: "accept", ...limit }));
   }
 
   /** What the data path reports to: this server's bookkeeping and events. */
   #owner(): PathOwner {
     return {
       tap: this.#tap,
+      keepAliveSeconds: this.#keepAliveSeconds,
+      accepted: (fd) => this.#accepted(fd, this.#conns.size + this.#pending.size),
       nextId: () => this.#nextId++,
       preamble: (conn) => {
         const proxy = this.#proxy;
@@ -470,7 +514,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       failed: (conn, err) => this.#onConnectionError(conn, err),
       closed: (conn) => this.#onClose(conn),
       acceptFailed: (err) => {
-        if (this.#state !== "new") this.emit("acceptError", toEchoError(err, { operation: "accept" }));
+        if (this.#state !== "new") this.#onAcceptError(err);
       },
     };
   }
@@ -479,6 +523,10 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     const error = toEchoError(err, { host: conn.remoteAddress, port: conn.remotePort });
     if (error.code === "ECONNRESET" || error.code === "EPIPE") {
       conn.endWith("reset", error);
+    } else if (this.#keepAliveSeconds > 0 && DEAD_PEER.has(error.code)) {
+      // The kernel gave up on a silent client: its keepalive probes went unanswered. (An ICMP
+      // error met on the way, e.g. no ARP reply, is reported instead of ETIMEDOUT.)
+      conn.endWith("keepalive", error);
     } else {
       conn.endWith("error", error);
       this.emit("connectionError", conn, error);
@@ -503,9 +551,19 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     if (info.reason === "reset") closed.resets++;
     else if (info.reason === "error") closed.errors++;
     else if (info.reason === "idle") closed.idle++;
+    else if (info.reason === "keepalive") closed.keepalive++;
     this.emit("disconnect", info);
     this.#finishClose?.();
   }
+}
+
+// What a read returns when the kernel dropped a connection whose peer stopped answering.
+const DEAD_PEER: ReadonlySet<string> = new Set(["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
+function positive(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0)
+    throw new EchoError("ERR_INVALID_OPTION", { value: String(value), detail: name });
+  return value;
 }
 
 function positiveInteger(value: number, name: string): number {

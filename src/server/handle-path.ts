@@ -55,6 +55,7 @@ interface TcpHandle {
   readStop(): number;
   useUserBuffer(buffer: Uint8Array): void;
   setNoDelay(on: boolean): number;
+  setKeepAlive(on: boolean, delaySeconds: number): number;
   getpeername(out: { address?: string; port?: number }): number;
   writeBuffer(req: WriteRequest, data: Uint8Array): number;
   shutdown(req: Request): number;
@@ -99,7 +100,7 @@ function discover(): Internals | null {
       return null;
     }
     const proto = (TCP as { prototype: Record<string, unknown> }).prototype;
-    for (const name of [...STREAM_METHODS, "getpeername", "setNoDelay", "close"]) {
+    for (const name of [...STREAM_METHODS, "getpeername", "setNoDelay", "setKeepAlive", "close"]) {
       if (typeof proto[name] !== "function") return null;
     }
     if (!("fd" in proto) || !("onread" in proto) || !("writeQueueSize" in proto)) return null;
@@ -313,12 +314,15 @@ export function attachHandlePath(server: Server, owner: PathOwner): boolean {
       owner.acceptFailed(errnoError(status, "accept"));
       return;
     }
+    owner.accepted(handle.fd);
     const peer: { address?: string; port?: number } = {};
     if (handle.getpeername(peer) !== 0 || peer.address === undefined || peer.port === undefined) {
       handle.close(() => {}); // reset before we got to it: nothing to serve
       return;
     }
     handle.setNoDelay(true);
+    // A peer that vanishes without FIN or RST is found by the kernel's probes (Linux: ten, a second apart).
+    if (owner.keepAliveSeconds > 0) handle.setKeepAlive(true, owner.keepAliveSeconds);
     const conn = new HandleConnection(owner.nextId(), handle, owner, readBuffer, peer.address, peer.port);
     handle[CONNECTION] = conn;
     handle.onread = onRead;

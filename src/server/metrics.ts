@@ -64,6 +64,11 @@ export function registerEchoMetrics(server: EchoServer, registry: Registry): voi
   counter("tcpecho_received_bytes_total", "Bytes received from clients.", (s) => s.bytesIn);
   counter("tcpecho_sent_bytes_total", "Bytes echoed back and handed to the kernel.", (s) => s.bytesOut);
   counter("tcpecho_idle_closed_total", "Connections closed by --idle-timeout.", (s) => s.idle);
+  counter(
+    "tcpecho_keepalive_closed_total",
+    "Connections closed because the client stopped answering TCP keepalive probes.",
+    (s) => s.keepalive,
+  );
   counter("tcpecho_cut_off_total", "Connections still open at the drain deadline.", (s) => s.cutOff);
   const refused = new Counter({
     name: "tcpecho_refused_total",
@@ -75,7 +80,7 @@ export function registerEchoMetrics(server: EchoServer, registry: Registry): voi
   server.on("refused", (r) => refused.inc({ reason: r.reason }));
   const errors = new Counter({
     name: "tcpecho_errors_total",
-    help: "Connection errors by kind: reset by the client, other connection errors, TLS handshakes, PROXY headers, accept.",
+    help: "Connection errors by kind: reset by the client, other connection errors, TLS handshakes, PROXY headers, accept (out of descriptors).",
     labelNames: ["kind"],
     registers,
   });

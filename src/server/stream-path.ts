@@ -126,6 +126,8 @@ export function attachStreamPath(
   event: "connection" | "secureConnection",
 ): void {
   server.on(event, (socket: Socket) => {
+    // A TLS server's raw connections were seen (and given keepalive) before their handshake.
+    if (event === "connection") owner.accepted(undefined);
     const { remoteAddress, remotePort } = socket;
     if (remoteAddress === undefined || remotePort === undefined) {
       // Reset before we got to it: nothing to serve.
@@ -133,6 +135,8 @@ export function attachStreamPath(
       return;
     }
     socket.setNoDelay(true);
+    if (event === "connection" && owner.keepAliveSeconds > 0)
+      socket.setKeepAlive(true, owner.keepAliveSeconds * 1000);
     const conn = new StreamConnection(owner.nextId(), socket, owner, remoteAddress, remotePort);
     conn.preamble = owner.preamble(conn);
     if (conn.preamble === null && !owner.opened(conn)) {
