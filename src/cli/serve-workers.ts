@@ -2,18 +2,34 @@
  * `tcpecho serve --workers N`: the primary process forks N workers that
  * share the listening port (node:cluster), replaces a worker that dies, and
  * on SIGINT/SIGTERM lets every worker drain and stop. With `--metrics`, the
- * primary serves the sum of all workers' metrics.
+ * primary serves the sum of all workers' metrics. Workers report their
+ * counts to the primary over the cluster channel, for one summary of them
+ * all, and a worker's start-up failure, which the primary reports once.
  *
  * @module
  */
 
 import cluster, { type Worker } from "node:cluster";
+import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
+import { EchoError } from "../net/echo-error.js";
+import type { EchoServerStats } from "../server/echo-server.js";
 import { clusterRegistry, serveMetrics } from "../server/metrics.js";
-import type { ServeLog } from "./serve-log.js";
+import { failureFromMessage, type ServeLog } from "./serve-log.js";
 
 // A worker that dies this many times within the window is not replaced again: it would only crash-loop.
 const MAX_DEATHS = 5;
 const DEATH_WINDOW_MS = 10_000;
+
+/** What a worker tells the primary (other messages on the channel, such as metrics, are not ours). */
+interface WorkerMessage {
+  tcpecho?: unknown;
+  stats?: EchoServerStats;
+  exitCode?: number;
+  code?: unknown;
+  context?: unknown;
+  message?: unknown;
+}
 
 /** What the primary needs to know. */
 export interface PrimaryOptions {
@@ -32,21 +48,34 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   let stopping = false;
   let signals = 0;
   const deaths: number[] = [];
+  const startedAt = performance.now();
+  // A worker is named by its cluster id, never reused: a replacement is a new worker.
   const ids = new Map<Worker, number>();
   const listening = new WeakSet<Worker>();
   let failedToStart = false;
-  let nextId = 1;
+  let failure: { exitCode: number } | undefined;
+  const counts = new Map<number, EchoServerStats>();
 
-  const fork = (id: number) => {
-    const worker = cluster.fork({ TCPECHO_WORKER_ID: String(id) });
-    ids.set(worker, id);
+  const fork = () => {
+    const worker = cluster.fork();
+    ids.set(worker, worker.id);
     worker.once("listening", () => {
       listening.add(worker);
-      log.workerStarted(id, worker.process.pid ?? 0);
+      log.workerStarted(worker.id, worker.process.pid ?? 0);
     });
   };
+  cluster.on("message", (worker, msg: WorkerMessage) => {
+    if (msg?.tcpecho === "stats" && msg.stats !== undefined) counts.set(worker.id, msg.stats);
+    if (msg?.tcpecho === "failed" && failure === undefined) {
+      // Every worker fails alike (the port is taken): one report is enough.
+      failure = { exitCode: msg.exitCode ?? 1 };
+      log.failed(failureFromMessage(msg), failure.exitCode, {
+        worker: worker.id,
+        pid: worker.process.pid ?? 0,
+      });
+    }
+  });
 
-  log.workersStarting(workers);
   const endpoint =
     options.metrics === undefined
       ? undefined
@@ -58,13 +87,23 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
             m.port,
             () => registry.clusterMetrics(),
             () => !stopping,
-          );
+          ).catch((e: unknown) => {
+            throw onPort(e, "--metrics");
+          });
         })();
+  log.workersStarting(workers);
   if (endpoint !== undefined) log.metrics(metricsUrl(endpoint.host, endpoint.port));
-  for (let i = 0; i < workers; i++) fork(nextId++);
+  for (let i = 0; i < workers; i++) fork();
 
+  // What a worker sent before it exited may still be in the channel: its end comes after.
+  const channelDrained = (worker: Worker) =>
+    worker.isConnected() ? Promise.race([once(worker, "disconnect"), sleep(1000)]) : Promise.resolve();
   const allStopped = new Promise<void>((resolve) => {
-    cluster.on("exit", (worker, code, signal) => {
+    cluster.on(
+      "exit",
+      (worker, code, signal) => void channelDrained(worker).then(() => exited(worker, code, signal)),
+    );
+    const exited = (worker: Worker, code: number, signal: string) => {
       const id = ids.get(worker) ?? 0;
       ids.delete(worker);
       if (!stopping && !listening.has(worker)) {
@@ -78,10 +117,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
         while (deaths.length > 0 && (deaths[0] as number) < now - DEATH_WINDOW_MS) deaths.shift();
         const replacing = deaths.length <= MAX_DEATHS;
         log.workerDied(id, worker.process.pid ?? 0, signal ?? `exit code ${code}`, replacing);
-        if (replacing) fork(id);
+        if (replacing) fork();
       }
       if (ids.size === 0) resolve();
-    });
+    };
   });
 
   const onSignal = () => {
@@ -95,9 +134,57 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   process.on("SIGTERM", onSignal);
   await allStopped;
   await endpoint?.close();
-  if (failedToStart) return 1;
+  if (failedToStart) return failure?.exitCode ?? 1;
   log.workersStopped(workers);
+  log.stopped({ ...sumStats([...counts.values()]), uptimeMs: performance.now() - startedAt }, counts.size);
   return 0;
+}
+
+/** Every count of the workers' statistics added up, however many counters they grow. */
+export function sumStats(all: readonly EchoServerStats[]): EchoServerStats {
+  const add = (a: unknown, b: unknown): unknown => {
+    if (typeof a === "number" && typeof b === "number") return a + b;
+    if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+      const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+      for (const [k, v] of Object.entries(b)) out[k] = k in out ? add(out[k], v) : v;
+      return out;
+    }
+    return b ?? a;
+  };
+  const zero: EchoServerStats = {
+    connectionsOpen: 0,
+    connectionsTotal: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    resets: 0,
+    errors: 0,
+    cutOff: 0,
+    idle: 0,
+    proxyErrors: 0,
+    refused: { "max-connections": 0, "max-per-ip": 0, denied: 0 },
+    uptimeMs: 0,
+  };
+  return all.reduce<EchoServerStats>((sum, s) => add(sum, s) as EchoServerStats, zero);
+}
+
+/** A worker's counts, to the primary over the cluster channel (nothing when not a worker). */
+export function reportStats(stats: EchoServerStats): Promise<void> {
+  const send = process.send?.bind(process);
+  if (!cluster.isWorker || send === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    try {
+      send({ tcpecho: "stats", stats }, undefined, {}, () => resolve());
+    } catch {
+      resolve(); // the primary is gone: nobody to tell
+    }
+  });
+}
+
+/** A listen error that says which of the server's ports it is about (`--port`, `--metrics`, `--udp`). */
+export function onPort(err: unknown, option: string): unknown {
+  return err instanceof EchoError && err.context.operation === "listen"
+    ? new EchoError(err.code, { ...err.context, option }, { cause: err })
+    : err;
 }
 
 /** The URL people can open for an endpoint. */

@@ -46,6 +46,8 @@ export interface Messages {
   stopping(open: number, drainMs: number): string;
   forcing(open: number): string;
   summary(uptimeMs: number, connections: number, bytes: number, cutOff: number): string;
+  /** One `--workers` worker's own summary; the primary's {@link summary} sums them all. */
+  workerSummary(worker: number, uptimeMs: number, connections: number, bytes: number, cutOff: number): string;
 
   clientTag: string;
   prompt: string;
@@ -66,6 +68,33 @@ function where(ctx: EchoErrorContext): string {
 
 function seconds(ms: number | undefined, unit: string): string {
   return ms === undefined ? "" : `${+(ms / 1000).toFixed(3)}${unit}`;
+}
+
+/** Which of the server's ports a listen error is about: `option` names it (`--port`, `--metrics`, `--udp`). */
+function listenPortEn(ctx: EchoErrorContext): string {
+  switch (ctx.option) {
+    case "--port":
+      return `the echo port ${ctx.port}`;
+    case "--metrics":
+      return `the metrics port ${ctx.port} (--metrics)`;
+    case "--udp":
+      return `the UDP echo port ${ctx.port} (--udp)`;
+    default:
+      return `port ${ctx.port}`;
+  }
+}
+
+function listenPortKo(ctx: EchoErrorContext): string {
+  switch (ctx.option) {
+    case "--port":
+      return `에코 포트 ${ctx.port}`;
+    case "--metrics":
+      return `메트릭 포트 ${ctx.port}(--metrics)`;
+    case "--udp":
+      return `UDP 에코 포트 ${ctx.port}(--udp)`;
+    default:
+      return `포트 ${ctx.port}`;
+  }
 }
 
 const TRUST_EN =
@@ -191,6 +220,8 @@ const en: Messages = {
     `[TCP server] stopped after ${en.duration(uptime)}: ${conns} connection${conns === 1 ? "" : "s"} served, ${en.bytes(bytes)} echoed${
       cutOff > 0 ? `, ${cutOff} cut off at the drain deadline` : ""
     }`,
+  workerSummary: (worker, uptime, conns, bytes, cutOff) =>
+    en.summary(uptime, conns, bytes, cutOff).replace("] stopped", `] worker ${worker} stopped`),
 
   clientTag: "[TCP client]",
   prompt: "[send] ",
@@ -249,7 +280,7 @@ const en: Messages = {
       case "EADDRINUSE":
         if (ctx.operation === "connect")
           return `no local port was free to connect to ${at} from (too many connections at once, or many in TIME_WAIT)`;
-        return `port ${ctx.port} on ${ctx.host} is already in use by another program; see which with: ss -ltnp 'sport = :${ctx.port}'`;
+        return `${listenPortEn(ctx)} on ${ctx.host} is already in use by another program; see which with: ss -l${ctx.option === "--udp" ? "u" : "t"}np 'sport = :${ctx.port}'`;
       case "EACCES":
         if (ctx.operation === "connect")
           return `permission denied connecting to ${at}: a broadcast address, or a local firewall rule forbids it`;
@@ -354,6 +385,8 @@ const ko: Messages = {
     `[TCP 서버] 종료: ${ko.duration(uptime)} 동안 클라이언트 ${conns}개, ${ko.bytes(bytes)} 에코${
       cutOff > 0 ? `, 제한 시간에 끊은 연결 ${cutOff}개` : ""
     }`,
+  workerSummary: (worker, uptime, conns, bytes, cutOff) =>
+    ko.summary(uptime, conns, bytes, cutOff).replace("] 종료:", `] 작업 프로세스 ${worker} 종료:`),
 
   clientTag: "[TCP 클라이언트]",
   prompt: "[보낼 데이터] ",
@@ -412,7 +445,7 @@ const ko: Messages = {
       case "EADDRINUSE":
         if (ctx.operation === "connect")
           return `${at} 에 접속할 때 쓸 로컬 포트가 남아 있지 않습니다 (동시 연결이 너무 많거나 TIME_WAIT 상태가 많습니다)`;
-        return `${ctx.host} 의 포트 ${ctx.port}은(는) 다른 프로그램이 이미 쓰고 있습니다. 확인: ss -ltnp 'sport = :${ctx.port}'`;
+        return `${ctx.host} 의 ${listenPortKo(ctx)}은(는) 다른 프로그램이 이미 쓰고 있습니다. 확인: ss -l${ctx.option === "--udp" ? "u" : "t"}np 'sport = :${ctx.port}'`;
       case "EACCES":
         if (ctx.operation === "connect")
           return `${at} 에 접속할 권한이 없습니다: 브로드캐스트 주소이거나 로컬 방화벽 규칙이 막고 있습니다`;
