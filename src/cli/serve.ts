@@ -7,6 +7,7 @@
 
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
+import { createSecureContext } from "node:tls";
 import { register } from "prom-client";
 import { clusterRegistry, registerEchoMetrics, registerUdpMetrics, serveMetrics } from "../server/metrics.js";
 import { AccessRules } from "../server/access-rules.js";
@@ -250,6 +251,42 @@ async function reportFailure(err: unknown, opts: ServeOptions): Promise<never> {
   throw new ReportedFailure(exitCode);
 }
 
+// OpenSSL's reasons that mean the wrong file was given, in plain words.
+const TLS_REASONS: Record<string, string> = {
+  "no start line": "no certificate in it",
+  unsupported: "no private key in it",
+  "key values mismatch": "not the private key of that certificate",
+};
+
+/**
+ * Tries the certificate and key as TLS will use them, so that a bad one is a
+ * usage error naming its option and file, in OpenSSL's short reason
+ * ("bad base64 decode", "key values mismatch") rather than its error string.
+ */
+function checkTlsFiles(pem: { cert: Buffer; key: Buffer }, certFile: string, keyFile: string) {
+  const attempts: [Parameters<typeof createSecureContext>[0], string, string][] = [
+    [{ cert: pem.cert }, "--tls-cert", certFile],
+    [{ key: pem.key }, "--tls-key", keyFile],
+    [pem, "--tls-key", keyFile],
+  ];
+  for (const [options, option, value] of attempts) {
+    try {
+      createSecureContext(options);
+    } catch (err) {
+      const e = err as { reason?: unknown; message?: unknown };
+      const detail =
+        typeof e.reason === "string" ? e.reason : String(e.message).replace(/^error:[^:]*:[^:]*::/, "");
+      throw new EchoError("ERR_INVALID_OPTION", {
+        value,
+        option,
+        expect: "pem",
+        detail: TLS_REASONS[detail] ?? detail,
+      });
+    }
+  }
+  return pem;
+}
+
 async function serve(opts: ServeOptions): Promise<void> {
   const t = openTerminal(opts.lang);
   const log = serveLog(opts, t);
@@ -264,7 +301,11 @@ async function serve(opts: ServeOptions): Promise<void> {
   // Read before forking too, so that a bad file is one usage error rather than one per worker.
   const tls =
     opts.tlsCert !== undefined && opts.tlsKey !== undefined
-      ? { cert: readPemFile(opts.tlsCert, "--tls-cert"), key: readPemFile(opts.tlsKey, "--tls-key") }
+      ? checkTlsFiles(
+          { cert: readPemFile(opts.tlsCert, "--tls-cert"), key: readPemFile(opts.tlsKey, "--tls-key") },
+          opts.tlsCert,
+          opts.tlsKey,
+        )
       : undefined;
   if (opts.workers > 1 && cluster.isPrimary) {
     process.exit(await runPrimary({ workers: opts.workers, metrics: opts.metrics, log }));
