@@ -2,7 +2,8 @@
 /**
  * The `tcpecho` command. Exit codes: 0 success, 1 the job failed, 2 the
  * command line was wrong. Every failure is one line in words, never a stack
- * trace (set TCPECHO_DEBUG=1 to see one).
+ * trace (set TCPECHO_DEBUG=1 to see one); for `serve --log-format json`, one
+ * JSON `error` event on standard output, like the server's other events.
  *
  * @module
  */
@@ -90,6 +91,7 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     }
     if (wantsJson(argv, command)) {
+      if (process.env.TCPECHO_DEBUG) console.error(err);
       const exitCode =
         err instanceof CommanderError || (err instanceof EchoError && err.isUsageError) ? 2 : 1;
       jsonServeLog((line) => process.stdout.write(line + "\n"), m).failed(err, exitCode);

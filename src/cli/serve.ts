@@ -242,11 +242,13 @@ function serveLog(opts: ServeOptions, t: Terminal): ServeLog {
 async function reportFailure(err: unknown, opts: ServeOptions): Promise<never> {
   const exitCode = err instanceof EchoError && err.isUsageError ? 2 : 1;
   const send = process.send?.bind(process);
-  if (cluster.isWorker && send !== undefined) {
+  const toPrimary = cluster.isWorker && send !== undefined;
+  if (!toPrimary && opts.logFormat !== "json") throw err;
+  if (process.env.TCPECHO_DEBUG) console.error(err);
+  if (toPrimary) {
     await new Promise<void>((resolve) => send(failureMessage(err, exitCode), undefined, {}, () => resolve()));
     throw new ReportedFailure(exitCode);
   }
-  if (opts.logFormat !== "json") throw err;
   serveLog(opts, openTerminal(opts.lang)).failed(err, exitCode);
   throw new ReportedFailure(exitCode);
 }
