@@ -253,17 +253,21 @@ async function reportFailure(err: unknown, opts: ServeOptions): Promise<never> {
   throw new ReportedFailure(exitCode);
 }
 
-// OpenSSL's reasons that mean the wrong file was given, in plain words.
-const TLS_REASONS: Record<string, string> = {
-  "no start line": "no certificate in it",
-  unsupported: "no private key in it",
-  "key values mismatch": "not the private key of that certificate",
+// OpenSSL's reasons that mean the wrong file was given, in plain words, by option.
+const TLS_REASONS: Record<string, Record<string, string>> = {
+  "--tls-cert": { "no start line": "no certificate in it" },
+  "--tls-key": {
+    "no start line": "no private key in it",
+    unsupported: "no private key in it",
+    "key values mismatch": "not the private key of that certificate",
+  },
 };
 
 /**
  * Tries the certificate and key as TLS will use them, so that a bad one is a
- * usage error naming its option and file, in OpenSSL's short reason
- * ("bad base64 decode", "key values mismatch") rather than its error string.
+ * usage error naming its option and file, in plain words where OpenSSL's
+ * reason is a known one, else in that short reason ("bad base64 decode"),
+ * never OpenSSL's whole error string.
  */
 function checkTlsFiles(pem: { cert: Buffer; key: Buffer }, certFile: string, keyFile: string) {
   const attempts: [Parameters<typeof createSecureContext>[0], string, string][] = [
@@ -282,7 +286,7 @@ function checkTlsFiles(pem: { cert: Buffer; key: Buffer }, certFile: string, key
         value,
         option,
         expect: "pem",
-        detail: TLS_REASONS[detail] ?? detail,
+        detail: TLS_REASONS[option]?.[detail] ?? detail,
       });
     }
   }
