@@ -39,9 +39,10 @@ export interface PrimaryOptions {
 }
 
 /**
- * Runs the primary: forks, watches and stops the workers. Resolves with the
- * exit code once they all stopped: 1 if a worker could not start (its own
- * error line says why), else 0.
+ * Runs the primary: forks, watches and stops the workers, then prints the
+ * summary of them all. Resolves with the exit code once they all stopped:
+ * that of a worker that could not start (1, or 2 for a usage error; the
+ * primary reports its error, once for all), else 0.
  */
 export async function runPrimary(options: PrimaryOptions): Promise<number> {
   const { workers, log } = options;
