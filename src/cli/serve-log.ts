@@ -227,7 +227,7 @@ export function failureFromMessage(msg: { code?: unknown; context?: unknown; mes
  * import { messages } from "../i18n/messages.js";
  * import { jsonServeLog } from "./serve-log.js";
  * const log = jsonServeLog((line) => console.log(line), messages.en);
- * log.forcing(2); // {"time":"…","event":"forcing","open":2}
+ * log.forcing(2); // {"time":"…","event":"shutdown","pid":…,"open":2,"forced":true}
  * ```
  */
 export function jsonServeLog(write: (line: string) => void, m: Messages, origin?: LogOrigin): ServeLog {
