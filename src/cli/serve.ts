@@ -120,7 +120,7 @@ export function registerServe(program: Command): void {
     .addOption(
       new Option(
         "--log-format <format>",
-        "text: the textbook's lines; json: one JSON object per line per event",
+        "text: the textbook's lines; json: one JSON object per line per event, failures included",
       )
         .choices(["text", "json"])
         .default("text"),
