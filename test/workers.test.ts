@@ -1,6 +1,7 @@
 /** `--workers N`: processes sharing the port, replaced when they die, drained together. */
 
 import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
 import { get } from "node:http";
 import { test } from "node:test";
 import { cleanEnv, rawConnect, readAll, runCli, sleep, startCli, stopCli } from "./helpers.js";
@@ -290,6 +291,43 @@ test(
       assert.match(String(errors[0]?.message), /already in use/);
     } finally {
       await stopCli(blocker);
+    }
+  },
+);
+
+test(
+  "--workers 2 --udp: each worker's UDP summary is its own; the primary's sums them",
+  { timeout: 40_000 },
+  async () => {
+    const { cli, port } = await twoWorkers(["--udp", "--data-lines", "0"]);
+    const client = createSocket("udp4");
+    try {
+      for (
+        let i = 0;
+        i < 200 && cli.stdout.filter((l) => l.startsWith("[UDP server] echoing")).length < 2;
+        i++
+      )
+        await sleep(20);
+      let replies = 0;
+      client.on("message", () => replies++);
+      for (let i = 0; i < 10; i++) client.send(`datagram ${i}`, port, "127.0.0.1");
+      for (let i = 0; i < 150 && replies < 10; i++) await sleep(20);
+      assert.equal(replies, 10);
+      cli.proc.kill("SIGTERM");
+      assert.equal(await cli.exited, 0);
+      const summary =
+        /^\[UDP server\] (?:worker (\d+): )?(\d+) datagrams? received, (\d+) echoed, (\d+) dropped$/;
+      const parsed = cli.stdout.map((l) => summary.exec(l)).filter((m) => m !== null);
+      assert.equal(parsed.length, 3, cli.stdout.join("\n"));
+      const own = parsed.filter((m) => m[1] !== undefined);
+      assert.equal(new Set(own.map((m) => m[1])).size, 2);
+      const total = parsed.at(-1) as RegExpExecArray;
+      assert.equal(total[1], undefined, "the last UDP summary is the primary's");
+      assert.equal(Number(total[2]), 10);
+      for (const i of [2, 3, 4]) assert.equal(Number(total[i]), Number(own[0]?.[i]) + Number(own[1]?.[i]));
+    } finally {
+      client.close();
+      await stopCli(cli);
     }
   },
 );

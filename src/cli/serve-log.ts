@@ -143,14 +143,14 @@ export function textServeLog(t: Terminal, origin?: LogOrigin): ServeLog {
       t.out(`${t.dim(`[UDP/${formatEndpoint(address, port)}]`)} ${printable(chunk, 80, m.moreBytes)}`),
     udpDropped: (address, port, reason) => t.out(m.udpDropped(address, port, reason)),
     udpDroppedSuppressed: (n) => t.out(m.udpDroppedSuppressed(n)),
-    udpStopped: (s) =>
+    udpStopped: (s) => {
+      const dropped = s.dropped["service-port"] + s.dropped["rate-limit"] + s.dropped.denied;
       t.out(
-        m.udpSummary(
-          s.datagramsIn,
-          s.datagramsOut,
-          s.dropped["service-port"] + s.dropped["rate-limit"] + s.dropped.denied,
-        ),
-      ),
+        worker > 0
+          ? m.udpWorkerSummary(worker, s.datagramsIn, s.datagramsOut, dropped)
+          : m.udpSummary(s.datagramsIn, s.datagramsOut, dropped),
+      );
+    },
     workersStarting: (n) => t.out(m.workersStarting(n)),
     workerStarted: (id, pid) => t.out(m.workerStarted(id, pid)),
     workerDied: (id, pid, how, replacing) => t.err(m.workerDied(id, pid, how, replacing)),

@@ -15,6 +15,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { EchoError } from "../net/echo-error.js";
 import type { EchoServerStats } from "../server/echo-server.js";
 import { clusterRegistry, serveMetrics } from "../server/metrics.js";
+import type { UdpEchoStats } from "../server/udp-echo.js";
 import { failureFromMessage, type ServeLog } from "./serve-log.js";
 
 // A worker that dies this many times within the window is not replaced again: it would only crash-loop.
@@ -25,6 +26,7 @@ const DEATH_WINDOW_MS = 10_000;
 interface WorkerMessage {
   tcpecho?: unknown;
   stats?: EchoServerStats;
+  udp?: UdpEchoStats;
   exitCode?: number;
   code?: unknown;
   context?: unknown;
@@ -55,7 +57,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   const listening = new WeakSet<Worker>();
   let failedToStart = false;
   let failure: { exitCode: number } | undefined;
-  const counts = new Map<number, EchoServerStats>();
+  const counts = new Map<number, { stats: EchoServerStats; udp: UdpEchoStats | undefined }>();
 
   const fork = () => {
     const worker = cluster.fork();
@@ -66,7 +68,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     });
   };
   cluster.on("message", (worker, msg: WorkerMessage) => {
-    if (msg?.tcpecho === "stats" && msg.stats !== undefined) counts.set(worker.id, msg.stats);
+    if (msg?.tcpecho === "stats" && msg.stats !== undefined)
+      counts.set(worker.id, { stats: msg.stats, udp: msg.udp });
     if (msg?.tcpecho === "failed" && failure === undefined) {
       // Every worker fails alike (the port is taken): one report is enough.
       failure = { exitCode: msg.exitCode ?? 1 };
@@ -137,12 +140,38 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   await endpoint?.close();
   if (failedToStart) return failure?.exitCode ?? 1;
   log.workersStopped(workers);
-  log.stopped({ ...sumStats([...counts.values()]), uptimeMs: performance.now() - startedAt }, counts.size);
+  const tcp = [...counts.values()].map((c) => c.stats);
+  log.stopped({ ...sumStats(tcp, ZERO), uptimeMs: performance.now() - startedAt }, counts.size);
+  const udp = [...counts.values()].flatMap((c) => (c.udp === undefined ? [] : [c.udp]));
+  if (udp.length > 0) log.udpStopped(sumStats(udp, UDP_ZERO));
   return 0;
 }
 
+const ZERO: EchoServerStats = {
+  connectionsOpen: 0,
+  connectionsTotal: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  resets: 0,
+  errors: 0,
+  cutOff: 0,
+  idle: 0,
+  proxyErrors: 0,
+  refused: { "max-connections": 0, "max-per-ip": 0, denied: 0 },
+  uptimeMs: 0,
+};
+
+const UDP_ZERO: UdpEchoStats = {
+  datagramsIn: 0,
+  datagramsOut: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  dropped: { "service-port": 0, "rate-limit": 0, denied: 0 },
+  sendErrors: 0,
+};
+
 /** Every count of the workers' statistics added up, however many counters they grow. */
-export function sumStats(all: readonly EchoServerStats[]): EchoServerStats {
+export function sumStats<T extends object>(all: readonly T[], zero: T): T {
   const add = (a: unknown, b: unknown): unknown => {
     if (typeof a === "number" && typeof b === "number") return a + b;
     if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
@@ -152,29 +181,16 @@ export function sumStats(all: readonly EchoServerStats[]): EchoServerStats {
     }
     return b ?? a;
   };
-  const zero: EchoServerStats = {
-    connectionsOpen: 0,
-    connectionsTotal: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    resets: 0,
-    errors: 0,
-    cutOff: 0,
-    idle: 0,
-    proxyErrors: 0,
-    refused: { "max-connections": 0, "max-per-ip": 0, denied: 0 },
-    uptimeMs: 0,
-  };
-  return all.reduce<EchoServerStats>((sum, s) => add(sum, s) as EchoServerStats, zero);
+  return all.reduce<T>((sum, s) => add(sum, s) as T, zero);
 }
 
-/** A worker's counts, to the primary over the cluster channel (nothing when not a worker). */
-export function reportStats(stats: EchoServerStats): Promise<void> {
+/** A worker's counts, TCP and UDP, to the primary over the cluster channel (nothing when not a worker). */
+export function reportStats(stats: EchoServerStats, udp?: UdpEchoStats): Promise<void> {
   const send = process.send?.bind(process);
   if (!cluster.isWorker || send === undefined) return Promise.resolve();
   return new Promise((resolve) => {
     try {
-      send({ tcpecho: "stats", stats }, undefined, {}, () => resolve());
+      send({ tcpecho: "stats", stats, udp }, undefined, {}, () => resolve());
     } catch {
       resolve(); // the primary is gone: nobody to tell
     }

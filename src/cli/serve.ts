@@ -419,7 +419,9 @@ async function serve(opts: ServeOptions): Promise<void> {
   if (udp !== undefined && opts.metrics !== undefined) registerUdpMetrics(udp, register);
   if (metricsAt !== undefined) log.metrics(metricsAt);
   // The primary sums the workers' counts; one that dies counts as of its last report.
-  const reports = worker ? setInterval(() => void reportStats(server.stats()), 1000).unref() : undefined;
+  const reports = worker
+    ? setInterval(() => void reportStats(server.stats(), udp?.stats()), 1000).unref()
+    : undefined;
 
   let signals = 0;
   const onSignal = () => {
@@ -430,7 +432,7 @@ async function serve(opts: ServeOptions): Promise<void> {
         log.stopped(stats);
         if (udpStats !== undefined) log.udpStopped(udpStats);
         clearInterval(reports);
-        if (worker) await reportStats(stats);
+        if (worker) await reportStats(stats, udpStats);
         process.exit(0);
       });
     } else if (signals === 2) {

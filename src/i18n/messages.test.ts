@@ -103,6 +103,7 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
   stopping: (m) => [m.stopping(0, 10_000), m.stopping(1, 10_000), m.stopping(3, 500)],
   forcing: (m) => [m.forcing(1), m.forcing(2)],
   summary: (m) => [m.summary(5000, 0, 0, 0), m.summary(65_000, 1, 1, 0), m.summary(65_000, 3, 2_000_000, 2)],
+  udpWorkerSummary: (m) => [m.udpWorkerSummary(2, 1, 1, 0)],
   workerSummary: (m) => [m.workerSummary(2, 5000, 0, 0, 0), m.workerSummary(3, 65_000, 3, 2_000_000, 2)],
   clientTag: (m) => [m.clientTag],
   prompt: (m) => [m.prompt],

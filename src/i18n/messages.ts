@@ -37,6 +37,8 @@ export interface Messages {
   udpDropped(ip: string, port: number, reason: UdpDropReason): string;
   udpDroppedSuppressed(perSecond: number): string;
   udpSummary(datagramsIn: number, datagramsOut: number, dropped: number): string;
+  /** One `--workers` worker's own UDP summary; the primary's {@link udpSummary} sums them all. */
+  udpWorkerSummary(worker: number, datagramsIn: number, datagramsOut: number, dropped: number): string;
   workersStarting(n: number): string;
   workerStarted(id: number, pid: number): string;
   /** `how` is an exit code or a signal name. */
@@ -220,6 +222,8 @@ const en: Messages = {
     `[TCP server] stopped after ${en.duration(uptime)}: ${conns} connection${conns === 1 ? "" : "s"} served, ${en.bytes(bytes)} echoed${
       cutOff > 0 ? `, ${cutOff} cut off at the drain deadline` : ""
     }`,
+  udpWorkerSummary: (worker, dIn, dOut, dropped) =>
+    en.udpSummary(dIn, dOut, dropped).replace("] ", `] worker ${worker}: `),
   workerSummary: (worker, uptime, conns, bytes, cutOff) =>
     en.summary(uptime, conns, bytes, cutOff).replace("] stopped", `] worker ${worker} stopped`),
 
@@ -385,6 +389,8 @@ const ko: Messages = {
     `[TCP 서버] 종료: ${ko.duration(uptime)} 동안 클라이언트 ${conns}개, ${ko.bytes(bytes)} 에코${
       cutOff > 0 ? `, 제한 시간에 끊은 연결 ${cutOff}개` : ""
     }`,
+  udpWorkerSummary: (worker, dIn, dOut, dropped) =>
+    ko.udpSummary(dIn, dOut, dropped).replace("] ", `] 작업 프로세스 ${worker}: `),
   workerSummary: (worker, uptime, conns, bytes, cutOff) =>
     ko.summary(uptime, conns, bytes, cutOff).replace("] 종료:", `] 작업 프로세스 ${worker} 종료:`),
 
