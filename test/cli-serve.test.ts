@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import {
   cleanEnv,
   CLI,
@@ -340,3 +341,165 @@ test(
     assert.equal((byEvent.get("stopped")?.refused as Record<string, number>)["max-connections"], 1);
   },
 );
+
+/** Runs `serve` to its failure; with --log-format json its standard output is that one JSON event. */
+async function failure(args: string[], lang = "en") {
+  const r = await runCli(["serve", "-H", "127.0.0.1", ...args, "--lang", lang], { timeout: 15_000 });
+  const out = r.stdout.toString();
+  return { ...r, out, event: out === "" ? undefined : (JSON.parse(out) as Record<string, unknown>) };
+}
+
+test(
+  "start-up failures name the endpoint and stay in the chosen format: echo port, --metrics port, TLS files",
+  { timeout: 60_000 },
+  async () => {
+    const holder = await startCliServer(["--quiet"]);
+    const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
+    try {
+      const taken = String(holder.port);
+      const echo = ["-p", taken];
+      const metrics = ["-p", "0", "--metrics", `127.0.0.1:${taken}`];
+      // Text: one line on standard error, nothing on standard output, exit 1.
+      for (const [args, lang, pattern] of [
+        [
+          echo,
+          "en",
+          new RegExp(`^\\[TCP server\\] the echo port ${taken} on 127\\.0\\.0\\.1 is already in use`),
+        ],
+        [
+          metrics,
+          "en",
+          new RegExp(
+            `^\\[TCP server\\] the metrics port ${taken} \\(--metrics\\) on 127\\.0\\.0\\.1 is already in use`,
+          ),
+        ],
+        [
+          echo,
+          "ko",
+          new RegExp(
+            `^\\[TCP 서버\\] 127\\.0\\.0\\.1 의 에코 포트 ${taken}은\\(는\\) 다른 프로그램이 이미 쓰고 있습니다`,
+          ),
+        ],
+        [
+          metrics,
+          "ko",
+          new RegExp(`^\\[TCP 서버\\] 127\\.0\\.0\\.1 의 메트릭 포트 ${taken}\\(--metrics\\)은\\(는\\)`),
+        ],
+      ] as const) {
+        const r = await failure([...args], lang);
+        assert.equal(r.code, 1, r.stderr);
+        assert.equal(r.out, "");
+        assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+        assert.match(r.stderr, pattern);
+      }
+      // JSON: one object on standard output, nothing on standard error, the same exit code.
+      for (const [args, endpoint] of [
+        [echo, "echo"],
+        [metrics, "metrics"],
+      ] as const) {
+        for (const lang of ["en", "ko"]) {
+          const r = await failure([...args, "--log-format", "json"], lang);
+          assert.equal(r.code, 1, r.stderr);
+          assert.equal(r.stderr, "");
+          assert.equal(r.out.trim().split("\n").length, 1, r.out);
+          assert.equal(r.event?.event, "error");
+          assert.equal(r.event?.code, "EADDRINUSE");
+          assert.equal(r.event?.endpoint, endpoint);
+          assert.equal(r.event?.port, holder.port);
+          assert.equal(r.event?.host, "127.0.0.1");
+          assert.equal(r.event?.exitCode, 1);
+          assert.equal(typeof r.event?.pid, "number");
+          assert.match(String(r.event?.time), /^\d{4}-\d\d-\d\dT/);
+          assert.match(String(r.event?.message), lang === "ko" ? /이미 쓰고 있습니다/ : /already in use/);
+        }
+      }
+      // A TLS file that is not what it should be: a usage error (exit 2) naming the option and the file.
+      const key = fixture("localhost.key.pem");
+      const cert = fixture("localhost.cert.pem");
+      for (const [args, option, file, reason] of [
+        [["--tls-cert", key, "--tls-key", key], "--tls-cert", key, /no certificate in it/],
+        [["--tls-cert", cert, "--tls-key", cert], "--tls-key", cert, /no private key in it/],
+        [
+          ["--tls-cert", "/nonexistent/cert.pem", "--tls-key", key],
+          "--tls-cert",
+          "/nonexistent/cert.pem",
+          /no such file/,
+        ],
+      ] as const) {
+        const text = await failure(["-p", "0", ...args]);
+        assert.equal(text.code, 2, text.stderr);
+        assert.equal(text.stderr.trim().split("\n").length, 1, text.stderr);
+        assert.match(
+          text.stderr,
+          new RegExp(`^tcpecho: invalid value '${file}' for ${option} \\(a readable PEM file: `),
+        );
+        assert.match(text.stderr, reason);
+        assert.doesNotMatch(text.stderr, /error:[0-9A-F]{8}|routines/);
+        const json = await failure(["-p", "0", ...args, "--log-format", "json"]);
+        assert.equal(json.code, 2);
+        assert.equal(json.stderr, "");
+        assert.equal(json.event?.event, "error");
+        assert.equal(json.event?.code, "ERR_INVALID_OPTION");
+        assert.equal(json.event?.option, option);
+        assert.equal(json.event?.value, file);
+        assert.equal(json.event?.exitCode, 2);
+        assert.match(String(json.event?.message), reason);
+      }
+    } finally {
+      await stopCli(holder);
+    }
+  },
+);
+
+test(
+  "--log-format json: a bad command line of serve is one JSON error too, exit 2",
+  { timeout: 30_000 },
+  async () => {
+    for (const [args, code] of [
+      [["--port", "70000", "--log-format", "json"], "ERR_INVALID_PORT"],
+      [["--log-format=json", "--bogus"], "ERR_USAGE"],
+      [["--log-format", "json", "--drain-timeout", "soon"], "ERR_INVALID_OPTION"],
+    ] as const) {
+      const r = await runCli(["serve", ...args]);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stderr, "");
+      const lines = r.stdout.toString().trim().split("\n");
+      assert.equal(lines.length, 1);
+      const e = JSON.parse(lines[0] ?? "") as Record<string, unknown>;
+      assert.equal(e.event, "error");
+      assert.equal(e.code, code, lines[0]);
+      assert.equal(e.exitCode, 2);
+      assert.ok(String(e.message).length > 10);
+    }
+    // Without --log-format json the same mistakes stay one text line on standard error.
+    const text = await runCli(["serve", "--bogus"]);
+    assert.equal(text.code, 2);
+    assert.equal(text.stdout.length, 0);
+    assert.match(text.stderr, /^tcpecho: unknown option '--bogus'/);
+  },
+);
+
+test(
+  "--log-format json without --workers: every event carries pid, none carries worker",
+  { timeout: 15_000 },
+  async () => {
+    const srv = await startCliServer(["--log-format", "json"]);
+    await echoLine(srv.port);
+    await srv.waitFor(/"event":"disconnect"/);
+    assert.equal(await stopCli(srv), 0);
+    const events = srv.stdout.filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(events.length >= 5);
+    for (const e of events) {
+      assert.equal(e.pid, srv.proc.pid, JSON.stringify(e));
+      assert.equal("worker" in e, false, JSON.stringify(e));
+    }
+    assert.equal(events.find((e) => e.event === "connect")?.id, 1);
+  },
+);
+
+async function echoLine(port: number): Promise<void> {
+  const s = await rawConnect(port);
+  const back = readAll(s);
+  s.end("hi\n");
+  assert.equal((await back).toString(), "hi\n");
+}

@@ -1,6 +1,7 @@
 /** `--workers N`: processes sharing the port, replaced when they die, drained together. */
 
 import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
 import { get } from "node:http";
 import { test } from "node:test";
 import { cleanEnv, rawConnect, readAll, runCli, sleep, startCli, stopCli } from "./helpers.js";
@@ -86,12 +87,26 @@ test(
       await until(() => events().filter((e) => e.event === "start").length === 3, "a replacement listening");
       for (let i = 0; i < 4; i++) await echoOnce(`after ${i}`);
 
+      await until(() => events().filter((e) => e.event === "disconnect").length >= 12, "twelve disconnects");
       const all = events()
         .filter((e) => e.event === "start")
         .map((e) => Number(e.pid));
       cli.proc.kill("SIGTERM");
       assert.equal(await cli.exited, 0);
       assert.ok(events().some((e) => e.event === "workers-stopped"));
+      // The replacement is a new worker: a new id, and connection ids that collide with nobody's.
+      const workerIds = events()
+        .filter((e) => e.event === "start")
+        .map((e) => e.worker);
+      assert.equal(new Set(workerIds).size, 3, JSON.stringify(workerIds));
+      const ids = events()
+        .filter((e) => e.event === "connect")
+        .map((e) => e.id);
+      assert.equal(ids.length, 12);
+      assert.equal(new Set(ids).size, 12, JSON.stringify(ids));
+      const total = events().find((e) => e.event === "stopped" && e.role === "primary");
+      assert.ok(total, "the primary's summary");
+      assert.ok(Number(total.connectionsTotal) >= 4, "the workers alive at the end count in the summary");
       await sleep(100);
       for (const pid of all) assert.equal(alive(pid), false, `worker ${pid} outlived the primary`);
     } finally {
@@ -116,3 +131,203 @@ test("a worker that cannot listen stops the lot: its error line, exit 1", { time
     await stopCli(blocker);
   }
 });
+
+/** `serve --workers 2` on a free loopback port, with connections until both workers have served some. */
+async function twoWorkers(args: string[]) {
+  const cli = startCli(["serve", "--host", "127.0.0.1", "--port", "0", "--workers", "2", ...args]);
+  const started = () => cli.stdout.filter((l) => /"event":"start"|listening on 127\.0\.0\.1:\d+/.test(l));
+  for (let i = 0; i < 200 && started().length < 2; i++) await sleep(50);
+  assert.equal(
+    started().length,
+    2,
+    `two workers listening: ${cli.stdout.join("\n")} ${cli.stderr.join("\n")}`,
+  );
+  const port = Number(/127\.0\.0\.1:(\d+)/.exec(started()[0] ?? "")?.[1]);
+  return { cli, port };
+}
+
+/** Echoes `text` over a new connection and waits for the server to close it. */
+async function echoOnce(port: number, text: string): Promise<void> {
+  const s = await rawConnect(port);
+  const back = readAll(s);
+  s.end(text);
+  assert.equal((await back).toString(), text);
+}
+
+test(
+  "--workers 2 --log-format json: every event names its worker and pid, ids are unique, the primary sums the summaries",
+  { timeout: 60_000 },
+  async () => {
+    const { cli, port } = await twoWorkers(["--log-format", "json"]);
+    try {
+      const events = () =>
+        cli.stdout.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const servedBy = () =>
+        new Set(
+          events()
+            .filter((e) => e.event === "disconnect")
+            .map((e) => e.worker),
+        );
+      // Connections are dealt round-robin, so a few reach both; the loop is bounded all the same.
+      let sent = 0;
+      for (; sent < 40 && (sent < 6 || servedBy().size < 2); sent++) {
+        await echoOnce(port, `hello ${sent}`);
+        for (let i = 0; i < 100 && events().filter((e) => e.event === "disconnect").length <= sent; i++)
+          await sleep(20);
+      }
+      assert.equal(servedBy().size, 2, "both workers served connections");
+      cli.proc.kill("SIGTERM");
+      assert.equal(await cli.exited, 0);
+
+      const all = events();
+      const primaryPid = cli.proc.pid;
+      const workerPid = new Map(
+        all.filter((e) => e.event === "start").map((e) => [e.worker as number, e.pid as number]),
+      );
+      assert.equal(workerPid.size, 2);
+      for (const e of all) {
+        assert.equal(typeof e.worker, "number", JSON.stringify(e));
+        assert.equal(typeof e.pid, "number", JSON.stringify(e));
+        if (e.role === "primary") {
+          // The primary's own events carry worker 0 and its pid; worker-start names the worker it is about.
+          if (e.event === "worker-start") assert.equal(workerPid.get(e.worker as number), e.pid);
+          else assert.deepEqual([e.worker, e.pid], [0, primaryPid], JSON.stringify(e));
+        } else {
+          assert.equal(workerPid.get(e.worker as number), e.pid, JSON.stringify(e));
+        }
+      }
+      const connects = all.filter((e) => e.event === "connect");
+      assert.equal(connects.length, sent);
+      const ids = connects.map((e) => e.id as number);
+      assert.ok(ids.every((id) => Number.isSafeInteger(id)));
+      assert.equal(new Set(ids).size, sent, `ids unique: ${ids.join(" ")}`);
+      // Each disconnect names the same id as its connect, from the same worker.
+      for (const d of all.filter((e) => e.event === "disconnect")) {
+        const c = connects.find((e) => e.id === d.id);
+        assert.equal(c?.worker, d.worker);
+        assert.equal(c?.remotePort, d.remotePort);
+      }
+
+      const summaries = all.filter((e) => e.event === "stopped" && e.role !== "primary");
+      assert.equal(summaries.length, 2);
+      const total = all.filter((e) => e.event === "stopped" && e.role === "primary");
+      assert.equal(total.length, 1, "one combined summary");
+      const sum = (key: string) => summaries.reduce((n, e) => n + Number(e[key]), 0);
+      for (const key of ["connectionsTotal", "bytesIn", "bytesOut", "cutOff", "resets", "errors"])
+        assert.equal(total[0]?.[key], sum(key), key);
+      assert.equal(total[0]?.connectionsTotal, sent);
+      assert.equal(total[0]?.workers, 2);
+      for (const s of summaries) assert.ok(Number(total[0]?.uptimeMs) >= Number(s.uptimeMs));
+      assert.equal(all.at(-1), total[0], "the combined summary comes last");
+    } finally {
+      await stopCli(cli);
+    }
+  },
+);
+
+test(
+  "--workers 2, text: each worker's summary is marked as its own; the last line sums them",
+  { timeout: 60_000 },
+  async () => {
+    const { cli, port } = await twoWorkers([]);
+    try {
+      const served = () => cli.stdout.filter((l) => l.startsWith("[TCP server] client disconnected")).length;
+      for (let i = 0; i < 6; i++) await echoOnce(port, `line ${i}\n`);
+      for (let i = 0; i < 200 && served() < 6; i++) await sleep(20);
+      cli.proc.kill("SIGTERM");
+      assert.equal(await cli.exited, 0);
+      const summary =
+        /^\[TCP server\] (?:worker (\d+) )?stopped after [\d.]+ (?:ms|s): (\d+) connections? served, (\d+) bytes? echoed$/;
+      const lines = cli.stdout.filter((l) => summary.test(l));
+      assert.equal(lines.length, 3, cli.stdout.join("\n"));
+      const parsed = lines.map((l) => summary.exec(l) as RegExpExecArray);
+      const workers = parsed.filter((p) => p[1] !== undefined);
+      assert.equal(new Set(workers.map((p) => p[1])).size, 2, "two workers' own summaries");
+      const last = parsed.at(-1) as RegExpExecArray;
+      assert.equal(last[1], undefined, "the last summary is the primary's");
+      assert.equal(cli.stdout.at(-1), lines.at(-1));
+      assert.equal(Number(last[2]), 6);
+      assert.equal(Number(last[2]), Number(workers[0]?.[2]) + Number(workers[1]?.[2]));
+      assert.equal(Number(last[3]), Number(workers[0]?.[3]) + Number(workers[1]?.[3]));
+      assert.ok(
+        workers.every((p) => Number(p[2]) > 0),
+        "both workers served",
+      );
+    } finally {
+      await stopCli(cli);
+    }
+  },
+);
+
+test(
+  "--workers 2 with the port in use: one error, in the chosen format, exit 1",
+  { timeout: 40_000 },
+  async () => {
+    const blocker = startCli(["serve", "--host", "127.0.0.1", "--port", "0", "--quiet"]);
+    try {
+      const line = await blocker.waitFor(/127\.0\.0\.1:(\d+)/);
+      const port = /127\.0\.0\.1:(\d+)/.exec(line)?.[1] ?? "";
+      const args = ["serve", "--host", "127.0.0.1", "--port", port, "--workers", "2"];
+      const text = await runCli(args, { env: cleanEnv(), timeout: 20_000 });
+      assert.equal(text.code, 1, text.stderr);
+      assert.deepEqual(text.stderr.trim().split("\n"), [
+        `[TCP server] the echo port ${port} on 127.0.0.1 is already in use by another program; see which with: ss -ltnp 'sport = :${port}'`,
+      ]);
+      const json = await runCli([...args, "--log-format", "json"], { env: cleanEnv(), timeout: 20_000 });
+      assert.equal(json.code, 1, json.stderr);
+      assert.equal(json.stderr, "");
+      const events = json.stdout
+        .toString()
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const errors = events.filter((e) => e.event === "error");
+      assert.equal(errors.length, 1, json.stdout.toString());
+      assert.equal(errors[0]?.code, "EADDRINUSE");
+      assert.equal(errors[0]?.endpoint, "echo");
+      assert.equal(errors[0]?.port, Number(port));
+      assert.equal(errors[0]?.exitCode, 1);
+      assert.equal(typeof errors[0]?.worker, "number");
+      assert.match(String(errors[0]?.message), /already in use/);
+    } finally {
+      await stopCli(blocker);
+    }
+  },
+);
+
+test(
+  "--workers 2 --udp: each worker's UDP summary is its own; the primary's sums them",
+  { timeout: 40_000 },
+  async () => {
+    const { cli, port } = await twoWorkers(["--udp", "--data-lines", "0"]);
+    const client = createSocket("udp4");
+    try {
+      for (
+        let i = 0;
+        i < 200 && cli.stdout.filter((l) => l.startsWith("[UDP server] echoing")).length < 2;
+        i++
+      )
+        await sleep(20);
+      let replies = 0;
+      client.on("message", () => replies++);
+      for (let i = 0; i < 10; i++) client.send(`datagram ${i}`, port, "127.0.0.1");
+      for (let i = 0; i < 150 && replies < 10; i++) await sleep(20);
+      assert.equal(replies, 10);
+      cli.proc.kill("SIGTERM");
+      assert.equal(await cli.exited, 0);
+      const summary =
+        /^\[UDP server\] (?:worker (\d+): )?(\d+) datagrams? received, (\d+) echoed, (\d+) dropped$/;
+      const parsed = cli.stdout.map((l) => summary.exec(l)).filter((m) => m !== null);
+      assert.equal(parsed.length, 3, cli.stdout.join("\n"));
+      const own = parsed.filter((m) => m[1] !== undefined);
+      assert.equal(new Set(own.map((m) => m[1])).size, 2);
+      const total = parsed.at(-1) as RegExpExecArray;
+      assert.equal(total[1], undefined, "the last UDP summary is the primary's");
+      assert.equal(Number(total[2]), 10);
+      for (const i of [2, 3, 4]) assert.equal(Number(total[i]), Number(own[0]?.[i]) + Number(own[1]?.[i]));
+    } finally {
+      client.close();
+      await stopCli(cli);
+    }
+  },
+);

@@ -2,7 +2,8 @@
 /**
  * The `tcpecho` command. Exit codes: 0 success, 1 the job failed, 2 the
  * command line was wrong. Every failure is one line in words, never a stack
- * trace (set TCPECHO_DEBUG=1 to see one).
+ * trace (set TCPECHO_DEBUG=1 to see one); for `serve --log-format json`, one
+ * JSON `error` event on standard output, like the server's other events.
  *
  * @module
  */
@@ -16,6 +17,7 @@ import { registerBench } from "./bench.js";
 import { registerClient } from "./client.js";
 import { registerPing } from "./ping.js";
 import { registerServe } from "./serve.js";
+import { jsonServeLog, ReportedFailure } from "./serve-log.js";
 
 const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
 
@@ -64,6 +66,14 @@ function langIn(argv: readonly string[]): string | undefined {
   return a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[i + 1];
 }
 
+/** `serve … --log-format json`: then even a bad command line is reported as a JSON event. */
+function wantsJson(argv: readonly string[], command: Command | undefined): boolean {
+  if (command?.name() !== "serve") return false;
+  const i = argv.findIndex((a) => a === "--log-format" || a.startsWith("--log-format="));
+  const a = argv[i];
+  return a !== undefined && (a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[i + 1]) === "json";
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   const m = messages[detectLang(langIn(argv))];
@@ -73,11 +83,21 @@ async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv as string[], { from: "user" });
     return 0;
   } catch (err) {
+    if (err instanceof ReportedFailure) return err.exitCode;
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return 0;
       if (err.code === "commander.help" || err.code === "commander.helpDisplayed") {
         return 2;
       }
+    }
+    if (wantsJson(argv, command)) {
+      if (process.env.TCPECHO_DEBUG) console.error(err);
+      const exitCode =
+        err instanceof CommanderError || (err instanceof EchoError && err.isUsageError) ? 2 : 1;
+      jsonServeLog((line) => process.stdout.write(line + "\n"), m).failed(err, exitCode);
+      return exitCode;
+    }
+    if (err instanceof CommanderError) {
       const text = err.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
       process.stderr.write(m.usage(text, helpHint) + "\n");
       return 2;

@@ -12,7 +12,8 @@ import { formatEndpoint } from "../net/endpoint.js";
 import type { ListenScope } from "../net/interfaces.js";
 import type { ConnectionInfo, DisconnectInfo } from "../server/connection.js";
 import type { EchoServerAddress, EchoServerStats, RefusedInfo } from "../server/echo-server.js";
-import type { EchoError } from "../net/echo-error.js";
+import { CommanderError } from "commander";
+import { EchoError, type EchoErrorCode, type EchoErrorContext } from "../net/echo-error.js";
 import { printable } from "./printable.js";
 import type { Terminal } from "./terminal.js";
 import type { UdpDropReason, UdpEchoStats } from "../server/udp-echo.js";
@@ -26,6 +27,28 @@ export interface Reach {
   endpoint: string;
   via: string | null;
   loopback: boolean;
+}
+
+/**
+ * Which process of `tcpecho serve --workers N` writes: a worker (its cluster
+ * id, 1 and up, never reused) or the primary (`worker: 0`, `role: "primary"`).
+ */
+export interface LogOrigin {
+  worker: number;
+  role?: "primary";
+}
+
+/** Where `--workers` counts a worker's connection ids from: worker 2's first connection is 2000000001. */
+export const WORKER_ID_SPAN = 1_000_000_000;
+
+/**
+ * Thrown once a failure has been reported in the chosen format, so that the
+ * command only exits with `exitCode` and prints nothing more.
+ */
+export class ReportedFailure extends Error {
+  constructor(readonly exitCode: number) {
+    super(`failure already reported (exit ${exitCode})`);
+  }
 }
 
 /** Every event `tcpecho serve` reports. */
@@ -49,7 +72,13 @@ export interface ServeLog {
   fewDescriptors(soft: number, maxConnections: number): void;
   shutdown(open: number, drainMs: number): void;
   forcing(open: number): void;
-  stopped(stats: EchoServerStats): void;
+  /** The shutdown summary; `workers` when it is the primary's sum over that many workers. */
+  stopped(stats: EchoServerStats, workers?: number): void;
+  /**
+   * A failure that ends the server (exit 1) or a bad command line (exit 2);
+   * `from` names the worker it happened in, when the primary reports it.
+   */
+  failed(err: unknown, exitCode: number, from?: { worker: number; pid: number }): void;
   metrics(url: string): void;
   udpStart(endpoint: string): void;
   udpData(address: string, port: number, chunk: Buffer): void;
@@ -73,8 +102,9 @@ export interface ServeLog {
  * log.forcing(2); // [TCP server] forced stop: closing 2 connections now
  * ```
  */
-export function textServeLog(t: Terminal): ServeLog {
+export function textServeLog(t: Terminal, origin?: LogOrigin): ServeLog {
   const { m } = t;
+  const worker = origin?.role === "primary" ? 0 : (origin?.worker ?? 0);
   return {
     start(address, scope, requested, reach) {
       t.out(m.listening(formatEndpoint(address.host, address.port), scope, address.backlog, requested));
@@ -107,21 +137,36 @@ export function textServeLog(t: Terminal): ServeLog {
     fewDescriptors: (soft, max) => t.err(m.fewDescriptors(soft, max)),
     shutdown: (open, drainMs) => t.out(m.stopping(open, drainMs)),
     forcing: (open) => t.out(m.forcing(open)),
-    stopped: (s) => t.out(m.summary(s.uptimeMs, s.connectionsTotal, s.bytesOut, s.cutOff)),
+    stopped: (s) =>
+      t.out(
+        worker > 0
+          ? m.workerSummary(worker, s.uptimeMs, s.connectionsTotal, s.bytesOut, s.cutOff)
+          : m.summary(s.uptimeMs, s.connectionsTotal, s.bytesOut, s.cutOff),
+      ),
+    failed: (err, exitCode) => {
+      const f = failure(err, m);
+      t.err(
+        exitCode === 2
+          ? m.usage(f.message, "serve ")
+          : err instanceof EchoError
+            ? `${m.serverTag} ${f.message}`
+            : `tcpecho: ${f.message}`,
+      );
+    },
     metrics: (url) => t.out(m.metricsAt(url)),
     udpStart: (ep) => t.out(m.udpListening(ep)),
     udpData: (address, port, chunk) =>
       t.out(`${t.dim(`[UDP/${formatEndpoint(address, port)}]`)} ${printable(chunk, 80, m.moreBytes)}`),
     udpDropped: (address, port, reason) => t.out(m.udpDropped(address, port, reason)),
     udpDroppedSuppressed: (n) => t.out(m.udpDroppedSuppressed(n)),
-    udpStopped: (s) =>
+    udpStopped: (s) => {
+      const dropped = s.dropped["service-port"] + s.dropped["rate-limit"] + s.dropped.denied;
       t.out(
-        m.udpSummary(
-          s.datagramsIn,
-          s.datagramsOut,
-          s.dropped["service-port"] + s.dropped["rate-limit"] + s.dropped.denied,
-        ),
-      ),
+        worker > 0
+          ? m.udpWorkerSummary(worker, s.datagramsIn, s.datagramsOut, dropped)
+          : m.udpSummary(s.datagramsIn, s.datagramsOut, dropped),
+      );
+    },
     workersStarting: (n) => t.out(m.workersStarting(n)),
     workerStarted: (id, pid) => t.out(m.workerStarted(id, pid)),
     workerDied: (id, pid, how, replacing) => t.err(m.workerDied(id, pid, how, replacing)),
@@ -129,23 +174,81 @@ export function textServeLog(t: Terminal): ServeLog {
   };
 }
 
+/** Which of the server's endpoints a listen error is about, by the option that set it. */
+const ENDPOINT_OF: Record<string, string> = { "--port": "echo", "--metrics": "metrics", "--udp": "udp" };
+
+/** A failure's code, words and the context fields worth a JSON key. */
+function failure(
+  err: unknown,
+  m: Messages,
+): { code: string; message: string; fields: Record<string, unknown> } {
+  if (err instanceof EchoError) {
+    const ctx: EchoErrorContext = err.context;
+    const fields: Record<string, unknown> = {};
+    if (ctx.operation === "listen") {
+      if (ctx.option !== undefined && ENDPOINT_OF[ctx.option]) fields.endpoint = ENDPOINT_OF[ctx.option];
+      fields.host = ctx.host;
+      fields.port = ctx.port;
+    } else if (err.isUsageError) {
+      if (ctx.option !== undefined) fields.option = ctx.option;
+      if (ctx.value !== undefined) fields.value = ctx.value;
+    }
+    return { code: err.code, message: m.error(err.code, ctx), fields };
+  }
+  if (err instanceof CommanderError) {
+    return {
+      code: "ERR_USAGE",
+      message: err.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " "),
+      fields: {},
+    };
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  return {
+    code: typeof code === "string" ? code : "ERR_UNEXPECTED",
+    message: err instanceof Error ? err.message : String(err),
+    fields: {},
+  };
+}
+
+/**
+ * What a worker sends the primary over the cluster channel about a failure,
+ * and how the primary turns it back into an error to report.
+ */
+export function failureMessage(err: unknown, exitCode: number): Record<string, unknown> {
+  return err instanceof EchoError
+    ? { tcpecho: "failed", code: err.code, context: err.context, exitCode }
+    : { tcpecho: "failed", message: err instanceof Error ? err.message : String(err), exitCode };
+}
+
+/** The error a {@link failureMessage} describes. */
+export function failureFromMessage(msg: { code?: unknown; context?: unknown; message?: unknown }): Error {
+  return typeof msg.code === "string"
+    ? new EchoError(msg.code as EchoErrorCode, (msg.context ?? {}) as EchoErrorContext)
+    : new Error(String(msg.message));
+}
+
 /**
  * One JSON object per line on standard output: `time` (ISO 8601), `event`,
- * and the event's fields; client events carry `remoteAddress` and
+ * `pid`, and the event's fields; client events carry `remoteAddress` and
  * `remotePort`. Error events carry the error's `code` and a readable
- * `message` in the chosen language.
+ * `message` in the chosen language; a failure that ends the server is an
+ * `error` event with `exitCode` (1, or 2 for a bad command line), and for a
+ * port that could not be bound `endpoint` (`echo`, `metrics` or `udp`),
+ * `host` and `port`. With `--workers`, every event carries `worker` too: the
+ * worker's id, or 0 and `role: "primary"` for the primary, whose
+ * `worker-start` and `worker-died` name the worker they are about.
  *
  * @example
  * ```ts
  * import { messages } from "../i18n/messages.js";
  * import { jsonServeLog } from "./serve-log.js";
  * const log = jsonServeLog((line) => console.log(line), messages.en);
- * log.forcing(2); // {"time":"…","event":"forcing","open":2}
+ * log.forcing(2); // {"time":"…","event":"shutdown","pid":…,"open":2,"forced":true}
  * ```
  */
-export function jsonServeLog(write: (line: string) => void, m: Messages): ServeLog {
+export function jsonServeLog(write: (line: string) => void, m: Messages, origin?: LogOrigin): ServeLog {
   const emit = (event: string, fields: Record<string, unknown>) =>
-    write(JSON.stringify({ time: new Date().toISOString(), event, ...fields }));
+    write(JSON.stringify({ time: new Date().toISOString(), event, pid: process.pid, ...origin, ...fields }));
   const client = (c: ConnectionInfo) => ({
     id: c.id,
     remoteAddress: c.remoteAddress,
@@ -163,7 +266,6 @@ export function jsonServeLog(write: (line: string) => void, m: Messages): ServeL
         backlog: address.backlog,
         backlogRequested: requested,
         reachableAt: reach.map((r) => r.endpoint),
-        pid: process.pid,
       }),
     noExternalInterface: () => {},
     connect: (c) => emit("connect", client(c)),
@@ -223,8 +325,9 @@ export function jsonServeLog(write: (line: string) => void, m: Messages): ServeL
       }),
     shutdown: (open, drainMs) => emit("shutdown", { open, drainTimeoutMs: drainMs }),
     forcing: (open) => emit("shutdown", { open, forced: true }),
-    stopped: (s) =>
+    stopped: (s, workers) =>
       emit("stopped", {
+        ...(workers === undefined ? {} : { workers }),
         uptimeMs: Math.round(s.uptimeMs),
         connectionsTotal: s.connectionsTotal,
         bytesIn: s.bytesIn,
@@ -237,8 +340,11 @@ export function jsonServeLog(write: (line: string) => void, m: Messages): ServeL
         tlsErrors: s.tlsErrors,
         acceptErrors: s.acceptErrors,
         refused: s.refused,
-        pid: process.pid,
       }),
+    failed: (err, exitCode, from) => {
+      const f = failure(err, m);
+      emit("error", { ...from, code: f.code, message: f.message, ...f.fields, exitCode });
+    },
     metrics: (url) => emit("metrics", { url }),
     udpStart: (endpoint) => emit("udp-start", { endpoint }),
     udpData: (address, port, chunk) =>
@@ -252,7 +358,7 @@ export function jsonServeLog(write: (line: string) => void, m: Messages): ServeL
       emit("udp-dropped", { remoteAddress: address, remotePort: port, reason }),
     udpDroppedSuppressed: (n) => emit("udp-dropped-suppressed", { perSecond: n }),
     udpStopped: (s) => emit("udp-stopped", { ...s }),
-    workersStarting: (n) => emit("workers", { workers: n, pid: process.pid }),
+    workersStarting: (n) => emit("workers", { workers: n }),
     workerStarted: (id, pid) => emit("worker-start", { worker: id, pid }),
     workerDied: (id, pid, how, replacing) => emit("worker-died", { worker: id, pid, how, replacing }),
     workersStopped: (n) => emit("workers-stopped", { workers: n }),

@@ -2,18 +2,36 @@
  * `tcpecho serve --workers N`: the primary process forks N workers that
  * share the listening port (node:cluster), replaces a worker that dies, and
  * on SIGINT/SIGTERM lets every worker drain and stop. With `--metrics`, the
- * primary serves the sum of all workers' metrics.
+ * primary serves the sum of all workers' metrics. Workers report their
+ * counts to the primary over the cluster channel, for one summary of them
+ * all, and a worker's start-up failure, which the primary reports once.
  *
  * @module
  */
 
 import cluster, { type Worker } from "node:cluster";
+import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
+import { EchoError } from "../net/echo-error.js";
+import type { EchoServerStats } from "../server/echo-server.js";
 import { clusterRegistry, serveMetrics } from "../server/metrics.js";
-import type { ServeLog } from "./serve-log.js";
+import type { UdpEchoStats } from "../server/udp-echo.js";
+import { failureFromMessage, type ServeLog } from "./serve-log.js";
 
 // A worker that dies this many times within the window is not replaced again: it would only crash-loop.
 const MAX_DEATHS = 5;
 const DEATH_WINDOW_MS = 10_000;
+
+/** What a worker tells the primary (other messages on the channel, such as metrics, are not ours). */
+interface WorkerMessage {
+  tcpecho?: unknown;
+  stats?: EchoServerStats;
+  udp?: UdpEchoStats;
+  exitCode?: number;
+  code?: unknown;
+  context?: unknown;
+  message?: unknown;
+}
 
 /** What the primary needs to know. */
 export interface PrimaryOptions {
@@ -23,30 +41,45 @@ export interface PrimaryOptions {
 }
 
 /**
- * Runs the primary: forks, watches and stops the workers. Resolves with the
- * exit code once they all stopped: 1 if a worker could not start (its own
- * error line says why), else 0.
+ * Runs the primary: forks, watches and stops the workers, then prints the
+ * summary of them all. Resolves with the exit code once they all stopped:
+ * that of a worker that could not start (1, or 2 for a usage error; the
+ * primary reports its error, once for all), else 0.
  */
 export async function runPrimary(options: PrimaryOptions): Promise<number> {
   const { workers, log } = options;
   let stopping = false;
   let signals = 0;
   const deaths: number[] = [];
+  const startedAt = performance.now();
+  // A worker is named by its cluster id, never reused: a replacement is a new worker.
   const ids = new Map<Worker, number>();
   const listening = new WeakSet<Worker>();
   let failedToStart = false;
-  let nextId = 1;
+  let failure: { exitCode: number } | undefined;
+  const counts = new Map<number, { stats: EchoServerStats; udp: UdpEchoStats | undefined }>();
 
-  const fork = (id: number) => {
-    const worker = cluster.fork({ TCPECHO_WORKER_ID: String(id) });
-    ids.set(worker, id);
+  const fork = () => {
+    const worker = cluster.fork();
+    ids.set(worker, worker.id);
     worker.once("listening", () => {
       listening.add(worker);
-      log.workerStarted(id, worker.process.pid ?? 0);
+      log.workerStarted(worker.id, worker.process.pid ?? 0);
     });
   };
+  cluster.on("message", (worker, msg: WorkerMessage) => {
+    if (msg?.tcpecho === "stats" && msg.stats !== undefined)
+      counts.set(worker.id, { stats: msg.stats, udp: msg.udp });
+    if (msg?.tcpecho === "failed" && failure === undefined) {
+      // Every worker fails alike (the port is taken): one report is enough.
+      failure = { exitCode: msg.exitCode ?? 1 };
+      log.failed(failureFromMessage(msg), failure.exitCode, {
+        worker: worker.id,
+        pid: worker.process.pid ?? 0,
+      });
+    }
+  });
 
-  log.workersStarting(workers);
   const endpoint =
     options.metrics === undefined
       ? undefined
@@ -58,13 +91,23 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
             m.port,
             () => registry.clusterMetrics(),
             () => !stopping,
-          );
+          ).catch((e: unknown) => {
+            throw onPort(e, "--metrics");
+          });
         })();
+  log.workersStarting(workers);
   if (endpoint !== undefined) log.metrics(metricsUrl(endpoint.host, endpoint.port));
-  for (let i = 0; i < workers; i++) fork(nextId++);
+  for (let i = 0; i < workers; i++) fork();
 
+  // What a worker sent before it exited may still be in the channel: its end comes after.
+  const channelDrained = (worker: Worker) =>
+    worker.isConnected() ? Promise.race([once(worker, "disconnect"), sleep(1000)]) : Promise.resolve();
   const allStopped = new Promise<void>((resolve) => {
-    cluster.on("exit", (worker, code, signal) => {
+    cluster.on(
+      "exit",
+      (worker, code, signal) => void channelDrained(worker).then(() => exited(worker, code, signal)),
+    );
+    const exited = (worker: Worker, code: number, signal: string) => {
       const id = ids.get(worker) ?? 0;
       ids.delete(worker);
       if (!stopping && !listening.has(worker)) {
@@ -78,10 +121,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
         while (deaths.length > 0 && (deaths[0] as number) < now - DEATH_WINDOW_MS) deaths.shift();
         const replacing = deaths.length <= MAX_DEATHS;
         log.workerDied(id, worker.process.pid ?? 0, signal ?? `exit code ${code}`, replacing);
-        if (replacing) fork(id);
+        if (replacing) fork();
       }
       if (ids.size === 0) resolve();
-    });
+    };
   });
 
   const onSignal = () => {
@@ -95,9 +138,73 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   process.on("SIGTERM", onSignal);
   await allStopped;
   await endpoint?.close();
-  if (failedToStart) return 1;
+  if (failedToStart) return failure?.exitCode ?? 1;
   log.workersStopped(workers);
+  const tcp = [...counts.values()].map((c) => c.stats);
+  log.stopped({ ...sumStats(tcp, ZERO), uptimeMs: performance.now() - startedAt }, counts.size);
+  const udp = [...counts.values()].flatMap((c) => (c.udp === undefined ? [] : [c.udp]));
+  if (udp.length > 0) log.udpStopped(sumStats(udp, UDP_ZERO));
   return 0;
+}
+
+const ZERO: EchoServerStats = {
+  connectionsOpen: 0,
+  connectionsTotal: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  resets: 0,
+  errors: 0,
+  cutOff: 0,
+  idle: 0,
+  keepalive: 0,
+  proxyErrors: 0,
+  tlsErrors: 0,
+  acceptErrors: 0,
+  refused: { "max-connections": 0, "max-per-ip": 0, denied: 0 },
+  uptimeMs: 0,
+};
+
+const UDP_ZERO: UdpEchoStats = {
+  datagramsIn: 0,
+  datagramsOut: 0,
+  bytesIn: 0,
+  bytesOut: 0,
+  dropped: { "service-port": 0, "rate-limit": 0, denied: 0 },
+  sendErrors: 0,
+};
+
+/** Every count of the workers' statistics added up, however many counters they grow. */
+export function sumStats<T extends object>(all: readonly T[], zero: T): T {
+  const add = (a: unknown, b: unknown): unknown => {
+    if (typeof a === "number" && typeof b === "number") return a + b;
+    if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+      const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+      for (const [k, v] of Object.entries(b)) out[k] = k in out ? add(out[k], v) : v;
+      return out;
+    }
+    return b ?? a;
+  };
+  return all.reduce<T>((sum, s) => add(sum, s) as T, zero);
+}
+
+/** A worker's counts, TCP and UDP, to the primary over the cluster channel (nothing when not a worker). */
+export function reportStats(stats: EchoServerStats, udp?: UdpEchoStats): Promise<void> {
+  const send = process.send?.bind(process);
+  if (!cluster.isWorker || send === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    try {
+      send({ tcpecho: "stats", stats, udp }, undefined, {}, () => resolve());
+    } catch {
+      resolve(); // the primary is gone: nobody to tell
+    }
+  });
+}
+
+/** A listen error that says which of the server's ports it is about (`--port`, `--metrics`, `--udp`). */
+export function onPort(err: unknown, option: string): unknown {
+  return err instanceof EchoError && err.context.operation === "listen"
+    ? new EchoError(err.code, { ...err.context, option }, { cause: err })
+    : err;
 }
 
 /** The URL people can open for an endpoint. */

@@ -7,11 +7,12 @@
 
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
+import { createSecureContext } from "node:tls";
 import { register } from "prom-client";
 import { clusterRegistry, registerEchoMetrics, registerUdpMetrics, serveMetrics } from "../server/metrics.js";
 import { AccessRules } from "../server/access-rules.js";
 import { createUdpEchoServer, type UdpEchoServer } from "../server/udp-echo.js";
-import { metricsUrl, runPrimary } from "./serve-workers.js";
+import { metricsUrl, onPort, reportStats, runPrimary } from "./serve-workers.js";
 import { Option, type Command } from "commander";
 import { EchoError } from "../net/echo-error.js";
 import { parseHost, parsePort } from "../net/address.js";
@@ -22,8 +23,17 @@ import type { ConnectionInfo } from "../server/connection.js";
 import { createEchoServer } from "../server/echo-server.js";
 import { parseDuration } from "./duration.js";
 import { LineBudget } from "./line-budget.js";
-import { jsonServeLog, textServeLog, type LogFormat, type ServeLog } from "./serve-log.js";
-import { openTerminal } from "./terminal.js";
+import {
+  failureMessage,
+  jsonServeLog,
+  ReportedFailure,
+  textServeLog,
+  WORKER_ID_SPAN,
+  type LogFormat,
+  type LogOrigin,
+  type ServeLog,
+} from "./serve-log.js";
+import { openTerminal, type Terminal } from "./terminal.js";
 import { parseCount } from "./count.js";
 import { DEFAULT_KEEPALIVE_MS, readPemFile } from "./connection-options.js";
 import { openFileLimit } from "../server/descriptors.js";
@@ -112,7 +122,7 @@ export function registerServe(program: Command): void {
     .addOption(
       new Option(
         "--log-format <format>",
-        "text: the textbook's lines; json: one JSON object per line per event",
+        "text: the textbook's lines; json: one JSON object per line per event, failures included",
       )
         .choices(["text", "json"])
         .default("text"),
@@ -219,12 +229,84 @@ Examples:
 
 Try it from another terminal: tcpecho client 127.0.0.1 9000`,
     )
-    .action(async (_opts: unknown, cmd: Command) => serve(cmd.optsWithGlobals<ServeOptions>()));
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<ServeOptions>();
+      await serve(opts).catch((err: unknown) => reportFailure(err, opts));
+    });
+}
+
+/** The log in the chosen format, its events marked with the process they come from under `--workers`. */
+function serveLog(opts: ServeOptions, t: Terminal): ServeLog {
+  const origin: LogOrigin | undefined = cluster.isWorker
+    ? { worker: cluster.worker?.id ?? 0 }
+    : opts.workers > 1
+      ? { worker: 0, role: "primary" }
+      : undefined;
+  return opts.logFormat === "json" ? jsonServeLog(t.out, t.m, origin) : textServeLog(t, origin);
+}
+
+/**
+ * Reports a failure that ends `serve` in the chosen format: a worker hands it
+ * to the primary, which reports it once for all; a JSON log gets one `error`
+ * event. Text from a single process is left to the command's usual error line.
+ */
+async function reportFailure(err: unknown, opts: ServeOptions): Promise<never> {
+  const exitCode = err instanceof EchoError && err.isUsageError ? 2 : 1;
+  const send = process.send?.bind(process);
+  const toPrimary = cluster.isWorker && send !== undefined;
+  if (!toPrimary && opts.logFormat !== "json") throw err;
+  if (process.env.TCPECHO_DEBUG) console.error(err);
+  if (toPrimary) {
+    await new Promise<void>((resolve) => send(failureMessage(err, exitCode), undefined, {}, () => resolve()));
+    throw new ReportedFailure(exitCode);
+  }
+  serveLog(opts, openTerminal(opts.lang)).failed(err, exitCode);
+  throw new ReportedFailure(exitCode);
+}
+
+// OpenSSL's reasons that mean the wrong file was given, in plain words, by option.
+const TLS_REASONS: Record<string, Record<string, string>> = {
+  "--tls-cert": { "no start line": "no certificate in it" },
+  "--tls-key": {
+    "no start line": "no private key in it",
+    unsupported: "no private key in it",
+    "key values mismatch": "not the private key of that certificate",
+  },
+};
+
+/**
+ * Tries the certificate and key as TLS will use them, so that a bad one is a
+ * usage error naming its option and file, in plain words where OpenSSL's
+ * reason is a known one, else in that short reason ("bad base64 decode"),
+ * never OpenSSL's whole error string.
+ */
+function checkTlsFiles(pem: { cert: Buffer; key: Buffer }, certFile: string, keyFile: string) {
+  const attempts: [Parameters<typeof createSecureContext>[0], string, string][] = [
+    [{ cert: pem.cert }, "--tls-cert", certFile],
+    [{ key: pem.key }, "--tls-key", keyFile],
+    [pem, "--tls-key", keyFile],
+  ];
+  for (const [options, option, value] of attempts) {
+    try {
+      createSecureContext(options);
+    } catch (err) {
+      const e = err as { reason?: unknown; message?: unknown };
+      const detail =
+        typeof e.reason === "string" ? e.reason : String(e.message).replace(/^error:[^:]*:[^:]*::/, "");
+      throw new EchoError("ERR_INVALID_OPTION", {
+        value,
+        option,
+        expect: "pem",
+        detail: TLS_REASONS[option]?.[detail] ?? detail,
+      });
+    }
+  }
+  return pem;
 }
 
 async function serve(opts: ServeOptions): Promise<void> {
   const t = openTerminal(opts.lang);
-  const log = opts.logFormat === "json" ? jsonServeLog(t.out, t.m) : textServeLog(t);
+  const log = serveLog(opts, t);
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     const [given, missing] =
       opts.tlsCert === undefined ? ["--tls-key", "--tls-cert"] : ["--tls-cert", "--tls-key"];
@@ -233,15 +315,22 @@ async function serve(opts: ServeOptions): Promise<void> {
       detail: `${given}: TLS needs ${missing} too`,
     });
   }
+  // Read before forking too, so that a bad file is one usage error rather than one per worker.
+  const tls =
+    opts.tlsCert !== undefined && opts.tlsKey !== undefined
+      ? checkTlsFiles(
+          { cert: readPemFile(opts.tlsCert, "--tls-cert"), key: readPemFile(opts.tlsKey, "--tls-key") },
+          opts.tlsCert,
+          opts.tlsKey,
+        )
+      : undefined;
   if (opts.workers > 1 && cluster.isPrimary) {
     process.exit(await runPrimary({ workers: opts.workers, metrics: opts.metrics, log }));
   }
   const worker = cluster.isWorker;
-  const tls =
-    opts.tlsCert !== undefined && opts.tlsKey !== undefined
-      ? { cert: readPemFile(opts.tlsCert, "--tls-cert"), key: readPemFile(opts.tlsKey, "--tls-key") }
-      : undefined;
   const server = createEchoServer({
+    // Under --workers each worker counts in its own range, so that ids stay unique across them all.
+    ...(worker ? { firstConnectionId: (cluster.worker?.id ?? 0) * WORKER_ID_SPAN + 1 } : {}),
     ...(tls ? { tls } : {}),
     host: opts.host,
     port: opts.port,
@@ -324,12 +413,16 @@ async function serve(opts: ServeOptions): Promise<void> {
       opts.metrics.port,
       () => register.metrics(),
       () => !server.draining,
-    );
+    ).catch((e: unknown) => {
+      throw onPort(e, "--metrics");
+    });
     server.on("close", () => void endpoint.close());
     metricsAt = metricsUrl(endpoint.host, endpoint.port);
   }
 
-  const address = await server.listen();
+  const address = await server.listen().catch((e: unknown) => {
+    throw onPort(e, "--port");
+  });
   const scope = listenScope(address.host);
   const reach = opts.quiet
     ? []
@@ -349,15 +442,21 @@ async function serve(opts: ServeOptions): Promise<void> {
   const udp = opts.udp ? await startUdp(opts, address.port, log) : undefined;
   if (udp !== undefined && opts.metrics !== undefined) registerUdpMetrics(udp, register);
   if (metricsAt !== undefined) log.metrics(metricsAt);
+  // The primary sums the workers' counts; one that dies counts as of its last report.
+  const reports = worker
+    ? setInterval(() => void reportStats(server.stats(), udp?.stats()), 1000).unref()
+    : undefined;
 
   let signals = 0;
   const onSignal = () => {
     signals++;
     if (signals === 1) {
       log.shutdown(server.connectionCount, opts.drainTimeout);
-      void Promise.all([server.close(), udp?.close()]).then(([stats, udpStats]) => {
+      void Promise.all([server.close(), udp?.close()]).then(async ([stats, udpStats]) => {
         log.stopped(stats);
         if (udpStats !== undefined) log.udpStopped(udpStats);
+        clearInterval(reports);
+        if (worker) await reportStats(stats, udpStats);
         process.exit(0);
       });
     } else if (signals === 2) {
@@ -380,7 +479,9 @@ async function startUdp(opts: ServeOptions, port: number, log: ServeLog): Promis
     ipv6Only: opts.ipv6Only ?? false,
     ...(rules.empty ? {} : { permits: (a: string) => rules.permits(a) }),
   });
-  const at = await udp.listen();
+  const at = await udp.listen().catch((e: unknown) => {
+    throw onPort(e, "--udp");
+  });
   log.udpStart(formatEndpoint(at.host, at.port));
   if (!opts.quiet) {
     // Datagrams can arrive at line rate: their lines share the data budget, drops get their own.

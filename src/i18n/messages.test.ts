@@ -113,6 +113,8 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
     ),
   peerErrorsSuppressed: (m) => [m.peerErrorsSuppressed(20)],
   fewDescriptors: (m) => [m.fewDescriptors(64, 0), m.fewDescriptors(1024, 5000)],
+  udpWorkerSummary: (m) => [m.udpWorkerSummary(2, 1, 1, 0)],
+  workerSummary: (m) => [m.workerSummary(2, 5000, 0, 0, 0), m.workerSummary(3, 65_000, 3, 2_000_000, 2)],
   clientTag: (m) => [m.clientTag],
   prompt: (m) => [m.prompt],
   receivedDataTag: (m) => [m.receivedDataTag],
@@ -291,4 +293,22 @@ test("usage lines point at the command's help", () => {
     "tcpecho: missing host (see: tcpecho client --help)",
   );
   assert.equal(messages.ko.usage("missing host", ""), "tcpecho: missing host (도움말: tcpecho --help)");
+});
+
+test("a port in use names which port: echo, --metrics or --udp, in both languages", () => {
+  for (const lang of LANGS) {
+    const m = messages[lang];
+    const said = ["--port", "--metrics", "--udp"].map((option) =>
+      m.error("EADDRINUSE", { host: "127.0.0.1", port: 9100, operation: "listen", option }),
+    );
+    assert.equal(new Set(said).size, 3, said.join("\n"));
+    assert.match(said[1] ?? "", /--metrics/);
+    assert.match(said[2] ?? "", /ss -lunp/);
+  }
+  assert.match(
+    messages.en.error("EADDRINUSE", { host: "127.0.0.1", port: 9000, operation: "listen", option: "--port" }),
+    /^the echo port 9000 on 127\.0\.0\.1 is already in use/,
+  );
+  assert.match(messages.en.workerSummary(2, 1000, 1, 5, 0), /^\[TCP server\] worker 2 stopped after /);
+  assert.match(messages.ko.workerSummary(2, 1000, 1, 5, 0), /^\[TCP 서버\] 작업 프로세스 2 종료: /);
 });

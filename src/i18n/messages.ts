@@ -38,6 +38,8 @@ export interface Messages {
   udpDropped(ip: string, port: number, reason: UdpDropReason): string;
   udpDroppedSuppressed(perSecond: number): string;
   udpSummary(datagramsIn: number, datagramsOut: number, dropped: number): string;
+  /** One `--workers` worker's own UDP summary; the primary's {@link udpSummary} sums them all. */
+  udpWorkerSummary(worker: number, datagramsIn: number, datagramsOut: number, dropped: number): string;
   workersStarting(n: number): string;
   workerStarted(id: number, pid: number): string;
   /** `how` is an exit code or a signal name. */
@@ -55,6 +57,8 @@ export interface Messages {
   peerErrorsSuppressed(perSecond: number): string;
   /** At start: the open-files limit is below --max-connections (0: below 1024 with no limit). */
   fewDescriptors(soft: number, maxConnections: number): string;
+  /** One `--workers` worker's own summary; the primary's {@link summary} sums them all. */
+  workerSummary(worker: number, uptimeMs: number, connections: number, bytes: number, cutOff: number): string;
 
   clientTag: string;
   prompt: string;
@@ -80,6 +84,33 @@ function suggestedLimit(maxConnections: number): number {
 
 function seconds(ms: number | undefined, unit: string): string {
   return ms === undefined ? "" : `${+(ms / 1000).toFixed(3)}${unit}`;
+}
+
+/** Which of the server's ports a listen error is about: `option` names it (`--port`, `--metrics`, `--udp`). */
+function listenPortEn(ctx: EchoErrorContext): string {
+  switch (ctx.option) {
+    case "--port":
+      return `the echo port ${ctx.port}`;
+    case "--metrics":
+      return `the metrics port ${ctx.port} (--metrics)`;
+    case "--udp":
+      return `the UDP echo port ${ctx.port} (--udp)`;
+    default:
+      return `port ${ctx.port}`;
+  }
+}
+
+function listenPortKo(ctx: EchoErrorContext): string {
+  switch (ctx.option) {
+    case "--port":
+      return `에코 포트 ${ctx.port}`;
+    case "--metrics":
+      return `메트릭 포트 ${ctx.port}(--metrics)`;
+    case "--udp":
+      return `UDP 에코 포트 ${ctx.port}(--udp)`;
+    default:
+      return `포트 ${ctx.port}`;
+  }
 }
 
 const TRUST_EN =
@@ -227,6 +258,10 @@ const en: Messages = {
     `[TCP server] warning: this process may have only ${soft} files open at once (ulimit -n), fewer than ${
       max > 0 ? `--max-connections ${max}` : "1024"
     }: clients past that are dropped. Raise it with ulimit -n ${suggestedLimit(max)} before starting, or LimitNOFILE=${suggestedLimit(max)} in a systemd unit`,
+  udpWorkerSummary: (worker, dIn, dOut, dropped) =>
+    en.udpSummary(dIn, dOut, dropped).replace("] ", `] worker ${worker}: `),
+  workerSummary: (worker, uptime, conns, bytes, cutOff) =>
+    en.summary(uptime, conns, bytes, cutOff).replace("] stopped", `] worker ${worker} stopped`),
 
   clientTag: "[TCP client]",
   prompt: "[send] ",
@@ -285,7 +320,7 @@ const en: Messages = {
       case "EADDRINUSE":
         if (ctx.operation === "connect")
           return `no local port was free to connect to ${at} from (too many connections at once, or many in TIME_WAIT)`;
-        return `port ${ctx.port} on ${ctx.host} is already in use by another program; see which with: ss -ltnp 'sport = :${ctx.port}'`;
+        return `${listenPortEn(ctx)} on ${ctx.host} is already in use by another program; see which with: ss -l${ctx.option === "--udp" ? "u" : "t"}np 'sport = :${ctx.port}'`;
       case "EACCES":
         if (ctx.operation === "connect")
           return `permission denied connecting to ${at}: a broadcast address, or a local firewall rule forbids it`;
@@ -415,6 +450,10 @@ const ko: Messages = {
     `[TCP 서버] 경고: 이 프로세스가 한 번에 열 수 있는 파일은 ${soft}개(ulimit -n)로 ${
       max > 0 ? `--max-connections ${max}` : "1024"
     }보다 적습니다. 그보다 많은 클라이언트는 끊깁니다. 시작 전에 ulimit -n ${suggestedLimit(max)}, 또는 systemd 유닛의 LimitNOFILE=${suggestedLimit(max)} 으로 올리세요`,
+  udpWorkerSummary: (worker, dIn, dOut, dropped) =>
+    ko.udpSummary(dIn, dOut, dropped).replace("] ", `] 작업 프로세스 ${worker}: `),
+  workerSummary: (worker, uptime, conns, bytes, cutOff) =>
+    ko.summary(uptime, conns, bytes, cutOff).replace("] 종료:", `] 작업 프로세스 ${worker} 종료:`),
 
   clientTag: "[TCP 클라이언트]",
   prompt: "[보낼 데이터] ",
@@ -473,7 +512,7 @@ const ko: Messages = {
       case "EADDRINUSE":
         if (ctx.operation === "connect")
           return `${at} 에 접속할 때 쓸 로컬 포트가 남아 있지 않습니다 (동시 연결이 너무 많거나 TIME_WAIT 상태가 많습니다)`;
-        return `${ctx.host} 의 포트 ${ctx.port}은(는) 다른 프로그램이 이미 쓰고 있습니다. 확인: ss -ltnp 'sport = :${ctx.port}'`;
+        return `${ctx.host} 의 ${listenPortKo(ctx)}은(는) 다른 프로그램이 이미 쓰고 있습니다. 확인: ss -l${ctx.option === "--udp" ? "u" : "t"}np 'sport = :${ctx.port}'`;
       case "EACCES":
         if (ctx.operation === "connect")
           return `${at} 에 접속할 권한이 없습니다: 브로드캐스트 주소이거나 로컬 방화벽 규칙이 막고 있습니다`;

@@ -49,6 +49,8 @@ export interface EchoServerOptions {
   allow?: readonly string[];
   /** Refuse clients in these ranges; deny wins over allow. */
   deny?: readonly string[];
+  /** The first connection's id; later ones count up by one. Default 1 (for keeping several servers' ids apart). */
+  firstConnectionId?: number;
   /**
    * Expect a PROXY protocol header (HAProxy's) before each client's bytes:
    * "v1" (text), "v2" (binary) or "any". Its source address becomes the
@@ -209,6 +211,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   constructor(options: EchoServerOptions = {}) {
     super();
+    this.#nextId = nonNegativeInteger(options.firstConnectionId ?? 1, "firstConnectionId");
     this.#host = parseHost(options.host ?? "0.0.0.0");
     this.#port = parsePort(options.port ?? DEFAULT_PORT, 0);
     this.#backlog = positiveInteger(options.backlog ?? 511, "backlog");
