@@ -116,3 +116,4 @@ export { Pattern } from "./bench/pattern.js";
 export { benchMessages, type BenchMessages } from "./i18n/bench.js";
 export { echoDataPath, type DataPathName } from "./server/echo-path.js";
 export { pingMessages, type PingMessages } from "./i18n/ping.js";
+export { type ClientTls, type ClientTlsOptions } from "./net/client-tls.js";
