@@ -212,3 +212,22 @@ test("--lang ko: Korean lines and statistics", { timeout: 15_000 }, async () => 
   );
   assert.match(closed.stdout.toString(), /1개 보냄, 0개 에코, 손실 100%/);
 });
+
+test("no host: 127.0.0.1:9000, like client and bench", { timeout: 15_000 }, async () => {
+  const r = await runCli(["ping", "-c", "1", "-W", "300ms"]);
+  assert.equal(lines(r.stdout)[0], "PING 127.0.0.1:9000 (127.0.0.1): 56-byte probes over one TCP connection");
+});
+
+test("a probe with no echo: the line names the address once, and why", { timeout: 15_000 }, async () => {
+  const mute = await startPeer(() => {});
+  try {
+    const r = await runCli(["ping", `127.0.0.1:${mute.port}`, "-c", "2", "-i", "0.1", "-W", "200ms"]);
+    assert.equal(r.code, 1);
+    const out = lines(r.stdout);
+    assert.equal(out[1], `From 127.0.0.1:${mute.port}: seq=1 no echo within 200 ms`);
+    const ko = await runCli(["ping", `127.0.0.1:${mute.port}`, "-c", "1", "-W", "200ms", "--lang", "ko"]);
+    assert.equal(lines(ko.stdout)[1], `127.0.0.1:${mute.port}: seq=1 200밀리초 안에 에코가 오지 않았습니다`);
+  } finally {
+    await mute.close();
+  }
+});
