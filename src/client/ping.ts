@@ -623,8 +623,9 @@ class Pinger {
  * in the stream). An echo later than `timeout` is reported again with
  * `late: true` but counts as lost.
  *
- * Rejects only on bad options (`isUsageError`) or a name that does not
- * resolve (ENOTFOUND, EAI_AGAIN); a failing network is in the report. An abort
+ * Rejects only on bad options (`isUsageError`), a name that does not
+ * resolve (ENOTFOUND, EAI_AGAIN), or with `tls` a failed TLS handshake
+ * (ERR_TLS_VERIFY, ERR_TLS); a failing network is in the report. An abort
  * (`signal`) resolves with the probes that had ended.
  *
  * @example
