@@ -230,27 +230,35 @@ test(
   },
 );
 
-test("on a terminal over TLS: the dialogue names the protocol", { timeout: 20_000 }, async (t) => {
-  const skip = needs("script");
-  if (skip) return t.skip(skip);
-  const cert = fileURLToPath(new URL("../../test/fixtures/localhost.cert.pem", import.meta.url));
-  const key = fileURLToPath(new URL("../../test/fixtures/localhost.key.pem", import.meta.url));
-  const srv = await startCliServer(["--tls-cert", cert, "--tls-key", key]);
-  try {
-    const { code, screen } = await onTerminal(
-      ["client", `localhost:${srv.port}`, "--tls-ca", cert],
-      ["secret", ""],
-      cleanEnv(),
-    );
-    assert.equal(code, 0, screen);
-    assert.match(screen, /\[TCP client\] connected to 127\.0\.0\.1:\d+ \(TLSv1\.[23]\); type a line/);
-    assert.match(screen, /\[TCP client\] received 6 bytes\.\n\[received data\] secret\n/);
-    assert.match(screen, /\[TCP client\] connection closed\./);
-    await srv.waitFor(/\] secret$/);
-  } finally {
-    await stopCli(srv);
-  }
-});
+test(
+  "on a terminal over TLS: the dialogue names the protocol; a server close is noticed",
+  { timeout: 20_000 },
+  async (t) => {
+    const skip = needs("script");
+    if (skip) return t.skip(skip);
+    const cert = fileURLToPath(new URL("../../test/fixtures/localhost.cert.pem", import.meta.url));
+    const key = fileURLToPath(new URL("../../test/fixtures/localhost.key.pem", import.meta.url));
+    const srv = await startCliServer(["--tls-cert", cert, "--tls-key", key, "--idle-timeout", "2s"]);
+    try {
+      const { code, screen } = await onTerminal(
+        ["client", `localhost:${srv.port}`, "--tls-ca", cert],
+        ["secret", ""],
+        cleanEnv(),
+      );
+      assert.equal(code, 0, screen);
+      assert.match(screen, /\[TCP client\] connected to 127\.0\.0\.1:\d+ \(TLSv1\.[23]\); type a line/);
+      assert.match(screen, /\[TCP client\] received 6 bytes\.\n\[received data\] secret\n/);
+      assert.match(screen, /\[TCP client\] connection closed\./);
+      await srv.waitFor(/\] secret$/);
+      // The server's idle timeout ends a TLS session too: said at once.
+      const idle = await onTerminal(["client", "-p", String(srv.port), "--tls-ca", cert], [], cleanEnv());
+      assert.equal(idle.code, 0, idle.screen);
+      assert.match(idle.screen, /\[TCP client\] the server \(127\.0\.0\.1:\d+\) closed the connection\.\n$/);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
 
 // ncat --exec relays through blocking pipes: it drops what cat still holds when
 // it sees the client's FIN, and can deadlock on streams larger than the pipe

@@ -17,6 +17,7 @@ import {
   randomBytesSeeded,
   runCli,
   startCliServer,
+  startPeer,
   stopCli,
   waitListening,
 } from "./helpers.js";
@@ -197,6 +198,27 @@ test("--tls against a plain TCP server: one plain sentence, exit 1", { timeout: 
     assert.equal(runs[1]!.stderr, sentence);
     assert.equal(runs[2]!.stderr, INSECURE_EN + "\n" + sentence);
     for (const r of runs) assert.equal(r.code, 1);
+    // A server that accepts and says nothing: the handshake times out, said as such.
+    const mute = await startPeer(() => {});
+    try {
+      const r = await runCli([
+        "client",
+        "-p",
+        String(mute.port),
+        "--tls",
+        "--timeout",
+        "300ms",
+        "--send",
+        "x",
+      ]);
+      assert.equal(r.code, 1);
+      assert.equal(
+        r.stderr,
+        `[TCP client] no TLS handshake from 127.0.0.1:${mute.port} within 0.3 s: the server accepted the connection but did not answer in TLS; is this port a TLS server? (for plain TCP, leave out --tls)\n`,
+      );
+    } finally {
+      await mute.close();
+    }
     const ko = await runCli([
       "client",
       "-p",

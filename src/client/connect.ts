@@ -208,7 +208,8 @@ export function connect(options: ConnectOptions = {}): Promise<EchoClient> {
       timer = setTimeout(() => {
         cleanup();
         socket.destroy();
-        reject(new EchoError("ETIMEDOUT", { ...where, timeoutMs: timeout }));
+        const operation = handshaking ? "tls handshake" : "connect";
+        reject(new EchoError("ETIMEDOUT", { ...where, operation, timeoutMs: timeout }));
       }, timeout);
     }
     socket.once("connect", () => {

@@ -267,6 +267,8 @@ const en: Messages = {
       case "ECONNREFUSED":
         return `connection refused by ${at}: nothing is listening on that port there (is the server running, on this port?)`;
       case "ETIMEDOUT":
+        if (ctx.operation === "tls handshake")
+          return `no TLS handshake from ${at} within ${seconds(ctx.timeoutMs, " s")}: the server accepted the connection but did not answer in TLS; ${PLAIN_EN}`;
         if (ctx.operation === "read" && ctx.received)
           return `the echo from ${at} stopped: nothing more for ${seconds(ctx.timeoutMs, " s")} after ${ctx.received} of ${ctx.expected} bytes came back`;
         return ctx.operation === "read"
@@ -435,6 +437,8 @@ const ko: Messages = {
       case "ECONNREFUSED":
         return `${at} 이(가) 접속을 거부했습니다: 그 포트에서 대기 중인 프로그램이 없습니다 (서버가 실행 중인지, 포트 번호가 맞는지 확인하세요)`;
       case "ETIMEDOUT":
+        if (ctx.operation === "tls handshake")
+          return `${at} 에서 ${seconds(ctx.timeoutMs, "초")} 안에 TLS 핸드셰이크가 끝나지 않았습니다: 서버가 접속은 받았지만 TLS로 응답하지 않았습니다. ${PLAIN_KO}`;
         if (ctx.operation === "read" && ctx.received)
           return `${at} 의 에코가 멈췄습니다: ${ctx.expected}바이트 중 ${ctx.received}바이트가 돌아온 뒤 ${seconds(ctx.timeoutMs, "초")} 동안 더 오지 않았습니다`;
         return ctx.operation === "read"
