@@ -171,6 +171,7 @@ test("bad values: exit 2 with one line on standard error", { timeout: 15_000 }, 
     runCli(["ping", "127.0.0.1:9", "--insecure", "--tls-ca", "/nonexistent.pem"]),
     runCli(["ping", "127.0.0.1:9", "--tls-ca", "/nonexistent.pem"]),
     runCli(["ping", "127.0.0.1:9", "--keepalive", "soon"]),
+    runCli(["ping", "127.0.0.1:9", "--tls-servername", "127.0.0.1"]),
   ]);
   const expected = [
     ...cases.map(([, re]) => re),
@@ -180,6 +181,7 @@ test("bad values: exit 2 with one line on standard error", { timeout: 15_000 }, 
     /--insecure.*--tls-ca/,
     /invalid value '\/nonexistent\.pem' for --tls-ca \(a readable PEM file: no such file\)/,
     /invalid value 'soon' for --keepalive/,
+    /invalid value '127\.0\.0\.1' for --tls-servername \(a host name such as echo\.example\.org, not an IP address\)/,
   ];
   runs.forEach((r, i) => {
     assert.equal(r.code, 2, `case ${i}: ${r.stderr}`);

@@ -258,9 +258,11 @@ const en: Messages = {
                   ? "an address range such as 10.0.0.0/8 or 2001:db8::/32, or one address"
                   : ctx.expect === "pem"
                     ? `a readable PEM file${ctx.detail ? `: ${ctx.detail}` : ""}`
-                    : ctx.max !== undefined
-                      ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
-                      : `a whole number of at least ${ctx.min ?? 0}`;
+                    : ctx.expect === "hostname"
+                      ? "a host name such as echo.example.org, not an IP address"
+                      : ctx.max !== undefined
+                        ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
+                        : `a whole number of at least ${ctx.min ?? 0}`;
           return `invalid value '${ctx.value}' for ${ctx.option} (${takes})`;
         }
         return `invalid value '${ctx.value}' for ${ctx.detail ?? "an option"}`;
@@ -428,9 +430,11 @@ const ko: Messages = {
                   ? "10.0.0.0/8, 2001:db8::/32 같은 주소 범위나 주소 하나"
                   : ctx.expect === "pem"
                     ? `읽을 수 있는 PEM 파일${ctx.detail ? `: ${ctx.detail}` : ""}`
-                    : ctx.max !== undefined
-                      ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수`
-                      : `${ctx.min ?? 0} 이상의 정수`;
+                    : ctx.expect === "hostname"
+                      ? "echo.example.org 같은 호스트 이름 (IP 주소는 안 됨)"
+                      : ctx.max !== undefined
+                        ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수`
+                        : `${ctx.min ?? 0} 이상의 정수`;
           return `${ctx.option}의 값 '${ctx.value}'이(가) 잘못되었습니다 (${takes})`;
         }
         return `${ctx.detail ?? "옵션"}의 값 '${ctx.value}'이(가) 잘못되었습니다`;
