@@ -118,3 +118,4 @@ export { Pattern } from "./bench/pattern.js";
 export { benchMessages, type BenchMessages, type BenchHeading } from "./i18n/bench.js";
 export { echoDataPath, type DataPathName } from "./server/echo-path.js";
 export { pingMessages, type PingMessages } from "./i18n/ping.js";
+export { type ClientTls, type ClientTlsOptions } from "./net/client-tls.js";

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import {
   cleanEnv,
   CLI,
@@ -186,6 +187,78 @@ test("on a terminal in Korean, with --crlf", { timeout: 20_000 }, async (t) => {
     await stopCli(srv);
   }
 });
+
+test(
+  "on a terminal: the server closing the connection is said at once, exit 0; a reset exits 1",
+  { timeout: 30_000 },
+  async (t) => {
+    const skip = needs("script");
+    if (skip) return t.skip(skip);
+    // The server's idle timeout closes the connection (FIN) while the client waits at the prompt.
+    const srv = await startCliServer(["--idle-timeout", "1s"]);
+    try {
+      const started = Date.now();
+      const { code, screen } = await onTerminal(["client", "-p", String(srv.port)], [], cleanEnv());
+      assert.equal(code, 0, screen);
+      assert.match(
+        screen,
+        new RegExp(
+          `\\[TCP client\\] the server \\(127\\.0\\.0\\.1:${srv.port}\\) closed the connection\\.\\n$`,
+        ),
+      );
+      assert.ok(Date.now() - started < 8000, "noticed without waiting for a typed line");
+      // Also after an echo, and in Korean.
+      const ko = await onTerminal(["client", "-p", String(srv.port), "--lang", "ko"], ["안녕"], cleanEnv());
+      assert.equal(ko.code, 0, ko.screen);
+      assert.match(ko.screen, /\[받은 데이터\] 안녕\n/);
+      assert.match(ko.screen, /\[TCP 클라이언트\] 서버\(127\.0\.0\.1:\d+\)가 연결을 닫았습니다\.\n$/);
+    } finally {
+      await stopCli(srv);
+    }
+    // A server that resets the connection a moment after accepting it.
+    const peer = await startPeer((s) => setTimeout(() => s.resetAndDestroy(), 300));
+    try {
+      const { code, screen } = await onTerminal(["client", "-p", String(peer.port)], [], cleanEnv());
+      assert.equal(code, 1, screen);
+      assert.match(
+        screen,
+        /\[TCP client\] the connection to 127\.0\.0\.1:\d+ was reset: the other side closed it abruptly\n$/,
+      );
+    } finally {
+      await peer.close();
+    }
+  },
+);
+
+test(
+  "on a terminal over TLS: the dialogue names the protocol; a server close is noticed",
+  { timeout: 20_000 },
+  async (t) => {
+    const skip = needs("script");
+    if (skip) return t.skip(skip);
+    const cert = fileURLToPath(new URL("../../test/fixtures/localhost.cert.pem", import.meta.url));
+    const key = fileURLToPath(new URL("../../test/fixtures/localhost.key.pem", import.meta.url));
+    const srv = await startCliServer(["--tls-cert", cert, "--tls-key", key, "--idle-timeout", "2s"]);
+    try {
+      const { code, screen } = await onTerminal(
+        ["client", `localhost:${srv.port}`, "--tls-ca", cert],
+        ["secret", ""],
+        cleanEnv(),
+      );
+      assert.equal(code, 0, screen);
+      assert.match(screen, /\[TCP client\] connected to 127\.0\.0\.1:\d+ \(TLSv1\.[23]\); type a line/);
+      assert.match(screen, /\[TCP client\] received 6 bytes\.\n\[received data\] secret\n/);
+      assert.match(screen, /\[TCP client\] connection closed\./);
+      await srv.waitFor(/\] secret$/);
+      // The server's idle timeout ends a TLS session too: said at once.
+      const idle = await onTerminal(["client", "-p", String(srv.port), "--tls-ca", cert], [], cleanEnv());
+      assert.equal(idle.code, 0, idle.screen);
+      assert.match(idle.screen, /\[TCP client\] the server \(127\.0\.0\.1:\d+\) closed the connection\.\n$/);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
 
 // ncat --exec relays through blocking pipes: it drops what cat still holds when
 // it sees the client's FIN, and can deadlock on streams larger than the pipe

@@ -48,7 +48,11 @@ test(
     assert.equal(r.stderr, "");
     const out = lines(r.stdout);
     assert.equal(out.filter((l) => l.startsWith(`From 127.0.0.1:${port}: seq=`)).length, 3);
-    assert.match(out[1]!, /seq=1 connection refused by 127\.0\.0\.1:\d+: nothing is listening/);
+    // The line names the address once; the reason does not repeat it.
+    assert.equal(
+      out[1],
+      `From 127.0.0.1:${port}: seq=1 connection refused: nothing is listening on that port`,
+    );
     assert.equal(out[out.length - 2], `--- 127.0.0.1:${port} tcpecho ping statistics ---`);
     assert.match(out[out.length - 1]!, /^3 probes sent, 0 echoed, 100% loss, time \d+ ms$/);
     assert.ok(!out.some((l) => l.startsWith("rtt")), "no rtt lines without an echo");
@@ -77,10 +81,24 @@ test("--json: a JSON object per line, the last one the statistics", { timeout: 1
     assert.equal(last.sent, 3);
     assert.equal(last.echoed, 3);
     assert.equal(last.lossPercent, 0);
-    for (const k of ["min", "avg", "max", "mdev", "p50", "p95", "p99"]) {
+    assert.equal(last.tls, false);
+    for (const k of ["minMs", "avgMs", "maxMs", "mdevMs", "p50Ms", "p95Ms", "p99Ms", "timeMs"]) {
       assert.equal(typeof last[k], "number", k);
+      // Rounded to the microsecond: at most three decimals.
+      assert.match(String(last[k]), /^\d+(\.\d{1,3})?$/, k);
     }
-    assert.ok((last.min as number) <= (last.p50 as number) && (last.p99 as number) <= (last.max as number));
+    for (const p of out.slice(0, 3)) assert.match(String(p.rttMs), /^\d+(\.\d{1,3})?$/);
+    assert.ok(
+      (last.minMs as number) <= (last.p50Ms as number) && (last.p99Ms as number) <= (last.maxMs as number),
+    );
+    // Every time is in a key named with its unit.
+    for (const k of Object.keys(last)) {
+      if (
+        typeof last[k] === "number" &&
+        !["port", "size", "sent", "echoed", "lost", "lossPercent"].includes(k)
+      )
+        assert.match(k, /Ms$/, k);
+    }
   } finally {
     await server.close();
   }
@@ -91,7 +109,11 @@ test("--json: a JSON object per line, the last one the statistics", { timeout: 1
   const last = JSON.parse(out[out.length - 1]!) as Record<string, unknown>;
   assert.equal(last.lossPercent, 100);
   assert.equal(last.echoed, 0);
-  assert.equal(last.min, null);
+  assert.equal(last.minMs, null);
+  assert.equal(last.p99Ms, null);
+  const failed = JSON.parse(out[0]!) as Record<string, unknown>;
+  assert.equal(failed.rttMs, null, "null where nothing came back");
+  assert.equal(failed.error, "connection refused: nothing is listening on that port");
 });
 
 test("Ctrl-C (SIGINT) ends the ping and still prints the statistics", { timeout: 15_000 }, async () => {
@@ -146,14 +168,20 @@ test("bad values: exit 2 with one line on standard error", { timeout: 15_000 }, 
     runCli(["ping", "300.1.1.1"]),
     runCli(["ping", "127.0.0.1:70000"]),
     runCli(["ping", "127.0.0.1:9", "10"]),
-    runCli(["ping"]),
+    runCli(["ping", "127.0.0.1:9", "--insecure", "--tls-ca", "/nonexistent.pem"]),
+    runCli(["ping", "127.0.0.1:9", "--tls-ca", "/nonexistent.pem"]),
+    runCli(["ping", "127.0.0.1:9", "--keepalive", "soon"]),
+    runCli(["ping", "127.0.0.1:9", "--tls-servername", "127.0.0.1"]),
   ]);
   const expected = [
     ...cases.map(([, re]) => re),
     /invalid host '300\.1\.1\.1'/,
     /invalid port '70000'/,
     /the port: give it once/,
-    /missing required argument 'host'/,
+    /--insecure.*--tls-ca/,
+    /invalid value '\/nonexistent\.pem' for --tls-ca \(a readable PEM file: no such file\)/,
+    /invalid value 'soon' for --keepalive/,
+    /invalid value '127\.0\.0\.1' for --tls-servername \(a host name such as echo\.example\.org, not an IP address\)/,
   ];
   runs.forEach((r, i) => {
     assert.equal(r.code, 2, `case ${i}: ${r.stderr}`);
@@ -180,6 +208,28 @@ test("--lang ko: Korean lines and statistics", { timeout: 15_000 }, async () => 
   }
   const closed = await runCli(["ping", `127.0.0.1:${await freePort()}`, "-c", "1", "--lang", "ko"]);
   assert.equal(closed.code, 1);
-  assert.match(closed.stdout.toString(), /seq=1 127\.0\.0\.1:\d+ 이\(가\) 접속을 거부했습니다/);
+  assert.match(
+    closed.stdout.toString(),
+    /^127\.0\.0\.1:\d+: seq=1 접속 거부: 그 포트에서 대기 중인 프로그램이 없습니다$/m,
+  );
   assert.match(closed.stdout.toString(), /1개 보냄, 0개 에코, 손실 100%/);
+});
+
+test("no host: 127.0.0.1:9000, like client and bench", { timeout: 15_000 }, async () => {
+  const r = await runCli(["ping", "-c", "1", "-W", "300ms"]);
+  assert.equal(lines(r.stdout)[0], "PING 127.0.0.1:9000 (127.0.0.1): 56-byte probes over one TCP connection");
+});
+
+test("a probe with no echo: the line names the address once, and why", { timeout: 15_000 }, async () => {
+  const mute = await startPeer(() => {});
+  try {
+    const r = await runCli(["ping", `127.0.0.1:${mute.port}`, "-c", "2", "-i", "0.1", "-W", "200ms"]);
+    assert.equal(r.code, 1);
+    const out = lines(r.stdout);
+    assert.equal(out[1], `From 127.0.0.1:${mute.port}: seq=1 no echo within 200 ms`);
+    const ko = await runCli(["ping", `127.0.0.1:${mute.port}`, "-c", "1", "-W", "200ms", "--lang", "ko"]);
+    assert.equal(lines(ko.stdout)[1], `127.0.0.1:${mute.port}: seq=1 200밀리초 안에 에코가 오지 않았습니다`);
+  } finally {
+    await mute.close();
+  }
 });

@@ -1,23 +1,30 @@
 /**
  * `tcpecho client`: on a terminal, the textbook's dialogue (prompt, send a
  * line, read back exactly as many bytes, report both); piped, a binary-safe
- * stream through the server; with `--send`, one message and its echo.
+ * stream through the server; with `--send`, one message and its echo. Over
+ * TLS with `--tls`.
+ *
+ * Exit codes: 0 when the user ended the session, or the server closed the
+ * connection cleanly (FIN) while the dialogue waited at the prompt; 1 when
+ * the connection failed or was reset, or an echo did not come back whole.
  *
  * @module
  */
 
 import { createInterface } from "node:readline";
+import type { TLSSocket } from "node:tls";
 import { Option, type Command } from "commander";
 import { connect, type EchoClient } from "../client/connect.js";
 import { streamEcho } from "../client/stream-echo.js";
 import { DEFAULT_PORT, parseHostPort, parsePort } from "../net/address.js";
-import { EchoError } from "../net/echo-error.js";
+import { EchoError, toEchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
+import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
 import { parseDuration } from "./duration.js";
 import { printable } from "./printable.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
-interface ClientOptions {
+interface ClientOptions extends ConnectionCliOptions {
   host?: string;
   port?: string;
   send?: string;
@@ -31,7 +38,7 @@ interface ClientOptions {
 
 /** Adds `client` (alias `connect`) to the program. */
 export function registerClient(program: Command): void {
-  program
+  const cmd = program
     .command("client")
     .alias("connect")
     .description("connect to an echo server: type lines on a terminal, or pipe any bytes through it")
@@ -51,7 +58,8 @@ export function registerClient(program: Command): void {
       new Option("-t, --timeout <duration>", "give up when connecting, or waiting for an echo, takes longer")
         .default(10_000, "10s")
         .argParser((v) => parseDuration(v, "--timeout")),
-    )
+    );
+  addConnectionOptions(cmd)
     .addHelpText(
       "after",
       `
@@ -61,9 +69,13 @@ Examples:
   tcpecho client [::1]:9000 --send hello      one message, its echo on standard output
   tar c src | tcpecho client --verify > /dev/null
                                               stream bytes through and check every one
+  tcpecho client localhost --tls --tls-ca cert.pem
+                                              over TLS, trusting that (self-signed) certificate
   tcpecho client --lang ko                    Korean messages
 
-On a terminal an empty line (or Ctrl-D) closes the connection politely.`,
+On a terminal an empty line (or Ctrl-D) closes the connection politely. When the
+server closes it first (say, its idle timeout), the client says so and exits 0;
+a reset exits 1.`,
     )
     .action(
       async (hostArg: string | undefined, portArg: string | undefined, _opts: unknown, cmd: Command) => {
@@ -96,7 +108,14 @@ On a terminal an empty line (or Ctrl-D) closes the connection politely.`,
 async function runClient(host: string, port: number, opts: ClientOptions): Promise<void> {
   const t = openTerminal(opts.lang);
   const ending = opts.crlf ? "\r\n" : opts.lf ? "\n" : "";
-  const client = await connect({ host, port, timeout: opts.timeout });
+  const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
+  const client = await connect({
+    host,
+    port,
+    timeout: opts.timeout,
+    keepAlive: opts.keepalive,
+    ...(tls !== undefined ? { tls } : {}),
+  });
   try {
     if (opts.send !== undefined)
       await sendOnce(t, client, Buffer.from(opts.send + ending, "utf8"), opts.verify ?? false);
@@ -121,17 +140,46 @@ async function sendOnce(t: Terminal, client: EchoClient, bytes: Buffer, verify: 
 
 async function dialogue(t: Terminal, client: EchoClient, ending: string): Promise<void> {
   const { m } = t;
-  t.out(t.dim(m.clientConnected(formatEndpoint(client.remoteAddress ?? client.host, client.port))));
+  const endpoint = formatEndpoint(client.remoteAddress ?? client.host, client.port);
+  const protocol = client.encrypted ? ((client.socket as TLSSocket).getProtocol() ?? "TLS") : undefined;
+  t.out(t.dim(m.clientConnected(endpoint, protocol)));
   const rl = createInterface({
     input: process.stdin,
     output: process.stdout,
     terminal: true,
     prompt: m.prompt,
   });
-  rl.prompt();
+  // While it waits at the prompt nobody reads the socket: watch it, so that a
+  // server closing (its idle timeout, a restart) or a reset is said at once.
+  const socket = client.socket;
+  let atPrompt = false;
+  let closed: { by: "server" } | { by: "error"; error: EchoError } | undefined;
+  const onGone = (err?: Error) => {
+    if (!atPrompt || closed !== undefined) return;
+    const error = err ?? client.error;
+    closed = error
+      ? { by: "error", error: toEchoError(error, { host: client.host, port: client.port }) }
+      : { by: "server" };
+    rl.close();
+  };
+  const onEnd = () => onGone();
+  socket.on("end", onEnd);
+  socket.on("close", onEnd);
+  socket.on("error", onGone);
+  const prompt = () => {
+    atPrompt = true;
+    // A paused socket reads nothing until asked: ask, so that a FIN is seen (no data is taken).
+    socket.read(0);
+    // The server may have closed while the last echo came back.
+    if (socket.readableEnded || socket.destroyed) onGone();
+    else rl.prompt();
+  };
+  prompt();
   try {
     for await (const line of rl) {
+      if (closed !== undefined) break;
       if (line === "") break;
+      atPrompt = false;
       const bytes = Buffer.from(line + ending, "utf8");
       const reply = client.echo(bytes);
       t.out(m.sentBytes(bytes.length));
@@ -143,10 +191,23 @@ async function dialogue(t: Terminal, client: EchoClient, ending: string): Promis
           ? got.subarray(0, got.length - ending.length)
           : got;
       t.out(`${m.receivedDataTag} ${printable(shown, Number.MAX_SAFE_INTEGER)}`);
-      rl.prompt();
+      prompt();
     }
   } finally {
     rl.close();
+    socket.off("end", onEnd);
+    socket.off("close", onEnd);
+    socket.off("error", onGone);
+  }
+  // rl.close() leaves the prompt on the line: start the news on a fresh one.
+  if (closed?.by === "error") {
+    process.stdout.write("\n");
+    throw closed.error;
+  }
+  if (closed?.by === "server") {
+    process.stdout.write("\n");
+    t.out(t.dim(m.serverClosedConnection(endpoint)));
+    return;
   }
   t.out(t.dim(m.clientClosed));
 }

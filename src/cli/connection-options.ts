@@ -7,6 +7,7 @@
  */
 
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { Option, type Command } from "commander";
 import type { ClientTlsOptions } from "../net/client-tls.js";
 import { EchoError } from "../net/echo-error.js";
@@ -65,12 +66,32 @@ export function tlsFromCli(opts: ConnectionCliOptions, onInsecure: () => void): 
       detail: "--tls-ca (with --insecure nothing is verified, so a CA means nothing): give one of them",
     });
   }
+  if (opts.tlsServername !== undefined && !isHostName(opts.tlsServername)) {
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: opts.tlsServername,
+      option: "--tls-servername",
+      expect: "hostname",
+    });
+  }
   if (opts.insecure) onInsecure();
   return {
     ...(opts.tlsCa !== undefined ? { ca: readPemFile(opts.tlsCa, "--tls-ca") } : {}),
     ...(opts.tlsServername !== undefined ? { servername: opts.tlsServername } : {}),
     ...(opts.insecure ? { insecure: true } : {}),
   };
+}
+
+/**
+ * A DNS name as SNI carries it: dot-separated labels of letters, digits,
+ * hyphens (and underscores, seen in the wild), at most 253 characters; never
+ * an IP address (RFC 6066).
+ */
+function isHostName(name: string): boolean {
+  return (
+    name.length <= 253 &&
+    isIP(name) === 0 &&
+    /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_][A-Za-z0-9_-]{0,62})*\.?$/.test(name)
+  );
 }
 
 /** Reads a PEM file named on the command line; any failure is a usage error naming the option. */

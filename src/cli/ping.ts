@@ -1,22 +1,26 @@
 /**
- * `tcpecho ping HOST[:PORT] [PORT]`: a probe every interval over one TCP
- * connection, a line per probe, and at the end (count reached, Ctrl-C or
- * SIGTERM) the statistics, in the shape iputils `ping` prints them.
+ * `tcpecho ping [HOST[:PORT]] [PORT]`: a probe every interval over one TCP
+ * (or, with `--tls`, TLS) connection, a line per probe, and at the end (count
+ * reached, Ctrl-C or SIGTERM) the statistics, in the shape iputils `ping`
+ * prints them. With `--json`, every time is in milliseconds in a key ending in
+ * `Ms`, rounded to the microsecond, `null` where nothing came back.
  *
  * @module
  */
 
 import { Option, type Command } from "commander";
 import { ping, PING_MAX_SIZE, PING_MIN_SIZE, type PingReport, type ProbeResult } from "../client/ping.js";
+import type { PingStats } from "../client/ping-stats.js";
 import { pingMessages } from "../i18n/ping.js";
 import { DEFAULT_PORT, parseHostPort, parsePort } from "../net/address.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { parseCount } from "./count.js";
 import { parseDuration } from "./duration.js";
+import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
-interface PingCliOptions {
+interface PingCliOptions extends ConnectionCliOptions {
   count?: number;
   interval: number;
   timeout?: number;
@@ -50,14 +54,27 @@ const fixed = (ms: number | null) => (ms === null ? "-" : ms.toFixed(3));
 /** Microsecond precision in JSON, without floating-point tails. */
 const micro = (ms: number | null | undefined) => (ms == null ? null : Math.round(ms * 1000) / 1000);
 
+/** A statistics object's times as JSON keys named with their unit. */
+function statsMs(s: PingStats) {
+  return {
+    minMs: micro(s.min),
+    avgMs: micro(s.avg),
+    maxMs: micro(s.max),
+    mdevMs: micro(s.mdev),
+    p50Ms: micro(s.p50),
+    p95Ms: micro(s.p95),
+    p99Ms: micro(s.p99),
+  };
+}
+
 /** Adds `ping` to the program. */
 export function registerPing(program: Command): void {
-  program
+  const cmd = program
     .command("ping")
     .description(
       "TCP ping: the echo time of a numbered probe every interval, then loss and round-trip statistics",
     )
-    .argument("<host>", "server address or name, or HOST:PORT, [IPv6]:PORT")
+    .argument("[host]", "server address or name, or HOST:PORT, [IPv6]:PORT (default: 127.0.0.1)")
     .argument("[port]", `server port (default: ${DEFAULT_PORT})`)
     .addOption(
       new Option("-c, --count <n>", "stop after n probes (default: until Ctrl-C)").argParser((v) =>
@@ -87,58 +104,61 @@ export function registerPing(program: Command): void {
       "--connect-only",
       "time a fresh TCP handshake per probe instead of an echo, for services that do not echo",
     )
-    .option("--json", "a JSON object per probe, and as the last line the statistics as one JSON object")
+    .option("--json", "a JSON object per probe, and as the last line the statistics as one JSON object");
+  addConnectionOptions(cmd)
     .addHelpText(
       "after",
       `
 Examples:
-  tcpecho ping 127.0.0.1                    a probe a second to 127.0.0.1:9000, until Ctrl-C
+  tcpecho ping                              a probe a second to 127.0.0.1:9000, until Ctrl-C
   tcpecho ping 127.0.0.1:9000 -c 3 -i 0.2   three probes, 200 ms apart, then the statistics
   tcpecho ping 192.168.0.10 7 -W 500ms      another machine's echo service; lost after 500 ms
   tcpecho ping example.com 443 --connect-only -c 5
                                             time TCP handshakes to a service that does not echo
+  tcpecho ping localhost --tls --tls-ca cert.pem -c 3
+                                            echoes over one TLS session (the handshake is not timed)
+  tcpecho ping localhost --tls --insecure --connect-only -c 3
+                                            the TCP and the TLS handshake's times, apart
   tcpecho ping ::1 -c 10 --json | tail -n 1 statistics for a script, as one JSON object
   tcpecho ping 127.0.0.1 --lang ko          Korean messages
 
-Exit code 0 if at least one probe came back, 1 if none did (100% loss).`,
+Exit code 0 if at least one probe came back, 1 if none did (100% loss) or TLS
+failed (a certificate not trusted, a server that does not speak TLS).`,
     )
-    .action(async (hostArg: string, portArg: string | undefined, _opts: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<PingCliOptions>();
-      const target = parseHostPort(hostArg);
-      if (target.port !== undefined && portArg !== undefined) {
-        throw new EchoError("ERR_INVALID_OPTION", {
-          value: `${target.port}, ${portArg}`,
-          detail: "the port: give it once",
-        });
-      }
-      const port = target.port ?? (portArg === undefined ? DEFAULT_PORT : parsePort(portArg, 1));
-      if (opts.connectOnly && cmd.getOptionValueSource("size") === "cli") {
-        throw new EchoError("ERR_INVALID_OPTION", {
-          value: "--size",
-          detail: "--connect-only (it sends no data)",
-        });
-      }
-      const report = await runPing(openTerminal(opts.lang), target.host, port, opts);
-      // The statistics are out; the exit code says whether anything came back.
-      if (report.stats.echoed === 0) process.exit(1);
-    });
+    .action(
+      async (hostArg: string | undefined, portArg: string | undefined, _opts: unknown, cmd: Command) => {
+        const opts = cmd.optsWithGlobals<PingCliOptions>();
+        const target = parseHostPort(hostArg ?? "127.0.0.1");
+        if (target.port !== undefined && portArg !== undefined) {
+          throw new EchoError("ERR_INVALID_OPTION", {
+            value: `${target.port}, ${portArg}`,
+            detail: "the port: give it once",
+          });
+        }
+        const port = target.port ?? (portArg === undefined ? DEFAULT_PORT : parsePort(portArg, 1));
+        if (opts.connectOnly && cmd.getOptionValueSource("size") === "cli") {
+          throw new EchoError("ERR_INVALID_OPTION", {
+            value: "--size",
+            detail: "--connect-only (it sends no data)",
+          });
+        }
+        const report = await runPing(openTerminal(opts.lang), target.host, port, opts);
+        // The statistics are out; the exit code says whether anything came back.
+        if (report.stats.echoed === 0) process.exit(1);
+      },
+    );
 }
 
 async function runPing(t: Terminal, host: string, port: number, opts: PingCliOptions): Promise<PingReport> {
   const pm = pingMessages[t.lang];
   const json = opts.json ?? false;
   const connectOnly = opts.connectOnly ?? false;
+  const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
+  const handshakes = connectOnly && tls !== undefined;
   const target = formatEndpoint(host, port);
   let from = target;
 
-  const reason = (p: ProbeResult): string => {
-    const e = p.error;
-    if (e === undefined) return "";
-    if (e.code === "ETIMEDOUT" && e.context.operation === "read") {
-      return pm.noEcho(e.context.timeoutMs ?? 0, e.context.received ?? 0, e.context.expected ?? 0);
-    }
-    return t.m.error(e.code, e.context);
-  };
+  const reason = (p: ProbeResult): string => (p.error ? pm.probeError(p.error.code, p.error.context) : "");
   const onProbe = (p: ProbeResult) => {
     if (json) {
       t.out(
@@ -148,6 +168,7 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
           ok: p.ok,
           ...(p.late ? { late: true } : {}),
           rttMs: micro(p.rttMs),
+          ...(handshakes ? { tcpMs: micro(p.tcpMs), tlsMs: micro(p.tlsMs) } : {}),
           bytes: p.bytes,
           ...(p.error ? { code: p.error.code, error: reason(p) } : {}),
         }),
@@ -156,7 +177,8 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
       t.out(pm.late(opts.size, from, p.seq, probeTime(p.rttMs ?? 0), p.error?.context.timeoutMs ?? 0));
     } else if (p.ok) {
       const time = probeTime(p.rttMs ?? 0);
-      t.out(connectOnly ? pm.connected(from, p.seq, time) : pm.echoed(p.bytes, from, p.seq, time));
+      if (handshakes) t.out(pm.connectedTls(from, p.seq, probeTime(p.tcpMs ?? 0), probeTime(p.tlsMs ?? 0)));
+      else t.out(connectOnly ? pm.connected(from, p.seq, time) : pm.echoed(p.bytes, from, p.seq, time));
     } else {
       t.out(t.red(pm.failed(from, p.seq, reason(p))));
     }
@@ -175,11 +197,13 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
       size: opts.size,
       connectOnly,
       signal: abort.signal,
+      keepAlive: opts.keepalive,
+      ...(tls !== undefined ? { tls } : {}),
       ...(opts.count !== undefined ? { count: opts.count } : {}),
       ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
       onStart: (s) => {
         from = formatEndpoint(s.address, port);
-        if (!json) t.out(pm.header(target, s.address, s.size, connectOnly));
+        if (!json) t.out(pm.header(target, s.address, s.size, connectOnly, s.tls));
       },
       onProbe,
     });
@@ -197,19 +221,17 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
         port,
         address: report.address,
         mode: connectOnly ? "connect" : "echo",
+        tls: report.tls,
         size: connectOnly ? 0 : report.size,
         sent: s.sent,
         echoed: s.echoed,
         lost: s.lost,
         lossPercent: s.lossPercent,
-        min: micro(s.min),
-        avg: micro(s.avg),
-        max: micro(s.max),
-        mdev: micro(s.mdev),
-        p50: micro(s.p50),
-        p95: micro(s.p95),
-        p99: micro(s.p99),
-        timeMs: Math.round(report.elapsedMs),
+        ...statsMs(s),
+        ...(report.handshakes
+          ? { tcpHandshake: statsMs(report.handshakes.tcp), tlsHandshake: statsMs(report.handshakes.tls) }
+          : {}),
+        timeMs: micro(report.elapsedMs),
       }),
     );
     return report;
@@ -217,7 +239,13 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
   t.out("");
   t.out(pm.statsTitle(target));
   t.out(pm.summary(s.sent, s.echoed, s.lossPercent, report.elapsedMs, connectOnly));
-  if (s.echoed > 0) {
+  if (s.echoed > 0 && report.handshakes) {
+    for (const kind of ["tcp", "tls"] as const) {
+      const h = report.handshakes[kind];
+      t.out(pm.handshake(kind, fixed(h.min), fixed(h.avg), fixed(h.max), fixed(h.mdev)));
+      t.out(pm.handshakePercentiles(kind, fixed(h.p50), fixed(h.p95), fixed(h.p99)));
+    }
+  } else if (s.echoed > 0) {
     t.out(pm.rtt(fixed(s.min), fixed(s.avg), fixed(s.max), fixed(s.mdev)));
     t.out(pm.percentiles(fixed(s.p50), fixed(s.p95), fixed(s.p99)));
   }

@@ -6,9 +6,14 @@
  */
 
 import { connect as netConnect, type Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
+import { clientTls, tlsClientError, tlsConnectOptions, type ClientTls } from "../net/client-tls.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { readExactly } from "./read-exactly.js";
+
+/** TCP keepalive's default on client connections, in ms: a silent connection is probed after a minute. */
+export const DEFAULT_CLIENT_KEEPALIVE_MS = 60_000;
 
 /** Options of {@link connect}. */
 export interface ConnectOptions {
@@ -21,6 +26,17 @@ export interface ConnectOptions {
   /** Local address to connect from. */
   localAddress?: string;
   signal?: AbortSignal;
+  /**
+   * Speak TLS: `true` trusts the system's CAs and checks the host name;
+   * an object names the CA to trust, the name to check, or turns checks off.
+   * The timeout covers the TCP and the TLS handshake together.
+   */
+  tls?: ClientTls;
+  /**
+   * TCP keepalive: probe the connection after this many ms of silence, so a
+   * server that vanished (no FIN, no RST) is noticed. 0 turns it off. Default 60000.
+   */
+  keepAlive?: number;
 }
 
 /**
@@ -35,7 +51,10 @@ export interface ConnectOptions {
  * ```
  */
 export class EchoClient {
-  /** The underlying socket, in paused mode; use it directly for streaming. */
+  /**
+   * The underlying socket, in paused mode; use it directly for streaming.
+   * With `tls` it is a `TLSSocket`: read and write it the same way.
+   */
   readonly socket: Socket;
   readonly host: string;
   readonly port: number;
@@ -91,10 +110,16 @@ export class EchoClient {
     return reading;
   }
 
+  /** True when the connection speaks TLS. */
+  get encrypted(): boolean {
+    return (this.socket as Socket & { encrypted?: boolean }).encrypted === true;
+  }
+
   /**
-   * Closes politely: sends FIN (half-close), waits for the server to close
-   * its side, then releases the socket. Anything still arriving is dropped.
-   * Gives up waiting after `timeout` ms (default 2000).
+   * Closes politely: sends FIN (half-close; over TLS a close_notify first),
+   * waits for the server to close its side, then releases the socket.
+   * Anything still arriving is dropped. Gives up waiting after `timeout` ms
+   * (default 2000).
    */
   close(timeout = 2000): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
@@ -119,9 +144,12 @@ export class EchoClient {
 }
 
 /**
- * Connects to an echo server. Rejects with an {@link EchoError} whose code says
- * what went wrong: ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH,
- * ENOTFOUND, …
+ * Connects to an echo server, over TLS when `tls` is given. Rejects with an
+ * {@link EchoError} whose code says what went wrong: ECONNREFUSED, ETIMEDOUT,
+ * EHOSTUNREACH, ENETUNREACH, ENOTFOUND, …; with TLS also ERR_TLS_VERIFY (the
+ * server's certificate failed a check: `context.tlsCheck` says which) or
+ * ERR_TLS (any other handshake failure, such as a server that does not speak
+ * TLS).
  *
  * @example
  * ```ts
@@ -130,38 +158,49 @@ export class EchoClient {
  * console.log((await client.echo("hi")).toString()); // "hi"
  * await client.close();
  * ```
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { connect } from "tcpecho";
+ * // A server started with tcpecho serve --tls-cert cert.pem --tls-key key.pem
+ * const client = await connect({ host: "localhost", port: 9000, tls: { ca: readFileSync("cert.pem") } });
+ * await client.echo("over TLS");
+ * await client.close();
+ * ```
  */
 export function connect(options: ConnectOptions = {}): Promise<EchoClient> {
   let host: string;
   let port: number;
+  let keepAlive: number;
   try {
     host = parseHost(options.host ?? "127.0.0.1");
     port = parsePort(options.port ?? DEFAULT_PORT, 1);
+    keepAlive = checkKeepAlive(options.keepAlive);
   } catch (err) {
     return Promise.reject(err);
   }
+  const tls = clientTls(options.tls);
   const timeout = options.timeout;
   const where = { host, port, operation: "connect" };
   return new Promise((resolve, reject) => {
-    const socket = netConnect({
-      host,
-      port,
-      noDelay: true,
-      allowHalfOpen: true,
-      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-    });
+    let socket: Socket = openSocket(host, port, keepAlive, options.localAddress);
     socket.pause();
     let timer: NodeJS.Timeout | undefined;
+    let handshaking = false;
     const cleanup = () => {
       clearTimeout(timer);
       socket.off("error", onError);
+      socket.off("close", onClose);
       options.signal?.removeEventListener("abort", onAbort);
     };
     const onError = (err: Error) => {
       cleanup();
       socket.destroy();
-      reject(toEchoError(err, where));
+      reject(handshaking ? handshakeError(err, host, port, tls?.servername) : toEchoError(err, where));
     };
+    // A server that closes during the handshake: Node may say only 'close'.
+    const onClose = () => onError(new EchoError("ERR_TLS", { ...where, ...TLS_CLOSED }));
     const onAbort = () => onError(options.signal?.reason ?? new Error("aborted"));
     socket.once("error", onError);
     options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -169,12 +208,75 @@ export function connect(options: ConnectOptions = {}): Promise<EchoClient> {
       timer = setTimeout(() => {
         cleanup();
         socket.destroy();
-        reject(new EchoError("ETIMEDOUT", { ...where, timeoutMs: timeout }));
+        const operation = handshaking ? "tls handshake" : "connect";
+        reject(new EchoError("ETIMEDOUT", { ...where, operation, timeoutMs: timeout }));
       }, timeout);
     }
     socket.once("connect", () => {
-      cleanup();
-      resolve(new EchoClient(socket, host, port, timeout));
+      if (tls === null) {
+        cleanup();
+        resolve(new EchoClient(socket, host, port, timeout));
+        return;
+      }
+      // From here the TLS socket reports the TCP socket's errors too.
+      socket.off("error", onError);
+      socket.on("error", () => {});
+      handshaking = true;
+      socket = tlsConnect({ ...tlsConnectOptions(host, port, tls), socket });
+      socket.pause();
+      socket.once("error", onError);
+      socket.once("close", onClose);
+      socket.once("secureConnect", () => {
+        cleanup();
+        resolve(new EchoClient(socket, host, port, timeout));
+      });
     });
   });
+}
+
+/** A TLS handshake that ends with the server closing the connection, in {@link EchoError} context. */
+export const TLS_CLOSED = { operation: "tls handshake", detail: "closed during the handshake" } as const;
+
+/**
+ * What a failed TLS handshake was: ERR_TLS_VERIFY, ERR_TLS, or (for a reset
+ * or a close before the server said anything in TLS) ERR_TLS saying that the
+ * server closed the connection during the handshake.
+ */
+export function handshakeError(err: unknown, host: string, port: number, servername?: string): EchoError {
+  const where = { host, port, operation: "tls handshake" };
+  const tlsError = tlsClientError(err, where, servername);
+  if (tlsError !== undefined) return tlsError;
+  const code = (err as { code?: unknown } | null)?.code;
+  // Node words a close or reset before the handshake ended as ECONNRESET ("socket disconnected before secure TLS connection").
+  if (code === "ECONNRESET" || code === "EPIPE")
+    return new EchoError("ERR_TLS", { ...where, ...TLS_CLOSED }, { cause: err });
+  return toEchoError(err, where);
+}
+
+/** Checks the keepAlive option (ms, 0 = off); returns the default when not given. */
+export function checkKeepAlive(keepAlive: number | undefined): number {
+  const ms = keepAlive ?? DEFAULT_CLIENT_KEEPALIVE_MS;
+  if (!Number.isFinite(ms) || ms < 0 || ms > 2_147_483_647) {
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: String(keepAlive),
+      detail: "keepAlive (milliseconds, 0 for off)",
+    });
+  }
+  return ms;
+}
+
+/**
+ * A TCP connection as every client here makes it: no Nagle delay, half-close
+ * allowed, keepalive after `keepAlive` ms of silence (0: off).
+ */
+export function openSocket(host: string, port: number, keepAlive: number, localAddress?: string): Socket {
+  const socket = netConnect({
+    host,
+    port,
+    noDelay: true,
+    allowHalfOpen: true,
+    ...(localAddress ? { localAddress } : {}),
+  });
+  if (keepAlive > 0) socket.setKeepAlive(true, keepAlive);
+  return socket;
 }

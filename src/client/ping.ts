@@ -2,7 +2,9 @@
  * TCP ping against an echo server: one connection, a small numbered probe
  * every interval, the echo's round-trip time per probe, and at the end the
  * statistics a `ping` user expects. Or, with `connectOnly`, the time of a fresh
- * TCP handshake per probe, for services that do not echo.
+ * TCP handshake per probe, for services that do not echo. With `tls` the
+ * echoes go over one TLS session (the handshake is not part of any echo's
+ * time), and a connect-only probe times the TCP and the TLS handshake apart.
  *
  * How echoes are matched: every probe has the same size, and TCP delivers in
  * order, so the k-th `size`-byte unit read back on a connection is the echo of
@@ -12,11 +14,20 @@
  */
 
 import { lookup } from "node:dns/promises";
-import { connect as netConnect, type Socket } from "node:net";
+import { isIP, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { connect as tlsConnect } from "node:tls";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
+import { clientTls, tlsConnectOptions, type ClientTls, type ClientTlsOptions } from "../net/client-tls.js";
 import { EchoError, toEchoError, type EchoErrorContext } from "../net/echo-error.js";
-import { connect, type EchoClient } from "./connect.js";
+import {
+  checkKeepAlive,
+  connect,
+  handshakeError,
+  openSocket,
+  TLS_CLOSED,
+  type EchoClient,
+} from "./connect.js";
 import { summarizeRtts, type PingStats } from "./ping-stats.js";
 
 /** Smallest probe: room for `seq=` and a number of up to 11 digits. */
@@ -45,6 +56,16 @@ export interface PingOptions {
   size?: number;
   /** Time a fresh TCP handshake per probe instead of an echo; sends no data. */
   connectOnly?: boolean;
+  /**
+   * Speak TLS, as `connect()` does. Echoes are timed over one TLS session;
+   * with `connectOnly` each probe makes a TCP and then a TLS handshake and
+   * reports both times (`tcpMs`, `tlsMs`). A TLS failure (certificate not
+   * trusted, a server that does not speak TLS) ends the ping: it rejects with
+   * ERR_TLS_VERIFY or ERR_TLS, since every further probe would fail alike.
+   */
+  tls?: ClientTls;
+  /** TCP keepalive on the ping's connections, in ms of silence; 0 turns it off. Default 60000. */
+  keepAlive?: number;
   /** Ends the ping early (as Ctrl-C does): probes still under way are left out, the rest is reported. */
   signal?: AbortSignal;
   /** Called once the name is resolved, before the first probe. */
@@ -64,6 +85,8 @@ export interface PingStart {
   address: string;
   size: number;
   connectOnly: boolean;
+  /** True when the probes go over TLS. */
+  tls: boolean;
   interval: number;
   timeout: number;
 }
@@ -74,8 +97,16 @@ export interface ProbeResult {
   seq: number;
   /** True if the echo came back intact within the timeout (connect-only: the handshake completed). */
   ok: boolean;
-  /** Round-trip time in ms: write to the last byte of the echo (connect-only: connect() to 'connect'). */
+  /**
+   * Round-trip time in ms: write to the last byte of the echo (connect-only:
+   * connect() to 'connect'; with TLS, to the end of the TLS handshake, i.e.
+   * `tcpMs + tlsMs`).
+   */
   rttMs?: number;
+  /** Connect-only with TLS: the TCP handshake's time in ms (connect() to 'connect'). */
+  tcpMs?: number;
+  /** Connect-only with TLS: the TLS handshake's time in ms ('connect' to 'secureConnect'). */
+  tlsMs?: number;
   /** Bytes echoed: the probe size when ok, else 0 (always 0 for connect-only). */
   bytes: number;
   /** Why the probe failed: ECONNREFUSED, ETIMEDOUT, ECONNRESET, ERR_PEER_CLOSED, ERR_ECHO_MISMATCH, … */
@@ -91,7 +122,10 @@ export interface ProbeResult {
 export interface PingReport extends PingStart {
   /** One result per probe that ended, by `seq`. */
   probes: ProbeResult[];
+  /** Statistics of `rttMs` over the probes that succeeded. */
   stats: PingStats;
+  /** Connect-only with TLS: the statistics of the TCP and of the TLS handshake times, apart. */
+  handshakes?: { tcp: PingStats; tls: PingStats };
   /** From the first probe to the end of the last one, in ms. */
   elapsedMs: number;
 }
@@ -145,7 +179,16 @@ function checkOptions(options: PingOptions) {
   if (!Number.isSafeInteger(size) || size < PING_MIN_SIZE || size > PING_MAX_SIZE) {
     throw invalid(size, `the probe size (bytes, ${PING_MIN_SIZE} to ${PING_MAX_SIZE})`);
   }
-  return { host, port, count, interval, timeout, size, connectOnly: options.connectOnly ?? false };
+  const keepAlive = checkKeepAlive(options.keepAlive);
+  const tls = clientTls(options.tls);
+  const connectOnly = options.connectOnly ?? false;
+  return { host, port, count, interval, timeout, size, connectOnly, tls, keepAlive };
+}
+
+/** TLS options for probes to `address`, checking the certificate against the name the user gave. */
+function probeTls(host: string, tls: ClientTlsOptions): ClientTlsOptions {
+  const servername = tls.servername ?? (isIP(host) === 0 ? host : undefined);
+  return servername === undefined ? tls : { ...tls, servername };
 }
 
 /** A probe under way. */
@@ -161,6 +204,8 @@ interface Probe {
   result: ProbeResult | undefined;
   /** Connect-only: cancels the handshake. */
   socket: Socket | undefined;
+  /** Connect-only with TLS: the TCP handshake is done, the TLS one under way. */
+  tlsHandshake: boolean;
   done: () => void;
   finished: Promise<void>;
 }
@@ -203,6 +248,8 @@ class Pinger {
   #stopped = false;
   #finished = false;
   #callbackError: { error: unknown } | undefined;
+  /** A TLS failure: it ends the ping, which rejects with it. */
+  #fatal: EchoError | undefined;
   #wake: (() => void) | undefined;
 
   constructor(o: ReturnType<typeof checkOptions>, options: PingOptions, address: string) {
@@ -210,7 +257,10 @@ class Pinger {
     this.#options = options;
     this.#address = address;
     this.#where = { host: address, port: o.port };
+    this.#tls = o.tls === null ? null : probeTls(o.host, o.tls);
   }
+
+  readonly #tls: ClientTlsOptions | null;
 
   async run(): Promise<PingReport> {
     const o = this.#o;
@@ -238,9 +288,27 @@ class Pinger {
     }
     const elapsedMs = performance.now() - start;
     if (this.#callbackError) throw this.#callbackError.error;
+    if (this.#fatal) throw this.#fatal;
     const probes = [...this.#results.values()].sort((a, b) => a.seq - b.seq);
-    const rtts = probes.filter((p) => p.ok).map((p) => p.rttMs as number);
-    return { ...this.#start(), probes, stats: summarizeRtts(rtts, probes.length), elapsedMs };
+    const ok = probes.filter((p) => p.ok);
+    const stats = summarizeRtts(
+      ok.map((p) => p.rttMs as number),
+      probes.length,
+    );
+    const report: PingReport = { ...this.#start(), probes, stats, elapsedMs };
+    if (o.connectOnly && o.tls !== null) {
+      report.handshakes = {
+        tcp: summarizeRtts(
+          ok.map((p) => p.tcpMs as number),
+          probes.length,
+        ),
+        tls: summarizeRtts(
+          ok.map((p) => p.tlsMs as number),
+          probes.length,
+        ),
+      };
+    }
+    return report;
   }
 
   #start(): PingStart {
@@ -251,6 +319,7 @@ class Pinger {
       address: this.#address,
       size: o.size,
       connectOnly: o.connectOnly,
+      tls: o.tls !== null,
       interval: o.interval,
       timeout: o.timeout,
     };
@@ -306,6 +375,7 @@ class Pinger {
       timedOut: false,
       result: undefined,
       socket: undefined,
+      tlsHandshake: false,
       done,
       finished,
     };
@@ -336,12 +406,19 @@ class Pinger {
 
   #fail(probe: Probe, error: unknown): void {
     const err = toEchoError(error, { ...this.#where, operation: "connect" });
+    if (err.code === "ERR_TLS" || err.code === "ERR_TLS_VERIFY") {
+      if (probe.settled || this.#finished) return;
+      this.#fatal ??= err;
+      this.#stop();
+      return;
+    }
     this.#settle(probe, { seq: probe.seq, ok: false, bytes: 0, error: err });
   }
 
   #timedOut(probe: Probe): void {
     const timeoutMs = this.#o.timeout;
     const ctx: EchoErrorContext = { ...this.#where, timeoutMs, operation: "connect" };
+    if (probe.tlsHandshake) ctx.operation = "tls handshake";
     if (probe.sentAt !== undefined) {
       ctx.operation = "read";
       const line = probe.line;
@@ -359,15 +436,39 @@ class Pinger {
 
   #handshakeProbe(seq: number): void {
     const probe = this.#newProbe(seq);
+    const { port, keepAlive } = this.#o;
     const started = performance.now();
-    const socket = netConnect({ host: this.#address, port: this.#o.port });
+    const socket = openSocket(this.#address, port, keepAlive);
     probe.socket = socket;
     socket.on("error", (err) => this.#fail(probe, err));
     socket.once("connect", () => {
-      const rttMs = performance.now() - started;
-      probe.socket = undefined;
-      this.#settle(probe, { seq, ok: true, rttMs, bytes: 0 });
-      closePolitely(socket);
+      const connected = performance.now();
+      const tcpMs = connected - started;
+      const tls = this.#tls;
+      if (tls === null) {
+        probe.socket = undefined;
+        this.#settle(probe, { seq, ok: true, rttMs: tcpMs, bytes: 0 });
+        closePolitely(socket);
+        return;
+      }
+      // From here the TLS socket reports the TCP socket's errors too.
+      socket.removeAllListeners("error");
+      socket.on("error", () => {});
+      const secure = tlsConnect({ ...tlsConnectOptions(this.#address, port, tls), socket });
+      probe.socket = secure;
+      probe.tlsHandshake = true;
+      const onClose = () => this.#fail(probe, new EchoError("ERR_TLS", { ...this.#where, ...TLS_CLOSED }));
+      secure.on("error", (err) =>
+        this.#fail(probe, handshakeError(err, this.#address, port, tls.servername)),
+      );
+      secure.once("close", onClose);
+      secure.once("secureConnect", () => {
+        const tlsMs = performance.now() - connected;
+        probe.socket = undefined;
+        secure.off("close", onClose);
+        this.#settle(probe, { seq, ok: true, rttMs: tcpMs + tlsMs, tcpMs, tlsMs, bytes: 0 });
+        closePolitely(secure);
+      });
     });
   }
 
@@ -415,7 +516,13 @@ class Pinger {
     if (this.#connecting) return this.#connecting;
     const abort = new AbortController();
     this.#connectAbort = abort;
-    const attempt = connect({ host: this.#address, port: this.#o.port, signal: abort.signal }).then(
+    const attempt = connect({
+      host: this.#address,
+      port: this.#o.port,
+      signal: abort.signal,
+      keepAlive: this.#o.keepAlive,
+      ...(this.#tls !== null ? { tls: this.#tls } : {}),
+    }).then(
       (client) => {
         this.#connecting = undefined;
         const line: Line = { client, inflight: [], parts: [], partLength: 0, dead: false };
@@ -516,8 +623,9 @@ class Pinger {
  * in the stream). An echo later than `timeout` is reported again with
  * `late: true` but counts as lost.
  *
- * Rejects only on bad options (`isUsageError`) or a name that does not
- * resolve (ENOTFOUND, EAI_AGAIN); a failing network is in the report. An abort
+ * Rejects only on bad options (`isUsageError`), a name that does not
+ * resolve (ENOTFOUND, EAI_AGAIN), or with `tls` a failed TLS handshake
+ * (ERR_TLS_VERIFY, ERR_TLS); a failing network is in the report. An abort
  * (`signal`) resolves with the probes that had ended.
  *
  * @example

@@ -63,10 +63,15 @@ export interface Messages {
   clientTag: string;
   prompt: string;
   receivedDataTag: string;
-  clientConnected(endpoint: string): string;
+  /** `tls` names the protocol version (`TLSv1.3`) when the connection is encrypted. */
+  clientConnected(endpoint: string, tls?: string): string;
   sentBytes(n: number): string;
   receivedBytes(n: number): string;
   clientClosed: string;
+  /** The server ended the connection while the terminal client waited at the prompt. */
+  serverClosedConnection(endpoint: string): string;
+  /** Said once on standard error when --insecure turns certificate checks off. */
+  tlsInsecure: string;
   verified(n: number): string;
 
   usage(message: string, command: string): string;
@@ -156,6 +161,35 @@ function tlsCheckKo(ctx: EchoErrorContext): string {
     default:
       return `${ctx.tlsCheck ?? "검증 실패"}. ${TRUST_KO}`;
   }
+}
+
+/** OpenSSL's reasons when the bytes that came back are no TLS at all (a plain TCP server, an echo of our hello). */
+const NOT_TLS: ReadonlySet<string> = new Set([
+  "wrong version number",
+  "unexpected message",
+  "packet length too long",
+  "record layer failure",
+  "http request",
+]);
+
+const PLAIN_EN = "is this port a TLS server? (for plain TCP, leave out --tls)";
+const PLAIN_KO = "이 포트가 TLS 서버인지 확인하세요 (일반 TCP라면 --tls 를 빼세요)";
+
+/** Why a client's TLS handshake failed (ERR_TLS with operation "tls handshake"), in words. */
+function tlsFailEn(detail: string | undefined): string {
+  if (detail !== undefined && NOT_TLS.has(detail)) return `the server's answer is not TLS; ${PLAIN_EN}`;
+  if (detail === "closed during the handshake")
+    return `the server closed the connection during the handshake; ${PLAIN_EN}`;
+  if (detail !== undefined && detail.includes("alert")) return `the server refused the handshake (${detail})`;
+  return detail ?? "unknown";
+}
+
+function tlsFailKo(detail: string | undefined): string {
+  if (detail !== undefined && NOT_TLS.has(detail)) return `서버의 응답이 TLS가 아닙니다. ${PLAIN_KO}`;
+  if (detail === "closed during the handshake")
+    return `핸드셰이크 중에 서버가 연결을 닫았습니다. ${PLAIN_KO}`;
+  if (detail !== undefined && detail.includes("alert")) return `서버가 핸드셰이크를 거절했습니다 (${detail})`;
+  return detail ?? "알 수 없음";
 }
 
 const en: Messages = {
@@ -266,10 +300,14 @@ const en: Messages = {
   clientTag: "[TCP client]",
   prompt: "[send] ",
   receivedDataTag: "[received data]",
-  clientConnected: (ep) => `[TCP client] connected to ${ep}; type a line to send, an empty line to quit`,
+  clientConnected: (ep, tls) =>
+    `[TCP client] connected to ${ep}${tls ? ` (${tls})` : ""}; type a line to send, an empty line to quit`,
   sentBytes: (n) => `[TCP client] sent ${en.bytes(n)}.`,
   receivedBytes: (n) => `[TCP client] received ${en.bytes(n)}.`,
   clientClosed: "[TCP client] connection closed.",
+  serverClosedConnection: (ep) => `[TCP client] the server (${ep}) closed the connection.`,
+  tlsInsecure:
+    "[TCP client] --insecure: the server's certificate is not checked; the connection is encrypted, but anyone could be at the other end",
   verified: (n) => `[TCP client] verified: all ${en.bytes(n)} came back exactly as sent`,
 
   usage: (message, command) => `tcpecho: ${message} (see: tcpecho ${command}--help)`,
@@ -291,15 +329,19 @@ const en: Messages = {
                   ? "an address range such as 10.0.0.0/8 or 2001:db8::/32, or one address"
                   : ctx.expect === "pem"
                     ? `a readable PEM file${ctx.detail ? `: ${ctx.detail}` : ""}`
-                    : ctx.max !== undefined
-                      ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
-                      : `a whole number of at least ${ctx.min ?? 0}`;
+                    : ctx.expect === "hostname"
+                      ? "a host name such as echo.example.org, not an IP address"
+                      : ctx.max !== undefined
+                        ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
+                        : `a whole number of at least ${ctx.min ?? 0}`;
           return `invalid value '${ctx.value}' for ${ctx.option} (${takes})`;
         }
         return `invalid value '${ctx.value}' for ${ctx.detail ?? "an option"}`;
       case "ECONNREFUSED":
         return `connection refused by ${at}: nothing is listening on that port there (is the server running, on this port?)`;
       case "ETIMEDOUT":
+        if (ctx.operation === "tls handshake")
+          return `no TLS handshake from ${at} within ${seconds(ctx.timeoutMs, " s")}: the server accepted the connection but did not answer in TLS; ${PLAIN_EN}`;
         if (ctx.operation === "read" && ctx.received)
           return `the echo from ${at} stopped: nothing more for ${seconds(ctx.timeoutMs, " s")} after ${ctx.received} of ${ctx.expected} bytes came back`;
         return ctx.operation === "read"
@@ -344,6 +386,7 @@ const en: Messages = {
       case "ERR_PROXY":
         return `PROXY protocol from ${at}: ${ctx.detail ?? "bad header"}; connection closed`;
       case "ERR_TLS":
+        if (ctx.operation === "tls handshake") return `TLS with ${at} failed: ${tlsFailEn(ctx.detail)}`;
         return `TLS with ${at} failed: ${ctx.detail ?? "unknown"} (is the client speaking TLS, and does it trust this certificate?)`;
       case "ERR_TLS_VERIFY":
         return `the TLS certificate of ${at} is not trusted: ${tlsCheckEn(ctx)}`;
@@ -458,10 +501,14 @@ const ko: Messages = {
   clientTag: "[TCP 클라이언트]",
   prompt: "[보낼 데이터] ",
   receivedDataTag: "[받은 데이터]",
-  clientConnected: (ep) => `[TCP 클라이언트] ${ep} 에 접속했습니다. 보낼 줄을 입력하세요 (빈 줄이면 종료)`,
+  clientConnected: (ep, tls) =>
+    `[TCP 클라이언트] ${ep} 에 접속했습니다${tls ? ` (${tls})` : ""}. 보낼 줄을 입력하세요 (빈 줄이면 종료)`,
   sentBytes: (n) => `[TCP 클라이언트] ${n}바이트를 보냈습니다.`,
   receivedBytes: (n) => `[TCP 클라이언트] ${n}바이트를 받았습니다.`,
   clientClosed: "[TCP 클라이언트] 연결을 닫았습니다.",
+  serverClosedConnection: (ep) => `[TCP 클라이언트] 서버(${ep})가 연결을 닫았습니다.`,
+  tlsInsecure:
+    "[TCP 클라이언트] --insecure: 서버 인증서를 확인하지 않습니다. 연결은 암호화되지만 상대가 누구인지는 보장되지 않습니다",
   verified: (n) => `[TCP 클라이언트] 확인: ${n}바이트가 보낸 그대로 돌아왔습니다`,
 
   usage: (message, command) => `tcpecho: ${message} (도움말: tcpecho ${command}--help)`,
@@ -483,15 +530,19 @@ const ko: Messages = {
                   ? "10.0.0.0/8, 2001:db8::/32 같은 주소 범위나 주소 하나"
                   : ctx.expect === "pem"
                     ? `읽을 수 있는 PEM 파일${ctx.detail ? `: ${ctx.detail}` : ""}`
-                    : ctx.max !== undefined
-                      ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수`
-                      : `${ctx.min ?? 0} 이상의 정수`;
+                    : ctx.expect === "hostname"
+                      ? "echo.example.org 같은 호스트 이름 (IP 주소는 안 됨)"
+                      : ctx.max !== undefined
+                        ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수`
+                        : `${ctx.min ?? 0} 이상의 정수`;
           return `${ctx.option}의 값 '${ctx.value}'이(가) 잘못되었습니다 (${takes})`;
         }
         return `${ctx.detail ?? "옵션"}의 값 '${ctx.value}'이(가) 잘못되었습니다`;
       case "ECONNREFUSED":
         return `${at} 이(가) 접속을 거부했습니다: 그 포트에서 대기 중인 프로그램이 없습니다 (서버가 실행 중인지, 포트 번호가 맞는지 확인하세요)`;
       case "ETIMEDOUT":
+        if (ctx.operation === "tls handshake")
+          return `${at} 에서 ${seconds(ctx.timeoutMs, "초")} 안에 TLS 핸드셰이크가 끝나지 않았습니다: 서버가 접속은 받았지만 TLS로 응답하지 않았습니다. ${PLAIN_KO}`;
         if (ctx.operation === "read" && ctx.received)
           return `${at} 의 에코가 멈췄습니다: ${ctx.expected}바이트 중 ${ctx.received}바이트가 돌아온 뒤 ${seconds(ctx.timeoutMs, "초")} 동안 더 오지 않았습니다`;
         return ctx.operation === "read"
@@ -536,6 +587,7 @@ const ko: Messages = {
       case "ERR_PROXY":
         return `${at} 의 PROXY 프로토콜 헤더: ${ctx.detail ?? "잘못된 헤더"}; 연결을 닫았습니다`;
       case "ERR_TLS":
+        if (ctx.operation === "tls handshake") return `${at} 와(과)의 TLS 실패: ${tlsFailKo(ctx.detail)}`;
         return `${at} 와(과)의 TLS 실패: ${ctx.detail ?? "알 수 없음"} (클라이언트가 TLS로 접속했는지, 이 인증서를 신뢰하는지 확인하세요)`;
       case "ERR_TLS_VERIFY":
         return `${at} 의 TLS 인증서를 신뢰할 수 없습니다: ${tlsCheckKo(ctx)}`;

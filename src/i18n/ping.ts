@@ -6,19 +6,27 @@
  * @module
  */
 
+import type { EchoErrorCode, EchoErrorContext } from "../net/echo-error.js";
 import type { Lang } from "./lang.js";
 import { messages } from "./messages.js";
 
+/** Which handshake a line of connect-only TLS statistics is about. */
+export type HandshakeKind = "tcp" | "tls";
+
 /** One language's ping sentences. */
 export interface PingMessages {
-  /** First line: what is pinged and how. */
-  header(target: string, address: string, size: number, connectOnly: boolean): string;
+  /** First line: what is pinged and how (`tls`: over TLS). */
+  header(target: string, address: string, size: number, connectOnly: boolean, tls?: boolean): string;
   /** A probe's echo came back. */
   echoed(bytes: number, target: string, seq: number, time: string): string;
   /** A connect-only probe's handshake completed. */
   connected(target: string, seq: number, time: string): string;
-  /** A probe failed, and why. */
+  /** A connect-only TLS probe: the TCP and the TLS handshake's times, apart. */
+  connectedTls(target: string, seq: number, tcp: string, tls: string): string;
+  /** A probe failed, and why (`reason` from {@link PingMessages.probeError}: it does not repeat the address). */
   failed(target: string, seq: number, reason: string): string;
+  /** Why a probe failed, in a few words, without the server's address (the line names it already). */
+  probeError(code: EchoErrorCode, ctx: EchoErrorContext): string;
   /** The reason for a probe whose echo did not (fully) come back in time. */
   noEcho(timeoutMs: number, received: number, expected: number): string;
   /** An echo that came after its probe had timed out. */
@@ -29,18 +37,53 @@ export interface PingMessages {
   rtt(min: string, avg: string, max: string, mdev: string): string;
   /** `p50/p95/p99`, each already formatted. */
   percentiles(p50: string, p95: string, p99: string): string;
+  /** Connect-only TLS: one handshake's `min/avg/max/mdev`, each already formatted. */
+  handshake(kind: HandshakeKind, min: string, avg: string, max: string, mdev: string): string;
+  /** Connect-only TLS: one handshake's `p50/p95/p99`, each already formatted. */
+  handshakePercentiles(kind: HandshakeKind, p50: string, p95: string, p99: string): string;
 }
 
 const en: PingMessages = {
-  header: (target, address, size, connectOnly) =>
+  header: (target, address, size, connectOnly, tls) =>
     `PING ${target} (${address}): ${
       connectOnly
-        ? "a fresh TCP handshake per probe (connect only)"
-        : `${size}-byte probes over one TCP connection`
+        ? `a fresh TCP ${tls ? "and TLS handshake" : "handshake"} per probe (connect only)`
+        : `${size}-byte probes over one ${tls ? "TLS" : "TCP"} connection`
     }`,
   echoed: (bytes, target, seq, time) => `${bytes} bytes from ${target}: seq=${seq} time=${time} ms`,
   connected: (target, seq, time) => `connected to ${target}: seq=${seq} time=${time} ms`,
+  connectedTls: (target, seq, tcp, tls) => `connected to ${target}: seq=${seq} tcp=${tcp} ms tls=${tls} ms`,
   failed: (target, seq, reason) => `From ${target}: seq=${seq} ${reason}`,
+  probeError(code, ctx) {
+    const within = messages.en.duration(ctx.timeoutMs ?? 0);
+    switch (code) {
+      case "ECONNREFUSED":
+        return "connection refused: nothing is listening on that port";
+      case "ETIMEDOUT":
+        if (ctx.operation === "tls handshake")
+          return `no TLS handshake within ${within}: the server accepted the connection but did not answer in TLS`;
+        if (ctx.operation === "read")
+          return en.noEcho(ctx.timeoutMs ?? 0, ctx.received ?? 0, ctx.expected ?? 0);
+        return `no answer within ${within}: a firewall may be dropping the packets, or the host is down`;
+      case "ECONNRESET":
+        return "connection reset by the server";
+      case "EPIPE":
+        return "the server closed the connection while the probe was being sent";
+      case "ERR_PEER_CLOSED":
+        return ctx.received
+          ? `the server closed the connection after ${ctx.received} of ${ctx.expected} bytes of the echo`
+          : "the server closed the connection";
+      case "ERR_ECHO_MISMATCH":
+        return `the echo differs from the probe, first at byte ${ctx.offset}`;
+      case "EHOSTUNREACH":
+        return "no route to the host: it is down, not on this network, or a firewall rejects the packets";
+      case "ENETUNREACH":
+        return "network unreachable: no interface or gateway of this machine leads there";
+      default:
+        // Worded with "the server" in place of the address the line already names.
+        return messages.en.error(code, { ...ctx, host: undefined });
+    }
+  },
   noEcho: (ms, received, expected) =>
     received > 0
       ? `only ${received} of ${expected} bytes echoed within ${messages.en.duration(ms)}`
@@ -52,18 +95,53 @@ const en: PingMessages = {
     `${sent} probe${sent === 1 ? "" : "s"} sent, ${echoed} ${connectOnly ? "connected" : "echoed"}, ${loss}% loss, time ${Math.round(elapsed)} ms`,
   rtt: (min, avg, max, mdev) => `rtt min/avg/max/mdev = ${min}/${avg}/${max}/${mdev} ms`,
   percentiles: (p50, p95, p99) => `rtt p50/p95/p99 = ${p50}/${p95}/${p99} ms`,
+  handshake: (kind, min, avg, max, mdev) =>
+    `${kind} handshake min/avg/max/mdev = ${min}/${avg}/${max}/${mdev} ms`,
+  handshakePercentiles: (kind, p50, p95, p99) => `${kind} handshake p50/p95/p99 = ${p50}/${p95}/${p99} ms`,
 };
 
 const ko: PingMessages = {
-  header: (target, address, size, connectOnly) =>
+  header: (target, address, size, connectOnly, tls) =>
     `PING ${target} (${address}): ${
       connectOnly
-        ? "프로브마다 새 TCP 연결을 맺어 시간을 잽니다 (연결만)"
-        : `TCP 연결 하나로 ${size}바이트 프로브를 보냅니다`
+        ? tls
+          ? "프로브마다 새 TCP 연결과 TLS 핸드셰이크의 시간을 잽니다 (연결만)"
+          : "프로브마다 새 TCP 연결을 맺어 시간을 잽니다 (연결만)"
+        : `${tls ? "TLS" : "TCP"} 연결 하나로 ${size}바이트 프로브를 보냅니다`
     }`,
   echoed: (bytes, target, seq, time) => `${target} 에서 ${bytes}바이트 에코: seq=${seq} 시간=${time} ms`,
   connected: (target, seq, time) => `${target} 에 연결됨: seq=${seq} 시간=${time} ms`,
+  connectedTls: (target, seq, tcp, tls) => `${target} 에 연결됨: seq=${seq} tcp=${tcp} ms tls=${tls} ms`,
   failed: (target, seq, reason) => `${target}: seq=${seq} ${reason}`,
+  probeError(code, ctx) {
+    const within = messages.ko.duration(ctx.timeoutMs ?? 0);
+    switch (code) {
+      case "ECONNREFUSED":
+        return "접속 거부: 그 포트에서 대기 중인 프로그램이 없습니다";
+      case "ETIMEDOUT":
+        if (ctx.operation === "tls handshake")
+          return `${within} 안에 TLS 핸드셰이크가 끝나지 않았습니다: 서버가 접속은 받았지만 TLS로 응답하지 않았습니다`;
+        if (ctx.operation === "read")
+          return ko.noEcho(ctx.timeoutMs ?? 0, ctx.received ?? 0, ctx.expected ?? 0);
+        return `${within} 안에 응답이 없습니다: 방화벽이 패킷을 버리거나 호스트가 꺼져 있습니다`;
+      case "ECONNRESET":
+        return "서버가 연결을 리셋했습니다";
+      case "EPIPE":
+        return "프로브를 보내는 중에 서버가 연결을 닫았습니다";
+      case "ERR_PEER_CLOSED":
+        return ctx.received
+          ? `서버가 에코 ${ctx.expected}바이트 중 ${ctx.received}바이트만 보내고 연결을 닫았습니다`
+          : "서버가 연결을 닫았습니다";
+      case "ERR_ECHO_MISMATCH":
+        return `에코가 프로브와 다릅니다 (처음 다른 곳: ${ctx.offset}번째 바이트)`;
+      case "EHOSTUNREACH":
+        return "호스트까지 가는 경로가 없습니다: 꺼져 있거나, 이 네트워크에 없거나, 방화벽이 거부합니다";
+      case "ENETUNREACH":
+        return "네트워크에 닿을 수 없습니다: 그쪽으로 가는 인터페이스나 게이트웨이가 없습니다";
+      default:
+        return messages.ko.error(code, { ...ctx, host: undefined });
+    }
+  },
   noEcho: (ms, received, expected) =>
     received > 0
       ? `${messages.ko.duration(ms)} 안에 ${expected}바이트 중 ${received}바이트만 돌아왔습니다`
@@ -75,6 +153,10 @@ const ko: PingMessages = {
     `${sent}개 보냄, ${echoed}개 ${connectOnly ? "연결됨" : "에코"}, 손실 ${loss}%, 시간 ${Math.round(elapsed)} ms`,
   rtt: (min, avg, max, mdev) => `왕복 시간 최소/평균/최대/편차 = ${min}/${avg}/${max}/${mdev} ms`,
   percentiles: (p50, p95, p99) => `왕복 시간 p50/p95/p99 = ${p50}/${p95}/${p99} ms`,
+  handshake: (kind, min, avg, max, mdev) =>
+    `${kind.toUpperCase()} 핸드셰이크 최소/평균/최대/편차 = ${min}/${avg}/${max}/${mdev} ms`,
+  handshakePercentiles: (kind, p50, p95, p99) =>
+    `${kind.toUpperCase()} 핸드셰이크 p50/p95/p99 = ${p50}/${p95}/${p99} ms`,
 };
 
 /**

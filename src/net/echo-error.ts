@@ -49,7 +49,7 @@ export interface EchoErrorContext {
   /** The option a bad value was given to (`--timeout`), with `expect` saying what it takes. */
   option?: string;
   /** What the option takes, worded by each language: a duration, or a whole number within min…max. */
-  expect?: "duration" | "positive-duration" | "count" | "cidr" | "pem";
+  expect?: "duration" | "positive-duration" | "count" | "cidr" | "pem" | "hostname";
   /** The largest valid whole number, with expect "count". */
   max?: number;
   /** Extra words for the message (e.g. which option). */
