@@ -21,8 +21,6 @@ import { cleanEnv, freePort, runCli } from "./helpers.js";
 
 // Options whose value is free text by design: any string is a valid value.
 const FREE_TEXT = new Set(["client --send"]);
-// The shared --tls-servername takes any name today (the certificate check then says what is wrong with it).
-FREE_TEXT.add("bench --tls-servername");
 
 /** The options of `command` that take a value, read from its --help. */
 async function valueOptions(command: string): Promise<string[]> {
