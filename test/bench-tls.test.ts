@@ -12,7 +12,6 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { createServer as createTlsServer, type TLSSocket } from "node:tls";
-import { fileURLToPath } from "node:url";
 import { bench } from "tcpecho";
 import {
   freePort,
@@ -24,9 +23,9 @@ import {
   stopCli,
   waitListening,
   type RunningCli,
+  fixture,
 } from "./helpers.js";
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 const CERT_FILE = fixture("localhost.cert.pem");
 const KEY_FILE = fixture("localhost.key.pem");
 const cert = readFileSync(CERT_FILE);
@@ -228,12 +227,12 @@ test("--insecure: no check, said once on standard error (en, ko)", { timeout: 60
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       r.stderr,
-      "warning: --insecure: the server's certificate is not checked; the connections are encrypted, but anyone could be on the other end\n",
+      "[TCP client] --insecure: the server's certificate is not checked; the connection is encrypted, but anyone could be at the other end\n",
     );
     const ko = await runCli(["bench", target, "--insecure", "-c", "1", "-n", "10", "--lang", "ko"]);
     assert.equal(ko.code, 0, ko.stderr);
     assert.equal(ko.stderr.trim().split("\n").length, 1);
-    assert.match(ko.stderr, /^경고: --insecure: 서버 인증서를 검사하지 않습니다/);
+    assert.match(ko.stderr, /^\[TCP 클라이언트\] --insecure: 서버 인증서를 확인하지 않습니다/);
     // --insecure with --tls-ca contradicts itself: one line, exit 2.
     const both = await runCli(["bench", target, "--insecure", "--tls-ca", CERT_FILE]);
     assert.equal(both.code, 2);

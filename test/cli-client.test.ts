@@ -3,7 +3,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import {
   cleanEnv,
   CLI,
@@ -15,6 +14,7 @@ import {
   startPeer,
   stopCli,
   waitListening,
+  fixture,
 } from "./helpers.js";
 
 test("--send prints exactly the echo", { timeout: 15_000 }, async () => {
@@ -236,8 +236,8 @@ test(
   async (t) => {
     const skip = needs("script");
     if (skip) return t.skip(skip);
-    const cert = fileURLToPath(new URL("../../test/fixtures/localhost.cert.pem", import.meta.url));
-    const key = fileURLToPath(new URL("../../test/fixtures/localhost.key.pem", import.meta.url));
+    const cert = fixture("localhost.cert.pem");
+    const key = fixture("localhost.key.pem");
     const srv = await startCliServer(["--tls-cert", cert, "--tls-key", key, "--idle-timeout", "2s"]);
     try {
       const { code, screen } = await onTerminal(

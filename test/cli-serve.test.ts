@@ -3,7 +3,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import {
   cleanEnv,
   CLI,
@@ -17,6 +16,7 @@ import {
   startCli,
   startCliServer,
   stopCli,
+  fixture,
 } from "./helpers.js";
 
 test(
@@ -354,7 +354,6 @@ test(
   { timeout: 60_000 },
   async () => {
     const holder = await startCliServer(["--quiet"]);
-    const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
     try {
       const taken = String(holder.port);
       const echo = ["-p", taken];

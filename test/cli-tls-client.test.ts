@@ -10,7 +10,6 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import {
   freePort,
   needs,
@@ -20,9 +19,9 @@ import {
   startPeer,
   stopCli,
   waitListening,
+  fixture,
 } from "./helpers.js";
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 const CERT = fixture("localhost.cert.pem");
 const KEY = fixture("localhost.key.pem");
 const INSECURE_EN =

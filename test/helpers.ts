@@ -11,6 +11,14 @@ import { fileURLToPath } from "node:url";
 /** The built CLI entry point. */
 export const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 
+/**
+ * A file of test/fixtures (tests run from dist/test). `localhost.cert.pem`
+ * and `localhost.key.pem` are a self-signed certificate for localhost,
+ * 127.0.0.1 and ::1 (tls.test.ts says how it was made).
+ */
+export const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
+
 /** An environment without the caller's locale or colour settings, so output is predictable. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };

@@ -15,12 +15,19 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { connect as tlsConnect } from "node:tls";
-import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { createEchoServer, EchoError } from "tcpecho";
-import { startCli, stopCli, needs, needsRoot, cleanEnv, rawConnect, readN, sleep } from "./helpers.js";
-
-const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
+import {
+  startCli,
+  stopCli,
+  needs,
+  needsRoot,
+  cleanEnv,
+  rawConnect,
+  readN,
+  sleep,
+  fixture,
+} from "./helpers.js";
 
 const SERVER_ADDRESS = "192.0.2.1";
 const CLIENT_ADDRESS = "192.0.2.2";

@@ -13,11 +13,9 @@ import type { Socket } from "node:net";
 import { PassThrough } from "node:stream";
 import { createServer as createTlsServer } from "node:tls";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { connect, createEchoServer, EchoError, ping, streamEcho, type EchoServer } from "tcpecho";
-import { needs, randomBytesSeeded, startPeer } from "./helpers.js";
+import { needs, randomBytesSeeded, startPeer, fixture } from "./helpers.js";
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 const cert = readFileSync(fixture("localhost.cert.pem"));
 const key = readFileSync(fixture("localhost.key.pem"));
 

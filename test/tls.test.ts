@@ -17,7 +17,6 @@ import { performance } from "node:perf_hooks";
 import { Registry } from "prom-client";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import {
   createEchoServer,
   EchoError,
@@ -37,9 +36,9 @@ import {
   startCliServer,
   stopCli,
   startPeer,
+  fixture,
 } from "./helpers.js";
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 const CERT_FILE = fixture("localhost.cert.pem");
 const KEY_FILE = fixture("localhost.key.pem");
 const cert = readFileSync(CERT_FILE);

@@ -144,7 +144,7 @@ Every echoed byte is checked; corrupted, missing or extra bytes make the exit co
         });
       planBench({ ...options, ...parsed[0] }); // bad combinations fail before any connection
       const t = openTerminal(opts.lang);
-      const tls = tlsFromCli(opts, () => t.note(benchMessages[t.lang].insecure));
+      const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
       if (tls !== undefined) options.tls = tls;
       const code = await runBench(t, parsed, options, opts);
       if (code !== 0) process.exitCode = code;

@@ -49,8 +49,6 @@ export interface BenchMessages {
   compareRow(target: string, perSecond: number, mbps: number, ratio: number, first: boolean): string;
   compareHeaderStream: string;
   compareRowStream(target: string, mbps: number, ratio: number, first: boolean): string;
-  /** Said once on standard error with --insecure. */
-  insecure: string;
 }
 
 const en: BenchMessages = {
@@ -87,8 +85,6 @@ const en: BenchMessages = {
   compareHeaderStream: "target                        MB/s   ratio to the first",
   compareRowStream: (t, mb, ratio, first) =>
     `${t.padEnd(24)} ${mb.toFixed(1).padStart(9)}   ${first ? "1 (baseline)" : ratio.toFixed(3)}`,
-  insecure:
-    "warning: --insecure: the server's certificate is not checked; the connections are encrypted, but anyone could be on the other end",
 };
 
 const ko: BenchMessages = {
@@ -123,8 +119,6 @@ const ko: BenchMessages = {
   compareHeaderStream: "대상                            MB/s   첫 대상 대비",
   compareRowStream: (t, mb, ratio, first) =>
     `${t.padEnd(24)} ${mb.toFixed(1).padStart(9)}   ${first ? "1 (기준)" : ratio.toFixed(3)}`,
-  insecure:
-    "경고: --insecure: 서버 인증서를 검사하지 않습니다. 연결은 암호화되지만, 상대가 누구인지는 확인하지 않습니다",
 };
 
 /**
