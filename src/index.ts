@@ -50,6 +50,7 @@ export {
   UdpEchoServer,
   UDP_SERVICE_PORTS,
   UDP_ECHO_DEFAULTS,
+  zeroUdpEchoStats,
   type UdpEchoOptions,
   type UdpEchoAddress,
   type UdpEchoStats,
@@ -116,6 +117,9 @@ export { runLoad, type LoadPlan, type LoadCounts, type LoadResult, type LoadProg
 export { LatencyHistogram, type LatencySummary } from "./bench/latency-histogram.js";
 export { Pattern } from "./bench/pattern.js";
 export { benchMessages, type BenchMessages, type BenchHeading } from "./i18n/bench.js";
-export { echoDataPath, type DataPathName } from "./server/echo-path.js";
+export { echoDataPath } from "./server/echo-path.js";
+// The data path's contract as users see it: which path, and the socket-step seam (EchoServer.observe).
+export type { DataPathName, SocketObserver, SocketStep, SocketStepKind } from "./server/data-path.js";
+export { zeroEchoServerStats } from "./server/server-stats.js";
 export { pingMessages, type PingMessages } from "./i18n/ping.js";
 export { type ClientTls, type ClientTlsOptions } from "./net/client-tls.js";

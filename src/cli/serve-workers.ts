@@ -13,9 +13,9 @@ import cluster, { type Worker } from "node:cluster";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { EchoError } from "../net/echo-error.js";
-import type { EchoServerStats } from "../server/echo-server.js";
+import { zeroEchoServerStats, type EchoServerStats } from "../server/echo-server.js";
 import { clusterRegistry, serveMetrics } from "../server/metrics.js";
-import type { UdpEchoStats } from "../server/udp-echo.js";
+import { zeroUdpEchoStats, type UdpEchoStats } from "../server/udp-echo.js";
 import { failureFromMessage, type ServeLog } from "./serve-log.js";
 
 // A worker that dies this many times within the window is not replaced again: it would only crash-loop.
@@ -141,37 +141,11 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   if (failedToStart) return failure?.exitCode ?? 1;
   log.workersStopped(workers);
   const tcp = [...counts.values()].map((c) => c.stats);
-  log.stopped({ ...sumStats(tcp, ZERO), uptimeMs: performance.now() - startedAt }, counts.size);
+  log.stopped({ ...sumStats(tcp, zeroEchoServerStats()), uptimeMs: performance.now() - startedAt }, counts.size);
   const udp = [...counts.values()].flatMap((c) => (c.udp === undefined ? [] : [c.udp]));
-  if (udp.length > 0) log.udpStopped(sumStats(udp, UDP_ZERO));
+  if (udp.length > 0) log.udpStopped(sumStats(udp, zeroUdpEchoStats()));
   return 0;
 }
-
-const ZERO: EchoServerStats = {
-  connectionsOpen: 0,
-  connectionsTotal: 0,
-  bytesIn: 0,
-  bytesOut: 0,
-  resets: 0,
-  errors: 0,
-  cutOff: 0,
-  idle: 0,
-  keepalive: 0,
-  proxyErrors: 0,
-  tlsErrors: 0,
-  acceptErrors: 0,
-  refused: { "max-connections": 0, "max-per-ip": 0, denied: 0 },
-  uptimeMs: 0,
-};
-
-const UDP_ZERO: UdpEchoStats = {
-  datagramsIn: 0,
-  datagramsOut: 0,
-  bytesIn: 0,
-  bytesOut: 0,
-  dropped: { "service-port": 0, "rate-limit": 0, denied: 0 },
-  sendErrors: 0,
-};
 
 /** Every count of the workers' statistics added up, however many counters they grow. */
 export function sumStats<T extends object>(all: readonly T[], zero: T): T {

@@ -4,6 +4,22 @@
  * Kept small, since a server may hold tens of thousands of them. Each data
  * path (handle-path.ts, stream-path.ts) extends it with its own transport.
  *
+ * Lifecycle, one verb per meaning, the same on both paths:
+ * 1. accepted; with a PROXY header, pending until its preamble is done;
+ *    then opened (served) or refused (destroyed unread);
+ * 2. echoing: every read is written back, and reading stops while a write
+ *    is queued (backpressure);
+ * 3. ending, one of:
+ *    - `end()`: polite: stop reading, flush what is queued, send our FIN,
+ *      close (the client's FIN does this, so does the server's drain deadline
+ *      and the idle timeout);
+ *    - `destroy(err?)`: now, dropping what is queued; with `err`, the owner
+ *      hears of the failure first;
+ * 4. closed: the descriptor is released and the owner told, once.
+ *
+ * {@link Connection.setReason} records why, for the `disconnect` event: set
+ * by whoever decides the end, before calling `end()` or `destroy()`.
+ *
  * @module
  */
 
@@ -76,16 +92,19 @@ export abstract class Connection implements ConnectionInfo {
   abstract get bytesOut(): number;
 
   /**
-   * Stops reading and closes our side once what was already received has
-   * been sent (the drain deadline of a graceful shutdown).
+   * Polite end: stops reading, sends what was already received, then our
+   * FIN, then closes. Safe to call more than once, and after `destroy()`.
    */
-  abstract finish(): void;
+  abstract end(): void;
 
-  /** Closes now, dropping whatever was not sent yet. */
-  abstract destroy(): void;
+  /**
+   * Closes now, dropping whatever was not sent yet. With `err`, the owner is
+   * told the connection failed first. Safe to call more than once.
+   */
+  abstract destroy(err?: NodeJS.ErrnoException): void;
 
-  /** Records the first reason for ending; an error or reset outranks a plain end. */
-  endWith(reason: DisconnectReason, error?: EchoError): void {
+  /** Records why the connection ends: the first reason wins, but an error or reset outranks a plain end. */
+  setReason(reason: DisconnectReason, error?: EchoError): void {
     if (
       this.reason === undefined ||
       (this.reason === "end" && (reason === "reset" || reason === "error" || reason === "keepalive"))

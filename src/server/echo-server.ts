@@ -18,10 +18,14 @@ import type { Connection, ConnectionInfo, DisconnectInfo } from "./connection.js
 import { ConnectionLimits, type RefusalReason } from "./connection-limits.js";
 import { descriptorsExhausted, openFileLimit } from "./descriptors.js";
 import { IdleSweeper } from "./idle-sweeper.js";
-import { proxyPreamble } from "./proxy-preamble.js";
+import { ProxyGate } from "./proxy-preamble.js";
 import type { ProxyVersion } from "./proxy-protocol.js";
-import { attachEchoPath, type DataPathName, type DataTap, type PathOwner } from "./echo-path.js";
+import type { DataPathName, DataTap, ObserverSlot, PathOwner, SocketObserver } from "./data-path.js";
+import { attachEchoPath } from "./echo-path.js";
+import { ServerStats, type EchoServerStats } from "./server-stats.js";
 import { createTlsListener, type TlsFailureInfo } from "./tls-server.js";
+
+export { zeroEchoServerStats, type EchoServerStats } from "./server-stats.js";
 
 // Descriptors a server process holds besides its clients' (Node's own, the listener, logs, metrics):
 // within this many of the limit, a path that cannot see descriptor numbers starts checking for a full table.
@@ -100,33 +104,6 @@ export interface EchoServerAddress {
   backlog: number;
 }
 
-/** Counters since the server started. */
-export interface EchoServerStats {
-  connectionsOpen: number;
-  connectionsTotal: number;
-  bytesIn: number;
-  bytesOut: number;
-  /** Connections the client reset. */
-  resets: number;
-  /** Connections that ended on another error. */
-  errors: number;
-  /** Connections still open when the drain deadline passed. */
-  cutOff: number;
-  /** Connections closed by the idle timeout. */
-  idle: number;
-  /** Connections closed because the client stopped answering keepalive probes. */
-  keepalive: number;
-  /** TLS clients closed before their handshake was done: failed, stalled, or left part-way (not counting those that sent nothing). */
-  tlsErrors: number;
-  /** Times accept() failed, or the descriptor table was found full (the next clients are then dropped unseen). */
-  acceptErrors: number;
-  /** Connections closed for a bad, missing or untrusted PROXY header. */
-  proxyErrors: number;
-  /** Clients refused, by reason. */
-  refused: Record<RefusalReason, number>;
-  uptimeMs: number;
-}
-
 /** The events an {@link EchoServer} emits, with their arguments. */
 export interface EchoServerEvents {
   listening: [address: EchoServerAddress];
@@ -185,17 +162,14 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #idleTimeout: number;
   readonly #keepAliveSeconds: number;
   readonly #tlsHandshakeTimeout: number;
-  #tlsErrors = 0;
-  #acceptErrors = 0;
   // The soft open-files limit, read at listen (undefined where unknown).
   #fdLimit: number | undefined;
   readonly #proxy: { version: ProxyVersion; trusted: AccessRules | null; timeout: number } | null;
-  // Connections still sending their PROXY header: not served yet, but closed at shutdown too.
-  readonly #pending = new Set<Connection>();
-  #proxyErrors = 0;
+  readonly #proxyGate: ProxyGate | null;
   #sweeper: IdleSweeper | undefined;
   readonly #conns = new Set<Connection>();
   readonly #tap: DataTap = { fn: null };
+  readonly #observer: ObserverSlot = { fn: null };
   #dataPath: DataPathName | undefined;
   readonly #secure: boolean;
   #state: State = "new";
@@ -205,9 +179,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   #finishClose: (() => void) | undefined;
   #drainTimer: NodeJS.Timeout | undefined;
   #address: EchoServerAddress | undefined;
-  // Totals of connections that have closed; open ones are added in stats().
-  #closed = { total: 0, bytesIn: 0, bytesOut: 0, resets: 0, errors: 0, cutOff: 0, idle: 0, keepalive: 0 };
-  readonly #refused: Record<RefusalReason, number> = { "max-connections": 0, "max-per-ip": 0, denied: 0 };
+  readonly #stats = new ServerStats();
 
   constructor(options: EchoServerOptions = {}) {
     super();
@@ -246,6 +218,14 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         detail: "--proxy-trusted without --proxy-protocol",
       });
     }
+    const proxy = this.#proxy;
+    this.#proxyGate =
+      proxy === null
+        ? null
+        : new ProxyGate(proxy.version, proxy.trusted, proxy.timeout, (conn, error) => {
+            this.#stats.count("proxyErrors");
+            this.emit("proxyError", { remoteAddress: conn.remoteAddress, remotePort: conn.remotePort }, error);
+          });
     this.#secure = options.tls !== undefined;
     this.#server =
       options.tls === undefined ? createServer({ allowHalfOpen: true }) : this.#tlsServer(options.tls);
@@ -283,8 +263,8 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
               this.#idleTimeout,
               () => this.#conns,
               (c) => {
-                c.endWith("idle");
-                c.finish();
+                c.setReason("idle");
+                c.end();
                 // A client that does not read cannot be flushed to: do not wait for it long.
                 setTimeout(() => c.destroy(), 1000).unref();
               },
@@ -333,27 +313,32 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   /** Counters since start, open connections included. */
   stats(): EchoServerStats {
-    let bytesIn = this.#closed.bytesIn;
-    let bytesOut = this.#closed.bytesOut;
-    for (const c of this.#conns) {
-      bytesIn += c.bytesIn;
-      bytesOut += c.bytesOut;
-    }
-    return {
-      connectionsOpen: this.#conns.size,
-      connectionsTotal: this.#closed.total + this.#conns.size,
-      bytesIn,
-      bytesOut,
-      resets: this.#closed.resets,
-      errors: this.#closed.errors,
-      cutOff: this.#closed.cutOff,
-      idle: this.#closed.idle,
-      keepalive: this.#closed.keepalive,
-      tlsErrors: this.#tlsErrors,
-      acceptErrors: this.#acceptErrors,
-      proxyErrors: this.#proxyErrors,
-      refused: { ...this.#refused },
-      uptimeMs: this.#startedAt === 0 ? 0 : performance.now() - this.#startedAt,
+    return this.#stats.snapshot(this.#conns, this.#startedAt === 0 ? 0 : performance.now() - this.#startedAt);
+  }
+
+  /**
+   * Attaches `observer` to every connection's socket steps (accepted, read,
+   * written, end, shutdown, failed, closed; see {@link SocketStep}), for a
+   * trace or a live view. One observer at a time; returns the function that
+   * detaches it. Unobserved, the data path pays one comparison per step.
+   *
+   * @example
+   * ```ts
+   * import { createEchoServer } from "tcpecho";
+   * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+   * const detach = server.observe((conn, step) => {
+   *   if (step.kind === "written" && step.queued > 0) console.log(conn.id, "queued", step.queued);
+   * });
+   * await server.listen();
+   * detach();
+   * await server.close();
+   * ```
+   */
+  observe(observer: SocketObserver): () => void {
+    if (this.#observer.fn !== null) throw new Error("observe(): an observer is attached already");
+    this.#observer.fn = observer;
+    return () => {
+      if (this.#observer.fn === observer) this.#observer.fn = null;
     };
   }
 
@@ -381,8 +366,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         this.emit("close", stats);
         resolve(stats);
       };
-      // Nobody is served who had not finished their PROXY header.
-      for (const c of this.#pending) c.destroy();
+      this.#proxyGate?.destroyAll();
       if (wasListening) {
         this.#server.close(() => {
           listenerClosed = true;
@@ -399,18 +383,18 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   destroy(): Promise<EchoServerStats> {
     const closing = this.close();
     for (const c of this.#conns) {
-      c.endWith("shutdown");
+      c.setReason("shutdown");
       c.destroy();
     }
-    for (const c of this.#pending) c.destroy();
+    this.#proxyGate?.destroyAll();
     return closing;
   }
 
   #cutOff(): void {
     for (const c of this.#conns) {
-      c.endWith("shutdown");
-      this.#closed.cutOff++;
-      c.finish();
+      c.setReason("shutdown");
+      this.#stats.count("cutOff");
+      c.end();
     }
     // A client that does not read cannot be flushed to; do not wait for it forever.
     if (this.#conns.size > 0) this.#drainTimer = setTimeout(() => this.#destroyAll(), 1000);
@@ -418,7 +402,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   #destroyAll(): void {
     for (const c of this.#conns) c.destroy();
-    for (const c of this.#pending) c.destroy();
+    this.#proxyGate?.destroyAll();
   }
 
   #tlsServer(tls: { cert: string | Buffer; key: string | Buffer }): Server {
@@ -427,13 +411,13 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     return createTlsListener(tls, this.#tlsHandshakeTimeout, {
       permits: (address) => this.#rules.empty || this.#rules.permits(address),
       denied: (peer) => {
-        this.#refused.denied++;
+        this.#stats.refused("denied");
         this.emit("refused", { ...peer, reason: "denied" });
       },
       accepted: (open) => this.#accepted(undefined, open),
       keepAliveSeconds: this.#keepAliveSeconds,
       failed: (info, error) => {
-        this.#tlsErrors++;
+        this.#stats.count("tlsErrors");
         this.emit("handshakeError", info, error);
       },
     });
@@ -458,7 +442,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   }
 
   #outOfDescriptors(code: "EMFILE" | "ENFILE"): void {
-    this.#acceptErrors++;
+    this.#stats.count("acceptErrors");
     this.emit(
       "acceptError",
       new EchoError(code, { operation: "accept", ...(this.#fdLimit ? { limit: this.#fdLimit } : {}) }),
@@ -466,7 +450,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   }
 
   #onAcceptError(err: Error): void {
-    this.#acceptErrors++;
+    this.#stats.count("acceptErrors");
     const limit = this.#fdLimit === undefined ? {} : { limit: this.#fdLimit };
     this.emit("acceptError", toEchoError(err, { operation: "accept", ...limit }));
   }
@@ -475,37 +459,19 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   #owner(): PathOwner {
     return {
       tap: this.#tap,
+      observer: this.#observer,
       keepAliveSeconds: this.#keepAliveSeconds,
-      accepted: (fd) => this.#accepted(fd, this.#conns.size + this.#pending.size),
+      accepted: (fd) => this.#accepted(fd, this.#conns.size + (this.#proxyGate?.pending ?? 0)),
       nextId: () => this.#nextId++,
-      preamble: (conn) => {
-        const proxy = this.#proxy;
-        if (proxy === null) return null;
-        this.#pending.add(conn);
-        // A peer that never finishes its header must not hold a descriptor for long.
-        const timer = setTimeout(() => {
-          if (!this.#pending.has(conn)) return;
-          this.#onProxyError(
-            conn,
-            new EchoError("ERR_PROXY", {
-              host: conn.remoteAddress,
-              port: conn.remotePort,
-              detail: `no complete header within ${proxy.timeout} ms`,
-            }),
-          );
-          conn.destroy();
-        }, proxy.timeout);
-        timer.unref();
-        return proxyPreamble(conn, proxy.version, proxy.trusted);
-      },
-      preambleFailed: (conn, error) => this.#onProxyError(conn, error),
+      preamble: (conn) => this.#proxyGate?.open(conn) ?? null,
+      preambleFailed: (conn, error) => this.#proxyGate?.fail(conn, error),
       opened: (conn) => {
-        this.#pending.delete(conn);
+        this.#proxyGate?.settle(conn);
         const refusal = this.#rules.permits(conn.remoteAddress)
           ? this.#limits.admit(conn.remoteAddress)
           : "denied";
         if (refusal !== null) {
-          this.#refused[refusal]++;
+          this.#stats.refused(refusal);
           const { remoteAddress, remotePort, remoteFamily } = conn;
           this.emit("refused", { remoteAddress, remotePort, remoteFamily, reason: refusal });
           return false;
@@ -525,36 +491,23 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   #onConnectionError(conn: Connection, err: NodeJS.ErrnoException): void {
     const error = toEchoError(err, { host: conn.remoteAddress, port: conn.remotePort });
     if (error.code === "ECONNRESET" || error.code === "EPIPE") {
-      conn.endWith("reset", error);
+      conn.setReason("reset", error);
     } else if (this.#keepAliveSeconds > 0 && DEAD_PEER.has(error.code)) {
       // The kernel gave up on a silent client: its keepalive probes went unanswered. (An ICMP
       // error met on the way, e.g. no ARP reply, is reported instead of ETIMEDOUT.)
-      conn.endWith("keepalive", error);
+      conn.setReason("keepalive", error);
     } else {
-      conn.endWith("error", error);
+      conn.setReason("error", error);
       this.emit("connectionError", conn, error);
     }
   }
 
-  #onProxyError(conn: Connection, error: EchoError): void {
-    if (!this.#pending.delete(conn)) return;
-    this.#proxyErrors++;
-    this.emit("proxyError", { remoteAddress: conn.remoteAddress, remotePort: conn.remotePort }, error);
-  }
-
   #onClose(conn: Connection): void {
-    this.#pending.delete(conn);
+    this.#proxyGate?.settle(conn);
     if (!this.#conns.delete(conn)) return;
     this.#limits.release(conn.remoteAddress);
     const info = conn.toDisconnectInfo(performance.now());
-    const closed = this.#closed;
-    closed.total++;
-    closed.bytesIn += info.bytesIn;
-    closed.bytesOut += info.bytesOut;
-    if (info.reason === "reset") closed.resets++;
-    else if (info.reason === "error") closed.errors++;
-    else if (info.reason === "idle") closed.idle++;
-    else if (info.reason === "keepalive") closed.keepalive++;
+    this.#stats.closed(info);
     this.emit("disconnect", info);
     this.#finishClose?.();
   }

@@ -28,7 +28,16 @@ import type { Server } from "node:net";
 import { performance } from "node:perf_hooks";
 import { getSystemErrorMap, getSystemErrorName } from "node:util";
 import { Connection } from "./connection.js";
-import type { PathOwner, Preamble } from "./echo-path.js";
+import {
+  CLOSED,
+  END,
+  passPreamble,
+  preambleEndedEarly,
+  SHUTDOWN,
+  ACCEPTED,
+  type PathOwner,
+  type Preamble,
+} from "./data-path.js";
 
 // The size of one read: as in the C reference server.
 const READ_BUFFER_SIZE = 64 * 1024;
@@ -137,11 +146,13 @@ class HandleConnection extends Connection {
   readonly owner: PathOwner;
   readonly readBuffer: Buffer;
   readonly fd: number;
-  /** Non-zero while a queued write is under way; once closed, what it never sent. */
+  /** The size of the queued write under way, 0 when none is (then the connection reads). */
   queuedBytes = 0;
-  /** No more reading: the drain deadline passed or the client sent its FIN. */
-  shuttingDown = false;
-  closed = false;
+  /** What was still queued when the connection was destroyed: dropped, never sent. */
+  dropped = 0;
+  /** No more reading: end() was called (the client's FIN, the drain deadline, the idle timeout). */
+  ending = false;
+  destroyed = false;
   /** What must come before the echo (a PROXY header), until it has. */
   preamble: Preamble | null = null;
 
@@ -161,9 +172,8 @@ class HandleConnection extends Connection {
   }
 
   get bytesOut(): number {
-    return (
-      this.bytesIn - (this.queuedBytes !== 0 && !this.closed ? this.handle.writeQueueSize : this.queuedBytes)
-    );
+    if (this.destroyed) return this.bytesIn - this.dropped;
+    return this.bytesIn - (this.queuedBytes !== 0 ? this.handle.writeQueueSize : 0);
   }
 
   /** The recv/send step: `nread` bytes are at the start of the shared buffer. */
@@ -181,12 +191,15 @@ class HandleConnection extends Connection {
       written = writeSync(this.fd, buffer, 0, nread);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EAGAIN") {
-        this.fail(err as NodeJS.ErrnoException);
+        this.destroy(err as NodeJS.ErrnoException);
         return;
       }
       written = 0;
     }
     if (written < nread) this.queue(buffer.subarray(written, nread));
+    const see = this.owner.observer.fn;
+    if (see !== null && !this.destroyed)
+      see(this, { kind: "written", bytes: nread - this.queuedBytes, queued: this.queuedBytes });
   }
 
   /** Sends the rest later, from a copy, and reads no more until it is sent (backpressure). */
@@ -200,7 +213,7 @@ class HandleConnection extends Connection {
     req.buffer = copy; // keeps the bytes alive until the kernel has them
     const err = this.handle.writeBuffer(req, copy);
     if (err !== 0) {
-      this.fail(errnoError(err, "write"));
+      this.destroy(errnoError(err, "write"));
       return;
     }
     if (state[lastWriteWasAsync] === 0) return;
@@ -209,37 +222,28 @@ class HandleConnection extends Connection {
     this.handle.readStop();
   }
 
-  /** The client sent its FIN (or the deadline passed): send ours after the queue, then close. */
-  shutdown(): void {
-    if (this.shuttingDown || this.closed) return;
-    this.shuttingDown = true;
+  /** Reads no more; sends our FIN once the queue is sent (a `ShutdownWrap`), then closes. */
+  end(): void {
+    if (this.ending || this.destroyed) return;
+    this.ending = true;
     this.handle.readStop();
     const req = new (internals as Internals).ShutdownWrap();
     req.handle = this.handle;
     req.oncomplete = onShutdown;
     const err = this.handle.shutdown(req);
-    if (err !== 0) this.close(); // 1: done at once; otherwise not connected any more
+    if (err !== 0) this.destroy(); // 1: done at once; otherwise not connected any more
   }
 
-  fail(err: NodeJS.ErrnoException): void {
-    if (this.closed) return;
-    this.owner.failed(this, err);
-    this.close();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    if (this.queuedBytes !== 0) this.queuedBytes = this.handle.writeQueueSize; // dropped, never sent
-    this.closed = true;
+  destroy(err?: NodeJS.ErrnoException): void {
+    if (this.destroyed) return;
+    if (err !== undefined) {
+      this.owner.failed(this, err);
+      const see = this.owner.observer.fn;
+      if (see !== null) see(this, { kind: "failed", error: err });
+    }
+    if (this.queuedBytes !== 0) this.dropped = this.handle.writeQueueSize;
+    this.destroyed = true;
     this.handle.close(onClosed);
-  }
-
-  finish(): void {
-    this.shutdown();
-  }
-
-  destroy(): void {
-    this.close();
   }
 }
 
@@ -248,55 +252,50 @@ function onRead(this: TcpHandle): void {
   const { state, readResult, eof } = internals as Internals;
   const nread = state[readResult] as number;
   const conn = this[CONNECTION];
+  const see = conn.owner.observer.fn;
   if (nread > 0) {
-    if (conn.preamble === null) conn.echo(nread);
-    else feedPreamble(conn, conn.preamble, nread);
-  } else if (conn.preamble !== null && nread === eof) {
-    const error = conn.preamble.endedEarly();
-    if (error !== null) conn.owner.preambleFailed(conn, error);
-    conn.close();
+    if (see !== null) see(conn, { kind: "read", bytes: nread });
+    if (conn.preamble === null) {
+      conn.echo(nread);
+      return;
+    }
+    const rest = passPreamble(conn, conn.preamble, conn.readBuffer.subarray(0, nread));
+    if (rest !== null && rest.length > 0) conn.echoFrom(rest, rest.length);
   } else if (nread === eof) {
-    conn.endWith("end");
-    conn.shutdown();
+    if (see !== null) see(conn, END);
+    if (conn.preamble !== null) {
+      preambleEndedEarly(conn, conn.preamble);
+      return;
+    }
+    conn.setReason("end");
+    conn.end();
   } else if (nread < 0) {
-    conn.fail(errnoError(nread, "read"));
+    conn.destroy(errnoError(nread, "read"));
   }
-}
-
-/** Bytes before the echo: a PROXY header, then maybe the first payload. */
-function feedPreamble(conn: HandleConnection, preamble: Preamble, nread: number): void {
-  const r = preamble.push(conn.readBuffer.subarray(0, nread));
-  if (r.state === "more") return;
-  if (r.state === "failed") {
-    conn.owner.preambleFailed(conn, r.error);
-    conn.close();
-    return;
-  }
-  conn.preamble = null;
-  if (!conn.owner.opened(conn)) {
-    conn.close();
-    return;
-  }
-  if (r.rest.length > 0) conn.echoFrom(r.rest, r.rest.length);
 }
 
 function onQueuedWritten(this: Request, status: number): void {
   const conn = this.handle[CONNECTION];
   if (status < 0) {
-    conn.fail(errnoError(status, "write")); // nothing if we closed it: the queue was dropped
+    conn.destroy(errnoError(status, "write")); // nothing if we destroyed it: the queue was dropped
     return;
   }
   conn.queuedBytes = 0;
-  if (!conn.closed && !conn.shuttingDown) conn.handle.readStart();
+  if (!conn.destroyed && !conn.ending) conn.handle.readStart();
 }
 
-function onShutdown(this: Request): void {
-  this.handle[CONNECTION].close();
+function onShutdown(this: Request, status: number): void {
+  const conn = this.handle[CONNECTION];
+  const see = conn.owner.observer.fn;
+  if (see !== null && status >= 0) see(conn, SHUTDOWN);
+  conn.destroy();
 }
 
 function onClosed(this: TcpHandle): void {
   const conn = this[CONNECTION];
   conn.owner.closed(conn);
+  const see = conn.owner.observer.fn;
+  if (see !== null) see(conn, CLOSED);
 }
 
 /**
@@ -326,17 +325,18 @@ export function attachHandlePath(server: Server, owner: PathOwner): boolean {
     const conn = new HandleConnection(owner.nextId(), handle, owner, readBuffer, peer.address, peer.port);
     handle[CONNECTION] = conn;
     handle.onread = onRead;
+    const see = owner.observer.fn;
+    if (see !== null) see(conn, ACCEPTED);
     const preamble = owner.preamble(conn);
     if (preamble !== null) {
       conn.preamble = preamble;
     } else if (!owner.opened(conn)) {
-      conn.closed = true;
-      handle.close(() => {});
+      conn.destroy();
       return;
     }
     handle.useUserBuffer(readBuffer);
     const err = handle.readStart();
-    if (err !== 0) conn.fail(errnoError(err, "read"));
+    if (err !== 0) conn.destroy(errnoError(err, "read"));
   };
   return true;
 }

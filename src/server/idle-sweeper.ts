@@ -21,7 +21,7 @@ interface Mark {
  * ```ts
  * import { IdleSweeper } from "./idle-sweeper.js";
  * // What EchoServer does with `idleTimeout: 30_000`:
- * const sweeper = new IdleSweeper(30_000, () => [], (conn) => conn.finish());
+ * const sweeper = new IdleSweeper(30_000, () => [], (conn) => conn.end());
  * sweeper.stop();
  * ```
  */

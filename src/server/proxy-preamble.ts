@@ -4,7 +4,10 @@
  * From a trusted peer the header is required and its source address becomes
  * the connection's client (for logs, limits and access rules). From an
  * untrusted peer no header is expected, and one is refused: anyone could
- * claim any address with it.
+ * claim any address with it. {@link ProxyGate} is the policy the server
+ * runs: which peers must send a header, how long they may take, and which
+ * connections are still sending one. (The header's format is in
+ * proxy-protocol.ts.)
  *
  * @module
  */
@@ -12,8 +15,81 @@
 import { EchoError } from "../net/echo-error.js";
 import type { AccessRules } from "./access-rules.js";
 import type { Connection } from "./connection.js";
-import type { Preamble, PreambleResult } from "./echo-path.js";
+import type { Preamble, PreambleResult } from "./data-path.js";
 import { ProxyHeaderParser, type ProxyVersion } from "./proxy-protocol.js";
+
+/**
+ * The PROXY protocol policy of one server: hands each new connection its
+ * {@link Preamble}, closes the peers that do not finish their header in
+ * time, and keeps the connections still sending one (pending: not served
+ * yet, but closed at shutdown too).
+ *
+ * @example
+ * ```ts
+ * import { ProxyGate } from "./proxy-preamble.js";
+ * // What EchoServer does with proxyProtocol "v1" and no proxyTrusted:
+ * const gate = new ProxyGate("v1", null, 10_000, (conn, error) => console.log(conn.id, error.message));
+ * // const preamble = gate.open(conn); … gate.settle(conn) once it is served or closed
+ * console.log(gate.pending); // 0
+ * ```
+ */
+export class ProxyGate {
+  readonly #version: ProxyVersion;
+  readonly #trusted: AccessRules | null;
+  readonly #timeout: number;
+  readonly #rejected: (conn: Connection, error: EchoError) => void;
+  readonly #pending = new Set<Connection>();
+
+  /**
+   * `trusted`: the peers that may send headers (null: every peer must);
+   * `timeout`: ms a peer has for its whole header; `rejected`: told once
+   * for each connection whose header failed, was refused or came too late.
+   */
+  constructor(
+    version: ProxyVersion,
+    trusted: AccessRules | null,
+    timeout: number,
+    rejected: (conn: Connection, error: EchoError) => void,
+  ) {
+    this.#version = version;
+    this.#trusted = trusted;
+    this.#timeout = timeout;
+    this.#rejected = rejected;
+  }
+
+  /** Connections still sending their header. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  /** The preamble of a new connection; it is pending until {@link settle} or {@link fail}. */
+  open(conn: Connection): Preamble {
+    this.#pending.add(conn);
+    // A peer that never finishes its header must not hold a descriptor for long.
+    const timer = setTimeout(() => {
+      if (!this.#pending.has(conn)) return;
+      this.fail(conn, proxyError(conn, `no complete header within ${this.#timeout} ms`));
+      conn.destroy();
+    }, this.#timeout);
+    timer.unref();
+    return proxyPreamble(conn, this.#version, this.#trusted);
+  }
+
+  /** The header failed (the path closes the connection): reported once, if it was pending. */
+  fail(conn: Connection, error: EchoError): void {
+    if (this.#pending.delete(conn)) this.#rejected(conn, error);
+  }
+
+  /** The connection is pending no more: served, refused or closed. */
+  settle(conn: Connection): void {
+    this.#pending.delete(conn);
+  }
+
+  /** Shutdown: nobody is served who had not finished their header. */
+  destroyAll(): void {
+    for (const c of this.#pending) c.destroy();
+  }
+}
 
 const MORE: PreambleResult = { state: "more" };
 const NOTHING = Buffer.alloc(0);

@@ -15,7 +15,16 @@
 import type { Server, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Connection } from "./connection.js";
-import type { PathOwner, Preamble } from "./echo-path.js";
+import {
+  ACCEPTED,
+  CLOSED,
+  END,
+  passPreamble,
+  preambleEndedEarly,
+  SHUTDOWN,
+  type PathOwner,
+  type Preamble,
+} from "./data-path.js";
 
 // Where a socket keeps its connection, so shared listeners need no closure per connection.
 const CONNECTION = Symbol("tcpecho.connection");
@@ -50,16 +59,16 @@ class StreamConnection extends Connection {
     if (this.dropped === 0) this.dropped = this.socket.writableLength;
   }
 
-  finish(): void {
+  end(): void {
     this.socket.removeListener("data", onData);
     this.socket.pause();
     // As the handle path does: once our FIN is out after the queue, close.
     this.socket.end(() => this.socket.destroy());
   }
 
-  destroy(): void {
+  destroy(err?: NodeJS.ErrnoException): void {
     this.noteDropped();
-    this.socket.destroy();
+    this.socket.destroy(err);
   }
 }
 
@@ -67,26 +76,26 @@ class StreamConnection extends Connection {
 // connection carries no closures of its own.
 function onData(this: Socket, chunk: Buffer): void {
   const conn = connectionOf(this);
+  const see = conn.owner.observer.fn;
+  if (see !== null) see(conn, { kind: "read", bytes: chunk.length });
   if (conn.preamble !== null) {
-    const r = conn.preamble.push(chunk);
-    if (r.state === "more") return;
-    if (r.state === "failed") {
-      conn.owner.preambleFailed(conn, r.error);
-      this.destroy();
-      return;
-    }
-    conn.preamble = null;
-    if (!conn.owner.opened(conn)) {
-      this.destroy();
-      return;
-    }
-    if (r.rest.length === 0) return;
-    chunk = r.rest;
+    const rest = passPreamble(conn, conn.preamble, chunk);
+    if (rest === null || rest.length === 0) return;
+    chunk = rest;
   }
   conn.bytesIn += chunk.length;
   const look = conn.owner.tap.fn;
   if (look !== null) look(conn, chunk);
-  if (!this.write(chunk)) this.pause();
+  if (see === null) {
+    if (!this.write(chunk)) this.pause();
+    return;
+  }
+  const before = this.writableLength;
+  const more = this.write(chunk);
+  // What the socket still holds of this chunk; a write the kernel took only part of counts whole.
+  const queued = Math.max(0, this.writableLength - before);
+  see(conn, { kind: "written", bytes: chunk.length - queued, queued });
+  if (!more) this.pause();
 }
 
 function onDrain(this: Socket): void {
@@ -95,25 +104,35 @@ function onDrain(this: Socket): void {
 
 function onEnd(this: Socket): void {
   const conn = connectionOf(this);
+  const see = conn.owner.observer.fn;
+  if (see !== null) see(conn, END);
   if (conn.preamble !== null) {
-    const error = conn.preamble.endedEarly();
-    if (error !== null) conn.owner.preambleFailed(conn, error);
-    this.destroy();
+    preambleEndedEarly(conn, conn.preamble);
     return;
   }
-  conn.endWith("end");
+  conn.setReason("end");
   this.end();
+}
+
+function onFinish(this: Socket): void {
+  const conn = connectionOf(this);
+  const see = conn.owner.observer.fn;
+  if (see !== null) see(conn, SHUTDOWN);
 }
 
 function onError(this: Socket, err: NodeJS.ErrnoException): void {
   const conn = connectionOf(this);
   conn.noteDropped();
   conn.owner.failed(conn, err);
+  const see = conn.owner.observer.fn;
+  if (see !== null) see(conn, { kind: "failed", error: err });
 }
 
 function onClose(this: Socket): void {
   const conn = connectionOf(this);
   conn.owner.closed(conn);
+  const see = conn.owner.observer.fn;
+  if (see !== null) see(conn, CLOSED);
 }
 
 /**
@@ -138,14 +157,17 @@ export function attachStreamPath(
     if (event === "connection" && owner.keepAliveSeconds > 0)
       socket.setKeepAlive(true, owner.keepAliveSeconds * 1000);
     const conn = new StreamConnection(owner.nextId(), socket, owner, remoteAddress, remotePort);
+    const see = owner.observer.fn;
+    if (see !== null) see(conn, ACCEPTED);
     conn.preamble = owner.preamble(conn);
+    socket.on("close", onClose);
     if (conn.preamble === null && !owner.opened(conn)) {
       socket.on("error", () => {}); // a reset while we close it is no news
       socket.destroy();
       return;
     }
     socket.on("error", onError);
-    socket.on("close", onClose);
+    socket.on("finish", onFinish);
     socket.on("drain", onDrain);
     socket.on("end", onEnd);
     socket.on("data", onData);

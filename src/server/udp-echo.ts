@@ -112,6 +112,27 @@ export interface UdpEchoStats {
   sendErrors: number;
 }
 
+/**
+ * Statistics with every count at zero: a server's before it starts, and the
+ * start of a sum over several servers' (as `serve --workers` adds them up).
+ *
+ * @example
+ * ```ts
+ * import { zeroUdpEchoStats } from "tcpecho";
+ * console.log(zeroUdpEchoStats().dropped["rate-limit"]); // 0
+ * ```
+ */
+export function zeroUdpEchoStats(): UdpEchoStats {
+  return {
+    datagramsIn: 0,
+    datagramsOut: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    dropped: { "service-port": 0, "rate-limit": 0, denied: 0 },
+    sendErrors: 0,
+  };
+}
+
 /** The events a {@link UdpEchoServer} emits, with their arguments. */
 export interface UdpEchoEvents {
   listening: [address: UdpEchoAddress];
@@ -171,14 +192,7 @@ export class UdpEchoServer extends EventEmitter<UdpEchoEvents> {
   #state: State = "new";
   #rejectListen: ((err: EchoError) => void) | undefined;
   #closing: Promise<UdpEchoStats> | undefined;
-  readonly #stats: UdpEchoStats = {
-    datagramsIn: 0,
-    datagramsOut: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    dropped: { "service-port": 0, "rate-limit": 0, denied: 0 },
-    sendErrors: 0,
-  };
+  readonly #stats = zeroUdpEchoStats();
 
   constructor(options: UdpEchoOptions) {
     super();

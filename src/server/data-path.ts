@@ -1,0 +1,169 @@
+/**
+ * The contract between the echo server and its data paths (handle-path.ts,
+ * stream-path.ts): what a path tells its {@link PathOwner}, the
+ * {@link Preamble} a connection may have to send before its echo, the
+ * {@link DataTap} for logs and the {@link SocketObserver} that sees every
+ * socket step. A leaf: the paths and the server import it, it imports no
+ * path. (echo-path.ts chooses the path.)
+ *
+ * Taps and observers sit in slots whose `fn` is null when nobody looks, so
+ * the hot path pays one comparison per step.
+ *
+ * @module
+ */
+
+import type { EchoError } from "../net/echo-error.js";
+import type { Connection, ConnectionInfo } from "./connection.js";
+
+/**
+ * A place to look at received bytes, for logs. `fn` is null when nobody
+ * looks, so the hot path pays one comparison. The chunk is only valid during
+ * the call: copy it to keep it.
+ */
+export interface DataTap {
+  fn: ((conn: Connection, chunk: Buffer) => void) | null;
+}
+
+/**
+ * One step of a connection's socket, as the data path takes it:
+ * - `accepted`: accept() gave it (before any PROXY header, limit or access rule);
+ * - `read`: `bytes` came in (a PROXY header's too);
+ * - `written`: the echo of a read: `bytes` the kernel took at once, `queued`
+ *   left to send later (the stream path counts a write the kernel takes only
+ *   part of as queued whole);
+ * - `end`: the client's FIN, the end of its input;
+ * - `shutdown`: our FIN went out, after everything queued;
+ * - `failed`: a socket error (`error`); `closed` follows;
+ * - `closed`: the descriptor is released; the last step.
+ */
+export type SocketStep =
+  | { readonly kind: "accepted" }
+  | { readonly kind: "read"; readonly bytes: number }
+  | { readonly kind: "written"; readonly bytes: number; readonly queued: number }
+  | { readonly kind: "end" }
+  | { readonly kind: "shutdown" }
+  | { readonly kind: "failed"; readonly error: Error }
+  | { readonly kind: "closed" };
+
+/** The name of a {@link SocketStep}. */
+export type SocketStepKind = SocketStep["kind"];
+
+/**
+ * Sees every socket step of every connection, in order, as it happens
+ * (attach one with `EchoServer.observe`). Called on the data path: keep it
+ * quick, and do not keep `step` (it may be reused).
+ *
+ * @example
+ * ```ts
+ * import type { SocketObserver } from "tcpecho";
+ * const trace: SocketObserver = (conn, step) => console.log(conn.id, step.kind);
+ * ```
+ */
+export type SocketObserver = (conn: ConnectionInfo, step: SocketStep) => void;
+
+/** Where the paths find the observer: `fn` is null when nobody observes. */
+export interface ObserverSlot {
+  fn: SocketObserver | null;
+}
+
+// The steps that carry nothing, shared.
+export const ACCEPTED: SocketStep = { kind: "accepted" };
+export const END: SocketStep = { kind: "end" };
+export const SHUTDOWN: SocketStep = { kind: "shutdown" };
+export const CLOSED: SocketStep = { kind: "closed" };
+
+/** What a {@link Preamble} made of the bytes it was given. */
+export type PreambleResult =
+  | { state: "more" }
+  /** Echo from here: `rest` (maybe empty) is the client's first payload, to be echoed first. */
+  | { state: "done"; rest: Buffer }
+  | { state: "failed"; error: EchoError };
+
+/**
+ * Something a connection must send before its echo starts (a PROXY protocol
+ * header). The path feeds it the first bytes through {@link passPreamble};
+ * each chunk is only valid during the call. Once done, the connection's
+ * client address is the one the preamble said, and the owner is asked to
+ * admit it.
+ */
+export interface Preamble {
+  push(chunk: Buffer): PreambleResult;
+  /** The peer closed before the preamble was done: null when that is no error (nothing was sent). */
+  endedEarly(): EchoError | null;
+}
+
+/** What a data path tells the server. */
+export interface PathOwner {
+  readonly tap: DataTap;
+  readonly observer: ObserverSlot;
+  /** TCP keepalive for accepted connections: idle seconds before the first probe, 0 for off. */
+  readonly keepAliveSeconds: number;
+  /**
+   * Called first for every accepted connection, with its descriptor where the
+   * path knows it: lets the server notice the descriptor table filling up.
+   */
+  accepted(fd: number | undefined): void;
+  /**
+   * What a new connection must send first, or null to admit it at once.
+   * Called before {@link opened}; a connection with a preamble is only
+   * opened (or refused) once the preamble is done.
+   */
+  preamble(conn: Connection): Preamble | null;
+  /** The preamble failed or the peer left in its middle; the connection is being closed. */
+  preambleFailed(conn: Connection, error: EchoError): void;
+  /** The id of the next connection. */
+  nextId(): number;
+  /**
+   * A connection was accepted and its client's address is known. Returns
+   * true to serve it (echoing starts when this returns), false to refuse it:
+   * the path then destroys it at once without reading.
+   */
+  opened(conn: Connection): boolean;
+  /** A connection failed; it is being closed. */
+  failed(conn: Connection, err: NodeJS.ErrnoException): void;
+  /**
+   * A connection is closed and its descriptor released: every connection the
+   * path made, refused and pending ones too (the owner ignores those it did not open).
+   */
+  closed(conn: Connection): void;
+  /** accept() failed (e.g. out of descriptors); the listener goes on. */
+  acceptFailed(err: NodeJS.ErrnoException): void;
+}
+
+/** Which data path a server uses. */
+export type DataPathName = "handles" | "streams";
+
+/** A connection as {@link passPreamble} needs it: either path's. */
+interface PreambleHolder extends Connection {
+  preamble: Preamble | null;
+  readonly owner: PathOwner;
+}
+
+/**
+ * The one gate before the echo, for both paths: feeds `chunk` to the
+ * connection's preamble. Returns what to echo now (maybe empty), or null
+ * when nothing is: the preamble wants more, or it failed or the owner
+ * refused the client, and then the connection is destroyed here.
+ */
+export function passPreamble(conn: PreambleHolder, preamble: Preamble, chunk: Buffer): Buffer | null {
+  const r = preamble.push(chunk);
+  if (r.state === "more") return null;
+  if (r.state === "failed") {
+    conn.owner.preambleFailed(conn, r.error);
+    conn.destroy();
+    return null;
+  }
+  conn.preamble = null;
+  if (!conn.owner.opened(conn)) {
+    conn.destroy();
+    return null;
+  }
+  return r.rest;
+}
+
+/** The peer closed before its preamble was done: reports it if that is an error, and destroys the connection. */
+export function preambleEndedEarly(conn: PreambleHolder, preamble: Preamble): void {
+  const error = preamble.endedEarly();
+  if (error !== null) conn.owner.preambleFailed(conn, error);
+  conn.destroy();
+}

@@ -1,0 +1,117 @@
+/**
+ * The echo server's statistics: every counter in one record, the totals of
+ * closed connections with them; open connections are added when read.
+ *
+ * @module
+ */
+
+import type { Connection, DisconnectInfo, DisconnectReason } from "./connection.js";
+import type { RefusalReason } from "./connection-limits.js";
+
+/** Counters since the server started. */
+export interface EchoServerStats {
+  connectionsOpen: number;
+  connectionsTotal: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Connections the client reset. */
+  resets: number;
+  /** Connections that ended on another error. */
+  errors: number;
+  /** Connections still open when the drain deadline passed. */
+  cutOff: number;
+  /** Connections closed by the idle timeout. */
+  idle: number;
+  /** Connections closed because the client stopped answering keepalive probes. */
+  keepalive: number;
+  /** TLS clients closed before their handshake was done: failed, stalled, or left part-way (not counting those that sent nothing). */
+  tlsErrors: number;
+  /** Times accept() failed, or the descriptor table was found full (the next clients are then dropped unseen). */
+  acceptErrors: number;
+  /** Connections closed for a bad, missing or untrusted PROXY header. */
+  proxyErrors: number;
+  /** Clients refused, by reason. */
+  refused: Record<RefusalReason, number>;
+  uptimeMs: number;
+}
+
+/**
+ * Statistics with every count at zero: a server's before it starts, and the
+ * start of a sum over several servers' (as `serve --workers` adds them up).
+ *
+ * @example
+ * ```ts
+ * import { zeroEchoServerStats, type EchoServerStats } from "tcpecho";
+ * const all: EchoServerStats[] = [];
+ * const bytes = all.reduce((n, s) => n + s.bytesIn, zeroEchoServerStats().bytesIn);
+ * console.log(bytes); // 0
+ * ```
+ */
+export function zeroEchoServerStats(): EchoServerStats {
+  return {
+    connectionsOpen: 0,
+    connectionsTotal: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    resets: 0,
+    errors: 0,
+    cutOff: 0,
+    idle: 0,
+    keepalive: 0,
+    tlsErrors: 0,
+    acceptErrors: 0,
+    proxyErrors: 0,
+    refused: { "max-connections": 0, "max-per-ip": 0, denied: 0 },
+    uptimeMs: 0,
+  };
+}
+
+/** The counters that count events of their own (not a closed connection's reason). */
+export type EventCounter = "cutOff" | "tlsErrors" | "acceptErrors" | "proxyErrors";
+
+// The counter each way of ending adds to; the others are counted only in the totals.
+const BY_REASON: Partial<Record<DisconnectReason, "resets" | "errors" | "idle" | "keepalive">> = {
+  reset: "resets",
+  error: "errors",
+  idle: "idle",
+  keepalive: "keepalive",
+};
+
+/** One server's counters: closed connections' totals, the refusals and the error counts. */
+export class ServerStats {
+  // Closed connections only in connectionsTotal, bytesIn and bytesOut; open ones are added by snapshot().
+  readonly #counts = zeroEchoServerStats();
+
+  /** One more of an event-counted kind. */
+  count(counter: EventCounter): void {
+    this.#counts[counter]++;
+  }
+
+  /** A client was refused. */
+  refused(reason: RefusalReason): void {
+    this.#counts.refused[reason]++;
+  }
+
+  /** A served connection closed. */
+  closed(info: DisconnectInfo): void {
+    const c = this.#counts;
+    c.connectionsTotal++;
+    c.bytesIn += info.bytesIn;
+    c.bytesOut += info.bytesOut;
+    const counter = BY_REASON[info.reason];
+    if (counter !== undefined) c[counter]++;
+  }
+
+  /** The statistics now, with the connections still open. */
+  snapshot(open: ReadonlySet<Connection>, uptimeMs: number): EchoServerStats {
+    const s = { ...this.#counts, refused: { ...this.#counts.refused } };
+    for (const conn of open) {
+      s.bytesIn += conn.bytesIn;
+      s.bytesOut += conn.bytesOut;
+    }
+    s.connectionsOpen = open.size;
+    s.connectionsTotal += open.size;
+    s.uptimeMs = uptimeMs;
+    return s;
+  }
+}
