@@ -141,7 +141,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   if (failedToStart) return failure?.exitCode ?? 1;
   log.workersStopped(workers);
   const tcp = [...counts.values()].map((c) => c.stats);
-  log.stopped({ ...sumStats(tcp, zeroEchoServerStats()), uptimeMs: performance.now() - startedAt }, counts.size);
+  log.stopped(
+    { ...sumStats(tcp, zeroEchoServerStats()), uptimeMs: performance.now() - startedAt },
+    counts.size,
+  );
   const udp = [...counts.values()].flatMap((c) => (c.udp === undefined ? [] : [c.udp]));
   if (udp.length > 0) log.udpStopped(sumStats(udp, zeroUdpEchoStats()));
   return 0;

@@ -224,7 +224,11 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         ? null
         : new ProxyGate(proxy.version, proxy.trusted, proxy.timeout, (conn, error) => {
             this.#stats.count("proxyErrors");
-            this.emit("proxyError", { remoteAddress: conn.remoteAddress, remotePort: conn.remotePort }, error);
+            this.emit(
+              "proxyError",
+              { remoteAddress: conn.remoteAddress, remotePort: conn.remotePort },
+              error,
+            );
           });
     this.#secure = options.tls !== undefined;
     this.#server =
