@@ -26,7 +26,9 @@ export interface DataTap {
 
 /**
  * One step of a connection's socket, as the data path takes it:
- * - `accepted`: accept() gave it (before any PROXY header, limit or access rule);
+ * - `accepted`: accept() gave it (before any PROXY header, limit or access
+ *   rule: a refused client's next step is `closed`; over TLS, once its
+ *   handshake is done);
  * - `read`: `bytes` came in (a PROXY header's too);
  * - `written`: the echo of a read: `bytes` the kernel took at once, `queued`
  *   left to send later (the stream path counts a write the kernel takes only
@@ -133,8 +135,8 @@ export interface PathOwner {
 /** Which data path a server uses. */
 export type DataPathName = "handles" | "streams";
 
-/** A connection as {@link passPreamble} needs it: either path's. */
-interface PreambleHolder extends Connection {
+/** A connection as the gates below need it: either path's. */
+export interface PathConnection extends Connection {
   preamble: Preamble | null;
   readonly owner: PathOwner;
 }
@@ -145,7 +147,7 @@ interface PreambleHolder extends Connection {
  * when nothing is: the preamble wants more, or it failed or the owner
  * refused the client, and then the connection is destroyed here.
  */
-export function passPreamble(conn: PreambleHolder, preamble: Preamble, chunk: Buffer): Buffer | null {
+export function passPreamble(conn: PathConnection, preamble: Preamble, chunk: Buffer): Buffer | null {
   const r = preamble.push(chunk);
   if (r.state === "more") return null;
   if (r.state === "failed") {
@@ -161,9 +163,21 @@ export function passPreamble(conn: PreambleHolder, preamble: Preamble, chunk: Bu
   return r.rest;
 }
 
-/** The peer closed before its preamble was done: reports it if that is an error, and destroys the connection. */
-export function preambleEndedEarly(conn: PreambleHolder, preamble: Preamble): void {
-  const error = preamble.endedEarly();
-  if (error !== null) conn.owner.preambleFailed(conn, error);
-  conn.destroy();
+/**
+ * The client's FIN, on either path: the end of its input. Before its
+ * preamble was done, the connection is destroyed (reported when that is an
+ * error); otherwise it ends politely: what is queued goes out, then our FIN.
+ */
+export function inputEnded(conn: PathConnection): void {
+  const see = conn.owner.observer.fn;
+  if (see !== null) see(conn, END);
+  const preamble = conn.preamble;
+  if (preamble !== null) {
+    const error = preamble.endedEarly();
+    if (error !== null) conn.owner.preambleFailed(conn, error);
+    conn.destroy();
+    return;
+  }
+  conn.setReason("end");
+  conn.end();
 }

@@ -30,9 +30,8 @@ import { getSystemErrorMap, getSystemErrorName } from "node:util";
 import { Connection } from "./connection.js";
 import {
   CLOSED,
-  END,
+  inputEnded,
   passPreamble,
-  preambleEndedEarly,
   SHUTDOWN,
   ACCEPTED,
   type PathOwner,
@@ -262,13 +261,7 @@ function onRead(this: TcpHandle): void {
     const rest = passPreamble(conn, conn.preamble, conn.readBuffer.subarray(0, nread));
     if (rest !== null && rest.length > 0) conn.echoFrom(rest, rest.length);
   } else if (nread === eof) {
-    if (see !== null) see(conn, END);
-    if (conn.preamble !== null) {
-      preambleEndedEarly(conn, conn.preamble);
-      return;
-    }
-    conn.setReason("end");
-    conn.end();
+    inputEnded(conn);
   } else if (nread < 0) {
     conn.destroy(errnoError(nread, "read"));
   }

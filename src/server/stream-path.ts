@@ -18,9 +18,8 @@ import { Connection } from "./connection.js";
 import {
   ACCEPTED,
   CLOSED,
-  END,
+  inputEnded,
   passPreamble,
-  preambleEndedEarly,
   SHUTDOWN,
   type PathOwner,
   type Preamble,
@@ -103,15 +102,7 @@ function onDrain(this: Socket): void {
 }
 
 function onEnd(this: Socket): void {
-  const conn = connectionOf(this);
-  const see = conn.owner.observer.fn;
-  if (see !== null) see(conn, END);
-  if (conn.preamble !== null) {
-    preambleEndedEarly(conn, conn.preamble);
-    return;
-  }
-  conn.setReason("end");
-  this.end();
+  inputEnded(connectionOf(this));
 }
 
 function onFinish(this: Socket): void {

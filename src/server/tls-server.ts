@@ -13,6 +13,16 @@
  * - A client that leaves without sending a byte is a health check, not an
  *   error, as for PROXY headers: closed, not reported.
  *
+ * Two reliances on Node's behaviour beyond its documented API (as
+ * handle-path.ts is for the plain echo), each checked or guarded where used:
+ * - this module swaps out tls.Server's own 'connection' listener (the one
+ *   that starts the handshake) for its own, which calls it only for clients
+ *   the access rules let in; it throws if tls.Server has not exactly one;
+ * - a handshake failure reaches 'tlsClientError' with the TLSSocket, and the
+ *   raw connection (its address, its byte count) is read from the socket's
+ *   `_parent` (there since Node 0.11; without it the failure is still
+ *   reported, with what the TLSSocket knows).
+ *
  * @module
  */
 
