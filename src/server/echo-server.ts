@@ -322,7 +322,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   /**
    * Attaches `observer` to every connection's socket steps (accepted, read,
-   * written, end, shutdown, failed, closed; see {@link SocketStep}), for a
+   * written, end, shutdown, failed, closed: a {@link SocketObserver}), for a
    * trace or a live view. One observer at a time; returns the function that
    * detaches it. Unobserved, the data path pays one comparison per step.
    *
