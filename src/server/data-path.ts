@@ -68,10 +68,13 @@ export interface ObserverSlot {
   fn: SocketObserver | null;
 }
 
-// The steps that carry nothing, shared.
+/** The `accepted` step: one object for every connection, as it carries nothing. */
 export const ACCEPTED: SocketStep = { kind: "accepted" };
+/** The `end` step, shared likewise. */
 export const END: SocketStep = { kind: "end" };
+/** The `shutdown` step, shared likewise. */
 export const SHUTDOWN: SocketStep = { kind: "shutdown" };
+/** The `closed` step, shared likewise. */
 export const CLOSED: SocketStep = { kind: "closed" };
 
 /** What a {@link Preamble} made of the bytes it was given. */

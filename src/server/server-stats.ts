@@ -41,10 +41,11 @@ export interface EchoServerStats {
  *
  * @example
  * ```ts
- * import { zeroEchoServerStats, type EchoServerStats } from "tcpecho";
- * const all: EchoServerStats[] = [];
- * const bytes = all.reduce((n, s) => n + s.bytesIn, zeroEchoServerStats().bytesIn);
- * console.log(bytes); // 0
+ * import { createEchoServer, zeroEchoServerStats } from "tcpecho";
+ * const servers = [createEchoServer({ port: 0 }), createEchoServer({ port: 0 })];
+ * const total = zeroEchoServerStats();
+ * for (const server of servers) total.connectionsTotal += server.stats().connectionsTotal;
+ * console.log(total.connectionsTotal); // 0: neither has listened yet
  * ```
  */
 export function zeroEchoServerStats(): EchoServerStats {
