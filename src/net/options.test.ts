@@ -3,17 +3,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { EchoError } from "../net/echo-error.js";
+import { EchoError } from "./echo-error.js";
 import { checkNumber, MAX_TIMER_MS, parseCount, parseDuration, parsePositiveDuration } from "./options.js";
 
-function rejects(fn: () => unknown): EchoError {
+function rejects(fn: () => unknown, call = "it"): EchoError {
   let caught: unknown;
   try {
     fn();
   } catch (err) {
     caught = err;
   }
-  assert.ok(caught instanceof EchoError, "should throw an EchoError");
+  assert.ok(caught instanceof EchoError, `${call} should throw an EchoError`);
   assert.equal(caught.code, "ERR_INVALID_OPTION");
   return caught;
 }
@@ -95,16 +95,9 @@ test("parseCount throws only ERR_INVALID_OPTION for any string", () => {
 });
 
 function rejectsDuration(value: string, what?: string): EchoError {
-  let caught: unknown;
-  try {
-    parseDuration(value, what);
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof EchoError, `parseDuration(${JSON.stringify(value)}) should throw an EchoError`);
-  assert.equal(caught.code, "ERR_INVALID_OPTION");
-  assert.equal(caught.context.value, value);
-  return caught;
+  const err = rejects(() => parseDuration(value, what), `parseDuration(${JSON.stringify(value)})`);
+  assert.equal(err.context.value, value);
+  return err;
 }
 
 test("parseDuration reads ms, s, m and h", () => {
