@@ -14,7 +14,7 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { benchCompare, type BenchOptions, type CompareEntry } from "../src/bench/bench.js";
-import { parseDuration } from "../src/cli/duration.js";
+import { parseDuration } from "../src/net/options.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const cli = `${root}dist/src/cli/main.js`;

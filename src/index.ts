@@ -101,7 +101,7 @@ export {
 export { detectLang, LANGS, type Lang } from "./i18n/lang.js";
 export { messages, type Messages } from "./i18n/messages.js";
 export { printable } from "./cli/printable.js";
-export { parseDuration } from "./cli/duration.js";
+export { parseDuration } from "./net/options.js";
 export {
   bench,
   benchCompare,

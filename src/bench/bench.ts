@@ -10,6 +10,7 @@ import { Worker } from "node:worker_threads";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
 import { clientTls, type ClientTls } from "../net/client-tls.js";
 import { EchoError, type EchoErrorCode } from "../net/echo-error.js";
+import { checkNumber } from "../net/options.js";
 import { LatencyHistogram, type LatencySummary } from "./latency-histogram.js";
 import { emptyCounts, runLoad, type LoadCounts, type LoadPlan } from "./load.js";
 import type { WorkerMessage } from "./worker.js";
@@ -100,13 +101,6 @@ export interface BenchReport {
   connectError: EchoError | undefined;
 }
 
-function whole(value: number | undefined, fallback: number, name: string, min: number): number {
-  const v = value ?? fallback;
-  if (!Number.isSafeInteger(v) || v < min)
-    throw new EchoError("ERR_INVALID_OPTION", { value: String(v), detail: name });
-  return v;
-}
-
 /** The TLS options as a plan carries them to a thread: the CA as text, which survives structured cloning. */
 function planTls(option: ClientTls | undefined): LoadPlan["tls"] {
   const tls = clientTls(option);
@@ -121,25 +115,30 @@ export function planBench(options: BenchOptions): LoadPlan & { threads: number }
   const plan = {
     host: parseHost(options.host ?? "127.0.0.1"),
     port: parsePort(options.port ?? DEFAULT_PORT, 1),
-    connections: whole(options.connections, 50, "connections", 1),
-    size: whole(options.size, stream ? 65_536 : 512, "size", 1),
-    pipeline: whole(options.pipeline, 1, "pipeline", 1),
-    durationMs: whole(options.durationMs, 10_000, "duration", 1),
-    count: options.count === undefined ? undefined : whole(options.count, 1, "count", 1),
-    rate: options.rate,
+    connections: checkNumber(options.connections ?? 50, "connections", { integer: true, min: 1 }),
+    size: checkNumber(options.size ?? (stream ? 65_536 : 512), "size", {
+      integer: true,
+      min: 1,
+      max: 16 * 1024 * 1024,
+    }),
+    pipeline: checkNumber(options.pipeline ?? 1, "pipeline", { integer: true, min: 1 }),
+    durationMs: checkNumber(options.durationMs ?? 10_000, "durationMs", { integer: true, min: 1 }),
+    count:
+      options.count === undefined
+        ? undefined
+        : checkNumber(options.count, "count", { integer: true, min: 1 }),
+    rate: options.rate === undefined ? undefined : checkNumber(options.rate, "rate", { positive: true }),
     stream,
-    warmupMs: whole(options.warmupMs, 0, "warmup", 0),
-    connectTimeoutMs: whole(options.connectTimeoutMs, 5000, "connect timeout", 1),
+    warmupMs: checkNumber(options.warmupMs ?? 0, "warmupMs", { integer: true }),
+    connectTimeoutMs: checkNumber(options.connectTimeoutMs ?? 5000, "connectTimeoutMs", {
+      integer: true,
+      min: 1,
+    }),
     graceMs: 2000,
-    threads: whole(options.threads, 1, "threads", 1),
+    threads: checkNumber(options.threads ?? 1, "threads", { integer: true, min: 1 }),
     tls: planTls(options.tls),
-    keepAlive: whole(options.keepAlive, 60_000, "keepalive", 0),
+    keepAlive: checkNumber(options.keepAlive ?? 60_000, "keepAlive", { integer: true }),
   };
-  if (plan.rate !== undefined && (!Number.isFinite(plan.rate) || plan.rate <= 0)) {
-    throw new EchoError("ERR_INVALID_OPTION", { value: String(plan.rate), detail: "rate" });
-  }
-  if (plan.size > 16 * 1024 * 1024)
-    throw new EchoError("ERR_INVALID_OPTION", { value: String(plan.size), detail: "size (at most 16 MiB)" });
   if (plan.size * plan.pipeline > 64 * 1024 * 1024) {
     throw new EchoError("ERR_INVALID_OPTION", {
       value: `${plan.size} × ${plan.pipeline}`,

@@ -14,9 +14,8 @@ import type { LatencySummary } from "../bench/latency-histogram.js";
 import { DEFAULT_PORT, parseHostPort } from "../net/address.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
+import { parseCount, parseDuration, parsePositiveDuration } from "../net/options.js";
 import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
-import { parseCount } from "./count.js";
-import { parseDuration } from "./duration.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
 interface BenchCliOptions extends ConnectionCliOptions {
@@ -68,7 +67,7 @@ export function registerBench(program: Command): void {
     .addOption(
       new Option("-d, --duration <duration>", "how long to measure")
         .default(10_000, "10s")
-        .argParser((v) => positiveDuration(v, "--duration")),
+        .argParser((v) => parsePositiveDuration(v, "--duration")),
     )
     .addOption(
       new Option("-n, --count <n>", "complete this many messages instead of a duration").argParser((v) =>
@@ -95,7 +94,7 @@ export function registerBench(program: Command): void {
     .addOption(
       new Option("-t, --timeout <duration>", "connect timeout; with --tls, the handshake included")
         .default(5000, "5s")
-        .argParser((v) => positiveDuration(v, "--timeout")),
+        .argParser((v) => parsePositiveDuration(v, "--timeout")),
     )
     .addOption(
       new Option("--rounds <n>", "with several targets: rounds of A B A B …")
@@ -149,13 +148,6 @@ Every echoed byte is checked; corrupted, missing or extra bytes make the exit co
       const code = await runBench(t, parsed, options, opts);
       if (code !== 0) process.exitCode = code;
     });
-}
-
-function positiveDuration(value: string, what: string): number {
-  const ms = parseDuration(value, what);
-  if (ms <= 0)
-    throw new EchoError("ERR_INVALID_OPTION", { value, option: what, expect: "positive-duration" });
-  return ms;
 }
 
 function ms(us: number): string {

@@ -20,7 +20,7 @@ import { DEFAULT_PORT, parseHostPort, parsePort } from "../net/address.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
-import { parseDuration } from "./duration.js";
+import { parseDuration } from "../net/options.js";
 import { printable } from "./printable.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 

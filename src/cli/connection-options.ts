@@ -11,7 +11,7 @@ import { isIP } from "node:net";
 import { Option, type Command } from "commander";
 import type { ClientTlsOptions } from "../net/client-tls.js";
 import { EchoError } from "../net/echo-error.js";
-import { parseDuration } from "./duration.js";
+import { parseDuration } from "../net/options.js";
 
 /** Keepalive's default: a peer silent this long is probed, and dropped ten failed probes later. */
 export const DEFAULT_KEEPALIVE_MS = 60_000;

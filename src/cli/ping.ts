@@ -15,8 +15,7 @@ import { pingMessages } from "../i18n/ping.js";
 import { DEFAULT_PORT, parseHostPort, parsePort } from "../net/address.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
-import { parseCount } from "./count.js";
-import { parseDuration } from "./duration.js";
+import { parseCount, parsePositiveDuration } from "../net/options.js";
 import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
@@ -28,18 +27,6 @@ interface PingCliOptions extends ConnectionCliOptions {
   connectOnly?: boolean;
   json?: boolean;
   lang?: string;
-}
-
-/** A duration of at least 1 ms (`-i 0` would be a flood, `-W 0` no wait at all). */
-function parsePositiveDuration(value: string, what: string): number {
-  const ms = parseDuration(value, what);
-  if (ms < 1) {
-    throw new EchoError("ERR_INVALID_OPTION", {
-      value,
-      detail: `${what} (a duration of at least 1ms, such as 200ms, or 0.2 for seconds)`,
-    });
-  }
-  return ms;
 }
 
 /** A probe's time as iputils prints it: three significant decimals below 1 ms, whole ms from 100 ms. */

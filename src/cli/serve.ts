@@ -21,7 +21,7 @@ import { formatEndpoint } from "../net/endpoint.js";
 import { listenScope, reachableAddresses } from "../net/interfaces.js";
 import type { ConnectionInfo } from "../server/connection.js";
 import { createEchoServer } from "../server/echo-server.js";
-import { parseDuration } from "./duration.js";
+import { parseCount, parseDuration } from "../net/options.js";
 import { LineBudget } from "./line-budget.js";
 import {
   failureMessage,
@@ -34,7 +34,6 @@ import {
   type ServeLog,
 } from "./serve-log.js";
 import { openTerminal, type Terminal } from "./terminal.js";
-import { parseCount } from "./count.js";
 import { DEFAULT_KEEPALIVE_MS, readPemFile } from "./connection-options.js";
 import { openFileLimit } from "../server/descriptors.js";
 

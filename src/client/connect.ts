@@ -10,6 +10,7 @@ import { connect as tlsConnect } from "node:tls";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
 import { clientTls, tlsClientError, tlsConnectOptions, type ClientTls } from "../net/client-tls.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
+import { checkNumber, MAX_TIMER_MS } from "../net/options.js";
 import { readExactly } from "./read-exactly.js";
 
 /** TCP keepalive's default on client connections, in ms: a silent connection is probed after a minute. */
@@ -255,14 +256,7 @@ export function handshakeError(err: unknown, host: string, port: number, servern
 
 /** Checks the keepAlive option (ms, 0 = off); returns the default when not given. */
 export function checkKeepAlive(keepAlive: number | undefined): number {
-  const ms = keepAlive ?? DEFAULT_CLIENT_KEEPALIVE_MS;
-  if (!Number.isFinite(ms) || ms < 0 || ms > 2_147_483_647) {
-    throw new EchoError("ERR_INVALID_OPTION", {
-      value: String(keepAlive),
-      detail: "keepAlive (milliseconds, 0 for off)",
-    });
-  }
-  return ms;
+  return checkNumber(keepAlive ?? DEFAULT_CLIENT_KEEPALIVE_MS, "keepAlive", { max: MAX_TIMER_MS });
 }
 
 /**

@@ -20,6 +20,7 @@ import { connect as tlsConnect } from "node:tls";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
 import { clientTls, tlsConnectOptions, type ClientTls, type ClientTlsOptions } from "../net/client-tls.js";
 import { EchoError, toEchoError, type EchoErrorContext } from "../net/echo-error.js";
+import { checkNumber, MAX_TIMER_MS } from "../net/options.js";
 import {
   checkKeepAlive,
   connect,
@@ -151,34 +152,24 @@ export function probePayload(seq: number, size: number): Buffer {
   return payload;
 }
 
-function invalid(value: unknown, detail: string): EchoError {
-  return new EchoError("ERR_INVALID_OPTION", { value: String(value), detail });
-}
-
-const MAX_TIMER = 2_147_483_647;
-
 /** Probes awaiting their echo on one connection before it is given up as stuck. */
 const MAX_AWAITING = 1024;
 
 function checkOptions(options: PingOptions) {
   const host = parseHost(options.host ?? "127.0.0.1");
   const port = parsePort(options.port ?? DEFAULT_PORT, 1);
-  const { count } = options;
-  if (count !== undefined && (!Number.isSafeInteger(count) || count < 1)) {
-    throw invalid(count, "the probe count (a whole number of at least 1)");
-  }
-  const interval = options.interval ?? 1000;
-  if (!Number.isFinite(interval) || interval < 1 || interval > MAX_TIMER) {
-    throw invalid(interval, "the interval (milliseconds, at least 1)");
-  }
-  const timeout = options.timeout ?? Math.max(interval, 1000);
-  if (!Number.isFinite(timeout) || timeout < 1 || timeout > MAX_TIMER) {
-    throw invalid(timeout, "the timeout (milliseconds, at least 1)");
-  }
-  const size = options.size ?? PING_DEFAULT_SIZE;
-  if (!Number.isSafeInteger(size) || size < PING_MIN_SIZE || size > PING_MAX_SIZE) {
-    throw invalid(size, `the probe size (bytes, ${PING_MIN_SIZE} to ${PING_MAX_SIZE})`);
-  }
+  const count =
+    options.count === undefined ? undefined : checkNumber(options.count, "count", { integer: true, min: 1 });
+  const interval = checkNumber(options.interval ?? 1000, "interval", { min: 1, max: MAX_TIMER_MS });
+  const timeout = checkNumber(options.timeout ?? Math.max(interval, 1000), "timeout", {
+    min: 1,
+    max: MAX_TIMER_MS,
+  });
+  const size = checkNumber(options.size ?? PING_DEFAULT_SIZE, "size", {
+    integer: true,
+    min: PING_MIN_SIZE,
+    max: PING_MAX_SIZE,
+  });
   const keepAlive = checkKeepAlive(options.keepAlive);
   const tls = clientTls(options.tls);
   const connectOnly = options.connectOnly ?? false;

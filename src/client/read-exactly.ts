@@ -7,6 +7,7 @@
 
 import type { Socket } from "node:net";
 import { EchoError, toEchoError } from "../net/echo-error.js";
+import { checkNumber } from "../net/options.js";
 
 /** Options of {@link readExactly}. */
 export interface ReadExactlyOptions {
@@ -31,10 +32,10 @@ export interface ReadExactlyOptions {
  * ```
  */
 export function readExactly(socket: Socket, n: number, options: ReadExactlyOptions = {}): Promise<Buffer> {
-  if (!Number.isSafeInteger(n) || n < 0) {
-    return Promise.reject(
-      new EchoError("ERR_INVALID_OPTION", { value: String(n), detail: "the byte count" }),
-    );
+  try {
+    checkNumber(n, "n", { integer: true });
+  } catch (err) {
+    return Promise.reject(err as Error);
   }
   const where = { host: socket.remoteAddress, port: socket.remotePort };
   if (n === 0) return Promise.resolve(Buffer.alloc(0));

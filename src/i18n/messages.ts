@@ -331,9 +331,15 @@ const en: Messages = {
                     ? `a readable PEM file${ctx.detail ? `: ${ctx.detail}` : ""}`
                     : ctx.expect === "hostname"
                       ? "a host name such as echo.example.org, not an IP address"
-                      : ctx.max !== undefined
-                        ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
-                        : `a whole number of at least ${ctx.min ?? 0}`;
+                      : ctx.expect === "positive-number"
+                        ? "a number greater than 0"
+                        : ctx.expect === "number"
+                          ? ctx.max !== undefined
+                            ? `a number from ${ctx.min ?? 0} to ${ctx.max}`
+                            : `a number of at least ${ctx.min ?? 0}`
+                          : ctx.max !== undefined
+                            ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
+                            : `a whole number of at least ${ctx.min ?? 0}`;
           return `invalid value '${ctx.value}' for ${ctx.option} (${takes})`;
         }
         return `invalid value '${ctx.value}' for ${ctx.detail ?? "an option"}`;
@@ -532,9 +538,15 @@ const ko: Messages = {
                     ? `읽을 수 있는 PEM 파일${ctx.detail ? `: ${ctx.detail}` : ""}`
                     : ctx.expect === "hostname"
                       ? "echo.example.org 같은 호스트 이름 (IP 주소는 안 됨)"
-                      : ctx.max !== undefined
-                        ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수`
-                        : `${ctx.min ?? 0} 이상의 정수`;
+                      : ctx.expect === "positive-number"
+                        ? "0보다 큰 수"
+                        : ctx.expect === "number"
+                          ? ctx.max !== undefined
+                            ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 수`
+                            : `${ctx.min ?? 0} 이상의 수`
+                          : ctx.max !== undefined
+                            ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수`
+                            : `${ctx.min ?? 0} 이상의 정수`;
           return `${ctx.option}의 값 '${ctx.value}'이(가) 잘못되었습니다 (${takes})`;
         }
         return `${ctx.detail ?? "옵션"}의 값 '${ctx.value}'이(가) 잘못되었습니다`;

@@ -48,9 +48,13 @@ export interface EchoErrorContext {
   min?: number;
   /** The option a bad value was given to (`--timeout`), with `expect` saying what it takes. */
   option?: string;
-  /** What the option takes, worded by each language: a duration, or a whole number within min…max. */
-  expect?: "duration" | "positive-duration" | "count" | "cidr" | "pem" | "hostname";
-  /** The largest valid whole number, with expect "count". */
+  /**
+   * What the option takes, worded by each language: a duration, a whole number
+   * ("count") or any number ("number") within min…max, a number above zero, …
+   */
+  expect?:
+    "duration" | "positive-duration" | "count" | "number" | "positive-number" | "cidr" | "pem" | "hostname";
+  /** The largest valid value, with expect "count" or "number". */
   max?: number;
   /** Extra words for the message (e.g. which option). */
   detail?: string;

@@ -13,6 +13,7 @@ import { performance } from "node:perf_hooks";
 import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
 import { effectiveBacklog } from "../net/backlog.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
+import { checkNumber } from "../net/options.js";
 import { AccessRules } from "./access-rules.js";
 import type { Connection, ConnectionInfo, DisconnectInfo } from "./connection.js";
 import { ConnectionLimits, type RefusalReason } from "./connection-limits.js";
@@ -183,21 +184,23 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   constructor(options: EchoServerOptions = {}) {
     super();
-    this.#nextId = nonNegativeInteger(options.firstConnectionId ?? 1, "firstConnectionId");
+    this.#nextId = checkNumber(options.firstConnectionId ?? 1, "firstConnectionId", { integer: true });
     this.#host = parseHost(options.host ?? "0.0.0.0");
     this.#port = parsePort(options.port ?? DEFAULT_PORT, 0);
-    this.#backlog = positiveInteger(options.backlog ?? 511, "backlog");
+    this.#backlog = checkNumber(options.backlog ?? 511, "backlog", { integer: true, min: 1 });
     this.#ipv6Only = options.ipv6Only ?? false;
-    this.#drainTimeout = nonNegative(options.drainTimeout ?? 10_000, "drainTimeout");
+    this.#drainTimeout = checkNumber(options.drainTimeout ?? 10_000, "drainTimeout");
     this.#limits = new ConnectionLimits({
-      maxConnections: nonNegativeInteger(options.maxConnections ?? 0, "maxConnections"),
-      maxPerIp: nonNegativeInteger(options.maxPerIp ?? 0, "maxPerIp"),
+      maxConnections: checkNumber(options.maxConnections ?? 0, "maxConnections", { integer: true }),
+      maxPerIp: checkNumber(options.maxPerIp ?? 0, "maxPerIp", { integer: true }),
     });
-    this.#idleTimeout = nonNegative(options.idleTimeout ?? 0, "idleTimeout");
-    const keepAlive = nonNegative(options.keepAlive ?? 60_000, "keepAlive");
+    this.#idleTimeout = checkNumber(options.idleTimeout ?? 0, "idleTimeout");
+    const keepAlive = checkNumber(options.keepAlive ?? 60_000, "keepAlive");
     // The kernel counts whole seconds; less than one, asked for, is one.
     this.#keepAliveSeconds = keepAlive === 0 ? 0 : Math.max(1, Math.round(keepAlive / 1000));
-    this.#tlsHandshakeTimeout = positive(options.tlsHandshakeTimeout ?? 10_000, "tlsHandshakeTimeout");
+    this.#tlsHandshakeTimeout = checkNumber(options.tlsHandshakeTimeout ?? 10_000, "tlsHandshakeTimeout", {
+      positive: true,
+    });
     this.#rules = new AccessRules(options.allow, options.deny);
     this.#proxy = null;
     if (options.proxyProtocol !== undefined) {
@@ -210,7 +213,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       this.#proxy = {
         version: options.proxyProtocol,
         trusted: trusted.length === 0 ? null : new AccessRules(trusted.map(String), []),
-        timeout: nonNegative(options.proxyTimeout ?? 10_000, "proxyTimeout"),
+        timeout: checkNumber(options.proxyTimeout ?? 10_000, "proxyTimeout"),
       };
     } else if (options.proxyTrusted !== undefined && options.proxyTrusted.length > 0) {
       throw new EchoError("ERR_INVALID_OPTION", {
@@ -353,7 +356,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
    */
   close(options: { drainTimeout?: number } = {}): Promise<EchoServerStats> {
     if (this.#closing !== undefined) return this.#closing;
-    const deadline = nonNegative(options.drainTimeout ?? this.#drainTimeout, "drainTimeout");
+    const deadline = checkNumber(options.drainTimeout ?? this.#drainTimeout, "drainTimeout");
     this.#closing = new Promise((resolve) => {
       const wasListening = this.#state === "listening";
       this.#state = "draining";
@@ -519,30 +522,6 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
 // What a read returns when the kernel dropped a connection whose peer stopped answering.
 const DEAD_PEER: ReadonlySet<string> = new Set(["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
-
-function positive(value: number, name: string): number {
-  if (!Number.isFinite(value) || value <= 0)
-    throw new EchoError("ERR_INVALID_OPTION", { value: String(value), detail: name });
-  return value;
-}
-
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1)
-    throw new EchoError("ERR_INVALID_OPTION", { value: String(value), detail: name });
-  return value;
-}
-
-function nonNegativeInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0)
-    throw new EchoError("ERR_INVALID_OPTION", { value: String(value), detail: name });
-  return value;
-}
-
-function nonNegative(value: number, name: string): number {
-  if (!Number.isFinite(value) || value < 0)
-    throw new EchoError("ERR_INVALID_OPTION", { value: String(value), detail: name });
-  return value;
-}
 
 /**
  * Creates an echo server; call `listen()` to start it.

@@ -27,6 +27,7 @@ import { performance } from "node:perf_hooks";
 import { parseHost, parsePort } from "../net/address.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { plainAddress } from "../net/endpoint.js";
+import { checkNumber } from "../net/options.js";
 
 /**
  * Source ports never answered. RFC 862 echo (7), RFC 866 active users (11),
@@ -198,16 +199,14 @@ export class UdpEchoServer extends EventEmitter<UdpEchoEvents> {
     super();
     this.#host = parseHost(options.host);
     this.#port = parsePort(options.port, 0);
-    this.#rate = finiteAtLeast(options.ratePerSource ?? UDP_ECHO_DEFAULTS.ratePerSource, 0, "ratePerSource");
-    this.#burst = finiteAtLeast(
-      options.burstPerSource ?? UDP_ECHO_DEFAULTS.burstPerSource,
-      1,
-      "burstPerSource",
-    );
-    const maxSources = options.maxSources ?? UDP_ECHO_DEFAULTS.maxSources;
-    if (!Number.isSafeInteger(maxSources) || maxSources < 1)
-      throw new EchoError("ERR_INVALID_OPTION", { value: String(maxSources), detail: "maxSources" });
-    this.#maxSources = maxSources;
+    this.#rate = checkNumber(options.ratePerSource ?? UDP_ECHO_DEFAULTS.ratePerSource, "ratePerSource");
+    this.#burst = checkNumber(options.burstPerSource ?? UDP_ECHO_DEFAULTS.burstPerSource, "burstPerSource", {
+      min: 1,
+    });
+    this.#maxSources = checkNumber(options.maxSources ?? UDP_ECHO_DEFAULTS.maxSources, "maxSources", {
+      integer: true,
+      min: 1,
+    });
     this.#refillMs = this.#rate === 0 ? 0 : (this.#burst / this.#rate) * 1000;
     this.#permits = options.permits;
     const ipv6 = isIPv6(this.#host.replace(/%[\w.-]+$/, ""));
@@ -356,12 +355,6 @@ export class UdpEchoServer extends EventEmitter<UdpEchoEvents> {
     if (this.#state === "closed" || this.listenerCount("error") === 0) return;
     this.emit("error", toEchoError(err, context));
   }
-}
-
-function finiteAtLeast(value: number, min: number, name: string): number {
-  if (!Number.isFinite(value) || value < min)
-    throw new EchoError("ERR_INVALID_OPTION", { value: String(value), detail: name });
-  return value;
 }
 
 /**

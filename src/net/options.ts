@@ -1,0 +1,133 @@
+/**
+ * Option values, checked in one place: numbers a program gives the library
+ * (`{ backlog: 511 }`, `{ interval: 200 }`), and strings a person types on the
+ * command line (`--backlog 511`, `-i 0.2`, `--timeout 500ms`). Every range
+ * check of every command and of the library is {@link checkNumber}'s; a bad
+ * value is an {@link EchoError} with code `ERR_INVALID_OPTION`, naming the
+ * option and what it takes, so each language can word it.
+ *
+ * @module
+ */
+
+import { EchoError, type EchoErrorContext } from "./echo-error.js";
+
+/** The longest a Node timer can wait, in ms (2^31-1, about 24.8 days): the cap of every duration. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** What a numeric option takes: bounds are inclusive, the lower one 0 unless given. */
+export interface NumberRule {
+  /** Whole numbers only (safe integers); otherwise any finite number. */
+  integer?: boolean;
+  /** The smallest value allowed (default 0). */
+  min?: number;
+  /** The largest value allowed (default: none). */
+  max?: number;
+  /** More than zero, for a rate or a wait where 0 means nothing; `min` is then ignored. */
+  positive?: boolean;
+}
+
+function inRange(n: number, rule: NumberRule): boolean {
+  const { min = 0, max = Infinity } = rule;
+  if (!(rule.integer ? Number.isSafeInteger(n) : Number.isFinite(n))) return false;
+  return (rule.positive ? n > 0 : n >= min) && n <= max;
+}
+
+/** The error for a value outside `rule`, `value` as it was given. */
+function invalid(value: string, option: string, rule: NumberRule): EchoError {
+  const context: EchoErrorContext = rule.positive
+    ? { value, option, expect: "positive-number" }
+    : {
+        value,
+        option,
+        expect: rule.integer ? "count" : "number",
+        min: rule.min ?? 0,
+        ...(rule.max === undefined ? {} : { max: rule.max }),
+      };
+  return new EchoError("ERR_INVALID_OPTION", context);
+}
+
+/**
+ * Checks a number given in a library options object and returns it; throws
+ * `ERR_INVALID_OPTION` naming `option` (the library's name for it) and the
+ * range when it is not a finite number (a whole one, with `integer`) within
+ * `rule`.
+ *
+ * @example
+ * ```ts
+ * import { checkNumber } from "./options.js";
+ * checkNumber(511, "backlog", { integer: true, min: 1 }); // 511
+ * checkNumber(2.5, "idleTimeout"); // 2.5: any finite number of at least 0
+ * checkNumber(0, "backlog", { integer: true, min: 1 }); // throws: "invalid value '0' for backlog (a whole number of at least 1)"
+ * ```
+ */
+export function checkNumber(value: number, option: string, rule: NumberRule = {}): number {
+  if (!inRange(value, rule)) throw invalid(String(value), option, rule);
+  return value;
+}
+
+/**
+ * Parses a whole number of at least `min` (and at most `max`), as typed on
+ * a command line: digits only, surrounding whitespace ignored. `option`
+ * names the option in the error.
+ *
+ * @example
+ * ```ts
+ * import { parseCount } from "./options.js";
+ * parseCount("511", "--backlog", 1); // 511
+ * parseCount("-3", "--backlog", 1); // throws: "invalid value '-3' for --backlog (a whole number of at least 1)"
+ * ```
+ */
+export function parseCount(value: string, option: string, min = 0, max?: number): number {
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  const rule = {
+    integer: true,
+    min,
+    ...(max === undefined || max === Number.MAX_SAFE_INTEGER ? {} : { max }),
+  };
+  if (!inRange(n, rule)) throw invalid(value, option, rule);
+  return n;
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, "": 1000 };
+
+/**
+ * Parses a duration as people type them (`500ms`, `10s`, `1.5m`, `2h`, or a
+ * bare number of seconds, as `timeout(1)` and `ping -W` read them) into whole
+ * milliseconds, at most {@link MAX_TIMER_MS}. `what` names the option in the error.
+ *
+ * @example
+ * ```ts
+ * import { parseDuration } from "tcpecho";
+ * parseDuration("250ms"); // 250
+ * parseDuration("10"); // 10000
+ * parseDuration("soon", "--timeout"); // throws EchoError with code "ERR_INVALID_OPTION"
+ * ```
+ */
+export function parseDuration(value: string, what = "a duration"): number {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|)\s*$/i.exec(value);
+  const unit = m?.[2]?.toLowerCase();
+  const ms = m && unit !== undefined ? Number(m[1]) * (UNIT_MS[unit] ?? NaN) : NaN;
+  if (!inRange(ms, { max: MAX_TIMER_MS })) {
+    throw new EchoError("ERR_INVALID_OPTION", { value, option: what, expect: "duration" });
+  }
+  return Math.round(ms);
+}
+
+/**
+ * Parses a duration, as {@link parseDuration} does, that must be at least
+ * 1 ms once rounded: a wait or an interval of zero would mean nothing (or a flood).
+ *
+ * @example
+ * ```ts
+ * import { parsePositiveDuration } from "./options.js";
+ * parsePositiveDuration("0.2", "--interval"); // 200
+ * parsePositiveDuration("0", "--interval"); // throws: "invalid value '0' for --interval (a duration of more than zero, …)"
+ * ```
+ */
+export function parsePositiveDuration(value: string, what: string): number {
+  const ms = parseDuration(value, what);
+  if (!inRange(ms, { positive: true })) {
+    throw new EchoError("ERR_INVALID_OPTION", { value, option: what, expect: "positive-duration" });
+  }
+  return ms;
+}
