@@ -165,7 +165,6 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #tlsHandshakeTimeout: number;
   // The soft open-files limit, read at listen (undefined where unknown).
   #fdLimit: number | undefined;
-  readonly #proxy: { version: ProxyVersion; trusted: AccessRules | null; timeout: number } | null;
   readonly #proxyGate: ProxyGate | null;
   #sweeper: IdleSweeper | undefined;
   readonly #conns = new Set<Connection>();
@@ -202,7 +201,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       positive: true,
     });
     this.#rules = new AccessRules(options.allow, options.deny);
-    this.#proxy = null;
+    this.#proxyGate = null;
     if (options.proxyProtocol !== undefined) {
       if (!["v1", "v2", "any"].includes(options.proxyProtocol))
         throw new EchoError("ERR_INVALID_OPTION", {
@@ -210,29 +209,21 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
           detail: "proxyProtocol",
         });
       const trusted = options.proxyTrusted ?? [];
-      this.#proxy = {
-        version: options.proxyProtocol,
-        trusted: trusted.length === 0 ? null : new AccessRules(trusted.map(String), []),
-        timeout: checkNumber(options.proxyTimeout ?? 10_000, "proxyTimeout"),
-      };
+      this.#proxyGate = new ProxyGate(
+        options.proxyProtocol,
+        trusted.length === 0 ? null : new AccessRules(trusted.map(String), []),
+        checkNumber(options.proxyTimeout ?? 10_000, "proxyTimeout"),
+        (conn, error) => {
+          this.#stats.count("proxyErrors");
+          this.emit("proxyError", { remoteAddress: conn.remoteAddress, remotePort: conn.remotePort }, error);
+        },
+      );
     } else if (options.proxyTrusted !== undefined && options.proxyTrusted.length > 0) {
       throw new EchoError("ERR_INVALID_OPTION", {
         value: options.proxyTrusted.join(","),
         detail: "--proxy-trusted without --proxy-protocol",
       });
     }
-    const proxy = this.#proxy;
-    this.#proxyGate =
-      proxy === null
-        ? null
-        : new ProxyGate(proxy.version, proxy.trusted, proxy.timeout, (conn, error) => {
-            this.#stats.count("proxyErrors");
-            this.emit(
-              "proxyError",
-              { remoteAddress: conn.remoteAddress, remotePort: conn.remotePort },
-              error,
-            );
-          });
     this.#secure = options.tls !== undefined;
     this.#server =
       options.tls === undefined ? createServer({ allowHalfOpen: true }) : this.#tlsServer(options.tls);
