@@ -24,7 +24,8 @@
  *   (it needs something outside itself: an echo server on 127.0.0.1:9000, a file,
  *   a terminal). Every other example runs with node from dist/doc-examples/,
  *   within RUN_TIMEOUT_MS, and must exit 0: start what it needs itself (a server
- *   on 127.0.0.1 port 0) and close it, so the process ends on its own.
+ *   on 127.0.0.1 port 0) and close it, so the process ends on its own. It may
+ *   only use loopback: LOOPBACK_ONLY below makes anything else throw.
  * - The examples are checked once, in the default data path's pass of `npm test`:
  *   what they show does not depend on the path, and both passes would double the cost.
  */
@@ -277,6 +278,8 @@ let emitted = false;
 
 test("every @example type-checks", { skip: once }, () => {
   rmSync(SCRATCH, { recursive: true, force: true });
+  mkdirSync(SCRATCH, { recursive: true });
+  writeFileSync(join(SCRATCH, "loopback-only.mjs"), LOOPBACK_ONLY);
   for (const ex of examples) {
     mkdirSync(dirname(ex.file), { recursive: true });
     writeFileSync(ex.file, moduleText(ex));
@@ -290,12 +293,47 @@ test("every @example type-checks", { skip: once }, () => {
   assert.deepEqual(diagnostics.map(where), []);
 });
 
+/**
+ * Loaded before each example (`--import`): the project's network rule made
+ * mechanical. Connecting, listening, binding or sending anywhere but loopback
+ * (127.0.0.0/8, ::1, localhost) throws, and so does listening on every
+ * interface by leaving the host out.
+ */
+const LOOPBACK_ONLY = `
+import net from "node:net";
+import dgram from "node:dgram";
+const loopback = (h) =>
+  h === "localhost" || h === "::1" || /^(::ffff:)?127\\.\\d+\\.\\d+\\.\\d+$/i.test(h);
+const check = (what, host) => {
+  if (typeof host !== "string" || !loopback(host))
+    throw new Error(\`an example may only \${what} on loopback (127.0.0.1, ::1), not \${String(host)}\`);
+};
+const first = (args) => (Array.isArray(args[0]) ? args[0] : args);
+const hostOf = (args) => {
+  const [a, b] = first(args);
+  if (a !== null && typeof a === "object") return "path" in a || "fd" in a || "handle" in a ? "localhost" : a.host ?? a.address;
+  return typeof b === "string" ? b : undefined;
+};
+const wrap = (proto, name, what, host) => {
+  const original = proto[name];
+  proto[name] = function (...args) {
+    check(what, host(args));
+    return original.apply(this, args);
+  };
+};
+wrap(net.Socket.prototype, "connect", "connect", (args) => hostOf(args) ?? "localhost");
+wrap(net.Server.prototype, "listen", "listen", (args) =>
+  typeof first(args)[0] === "string" ? "localhost" : hostOf(args));
+wrap(dgram.Socket.prototype, "bind", "bind", hostOf);
+wrap(dgram.Socket.prototype, "send", "send", (args) => args.slice(1).filter((a) => typeof a === "string").at(-1) ?? "localhost");
+`;
+
 /** Runs one built example; resolves with its exit code and output. */
 function run(file: string): Promise<{ code: number | string; output: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [file],
+      ["--import", "./loopback-only.mjs", file],
       { cwd: SCRATCH, timeout: RUN_TIMEOUT_MS, killSignal: "SIGKILL" },
       (error, stdout, stderr) => {
         const code = error ? (error.signal ?? (typeof error.code === "number" ? error.code : 1)) : 0;
