@@ -155,9 +155,13 @@ export function planBench(options: BenchOptions): LoadPlan & { threads: number }
  *
  * @example
  * ```ts
- * import { bench } from "tcpecho";
- * const r = await bench({ host: "127.0.0.1", port: 9000, connections: 50, size: 512, durationMs: 5000 });
- * console.log(r.requestsPerSecond, r.latency?.p99Us, r.ok);
+ * import { bench, createEchoServer } from "tcpecho";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * const { port } = await server.listen();
+ * const r = await bench({ host: "127.0.0.1", port, connections: 50, size: 512, durationMs: 1000 });
+ * console.log(r.requestsPerSecond, r.latency?.p99Us); // e.g. 60000 2100 (µs)
+ * r.ok; // true: no error of any kind
+ * await server.close();
  * ```
  */
 export async function bench(options: BenchOptions): Promise<BenchReport> {
@@ -334,6 +338,7 @@ export interface CompareEntry {
  *
  * @example
  * ```ts
+ * // not run: needs echo servers on 127.0.0.1:9000 and 127.0.0.1:9001
  * import { benchCompare } from "tcpecho";
  * const { entries } = await benchCompare([{ port: 9000 }, { port: 9001 }], { durationMs: 3000 }, 3);
  * console.log(entries[1]?.ratio); // e.g. 0.93: the second is 7 % slower

@@ -144,10 +144,13 @@ export function emptyCounts(): LoadCounts {
  *
  * @example
  * ```ts
- * import { runLoad } from "tcpecho";
- * const r = await runLoad({ host: "127.0.0.1", port: 9000, connections: 10, size: 64, pipeline: 1,
+ * import { createEchoServer, runLoad } from "tcpecho";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * const { port } = await server.listen();
+ * const r = await runLoad({ host: "127.0.0.1", port, connections: 10, size: 64, pipeline: 1,
  *   durationMs: 1000, stream: false, warmupMs: 0, connectTimeoutMs: 3000, graceMs: 2000 });
  * console.log(r.counts.completed / (r.counts.elapsedMs / 1000), "requests/s");
+ * await server.close();
  * ```
  */
 export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => void): Promise<LoadResult> {

@@ -45,10 +45,13 @@ export interface ConnectOptions {
  *
  * @example
  * ```ts
- * import { connect } from "tcpecho";
- * const client = await connect({ host: "127.0.0.1", port: 9000 });
- * const reply = await client.echo("hello"); // Buffer with exactly 5 bytes
+ * import { connect, createEchoServer } from "tcpecho";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * const client = await connect({ host: "127.0.0.1", port: (await server.listen()).port });
+ * (await client.echo("hello")).length; // 5
+ * client.encrypted; // false: plain TCP
  * await client.close();
+ * await server.close();
  * ```
  */
 export class EchoClient {
@@ -154,17 +157,20 @@ export class EchoClient {
  *
  * @example
  * ```ts
- * import { connect } from "tcpecho";
- * const client = await connect({ host: "127.0.0.1", port: 9000, timeout: 3000 });
+ * import { connect, createEchoServer } from "tcpecho";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * const { port } = await server.listen();
+ * const client = await connect({ host: "127.0.0.1", port, timeout: 3000 });
  * console.log((await client.echo("hi")).toString()); // "hi"
  * await client.close();
+ * await server.close();
  * ```
  *
  * @example
  * ```ts
+ * // not run: needs `tcpecho serve --tls-cert cert.pem --tls-key key.pem` on localhost:9000
  * import { readFileSync } from "node:fs";
  * import { connect } from "tcpecho";
- * // A server started with tcpecho serve --tls-cert cert.pem --tls-key key.pem
  * const client = await connect({ host: "localhost", port: 9000, tls: { ca: readFileSync("cert.pem") } });
  * await client.echo("over TLS");
  * await client.close();

@@ -621,15 +621,17 @@ class Pinger {
  *
  * @example
  * ```ts
- * import { ping } from "tcpecho";
+ * import { createEchoServer, ping } from "tcpecho";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
  * const report = await ping({
  *   host: "127.0.0.1",
- *   port: 9000,
+ *   port: (await server.listen()).port,
  *   count: 3,
  *   interval: 200,
  *   onProbe: (p) => console.log(p.seq, p.ok ? `${p.rttMs?.toFixed(3)} ms` : p.error?.message),
  * });
  * console.log(report.stats); // { sent: 3, echoed: 3, lost: 0, lossPercent: 0, min: …, p99: … }
+ * await server.close();
  * ```
  */
 export async function ping(options: PingOptions = {}): Promise<PingReport> {

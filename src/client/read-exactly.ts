@@ -24,11 +24,13 @@ export interface ReadExactlyOptions {
  * @example
  * ```ts
  * import { connect as tcpConnect } from "node:net";
- * import { readExactly } from "tcpecho";
- * const socket = tcpConnect(9000, "127.0.0.1");
+ * import { createEchoServer, readExactly } from "tcpecho";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * const socket = tcpConnect((await server.listen()).port, "127.0.0.1");
  * socket.write("hello");
- * const reply = await readExactly(socket, 5); // <Buffer 68 65 6c 6c 6f>
+ * (await readExactly(socket, 5)).toString(); // "hello"
  * socket.end();
+ * await server.close();
  * ```
  */
 export function readExactly(socket: Socket, n: number, options: ReadExactlyOptions = {}): Promise<Buffer> {

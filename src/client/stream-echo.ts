@@ -42,6 +42,7 @@ export interface StreamEchoResult {
  *
  * @example
  * ```ts
+ * // not run: reads standard input, and needs an echo server on 127.0.0.1:9000
  * import { connect, streamEcho } from "tcpecho";
  * const client = await connect({ port: 9000 });
  * const result = await streamEcho(client, process.stdin, process.stdout, { verify: true });

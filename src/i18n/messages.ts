@@ -613,8 +613,7 @@ const ko: Messages = {
  * @example
  * ```ts
  * import { messages } from "tcpecho";
- * messages.ko.connected("127.0.0.1", 51234);
- * // "[TCP 서버] 클라이언트 접속: IP 주소=127.0.0.1, 포트 번호=51234"
+ * messages.ko.connected("127.0.0.1", 51234); // "[TCP 서버] 클라이언트 접속: IP 주소=127.0.0.1, 포트 번호=51234"
  * ```
  */
 export const messages: Readonly<Record<Lang, Messages>> = { en, ko };

@@ -520,9 +520,11 @@ const DEAD_PEER: ReadonlySet<string> = new Set(["ETIMEDOUT", "EHOSTUNREACH", "EN
  * @example
  * ```ts
  * import { createEchoServer } from "tcpecho";
- * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * // At most 100 clients, 2 from any one address; one silent for 30 s is closed.
+ * const options = { maxConnections: 100, maxPerIp: 2, idleTimeout: 30_000 };
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0, ...options });
  * const { port } = await server.listen();
- * // ... clients connect to 127.0.0.1:port and get back every byte they send
+ * console.log(`echoing on 127.0.0.1:${port}`);
  * await server.close();
  * ```
  */

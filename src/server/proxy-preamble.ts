@@ -104,12 +104,13 @@ function proxyError(conn: Connection, detail: string): EchoError {
  *
  * @example
  * ```ts
+ * // not run: needs a Connection, which EchoServer makes for each accepted socket
+ * import type { Connection } from "./connection.js";
  * import { proxyPreamble } from "./proxy-preamble.js";
- * // What EchoServer does for each connection with proxyProtocol "v1":
- * // const preamble = proxyPreamble(conn, "v1", null);
- * // preamble.push(Buffer.from("PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000\r\nhello"));
+ * declare const conn: Connection; // with proxyProtocol "v1", every peer trusted:
+ * const preamble = proxyPreamble(conn, "v1", null);
+ * preamble.push(Buffer.from("PROXY TCP4 203.0.113.7 10.0.0.1 51234 9000\r\nhello"));
  * // → { state: "done", rest: <"hello"> }, and conn.remoteAddress is now 203.0.113.7
- * console.log(typeof proxyPreamble);
  * ```
  */
 export function proxyPreamble(

@@ -27,9 +27,10 @@ import ipaddr from "ipaddr.js";
  *
  * @example
  * ```ts
- * import { ProxyHeaderParser, type ProxyVersion } from "./proxy-protocol.js";
- * const version: ProxyVersion = "any";
- * const parser = new ProxyHeaderParser(version);
+ * import { ProxyHeaderParser } from "./proxy-protocol.js";
+ * const v1 = Buffer.from("PROXY UNKNOWN\r\n");
+ * new ProxyHeaderParser("any").push(v1).state; // "done"
+ * new ProxyHeaderParser("v2").push(v1).state; // "error": a v1 header where v2 is required
  * ```
  */
 export type ProxyVersion = "v1" | "v2" | "any";
@@ -45,9 +46,10 @@ export type ProxyVersion = "v1" | "v2" | "any";
  *
  * @example
  * ```ts
- * import type { ProxyTransport } from "./proxy-protocol.js";
- * const carriesIp = (t: ProxyTransport): boolean => t === "tcp4" || t === "tcp6";
- * carriesIp("tcp6"); // true
+ * import { ProxyHeaderParser } from "./proxy-protocol.js";
+ * const r = new ProxyHeaderParser("v1").push(Buffer.from("PROXY UNKNOWN\r\n"));
+ * r.state; // "done"
+ * if (r.state === "done") r.header.transport; // "unknown": no addresses to take
  * ```
  */
 export type ProxyTransport = "tcp4" | "tcp6" | "udp4" | "udp6" | "unix-stream" | "unix-dgram" | "unknown";
@@ -59,6 +61,7 @@ export type ProxyTransport = "tcp4" | "tcp6" | "udp4" | "udp6" | "unix-stream" |
  * ```ts
  * import { ProxyHeaderParser } from "./proxy-protocol.js";
  * const r = new ProxyHeaderParser("v1").push(Buffer.from("PROXY TCP4 10.0.0.1 10.0.0.2 5000 7\r\n"));
+ * r.state; // "done"
  * if (r.state === "done") {
  *   r.header.command; // "proxy"
  *   r.header.transport; // "tcp4"
@@ -121,6 +124,7 @@ export interface ProxyHeader {
  * ```ts
  * import { ProxyHeaderParser } from "./proxy-protocol.js";
  * const r = new ProxyHeaderParser("any").push(Buffer.from("GET / HTTP/1.1\r\n"));
+ * r.state; // "error"
  * if (r.state === "error") r.code; // "ERR_PROXY_NOT_PROXY"
  * ```
  */
@@ -137,6 +141,7 @@ export type ProxyErrorCode =
  * ```ts
  * import { ProxyHeaderParser } from "./proxy-protocol.js";
  * const r = new ProxyHeaderParser("v1").push(Buffer.from("PROXY UNKNOWN\r\nhello"));
+ * r.state; // "done"
  * if (r.state === "done") r.rest.toString(); // "hello"
  * ```
  */
@@ -151,8 +156,9 @@ export type ProxyParseResult =
  *
  * @example
  * ```ts
- * import { PROXY_V1_MAX_LENGTH } from "./proxy-protocol.js";
- * PROXY_V1_MAX_LENGTH; // 107
+ * import { PROXY_V1_MAX_LENGTH, ProxyHeaderParser } from "./proxy-protocol.js";
+ * const r = new ProxyHeaderParser("v1").push(Buffer.alloc(PROXY_V1_MAX_LENGTH, "PROXY "));
+ * r.state === "error" && r.code; // "ERR_PROXY_TOO_LONG": no CRLF within 107 bytes
  * ```
  */
 export const PROXY_V1_MAX_LENGTH = 107;
@@ -166,8 +172,11 @@ export const PROXY_V1_MAX_LENGTH = 107;
  *
  * @example
  * ```ts
- * import { PROXY_V2_MAX_LENGTH } from "./proxy-protocol.js";
- * PROXY_V2_MAX_LENGTH; // 4112
+ * import { ProxyHeaderParser } from "./proxy-protocol.js";
+ * const signature = Buffer.from("0d0a0d0a000d0a515549540a", "hex");
+ * // v2 PROXY over TCP/IPv4 whose length field says 65535: refused before the body comes
+ * const r = new ProxyHeaderParser("v2").push(Buffer.concat([signature, Buffer.from([0x21, 0x11, 0xff, 0xff])]));
+ * r.state === "error" && r.code; // "ERR_PROXY_TOO_LONG"
  * ```
  */
 export const PROXY_V2_MAX_LENGTH = 16 + 4096;

@@ -364,10 +364,10 @@ export class UdpEchoServer extends EventEmitter<UdpEchoEvents> {
  * ```ts
  * import { createUdpEchoServer } from "./udp-echo.js";
  * import { AccessRules } from "./access-rules.js";
- * const rules = new AccessRules(["10.0.0.0/8"]);
- * const server = createUdpEchoServer({ host: "0.0.0.0", port: 9000, permits: (a) => rules.permits(a) });
- * await server.listen();
- * // ... datagrams from 10.x.x.x come back unchanged, at most 100/s per sender
+ * const rules = new AccessRules(["127.0.0.0/8"], ["127.0.0.2"]);
+ * const server = createUdpEchoServer({ host: "127.0.0.1", port: 0, permits: (a) => rules.permits(a) });
+ * const { port } = await server.listen();
+ * // ... datagrams to 127.0.0.1:port come back unchanged, at most 100/s per sender, except from 127.0.0.2
  * await server.close();
  * ```
  */
