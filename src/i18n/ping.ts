@@ -1,14 +1,15 @@
 /**
  * The sentences of `tcpecho ping`, in English and Korean, shaped like iputils
  * `ping` output. Figures arrive already formatted (`0.215`); error reasons
- * come from the main catalogue's `error()`.
+ * come from the error catalogue.
  *
  * @module
  */
 
 import type { EchoErrorCode, EchoErrorContext } from "../net/echo-error.js";
 import type { Lang } from "./lang.js";
-import { messages } from "./messages.js";
+import { errorMessages } from "./errors.js";
+import { units } from "./units.js";
 
 /** Which handshake a line of connect-only TLS statistics is about. */
 export type HandshakeKind = "tcp" | "tls";
@@ -55,7 +56,7 @@ const en: PingMessages = {
   connectedTls: (target, seq, tcp, tls) => `connected to ${target}: seq=${seq} tcp=${tcp} ms tls=${tls} ms`,
   failed: (target, seq, reason) => `From ${target}: seq=${seq} ${reason}`,
   probeError(code, ctx) {
-    const within = messages.en.duration(ctx.timeoutMs ?? 0);
+    const within = units.en.duration(ctx.timeoutMs ?? 0);
     switch (code) {
       case "ECONNREFUSED":
         return "connection refused: nothing is listening on that port";
@@ -81,15 +82,15 @@ const en: PingMessages = {
         return "network unreachable: no interface or gateway of this machine leads there";
       default:
         // Worded with "the server" in place of the address the line already names.
-        return messages.en.error(code, { ...ctx, host: undefined });
+        return errorMessages.en.error(code, { ...ctx, host: undefined });
     }
   },
   noEcho: (ms, received, expected) =>
     received > 0
-      ? `only ${received} of ${expected} bytes echoed within ${messages.en.duration(ms)}`
-      : `no echo within ${messages.en.duration(ms)}`,
+      ? `only ${received} of ${expected} bytes echoed within ${units.en.duration(ms)}`
+      : `no echo within ${units.en.duration(ms)}`,
   late: (bytes, target, seq, time, ms) =>
-    `${en.echoed(bytes, target, seq, time)} (late: after the ${messages.en.duration(ms)} timeout, counted as lost)`,
+    `${en.echoed(bytes, target, seq, time)} (late: after the ${units.en.duration(ms)} timeout, counted as lost)`,
   statsTitle: (target) => `--- ${target} tcpecho ping statistics ---`,
   summary: (sent, echoed, loss, elapsed, connectOnly) =>
     `${sent} probe${sent === 1 ? "" : "s"} sent, ${echoed} ${connectOnly ? "connected" : "echoed"}, ${loss}% loss, time ${Math.round(elapsed)} ms`,
@@ -114,7 +115,7 @@ const ko: PingMessages = {
   connectedTls: (target, seq, tcp, tls) => `${target} 에 연결됨: seq=${seq} tcp=${tcp} ms tls=${tls} ms`,
   failed: (target, seq, reason) => `${target}: seq=${seq} ${reason}`,
   probeError(code, ctx) {
-    const within = messages.ko.duration(ctx.timeoutMs ?? 0);
+    const within = units.ko.duration(ctx.timeoutMs ?? 0);
     switch (code) {
       case "ECONNREFUSED":
         return "접속 거부: 그 포트에서 대기 중인 프로그램이 없습니다";
@@ -139,15 +140,15 @@ const ko: PingMessages = {
       case "ENETUNREACH":
         return "네트워크에 닿을 수 없습니다: 그쪽으로 가는 인터페이스나 게이트웨이가 없습니다";
       default:
-        return messages.ko.error(code, { ...ctx, host: undefined });
+        return errorMessages.ko.error(code, { ...ctx, host: undefined });
     }
   },
   noEcho: (ms, received, expected) =>
     received > 0
-      ? `${messages.ko.duration(ms)} 안에 ${expected}바이트 중 ${received}바이트만 돌아왔습니다`
-      : `${messages.ko.duration(ms)} 안에 에코가 오지 않았습니다`,
+      ? `${units.ko.duration(ms)} 안에 ${expected}바이트 중 ${received}바이트만 돌아왔습니다`
+      : `${units.ko.duration(ms)} 안에 에코가 오지 않았습니다`,
   late: (bytes, target, seq, time, ms) =>
-    `${ko.echoed(bytes, target, seq, time)} (늦게 도착: 제한 시간 ${messages.ko.duration(ms)}를 넘겨 손실로 셈)`,
+    `${ko.echoed(bytes, target, seq, time)} (늦게 도착: 제한 시간 ${units.ko.duration(ms)}를 넘겨 손실로 셈)`,
   statsTitle: (target) => `--- ${target} tcpecho ping 통계 ---`,
   summary: (sent, echoed, loss, elapsed, connectOnly) =>
     `${sent}개 보냄, ${echoed}개 ${connectOnly ? "연결됨" : "에코"}, 손실 ${loss}%, 시간 ${Math.round(elapsed)} ms`,

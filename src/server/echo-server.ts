@@ -237,13 +237,17 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       const trusted = options.proxyTrusted ?? [];
       this.#proxy = {
         version: options.proxyProtocol,
-        trusted: trusted.length === 0 ? null : new AccessRules(trusted.map(String), []),
+        trusted:
+          trusted.length === 0
+            ? null
+            : new AccessRules(trusted.map(String), [], { allow: "proxyTrusted", deny: "deny" }),
         timeout: nonNegative(options.proxyTimeout ?? 10_000, "proxyTimeout"),
       };
     } else if (options.proxyTrusted !== undefined && options.proxyTrusted.length > 0) {
       throw new EchoError("ERR_INVALID_OPTION", {
         value: options.proxyTrusted.join(","),
-        detail: "--proxy-trusted without --proxy-protocol",
+        option: "proxyTrusted",
+        needs: "proxyProtocol",
       });
     }
     this.#secure = options.tls !== undefined;
