@@ -1,7 +1,8 @@
 /**
  * tcpecho as a library: the echo server, the client, `readExactly` (the
  * textbook's `recvn`), and the address and error helpers they use. Nothing
- * here prints.
+ * here prints, and nothing here is the CLI's: its language catalogues
+ * (`src/i18n`) and output helpers stay inside the command.
  *
  * @example
  * ```ts
@@ -97,9 +98,6 @@ export {
   type ListenScope,
   type ReachableAddress,
 } from "./net/interfaces.js";
-export { detectLang, LANGS, type Lang } from "./i18n/lang.js";
-export { messages, type Messages } from "./i18n/messages.js";
-export { printable } from "./cli/printable.js";
 export { parseDuration } from "./cli/duration.js";
 export {
   bench,
@@ -115,7 +113,5 @@ export {
 export { runLoad, type LoadPlan, type LoadCounts, type LoadResult, type LoadProgress } from "./bench/load.js";
 export { LatencyHistogram, type LatencySummary } from "./bench/latency-histogram.js";
 export { Pattern } from "./bench/pattern.js";
-export { benchMessages, type BenchMessages, type BenchHeading } from "./i18n/bench.js";
 export { echoDataPath, type DataPathName } from "./server/echo-path.js";
-export { pingMessages, type PingMessages } from "./i18n/ping.js";
 export { type ClientTls, type ClientTlsOptions } from "./net/client-tls.js";
