@@ -143,7 +143,9 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   const tcp = [...counts.values()].map((c) => c.stats);
   log.stopped({ ...sumStats(tcp, ZERO), uptimeMs: performance.now() - startedAt }, counts.size);
   const udp = [...counts.values()].flatMap((c) => (c.udp === undefined ? [] : [c.udp]));
-  if (udp.length > 0) log.udpStopped(sumStats(udp, UDP_ZERO));
+  // UDP counts only where --udp ran: the first worker's, plus the others'.
+  const [firstUdp, ...otherUdp] = udp;
+  if (firstUdp !== undefined) log.udpStopped(sumStats(otherUdp, firstUdp));
   return 0;
 }
 
@@ -164,17 +166,8 @@ const ZERO: EchoServerStats = {
   uptimeMs: 0,
 };
 
-const UDP_ZERO: UdpEchoStats = {
-  datagramsIn: 0,
-  datagramsOut: 0,
-  bytesIn: 0,
-  bytesOut: 0,
-  dropped: { "service-port": 0, "rate-limit": 0, denied: 0 },
-  sendErrors: 0,
-};
-
-/** Every count of the workers' statistics added up, however many counters they grow. */
-export function sumStats<T extends object>(all: readonly T[], zero: T): T {
+/** Every count of the workers' statistics added to `start`, however many counters they grow. */
+export function sumStats<T extends object>(all: readonly T[], start: T): T {
   const add = (a: unknown, b: unknown): unknown => {
     if (typeof a === "number" && typeof b === "number") return a + b;
     if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
@@ -184,7 +177,7 @@ export function sumStats<T extends object>(all: readonly T[], zero: T): T {
     }
     return b ?? a;
   };
-  return all.reduce<T>((sum, s) => add(sum, s) as T, zero);
+  return all.reduce<T>((sum, s) => add(sum, s) as T, start);
 }
 
 /** A worker's counts, TCP and UDP, to the primary over the cluster channel (nothing when not a worker). */
