@@ -1,7 +1,8 @@
 /**
  * tcpecho as a library: the echo server, the client, `readExactly` (the
  * textbook's `recvn`), and the address and error helpers they use. Nothing
- * here prints.
+ * here prints, and nothing here is the CLI's: its language catalogues
+ * (`src/i18n`) and output helpers stay inside the command.
  *
  * @example
  * ```ts
@@ -98,9 +99,6 @@ export {
   type ListenScope,
   type ReachableAddress,
 } from "./net/interfaces.js";
-export { detectLang, LANGS, type Lang } from "./i18n/lang.js";
-export { messages, type Messages } from "./i18n/messages.js";
-export { printable } from "./cli/printable.js";
 export { parseDuration } from "./net/options.js";
 export {
   bench,
@@ -116,10 +114,8 @@ export {
 export { runLoad, type LoadPlan, type LoadCounts, type LoadResult, type LoadProgress } from "./bench/load.js";
 export { LatencyHistogram, type LatencySummary } from "./bench/latency-histogram.js";
 export { Pattern } from "./bench/pattern.js";
-export { benchMessages, type BenchMessages, type BenchHeading } from "./i18n/bench.js";
 export { echoDataPath } from "./server/echo-path.js";
 // The data path's contract as users see it: which path, and the socket-step seam (EchoServer.observe).
 export type { DataPathName, SocketObserver, SocketStep, SocketStepKind } from "./server/data-path.js";
 export { zeroEchoServerStats } from "./server/server-stats.js";
-export { pingMessages, type PingMessages } from "./i18n/ping.js";
 export { type ClientTls, type ClientTlsOptions } from "./net/client-tls.js";

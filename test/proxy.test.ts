@@ -183,7 +183,7 @@ test(
     await closedUnechoed(spoofer);
     await sleep(20);
     assert.equal(errors.length, 1);
-    assert.match(errors[0]?.message ?? "", /outside --proxy-trusted/);
+    assert.match(errors[0]?.message ?? "", /outside proxyTrusted/);
     assert.equal(connections.length, 1);
     assert.match(connections[0] ?? "", /^127\.0\.0\.1:/);
     await server.destroy();

@@ -10,6 +10,7 @@
 import { Argument, Option, type Command } from "commander";
 import { bench, benchCompare, planBench, type BenchOptions, type BenchReport } from "../bench/bench.js";
 import { benchMessages, type BenchMessages } from "../i18n/bench.js";
+import { errorMessages } from "../i18n/errors.js";
 import type { LatencySummary } from "../bench/latency-histogram.js";
 import { DEFAULT_PORT, parseHostPort } from "../net/address.js";
 import { EchoError } from "../net/echo-error.js";
@@ -355,6 +356,12 @@ function toJson(r: BenchReport): Record<string, unknown> {
     latency: r.latency === null ? null : latencyJson(r.latency),
     errors: r.errors,
     ok: r.ok,
-    connectError: r.connectError ? { code: r.connectError.code, message: r.connectError.message } : null,
+    // In English, as always, with the command line's flags where the library names its options.
+    connectError: r.connectError
+      ? {
+          code: r.connectError.code,
+          message: errorMessages.en.error(r.connectError.code, r.connectError.context),
+        }
+      : null,
   };
 }

@@ -12,7 +12,7 @@
  * @example
  * ```ts
  * import { LineBudget } from "./line-budget.js";
- * const budget = new LineBudget(2, () => console.log("quiet for the rest of this second"), () => {});
+ * const budget = new LineBudget(2, () => console.log("quiet for the rest of this second"));
  * budget.take(); // true
  * budget.take(); // true
  * budget.take(); // false: prints the note once; resumes after the window
@@ -27,13 +27,13 @@ export class LineBudget {
   readonly #onRefill: () => void;
 
   /**
-   * `onExhausted` runs when a line is refused (stop listening); `onRefill`
-   * when the next window opens (listen again).
+   * `onExhausted` runs when a line is refused (say so, or stop listening);
+   * `onRefill` when the next window opens (listen again). Both are optional.
    */
   constructor(
     perSecond: number,
-    onExhausted: () => void,
-    onRefill: () => void,
+    onExhausted: () => void = () => {},
+    onRefill: () => void = () => {},
     private readonly now = Date.now,
   ) {
     this.perSecond = perSecond;

@@ -74,8 +74,7 @@ function wantsJson(argv: readonly string[], command: Command | undefined): boole
   return a !== undefined && (a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[i + 1]) === "json";
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+async function main(argv: readonly string[], program: Command): Promise<number> {
   const m = messages[detectLang(langIn(argv))];
   const command = commandIn(argv, program);
   const helpHint = command ? `${command.name()} ` : "";
@@ -126,8 +125,9 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const argv = process.argv.slice(2);
-const code = await main(argv);
+const program = buildProgram();
+const code = await main(argv, program);
 // The server keeps running until a signal; every other command ends here, even
 // if a terminal or timer would keep the event loop alive.
-if (code !== 0 || commandIn(argv, buildProgram())?.name() !== "serve")
+if (code !== 0 || commandIn(argv, program)?.name() !== "serve")
   process.exit(code || Number(process.exitCode ?? 0));

@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import { printable } from "tcpecho";
+ * import { printable } from "./printable.js";
  * printable(Buffer.from("hi\r\n")); // "hi\\r\\n"
  * printable(Buffer.from("안녕")); // "안녕"
  * printable(Buffer.alloc(100, 0x61), 10); // "aaaaaaaaaa… (+90 bytes)"

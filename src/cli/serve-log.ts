@@ -7,6 +7,7 @@
  * @module
  */
 
+import { cliFlag } from "../i18n/errors.js";
 import type { Messages } from "../i18n/messages.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import type { ListenScope } from "../net/interfaces.js";
@@ -190,7 +191,7 @@ function failure(
       fields.host = ctx.host;
       fields.port = ctx.port;
     } else if (err.isUsageError) {
-      if (ctx.option !== undefined) fields.option = ctx.option;
+      if (ctx.option !== undefined) fields.option = cliFlag(ctx.option);
       if (ctx.value !== undefined) fields.value = ctx.value;
     }
     return { code: err.code, message: m.error(err.code, ctx), fields };

@@ -1,6 +1,7 @@
 /**
- * `tcpecho serve`: runs the echo server and narrates it the way the
- * textbook's server does, one line per event.
+ * `tcpecho serve`: its options, and the run they ask for: the echo server
+ * (with metrics, UDP, workers), narrated the way the textbook's server does,
+ * one line per event (`serve-narration.ts`), until a signal stops it.
  *
  * @module
  */
@@ -19,10 +20,9 @@ import { parseHost, parsePort } from "../net/address.js";
 import { parseCidr } from "../net/cidr.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { listenScope, reachableAddresses } from "../net/interfaces.js";
-import type { ConnectionInfo } from "../server/connection.js";
 import { createEchoServer } from "../server/echo-server.js";
 import { parseCount, parseDuration } from "../net/options.js";
-import { LineBudget } from "./line-budget.js";
+import { narrateServer, narrateUdp, type NarrationOptions } from "./serve-narration.js";
 import {
   failureMessage,
   jsonServeLog,
@@ -346,59 +346,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     ...(opts.proxyTrusted === undefined ? {} : { proxyTrusted: opts.proxyTrusted }),
   });
 
-  if (!opts.quiet) {
-    server.on("connection", (c) => log.connect(c));
-    server.on("disconnect", (d) => log.disconnect(d));
-    if (opts.dataLines > 0) {
-      const onData = (c: ConnectionInfo, chunk: Buffer) => {
-        if (budget.take()) log.data(c, chunk);
-      };
-      // Past the budget the server stops handing us data at all, so logging never slows the echo.
-      const budget = new LineBudget(
-        opts.dataLines,
-        () => {
-          server.off("data", onData);
-          log.dataSuppressed(opts.dataLines);
-        },
-        () => server.on("data", onData),
-      );
-      server.on("data", onData);
-      server.on("close", () => budget.stop());
-    }
-    const limitOf = { "max-connections": opts.maxConnections, "max-per-ip": opts.maxPerIp, denied: 0 };
-    // A flood of refused clients must not turn into a flood of lines.
-    const refusals = new LineBudget(
-      20,
-      () => log.refusedSuppressed(20),
-      () => {},
-    );
-    server.on("refused", (r) => {
-      if (refusals.take()) log.refused(r, limitOf[r.reason]);
-    });
-    server.on("close", () => refusals.stop());
-  }
-  server.on("connectionError", (c, e) => log.connectionError(c, e));
-  // Out of descriptors, this comes with every client accepted at the limit: one line in ten seconds says it.
-  let acceptLineAt = -Infinity;
-  server.on("acceptError", (e) => {
-    const now = Date.now();
-    if (now - acceptLineAt < 10_000) return;
-    acceptLineAt = now;
-    log.acceptError(e);
-  });
-  // A broken load balancer or a scanner can make these at line rate: a budget, as for refusals.
-  const peerErrors = new LineBudget(
-    20,
-    () => log.peerErrorsSuppressed(20),
-    () => {},
-  );
-  server.on("handshakeError", (info, e) => {
-    if (peerErrors.take()) log.tlsError(info, e);
-  });
-  server.on("proxyError", (peer, e) => {
-    if (peerErrors.take()) log.peerError(peer, e);
-  });
-  server.on("close", () => peerErrors.stop());
+  narrateServer(server, log, narration(opts));
 
   // A worker's metrics are summed by the primary, which serves them; a single process serves its own.
   if (opts.metrics !== undefined) {
@@ -469,6 +417,15 @@ async function serve(opts: ServeOptions): Promise<void> {
   process.on("SIGTERM", onSignal);
 }
 
+/** What the narration of events takes from the command line. */
+function narration(opts: ServeOptions): NarrationOptions {
+  return {
+    quiet: opts.quiet ?? false,
+    dataLines: opts.dataLines,
+    limits: { "max-connections": opts.maxConnections, "max-per-ip": opts.maxPerIp, denied: 0 },
+  };
+}
+
 /** `--udp`: the UDP echo on the TCP listener's port, under the same access rules. */
 async function startUdp(opts: ServeOptions, port: number, log: ServeLog): Promise<UdpEchoServer> {
   const rules = new AccessRules(opts.allow ?? [], opts.deny ?? []);
@@ -482,28 +439,6 @@ async function startUdp(opts: ServeOptions, port: number, log: ServeLog): Promis
     throw onPort(e, "--udp");
   });
   log.udpStart(formatEndpoint(at.host, at.port));
-  if (!opts.quiet) {
-    // Datagrams can arrive at line rate: their lines share the data budget, drops get their own.
-    if (opts.dataLines > 0) {
-      const lines = new LineBudget(
-        opts.dataLines,
-        () => {},
-        () => {},
-      );
-      udp.on("datagram", (a, p, data) => {
-        if (lines.take()) log.udpData(a, p, data);
-      });
-      udp.on("close", () => lines.stop());
-    }
-    const drops = new LineBudget(
-      20,
-      () => log.udpDroppedSuppressed(20),
-      () => {},
-    );
-    udp.on("dropped", (a, p, reason) => {
-      if (drops.take()) log.udpDropped(a, p, reason);
-    });
-    udp.on("close", () => drops.stop());
-  }
+  narrateUdp(udp, log, narration(opts));
   return udp;
 }

@@ -126,7 +126,7 @@ const ko: BenchMessages = {
  *
  * @example
  * ```ts
- * import { benchMessages } from "tcpecho";
+ * import { benchMessages } from "./bench.js";
  * benchMessages.en.missing(3); // "    3 bytes sent never came back (missing)"
  * ```
  */

@@ -17,7 +17,7 @@ export const LANGS: readonly Lang[] = ["en", "ko"];
  *
  * @example
  * ```ts
- * import { detectLang } from "tcpecho";
+ * import { detectLang } from "./lang.js";
  * detectLang(undefined, { LANG: "ko_KR.UTF-8" }); // "ko"
  * detectLang("en", { LANG: "ko_KR.UTF-8" }); // "en"
  * ```

@@ -28,7 +28,7 @@ export interface Cidr {
  * parseCidr("10.0.0.0/33"); // throws EchoError with code "ERR_INVALID_OPTION"
  * ```
  */
-export function parseCidr(value: string, option = "--allow"): Cidr {
+export function parseCidr(value: string, option = "allow"): Cidr {
   const text = value.trim();
   try {
     if (text.includes("/")) {

@@ -22,13 +22,13 @@ test("tlsClientError: a failed check names it; other TLS failures lose OpenSSL's
     where,
   );
   assert.equal(selfSigned?.code, "ERR_TLS_VERIFY");
-  assert.match(selfSigned?.message ?? "", /self-signed.*--tls-ca/);
+  assert.match(selfSigned?.message ?? "", /self-signed.*tls\.ca/);
   const name = tlsClientError(
     Object.assign(new Error("Hostname/IP does not match"), { code: "ERR_TLS_CERT_ALTNAME_INVALID" }),
     where,
     "echo.test",
   );
-  assert.match(name?.message ?? "", /'echo\.test'.*--tls-servername/);
+  assert.match(name?.message ?? "", /'echo\.test'.*tls\.servername/);
   const wrongVersion = tlsClientError(
     Object.assign(
       new Error("C0:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/x.c:354:\n"),

@@ -1,80 +1,21 @@
 /**
  * Typed errors for everything tcpecho does over the network. Each carries a
- * `code` a program can switch on and a message a person can read; the CLI
- * re-words the same codes in the user's language (see `src/i18n`).
+ * `code` a program can switch on and an English message a person can read
+ * (`error-text.ts`, naming options as the library does); the CLI re-words the
+ * same codes, with its flags, in the user's language.
  *
  * @module
  */
 
-import { messages } from "../i18n/messages.js";
+import {
+  errorText,
+  type EchoErrorCode,
+  type EchoErrorContext,
+  type NetworkErrorCode,
+  type UsageErrorCode,
+} from "./error-text.js";
 
-/** Codes that say what the caller got wrong: the CLI exits 2 on these. */
-export type UsageErrorCode = "ERR_INVALID_PORT" | "ERR_INVALID_HOST" | "ERR_INVALID_OPTION";
-
-/** Codes for what went wrong on the network or with the peer. */
-export type NetworkErrorCode =
-  | "ECONNREFUSED"
-  | "ETIMEDOUT"
-  | "EHOSTUNREACH"
-  | "ENETUNREACH"
-  | "ENOTFOUND"
-  | "EAI_AGAIN"
-  | "ECONNRESET"
-  | "EPIPE"
-  | "EADDRINUSE"
-  | "EACCES"
-  | "EADDRNOTAVAIL"
-  | "EMFILE"
-  | "ENFILE"
-  | "ERR_PEER_CLOSED"
-  | "ERR_ECHO_MISMATCH"
-  | "ERR_SOCKET"
-  | "ERR_TLS"
-  | "ERR_TLS_VERIFY"
-  | "ERR_PROXY";
-
-/** Every code an {@link EchoError} can carry. */
-export type EchoErrorCode = UsageErrorCode | NetworkErrorCode;
-
-/** Where an error happened, so that messages can name the address. */
-export interface EchoErrorContext {
-  host?: string;
-  port?: number;
-  /** What was being done: "connect", "listen", "read", "write". */
-  operation?: string;
-  /** The offending value, for usage errors. */
-  value?: string;
-  /** The smallest valid port, for ERR_INVALID_PORT (0 where "any free port" makes sense). */
-  min?: number;
-  /** The option a bad value was given to (`--timeout`), with `expect` saying what it takes. */
-  option?: string;
-  /**
-   * What the option takes, worded by each language: a duration, a whole number
-   * ("count") or any number ("number") within min…max, a number above zero, …
-   */
-  expect?:
-    "duration" | "positive-duration" | "count" | "number" | "positive-number" | "cidr" | "pem" | "hostname";
-  /** The largest valid value, with expect "count" or "number". */
-  max?: number;
-  /** Extra words for the message (e.g. which option). */
-  detail?: string;
-  /** Bytes that arrived before the peer closed, for ERR_PEER_CLOSED. */
-  received?: number;
-  /** Bytes expected, for ERR_PEER_CLOSED. */
-  expected?: number;
-  /** Byte offset of the first difference, for ERR_ECHO_MISMATCH. */
-  offset?: number;
-  /** Milliseconds waited, for ETIMEDOUT. */
-  timeoutMs?: number;
-  /**
-   * For ERR_TLS_VERIFY: the check the server's certificate failed, as Node
-   * names it (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_TLS_CERT_ALTNAME_INVALID`,
-   * `CERT_HAS_EXPIRED`, …).
-   */
-  tlsCheck?: string;
-  /** The process's open-files limit (its soft limit), for EMFILE. */
-  limit?: number;
-}
+export type { EchoErrorCode, EchoErrorContext, NetworkErrorCode, UsageErrorCode };
 
 const USAGE_CODES: ReadonlySet<string> = new Set<UsageErrorCode>([
   "ERR_INVALID_PORT",
@@ -117,7 +58,7 @@ export class EchoError extends Error {
   readonly context: Readonly<EchoErrorContext>;
 
   constructor(code: EchoErrorCode, context: EchoErrorContext = {}, options?: { cause?: unknown }) {
-    super(messages.en.error(code, context), options);
+    super(errorText(code, context), options);
     this.code = code;
     this.context = context;
   }

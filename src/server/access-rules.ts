@@ -23,10 +23,18 @@ export class AccessRules {
   readonly allow: readonly Cidr[];
   readonly deny: readonly Cidr[];
 
-  /** Ranges as written (`10.0.0.0/8`, `::1`); a bad one throws an EchoError naming the option. */
-  constructor(allow: readonly string[] = [], deny: readonly string[] = []) {
-    this.allow = allow.map((r) => parseCidr(r, "--allow"));
-    this.deny = deny.map((r) => parseCidr(r, "--deny"));
+  /**
+   * Ranges as written (`10.0.0.0/8`, `::1`); a bad one throws an EchoError
+   * naming its option: `allow` and `deny` unless `names` says otherwise
+   * (`proxyTrusted`).
+   */
+  constructor(
+    allow: readonly string[] = [],
+    deny: readonly string[] = [],
+    names: { allow: string; deny: string } = { allow: "allow", deny: "deny" },
+  ) {
+    this.allow = allow.map((r) => parseCidr(r, names.allow));
+    this.deny = deny.map((r) => parseCidr(r, names.deny));
   }
 
   /** True when there is no rule at all: every client passes. */

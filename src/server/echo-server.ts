@@ -211,7 +211,9 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       const trusted = options.proxyTrusted ?? [];
       this.#proxyGate = new ProxyGate(
         options.proxyProtocol,
-        trusted.length === 0 ? null : new AccessRules(trusted.map(String), []),
+        trusted.length === 0
+          ? null
+          : new AccessRules(trusted.map(String), [], { allow: "proxyTrusted", deny: "deny" }),
         checkNumber(options.proxyTimeout ?? 10_000, "proxyTimeout"),
         (conn, error) => {
           this.#stats.count("proxyErrors");
@@ -221,7 +223,8 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     } else if (options.proxyTrusted !== undefined && options.proxyTrusted.length > 0) {
       throw new EchoError("ERR_INVALID_OPTION", {
         value: options.proxyTrusted.join(","),
-        detail: "--proxy-trusted without --proxy-protocol",
+        option: "proxyTrusted",
+        needs: "proxyProtocol",
       });
     }
     this.#secure = options.tls !== undefined;

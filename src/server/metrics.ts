@@ -63,7 +63,11 @@ export function registerEchoMetrics(server: EchoServer, registry: Registry): voi
   counter("tcpecho_connections_total", "Connections accepted and served.", (s) => s.connectionsTotal);
   counter("tcpecho_received_bytes_total", "Bytes received from clients.", (s) => s.bytesIn);
   counter("tcpecho_sent_bytes_total", "Bytes echoed back and handed to the kernel.", (s) => s.bytesOut);
-  counter("tcpecho_idle_closed_total", "Connections closed by --idle-timeout.", (s) => s.idle);
+  counter(
+    "tcpecho_idle_closed_total",
+    "Connections closed by the idle timeout (idleTimeout).",
+    (s) => s.idle,
+  );
   counter(
     "tcpecho_keepalive_closed_total",
     "Connections closed because the client stopped answering TCP keepalive probes.",

@@ -190,7 +190,12 @@ class UntrustedPeer implements Preamble {
     }
     return {
       state: "failed",
-      error: proxyError(this.#conn, "a PROXY header from a peer outside --proxy-trusted"),
+      // Named by its option, which the CLI spells as its flag.
+      error: new EchoError("ERR_PROXY", {
+        host: this.#conn.remoteAddress,
+        port: this.#conn.remotePort,
+        option: "proxyTrusted",
+      }),
     };
   }
 

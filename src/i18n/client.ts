@@ -1,0 +1,67 @@
+/**
+ * What `tcpecho client` says, in English and Korean. The Korean lines keep
+ * the textbook's wording (`[TCP 클라이언트] 5바이트를 보냈습니다.`).
+ *
+ * @module
+ */
+
+import type { Lang } from "./lang.js";
+import { units } from "./units.js";
+
+/** One language's client lines. */
+export interface ClientMessages {
+  clientTag: string;
+  prompt: string;
+  receivedDataTag: string;
+  /** `tls` names the protocol version (`TLSv1.3`) when the connection is encrypted. */
+  clientConnected(endpoint: string, tls?: string): string;
+  sentBytes(n: number): string;
+  receivedBytes(n: number): string;
+  clientClosed: string;
+  /** The server ended the connection while the terminal client waited at the prompt. */
+  serverClosedConnection(endpoint: string): string;
+  /** Said once on standard error when --insecure turns certificate checks off. */
+  tlsInsecure: string;
+  verified(n: number): string;
+}
+
+const en: ClientMessages = {
+  clientTag: "[TCP client]",
+  prompt: "[send] ",
+  receivedDataTag: "[received data]",
+  clientConnected: (ep, tls) =>
+    `[TCP client] connected to ${ep}${tls ? ` (${tls})` : ""}; type a line to send, an empty line to quit`,
+  sentBytes: (n) => `[TCP client] sent ${units.en.bytes(n)}.`,
+  receivedBytes: (n) => `[TCP client] received ${units.en.bytes(n)}.`,
+  clientClosed: "[TCP client] connection closed.",
+  serverClosedConnection: (ep) => `[TCP client] the server (${ep}) closed the connection.`,
+  tlsInsecure:
+    "[TCP client] --insecure: the server's certificate is not checked; the connection is encrypted, but anyone could be at the other end",
+  verified: (n) => `[TCP client] verified: all ${units.en.bytes(n)} came back exactly as sent`,
+};
+
+const ko: ClientMessages = {
+  clientTag: "[TCP 클라이언트]",
+  prompt: "[보낼 데이터] ",
+  receivedDataTag: "[받은 데이터]",
+  clientConnected: (ep, tls) =>
+    `[TCP 클라이언트] ${ep} 에 접속했습니다${tls ? ` (${tls})` : ""}. 보낼 줄을 입력하세요 (빈 줄이면 종료)`,
+  sentBytes: (n) => `[TCP 클라이언트] ${n}바이트를 보냈습니다.`,
+  receivedBytes: (n) => `[TCP 클라이언트] ${n}바이트를 받았습니다.`,
+  clientClosed: "[TCP 클라이언트] 연결을 닫았습니다.",
+  serverClosedConnection: (ep) => `[TCP 클라이언트] 서버(${ep})가 연결을 닫았습니다.`,
+  tlsInsecure:
+    "[TCP 클라이언트] --insecure: 서버 인증서를 확인하지 않습니다. 연결은 암호화되지만 상대가 누구인지는 보장되지 않습니다",
+  verified: (n) => `[TCP 클라이언트] 확인: ${n}바이트가 보낸 그대로 돌아왔습니다`,
+};
+
+/**
+ * The client lines by language.
+ *
+ * @example
+ * ```ts
+ * import { clientMessages } from "./client.js";
+ * clientMessages.ko.sentBytes(5); // "[TCP 클라이언트] 5바이트를 보냈습니다."
+ * ```
+ */
+export const clientMessages: Readonly<Record<Lang, ClientMessages>> = { en, ko };

@@ -1,0 +1,305 @@
+/**
+ * The English sentence for each {@link EchoErrorCode}, from its code and
+ * context: what an `EchoError`'s `message` says. Options are named as
+ * the library spells them (`tls.ca`, `proxyTrusted`); the CLI words the same
+ * codes with its flags (`--tls-ca FILE`) by passing its own namer, and in
+ * Korean from its own catalogue (`src/i18n/errors.ts`). The codes and the
+ * context live here too, so that `echo-error.ts` imports this and nothing
+ * imports back.
+ *
+ * @module
+ */
+
+import { formatEndpoint } from "./endpoint.js";
+
+/** Codes that say what the caller got wrong: the CLI exits 2 on these. */
+export type UsageErrorCode = "ERR_INVALID_PORT" | "ERR_INVALID_HOST" | "ERR_INVALID_OPTION";
+
+/** Codes for what went wrong on the network or with the peer. */
+export type NetworkErrorCode =
+  | "ECONNREFUSED"
+  | "ETIMEDOUT"
+  | "EHOSTUNREACH"
+  | "ENETUNREACH"
+  | "ENOTFOUND"
+  | "EAI_AGAIN"
+  | "ECONNRESET"
+  | "EPIPE"
+  | "EADDRINUSE"
+  | "EACCES"
+  | "EADDRNOTAVAIL"
+  | "EMFILE"
+  | "ENFILE"
+  | "ERR_PEER_CLOSED"
+  | "ERR_ECHO_MISMATCH"
+  | "ERR_SOCKET"
+  | "ERR_TLS"
+  | "ERR_TLS_VERIFY"
+  | "ERR_PROXY";
+
+/** Every code an {@link EchoError} can carry. */
+export type EchoErrorCode = UsageErrorCode | NetworkErrorCode;
+
+/** Where an error happened, so that messages can name the address. */
+export interface EchoErrorContext {
+  host?: string;
+  port?: number;
+  /** What was being done: "connect", "listen", "read", "write". */
+  operation?: string;
+  /** The offending value, for usage errors. */
+  value?: string;
+  /** The smallest valid port, for ERR_INVALID_PORT (0 where "any free port" makes sense). */
+  min?: number;
+  /**
+   * The option a bad value was given to, with `expect` saying what it takes:
+   * the library's name (`proxyTrusted`), or the CLI's flag (`--timeout`) for
+   * errors the CLI makes. For ERR_PROXY, the option whose ranges refused the peer.
+   */
+  option?: string;
+  /** For ERR_INVALID_OPTION: the option that `option` is meaningless without (`proxyProtocol`). */
+  needs?: string;
+  /**
+   * What the option takes, worded by each language: a duration, a whole number
+   * ("count") or any number ("number") within min…max, a number above zero, …
+   */
+  expect?:
+    "duration" | "positive-duration" | "count" | "number" | "positive-number" | "cidr" | "pem" | "hostname";
+  /** The largest valid value, with expect "count" or "number". */
+  max?: number;
+  /** Extra words for the message (e.g. which option). */
+  detail?: string;
+  /** Bytes that arrived before the peer closed, for ERR_PEER_CLOSED. */
+  received?: number;
+  /** Bytes expected, for ERR_PEER_CLOSED. */
+  expected?: number;
+  /** Byte offset of the first difference, for ERR_ECHO_MISMATCH. */
+  offset?: number;
+  /** Milliseconds waited, for ETIMEDOUT. */
+  timeoutMs?: number;
+  /**
+   * For ERR_TLS_VERIFY: the check the server's certificate failed, as Node
+   * names it (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_TLS_CERT_ALTNAME_INVALID`,
+   * `CERT_HAS_EXPIRED`, …).
+   */
+  tlsCheck?: string;
+  /** The process's open-files limit (its soft limit), for EMFILE. */
+  limit?: number;
+}
+
+/** What a kind of option value takes (`expect` in a context), worded for ERR_INVALID_OPTION. */
+export type OptionExpectation = NonNullable<EchoErrorContext["expect"]>;
+
+/**
+ * How a sentence names an option, given its library name (`tls.ca`,
+ * `tls.insecure`, `tls.servername`, `tls`, `port`, `proxyTrusted`, or the
+ * `option` of a context). The library says the name itself.
+ */
+export type OptionNamer = (name: string) => string;
+
+const ownName: OptionNamer = (name) => name;
+
+/** Where it happened: the endpoint, or "the server" when the context has no host. */
+export function errorPlace(ctx: EchoErrorContext): string {
+  return ctx.host === undefined ? "the server" : formatEndpoint(ctx.host, ctx.port);
+}
+
+/** Milliseconds as seconds with `unit` (`" s"`, `"초"`), or nothing when unknown. */
+export function errorSeconds(ms: number | undefined, unit: string): string {
+  return ms === undefined ? "" : `${+(ms / 1000).toFixed(3)}${unit}`;
+}
+
+/** The `ss` command that shows who holds a port: UDP (`-lunp`) or TCP (`-ltnp`). */
+export function portHolderCommand(port: number | undefined, udp: boolean): string {
+  return `ss -l${udp ? "u" : "t"}np 'sport = :${port}'`;
+}
+
+/** OpenSSL's reasons when the bytes that came back are no TLS at all (a plain TCP server, an echo of our hello). */
+const NOT_TLS: ReadonlySet<string> = new Set([
+  "wrong version number",
+  "unexpected message",
+  "packet length too long",
+  "record layer failure",
+  "http request",
+]);
+
+/** How a client's failed TLS handshake reads: its answer was no TLS, it closed, it sent an alert, or other. */
+export type HandshakeFailure = "not-tls" | "closed" | "alert" | "other";
+
+/** Sorts a client handshake's `detail` (ERR_TLS, operation "tls handshake") into a {@link HandshakeFailure}. */
+export function handshakeFailure(detail: string | undefined): HandshakeFailure {
+  if (detail !== undefined && NOT_TLS.has(detail)) return "not-tls";
+  if (detail === "closed during the handshake") return "closed";
+  if (detail !== undefined && detail.includes("alert")) return "alert";
+  return "other";
+}
+
+/** How a failed certificate check reads (ERR_TLS_VERIFY): which advice it takes. */
+export type CertificateCheck =
+  "self-signed" | "untrusted-ca" | "expired" | "not-yet-valid" | "name" | "other";
+
+/** Sorts Node's name for a failed certificate check (`tlsCheck`) into a {@link CertificateCheck}. */
+export function certificateCheck(tlsCheck: string | undefined): CertificateCheck {
+  switch (tlsCheck) {
+    case "DEPTH_ZERO_SELF_SIGNED_CERT":
+      return "self-signed";
+    case "SELF_SIGNED_CERT_IN_CHAIN":
+    case "UNABLE_TO_GET_ISSUER_CERT_LOCALLY":
+    case "UNABLE_TO_GET_ISSUER_CERT":
+    case "UNABLE_TO_VERIFY_LEAF_SIGNATURE":
+      return "untrusted-ca";
+    case "CERT_HAS_EXPIRED":
+      return "expired";
+    case "CERT_NOT_YET_VALID":
+      return "not-yet-valid";
+    case "ERR_TLS_CERT_ALTNAME_INVALID":
+      return "name";
+    default:
+      return "other";
+  }
+}
+
+/** What each kind of option value takes, in English. */
+export const TAKES_EN: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext) => string>> = {
+  duration: () => "a duration such as 500ms, 10s, 2m or 1h; a bare number is seconds",
+  "positive-duration": () => "a duration of more than zero, such as 500ms or 10s",
+  cidr: () => "an address range such as 10.0.0.0/8 or 2001:db8::/32, or one address",
+  pem: (ctx) => `a readable PEM file${ctx.detail ? `: ${ctx.detail}` : ""}`,
+  hostname: () => "a host name such as echo.example.org, not an IP address",
+  count: (ctx) =>
+    ctx.max !== undefined
+      ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
+      : `a whole number of at least ${ctx.min ?? 0}`,
+  number: (ctx) =>
+    ctx.max !== undefined
+      ? `a number from ${ctx.min ?? 0} to ${ctx.max}`
+      : `a number of at least ${ctx.min ?? 0}`,
+  "positive-number": () => "a number greater than 0",
+};
+
+function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {
+  if (ctx.option === undefined) return `invalid value '${ctx.value}' for ${ctx.detail ?? "an option"}`;
+  if (ctx.needs !== undefined)
+    return `invalid value '${ctx.value}' for ${name(ctx.option)} without ${name(ctx.needs)}`;
+  return `invalid value '${ctx.value}' for ${name(ctx.option)} (${TAKES_EN[ctx.expect ?? "count"](ctx)})`;
+}
+
+function certificateAdvice(ctx: EchoErrorContext, name: OptionNamer): string {
+  const trust = `trust it with ${name("tls.ca")} (the server's certificate or its CA, PEM), or skip every check with ${name("tls.insecure")}`;
+  switch (certificateCheck(ctx.tlsCheck)) {
+    case "self-signed":
+      return `it is self-signed; ${trust}`;
+    case "untrusted-ca":
+      return `it is signed by a CA this machine does not trust; ${trust}`;
+    case "expired":
+      return `it has expired; renew it on the server (or skip every check with ${name("tls.insecure")})`;
+    case "not-yet-valid":
+      return `it is not valid yet (check both machines' clocks), or skip every check with ${name("tls.insecure")}`;
+    case "name":
+      return `it is not made out for the name ${ctx.detail ? `'${ctx.detail}'` : "connected to"}; connect by a name it lists, or give that name with ${name("tls.servername")}`;
+    case "other":
+      return `${ctx.tlsCheck ?? "verification failed"}; ${trust}`;
+  }
+}
+
+function notTlsAdvice(name: OptionNamer): string {
+  return `is this port a TLS server? (for plain TCP, leave out ${name("tls")})`;
+}
+
+function handshakeFailed(detail: string | undefined, name: OptionNamer): string {
+  switch (handshakeFailure(detail)) {
+    case "not-tls":
+      return `the server's answer is not TLS; ${notTlsAdvice(name)}`;
+    case "closed":
+      return `the server closed the connection during the handshake; ${notTlsAdvice(name)}`;
+    case "alert":
+      return `the server refused the handshake (${detail})`;
+    case "other":
+      return detail ?? "unknown";
+  }
+}
+
+/**
+ * The English sentence for an error code in its context. `name` spells the
+ * options it mentions: by default as the library names them.
+ *
+ * @example
+ * ```ts
+ * import { errorText } from "./error-text.js";
+ * errorText("EACCES", { host: "0.0.0.0", port: 80, operation: "listen" });
+ * // "no permission to listen on port 80: … use 1024 or above, e.g. port 9000"
+ * ```
+ */
+export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: OptionNamer = ownName): string {
+  const at = errorPlace(ctx);
+  switch (code) {
+    case "ERR_INVALID_PORT":
+      return `invalid port '${ctx.value}': a port is a whole number from ${ctx.min ?? 0} to 65535`;
+    case "ERR_INVALID_HOST":
+      return `invalid host '${ctx.value}': give an IP address such as 127.0.0.1 or ::1, or a host name such as localhost`;
+    case "ERR_INVALID_OPTION":
+      return invalidOption(ctx, name);
+    case "ECONNREFUSED":
+      return `connection refused by ${at}: nothing is listening on that port there (is the server running, on this port?)`;
+    case "ETIMEDOUT":
+      if (ctx.operation === "tls handshake")
+        return `no TLS handshake from ${at} within ${errorSeconds(ctx.timeoutMs, " s")}: the server accepted the connection but did not answer in TLS; ${notTlsAdvice(name)}`;
+      if (ctx.operation === "read" && ctx.received)
+        return `the echo from ${at} stopped: nothing more for ${errorSeconds(ctx.timeoutMs, " s")} after ${ctx.received} of ${ctx.expected} bytes came back`;
+      return ctx.operation === "read"
+        ? `no echo from ${at} within ${errorSeconds(ctx.timeoutMs, " s")}: the server accepted the connection but sent nothing back`
+        : `no answer from ${at}${ctx.timeoutMs ? ` within ${errorSeconds(ctx.timeoutMs, " s")}` : ""}: a firewall may be dropping the packets, or the host is down or not on a network this machine reaches`;
+    case "EHOSTUNREACH":
+      return `no route to ${at}: the host is down, not on this network, or a firewall rejects the packets`;
+    case "ENETUNREACH":
+      return `the network of ${at} is unreachable: no interface or gateway of this machine leads there`;
+    case "ENOTFOUND":
+      return `the name '${ctx.host}' was not found: check the spelling, or give an IP address`;
+    case "EAI_AGAIN":
+      return `the name '${ctx.host}' could not be looked up right now (the DNS server did not answer); try again, or give an IP address`;
+    case "ECONNRESET":
+      return `the connection to ${at} was reset: the other side closed it abruptly`;
+    case "EPIPE":
+      return `the connection to ${at} was closed by the other side while data was still being sent`;
+    case "EADDRINUSE":
+      if (ctx.operation === "connect")
+        return `no local port was free to connect to ${at} from (too many connections at once, or many in TIME_WAIT)`;
+      return portInUse(`port ${ctx.port}`, ctx, false);
+    case "EACCES":
+      if (ctx.operation === "connect")
+        return `permission denied connecting to ${at}: a broadcast address, or a local firewall rule forbids it`;
+      return ctx.port !== undefined && ctx.port > 0 && ctx.port < 1024
+        ? `no permission to listen on port ${ctx.port}: ports below 1024 are well-known ports and need root (or CAP_NET_BIND_SERVICE); use 1024 or above, e.g. ${name("port")} 9000`
+        : `permission denied for ${at}`;
+    case "EADDRNOTAVAIL":
+      if (ctx.operation === "connect")
+        return `cannot connect to ${at}: no local address or port is available for it (the local ports may be used up: see net.ipv4.ip_local_port_range)`;
+      return `this machine has no address ${ctx.host}: listen on 0.0.0.0 (every interface), 127.0.0.1, or one of this machine's own addresses`;
+    case "EMFILE":
+      return `out of file descriptors: this process may have ${ctx.limit ?? "no more"} files open at once (its "Max open files" limit) and all are in use, so new clients are dropped until connections close; raise the limit with ulimit -n 65536 before starting, or LimitNOFILE=65536 in a systemd unit`;
+    case "ENFILE":
+      return "the whole system is out of file descriptors (fs.file-max), so new clients are dropped until some are freed; raise fs.file-max with sysctl, or close other programs' files";
+    case "ERR_PEER_CLOSED":
+      return `${at} closed the connection after sending back ${ctx.received ?? 0} of ${ctx.expected ?? "?"} bytes`;
+    case "ERR_ECHO_MISMATCH":
+      return `the echo from ${at} differs from what was sent, first at byte ${ctx.offset}`;
+    case "ERR_SOCKET":
+      return `socket error with ${at}: ${ctx.detail ?? "unknown"}`;
+    case "ERR_PROXY":
+      return `PROXY protocol from ${at}: ${
+        ctx.option === undefined
+          ? (ctx.detail ?? "bad header")
+          : `a PROXY header from a peer outside ${name(ctx.option)}`
+      }; connection closed`;
+    case "ERR_TLS":
+      if (ctx.operation === "tls handshake")
+        return `TLS with ${at} failed: ${handshakeFailed(ctx.detail, name)}`;
+      return `TLS with ${at} failed: ${ctx.detail ?? "unknown"} (is the client speaking TLS, and does it trust this certificate?)`;
+    case "ERR_TLS_VERIFY":
+      return `the TLS certificate of ${at} is not trusted: ${certificateAdvice(ctx, name)}`;
+  }
+}
+
+/** A listen error's sentence for a port already taken; `which` says which port (`port 9000`). */
+export function portInUse(which: string, ctx: EchoErrorContext, udp: boolean): string {
+  return `${which} on ${ctx.host} is already in use by another program; see which with: ${portHolderCommand(ctx.port, udp)}`;
+}
