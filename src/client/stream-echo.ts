@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { EventEmitter } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import type { EchoClient } from "./connect.js";
@@ -74,15 +75,7 @@ export function streamEcho(
     let settled = false;
     const cleanup = () => {
       clearTimeout(idleTimer);
-      input.off("data", onInput);
-      input.off("end", onInputEnd);
-      input.off("error", onInputError);
-      socket.off("data", onEcho);
-      socket.off("end", onSocketEnd);
-      socket.off("close", onSocketEnd);
-      socket.off("error", onSocketError);
-      socket.off("drain", onSocketDrain);
-      output.off("drain", onOutputDrain);
+      for (const [emitter, event, listener] of listeners()) emitter.off(event, listener);
     };
     const fail = (err: EchoError) => {
       if (settled) return;
@@ -184,16 +177,20 @@ export function streamEcho(
       return -1;
     };
 
+    // Every listener of this stream, attached and removed from the one list.
+    const listeners = (): [EventEmitter, string, Parameters<EventEmitter["on"]>[1]][] => [
+      [input, "data", onInput],
+      [input, "end", onInputEnd],
+      [input, "error", onInputError],
+      [socket, "data", onEcho],
+      [socket, "end", onSocketEnd],
+      [socket, "close", onSocketEnd],
+      [socket, "error", onSocketError],
+      [socket, "drain", onSocketDrain],
+      [output, "drain", onOutputDrain],
+    ];
     if (client.error !== undefined) return fail(client.error);
-    input.on("data", onInput);
-    input.once("end", onInputEnd);
-    input.once("error", onInputError);
-    socket.on("data", onEcho);
-    socket.once("end", onSocketEnd);
-    socket.once("close", onSocketEnd);
-    socket.on("error", onSocketError);
-    socket.on("drain", onSocketDrain);
-    output.on("drain", onOutputDrain);
+    for (const [emitter, event, listener] of listeners()) emitter.on(event, listener);
     socket.resume(); // connect() leaves it paused for readExactly
     input.resume();
   });

@@ -3,37 +3,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { EchoErrorCode, EchoErrorContext } from "../net/echo-error.js";
+import { ECHO_ERROR_CODES } from "../net/error-text.js";
 import type { ListenScope } from "../net/interfaces.js";
 import type { DisconnectReason } from "../server/connection.js";
 import { LANGS } from "./lang.js";
 import { messages, type Messages } from "./messages.js";
 
-/** Every code, checked by the compiler: a code added to EchoErrorCode must be added here. */
-const CODES: Record<EchoErrorCode, true> = {
-  ERR_INVALID_PORT: true,
-  ERR_INVALID_HOST: true,
-  ERR_INVALID_OPTION: true,
-  ECONNREFUSED: true,
-  ETIMEDOUT: true,
-  EHOSTUNREACH: true,
-  ENETUNREACH: true,
-  ENOTFOUND: true,
-  EAI_AGAIN: true,
-  ECONNRESET: true,
-  EPIPE: true,
-  EADDRINUSE: true,
-  EACCES: true,
-  EADDRNOTAVAIL: true,
-  EMFILE: true,
-  ENFILE: true,
-  ERR_PEER_CLOSED: true,
-  ERR_ECHO_MISMATCH: true,
-  ERR_SOCKET: true,
-  ERR_TLS: true,
-  ERR_TLS_VERIFY: true,
-  ERR_PROXY: true,
-};
-const ALL_CODES = Object.keys(CODES) as EchoErrorCode[];
+const ALL_CODES = ECHO_ERROR_CODES;
 
 const SCOPES: Record<ListenScope, true> = { "all-ipv4": true, all: true, loopback: true, one: true };
 const REASONS: Record<DisconnectReason, true> = {

@@ -40,6 +40,43 @@ export type NetworkErrorCode =
 /** Every code an {@link EchoError} can carry. */
 export type EchoErrorCode = UsageErrorCode | NetworkErrorCode;
 
+// Every code once, checked by the compiler: a code added to EchoErrorCode must be added here.
+const CODES: Record<EchoErrorCode, true> = {
+  ERR_INVALID_PORT: true,
+  ERR_INVALID_HOST: true,
+  ERR_INVALID_OPTION: true,
+  ECONNREFUSED: true,
+  ETIMEDOUT: true,
+  EHOSTUNREACH: true,
+  ENETUNREACH: true,
+  ENOTFOUND: true,
+  EAI_AGAIN: true,
+  ECONNRESET: true,
+  EPIPE: true,
+  EADDRINUSE: true,
+  EACCES: true,
+  EADDRNOTAVAIL: true,
+  EMFILE: true,
+  ENFILE: true,
+  ERR_PEER_CLOSED: true,
+  ERR_ECHO_MISMATCH: true,
+  ERR_SOCKET: true,
+  ERR_TLS: true,
+  ERR_TLS_VERIFY: true,
+  ERR_PROXY: true,
+};
+
+/**
+ * Every {@link EchoErrorCode}, for programs (and tests) that go through them all.
+ *
+ * @example
+ * ```ts
+ * import { ECHO_ERROR_CODES } from "./error-text.js";
+ * ECHO_ERROR_CODES.includes("ECONNREFUSED"); // true
+ * ```
+ */
+export const ECHO_ERROR_CODES: readonly EchoErrorCode[] = Object.keys(CODES) as EchoErrorCode[];
+
 /** Where an error happened, so that messages can name the address. */
 export interface EchoErrorContext {
   host?: string;
