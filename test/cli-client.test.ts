@@ -15,6 +15,8 @@ import {
   stopCli,
   waitListening,
   fixture,
+  killGroup,
+  runTool,
 } from "./helpers.js";
 
 test("--send prints exactly the echo", { timeout: 15_000 }, async () => {
@@ -325,29 +327,3 @@ test("ncat and socat as clients of tcpecho serve get their bytes back", { timeou
     await stopCli(srv);
   }
 });
-
-/** Kills a peer started with detached: true, and every child it forked. */
-function killGroup(proc: ReturnType<typeof spawn>): void {
-  try {
-    process.kill(-(proc.pid as number), "SIGKILL");
-  } catch {
-    proc.kill("SIGKILL");
-  }
-}
-
-function runTool(cmd: string, args: string[], input: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ["pipe", "pipe", "inherit"] });
-    let out = "";
-    const timer = setTimeout(() => {
-      p.kill("SIGKILL");
-      reject(new Error(`${cmd} did not finish`));
-    }, 10_000);
-    p.stdout.on("data", (b: Buffer) => (out += b.toString()));
-    p.on("close", () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-    p.stdin.end(input);
-  });
-}

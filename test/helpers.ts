@@ -56,8 +56,18 @@ export function startCli(
   env: NodeJS.ProcessEnv = cleanEnv(),
   launcher: string[] = [],
 ): RunningCli {
+  return startScript(CLI, args, env, launcher);
+}
+
+/** Like {@link startCli}, for another built script (the examples). */
+export function startScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = cleanEnv(),
+  launcher: string[] = [],
+): RunningCli {
   const [command, ...before] = launcher.length > 0 ? launcher : [process.execPath];
-  const argv = launcher.length > 0 ? [...before, process.execPath, CLI, ...args] : [CLI, ...args];
+  const argv = launcher.length > 0 ? [...before, process.execPath, script, ...args] : [script, ...args];
   const proc = spawn(command ?? process.execPath, argv, { env, stdio: ["pipe", "pipe", "pipe"] });
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -140,8 +150,17 @@ export function runCli(
   args: string[],
   options: { input?: Buffer | string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
 ): Promise<{ code: number | string; stdout: Buffer; stderr: string }> {
+  return runScript(CLI, args, options);
+}
+
+/** Like {@link runCli}, for another built script (the examples). */
+export function runScript(
+  script: string,
+  args: string[],
+  options: { input?: Buffer | string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): Promise<{ code: number | string; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [CLI, ...args], {
+    const proc = spawn(process.execPath, [script, ...args], {
       env: options.env ?? cleanEnv(),
       stdio: ["pipe", "pipe", "pipe"],
     });
@@ -151,7 +170,11 @@ export function runCli(
     proc.stderr.on("data", (b: Buffer) => err.push(b));
     const timer = setTimeout(() => {
       proc.kill("SIGKILL");
-      reject(new Error(`tcpecho ${args.join(" ")} did not finish in ${options.timeout ?? 15_000} ms`));
+      reject(
+        new Error(
+          `${script === CLI ? "tcpecho" : script} ${args.join(" ")} did not finish in ${options.timeout ?? 15_000} ms`,
+        ),
+      );
     }, options.timeout ?? 15_000);
     proc.stdin.on("error", () => {}); // the CLI may exit before reading everything
     proc.stdin.end(options.input ?? "");
@@ -305,4 +328,31 @@ export async function waitListening(port: number): Promise<void> {
     await sleep(50);
   }
   throw new Error(`nothing listened on ${port} within 5 s`);
+}
+
+/** Kills a peer started with detached: true, and every child it forked. */
+export function killGroup(proc: ChildProcess): void {
+  try {
+    process.kill(-(proc.pid as number), "SIGKILL");
+  } catch {
+    proc.kill("SIGKILL");
+  }
+}
+
+/** Runs a tool (ncat, socat) with `input` on its standard input; resolves with its output. */
+export function runTool(cmd: string, args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ["pipe", "pipe", "inherit"] });
+    let out = "";
+    const timer = setTimeout(() => {
+      p.kill("SIGKILL");
+      reject(new Error(`${cmd} did not finish`));
+    }, 10_000);
+    p.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    p.on("close", () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    p.stdin.end(input);
+  });
 }
