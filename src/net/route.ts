@@ -144,8 +144,11 @@ export function parseProcNetRoute(text: string): ProcRoute[] {
     const flags = Number.parseInt(f[3] ?? "0", 16);
     if (!(flags & RTF_UP)) continue;
     // The mask is little-endian too: reverse its bytes to count its leading ones.
-    const mask = hexToIpv4(f[7] ?? "0").split(".").map(Number);
-    const maskBits = (((mask[0] ?? 0) << 24) | ((mask[1] ?? 0) << 16) | ((mask[2] ?? 0) << 8) | (mask[3] ?? 0)) >>> 0;
+    const mask = hexToIpv4(f[7] ?? "0")
+      .split(".")
+      .map(Number);
+    const maskBits =
+      (((mask[0] ?? 0) << 24) | ((mask[1] ?? 0) << 16) | ((mask[2] ?? 0) << 8) | (mask[3] ?? 0)) >>> 0;
     routes.push({
       interface: f[0] ?? "*",
       destination: hexToIpv4(f[1] ?? "0"),
@@ -230,7 +233,9 @@ export function maskArithmetic(address: string, prefix: number): MaskArithmetic 
   const a = ipaddr.process(address.replace(/%[\w.-]+$/, ""));
   const kind = a.kind();
   const mask =
-    kind === "ipv4" ? ipaddr.IPv4.subnetMaskFromPrefixLength(prefix) : ipaddr.IPv6.subnetMaskFromPrefixLength(prefix);
+    kind === "ipv4"
+      ? ipaddr.IPv4.subnetMaskFromPrefixLength(prefix)
+      : ipaddr.IPv6.subnetMaskFromPrefixLength(prefix);
   const maskBytes = mask.toByteArray();
   const network = ipaddr.fromByteArray(a.toByteArray().map((b, i) => b & (maskBytes[i] ?? 0))).toString();
   return { address: a.toString(), mask: mask.toString(), prefix, network, cidr: `${network}/${prefix}` };
@@ -254,7 +259,11 @@ function sameAddress(a: string, b: string): boolean {
 }
 
 /** The network of the interface's address that holds `address`, from the interface list. */
-function interfaceNetwork(address: string, name: string | null, interfaces: Interfaces): MaskArithmetic | null {
+function interfaceNetwork(
+  address: string,
+  name: string | null,
+  interfaces: Interfaces,
+): MaskArithmetic | null {
   if (name === null) return null;
   const a = ipaddr.process(address);
   for (const info of interfaces[name] ?? []) {
@@ -309,7 +318,15 @@ export async function routeTo(address: string, probes: RouteProbes = {}): Promis
   const interfaces = probes.interfaces ?? networkInterfaces();
   const bare = address.replace(/%[\w.-]+$/, "");
   const zone = /%([\w.-]+)$/.exec(address)?.[1];
-  const base = { address: bare, interface: null, gateway: null, source: null, network: null, owner: null, reason: null };
+  const base = {
+    address: bare,
+    interface: null,
+    gateway: null,
+    source: null,
+    network: null,
+    owner: null,
+    reason: null,
+  };
   const ran = await (probes.ip ?? runIp)(["route", "get", bare, ...(zone ? ["oif", zone] : [])]);
   if (ran !== null) {
     const via = "ip route get" as const;
@@ -348,7 +365,12 @@ export async function routeTo(address: string, probes: RouteProbes = {}): Promis
   if (route === undefined || route.reject) {
     return { ...base, kind: "unreachable", reason: route ? "reject route" : "no route", via };
   }
-  const found = { ...base, interface: route.interface, source: sourceOn(bare, route.interface, interfaces), via };
+  const found = {
+    ...base,
+    interface: route.interface,
+    source: sourceOn(bare, route.interface, interfaces),
+    via,
+  };
   if (route.gateway !== null) return { ...found, kind: "gateway", gateway: route.gateway };
   return { ...found, kind: "subnet", network: maskArithmetic(bare, route.prefix) };
 }
