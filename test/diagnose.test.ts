@@ -15,8 +15,21 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
-import { CLI, cleanEnv, needs, needsRoot, startCli, stopCli, type RunningCli } from "./helpers.js";
+import { portRange } from "tcpecho";
+import {
+  CLI,
+  cleanEnv,
+  freePort,
+  needs,
+  needsRoot,
+  runCli,
+  startCli,
+  startCliServer,
+  stopCli,
+  type RunningCli,
+} from "./helpers.js";
 
 function ip(...args: string[]): void {
   const r = spawnSync("ip", args, { encoding: "utf8", timeout: 10_000 });
@@ -29,6 +42,7 @@ interface DiagnoseJson {
   address: Record<string, unknown>;
   port: unknown;
   connect: Record<string, unknown> | null;
+  addresses: { address: string; route: { kind: string }; connect: { outcome: string } | null }[];
 }
 
 interface Run {
@@ -46,7 +60,7 @@ function diagnoseIn(ns: string, ...args: string[]): Run {
     env: cleanEnv(),
   });
   const last = r.stdout.trim().split("\n").at(-1) ?? "";
-  let json: DiagnoseJson = { route: {}, address: {}, port: null, connect: null };
+  let json: DiagnoseJson = { route: {}, address: {}, port: null, connect: null, addresses: [] };
   try {
     json = JSON.parse(last) as DiagnoseJson;
   } catch {
@@ -78,6 +92,7 @@ test(
       server: `tcpecho-dg-s-${tag}`,
       neighbour: `tcpecho-dg-n-${tag}`,
     };
+    const nameDir = `/etc/netns/${ns.client}`;
     let server: RunningCli | undefined;
     let other: ChildProcess | undefined;
     try {
@@ -133,6 +148,11 @@ test(
       ip("-n", ns.server, "route", "add", "default", "via", "10.71.2.1");
       ip("-n", ns.router, "route", "add", "blackhole", "10.71.3.0/24");
       ip("netns", "exec", ns.router, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward");
+      // `ip netns exec` puts /etc/netns/NAME/{hosts,resolv.conf} in place of /etc's: names of the test's own,
+      // and a resolver on the namespace's loopback where nothing listens, so an unknown name fails at once.
+      mkdirSync(nameDir, { recursive: true });
+      writeFileSync(`${nameDir}/hosts`, "127.0.0.1 localhost\n10.71.1.3 both.test\n10.71.2.2 both.test\n");
+      writeFileSync(`${nameDir}/resolv.conf`, "nameserver 127.0.0.1\noptions attempts:1 timeout:1\n");
 
       server = startCli(["serve", "--host", "10.71.2.2", "--port", "0"], cleanEnv(), [
         "ip",
@@ -219,6 +239,25 @@ test(
       assert.equal(r.json.connect?.outcome, "no-route", r.stdout);
       assert.equal(r.code, 1);
 
+      // A name with two addresses: the first refuses, the second echoes, and that one counts.
+      r = diagnoseIn(ns.client, "both.test", echoPort);
+      assert.equal(r.code, 0, r.stdout);
+      assert.deepEqual(
+        r.json.addresses.map((a) => [a.address, a.route.kind, a.connect?.outcome]),
+        [
+          ["10.71.1.3", "subnet", "refused"],
+          ["10.71.2.2", "gateway", "echoed"],
+        ],
+      );
+      assert.equal(r.json.route.kind, "subnet", "the top level describes the first address");
+      assert.equal(r.json.connect?.outcome, "echoed");
+
+      // A name nobody knows.
+      r = diagnoseIn(ns.client, "nobody.test");
+      assert.equal(r.code, 1);
+      assert.equal(r.json.connect?.outcome, "name-not-found");
+      assert.deepEqual(r.json.addresses, []);
+
       // Words, in Korean: the mask arithmetic and the gateway.
       const words = spawnSync(
         "ip",
@@ -243,6 +282,49 @@ test(
       other?.kill("SIGKILL");
       if (server !== undefined) await stopCli(server);
       for (const n of Object.values(ns)) spawnSync("ip", ["netns", "del", n], { timeout: 10_000 });
+      rmSync(nameDir, { recursive: true, force: true });
     }
   },
 );
+
+test("diagnose on loopback: echoed against tcpecho serve, refused without it, in English and Korean", async () => {
+  const server = await startCliServer();
+  try {
+    const echoed = await runCli(["diagnose", "127.0.0.1", String(server.port), "--json"]);
+    assert.equal(echoed.code, 0, echoed.stderr);
+    const json = JSON.parse(echoed.stdout.toString().trim().split("\n").at(-1) ?? "") as DiagnoseJson;
+    assert.equal(json.route.kind, "loopback");
+    assert.equal(json.address.scope, "loopback");
+    assert.deepEqual(json.port, { number: server.port, range: portRange(server.port), service: null });
+    assert.equal(json.connect?.ok, true);
+    assert.equal(typeof json.connect?.rttMs, "number");
+    const ko = await runCli(["diagnose", `127.0.0.1:${server.port}`, "--lang", "ko"]);
+    assert.equal(ko.code, 0, ko.stderr);
+    assert.match(ko.stdout.toString(), /루프백: lo 인터페이스로 전달되며/);
+    assert.match(ko.stdout.toString(), /에코 성공, 프로브가 \d+\.\d{3}밀리초 만에 돌아왔습니다/);
+  } finally {
+    await stopCli(server);
+  }
+  const port = await freePort();
+  const refused = await runCli(["diagnose", "127.0.0.1", String(port)]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stdout.toString(), /refused, nothing listens on that port/);
+  const skipped = await runCli(["diagnose", "::1", String(port), "--no-connect"]);
+  assert.equal(skipped.code, 0, skipped.stderr);
+  assert.match(skipped.stdout.toString(), /address ::1 \(IPv6\): loopback/);
+});
+
+test("diagnose: bad input is one line and exit code 2", async () => {
+  for (const args of [
+    ["diagnose"],
+    ["diagnose", "1.2.3.4.5"],
+    ["diagnose", "127.0.0.1", "70000"],
+    ["diagnose", "127.0.0.1:9000", "9001"],
+    ["diagnose", "127.0.0.1", "--timeout", "soon"],
+  ]) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.equal(r.stdout.length, 0);
+  }
+});
