@@ -69,11 +69,17 @@ function diagnoseIn(ns: string, ...args: string[]): Run {
   return { code: r.status, json, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A server that answers every read with the same bytes upper-cased: not an echo. */
+/**
+ * Two servers that are not echo servers: one answers every read with the
+ * bytes upper-cased, the other resets the connection when data arrives.
+ */
 const NOT_ECHO = `
 const net = require("node:net");
-const s = net.createServer((c) => c.on("data", (d) => c.write(d.toString().toUpperCase())).on("error", () => {}));
-s.listen(0, process.argv[1], () => console.log("port " + s.address().port));
+const upper = net.createServer((c) => c.on("data", (d) => c.write(d.toString().toUpperCase())).on("error", () => {}));
+const reset = net.createServer((c) => c.on("data", () => c.resetAndDestroy()).on("error", () => {}));
+upper.listen(0, process.argv[1], () =>
+  reset.listen(0, process.argv[1], () => console.log("ports " + upper.address().port + " " + reset.address().port)),
+);
 `;
 
 test(
@@ -164,16 +170,16 @@ test(
       other = spawn("ip", ["netns", "exec", ns.server, process.execPath, "-e", NOT_ECHO, "10.71.2.2"], {
         stdio: ["ignore", "pipe", "inherit"],
       });
-      const otherPort = await new Promise<string>((resolve, reject) => {
+      const [otherPort, resetPort] = await new Promise<[string, string]>((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error("the not-echo server did not start in 10 s")),
           10_000,
         );
         other?.stdout?.on("data", (b: Buffer) => {
-          const m = /port (\d+)/.exec(b.toString());
+          const m = /ports (\d+) (\d+)/.exec(b.toString());
           if (m) {
             clearTimeout(timer);
-            resolve(m[1] ?? "");
+            resolve([m[1] ?? "", m[2] ?? ""]);
           }
         });
       });
@@ -222,6 +228,11 @@ test(
       r = diagnoseIn(ns.client, "10.71.2.2", otherPort);
       assert.equal(r.json.connect?.outcome, "not-echo", r.stdout);
       assert.equal(r.json.connect?.code, "ERR_ECHO_MISMATCH");
+      assert.equal(r.code, 1);
+
+      // A server that aborts the connection.
+      r = diagnoseIn(ns.client, "10.71.2.2", resetPort);
+      assert.equal(r.json.connect?.outcome, "reset", r.stdout);
       assert.equal(r.code, 1);
 
       // Dropped silently at the router: the connect times out.

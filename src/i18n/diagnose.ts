@@ -44,6 +44,32 @@ export interface DiagnoseMessages {
   noConnect: string;
 }
 
+/**
+ * The kernel's reasons for no route, in words: `ip route get` reports a
+ * blackhole or prohibit route as `Invalid argument`; the /proc fallback says
+ * `reject route` or `no route`. Anything else is shown as the kernel said it.
+ */
+function reasonIn(lang: Lang, reason: string | null): string | null {
+  const known: Record<string, [string, string]> = {
+    "network is unreachable": [
+      "no route matches (Network is unreachable)",
+      "맞는 경로가 없음 (Network is unreachable)",
+    ],
+    "invalid argument": [
+      "a blackhole or prohibit route discards it (Invalid argument)",
+      "블랙홀 또는 금지 경로가 버림 (Invalid argument)",
+    ],
+    "no route": ["no route matches", "맞는 경로가 없음"],
+    "reject route": ["a reject route discards it", "거부 경로가 버림"],
+    unreachable: ["an unreachable route", "도달 불가 경로"],
+    blackhole: ["a blackhole route discards it", "블랙홀 경로가 버림"],
+    prohibit: ["a prohibit route refuses it", "금지 경로가 거부함"],
+  };
+  if (reason === null) return null;
+  const words = known[reason.toLowerCase()];
+  return words ? words[lang === "ko" ? 1 : 0] : reason;
+}
+
 const SCOPE_EN: Record<AddressScope, string> = {
   loopback: "loopback (127.0.0.0/8, ::1): this machine itself",
   private: "private range: reachable inside its own network, not from the Internet",
@@ -97,7 +123,10 @@ const en: DiagnoseMessages = {
   subnetNoMask: (iface) => `    on the subnet of interface ${iface}: sent straight to the host, no gateway`,
   gateway: (gateway, iface) =>
     `    not on any interface's subnet: handed to the gateway ${gateway} via interface ${iface}`,
-  unreachable: (reason) => `    no route: the kernel has no way there${reason ? ` (${reason})` : ""}`,
+  unreachable: (reason) => {
+    const words = reasonIn("en", reason);
+    return `    no route: the kernel has no way there${words ? `: ${words}` : ""}`;
+  },
   source: (address) => `    source address: ${address}`,
   port: (port, range, service) =>
     `port ${port}: ${RANGE_EN[range]}; ${service ? `named ${service} in /etc/services` : "no name in /etc/services"}`,
@@ -143,8 +172,10 @@ const ko: DiagnoseMessages = {
   subnetNoMask: (iface) => `    ${iface} 인터페이스의 서브넷: 게이트웨이 없이 상대 호스트로 바로 보냅니다`,
   gateway: (gateway, iface) =>
     `    어느 인터페이스의 서브넷에도 없음: ${iface} 인터페이스를 거쳐 게이트웨이 ${gateway}에 넘깁니다`,
-  unreachable: (reason) =>
-    `    경로 없음: 커널에 그곳으로 가는 경로가 없습니다${reason ? ` (${reason})` : ""}`,
+  unreachable: (reason) => {
+    const words = reasonIn("ko", reason);
+    return `    경로 없음: 커널에 그곳으로 가는 경로가 없습니다${words ? `: ${words}` : ""}`;
+  },
   source: (address) => `    출발지 주소: ${address}`,
   port: (port, range, service) =>
     `포트 ${port}: ${RANGE_KO[range]}, ${service ? `/etc/services의 이름은 ${service}` : "/etc/services에 이름 없음"}`,
