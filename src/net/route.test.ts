@@ -137,6 +137,13 @@ test("routeTo: ip route get first, its kinds, and the kernel's words for no rout
   assert.equal(r.kind, "subnet");
   assert.equal(r.network?.cidr, "192.0.2.0/24");
   assert.equal(r.via, "ip route get");
+  // A network routed onto eth0 with no address of ours in it: the mask comes from the routing table.
+  r = await routeTo("10.5.0.9", {
+    ip: async () => ({ code: 0, stdout: "10.5.0.9 dev eth0 src 192.0.2.2 uid 0", stderr: "" }),
+    readFile: async () => PROC_ROUTE.replace("*\t0000050A\t00000000\t0201", "eth0\t0000050A\t00000000\t0001"),
+    interfaces: ETH0,
+  });
+  assert.equal(r.network?.cidr, "10.5.0.0/24");
   r = await routeTo("198.51.100.1", answer("198.51.100.1 via 192.0.2.1 dev eth0 src 192.0.2.2 uid 0"));
   assert.equal(r.kind, "gateway");
   assert.equal(r.gateway, "192.0.2.1");

@@ -302,6 +302,16 @@ function runIp(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   });
 }
 
+/** The main table's routes for an address's family, from /proc; none when it cannot be read. */
+async function procRoutes(v4: boolean, read: (path: string) => Promise<string>): Promise<ProcRoute[]> {
+  try {
+    const text = await read(v4 ? "/proc/net/route" : "/proc/net/ipv6_route");
+    return v4 ? parseProcNetRoute(text) : parseProcIpv6Route(text);
+  } catch {
+    return [];
+  }
+}
+
 const isLoopback = (address: string) => ipaddr.process(address).range() === "loopback";
 
 /**
@@ -327,6 +337,8 @@ export async function routeTo(address: string, probes: RouteProbes = {}): Promis
     owner: null,
     reason: null,
   };
+  const v4 = ipaddr.process(bare).kind() === "ipv4";
+  const read = probes.readFile ?? ((p: string) => readFile(p, "utf8"));
   const ran = await (probes.ip ?? runIp)(["route", "get", bare, ...(zone ? ["oif", zone] : [])]);
   if (ran !== null) {
     const via = "ip route get" as const;
@@ -345,23 +357,22 @@ export async function routeTo(address: string, probes: RouteProbes = {}): Promis
       return { ...found, kind: "unreachable", reason: got.type };
     }
     if (got.gateway !== null) return { ...found, kind: "gateway", gateway: got.gateway };
-    return { ...found, kind: "subnet", network: interfaceNetwork(bare, got.interface, interfaces) };
+    // The mask: the interface's own address on that network, else the route that matched (a
+    // network routed onto the interface without an address of ours in it).
+    let network = interfaceNetwork(bare, got.interface, interfaces);
+    if (network === null) {
+      const route = longestMatch(bare, await procRoutes(v4, read));
+      if (route !== undefined && route.gateway === null) network = maskArithmetic(bare, route.prefix);
+    }
+    return { ...found, kind: "subnet", network };
   }
-  const v4 = ipaddr.process(bare).kind() === "ipv4";
   const via = v4 ? ("/proc/net/route" as const) : ("/proc/net/ipv6_route" as const);
-  const read = probes.readFile ?? ((p: string) => readFile(p, "utf8"));
   const owner = ownerOf(bare, interfaces);
   if (isLoopback(bare)) return { ...base, kind: "loopback", interface: "lo", source: bare, via };
   // /proc/net/route holds only the main table: this machine's own addresses are found by name.
   if (owner !== null) return { ...base, kind: "local", interface: "lo", source: bare, owner, via };
-  let routes: ProcRoute[] = [];
-  try {
-    const text = await read(via);
-    routes = v4 ? parseProcNetRoute(text) : parseProcIpv6Route(text);
-  } catch {
-    // No /proc either: nothing is known, which reads as no route.
-  }
-  const route = longestMatch(bare, routes);
+  // No /proc either: nothing is known, which reads as no route.
+  const route = longestMatch(bare, await procRoutes(v4, read));
   if (route === undefined || route.reject) {
     return { ...base, kind: "unreachable", reason: route ? "reject route" : "no route", via };
   }
