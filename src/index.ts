@@ -119,3 +119,25 @@ export { echoDataPath } from "./server/echo-path.js";
 export type { DataPathName, SocketObserver, SocketStep, SocketStepKind } from "./server/data-path.js";
 export { zeroEchoServerStats } from "./server/server-stats.js";
 export { type ClientTls, type ClientTlsOptions } from "./net/client-tls.js";
+// `diagnose`: where packets go (route, scope, port), and an echo probe.
+export {
+  diagnose,
+  DIAGNOSE_PROBE,
+  type DiagnoseOptions,
+  type DiagnoseReport,
+  type AddressReport,
+  type ConnectResult,
+  type ConnectOutcome,
+} from "./client/diagnose.js";
+export {
+  routeTo,
+  parseIpRouteGet,
+  maskArithmetic,
+  type RouteDecision,
+  type RouteKind,
+  type RouteSource,
+  type MaskArithmetic,
+  type RouteProbes,
+} from "./net/route.js";
+export { addressScope, type AddressScope } from "./net/address-scope.js";
+export { portRange, serviceName, type PortRange } from "./net/services.js";

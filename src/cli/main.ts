@@ -15,6 +15,7 @@ import { messages } from "../i18n/messages.js";
 import { EchoError } from "../net/echo-error.js";
 import { registerBench } from "./bench.js";
 import { registerClient } from "./client.js";
+import { registerDiagnose } from "./diagnose.js";
 import { registerPing } from "./ping.js";
 import { registerServe } from "./serve.js";
 import { jsonServeLog, ReportedFailure } from "./serve-log.js";
@@ -47,6 +48,7 @@ Examples:
   registerClient(program);
   registerPing(program);
   registerBench(program);
+  registerDiagnose(program);
   return program;
 }
 

@@ -1,0 +1,151 @@
+/**
+ * `tcpecho diagnose HOST [PORT]`: where do my packets go? The addresses a
+ * name resolves to, the kernel's route decision for each, the address's and
+ * the port's range, then a probe echoed, in words. With `--json`, the last
+ * line is one object: the first address's `address` and `route` at the top
+ * level, the attempt that counts as `connect`, and every address in
+ * `addresses`.
+ *
+ * @module
+ */
+
+import { Option, type Command } from "commander";
+import { diagnose, type DiagnoseReport } from "../client/diagnose.js";
+import { diagnoseMessages } from "../i18n/diagnose.js";
+import { DEFAULT_PORT, parseHostPort, parsePort } from "../net/address.js";
+import { EchoError } from "../net/echo-error.js";
+import { formatEndpoint } from "../net/endpoint.js";
+import { parsePositiveDuration } from "../net/options.js";
+import { openTerminal, type Terminal } from "./terminal.js";
+
+interface DiagnoseCliOptions {
+  connect: boolean;
+  json?: boolean;
+  timeout: number;
+  lang?: string;
+}
+
+/** The report as one JSON object (see the module comment for its shape). */
+function toJson(r: DiagnoseReport): object {
+  const first = r.addresses[0];
+  const route = (a: NonNullable<typeof first>) => ({
+    ...a.route,
+    network: a.route.network?.cidr ?? null,
+    mask: a.route.network?.mask ?? null,
+  });
+  return {
+    host: r.host,
+    address: first ? { address: first.address, family: first.family, scope: first.scope } : null,
+    route: first ? route(first) : null,
+    port: r.port,
+    connect: r.connect,
+    nameError: r.nameError,
+    addresses: r.addresses.map((a) => ({
+      address: a.address,
+      family: a.family,
+      scope: a.scope,
+      route: route(a),
+      connect: a.connect,
+    })),
+  };
+}
+
+function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
+  const dm = diagnoseMessages[t.lang];
+  if (r.nameError !== null) t.out(dm.nameNotFound(r.host, r.nameError));
+  else if (r.addresses.length === 1 && r.addresses[0]?.address === r.host) t.out(dm.isAddress(r.host));
+  else
+    t.out(
+      dm.resolved(
+        r.host,
+        r.addresses.map((a) => a.address),
+      ),
+    );
+  for (const a of r.addresses) {
+    const route = a.route;
+    t.out(dm.address(a.address, a.family, a.scope));
+    t.out(dm.routeFrom(route.via));
+    switch (route.kind) {
+      case "loopback":
+        t.out(dm.loopback(route.interface ?? "lo"));
+        break;
+      case "local":
+        t.out(dm.local(route.owner));
+        t.out(dm.localNote);
+        break;
+      case "subnet": {
+        const n = route.network;
+        const iface = route.interface ?? "?";
+        t.out(n ? dm.subnet(iface, n.address, n.mask, n.network, n.cidr) : dm.subnetNoMask(iface));
+        break;
+      }
+      case "gateway":
+        t.out(dm.gateway(route.gateway ?? "?", route.interface ?? "?"));
+        break;
+      default:
+        t.out(dm.unreachable(route.reason));
+    }
+    if (route.source !== null) t.out(dm.source(route.source));
+  }
+  t.out(dm.port(r.port.number, r.port.range, r.port.service));
+  if (!connectTried) {
+    t.out(dm.noConnect);
+    return;
+  }
+  if (r.nameError !== null) return;
+  for (const a of r.addresses) {
+    const endpoint = formatEndpoint(a.address, r.port.number);
+    const c = a.connect;
+    if (c === null) t.out(dm.notTried(endpoint));
+    else
+      t.out(
+        dm.outcome(c.outcome, endpoint, c.rttMs === null ? null : c.rttMs.toFixed(3), c.received, c.code),
+      );
+  }
+}
+
+/** Adds `diagnose` to the program. */
+export function registerDiagnose(program: Command): void {
+  program
+    .command("diagnose")
+    .description(
+      "where do my packets go? the route the kernel picks, the address and port ranges, and an echo probe",
+    )
+    .argument("<host>", "address or name, or HOST:PORT, [IPv6]:PORT")
+    .argument("[port]", `port (default: ${DEFAULT_PORT})`)
+    .option("--no-connect", "only resolve and route; do not connect")
+    .addOption(
+      new Option("-W, --timeout <duration>", "how long the connect and the echo may each take")
+        .default(3000, "3s")
+        .argParser((v) => parsePositiveDuration(v, "--timeout")),
+    )
+    .option("--json", "the report as one JSON object on the last line")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  tcpecho diagnose 127.0.0.1              loopback: never leaves the machine
+  tcpecho diagnose 192.168.0.10 7         a neighbour on your subnet: the mask arithmetic, no gateway
+  tcpecho diagnose example.com 80 --no-connect
+                                          every address, and the gateway each goes through
+  tcpecho diagnose localhost --json | tail -n 1
+
+Exit code 0 when the probe echoed (or with --no-connect), 1 otherwise.`,
+    )
+    .action(async (hostArg: string, portArg: string | undefined, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<DiagnoseCliOptions>();
+      const target = parseHostPort(hostArg);
+      if (target.port !== undefined && portArg !== undefined) {
+        throw new EchoError("ERR_INVALID_OPTION", {
+          value: `${target.port}, ${portArg}`,
+          detail: "the port: give it once",
+        });
+      }
+      const port = target.port ?? (portArg === undefined ? DEFAULT_PORT : parsePort(portArg, 1));
+      const t = openTerminal(opts.lang);
+      const report = await diagnose(target.host, port, { connect: opts.connect, timeout: opts.timeout });
+      if (opts.json) t.out(JSON.stringify(toJson(report)));
+      else print(t, report, opts.connect);
+      if (opts.connect && report.connect?.ok !== true) process.exitCode = 1;
+    });
+}

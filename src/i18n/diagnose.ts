@@ -1,0 +1,217 @@
+/**
+ * What `tcpecho diagnose` says, in English and Korean, in the notes' words
+ * (루프백, 서브넷 마스크, 게이트웨이, 대기 소켓). Addresses, masks and times
+ * arrive already formatted.
+ *
+ * @module
+ */
+
+import type { AddressScope } from "../net/address-scope.js";
+import type { PortRange } from "../net/services.js";
+import type { RouteSource } from "../net/route.js";
+import type { ConnectOutcome } from "../client/diagnose.js";
+import type { Lang } from "./lang.js";
+
+/** One language's diagnose sentences. */
+export interface DiagnoseMessages {
+  /** The host was an address: nothing to resolve. */
+  isAddress(host: string): string;
+  resolved(host: string, addresses: string[]): string;
+  nameNotFound(host: string, code: string): string;
+  /** The address heading: its family and range. */
+  address(address: string, family: 4 | 6, scope: AddressScope): string;
+  routeFrom(via: RouteSource): string;
+  loopback(iface: string): string;
+  /** One of this machine's own addresses; `owner` the interface holding it, if known. */
+  local(owner: string | null): string;
+  /** The gentle correction of the notes' "to the gateway and back". */
+  localNote: string;
+  subnet(iface: string, address: string, mask: string, network: string, cidr: string): string;
+  subnetNoMask(iface: string): string;
+  gateway(gateway: string, iface: string): string;
+  unreachable(reason: string | null): string;
+  source(address: string): string;
+  port(port: number, range: PortRange, service: string | null): string;
+  /** `rtt` formatted in ms. */
+  outcome(
+    outcome: ConnectOutcome,
+    endpoint: string,
+    rtt: string | null,
+    received: number,
+    code: string | null,
+  ): string;
+  notTried(endpoint: string): string;
+  noConnect: string;
+}
+
+/**
+ * The kernel's reasons for no route, in words: `ip route get` reports a
+ * blackhole or prohibit route as `Invalid argument`; the /proc fallback says
+ * `reject route` or `no route`. Anything else is shown as the kernel said it.
+ */
+function reasonIn(lang: Lang, reason: string | null): string | null {
+  const known: Record<string, [string, string]> = {
+    "network is unreachable": [
+      "no route matches (Network is unreachable)",
+      "맞는 경로가 없음 (Network is unreachable)",
+    ],
+    "invalid argument": [
+      "a blackhole or prohibit route discards it (Invalid argument)",
+      "블랙홀 또는 금지 경로가 버림 (Invalid argument)",
+    ],
+    "no route": ["no route matches", "맞는 경로가 없음"],
+    "reject route": ["a reject route discards it", "거부 경로가 버림"],
+    unreachable: ["an unreachable route", "도달 불가 경로"],
+    blackhole: ["a blackhole route discards it", "블랙홀 경로가 버림"],
+    prohibit: ["a prohibit route refuses it", "금지 경로가 거부함"],
+  };
+  if (reason === null) return null;
+  const words = known[reason.toLowerCase()];
+  return words ? words[lang === "ko" ? 1 : 0] : reason;
+}
+
+const SCOPE_EN: Record<AddressScope, string> = {
+  loopback: "loopback (127.0.0.0/8, ::1): this machine itself",
+  private: "private range: reachable inside its own network, not from the Internet",
+  public: "public range: an Internet address",
+  "link-local": "link-local: valid only on one link, never routed",
+  cgnat: "carrier-grade NAT range (100.64.0.0/10): shared by a provider, not from the Internet",
+  documentation: "documentation range: for examples, not for real hosts",
+  multicast: "multicast range: a group, not one host",
+  unspecified: "unspecified address (0.0.0.0, ::): means any, not a host",
+  reserved: "reserved range",
+};
+
+const SCOPE_KO: Record<AddressScope, string> = {
+  loopback: "루프백 주소 (127.0.0.0/8, ::1): 이 컴퓨터 자신",
+  private: "사설 주소: 자기 네트워크 안에서만 닿고 인터넷에서는 닿지 않음",
+  public: "공인 주소: 인터넷 주소",
+  "link-local": "링크 로컬 주소: 한 링크 안에서만 유효하며 라우팅되지 않음",
+  cgnat: "통신사 NAT 대역 (100.64.0.0/10): 통신사가 나누어 쓰며 인터넷에서는 닿지 않음",
+  documentation: "문서용 주소: 예시용이며 실제 호스트가 아님",
+  multicast: "멀티캐스트 주소: 한 호스트가 아니라 그룹",
+  unspecified: "지정되지 않은 주소 (0.0.0.0, ::): 호스트가 아니라 '모든 주소'라는 뜻",
+  reserved: "예약된 주소",
+};
+
+const RANGE_EN: Record<PortRange, string> = {
+  "well-known": "a well-known port (0–1023; binding it needs privilege)",
+  registered: "a registered port (1024–49151)",
+  dynamic: "a dynamic port (49152–65535, where the OS picks clients' ephemeral ports)",
+};
+
+const RANGE_KO: Record<PortRange, string> = {
+  "well-known": "잘 알려진 포트 (0~1023, 바인드하려면 관리자 권한이 필요)",
+  registered: "등록된 포트 (1024~49151)",
+  dynamic: "동적 포트 (49152~65535, 운영체제가 클라이언트의 임시 포트를 고르는 범위)",
+};
+
+const en: DiagnoseMessages = {
+  isAddress: (host) => `${host} is an address: nothing to resolve`,
+  resolved: (host, addresses) =>
+    `${host} resolves to ${addresses.length} address${addresses.length === 1 ? "" : "es"}: ${addresses.join(", ")}`,
+  nameNotFound: (host, code) => `name not found: ${host} does not resolve to any address (${code})`,
+  address: (address, family, scope) => `address ${address} (IPv${family}): ${SCOPE_EN[scope]}`,
+  routeFrom: (via) => `  the kernel's route decision (from ${via}):`,
+  loopback: (iface) => `    loopback: delivered through the ${iface} interface; it never leaves this machine`,
+  local: (owner) =>
+    `    one of this machine's own addresses${owner ? ` (on ${owner})` : ""}: delivered inside the machine, never on the wire`,
+  localNote:
+    "    (the notes say a packet to your own address goes to the gateway and back; Linux and Windows deliver it inside the machine instead)",
+  subnet: (iface, address, mask, network, cidr) =>
+    `    on the subnet of interface ${iface}: ${address} AND ${mask} = ${network}, the network ${cidr}; sent straight to the host, no gateway`,
+  subnetNoMask: (iface) => `    on the subnet of interface ${iface}: sent straight to the host, no gateway`,
+  gateway: (gateway, iface) =>
+    `    not on any interface's subnet: handed to the gateway ${gateway} via interface ${iface}`,
+  unreachable: (reason) => {
+    const words = reasonIn("en", reason);
+    return `    no route: the kernel has no way there${words ? `: ${words}` : ""}`;
+  },
+  source: (address) => `    source address: ${address}`,
+  port: (port, range, service) =>
+    `port ${port}: ${RANGE_EN[range]}; ${service ? `named ${service} in /etc/services` : "no name in /etc/services"}`,
+  outcome: (outcome, endpoint, rtt, received, code) => {
+    switch (outcome) {
+      case "echoed":
+        return `connect ${endpoint}: echoed, the probe came back in ${rtt} ms`;
+      case "refused":
+        return `connect ${endpoint}: refused, nothing listens on that port (no listening socket)`;
+      case "timed-out":
+        return `connect ${endpoint}: timed out, no answer at all (filtered by a firewall, or the host is down)`;
+      case "no-route":
+        return `connect ${endpoint}: no route to the host (${code ?? "unreachable"})`;
+      case "reset":
+        return `connect ${endpoint}: reset, the other side aborted the connection`;
+      case "not-echo":
+        return code === "ERR_ECHO_MISMATCH"
+          ? `connect ${endpoint}: not an echo server, different data came back`
+          : `connect ${endpoint}: not an echo server, ${received} byte${received === 1 ? "" : "s"} of the probe came back (${code ?? "no echo"})`;
+      case "name-not-found":
+        return `connect ${endpoint}: not tried, the name was not found`;
+      default:
+        return `connect ${endpoint}: failed (${code ?? "error"})`;
+    }
+  },
+  notTried: (endpoint) => `connect ${endpoint}: not tried (an earlier address echoed)`,
+  noConnect: "connect: skipped (--no-connect)",
+};
+
+const ko: DiagnoseMessages = {
+  isAddress: (host) => `${host}은(는) 주소이므로 이름 풀이가 필요 없습니다`,
+  resolved: (host, addresses) => `${host}의 주소 ${addresses.length}개: ${addresses.join(", ")}`,
+  nameNotFound: (host, code) => `이름을 찾을 수 없음: ${host}에 해당하는 주소가 없습니다 (${code})`,
+  address: (address, family, scope) => `주소 ${address} (IPv${family}): ${SCOPE_KO[scope]}`,
+  routeFrom: (via) => `  커널의 라우팅 결정 (${via} 기준):`,
+  loopback: (iface) => `    루프백: ${iface} 인터페이스로 전달되며 이 컴퓨터 밖으로 나가지 않습니다`,
+  local: (owner) =>
+    `    이 컴퓨터 자신의 주소${owner ? ` (${owner})` : ""}: 컴퓨터 안에서 전달되며 네트워크 선로에 나가지 않습니다`,
+  localNote:
+    "    (강의 노트에는 자기 공인 주소로 보낸 패킷이 게이트웨이에 갔다가 돌아온다고 되어 있지만, Linux와 Windows는 컴퓨터 안에서 바로 전달합니다)",
+  subnet: (iface, address, mask, network, cidr) =>
+    `    ${iface} 인터페이스의 서브넷: ${address} AND 서브넷 마스크 ${mask} = ${network}, 네트워크 ${cidr}. 게이트웨이 없이 상대 호스트로 바로 보냅니다`,
+  subnetNoMask: (iface) => `    ${iface} 인터페이스의 서브넷: 게이트웨이 없이 상대 호스트로 바로 보냅니다`,
+  gateway: (gateway, iface) =>
+    `    어느 인터페이스의 서브넷에도 없음: ${iface} 인터페이스를 거쳐 게이트웨이 ${gateway}에 넘깁니다`,
+  unreachable: (reason) => {
+    const words = reasonIn("ko", reason);
+    return `    경로 없음: 커널에 그곳으로 가는 경로가 없습니다${words ? `: ${words}` : ""}`;
+  },
+  source: (address) => `    출발지 주소: ${address}`,
+  port: (port, range, service) =>
+    `포트 ${port}: ${RANGE_KO[range]}, ${service ? `/etc/services의 이름은 ${service}` : "/etc/services에 이름 없음"}`,
+  outcome: (outcome, endpoint, rtt, received, code) => {
+    switch (outcome) {
+      case "echoed":
+        return `접속 ${endpoint}: 에코 성공, 프로브가 ${rtt}밀리초 만에 돌아왔습니다`;
+      case "refused":
+        return `접속 ${endpoint}: 거부됨, 그 포트에서 기다리는 대기 소켓이 없습니다`;
+      case "timed-out":
+        return `접속 ${endpoint}: 시간 초과, 아무 응답이 없습니다 (방화벽이 막았거나 호스트가 꺼져 있음)`;
+      case "no-route":
+        return `접속 ${endpoint}: 호스트로 가는 경로가 없습니다 (${code ?? "unreachable"})`;
+      case "reset":
+        return `접속 ${endpoint}: 상대가 연결을 강제로 끊었습니다 (RST)`;
+      case "not-echo":
+        return code === "ERR_ECHO_MISMATCH"
+          ? `접속 ${endpoint}: 에코 서버가 아닙니다, 보낸 것과 다른 데이터가 돌아왔습니다`
+          : `접속 ${endpoint}: 에코 서버가 아닙니다, 프로브 중 ${received}바이트만 돌아왔습니다 (${code ?? "에코 없음"})`;
+      case "name-not-found":
+        return `접속 ${endpoint}: 이름을 찾지 못해 시도하지 않았습니다`;
+      default:
+        return `접속 ${endpoint}: 실패 (${code ?? "오류"})`;
+    }
+  },
+  notTried: (endpoint) => `접속 ${endpoint}: 앞의 주소가 에코되어 시도하지 않았습니다`,
+  noConnect: "접속: 건너뜀 (--no-connect)",
+};
+
+/**
+ * The diagnose catalogues by language.
+ *
+ * @example
+ * ```ts
+ * import { diagnoseMessages } from "./diagnose.js";
+ * diagnoseMessages.ko.gateway("10.1.0.1", "eth0"); // "    어느 인터페이스의 서브넷에도 없음: eth0 인터페이스를 거쳐 게이트웨이 10.1.0.1에 넘깁니다"
+ * ```
+ */
+export const diagnoseMessages: Readonly<Record<Lang, DiagnoseMessages>> = { en, ko };
