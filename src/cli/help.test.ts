@@ -30,10 +30,18 @@ test("every option and argument of every command has its Korean help line", () =
       assert.ok(record.arguments[arg.name()], `${cmd.name()} [${arg.name()}] has no Korean help`);
     // And nothing stale: every Korean line belongs to a declared option or argument.
     const flags = new Set(cmd.options.map((o) => o.long));
-    for (const flag of Object.keys(record.options)) assert.ok(flags.has(flag), `${cmd.name()}: ${flag} is gone`);
-    for (const flag of Object.keys(record.defaults)) assert.ok(flags.has(flag), `${cmd.name()}: ${flag} is gone`);
+    for (const flag of Object.keys(record.options))
+      assert.ok(flags.has(flag), `${cmd.name()}: ${flag} is gone`);
+    for (const flag of Object.keys(record.defaults))
+      assert.ok(flags.has(flag), `${cmd.name()}: ${flag} is gone`);
     const args = new Set(cmd.registeredArguments.map((a) => a.name()));
-    for (const name of Object.keys(record.arguments)) assert.ok(args.has(name), `${cmd.name()}: ${name} is gone`);
+    for (const name of Object.keys(record.arguments))
+      assert.ok(args.has(name), `${cmd.name()}: ${name} is gone`);
   }
-  assert.deepEqual([...seen].sort(), Object.keys(helpKo).filter((c) => c !== "tcpecho").sort());
+  assert.deepEqual(
+    [...seen].sort(),
+    Object.keys(helpKo)
+      .filter((c) => c !== "tcpecho")
+      .sort(),
+  );
 });

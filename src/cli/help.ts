@@ -59,11 +59,17 @@ function koreanHelpFor(cmd: Command): Partial<Help> {
     optionDescription(option: Option): string {
       const flag = option.long ?? "";
       const text =
-        flag === "--help" ? w.help : flag === "--version" ? w.version : (record?.options[flag] ?? option.description);
+        flag === "--help"
+          ? w.help
+          : flag === "--version"
+            ? w.version
+            : (record?.options[flag] ?? option.description);
       const parts = choices(option.argChoices);
       // Shown exactly when commander shows its "default:".
       const showDefault =
-        option.required || option.optional || (option.isBoolean() && typeof option.defaultValue === "boolean");
+        option.required ||
+        option.optional ||
+        (option.isBoolean() && typeof option.defaultValue === "boolean");
       if (option.defaultValue !== undefined && showDefault)
         parts.push(
           `${w.default}: ${record?.defaults[flag] ?? (option.defaultValueDescription || JSON.stringify(option.defaultValue))}`,

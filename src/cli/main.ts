@@ -100,7 +100,7 @@ async function main(argv: readonly string[], program: Command, lang: Lang): Prom
     }
     if (err instanceof CommanderError) {
       const text = err.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
-      process.stderr.write(m.usage(text, helpHint) + "\n");
+      process.stderr.write(m.usage(m.commanderError(err.code, text), helpHint) + "\n");
       return 2;
     }
     if (err instanceof EchoError) {

@@ -32,6 +32,8 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "ncat",
   "openssl",
   "ulimit",
+  "ss",
+  "pid",
   "root",
   "sysctl",
   "systemd",
@@ -63,16 +65,17 @@ export function englishWords(text: string): string[] {
     .replace(/https?:\/\/\S+/g, " ")
     .replace(/'[^']*'/g, " ") // a value quoted back as the person gave it
     .replace(/"[^"]*"/g, " ")
-    .replace(/(^|\s)-{1,2}[\w-]+(=\S*)?/g, " ") // flags
+    .replace(/(^|[^\w-])-{1,2}[A-Za-z][\w-]*(=\S*)?/g, "$1 ") // flags
     .replace(/<[^>]*>|\[[^\]]*\]/g, " ") // placeholders
     .replace(/\S*[/.]\S*[/.]?\S*/g, (s) => (/[/]|\.\w/.test(s) ? " " : s)) // paths, file and host names
     .replace(/\b[A-Z][A-Z0-9_]+\b/g, " ") // acronyms and variables: TLS, SOMAXCONN, LC_ALL
     .replace(/\bCtrl-\w\b/g, " ")
     .replace(/\\[rnt]/g, " ") // escapes: \r\n
     .replace(/\b\d+(\.\d+)?[a-zA-Z]+\b/g, " "); // 500ms, 10s, 2m, 16KiB, ipv6 handled below
-  // Words with an underscore are identifiers (s_client); single letters are placeholders (N, A B A B).
+  // Words with an underscore or a digit are identifiers (s_client, eth0); single letters are placeholders (N, A B A B).
   const words = stripped.match(/[A-Za-z][\w']*/g) ?? [];
   return words.filter(
-    (w) => w.length > 1 && !w.includes("_") && !ALLOWED.has(w.toLowerCase()) && !/^[A-Z][A-Za-z]*[A-Z]/.test(w),
+    (w) =>
+      w.length > 1 && !/[_0-9]/.test(w) && !ALLOWED.has(w.toLowerCase()) && !/^[A-Z][A-Za-z]*[A-Z]/.test(w),
   );
 }

@@ -73,15 +73,13 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
     description: "에코 서버 실행: 클라이언트가 보낸 모든 바이트를 순서대로 돌려보냅니다",
     arguments: {},
     options: {
-      "--host":
-        "대기할 주소: 0.0.0.0 은 모든 IPv4 인터페이스, :: 는 IPv4와 IPv6, 127.0.0.1 은 이 컴퓨터만",
+      "--host": "대기할 주소: 0.0.0.0 은 모든 IPv4 인터페이스, :: 는 IPv4와 IPv6, 127.0.0.1 은 이 컴퓨터만",
       "--port": "대기할 포트 (0: 아무 빈 포트; 1024 미만은 root 권한 필요)",
       "--backlog": "연결 대기 큐의 길이 (listen 의 backlog; 커널이 SOMAXCONN 으로 제한)",
       "--ipv6-only": "--host :: 와 함께: IPv6 클라이언트만 받습니다",
       "--drain-timeout": "SIGINT/SIGTERM 을 받았을 때 열린 연결이 마무리할 수 있는 시간",
       "--quiet": "시작, 오류, 종료 요약만 출력합니다",
-      "--log-format":
-        "text: 교재의 출력 형식; json: 이벤트마다 한 줄에 JSON 객체 하나 (실패 포함)",
+      "--log-format": "text: 교재의 출력 형식; json: 이벤트마다 한 줄에 JSON 객체 하나 (실패 포함)",
       "--data-lines": "받은 데이터 줄을 초당 최대 이만큼 출력 (0: 출력 안 함)",
       "--max-connections": "동시에 최대 이만큼의 클라이언트만 서비스하고, 넘으면 거부 (0: 제한 없음)",
       "--max-per-ip": "한 주소에서 동시에 최대 이만큼의 클라이언트만 서비스 (0: 제한 없음)",
@@ -128,8 +126,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
 다른 터미널에서 해 보세요: tcpecho client 127.0.0.1 9000`,
   },
   client: {
-    description:
-      "에코 서버에 접속: 터미널에서 줄을 입력하거나, 아무 바이트나 파이프로 통과시킵니다",
+    description: "에코 서버에 접속: 터미널에서 줄을 입력하거나, 아무 바이트나 파이프로 통과시킵니다",
     arguments: { host: HOST_ARG, port: PORT_ARG },
     options: {
       "--host": "서버 주소 (옵션으로 줄 때)",
@@ -189,8 +186,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
 실패하면(신뢰할 수 없는 인증서, TLS를 쓰지 않는 서버) 1입니다.`,
   },
   bench: {
-    description:
-      "모든 에코 서버용 부하 생성기: 요청 속도, 처리량, 지연 시간, 그리고 돌아온 모든 바이트 검사",
+    description: "모든 에코 서버용 부하 생성기: 요청 속도, 처리량, 지연 시간, 그리고 돌아온 모든 바이트 검사",
     arguments: {
       targets: "각 서버의 HOST[:PORT]; 여럿이면 A B A B … 차례로 돌려 비교합니다",
     },
@@ -200,7 +196,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--pipeline": "연결마다 동시에 보내 둔 메시지 수",
       "--duration": "측정할 시간",
       "--count": "시간 대신 메시지를 이만큼 완료합니다",
-      "--rate": "이 요청 속도를 유지합니다 (모든 연결 합계); 지연 시간은 각 메시지를 보냈어야 할 때부터 잽니다",
+      "--rate":
+        "이 요청 속도를 유지합니다 (모든 연결 합계); 지연 시간은 각 메시지를 보냈어야 할 때부터 잽니다",
       "--stream": "포화: 연결마다 계속 쓰고 에코를 읽어 들입니다 (MB/s)",
       "--threads": "부하를 만드는 작업 스레드 수",
       "--warmup": "측정 전의 측정하지 않는 시간",
