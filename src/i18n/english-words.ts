@@ -34,6 +34,7 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "ulimit",
   "ss",
   "pid",
+  "seq",
   "root",
   "sysctl",
   "systemd",
