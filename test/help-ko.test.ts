@@ -5,6 +5,7 @@
  */
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { englishWords } from "../src/i18n/english-words.js";
 import { cleanEnv, runCli } from "./helpers.js";
@@ -41,3 +42,21 @@ for (const args of COMMANDS) {
     assert.doesNotMatch(text, /\b(default|choices|env|display help|Usage|Options|Examples):/);
   });
 }
+
+test("README.ko.md names every option of README.md's option tables, and each README links the other", () => {
+  const root = new URL("../../", import.meta.url);
+  const en = readFileSync(new URL("README.md", root), "utf8");
+  const ko = readFileSync(new URL("README.ko.md", root), "utf8");
+  const tableFlags = (text: string) =>
+    new Set(
+      text
+        .split("\n")
+        .filter((line) => line.startsWith("| `"))
+        .flatMap((line) => [...(line.split("|")[1] ?? "").matchAll(/--[a-z][\w-]*/g)].map((m) => m[0])),
+    );
+  const missing = [...tableFlags(en)].filter((flag) => !tableFlags(ko).has(flag) && !ko.includes(flag));
+  assert.deepEqual(missing, [], "options of README.md missing from README.ko.md");
+  assert.ok(tableFlags(en).size > 40);
+  assert.match(en.slice(0, 200), /\(README\.ko\.md\)/);
+  assert.match(ko.slice(0, 200), /\(README\.md\)/);
+});
