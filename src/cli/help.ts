@@ -9,7 +9,7 @@
 
 import type { EventEmitter } from "node:events";
 import { Help, type Argument, type Command, type Option } from "commander";
-import { helpKo, helpWordsKo, type CommandHelp, type HelpCommand } from "../i18n/help.js";
+import { helpKo, helpWordsKo, type CommandHelp } from "../i18n/help.js";
 
 /** The Korean record of a command, by its name (`tcpecho` for the program). */
 function recordOf(cmd: Command): CommandHelp | undefined {
@@ -98,5 +98,3 @@ export function useKoreanHelp(program: Command): void {
   }
 }
 
-/** The commands of the Korean record, for tests that walk the program. */
-export const KOREAN_HELP_COMMANDS: readonly HelpCommand[] = Object.keys(helpKo) as HelpCommand[];
