@@ -97,4 +97,3 @@ export function useKoreanHelp(program: Command): void {
     cmd.addHelpText("after", record.after);
   }
 }
-
