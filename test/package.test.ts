@@ -103,6 +103,7 @@ test(
     for (const f of [
       "LICENSE",
       "README.md",
+      "README.ko.md",
       "package.json",
       "dist/src/index.js",
       "dist/src/index.d.ts",
@@ -111,7 +112,8 @@ test(
       assert.ok(files.includes(f), `${f} is not in the package`);
     const unwanted = files.filter(
       (f) =>
-        !/^(dist\/src\/|docs\/|LICENSE$|README\.md$|package\.json$)/.test(f) || /\.test\.|\.map$/.test(f),
+        !/^(dist\/src\/|docs\/|LICENSE$|README(\.ko)?\.md$|package\.json$)/.test(f) ||
+        /\.test\.|\.map$/.test(f),
     );
     assert.deepEqual(
       unwanted,

@@ -10,7 +10,7 @@
 
 import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
-import { detectLang } from "../i18n/lang.js";
+import { detectLang, type Lang } from "../i18n/lang.js";
 import { messages } from "../i18n/messages.js";
 import { EchoError } from "../net/echo-error.js";
 import { registerBench } from "./bench.js";
@@ -19,10 +19,11 @@ import { registerDiagnose } from "./diagnose.js";
 import { registerPing } from "./ping.js";
 import { registerServe } from "./serve.js";
 import { jsonServeLog, ReportedFailure } from "./serve-log.js";
+import { useKoreanHelp } from "./help.js";
 
 const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
 
-function buildProgram(): Command {
+function buildProgram(lang: Lang): Command {
   const program = new Command("tcpecho")
     .description(
       "TCP echo server and client, from the classic socket-programming lesson to a tool you can rely on",
@@ -49,6 +50,7 @@ Examples:
   registerPing(program);
   registerBench(program);
   registerDiagnose(program);
+  if (lang === "ko") useKoreanHelp(program);
   return program;
 }
 
@@ -76,8 +78,8 @@ function wantsJson(argv: readonly string[], command: Command | undefined): boole
   return a !== undefined && (a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[i + 1]) === "json";
 }
 
-async function main(argv: readonly string[], program: Command): Promise<number> {
-  const m = messages[detectLang(langIn(argv))];
+async function main(argv: readonly string[], program: Command, lang: Lang): Promise<number> {
+  const m = messages[lang];
   const command = commandIn(argv, program);
   const helpHint = command ? `${command.name()} ` : "";
   try {
@@ -100,7 +102,7 @@ async function main(argv: readonly string[], program: Command): Promise<number> 
     }
     if (err instanceof CommanderError) {
       const text = err.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
-      process.stderr.write(m.usage(text, helpHint) + "\n");
+      process.stderr.write(m.usage(m.commanderError(err.code, text), helpHint) + "\n");
       return 2;
     }
     if (err instanceof EchoError) {
@@ -127,8 +129,10 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const argv = process.argv.slice(2);
-const program = buildProgram();
-const code = await main(argv, program);
+// The language is known before the program is built, so that its --help is in it.
+const lang = detectLang(langIn(argv));
+const program = buildProgram(lang);
+const code = await main(argv, program, lang);
 // The server keeps running until a signal; every other command ends here, even
 // if a terminal or timer would keep the event loop alive.
 if (code !== 0 || commandIn(argv, program)?.name() !== "serve")

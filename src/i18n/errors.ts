@@ -26,6 +26,12 @@ import type { Lang } from "./lang.js";
 export interface ErrorMessages {
   usage(message: string, command: string): string;
   error(code: EchoErrorCode, ctx: EchoErrorContext): string;
+  /**
+   * A command-line mistake commander found, by its error code
+   * (`commander.unknownOption`, …), from its English message (on one line,
+   * without `error: `).
+   */
+  commanderError(code: string, message: string): string;
 }
 
 /** The command line's flag for each option the library's errors name by its own name. */
@@ -74,7 +80,7 @@ const TAKES_KO: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext) => st
   duration: () => "500ms, 10s, 2m, 1h 같은 시간; 단위 없는 숫자는 초",
   "positive-duration": () => "0보다 긴 시간, 예: 500ms, 10s",
   cidr: () => "10.0.0.0/8, 2001:db8::/32 같은 주소 범위나 주소 하나",
-  pem: (ctx) => `읽을 수 있는 PEM 파일${ctx.detail ? `: ${ctx.detail}` : ""}`,
+  pem: (ctx) => `읽을 수 있는 PEM 파일${ctx.detail ? `: ${detailKo(ctx.detail)}` : ""}`,
   hostname: () => "echo.example.org 같은 호스트 이름 (IP 주소는 안 됨)",
   count: (ctx) =>
     ctx.max !== undefined ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수` : `${ctx.min ?? 0} 이상의 정수`,
@@ -113,13 +119,147 @@ function handshakeFailedKo(detail: string | undefined): string {
     case "closed":
       return `핸드셰이크 중에 서버가 연결을 닫았습니다. ${PLAIN_KO}`;
     case "alert":
-      return `서버가 핸드셰이크를 거절했습니다 (${detail})`;
+      return `서버가 핸드셰이크를 거절했습니다 (${detailKo(detail ?? "")})`;
     case "other":
-      return detail ?? "알 수 없음";
+      return detail === undefined ? "알 수 없음" : detailKo(detail);
+  }
+}
+
+/**
+ * The English `detail`s the command and the library put into errors, in
+ * Korean: exact sentences first, then the ones that carry a flag or a number.
+ * Anything else (an operating system's or OpenSSL's own reason) is quoted
+ * as it came, as a value is.
+ */
+const DETAILS_KO: Readonly<Record<string, string>> = {
+  "the mode: --rate paces messages, --stream has none":
+    "모드(--rate 는 메시지의 속도를 정하는데 --stream 에는 속도가 없습니다)",
+  "the host: give it once, as an argument or with --host": "호스트(인자나 --host 중 한 곳에 한 번만 주세요)",
+  "the port: give it once": "포트(한 번만 주세요)",
+  "line endings: pick one": "줄 끝(--crlf 와 --lf 중 하나만 고르세요)",
+  "--tls-ca (with --insecure nothing is verified, so a CA means nothing): give one of them":
+    "--tls-ca(--insecure 면 아무것도 검증하지 않으므로 CA가 소용없습니다; 둘 중 하나만 주세요)",
+  "--connect-only (it sends no data)": "--connect-only(데이터를 보내지 않습니다)",
+  "size × pipeline (at most 64 MiB in flight per connection)":
+    "--size × --pipeline(연결마다 한 번에 보내 둘 수 있는 데이터는 최대 64MiB)",
+  proxyProtocol: "--proxy-protocol",
+  "closed before listening": "대기를 시작하기 전에 닫혔습니다",
+  "no such file": "그런 파일이 없습니다",
+  "permission denied": "읽을 권한이 없습니다",
+  "no PEM block in it": "PEM 블록이 없습니다",
+  "no certificate in it": "인증서가 없습니다",
+  "no private key in it": "개인 키가 없습니다",
+  "not the private key of that certificate": "그 인증서의 개인 키가 아닙니다",
+  "closed during the handshake": "핸드셰이크 도중 연결이 닫혔습니다",
+  "the client closed the connection during the handshake": "핸드셰이크 도중 클라이언트가 연결을 닫았습니다",
+  "the client reset the connection during the handshake": "핸드셰이크 도중 클라이언트가 연결을 리셋했습니다",
+};
+
+const DETAIL_PATTERNS_KO: readonly [RegExp, (...m: string[]) => string][] = [
+  [
+    /^(--[\w-]+): TLS needs (--[\w-]+) too$/,
+    (_, given, missing) => `${given}(TLS에는 ${missing} 도 필요합니다)`,
+  ],
+  [/^(--[\w-]+) \(HOST:PORT\)$/, (_, flag) => `${flag}(HOST:PORT)`],
+  [/^no complete handshake within (\d+) ms$/, (_, ms) => `${ms}ms 안에 핸드셰이크가 끝나지 않았습니다`],
+  [/^the TLS certificate and key: (.*)$/s, (_, why) => `TLS 인증서와 키: '${why}'`],
+];
+
+/**
+ * An error's `detail` in Korean: a known sentence translated, anything else
+ * quoted as the system said it.
+ *
+ * @example
+ * ```ts
+ * import { detailKo } from "./errors.js";
+ * detailKo("the port: give it once"); // "포트(한 번만 주세요)"
+ * detailKo("wrong version number"); // "'wrong version number'"
+ * ```
+ */
+export function detailKo(detail: string): string {
+  const known = DETAILS_KO[detail];
+  if (known !== undefined) return known;
+  for (const [pattern, say] of DETAIL_PATTERNS_KO) {
+    const m = pattern.exec(detail);
+    if (m) return say(...m);
+  }
+  return `'${detail}'`;
+}
+
+/**
+ * Why a PROXY header was refused, in Korean, from the server's `detail`: the
+ * gate's own sentences (`server/proxy-preamble.ts`), then the parser's
+ * (`server/proxy-protocol.ts`) by their kind, as its error codes sort them
+ * (too long, unsupported, not a PROXY header, malformed).
+ */
+function proxyReasonKo(detail: string | undefined): string {
+  if (detail === undefined) return "잘못된 헤더";
+  if (detail === "no PROXY header where one is required") return "PROXY 헤더가 와야 하는데 오지 않았습니다";
+  if (detail === "the header carries no source address") return "헤더에 출발지 주소가 없습니다";
+  if (detail === "the peer closed in the middle of the header") return "상대가 헤더 도중에 연결을 닫았습니다";
+  const transport = /^a (\w+) client cannot be echoed over TCP$/.exec(detail);
+  if (transport) return `${transport[1]} 클라이언트는 TCP로 에코할 수 없습니다`;
+  const v = /^(v[12]): /.exec(detail)?.[1];
+  // ERR_PROXY_TOO_LONG
+  const tooLong = /^v1: no CRLF within (\d+) bytes$/.exec(detail);
+  if (tooLong) return `v1: ${tooLong[1]}바이트 안에 CRLF가 없습니다 (헤더가 너무 깁니다)`;
+  if (/^v2: .*(too long|longer than)/.test(detail)) return "v2: 헤더가 너무 깁니다";
+  // ERR_PROXY_UNSUPPORTED
+  const unsupported = /^v2: (version|command|address family|transport protocol) (\d+)/.exec(detail);
+  if (unsupported) {
+    const what = {
+      version: "버전",
+      command: "명령",
+      "address family": "주소 체계",
+      "transport protocol": "전송 프로토콜",
+    }[unsupported[1] as "version"];
+    return `v2: 규격에 없는 ${what} ${unsupported[2]}`;
+  }
+  // ERR_PROXY_NOT_PROXY
+  const notProxy = /; byte (\d+) is (0x[0-9a-f]+)$/.exec(detail);
+  if (notProxy) return `PROXY 헤더의 시그니처가 아닙니다 (${notProxy[1]}번째 바이트가 ${notProxy[2]})`;
+  // ERR_PROXY_MALFORMED
+  const at = /at byte (\d+)/.exec(detail)?.[1];
+  return `${v ?? ""}${v ? ": " : ""}PROXY 헤더의 형식이 잘못되었습니다${at === undefined ? "" : ` (${at}번째 바이트)`}`;
+}
+
+/** The quoted parts of commander's message: the option, value or command it is about. */
+function quoted(message: string): string[] {
+  return [...message.matchAll(/'([^']*)'/g)].map((m) => m[1] ?? "");
+}
+
+/** Commander's own sentences (commander 14's wording), in Korean; an unknown one is quoted. */
+function commanderErrorKo(code: string, message: string): string {
+  const [first = "", second = ""] = quoted(message);
+  const didYouMean = /\(Did you mean (?:one of )?(.+)\?\)/.exec(message)?.[1];
+  const hint = didYouMean === undefined ? "" : ` (혹시: ${didYouMean})`;
+  const choices = /Allowed choices are (.+)\.$/.exec(message)?.[1];
+  switch (code) {
+    case "commander.unknownOption":
+      return `알 수 없는 옵션 '${first}'${hint}`;
+    case "commander.unknownCommand":
+      return `알 수 없는 명령 '${first}'${hint}`;
+    case "commander.missingArgument":
+      return `꼭 필요한 인자 '${first}'이(가) 없습니다`;
+    case "commander.optionMissingArgument":
+      return `옵션 '${first}'에 값이 없습니다`;
+    case "commander.missingMandatoryOptionValue":
+      return `꼭 필요한 옵션 '${first}'이(가) 없습니다`;
+    case "commander.conflictingOption":
+      return `${first} 와 ${second} 는 함께 쓸 수 없습니다`;
+    case "commander.excessArguments": {
+      const [, expected, got] = /Expected (\d+) arguments? but got (\d+)/.exec(message) ?? [];
+      return `인자가 너무 많습니다: ${expected ?? "?"}개까지인데 ${got ?? "?"}개를 주었습니다`;
+    }
+    case "commander.invalidArgument":
+      return `옵션 '${first}'의 값 '${second}'이(가) 잘못되었습니다${choices ? ` (고를 수 있는 값: ${choices})` : ""}`;
+    default:
+      return `'${message}'`;
   }
 }
 
 const en: ErrorMessages = {
+  commanderError: (_code, message) => message,
   usage: (message, command) => `tcpecho: ${message} (see: tcpecho ${command}--help)`,
   error: (code, ctx) =>
     // Only the command line knows which of its ports (--port, --metrics, --udp) a listen error is about.
@@ -133,6 +273,7 @@ const en: ErrorMessages = {
 };
 
 const ko: ErrorMessages = {
+  commanderError: commanderErrorKo,
   usage: (message, command) => `tcpecho: ${message} (도움말: tcpecho ${command}--help)`,
   error(code, ctx) {
     const at = ctx.host === undefined ? "서버" : errorPlace(ctx);
@@ -143,10 +284,9 @@ const ko: ErrorMessages = {
         return `잘못된 호스트 '${ctx.value}': 127.0.0.1, ::1 같은 IP 주소나 localhost 같은 호스트 이름을 주세요`;
       case "ERR_INVALID_OPTION":
         if (ctx.option === undefined)
-          return `${ctx.detail ?? "옵션"}의 값 '${ctx.value}'이(가) 잘못되었습니다`;
-        // Said as it was when the CLI named this pair in `detail`.
+          return `${ctx.detail === undefined ? "옵션" : detailKo(ctx.detail)}의 값 '${ctx.value}'이(가) 잘못되었습니다`;
         if (ctx.needs !== undefined)
-          return `${cliFlag(ctx.option)} without ${cliFlag(ctx.needs)}의 값 '${ctx.value}'이(가) 잘못되었습니다`;
+          return `${cliFlag(ctx.needs)} 없이 ${cliFlag(ctx.option)} 의 값 '${ctx.value}'을(를) 주었습니다: ${cliFlag(ctx.option)} 는 ${cliFlag(ctx.needs)} 와 함께만 쓸 수 있습니다`;
         return `${cliFlag(ctx.option)}의 값 '${ctx.value}'이(가) 잘못되었습니다 (${TAKES_KO[ctx.expect ?? "count"](ctx)})`;
       case "ECONNREFUSED":
         return `${at} 이(가) 접속을 거부했습니다: 그 포트에서 대기 중인 프로그램이 없습니다 (서버가 실행 중인지, 포트 번호가 맞는지 확인하세요)`;
@@ -193,17 +333,17 @@ const ko: ErrorMessages = {
       case "ERR_ECHO_MISMATCH":
         return `${at} 의 에코가 보낸 데이터와 다릅니다 (처음 다른 곳: ${ctx.offset}번째 바이트)`;
       case "ERR_SOCKET":
-        return `${at} 소켓 오류: ${ctx.detail ?? "알 수 없음"}`;
+        return `${at} 소켓 오류: ${ctx.detail === undefined ? "알 수 없음" : detailKo(ctx.detail)}`;
       case "ERR_PROXY":
         return `${at} 의 PROXY 프로토콜 헤더: ${
           ctx.option === undefined
-            ? (ctx.detail ?? "잘못된 헤더")
-            : `a PROXY header from a peer outside ${cliFlag(ctx.option)}`
+            ? proxyReasonKo(ctx.detail)
+            : `${cliFlag(ctx.option)} 범위 밖의 상대가 PROXY 헤더를 보냈습니다`
         }; 연결을 닫았습니다`;
       case "ERR_TLS":
         if (ctx.operation === "tls handshake")
           return `${at} 와(과)의 TLS 실패: ${handshakeFailedKo(ctx.detail)}`;
-        return `${at} 와(과)의 TLS 실패: ${ctx.detail ?? "알 수 없음"} (클라이언트가 TLS로 접속했는지, 이 인증서를 신뢰하는지 확인하세요)`;
+        return `${at} 와(과)의 TLS 실패: ${ctx.detail === undefined ? "알 수 없음" : detailKo(ctx.detail)} (클라이언트가 TLS로 접속했는지, 이 인증서를 신뢰하는지 확인하세요)`;
       case "ERR_TLS_VERIFY":
         return `${at} 의 TLS 인증서를 신뢰할 수 없습니다: ${certificateAdviceKo(ctx)}`;
     }

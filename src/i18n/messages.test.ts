@@ -6,6 +6,10 @@ import type { EchoErrorCode, EchoErrorContext } from "../net/echo-error.js";
 import { ECHO_ERROR_CODES } from "../net/error-text.js";
 import type { ListenScope } from "../net/interfaces.js";
 import type { DisconnectReason } from "../server/connection.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { ProxyHeaderParser } from "../server/proxy-protocol.js";
+import { detailKo } from "./errors.js";
+import { englishWords } from "./english-words.js";
 import { LANGS } from "./lang.js";
 import { messages, type Messages } from "./messages.js";
 
@@ -103,7 +107,26 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
   verified: (m) => [m.verified(5)],
   usage: (m) => [m.usage("unknown option '--x'", "serve ")],
   error: (m) => ALL_CODES.map((code) => m.error(code, FULL)),
+  commanderError: (m) =>
+    COMMANDER_ERRORS.map(([code, message]) => m.commanderError(code, message.replace(/\s*\n\s*/g, " "))),
 };
+
+/** Commander's messages, as commander 14 words them (without its `error: `). */
+const COMMANDER_ERRORS: readonly [string, string][] = [
+  ["commander.unknownOption", "unknown option '--foo'"],
+  ["commander.unknownOption", "unknown option '--max-conection'\n(Did you mean --max-connections?)"],
+  ["commander.unknownCommand", "unknown command 'srve'\n(Did you mean serve?)"],
+  ["commander.missingArgument", "missing required argument 'host'"],
+  ["commander.optionMissingArgument", "option '-p, --port <port>' argument missing"],
+  ["commander.missingMandatoryOptionValue", "required option '--x <n>' not specified"],
+  ["commander.conflictingOption", "option '--crlf' cannot be used with option '--lf'"],
+  ["commander.excessArguments", "too many arguments for 'client'. Expected 2 arguments but got 3."],
+  [
+    "commander.invalidArgument",
+    "option '--log-format <format>' argument 'x' is invalid. Allowed choices are text, json.",
+  ],
+  ["commander.somethingNew", "a message commander adds later"],
+];
 
 for (const lang of LANGS) {
   test(`${lang}: every message is a non-empty string without undefined/NaN/[object`, () => {
@@ -289,4 +312,160 @@ test("a port in use names which port: echo, --metrics or --udp, in both language
   );
   assert.match(messages.en.workerSummary(2, 1000, 1, 5, 0), /^\[TCP server\] worker 2 stopped after /);
   assert.match(messages.ko.workerSummary(2, 1000, 1, 5, 0), /^\[TCP 서버\] 작업 프로세스 2 종료: /);
+});
+
+/** The `detail` literals the command and the library put into their errors, read from the source. */
+function detailLiterals(): string[] {
+  const root = new URL("../../../src/", import.meta.url);
+  const found = new Set<string>();
+  for (const dir of readdirSync(root)) {
+    if (dir === "i18n" || dir.endsWith(".ts")) continue;
+    for (const file of readdirSync(new URL(`${dir}/`, root))) {
+      if (!file.endsWith(".ts") || file.endsWith(".test.ts") || file === "proxy-preamble.ts") continue;
+      const text = readFileSync(new URL(`${dir}/${file}`, root), "utf8");
+      for (const m of text.matchAll(/detail: "([^"]+)"/g)) found.add(m[1] ?? "");
+      // serve.ts words OpenSSL's reasons for a bad --tls-cert/--tls-key in its TLS_REASONS map.
+      if (file === "serve.ts")
+        for (const m of /TLS_REASONS[^=]*=([^;]*);/s.exec(text)?.[1]?.matchAll(/: "([^"]+)"/g) ?? [])
+          found.add(m[1] ?? "");
+      // connection-options.ts: why a PEM file could not be read.
+      if (file === "connection-options.ts")
+        for (const m of text.matchAll(/\? "([^"]+)" :/g)) found.add(m[1] ?? "");
+    }
+  }
+  return [...found];
+}
+
+/** What the server's PROXY parser and gate say about bad headers, from real inputs. */
+function proxyDetails(): string[] {
+  const v2 = Buffer.from("\r\n\r\n\0\r\nQUIT\n", "binary");
+  const inputs: [ConstructorParameters<typeof ProxyHeaderParser>[0], Buffer][] = [
+    ["v1", Buffer.from("GET / HTTP/1.1\r\n")],
+    ["v1", Buffer.from("PROXY TCP4 1.2.3.4\r\n")],
+    ["v1", Buffer.from("PROXY TCP4 1.2.3.4 5.6.7.8 1 2\n")],
+    ["v1", Buffer.from("PROXY TCP4 1.2.3.4 5.6.7.8 1 99999\r\n")],
+    ["v1", Buffer.from("PROXY " + "x".repeat(200))],
+    ["v2", Buffer.concat([v2, Buffer.from([0x31, 0x11, 0, 12]), Buffer.alloc(12)])],
+    ["v2", Buffer.concat([v2, Buffer.from([0x2f, 0x11, 0, 12]), Buffer.alloc(12)])],
+    ["v2", Buffer.concat([v2, Buffer.from([0x21, 0x51, 0, 12]), Buffer.alloc(12)])],
+    ["v2", Buffer.concat([v2, Buffer.from([0x21, 0x11, 0, 15]), Buffer.alloc(12), Buffer.from([1, 0, 9])])],
+  ];
+  const said = inputs.map(([version, bytes]) => {
+    const r = new ProxyHeaderParser(version).push(bytes);
+    assert.equal(r.state, "error", bytes.toString("latin1"));
+    return r.state === "error" ? r.detail : "";
+  });
+  return [
+    ...said,
+    // The gate's own sentences (server/proxy-preamble.ts).
+    "no PROXY header where one is required",
+    "a udp4 client cannot be echoed over TCP",
+    "the header carries no source address",
+    "the peer closed in the middle of the header",
+  ];
+}
+
+/** Korean error messages for many contexts: every detail, every TLS check, option pairs. */
+function koreanErrors(): string[] {
+  const ko = messages.ko;
+  const texts: string[] = [];
+  const where = { host: "192.0.2.7", port: 9000, offset: 0 };
+  for (const detail of [
+    ...detailLiterals(),
+    "--tls-cert: TLS needs --tls-key too",
+    "--metrics (HOST:PORT)",
+  ]) {
+    for (const code of ALL_CODES) texts.push(ko.error(code, { ...where, value: "x", detail }));
+    texts.push(ko.error("ERR_INVALID_OPTION", { value: "x", option: "--tls-key", expect: "pem", detail }));
+  }
+  for (const detail of proxyDetails()) texts.push(ko.error("ERR_PROXY", { ...where, detail }));
+  texts.push(ko.error("ERR_PROXY", { ...where, option: "proxyTrusted" }));
+  texts.push(
+    ko.error("ERR_INVALID_OPTION", { value: "10.0.0.0/8", option: "proxyTrusted", needs: "proxyProtocol" }),
+  );
+  for (const detail of [
+    "closed during the handshake",
+    "wrong version number",
+    "sslv3 alert handshake failure",
+  ])
+    texts.push(ko.error("ERR_TLS", { ...where, operation: "tls handshake", detail }));
+  for (const tlsCheck of [
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "CERT_HAS_EXPIRED",
+    "CERT_NOT_YET_VALID",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+    "SOMETHING_ELSE",
+  ])
+    texts.push(ko.error("ERR_TLS_VERIFY", { ...where, tlsCheck, detail: "echo.example.org" }));
+  for (const operation of ["connect", "read", "listen", "tls handshake"])
+    for (const code of ALL_CODES)
+      texts.push(
+        ko.error(code, {
+          ...where,
+          operation,
+          timeoutMs: 1500,
+          received: 2,
+          expected: 5,
+          offset: 1,
+          value: "x",
+          min: 1,
+          max: 9,
+        }),
+      );
+  for (const expect of [
+    "duration",
+    "positive-duration",
+    "count",
+    "number",
+    "positive-number",
+    "cidr",
+    "pem",
+    "hostname",
+  ] as const)
+    texts.push(ko.error("ERR_INVALID_OPTION", { value: "x", option: "--timeout", expect, min: 1, max: 9 }));
+  return texts;
+}
+
+test("Korean messages hold no English: every catalogue entry, every error with many contexts", () => {
+  // connectionError and usage carry a sentence already worded (by `error`, `commanderError`): not theirs to check.
+  const own = Object.entries(SAMPLES).filter(([key]) => key !== "connectionError" && key !== "usage");
+  const texts = [...own.flatMap(([, sample]) => sample(messages.ko)), ...koreanErrors()];
+  assert.ok(texts.length > 500, String(texts.length));
+  const english = texts.filter((text) => englishWords(text).length > 0);
+  assert.deepEqual(english, []);
+});
+
+test("the checker finds English where it is", () => {
+  assert.deepEqual(englishWords("a PROXY header from a peer outside --proxy-trusted"), [
+    "header",
+    "from",
+    "peer",
+    "outside",
+  ]);
+  assert.deepEqual(englishWords("--proxy-trusted without --proxy-protocol의 값"), ["without"]);
+  assert.deepEqual(englishWords("--timeout 의 값 '5x' (500ms, 10s; TLS, PROXY; /etc/services)"), []);
+});
+
+test("every detail the command and the library put into an error has its Korean, and the parser's kinds read apart", () => {
+  const literals = detailLiterals();
+  assert.ok(literals.length >= 10, literals.join(" | "));
+  for (const detail of literals)
+    assert.doesNotMatch(detailKo(detail), /^'/, `no Korean for the detail "${detail}"`);
+  const said = proxyDetails().map((detail) =>
+    messages.ko.error("ERR_PROXY", { host: "::1", port: 7, detail }),
+  );
+  assert.ok(
+    said.some((t) => t.includes("너무 깁니다")),
+    said.join("\n"),
+  );
+  assert.ok(
+    said.some((t) => t.includes("규격에 없는")),
+    said.join("\n"),
+  );
+  assert.ok(
+    said.some((t) => t.includes("시그니처가 아닙니다")),
+    said.join("\n"),
+  );
+  assert.equal(detailKo("wrong version number"), "'wrong version number'");
 });

@@ -88,3 +88,11 @@ test("a failed probe's reason does not repeat the address the line already names
     "From 127.0.0.1:9: seq=1 connection refused: nothing is listening on that port",
   );
 });
+
+test("Korean ping sentences hold no English", async () => {
+  const { englishWords } = await import("./english-words.js");
+  // `failed` carries a reason already worded by probeError.
+  for (const [key, sample] of Object.entries(SAMPLES).filter(([k]) => k !== "failed"))
+    for (const text of sample(pingMessages.ko))
+      assert.deepEqual(englishWords(text), [], `ko.${key}: ${text}`);
+});

@@ -216,7 +216,8 @@ const ko: ServerMessages = {
   workersStarting: (n) => `[TCP 서버] 포트를 함께 쓰는 작업 프로세스 ${n}개를 시작합니다`,
   workerStarted: (id, pid) => `[TCP 서버] 작업 프로세스 ${id} 시작 (pid ${pid})`,
   workerDied: (id, pid, how, replacing) =>
-    `[TCP 서버] 작업 프로세스 ${id} (pid ${pid}) 종료됨 (${how})${replacing ? "; 새로 시작합니다" : "; 연달아 너무 많이 죽어 다시 시작하지 않습니다"}`,
+    // `how` is a signal's name or, from the CLI, "exit code N".
+    `[TCP 서버] 작업 프로세스 ${id} (pid ${pid}) 종료됨 (${how.replace(/^exit code (\d+)$/, "종료 코드 $1")})${replacing ? "; 새로 시작합니다" : "; 연달아 너무 많이 죽어 다시 시작하지 않습니다"}`,
   workersStopped: (n) => `[TCP 서버] 작업 프로세스 ${n}개가 모두 멈췄습니다`,
   refusedSuppressed: (rate) =>
     `[TCP 서버] 이번 1초에 ${rate}개가 넘는 클라이언트를 거부했습니다: 남은 1초 동안은 출력하지 않습니다`,
@@ -242,8 +243,9 @@ const ko: ServerMessages = {
       "not-tls": "보낸 데이터가 TLS가 아님. --tls 없이 접속한 클라이언트일 수 있음",
       certificate:
         "클라이언트가 이 서버의 인증서를 신뢰하지 않음. 클라이언트에 인증서나 그 CA를 주세요. 예: tcpecho client --tls-ca 파일",
-      incompatible: `함께 쓸 수 있는 TLS 버전이나 암호 방식이 없음: ${detail}`,
-      other: detail,
+      // OpenSSL's own reason, quoted as it said it.
+      incompatible: `함께 쓸 수 있는 TLS 버전이나 암호 방식이 없음: '${detail}'`,
+      other: `OpenSSL: '${detail}'`,
     })[failure],
   peerErrorsSuppressed: (rate) =>
     `[TCP 서버] 이번 1초에 TLS 핸드셰이크나 PROXY 헤더 실패가 ${rate}개를 넘었습니다: 남은 1초 동안은 출력하지 않습니다`,

@@ -1,0 +1,61 @@
+/** The bench catalogue in Korean: every sentence, and no English left in it. */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { benchMessages, type BenchMessages } from "./bench.js";
+import { englishWords } from "./english-words.js";
+
+/** Sample calls of every entry; the mapped type makes the compiler demand each key. */
+const SAMPLES: { [K in keyof BenchMessages]: (m: BenchMessages) => string[] } = {
+  header: (m) =>
+    (["pingpong", "pipelined", "rate", "stream"] as const).map((mode) =>
+      m.header({
+        target: "127.0.0.1:9000",
+        mode,
+        connections: 50,
+        size: 512,
+        pipeline: mode === "pipelined" ? 16 : 1,
+        rate: 20_000,
+        tls: mode === "stream",
+        length: m.forDuration(10),
+      }),
+    ),
+  modes: (m) => Object.values(m.modes),
+  forDuration: (m) => [m.forDuration(10)],
+  forCount: (m) => [m.forCount(1000)],
+  progress: (m) => [m.progress(1, 20_000, 10.2)],
+  progressStream: (m) => [m.progressStream(1, 900.5)],
+  requests: (m) => [m.requests(200_000, 10.01, 19_980.1)],
+  echoed: (m) => [m.echoed(1e9, 10)],
+  throughput: (m) => [m.throughput(100)],
+  latency: (m) => [m.latency("0.1 ms", "0.2 ms", "0.3 ms", "0.4 ms", "5 ms")],
+  errorsNone: (m) => [m.errorsNone],
+  errorsLead: (m) => [m.errorsLead],
+  connectFailed: (m) => [m.connectFailed(2, 50, "—")],
+  resets: (m) => [m.resets(1), m.resets(3)],
+  closedEarly: (m) => [m.closedEarly(1), m.closedEarly(3)],
+  corrupted: (m) => [m.corrupted(1), m.corrupted(3)],
+  missing: (m) => [m.missing(1), m.missing(3)],
+  extra: (m) => [m.extra(1), m.extra(3)],
+  round: (m) => [m.round(1, "A", 100, "0.3 ms", true), m.round(2, "B", 100, "0.3 ms", false)],
+  roundStream: (m) => [m.roundStream(1, "A", 900, true), m.roundStream(2, "B", 900, false)],
+  compareHeader: (m) => [m.compareHeader],
+  compareRow: (m) => [
+    m.compareRow("127.0.0.1:9000", 100, 1, 1, true),
+    m.compareRow("127.0.0.1:9001", 90, 1, 0.9, false),
+  ],
+  compareHeaderStream: (m) => [m.compareHeaderStream],
+  compareRowStream: (m) => [
+    m.compareRowStream("127.0.0.1:9000", 900, 1, true),
+    m.compareRowStream("127.0.0.1:9001", 800, 0.889, false),
+  ],
+};
+
+test("Korean bench sentences hold no English; English ones are English", () => {
+  for (const [key, sample] of Object.entries(SAMPLES)) {
+    for (const text of sample(benchMessages.ko))
+      assert.deepEqual(englishWords(text), [], `ko.${key}: ${text}`);
+    for (const text of sample(benchMessages.en))
+      assert.doesNotMatch(text, /[\uac00-\ud7a3]/, `en.${key}: ${text}`);
+  }
+});

@@ -1,0 +1,82 @@
+/**
+ * Finds English left inside Korean text, for the tests of the Korean
+ * catalogues and help. What may stay in Korean sentences: flags (`--timeout`),
+ * placeholders (`<n>`, `[host]`), paths and URLs, numbers with units (`500ms`),
+ * acronyms and protocol names in capitals (TLS, PROXY, TCP, SOMAXCONN), and
+ * the names of commands, programs and settings listed in {@link ALLOWED}.
+ *
+ * @module
+ */
+
+/** Lower-case words that are names, not English, and may appear in Korean text. */
+export const ALLOWED: ReadonlySet<string> = new Set([
+  // tcpecho's commands, and values a person types
+  "tcpecho",
+  "serve",
+  "server",
+  "client",
+  "connect",
+  "ping",
+  "bench",
+  "help",
+  "text",
+  "json",
+  "auto",
+  "any",
+  "localhost",
+  "keepalive",
+  "backlog",
+  "listen",
+  "hello",
+  // other programs, systems and products named as such
+  "ncat",
+  "openssl",
+  "ulimit",
+  "ss",
+  "pid",
+  "seq",
+  "root",
+  "sysctl",
+  "systemd",
+  "nginx",
+  "haproxy",
+  "prometheus",
+  "ipv4",
+  "ipv6",
+  "linux",
+  // units and number words
+  "ms",
+  "kib",
+  "mib",
+]);
+
+/**
+ * The English words left in `text` once names, flags, units, placeholders and
+ * capitals are taken out; empty when the text is clean.
+ *
+ * @example
+ * ```ts
+ * import { englishWords } from "./english-words.js";
+ * englishWords("--timeout 의 값 '5x'이(가) 잘못되었습니다 (500ms, 10s 같은 시간)"); // []
+ * englishWords("a PROXY header from a peer outside --proxy-trusted"); // ["header", "from", "peer", "outside"]
+ * ```
+ */
+export function englishWords(text: string): string[] {
+  const stripped = text
+    .replace(/https?:\/\/\S+/g, " ")
+    .replace(/'[^']*'/g, " ") // a value quoted back as the person gave it
+    .replace(/"[^"]*"/g, " ")
+    .replace(/(^|[^\w-])-{1,2}[A-Za-z][\w-]*(=\S*)?/g, "$1 ") // flags
+    .replace(/<[^>]*>|\[[^\]]*\]/g, " ") // placeholders
+    .replace(/\S*[/.]\S*[/.]?\S*/g, (s) => (/[/]|\.\w/.test(s) ? " " : s)) // paths, file and host names
+    .replace(/\b[A-Z][A-Z0-9_]+\b/g, " ") // acronyms and variables: TLS, SOMAXCONN, LC_ALL
+    .replace(/\bCtrl-\w\b/g, " ")
+    .replace(/\\[rnt]/g, " ") // escapes: \r\n
+    .replace(/\b\d+(\.\d+)?[a-zA-Z]+\b/g, " "); // 500ms, 10s, 2m, 16KiB, ipv6 handled below
+  // Words with an underscore or a digit are identifiers (s_client, eth0); single letters are placeholders (N, A B A B).
+  const words = stripped.match(/[A-Za-z][\w']*/g) ?? [];
+  return words.filter(
+    (w) =>
+      w.length > 1 && !/[_0-9]/.test(w) && !ALLOWED.has(w.toLowerCase()) && !/^[A-Z][A-Za-z]*[A-Z]/.test(w),
+  );
+}
