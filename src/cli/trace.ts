@@ -112,11 +112,15 @@ export function jsonTrace(write: (line: string) => void): TraceSink {
     );
 }
 
-/** The kernel's state for the socket `q` names, now. */
-function stateOf(q: TcpSocketQuery): TraceEvent["state"] {
+/**
+ * The kernel's state for a socket now: by its inode while a descriptor holds
+ * it, else by its endpoints (TIME_WAIT keeps no inode).
+ */
+function stateOf(inode: number | undefined, ends: TcpSocketQuery): TraceEvent["state"] {
   const rows = readTcpTable();
   if (rows === undefined) return "unknown";
-  return findTcpSocket(rows, q)?.state ?? "gone";
+  const row = (inode === undefined ? undefined : findTcpSocket(rows, { inode })) ?? findTcpSocket(rows, ends);
+  return row?.state ?? "gone";
 }
 
 /** A connection's descriptor: the fast path's own, or a net.Socket's handle's (a Node internal, read behind a check). */
@@ -225,7 +229,8 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
   function describe(conn: ConnectionInfo, step: SocketStep): TraceEvent {
     const t = traced(conn);
     const fields = { id: conn.id };
-    const now = () => (t.inode === undefined ? "unknown" : stateOf({ inode: t.inode }));
+    const ends = { localPort: port, remoteAddress: t.peer.address, remotePort: t.peer.port };
+    const now = () => stateOf(t.inode, ends);
     switch (step.kind) {
       case "accepted": {
         const rows = readTcpTable();
@@ -289,7 +294,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
       case "closed": {
         conns.delete(conn.id);
         // No descriptor any more: what the kernel keeps (TIME_WAIT), by its endpoints.
-        const state = stateOf({ localPort: port, remoteAddress: t.peer.address, remotePort: t.peer.port });
+        const state = stateOf(undefined, ends);
         return { call: "close", fd: t.fd, state, notes: [m.released], fields };
       }
     }
@@ -377,7 +382,7 @@ export function traceClient(client: EchoClient, sink: TraceSink, lang: Lang): Cl
   const localPort = client.localPort ?? 0;
   const ends: TcpSocketQuery = { localPort, remoteAddress, remotePort: client.port };
   const { fd, inode } = clientFd(socket, ends);
-  const now = () => (inode === undefined ? stateOf(ends) : stateOf({ inode }));
+  const now = () => stateOf(inode, ends);
   return {
     connected() {
       const family = remoteAddress.includes(":") ? "AF_INET6" : "AF_INET";
@@ -421,7 +426,7 @@ export function traceClient(client: EchoClient, sink: TraceSink, lang: Lang): Cl
       } finally {
         socket.off("finish", onFinish);
       }
-      sink({ call: "close", fd, state: stateOf(ends), notes: [m.released] });
+      sink({ call: "close", fd, state: stateOf(undefined, ends), notes: [m.released] });
     },
   };
 }
