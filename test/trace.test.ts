@@ -117,7 +117,7 @@ test("serve --trace: a client that never reads shows the queued send and that re
       if (!s.write(chunk)) await Promise.race([new Promise((r) => s.once("drain", r)), sleep(200)]);
     }
     const line = await server.waitFor(
-      /^\[trace\] send\(\d+, \d+\) = (\d+|\?) → ESTABLISHED  — .*queued.*reading stops/,
+      /^\[trace\] send\(\d+, \d+\) = (\d+|\?) → ESTABLISHED {2}— .*queued.*reading stops/,
     );
     const [, asked, took] = /send\(\d+, (\d+)\) = (\d+|\?)/.exec(line) ?? [];
     if (took !== "?") assert.ok(Number(took) < Number(asked), line);
@@ -181,9 +181,9 @@ test("--trace in Korean, and as JSON events on serve --log-format json", async (
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stderr,
-      /^\[추적\] connect\(\d+, 127\.0\.0\.1:\d+\) = 0 → ESTABLISHED  — 이쪽 주소 127\.0\.0\.1:\d+\(포트는 커널이 고른 임시 포트\)$/m,
+      /^\[추적\] connect\(\d+, 127\.0\.0\.1:\d+\) = 0 → ESTABLISHED {2}— 이쪽 주소 127\.0\.0\.1:\d+\(포트는 커널이 고른 임시 포트\)$/m,
     );
-    assert.match(r.stderr, /^\[추적\] recvn\(\d+, 2\) = 2 "hi" → \w+  — recv \d번 호출\(recvn 반복\)$/m);
+    assert.match(r.stderr, /^\[추적\] recvn\(\d+, 2\) = 2 "hi" → \w+ {2}— recv \d번 호출\(recvn 반복\)$/m);
     await server.waitFor(/"call":"close"/);
     const events = server.stdout
       .map((l) => JSON.parse(l) as Record<string, unknown>)
