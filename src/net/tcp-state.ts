@@ -79,7 +79,11 @@ function address(hex: string, littleEndian: boolean): string {
  * const text =
  *   "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n" +
  *   "   0: 0100007F:2328 00000000:0000 0A 00000000:00000002 00:00000000 00000000  1000        0 4242 1\n";
- * parseProcNetTcp(text, true)[0]; // { localAddress: "127.0.0.1", localPort: 9000, state: "LISTEN", rxQueue: 2, … }
+ * const [row] = parseProcNetTcp(text, true);
+ * row?.localAddress; // "127.0.0.1"
+ * row?.localPort; // 9000
+ * row?.state; // "LISTEN"
+ * row?.rxQueue; // 2
  * ```
  */
 export function parseProcNetTcp(text: string, littleEndian = LITTLE_ENDIAN): TcpSocketRow[] {
