@@ -207,8 +207,11 @@ export function registerServe(program: Command): void {
       "show each socket call (socket, bind, listen, accept, recv, send, shutdown, close) with its descriptor and the TCP state the kernel reports",
     )
     .addOption(
-      new Option("--trace-lines <n>", "at most this many trace lines a second")
-        .default(100)
+      new Option(
+        "--trace-lines <n>",
+        "at most this many trace lines a second (each reads the kernel's socket table, which is long on a busy server)",
+      )
+        .default(20)
         .argParser((v) => parseCount(v, "--trace-lines", 1)),
     )
     .option("--tls-cert <file>", "echo over TLS: the certificate chain (PEM); needs --tls-key")

@@ -305,7 +305,8 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
       port = address.port;
       const rows = readTcpTable();
       const listeners = (rows ?? []).filter((r) => r.localPort === port && r.state === "LISTEN");
-      let state: TraceEvent["state"] = rows === undefined ? "unknown" : "gone";
+      // Under --workers the primary may hold the listener: its state still, without our descriptor.
+      let state: TraceEvent["state"] = rows === undefined ? "unknown" : (listeners[0]?.state ?? "gone");
       for (const r of listeners) {
         const fd = descriptorOf(r.inode);
         if (fd !== undefined) {
