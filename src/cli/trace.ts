@@ -24,6 +24,7 @@ import {
   socketInode,
   type TcpSocketQuery,
   type TcpStateName,
+  type TcpTableName,
 } from "../net/tcp-state.js";
 import type { ConnectionInfo } from "../server/connection.js";
 import type { SocketStep } from "../server/data-path.js";
@@ -116,8 +117,8 @@ export function jsonTrace(write: (line: string) => void): TraceSink {
  * The kernel's state for a socket now: by its inode while a descriptor holds
  * it, else by its endpoints (TIME_WAIT keeps no inode).
  */
-function stateOf(inode: number | undefined, ends: TcpSocketQuery): TraceEvent["state"] {
-  const rows = readTcpTable();
+function stateOf(table: TcpTableName, inode: number | undefined, ends: TcpSocketQuery): TraceEvent["state"] {
+  const rows = readTcpTable(undefined, [table]);
   if (rows === undefined) return "unknown";
   const row = (inode === undefined ? undefined : findTcpSocket(rows, { inode })) ?? findTcpSocket(rows, ends);
   return row?.state ?? "gone";
@@ -163,6 +164,8 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
   const conns = new Map<number, Traced>();
   let listenFd: number | undefined;
   let port = 0;
+  // The listener's table: an IPv6 (dual-stack) listener's clients are in tcp6, IPv4-mapped.
+  let table: TcpTableName = "tcp";
   // A read's line waits for its bytes (the data event right after it), to show them.
   let pendingRead: { conn: ConnectionInfo; event: TraceEvent } | null = null;
   const flush = () => {
@@ -212,7 +215,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
       let fd = connectionFd(conn);
       let inode = fd === undefined ? undefined : socketInode(fd);
       if (inode === undefined) {
-        const rows = readTcpTable() ?? [];
+        const rows = readTcpTable(undefined, [table]) ?? [];
         inode = findTcpSocket(rows, {
           localPort: port,
           remoteAddress: peer.address,
@@ -230,10 +233,10 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
     const t = traced(conn);
     const fields = { id: conn.id };
     const ends = { localPort: port, remoteAddress: t.peer.address, remotePort: t.peer.port };
-    const now = () => stateOf(t.inode, ends);
+    const now = () => stateOf(table, t.inode, ends);
     switch (step.kind) {
       case "accepted": {
-        const rows = readTcpTable();
+        const rows = readTcpTable(undefined, [table]);
         const queue = findTcpSocket(rows ?? [], { localPort: port, state: "LISTEN" })?.rxQueue;
         const remote = formatEndpoint(t.peer.address, t.peer.port);
         return {
@@ -294,7 +297,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
       case "closed": {
         conns.delete(conn.id);
         // No descriptor any more: what the kernel keeps (TIME_WAIT), by its endpoints.
-        const state = stateOf(undefined, ends);
+        const state = stateOf(table, undefined, ends);
         return { call: "close", fd: t.fd, state, notes: [m.released], fields };
       }
     }
@@ -303,7 +306,8 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
   return {
     listening(address, requestedBacklog) {
       port = address.port;
-      const rows = readTcpTable();
+      table = address.family === "IPv6" ? "tcp6" : "tcp";
+      const rows = readTcpTable(undefined, [table]);
       const listeners = (rows ?? []).filter((r) => r.localPort === port && r.state === "LISTEN");
       // Under --workers the primary may hold the listener: its state still, without our descriptor.
       let state: TraceEvent["state"] = rows === undefined ? "unknown" : (listeners[0]?.state ?? "gone");
@@ -342,11 +346,15 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
 }
 
 /** A client socket's descriptor: its handle's (a Node internal, read behind a check), else found by its inode. */
-function clientFd(socket: Socket, q: TcpSocketQuery): { fd: number | undefined; inode: number | undefined } {
+function clientFd(
+  socket: Socket,
+  table: TcpTableName,
+  q: TcpSocketQuery,
+): { fd: number | undefined; inode: number | undefined } {
   const handle = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle;
   const own = typeof handle?.fd === "number" && handle.fd >= 0 ? handle.fd : undefined;
   if (own !== undefined) return { fd: own, inode: socketInode(own) };
-  const inode = findTcpSocket(readTcpTable() ?? [], q)?.inode;
+  const inode = findTcpSocket(readTcpTable(undefined, [table]) ?? [], q)?.inode;
   return { fd: inode === undefined ? undefined : descriptorOf(inode), inode };
 }
 
@@ -382,8 +390,9 @@ export function traceClient(client: EchoClient, sink: TraceSink, lang: Lang): Cl
   const remoteAddress = client.remoteAddress ?? client.host;
   const localPort = client.localPort ?? 0;
   const ends: TcpSocketQuery = { localPort, remoteAddress, remotePort: client.port };
-  const { fd, inode } = clientFd(socket, ends);
-  const now = () => stateOf(inode, ends);
+  const table: TcpTableName = (client.localAddress ?? remoteAddress).includes(":") ? "tcp6" : "tcp";
+  const { fd, inode } = clientFd(socket, table, ends);
+  const now = () => stateOf(table, inode, ends);
   return {
     connected() {
       const family = remoteAddress.includes(":") ? "AF_INET6" : "AF_INET";
@@ -427,7 +436,7 @@ export function traceClient(client: EchoClient, sink: TraceSink, lang: Lang): Cl
       } finally {
         socket.off("finish", onFinish);
       }
-      sink({ call: "close", fd, state: stateOf(undefined, ends), notes: [m.released] });
+      sink({ call: "close", fd, state: stateOf(table, undefined, ends), notes: [m.released] });
     },
   };
 }

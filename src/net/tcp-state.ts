@@ -110,9 +110,14 @@ export function parseProcNetTcp(text: string, littleEndian = LITTLE_ENDIAN): Tcp
   return rows;
 }
 
+/** Which of the kernel's tables: IPv4 sockets (`tcp`), IPv6 ones (`tcp6`, dual-stack ones too). */
+export type TcpTableName = "tcp" | "tcp6";
+
 /**
- * Every TCP socket of this network namespace, IPv4 and IPv6, read now; or
- * undefined where the kernel does not show them (not Linux).
+ * The TCP sockets of this network namespace in `tables` (default both), read
+ * now; or undefined where the kernel does not show them (not Linux). Each
+ * read walks the kernel's whole socket hash, a few milliseconds: read only
+ * the table the socket is in.
  *
  * @example
  * ```ts
@@ -120,10 +125,13 @@ export function parseProcNetTcp(text: string, littleEndian = LITTLE_ENDIAN): Tcp
  * readTcpTable()?.filter((r) => r.state === "LISTEN").length;
  * ```
  */
-export function readTcpTable(dir = "/proc/net"): TcpSocketRow[] | undefined {
+export function readTcpTable(
+  dir = "/proc/net",
+  tables: readonly TcpTableName[] = ["tcp", "tcp6"],
+): TcpSocketRow[] | undefined {
   let found = false;
   const rows: TcpSocketRow[] = [];
-  for (const file of ["tcp", "tcp6"]) {
+  for (const file of tables) {
     try {
       rows.push(...parseProcNetTcp(readFileSync(`${dir}/${file}`, "utf8")));
       found = true;
