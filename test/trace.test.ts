@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readlinkSync } from "node:fs";
 import { test } from "node:test";
+import { createEchoServer } from "tcpecho";
 import {
   needs,
   rawConnect,
@@ -235,5 +236,25 @@ test("serve --trace-lines caps the trace lines a second and says so; without --t
     assert.deepEqual(traceLines(plain), []);
   } finally {
     await Promise.all([stopCli(traced), stopCli(plain)]);
+  }
+});
+
+test("the library's observer option sees every step from the first connection, on this data path", async () => {
+  const steps: string[] = [];
+  const server = createEchoServer({
+    host: "127.0.0.1",
+    port: 0,
+    observer: (_c, step) => steps.push(step.kind),
+  });
+  try {
+    const { port } = await server.listen();
+    assert.throws(() => server.observe(() => {}), /attached already/);
+    const s = await rawConnect(port);
+    s.end("abc");
+    assert.equal((await readAll(s)).toString(), "abc");
+    await until("the closed step", () => steps.includes("closed"));
+    assert.deepEqual(steps, ["accepted", "read", "written", "end", "shutdown", "closed"]);
+  } finally {
+    await server.close();
   }
 });
