@@ -239,7 +239,8 @@ Examples:
                                          a public endpoint that one client cannot hog
   tcpecho serve --allow 10.0.0.0/8 --deny 10.0.0.13
                                          the 10.x network only, except one machine
-  tcpecho serve -H 127.0.0.1 --trace     each socket call and the TCP state the kernel reports after it
+  tcpecho serve -H 127.0.0.1 --trace --trace-lines 50
+                                         each socket call and the TCP state the kernel reports after it
   tcpecho serve --keepalive 15s          close clients gone without a word (host or link down) within about 25 s
 
 Try it from another terminal: tcpecho client 127.0.0.1 9000`,
