@@ -93,6 +93,18 @@ export {
 } from "./net/address.js";
 export { formatEndpoint, plainAddress } from "./net/endpoint.js";
 export { effectiveBacklog, kernelBacklogCap } from "./net/backlog.js";
+// The kernel's own view of TCP sockets (/proc/net/tcp{,6}): states, queues, which descriptor is which.
+export {
+  descriptorOf,
+  findTcpSocket,
+  parseProcNetTcp,
+  readTcpTable,
+  socketInode,
+  type TcpSocketQuery,
+  type TcpSocketRow,
+  type TcpStateName,
+  type TcpTableName,
+} from "./net/tcp-state.js";
 export {
   listenScope,
   reachableAddresses,

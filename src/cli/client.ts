@@ -23,6 +23,7 @@ import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./c
 import { parseDuration } from "../net/options.js";
 import { printable } from "./printable.js";
 import { openTerminal, type Terminal } from "./terminal.js";
+import { textTrace, traceClient, type ClientTrace } from "./trace.js";
 
 interface ClientOptions extends ConnectionCliOptions {
   host?: string;
@@ -34,6 +35,7 @@ interface ClientOptions extends ConnectionCliOptions {
   shutdown: boolean;
   timeout: number;
   lang?: string;
+  trace?: boolean;
 }
 
 /** Adds `client` (alias `connect`) to the program. */
@@ -54,6 +56,10 @@ export function registerClient(program: Command): void {
       "--no-shutdown",
       "piped: at end of input, wait for the whole echo before closing instead of half-closing first (for servers such as ncat --exec that drop data after a FIN)",
     )
+    .option(
+      "--trace",
+      "show each socket call (connect, send, recv, shutdown, close) and the TCP state the kernel reports after it, on standard error",
+    )
     .addOption(
       new Option("-t, --timeout <duration>", "give up when connecting, or waiting for an echo, takes longer")
         .default(10_000, "10s")
@@ -72,6 +78,7 @@ Examples:
   tcpecho client localhost --tls --tls-ca cert.pem
                                               over TLS, trusting that (self-signed) certificate
   tcpecho client --lang ko                    Korean messages
+  tcpecho client --send hello --trace         the socket calls and TCP states behind one echo
 
 On a terminal an empty line (or Ctrl-D) closes the connection politely. When the
 server closes it first (say, its idle timeout), the client says so and exits 0;
@@ -116,18 +123,32 @@ async function runClient(host: string, port: number, opts: ClientOptions): Promi
     keepAlive: opts.keepalive,
     ...(tls !== undefined ? { tls } : {}),
   });
+  const trace = opts.trace ? traceClient(client, textTrace(t.note, t.lang), t.lang) : undefined;
+  trace?.connected();
   try {
     if (opts.send !== undefined)
-      await sendOnce(t, client, Buffer.from(opts.send + ending, "utf8"), opts.verify ?? false);
+      await sendOnce(t, client, Buffer.from(opts.send + ending, "utf8"), opts.verify ?? false, trace);
     else if (process.stdin.isTTY) await dialogue(t, client, ending);
     else await stream(t, client, opts);
   } finally {
-    await client.close();
+    if (trace === undefined) await client.close();
+    else await trace.close(() => client.close());
   }
 }
 
-async function sendOnce(t: Terminal, client: EchoClient, bytes: Buffer, verify: boolean): Promise<void> {
-  const reply = await client.echo(bytes);
+async function sendOnce(
+  t: Terminal,
+  client: EchoClient,
+  bytes: Buffer,
+  verify: boolean,
+  trace?: ClientTrace,
+): Promise<void> {
+  // Each 'readable' is one read the kernel answered: the recv calls of the notes' recvn loop.
+  let recvCalls = 0;
+  const onReadable = () => recvCalls++;
+  if (trace !== undefined) client.socket.on("readable", onReadable);
+  const reply = await client.echo(bytes).finally(() => client.socket.off("readable", onReadable));
+  trace?.echoed(bytes.length, reply, recvCalls);
   if (verify && !reply.equals(bytes)) {
     let at = 0;
     while (reply[at] === bytes[at]) at++;

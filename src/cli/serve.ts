@@ -36,6 +36,7 @@ import {
 import { openTerminal, type Terminal } from "./terminal.js";
 import { DEFAULT_KEEPALIVE_MS, readPemFile } from "./connection-options.js";
 import { openFileLimit } from "../server/descriptors.js";
+import { jsonTrace, textTrace, traceServer } from "./trace.js";
 
 interface ServeOptions {
   host: string;
@@ -60,6 +61,8 @@ interface ServeOptions {
   proxyProtocol?: "v1" | "v2" | "any";
   proxyTrusted?: string[];
   lang?: string;
+  trace?: boolean;
+  traceLines: number;
 }
 
 /** `HOST:PORT` or `[IPv6]:PORT` where something will listen (port 0: any free one). */
@@ -199,6 +202,18 @@ export function registerServe(program: Command): void {
       "--udp",
       "also echo UDP datagrams on the same port (rate-limited per sender; none to service ports such as 7 and 19)",
     )
+    .option(
+      "--trace",
+      "show each socket call (socket, bind, listen, accept, recv, send, shutdown, close) with its descriptor and the TCP state the kernel reports",
+    )
+    .addOption(
+      new Option(
+        "--trace-lines <n>",
+        "at most this many trace lines a second (each reads the kernel's socket table, which is long on a busy server)",
+      )
+        .default(20)
+        .argParser((v) => parseCount(v, "--trace-lines", 1)),
+    )
     .option("--tls-cert <file>", "echo over TLS: the certificate chain (PEM); needs --tls-key")
     .option("--tls-key <file>", "the certificate's private key (PEM)")
     .addHelpText(
@@ -224,6 +239,8 @@ Examples:
                                          a public endpoint that one client cannot hog
   tcpecho serve --allow 10.0.0.0/8 --deny 10.0.0.13
                                          the 10.x network only, except one machine
+  tcpecho serve -H 127.0.0.1 --trace --trace-lines 50
+                                         each socket call and the TCP state the kernel reports after it
   tcpecho serve --keepalive 15s          close clients gone without a word (host or link down) within about 25 s
 
 Try it from another terminal: tcpecho client 127.0.0.1 9000`,
@@ -347,6 +364,8 @@ async function serve(opts: ServeOptions): Promise<void> {
   });
 
   narrateServer(server, log, narration(opts));
+  const sink = opts.logFormat === "json" ? jsonTrace(t.out) : textTrace(t.out, t.lang);
+  const trace = opts.trace ? traceServer(server, sink, t.lang, opts.traceLines) : undefined;
 
   // A worker's metrics are summed by the primary, which serves them; a single process serves its own.
   if (opts.metrics !== undefined) {
@@ -370,6 +389,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const address = await server.listen().catch((e: unknown) => {
     throw onPort(e, "--port");
   });
+  trace?.listening(address, opts.backlog);
   const scope = listenScope(address.host);
   const reach = opts.quiet
     ? []

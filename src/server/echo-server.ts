@@ -86,6 +86,12 @@ export interface EchoServerOptions {
    * after it went silent. Default 60000.
    */
   keepAlive?: number;
+  /**
+   * Sees every connection's socket steps from the start, as
+   * `EchoServer.observe` would (one observer at a time: with this option,
+   * `observe` throws). The command's `--trace` is built on it.
+   */
+  observer?: SocketObserver;
 }
 
 /** A client turned away before being served. */
@@ -201,6 +207,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       positive: true,
     });
     this.#rules = new AccessRules(options.allow, options.deny);
+    this.#observer.fn = options.observer ?? null;
     this.#proxyGate = null;
     if (options.proxyProtocol !== undefined) {
       if (!["v1", "v2", "any"].includes(options.proxyProtocol))

@@ -1,0 +1,442 @@
+/**
+ * `--trace` on `serve` and `client`: each socket call as the notes name it
+ * (`accept(20) = fd 23 ← 127.0.0.1:51234`), with the real descriptor, its
+ * arguments and result, and the TCP state the kernel reports for that socket
+ * right after the step (read from /proc/net/tcp{,6}, never assumed). Where
+ * Node joins calls (socket+bind+listen; libuv's accept), the line says so.
+ *
+ * The server's lines come from its socket-step observer, within a per-second
+ * budget: past it the observer is detached until the next second, so a busy
+ * server pays nothing meanwhile; without `--trace` nothing is attached.
+ *
+ * @module
+ */
+
+import type { Socket } from "node:net";
+import type { EchoClient } from "../client/connect.js";
+import type { Lang } from "../i18n/lang.js";
+import { traceMessages, type TraceMessages } from "../i18n/trace.js";
+import { formatEndpoint } from "../net/endpoint.js";
+import {
+  descriptorOf,
+  findTcpSocket,
+  readTcpTable,
+  socketInode,
+  type TcpSocketQuery,
+  type TcpStateName,
+  type TcpTableName,
+} from "../net/tcp-state.js";
+import type { ConnectionInfo } from "../server/connection.js";
+import type { SocketStep } from "../server/data-path.js";
+import type { EchoServer, EchoServerAddress } from "../server/echo-server.js";
+import { LineBudget } from "./line-budget.js";
+import { printable } from "./printable.js";
+
+/** One traced call. */
+export interface TraceEvent {
+  /**
+   * The call's name: socket, bind, listen, accept, recv, send, shutdown, close, connect, error;
+   * `suppressed` for the line that says the rest of a second is left out.
+   */
+  call: string;
+  /** The descriptor it worked on (undefined: not visible here, printed `?`). */
+  fd: number | undefined;
+  /** The arguments after the descriptor, as written in the line. */
+  args?: string;
+  /** What it returned, as written after `=`. */
+  result?: string;
+  /** The kernel's state for the socket right after the call; `gone` when it has left the table. */
+  state?: TcpStateName | "gone" | "unknown";
+  /** Notes in words (already in the reader's language). */
+  notes: string[];
+  /** Figures for JSON (bytes, queued, acceptQueue, remote…). */
+  fields?: Record<string, unknown>;
+}
+
+/** Where trace lines go. */
+export type TraceSink = (e: TraceEvent) => void;
+
+function fdText(fd: number | undefined): string {
+  return fd === undefined ? "?" : String(fd);
+}
+
+/**
+ * Trace events as text lines (`[trace] recv(23, 65536) = 5 "hello"`).
+ *
+ * @example
+ * ```ts
+ * import { textTrace } from "./trace.js";
+ * const sink = textTrace((line) => console.log(line), "en");
+ * sink({ call: "close", fd: 23, notes: ["descriptor released"] }); // [trace] close(23)  — descriptor released
+ * ```
+ */
+export function textTrace(write: (line: string) => void, lang: Lang): TraceSink {
+  const m = traceMessages[lang];
+  return (e) => {
+    if (e.call === "suppressed") return write(`${m.tag} ${e.notes.join("; ")}`);
+    const args = e.args === undefined ? "" : `, ${e.args}`;
+    const fd = e.call === "socket" ? e.args : fdText(e.fd) + args;
+    const result = e.result === undefined ? "" : ` = ${e.result}`;
+    const state =
+      e.state === undefined
+        ? ""
+        : ` → ${e.state === "gone" ? m.gone : e.state === "unknown" ? m.noState : e.state}`;
+    const notes = e.notes.length === 0 ? "" : `  — ${e.notes.join("; ")}`;
+    write(`${m.tag} ${e.call}(${fd ?? ""})${result}${state}${notes}`);
+  };
+}
+
+/**
+ * Trace events as JSON lines (`"event":"trace"`), shaped like `serve --log-format json`'s.
+ *
+ * @example
+ * ```ts
+ * import { jsonTrace } from "./trace.js";
+ * jsonTrace((line) => console.log(line))({ call: "close", fd: 23, notes: [] });
+ * ```
+ */
+export function jsonTrace(write: (line: string) => void): TraceSink {
+  return (e) =>
+    write(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        event: "trace",
+        pid: process.pid,
+        call: e.call,
+        fd: e.fd ?? null,
+        ...(e.args === undefined ? {} : { args: e.args }),
+        ...(e.result === undefined ? {} : { result: e.result }),
+        ...(e.state === undefined ? {} : { state: e.state }),
+        ...e.fields,
+        ...(e.notes.length === 0 ? {} : { notes: e.notes }),
+      }),
+    );
+}
+
+/**
+ * The kernel's state for a socket now: by its inode while a descriptor holds
+ * it, else by its endpoints (TIME_WAIT keeps no inode).
+ */
+function stateOf(table: TcpTableName, inode: number | undefined, ends: TcpSocketQuery): TraceEvent["state"] {
+  const rows = readTcpTable(undefined, [table]);
+  if (rows === undefined) return "unknown";
+  const row = (inode === undefined ? undefined : findTcpSocket(rows, { inode })) ?? findTcpSocket(rows, ends);
+  return row?.state ?? "gone";
+}
+
+/** A connection's descriptor: the fast path's own, or a net.Socket's handle's (a Node internal, read behind a check). */
+function connectionFd(conn: ConnectionInfo): number | undefined {
+  const c = conn as { fd?: unknown; socket?: { _handle?: { fd?: unknown } | null } };
+  const fd = typeof c.fd === "number" ? c.fd : c.socket?._handle?.fd;
+  return typeof fd === "number" && fd >= 0 ? fd : undefined;
+}
+
+/** What the trace knows of one connection. */
+interface Traced {
+  fd: number | undefined;
+  inode: number | undefined;
+  /** The peer's endpoint as the kernel sees it (before any PROXY header changes the client's). */
+  peer: { address: string; port: number };
+}
+
+/** The server's trace: attach with {@link traceServer}; call `listening` once the server listens. */
+export interface ServerTrace {
+  /** Traces the listening socket's calls (socket, bind, listen) for the address the server got. */
+  listening(address: EchoServerAddress, requestedBacklog: number): void;
+}
+
+/**
+ * Traces `server`'s socket steps into `sink`, at most `perSecond` lines a
+ * second (past that, one `suppressed` line and nothing until the next second).
+ *
+ * @example
+ * ```ts
+ * import { createEchoServer } from "../server/echo-server.js";
+ * import { textTrace, traceServer } from "./trace.js";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * const trace = traceServer(server, textTrace(console.log, "en"), "en", 100);
+ * trace.listening(await server.listen(), 511);
+ * await server.close();
+ * ```
+ */
+export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, perSecond: number): ServerTrace {
+  const m = traceMessages[lang];
+  const conns = new Map<number, Traced>();
+  let listenFd: number | undefined;
+  let port = 0;
+  // The listener's table: an IPv6 (dual-stack) listener's clients are in tcp6, IPv4-mapped.
+  let table: TcpTableName = "tcp";
+  // A read's line waits for its bytes (the data event right after it), to show them.
+  let pendingRead: { conn: ConnectionInfo; event: TraceEvent } | null = null;
+  const flush = () => {
+    if (pendingRead !== null) sink(pendingRead.event);
+    pendingRead = null;
+  };
+  const onData = (conn: ConnectionInfo, chunk: Buffer) => {
+    if (pendingRead === null || pendingRead.conn !== conn) return;
+    pendingRead.event.result += ` "${printable(chunk, 60)}"`;
+    flush();
+  };
+  const observer = (conn: ConnectionInfo, step: SocketStep) => {
+    flush();
+    if (!budget.take()) return;
+    const event = describe(conn, step);
+    if (step.kind === "read") pendingRead = { conn, event };
+    else sink(event);
+  };
+  let detach: (() => void) | null = null;
+  const attach = () => {
+    detach = server.observe(observer);
+    server.on("data", onData);
+  };
+  const budget = new LineBudget(
+    perSecond,
+    () => {
+      flush();
+      detach?.();
+      detach = null;
+      server.off("data", onData);
+      // Connections may close unseen meanwhile: forget them all, and look them up afresh.
+      conns.clear();
+      sink({ call: "suppressed", fd: undefined, notes: [m.suppressed(perSecond)], fields: { perSecond } });
+    },
+    attach,
+  );
+  attach();
+  server.on("close", () => {
+    flush();
+    budget.stop();
+  });
+
+  function traced(conn: ConnectionInfo): Traced {
+    let t = conns.get(conn.id);
+    if (t === undefined) {
+      const peer = { address: conn.proxyAddress ?? conn.remoteAddress, port: conn.remotePort };
+      let fd = connectionFd(conn);
+      let inode = fd === undefined ? undefined : socketInode(fd);
+      if (inode === undefined) {
+        const rows = readTcpTable(undefined, [table]) ?? [];
+        inode = findTcpSocket(rows, {
+          localPort: port,
+          remoteAddress: peer.address,
+          remotePort: peer.port,
+        })?.inode;
+        if (inode !== undefined) fd ??= descriptorOf(inode);
+      }
+      t = { fd, inode, peer };
+      conns.set(conn.id, t);
+    }
+    return t;
+  }
+
+  function describe(conn: ConnectionInfo, step: SocketStep): TraceEvent {
+    const t = traced(conn);
+    const fields = { id: conn.id };
+    const ends = { localPort: port, remoteAddress: t.peer.address, remotePort: t.peer.port };
+    const now = () => stateOf(table, t.inode, ends);
+    switch (step.kind) {
+      case "accepted": {
+        const rows = readTcpTable(undefined, [table]);
+        const queue = findTcpSocket(rows ?? [], { localPort: port, state: "LISTEN" })?.rxQueue;
+        const remote = formatEndpoint(t.peer.address, t.peer.port);
+        return {
+          call: "accept",
+          fd: listenFd,
+          result: `fd ${fdText(t.fd)} ← ${remote}`,
+          state: rows === undefined ? "unknown" : now(),
+          notes: [
+            m.communicationSocket,
+            ...(queue === undefined ? [] : [m.acceptQueue(queue)]),
+            m.acceptedByLibuv,
+          ],
+          fields: {
+            ...fields,
+            newFd: t.fd ?? null,
+            remote,
+            ...(queue === undefined ? {} : { acceptQueue: queue }),
+          },
+        };
+      }
+      case "read":
+        return {
+          call: "recv",
+          fd: t.fd,
+          args: "65536",
+          result: String(step.bytes),
+          state: now(),
+          notes: [],
+          fields: { ...fields, bytes: step.bytes },
+        };
+      case "written": {
+        const asked = step.bytes + step.queued;
+        const streams = server.dataPath === "streams";
+        const notes =
+          step.queued === 0 ? [] : [streams ? m.streamQueued(step.queued) : m.backpressure(step.queued)];
+        return {
+          call: "send",
+          fd: t.fd,
+          args: String(asked),
+          result: streams && step.queued > 0 ? "?" : String(step.bytes),
+          state: now(),
+          notes,
+          fields: { ...fields, bytes: step.bytes, queued: step.queued },
+        };
+      }
+      case "end":
+        return { call: "recv", fd: t.fd, result: "0", state: now(), notes: [m.clientFin], fields };
+      case "shutdown": {
+        const state = now();
+        // Gone right after our FIN: the client's ACK came already (at once on loopback), ending LAST_ACK.
+        const notes = state === "gone" ? [m.ourFin, m.lastAckOver] : [m.ourFin];
+        return { call: "shutdown", fd: t.fd, args: "SHUT_WR", state, notes, fields };
+      }
+      case "failed": {
+        const code = (step.error as NodeJS.ErrnoException).code ?? step.error.message;
+        return { call: "error", fd: t.fd, result: code, state: now(), notes: [], fields };
+      }
+      case "closed": {
+        conns.delete(conn.id);
+        // No descriptor any more: what the kernel keeps (TIME_WAIT), by its endpoints.
+        const state = stateOf(table, undefined, ends);
+        return { call: "close", fd: t.fd, state, notes: [m.released], fields };
+      }
+    }
+  }
+
+  return {
+    listening(address, requestedBacklog) {
+      port = address.port;
+      table = address.family === "IPv6" ? "tcp6" : "tcp";
+      const rows = readTcpTable(undefined, [table]);
+      const listeners = (rows ?? []).filter((r) => r.localPort === port && r.state === "LISTEN");
+      // Under --workers the primary may hold the listener: its state still, without our descriptor.
+      let state: TraceEvent["state"] = rows === undefined ? "unknown" : (listeners[0]?.state ?? "gone");
+      for (const r of listeners) {
+        const fd = descriptorOf(r.inode);
+        if (fd !== undefined) {
+          listenFd = fd;
+          state = r.state;
+          break;
+        }
+      }
+      const family = address.family === "IPv6" ? "AF_INET6" : "AF_INET";
+      const bound = formatEndpoint(address.host, address.port);
+      const applied =
+        address.backlog === requestedBacklog
+          ? String(requestedBacklog)
+          : `${requestedBacklog} → ${m.appliedBacklog(address.backlog)}`;
+      sink({
+        call: "socket",
+        fd: listenFd,
+        args: `${family}, SOCK_STREAM, 0`,
+        result: `fd ${fdText(listenFd)}`,
+        notes: [m.listeningSocket, m.joinedListen],
+      });
+      sink({ call: "bind", fd: listenFd, args: bound, notes: [], fields: { address: bound } });
+      sink({
+        call: "listen",
+        fd: listenFd,
+        args: `backlog ${applied}`,
+        state,
+        notes: [],
+        fields: { backlog: address.backlog, backlogRequested: requestedBacklog },
+      });
+    },
+  };
+}
+
+/** A client socket's descriptor: its handle's (a Node internal, read behind a check), else found by its inode. */
+function clientFd(
+  socket: Socket,
+  table: TcpTableName,
+  q: TcpSocketQuery,
+): { fd: number | undefined; inode: number | undefined } {
+  const handle = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle;
+  const own = typeof handle?.fd === "number" && handle.fd >= 0 ? handle.fd : undefined;
+  if (own !== undefined) return { fd: own, inode: socketInode(own) };
+  const inode = findTcpSocket(readTcpTable(undefined, [table]) ?? [], q)?.inode;
+  return { fd: inode === undefined ? undefined : descriptorOf(inode), inode };
+}
+
+/** The client's trace: call each method as its step happens. */
+export interface ClientTrace {
+  /** After connect: socket and connect, with our ephemeral port. */
+  connected(): void;
+  /** One echo: what was sent, and how many recv calls brought it back. */
+  echoed(sent: number, received: Buffer, recvCalls: number): void;
+  /** Runs `close` (the polite close: our FIN, then the release), tracing shutdown and close. */
+  close(close: () => Promise<void>): Promise<void>;
+}
+
+/**
+ * Traces a client's steps into `sink`.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "../client/connect.js";
+ * import { createEchoServer } from "../server/echo-server.js";
+ * import { textTrace, traceClient } from "./trace.js";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * const client = await connect({ host: "127.0.0.1", port: (await server.listen()).port });
+ * const trace = traceClient(client, textTrace(console.error, "en"), "en");
+ * trace.connected();
+ * await trace.close(() => client.close());
+ * await server.close();
+ * ```
+ */
+export function traceClient(client: EchoClient, sink: TraceSink, lang: Lang): ClientTrace {
+  const m: TraceMessages = traceMessages[lang];
+  const socket = client.socket;
+  const remoteAddress = client.remoteAddress ?? client.host;
+  const localPort = client.localPort ?? 0;
+  const ends: TcpSocketQuery = { localPort, remoteAddress, remotePort: client.port };
+  const table: TcpTableName = (client.localAddress ?? remoteAddress).includes(":") ? "tcp6" : "tcp";
+  const { fd, inode } = clientFd(socket, table, ends);
+  const now = () => stateOf(table, inode, ends);
+  return {
+    connected() {
+      const family = remoteAddress.includes(":") ? "AF_INET6" : "AF_INET";
+      const local = formatEndpoint(client.localAddress ?? "?", localPort);
+      const remote = formatEndpoint(remoteAddress, client.port);
+      sink({
+        call: "socket",
+        fd,
+        args: `${family}, SOCK_STREAM, 0`,
+        result: `fd ${fdText(fd)}`,
+        notes: [m.joinedConnect],
+      });
+      sink({
+        call: "connect",
+        fd,
+        args: remote,
+        result: "0",
+        state: now(),
+        notes: [m.ephemeral(local)],
+        fields: { local, remote, localPort },
+      });
+    },
+    echoed(sent, received, recvCalls) {
+      sink({ call: "send", fd, args: String(sent), result: String(sent), state: now(), notes: [] });
+      sink({
+        call: "recvn",
+        fd,
+        args: String(sent),
+        result: `${received.length} "${printable(received, 60)}"`,
+        state: now(),
+        notes: [m.recvCalls(recvCalls)],
+        fields: { bytes: received.length, recvCalls },
+      });
+    },
+    async close(close) {
+      // 'finish' comes when the shutdown request is done: our FIN is out.
+      const onFinish = () => sink({ call: "shutdown", fd, args: "SHUT_WR", state: now(), notes: [m.ourFin] });
+      socket.once("finish", onFinish);
+      try {
+        await close();
+      } finally {
+        socket.off("finish", onFinish);
+      }
+      sink({ call: "close", fd, state: stateOf(table, undefined, ends), notes: [m.released] });
+    },
+  };
+}
