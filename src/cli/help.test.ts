@@ -6,13 +6,15 @@ import { Command } from "commander";
 import { helpKo, type HelpCommand } from "../i18n/help.js";
 import { registerBench } from "./bench.js";
 import { registerClient } from "./client.js";
+import { registerDiagnose } from "./diagnose.js";
 import { registerPing } from "./ping.js";
 import { registerServe } from "./serve.js";
 
-/** The four commands as main.ts declares them, on a program of their own. */
+/** The commands as main.ts declares them, on a program of their own. */
 function commands(): Command[] {
   const program = new Command("tcpecho");
-  for (const register of [registerServe, registerClient, registerPing, registerBench]) register(program);
+  for (const register of [registerServe, registerClient, registerPing, registerBench, registerDiagnose])
+    register(program);
   return program.commands as Command[];
 }
 

@@ -18,6 +18,7 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "connect",
   "ping",
   "bench",
+  "diagnose",
   "help",
   "text",
   "json",

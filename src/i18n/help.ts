@@ -37,7 +37,7 @@ export interface HelpWords {
 }
 
 /** The commands whose help is translated: the program itself and each subcommand. */
-export type HelpCommand = "tcpecho" | "serve" | "client" | "ping" | "bench";
+export type HelpCommand = "tcpecho" | "serve" | "client" | "ping" | "bench" | "diagnose";
 
 const HOST_ARG = "서버 주소나 이름, 또는 HOST:PORT, [IPv6]:PORT (기본값: 127.0.0.1)";
 const PORT_ARG = "서버 포트 (기본값: 9000)";
@@ -94,6 +94,10 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
         "연결의 맨 앞에 HAProxy 의 PROXY 헤더를 기대합니다 (로드 밸런서 뒤): 그 헤더의 클라이언트 주소로 기록하고 제한하고 검사합니다",
       "--proxy-trusted":
         "이 범위의 상대만 PROXY 헤더를 보낼 수 있습니다 (여러 번 지정 가능); 다른 상대는 헤더 없이 직접 서비스하고, 그들이 보낸 헤더는 거부합니다",
+      "--trace":
+        "소켓 호출(소켓 생성, 바인드, listen, 연결 수락, 수신, 송신, 절반 닫기, 닫기)마다 그 디스크립터와 커널이 알려 주는 TCP 상태를 보여 줍니다",
+      "--trace-lines":
+        "추적 줄을 초당 최대 이만큼 출력 (줄마다 커널의 소켓 표를 읽으므로, 바쁜 서버에서는 표가 깁니다)",
       "--udp":
         "같은 포트에서 UDP 데이터그램도 에코합니다 (보낸 쪽마다 속도 제한; 7, 19 같은 서비스 포트로는 보내지 않음)",
       "--tls-cert": "TLS로 에코: 인증서 체인 (PEM); --tls-key 가 필요합니다",
@@ -121,6 +125,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
                                          한 클라이언트가 독차지할 수 없는 공개 서버
   tcpecho serve --allow 10.0.0.0/8 --deny 10.0.0.13
                                          10.x 네트워크만, 한 대는 빼고
+  tcpecho serve -H 127.0.0.1 --trace --trace-lines 50
+                                         소켓 호출마다 그 뒤에 커널이 알려 주는 TCP 상태
   tcpecho serve --keepalive 15s          말없이 사라진 클라이언트(호스트나 링크 장애)를 25초쯤 안에 닫기
 
 다른 터미널에서 해 보세요: tcpecho client 127.0.0.1 9000`,
@@ -137,6 +143,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--verify": "에코가 보낸 것과 같은지 검사합니다 (처음 다른 곳에서 종료 코드 1)",
       "--no-shutdown":
         "파이프 입력: 입력이 끝나면 먼저 절반 닫기(FIN)를 하지 않고, 에코가 모두 돌아온 뒤 닫습니다 (ncat --exec 처럼 FIN 뒤의 데이터를 버리는 서버용)",
+      "--trace":
+        "소켓 호출(connect, 송신, 수신, 절반 닫기, 닫기)마다 그 뒤에 커널이 알려 주는 TCP 상태를 표준 오류로 보여 줍니다",
       "--timeout": "접속이나 에코 대기가 이보다 오래 걸리면 포기합니다",
       ...CONNECTION,
     },
@@ -151,6 +159,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho client localhost --tls --tls-ca cert.pem
                                               TLS로, 그 (자체 서명) 인증서를 신뢰하며
   tcpecho client --lang ko                    한국어 메시지
+  tcpecho client --send hello --trace         에코 한 번 뒤의 소켓 호출과 TCP 상태
 
 터미널에서는 빈 줄(또는 Ctrl-D)로 연결을 정상적으로 닫습니다. 서버가 먼저 닫으면
 (예: 유휴 시간 초과) 클라이언트가 그렇다고 알리고 0으로 끝나며, 리셋되면 1로 끝납니다.`,
@@ -218,6 +227,28 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho bench localhost:9000 --tls --tls-ca cert.pem TLS로, 그 인증서를 신뢰하며
 
 돌아온 모든 바이트를 검사합니다. 손상되거나 빠지거나 남는 바이트가 있으면 종료 코드 1입니다.`,
+  },
+  diagnose: {
+    description: "내 패킷은 어디로 가는가? 커널이 고르는 경로, 주소와 포트의 범위, 그리고 에코 프로브",
+    arguments: {
+      host: "주소나 이름, 또는 HOST:PORT, [IPv6]:PORT",
+      port: "포트 (기본값: 9000)",
+    },
+    options: {
+      "--no-connect": "이름 풀이와 경로만 보고, 접속하지 않습니다",
+      "--timeout": "접속과 에코에 각각 허용하는 시간",
+      "--json": "마지막 줄에 보고서를 JSON 객체 하나로",
+    },
+    defaults: {},
+    after: `
+예:
+  tcpecho diagnose 127.0.0.1              루프백: 이 컴퓨터 밖으로 나가지 않음
+  tcpecho diagnose 192.168.0.10 7         같은 서브넷의 이웃: 서브넷 마스크 계산, 게이트웨이 없음
+  tcpecho diagnose example.com 80 --no-connect
+                                          모든 주소와, 각각이 거쳐 가는 게이트웨이
+  tcpecho diagnose localhost --json | tail -n 1
+
+프로브가 에코되면(또는 --no-connect 이면) 종료 코드 0, 아니면 1입니다.`,
   },
 };
 
