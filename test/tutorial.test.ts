@@ -1,0 +1,219 @@
+/**
+ * Runs every command of docs/tutorial.md and docs/tutorial.ko.md so the
+ * tutorial cannot rot. The convention (also stated at the end of the tutorial):
+ *
+ * - Only ```console blocks run. A line starting with `$ ` is a command; the
+ *   lines under it, up to the next command, are what it prints.
+ * - `tcpecho` runs the built CLI; port 9000 (also the default, through
+ *   TCPECHO_PORT) becomes a free loopback port.
+ * - A command ending in ` &` starts in the background; the next command waits
+ *   for its first shown line, and its shown lines are checked (waiting up to
+ *   10 s) at the end of the block, where it is stopped.
+ * - A shown line must appear in the output after normalising: numbers become 0,
+ *   runs of blanks one space, and the TCP state after a data step (which races
+ *   on loopback) is not compared. `…` inside a line matches anything; a line
+ *   that is only `…` stands for lines left out.
+ * - `<!-- as: nobody -->` before a block: as root, each command runs with
+ *   `setpriv --reuid=nobody --regid=nogroup --clear-groups` (a normal user
+ *   already is unprivileged).
+ * - `<!-- tty -->` before a block: the command runs on a terminal (`script`),
+ *   typing the text shown after each `[send] ` / `[보낼 데이터] ` prompt.
+ */
+
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { CLI, cleanEnv, freePort, killGroup, needs, sleep } from "./helpers.js";
+
+interface Step {
+  command: string;
+  shown: string[];
+}
+interface Block {
+  steps: Step[];
+  asNobody: boolean;
+  tty: boolean;
+}
+
+/** The runnable blocks of a markdown file. */
+function blocks(markdown: string): Block[] {
+  const out: Block[] = [];
+  const lines = markdown.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] !== "```console") continue;
+    let j = i - 1;
+    while (j >= 0 && lines[j] === "") j--;
+    const mark = lines[j] ?? "";
+    const block: Block = {
+      steps: [],
+      asNobody: mark === "<!-- as: nobody -->",
+      tty: mark === "<!-- tty -->",
+    };
+    for (i++; i < lines.length && lines[i] !== "```"; i++) {
+      const line = lines[i] ?? "";
+      if (line.startsWith("$ ")) block.steps.push({ command: line.slice(2), shown: [] });
+      else block.steps.at(-1)?.shown.push(line);
+    }
+    out.push(block);
+  }
+  return out;
+}
+
+const STATES = /→ (ESTABLISHED|CLOSE_WAIT|FIN_WAIT1|FIN_WAIT2|TIME_WAIT|CLOSING|LAST_ACK)\b/g;
+const normalize = (s: string) =>
+  s.replace(STATES, "→ STATE").replace(/\d+/g, "0").replace(/\s+/g, " ").trim();
+
+/** True if `shown` (one line of the tutorial) matches one of the output lines. */
+function appears(shown: string, output: string[]): boolean {
+  const parts = normalize(shown)
+    .split("…")
+    .map((p) => p.trim());
+  return output.some((line) => {
+    const l = normalize(line);
+    let at = 0;
+    for (const p of parts) {
+      const k = l.indexOf(p, at);
+      if (k < 0) return false;
+      at = k + p.length;
+    }
+    return true;
+  });
+}
+
+const checkable = (shown: string[]) => shown.filter((l) => l.trim() !== "" && l.trim() !== "…");
+
+function assertShown(step: Step, output: string[], file: string): void {
+  for (const line of checkable(step.shown))
+    assert.ok(
+      appears(line, output),
+      `${file}: \`${step.command}\` did not print\n  ${line}\ngot:\n${output.join("\n")}`,
+    );
+}
+
+/** The shell command to run for a tutorial command. */
+function shell(command: string, port: number, asNobody: boolean): string {
+  const wrap =
+    asNobody && process.getuid?.() === 0 ? "setpriv --reuid=nobody --regid=nogroup --clear-groups " : "";
+  return command
+    .replace(/ &$/, "")
+    .replace(/\b9000\b/g, String(port))
+    .replace(/\btcpecho\b/g, `${wrap}'${process.execPath}' '${CLI}'`);
+}
+
+/** The default port (9000) is the block's free port too. */
+const env = (port: number) => cleanEnv({ TCPECHO_PORT: String(port) });
+
+interface Background {
+  proc: ChildProcess;
+  output: () => string[];
+  step: Step;
+}
+
+function background(command: string, step: Step, port: number): Background {
+  const proc = spawn("bash", ["-c", command], {
+    env: env(port),
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
+  });
+  let text = "";
+  proc.stdout!.on("data", (b: Buffer) => (text += b.toString("utf8")));
+  proc.stderr!.on("data", (b: Buffer) => (text += b.toString("utf8")));
+  return { proc, step, output: () => text.split("\n") };
+}
+
+async function waitShown(bg: Background, lines: string[], ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (lines.every((l) => appears(l, bg.output()))) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+// eslint-disable-next-line no-control-regex -- readline's cursor movements are what is being removed
+const ESCAPES = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+/** Runs `command` on a terminal, typing `typed` after each prompt; resolves with the screen's lines. */
+function onTerminal(command: string, typed: string[], port: number): Promise<string[]> {
+  const proc = spawn("script", ["-qfec", command, "/dev/null"], {
+    env: env(port),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let screen = "";
+  let prompts = 0;
+  const pending = [...typed];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      reject(new Error(`dialogue did not finish; screen:\n${screen}`));
+    }, 15_000);
+    const onOutput = (b: Buffer) => {
+      screen += b.toString("utf8");
+      const seen = screen.split(/\[send\] |\[보낼 데이터\] /).length - 1;
+      while (prompts < seen && pending.length > 0) {
+        prompts++;
+        proc.stdin.write(pending.shift() + "\r");
+      }
+    };
+    proc.stdout.on("data", onOutput);
+    proc.stderr.on("data", onOutput);
+    proc.on("close", () => {
+      clearTimeout(timer);
+      resolve(screen.replace(/\r/g, "").replace(ESCAPES, "").split("\n"));
+    });
+  });
+}
+
+async function runBlock(block: Block, file: string): Promise<void> {
+  const port = await freePort();
+  const running: Background[] = [];
+  try {
+    for (const step of block.steps) {
+      const command = shell(step.command, port, block.asNobody);
+      if (step.command.endsWith(" &")) {
+        const bg = background(command, step, port);
+        running.push(bg);
+        const first = checkable(step.shown)[0];
+        if (first !== undefined) assert.ok(await waitShown(bg, [first], 10_000), `${file}: ${step.command}`);
+      } else if (block.tty) {
+        const typed = step.shown.flatMap((l) => /^\[(?:send|보낼 데이터)\] (.*)$/.exec(l)?.[1] ?? []);
+        // The last prompt is answered with an empty line, which ends the dialogue.
+        assertShown(step, await onTerminal(command, [...typed, ""], port), file);
+      } else {
+        const r = spawnSync("bash", ["-c", command], { env: env(port), encoding: "utf8", timeout: 20_000 });
+        assertShown(step, `${r.stdout}\n${r.stderr}`.split("\n"), file);
+      }
+    }
+    for (const bg of running) {
+      const lines = checkable(bg.step.shown);
+      if (!(await waitShown(bg, lines, 10_000)))
+        for (const l of lines) assertShown({ ...bg.step, shown: [l] }, bg.output(), file);
+    }
+  } finally {
+    for (const bg of running) {
+      const done = new Promise((r) => bg.proc.once("close", r));
+      if (bg.proc.exitCode === null && bg.proc.signalCode === null) killGroup(bg.proc);
+      await Promise.race([done, sleep(5000)]);
+    }
+  }
+}
+
+for (const name of ["tutorial.md", "tutorial.ko.md"]) {
+  test(`docs/${name}: every command prints what the tutorial shows`, { timeout: 120_000 }, async (t) => {
+    const file = fileURLToPath(new URL(`../../docs/${name}`, import.meta.url));
+    const all = blocks(readFileSync(file, "utf8"));
+    assert.ok(all.length >= 6, `${name}: expected a block for each lesson`);
+    for (const [i, block] of all.entries()) {
+      const text = block.steps.map((s) => s.command).join("; ");
+      const tools = [
+        ...(/\bss\b/.test(text) ? ["ss"] : []),
+        ...(block.tty ? ["script"] : []),
+        ...(block.asNobody && process.getuid?.() === 0 ? ["setpriv"] : []),
+      ];
+      const skip = tools.map((tool) => needs(tool, tool === "ss" ? "iproute2" : "util-linux")).find(Boolean);
+      await t.test(`block ${i + 1}: ${text}`, { skip: skip || false }, () => runBlock(block, name));
+    }
+  });
+}
