@@ -209,10 +209,14 @@ for (const name of ["tutorial.md", "tutorial.ko.md"]) {
       const text = block.steps.map((s) => s.command).join("; ");
       const tools = [
         ...(/\bss\b/.test(text) ? ["ss"] : []),
+        // diagnose's output names its route source: `ip route get` when iproute2 is there.
+        ...(/\bdiagnose\b/.test(text) ? ["ip"] : []),
         ...(block.tty ? ["script"] : []),
         ...(block.asNobody && process.getuid?.() === 0 ? ["setpriv"] : []),
       ];
-      const skip = tools.map((tool) => needs(tool, tool === "ss" ? "iproute2" : "util-linux")).find(Boolean);
+      const skip = tools
+        .map((tool) => needs(tool, tool === "ss" || tool === "ip" ? "iproute2" : "util-linux"))
+        .find(Boolean);
       await t.test(`block ${i + 1}: ${text}`, { skip: skip || false }, () => runBlock(block, name));
     }
   });
