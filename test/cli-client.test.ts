@@ -17,6 +17,7 @@ import {
   fixture,
   killGroup,
   runTool,
+  onTerminal,
 } from "./helpers.js";
 
 test("--send prints exactly the echo", { timeout: 15_000 }, async () => {
@@ -101,40 +102,14 @@ test("refused and timed out, explained; Korean too", { timeout: 20_000 }, async 
   }
 });
 
-/** Runs the client on a pseudo-terminal (util-linux `script`), typing `lines` one by one after each prompt. */
-function onTerminal(
+/** Runs the CLI with `args` on a pseudo-terminal, typing `lines` one by one after each prompt. */
+function clientOnTerminal(
   args: string[],
   lines: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
-  const proc = spawn("script", ["-qfec", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
-  let screen = "";
-  let prompts = 0;
-  const pending = [...lines];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.kill("SIGKILL");
-      reject(new Error(`dialogue did not finish; screen:\n${screen}`));
-    }, 10_000);
-    const onOutput = (b: Buffer) => {
-      screen += b.toString("utf8");
-      // Type the next line each time a new prompt appears.
-      const seen = screen.split(/\[send\] |\[보낼 데이터\] /).length - 1;
-      while (prompts < seen && pending.length > 0) {
-        prompts++;
-        proc.stdin.write(pending.shift() + "\r");
-      }
-    };
-    proc.stdout.on("data", onOutput);
-    proc.stderr.on("data", onOutput);
-    proc.on("close", (code) => {
-      clearTimeout(timer);
-      // Drop carriage returns and readline's cursor movements: keep what a person reads.
-      // eslint-disable-next-line no-control-regex -- the escape sequences are what is being removed
-      resolve({ code, screen: screen.replace(/\r/g, "").replace(/\x1b\[[0-9;]*[A-Za-z]/g, "") });
-    });
-  });
+  return onTerminal(command, lines, env);
 }
 
 test(
@@ -145,7 +120,7 @@ test(
     if (skip) return t.skip(skip);
     const srv = await startCliServer();
     try {
-      const { code, screen } = await onTerminal(
+      const { code, screen } = await clientOnTerminal(
         ["client", "127.0.0.1", String(srv.port)],
         ["hello", "two words", ""],
         cleanEnv(),
@@ -173,7 +148,7 @@ test("on a terminal in Korean, with --crlf", { timeout: 20_000 }, async (t) => {
   if (skip) return t.skip(skip);
   const srv = await startCliServer(["--lang", "ko"]);
   try {
-    const { code, screen } = await onTerminal(
+    const { code, screen } = await clientOnTerminal(
       ["client", "-p", String(srv.port), "--crlf"],
       ["안녕", ""],
       cleanEnv({ LANG: "ko_KR.UTF-8" }),
@@ -200,7 +175,7 @@ test(
     const srv = await startCliServer(["--idle-timeout", "1s"]);
     try {
       const started = Date.now();
-      const { code, screen } = await onTerminal(["client", "-p", String(srv.port)], [], cleanEnv());
+      const { code, screen } = await clientOnTerminal(["client", "-p", String(srv.port)], [], cleanEnv());
       assert.equal(code, 0, screen);
       assert.match(
         screen,
@@ -210,7 +185,11 @@ test(
       );
       assert.ok(Date.now() - started < 8000, "noticed without waiting for a typed line");
       // Also after an echo, and in Korean.
-      const ko = await onTerminal(["client", "-p", String(srv.port), "--lang", "ko"], ["안녕"], cleanEnv());
+      const ko = await clientOnTerminal(
+        ["client", "-p", String(srv.port), "--lang", "ko"],
+        ["안녕"],
+        cleanEnv(),
+      );
       assert.equal(ko.code, 0, ko.screen);
       assert.match(ko.screen, /\[받은 데이터\] 안녕\n/);
       assert.match(ko.screen, /\[TCP 클라이언트\] 서버\(127\.0\.0\.1:\d+\)가 연결을 닫았습니다\.\n$/);
@@ -220,7 +199,7 @@ test(
     // A server that resets the connection a moment after accepting it.
     const peer = await startPeer((s) => setTimeout(() => s.resetAndDestroy(), 300));
     try {
-      const { code, screen } = await onTerminal(["client", "-p", String(peer.port)], [], cleanEnv());
+      const { code, screen } = await clientOnTerminal(["client", "-p", String(peer.port)], [], cleanEnv());
       assert.equal(code, 1, screen);
       assert.match(
         screen,
@@ -242,7 +221,7 @@ test(
     const key = fixture("localhost.key.pem");
     const srv = await startCliServer(["--tls-cert", cert, "--tls-key", key, "--idle-timeout", "2s"]);
     try {
-      const { code, screen } = await onTerminal(
+      const { code, screen } = await clientOnTerminal(
         ["client", `localhost:${srv.port}`, "--tls-ca", cert],
         ["secret", ""],
         cleanEnv(),
@@ -253,7 +232,11 @@ test(
       assert.match(screen, /\[TCP client\] connection closed\./);
       await srv.waitFor(/\] secret$/);
       // The server's idle timeout ends a TLS session too: said at once.
-      const idle = await onTerminal(["client", "-p", String(srv.port), "--tls-ca", cert], [], cleanEnv());
+      const idle = await clientOnTerminal(
+        ["client", "-p", String(srv.port), "--tls-ca", cert],
+        [],
+        cleanEnv(),
+      );
       assert.equal(idle.code, 0, idle.screen);
       assert.match(idle.screen, /\[TCP client\] the server \(127\.0\.0\.1:\d+\) closed the connection\.\n$/);
     } finally {

@@ -25,7 +25,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { CLI, cleanEnv, freePort, killGroup, needs, sleep } from "./helpers.js";
+import { CLI, cleanEnv, freePort, killGroup, needs, sleep, onTerminal } from "./helpers.js";
 
 interface Step {
   command: string;
@@ -132,40 +132,6 @@ async function waitShown(bg: Background, lines: string[], ms: number): Promise<b
   return false;
 }
 
-// eslint-disable-next-line no-control-regex -- readline's cursor movements are what is being removed
-const ESCAPES = /\x1b\[[0-9;]*[A-Za-z]/g;
-
-/** Runs `command` on a terminal, typing `typed` after each prompt; resolves with the screen's lines. */
-function onTerminal(command: string, typed: string[], port: number): Promise<string[]> {
-  const proc = spawn("script", ["-qfec", command, "/dev/null"], {
-    env: env(port),
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let screen = "";
-  let prompts = 0;
-  const pending = [...typed];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.kill("SIGKILL");
-      reject(new Error(`dialogue did not finish; screen:\n${screen}`));
-    }, 15_000);
-    const onOutput = (b: Buffer) => {
-      screen += b.toString("utf8");
-      const seen = screen.split(/\[send\] |\[보낼 데이터\] /).length - 1;
-      while (prompts < seen && pending.length > 0) {
-        prompts++;
-        proc.stdin.write(pending.shift() + "\r");
-      }
-    };
-    proc.stdout.on("data", onOutput);
-    proc.stderr.on("data", onOutput);
-    proc.on("close", () => {
-      clearTimeout(timer);
-      resolve(screen.replace(/\r/g, "").replace(ESCAPES, "").split("\n"));
-    });
-  });
-}
-
 async function runBlock(block: Block, file: string): Promise<void> {
   const port = await freePort();
   const running: Background[] = [];
@@ -180,7 +146,11 @@ async function runBlock(block: Block, file: string): Promise<void> {
       } else if (block.tty) {
         const typed = step.shown.flatMap((l) => /^\[(?:send|보낼 데이터)\] (.*)$/.exec(l)?.[1] ?? []);
         // The last prompt is answered with an empty line, which ends the dialogue.
-        assertShown(step, await onTerminal(command, [...typed, ""], port), file);
+        assertShown(
+          step,
+          (await onTerminal(command, [...typed, ""], env(port), 15_000)).screen.split("\n"),
+          file,
+        );
       } else {
         const r = spawnSync("bash", ["-c", command], { env: env(port), encoding: "utf8", timeout: 20_000 });
         assertShown(step, `${r.stdout}\n${r.stderr}`.split("\n"), file);
