@@ -23,13 +23,10 @@ import {
   stopCli,
   waitListening,
   type RunningCli,
-  fixture,
+  TLS_FIXTURE,
 } from "./helpers.js";
 
-const CERT_FILE = fixture("localhost.cert.pem");
-const KEY_FILE = fixture("localhost.key.pem");
-const cert = readFileSync(CERT_FILE);
-const key = readFileSync(KEY_FILE);
+const { certFile: CERT_FILE, keyFile: KEY_FILE, cert, key } = TLS_FIXTURE;
 
 const lastJson = (stdout: Buffer) => JSON.parse(stdout.toString().trim().split("\n").at(-1) ?? "{}");
 

@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** The built CLI entry point. */
@@ -18,6 +19,18 @@ export const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url))
  */
 export const fixture = (name: string): string =>
   fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
+
+/** The self-signed localhost certificate and its key: their files, and their PEM text. */
+export const TLS_FIXTURE = {
+  certFile: fixture("localhost.cert.pem"),
+  keyFile: fixture("localhost.key.pem"),
+  get cert(): Buffer {
+    return readFileSync(this.certFile);
+  },
+  get key(): Buffer {
+    return readFileSync(this.keyFile);
+  },
+};
 
 /** An environment without the caller's locale or colour settings, so output is predictable. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -9,7 +9,7 @@
 
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readdirSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Socket } from "node:net";
@@ -36,13 +36,10 @@ import {
   startCliServer,
   stopCli,
   startPeer,
-  fixture,
+  TLS_FIXTURE,
 } from "./helpers.js";
 
-const CERT_FILE = fixture("localhost.cert.pem");
-const KEY_FILE = fixture("localhost.key.pem");
-const cert = readFileSync(CERT_FILE);
-const key = readFileSync(KEY_FILE);
+const { certFile: CERT_FILE, keyFile: KEY_FILE, cert, key } = TLS_FIXTURE;
 
 async function secureConnect(port: number): Promise<TLSSocket> {
   const s = tlsConnect({ host: "127.0.0.1", port, ca: cert, servername: "localhost" });
