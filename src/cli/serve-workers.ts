@@ -62,6 +62,9 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   const fork = () => {
     const worker = cluster.fork();
     ids.set(worker, worker.id);
+    // A message to a worker that already exited (a listen error sent as it died) fails with EPIPE;
+    // its "exit" says all there is to say, so the channel's error must not end the primary.
+    worker.on("error", () => {});
     worker.once("listening", () => {
       listening.add(worker);
       log.workerStarted(worker.id, worker.process.pid ?? 0);
