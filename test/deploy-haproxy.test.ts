@@ -70,9 +70,24 @@ async function servedBy(port: number, a: Backend, b: Backend): Promise<"a" | "b"
   throw new Error(`no server logged a client at port ${port}`);
 }
 
-/** Writes all of `data`, waiting for the socket's buffer to drain. */
-async function writeAll(s: Socket, data: Buffer): Promise<void> {
-  if (!s.write(data)) await new Promise((r) => s.once("drain", r));
+/** Writes all of `data`, waiting for the socket's buffer to drain; fails if the connection ends first. */
+async function writeAll(s: Socket, data: Buffer, ms = 20_000): Promise<void> {
+  if (s.write(data)) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => done(new Error(`could not write ${data.length} bytes within ${ms} ms`)),
+      ms,
+    );
+    const done = (e?: Error) => {
+      clearTimeout(timer);
+      s.off("drain", ok).off("close", closed);
+      if (e) reject(e);
+      else resolve();
+    };
+    const ok = () => done();
+    const closed = () => done(new Error("the connection closed while writing"));
+    s.once("drain", ok).once("close", closed);
+  });
 }
 
 /** One client session: its socket, all it has received so far, and the whole echo at the end. */
@@ -80,7 +95,9 @@ async function session(frontend: number) {
   const socket = await rawConnect(frontend);
   let received = 0;
   socket.on("data", (b: Buffer) => (received += b.length));
-  return { socket, port: socket.localPort as number, received: () => received, all: readAll(socket, 60_000) };
+  const all = readAll(socket, 60_000);
+  all.catch(() => {}); // awaited later; a failure before then must not end the test process unheard
+  return { socket, port: socket.localPort as number, received: () => received, all };
 }
 
 /** A short session through HAProxy: one line, its echo, close. */
@@ -121,6 +138,12 @@ test(
     const b = await startBackend();
     const frontend = await freePort();
     let haproxy: ChildProcess | undefined;
+    // Also when the test times out, when a finally block would not run.
+    t.after(() => {
+      haproxy?.kill("SIGKILL");
+      a.proc.kill("SIGKILL");
+      b.proc.kill("SIGKILL");
+    });
     let output = "";
     try {
       haproxy = spawn("haproxy", ["-db", "-f", CONFIG], {
