@@ -194,7 +194,7 @@ test(
       assert.equal(await readyz(a), 503, "/readyz of a draining server");
       assert.equal(await readyz(b), 200);
 
-      // Before HAProxy's check notices, a new client meets a closed listener: retried on b.
+      // Before HAProxy's check notices, a client sent to a meets a closed listener and is retried on b.
       const early = [];
       for (let i = 0; i < 3; i++) early.push(await echoOnce(frontend, `early ${i}\n`));
       // HAProxy's check reads the 503 and takes a out of the rotation.
