@@ -85,6 +85,20 @@ function lastJson(stdout: Buffer): Record<string, unknown> {
 
 const PERCENTILE_LABELS = ["0%", "90%", "99%", "99.9%", "99.99%", "99.999%"];
 
+/** `tcpecho bench A B` against two `tcpecho serve` processes, drawing into `file`. */
+async function benchAB(file: string, extra: string[]) {
+  const [a, b] = await Promise.all([startCliServer(), startCliServer()]);
+  try {
+    const targets = [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`];
+    const args = ["bench", ...targets, "-c", "2", "-s", "32", "-d", "500ms", ...extra, "--plot", file];
+    const r = await runCli(args, { timeout: 20_000 });
+    assert.equal(r.code, 0, r.stderr);
+    return { targets, stderr: r.stderr };
+  } finally {
+    await Promise.all([stopCli(a), stopCli(b)]);
+  }
+}
+
 test(
   "one target, SVG: the curve sits where the reported percentiles put it",
   { timeout: 30_000 },
@@ -139,46 +153,21 @@ test(
   "A B in Korean, SVG: one line per target, legend and axis titles in Korean",
   { timeout: 30_000 },
   async () => {
-    const [a, b] = await Promise.all([startCliServer(), startCliServer()]);
-    try {
-      const file = join(DIR, "ab.svg");
-      const targets = [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`];
-      const r = await runCli(
-        [
-          "bench",
-          ...targets,
-          "-c",
-          "2",
-          "-s",
-          "32",
-          "-d",
-          "500ms",
-          "--rounds",
-          "2",
-          "--lang",
-          "ko",
-          "--plot",
-          file,
-        ],
-        { timeout: 20_000 },
-      );
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /지연 시간 그래프를 .*ab\.svg 에 저장했습니다/);
-      const svg = readSvg(file);
-      for (const w of [...PERCENTILE_LABELS, "백분위", "지연 시간 (ms)", "백분위별 지연 시간", ...targets])
-        assert.ok(svg.words.includes(w), `"${w}" among the SVG's texts: ${JSON.stringify(svg.words)}`);
-      assert.ok(
-        svg.words.some((w) => w.includes("연결 2개 × 32바이트 메시지") && w.includes("대상마다 2회차")),
-      );
-      assert.deepEqual(
-        svg.lines.map((l) => l.stroke),
-        [PLOT_COLORS[0], PLOT_COLORS[1]],
-        "one line per target, in the legend's colours",
-      );
-      for (const l of svg.lines) assert.ok(l.points.length >= 4, JSON.stringify(l.points));
-    } finally {
-      await Promise.all([stopCli(a), stopCli(b)]);
-    }
+    const file = join(DIR, "ab.svg");
+    const { targets, stderr } = await benchAB(file, ["--rounds", "2", "--lang", "ko"]);
+    assert.match(stderr, /지연 시간 그래프를 .*ab\.svg 에 저장했습니다/);
+    const svg = readSvg(file);
+    for (const w of [...PERCENTILE_LABELS, "백분위", "지연 시간 (ms)", "백분위별 지연 시간", ...targets])
+      assert.ok(svg.words.includes(w), `"${w}" among the SVG's texts: ${JSON.stringify(svg.words)}`);
+    assert.ok(
+      svg.words.some((w) => w.includes("연결 2개 × 32바이트 메시지") && w.includes("대상마다 2회차")),
+    );
+    assert.deepEqual(
+      svg.lines.map((l) => l.stroke),
+      [PLOT_COLORS[0], PLOT_COLORS[1]],
+      "one line per target, in the legend's colours",
+    );
+    for (const l of svg.lines) assert.ok(l.points.length >= 4, JSON.stringify(l.points));
   },
 );
 
@@ -186,55 +175,42 @@ test(
   "A B, PNG: a 1000×600 picture that decodes, with both series' colours",
   { timeout: 30_000 },
   async () => {
-    const [a, b] = await Promise.all([startCliServer(), startCliServer()]);
-    try {
-      const file = join(DIR, "ab.png");
-      const targets = [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`];
-      const r = await runCli(
-        ["bench", ...targets, "-c", "2", "-s", "32", "-d", "500ms", "--rounds", "1", "--plot", file],
-        {
-          timeout: 20_000,
-        },
-      );
-      assert.equal(r.code, 0, r.stderr);
-      const png = readFileSync(file);
-      assert.deepEqual(
-        [...png.subarray(0, 8)],
-        [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
-        "PNG signature",
-      );
-      assert.equal(png.toString("latin1", 12, 16), "IHDR");
-      assert.equal(png.readUInt32BE(16), 1000);
-      assert.equal(png.readUInt32BE(20), 600);
-      const image = PNG.sync.read(png);
-      const colours = new Set<number>();
-      const near = (hex: string) => {
-        const [r0, g0, b0] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [
-          number,
-          number,
-          number,
-        ];
-        let n = 0;
-        for (let i = 0; i < image.data.length; i += 4) {
-          const d = image.data;
-          if (
-            Math.abs((d[i] as number) - r0) +
-              Math.abs((d[i + 1] as number) - g0) +
-              Math.abs((d[i + 2] as number) - b0) <=
-            24
-          )
-            n++;
-        }
-        return n;
-      };
-      for (let i = 0; i < image.data.length; i += 4) colours.add(image.data.readUInt32BE(i));
-      assert.ok(colours.size > 20, `only ${colours.size} colours: blank?`);
-      for (const c of [PLOT_COLORS[0], PLOT_COLORS[1]])
-        assert.ok(near(c) > 100, `the series colour ${c} is drawn`);
-      assert.ok(near(PLOT_COLORS[2]) < 20, "no third series");
-    } finally {
-      await Promise.all([stopCli(a), stopCli(b)]);
-    }
+    const file = join(DIR, "ab.png");
+    await benchAB(file, ["--rounds", "1"]);
+    const png = readFileSync(file);
+    assert.deepEqual(
+      [...png.subarray(0, 8)],
+      [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+      "PNG signature",
+    );
+    assert.equal(png.toString("latin1", 12, 16), "IHDR");
+    assert.equal(png.readUInt32BE(16), 1000);
+    assert.equal(png.readUInt32BE(20), 600);
+    const image = PNG.sync.read(png);
+    const d = image.data;
+    /** Pixels within a little of a colour (the lines are antialiased). */
+    const near = (hex: string) => {
+      const [r0, g0, b0] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [
+        number,
+        number,
+        number,
+      ];
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        const off =
+          Math.abs((d[i] as number) - r0) +
+          Math.abs((d[i + 1] as number) - g0) +
+          Math.abs((d[i + 2] as number) - b0);
+        if (off <= 24) n++;
+      }
+      return n;
+    };
+    const colours = new Set<number>();
+    for (let i = 0; i < d.length; i += 4) colours.add(d.readUInt32BE(i));
+    assert.ok(colours.size > 20, `only ${colours.size} colours: blank?`);
+    for (const c of [PLOT_COLORS[0], PLOT_COLORS[1]])
+      assert.ok(near(c) > 100, `the series colour ${c} is drawn`);
+    assert.ok(near(PLOT_COLORS[2]) < 20, "no third series");
   },
 );
 

@@ -14,7 +14,7 @@
 
 import { closeSync, openSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { extname } from "node:path";
-import type { BenchOptions, BenchReport } from "../bench/bench.js";
+import { median, type BenchOptions, type BenchReport } from "../bench/bench.js";
 import type { LatencySummary } from "../bench/latency-histogram.js";
 import { benchMessages } from "../i18n/bench.js";
 import { EchoError } from "../net/echo-error.js";
@@ -103,11 +103,7 @@ export interface PercentilePoint {
 export function percentilePoints(runs: readonly LatencySummary[]): PercentilePoint[] {
   const measured = runs.filter((r) => r.samples > 0);
   if (measured.length === 0) return [];
-  const mid = (pick: (r: LatencySummary) => number) => {
-    const s = measured.map(pick).sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-  };
+  const mid = (pick: (r: LatencySummary) => number) => median(measured.map(pick));
   const typical = mid((r) => r.samples);
   const total = measured.reduce((a, r) => a + r.samples, 0);
   const points: PercentilePoint[] = [{ percentile: 0, us: mid((r) => r.minUs) }];
