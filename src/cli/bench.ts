@@ -16,6 +16,7 @@ import { DEFAULT_PORT, parseHostPort } from "../net/address.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { parseCount, parseDuration, parsePositiveDuration } from "../net/options.js";
+import { parsePlotFile, writeBenchPlot, type PlotFile } from "./bench-plot.js";
 import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
@@ -32,6 +33,7 @@ interface BenchCliOptions extends ConnectionCliOptions {
   timeout: number;
   rounds: number;
   json?: boolean;
+  plot?: PlotFile;
   lang?: string;
 }
 
@@ -102,7 +104,12 @@ export function registerBench(program: Command): void {
         .default(3)
         .argParser((v) => parseCount(v, "--rounds", 1, 1000)),
     )
-    .option("--json", "print one JSON object as the last line (times in ms)");
+    .option("--json", "print one JSON object as the last line (times in ms)")
+    .addOption(
+      new Option("--plot <file>", "draw the latency percentile curve to FILE.svg or FILE.png").argParser(
+        parsePlotFile,
+      ),
+    );
   addConnectionOptions(cmd)
     .addHelpText(
       "after",
@@ -115,6 +122,7 @@ Examples:
   tcpecho bench 127.0.0.1:9000 --stream -c 4          throughput of 64 KiB streams
   tcpecho bench 127.0.0.1:9000 127.0.0.1:9001 -d 3s   A B A B A B, reported as ratios to the first
   tcpecho bench localhost:9000 --tls --tls-ca cert.pem over TLS, trusting that certificate
+  tcpecho bench :9000 :9001 --plot latency.svg        both latency curves on one chart
 
 Every echoed byte is checked; corrupted, missing or extra bytes make the exit code 1.`,
     )
@@ -141,6 +149,11 @@ Every echoed byte is checked; corrupted, missing or extra bytes make the exit co
         throw new EchoError("ERR_INVALID_OPTION", {
           value: "--stream --rate",
           detail: "the mode: --rate paces messages, --stream has none",
+        });
+      if (opts.stream && opts.plot !== undefined)
+        throw new EchoError("ERR_INVALID_OPTION", {
+          value: "--stream --plot",
+          detail: "the mode: --plot draws latency, --stream has none",
         });
       planBench({ ...options, ...parsed[0] }); // bad combinations fail before any connection
       const t = openTerminal(opts.lang);
@@ -199,12 +212,13 @@ async function runBench(
     clearProgress();
     if (opts.json) t.out(JSON.stringify(toJson(report)));
     else printReport(t, b, report);
+    if (opts.plot) await writeBenchPlot(t, opts.plot, [[report]], options, 1);
     return report.ok ? 0 : 1;
   }
 
   const rounds = opts.rounds;
   if (!opts.json) for (const target of targets) t.out(headerLine(b, target, options));
-  const { entries } = await benchCompare(targets, withProgress(), rounds, (r, _i, report) => {
+  const { entries, runs } = await benchCompare(targets, withProgress(), rounds, (r, _i, report) => {
     clearProgress();
     if (!opts.json) {
       const target = formatEndpoint(report.host, report.port);
@@ -250,6 +264,7 @@ async function runBench(
       );
     });
   }
+  if (opts.plot) await writeBenchPlot(t, opts.plot, runs, options, rounds);
   return entries.every((e) => e.ok) ? 0 : 1;
 }
 

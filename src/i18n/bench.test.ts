@@ -49,6 +49,21 @@ const SAMPLES: { [K in keyof BenchMessages]: (m: BenchMessages) => string[] } = 
     m.compareRowStream("127.0.0.1:9000", 900, 1, true),
     m.compareRowStream("127.0.0.1:9001", 800, 0.889, false),
   ],
+  workload: (m) => [
+    m.workload({
+      mode: "pipelined",
+      connections: 1,
+      size: 64,
+      pipeline: 4,
+      tls: false,
+      length: m.forCount(10),
+    }),
+  ],
+  plotTitle: (m) => [m.plotTitle],
+  plotRounds: (m) => [m.plotRounds(1), m.plotRounds(3)],
+  plotPercentile: (m) => [m.plotPercentile],
+  plotLatency: (m) => [m.plotLatency],
+  plotWritten: (m) => [m.plotWritten("latency.svg")],
 };
 
 test("Korean bench sentences hold no English; English ones are English", () => {

@@ -49,14 +49,25 @@ export interface BenchMessages {
   compareRow(target: string, perSecond: number, mbps: number, ratio: number, first: boolean): string;
   compareHeaderStream: string;
   compareRowStream(target: string, mbps: number, ratio: number, first: boolean): string;
+  /** What each connection sends and for how long: the header after its target, and the chart's subtitle. */
+  workload(h: Omit<BenchHeading, "target">): string;
+  /** `--plot`: the chart's title, and its subtitle's note on rounds when several targets are compared. */
+  plotTitle: string;
+  plotRounds(rounds: number): string;
+  /** `--plot`: the axis titles. */
+  plotPercentile: string;
+  plotLatency: string;
+  /** `--plot`: where the chart went (a note on standard error). */
+  plotWritten(path: string): string;
 }
 
 const en: BenchMessages = {
-  header: (h) => {
+  header: (h) => `tcpecho bench ${h.target}${h.tls ? " over TLS" : ""}: ${en.workload(h)}`,
+  workload: (h) => {
     const c = h.connections;
     const mode = h.mode === "rate" ? `fixed rate of ${h.rate} requests/s` : en.modes[h.mode];
     const unit = h.mode === "stream" ? "writes" : "messages";
-    return `tcpecho bench ${h.target}${h.tls ? " over TLS" : ""}: ${mode}, ${c} connection${c === 1 ? "" : "s"} × ${h.size}-byte ${unit}${h.pipeline > 1 && h.mode !== "stream" ? `, ${h.pipeline} in flight each` : ""}, ${h.length}`;
+    return `${mode}, ${c} connection${c === 1 ? "" : "s"} × ${h.size}-byte ${unit}${h.pipeline > 1 && h.mode !== "stream" ? `, ${h.pipeline} in flight each` : ""}, ${h.length}`;
   },
   modes: { pingpong: "ping-pong", pipelined: "pipelined", rate: "fixed rate", stream: "stream" },
   forDuration: (s) => `${s} s`,
@@ -85,13 +96,19 @@ const en: BenchMessages = {
   compareHeaderStream: "target                        MB/s   ratio to the first",
   compareRowStream: (t, mb, ratio, first) =>
     `${t.padEnd(24)} ${mb.toFixed(1).padStart(9)}   ${first ? "1 (baseline)" : ratio.toFixed(3)}`,
+  plotTitle: "Latency by percentile",
+  plotRounds: (n) => `${n} round${n === 1 ? "" : "s"} per target`,
+  plotPercentile: "Percentile",
+  plotLatency: "Latency (ms)",
+  plotWritten: (path) => `latency chart written to ${path}`,
 };
 
 const ko: BenchMessages = {
-  header: (h) => {
+  header: (h) => `tcpecho bench ${h.target}${h.tls ? " (TLS)" : ""}: ${ko.workload(h)}`,
+  workload: (h) => {
     const mode = h.mode === "rate" ? `고정 속도 초당 ${h.rate}개` : ko.modes[h.mode];
     const unit = h.mode === "stream" ? "쓰기" : "메시지";
-    return `tcpecho bench ${h.target}${h.tls ? " (TLS)" : ""}: ${mode}, 연결 ${h.connections}개 × ${h.size}바이트 ${unit}${h.pipeline > 1 && h.mode !== "stream" ? `, 연결마다 ${h.pipeline}개씩 동시에` : ""}, ${h.length}`;
+    return `${mode}, 연결 ${h.connections}개 × ${h.size}바이트 ${unit}${h.pipeline > 1 && h.mode !== "stream" ? `, 연결마다 ${h.pipeline}개씩 동시에` : ""}, ${h.length}`;
   },
   modes: { pingpong: "핑퐁", pipelined: "파이프라인", rate: "고정 속도", stream: "스트림" },
   forDuration: (s) => `${s}초`,
@@ -119,6 +136,11 @@ const ko: BenchMessages = {
   compareHeaderStream: "대상                            MB/s   첫 대상 대비",
   compareRowStream: (t, mb, ratio, first) =>
     `${t.padEnd(24)} ${mb.toFixed(1).padStart(9)}   ${first ? "1 (기준)" : ratio.toFixed(3)}`,
+  plotTitle: "백분위별 지연 시간",
+  plotRounds: (n) => `대상마다 ${n}회차`,
+  plotPercentile: "백분위",
+  plotLatency: "지연 시간 (ms)",
+  plotWritten: (path) => `지연 시간 그래프를 ${path} 에 저장했습니다`,
 };
 
 /**

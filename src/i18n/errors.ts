@@ -153,6 +153,17 @@ const DETAILS_KO: Readonly<Record<string, string>> = {
   "closed during the handshake": "핸드셰이크 도중 연결이 닫혔습니다",
   "the client closed the connection during the handshake": "핸드셰이크 도중 클라이언트가 연결을 닫았습니다",
   "the client reset the connection during the handshake": "핸드셰이크 도중 클라이언트가 연결을 리셋했습니다",
+  // bench --plot
+  "--plot (a file name ending in .svg or .png)": "--plot(.svg 나 .png 로 끝나는 파일 이름)",
+  "the mode: --plot draws latency, --stream has none":
+    "모드(--plot 은 지연 시간을 그리는데 --stream 에는 지연 시간이 없습니다)",
+};
+
+/** Why `bench --plot` cannot write its file, in Korean. */
+const PLOT_WHY_KO: Readonly<Record<string, string>> = {
+  "no such directory": "그런 디렉터리가 없습니다",
+  "permission denied": "쓸 권한이 없습니다",
+  "it is a directory": "디렉터리입니다",
 };
 
 const DETAIL_PATTERNS_KO: readonly [RegExp, (...m: string[]) => string][] = [
@@ -163,6 +174,10 @@ const DETAIL_PATTERNS_KO: readonly [RegExp, (...m: string[]) => string][] = [
   [/^(--[\w-]+) \(HOST:PORT\)$/, (_, flag) => `${flag}(HOST:PORT)`],
   [/^no complete handshake within (\d+) ms$/, (_, ms) => `${ms}ms 안에 핸드셰이크가 끝나지 않았습니다`],
   [/^the TLS certificate and key: (.*)$/s, (_, why) => `TLS 인증서와 키: '${why}'`],
+  [
+    /^--plot \(a file it can write: (.*)\)$/s,
+    (_, why) => `--plot(쓸 수 있는 파일: ${PLOT_WHY_KO[why] ?? `'${why}'`})`,
+  ],
 ];
 
 /**

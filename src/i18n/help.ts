@@ -213,6 +213,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--timeout": "접속 제한 시간; --tls 면 핸드셰이크 포함",
       "--rounds": "대상이 여럿일 때: A B A B … 의 라운드 수",
       "--json": "마지막 줄에 JSON 객체 하나를 출력합니다 (시간은 ms)",
+      "--plot": "지연 시간 백분위 곡선을 FILE.svg 나 FILE.png 로 그립니다",
       ...CONNECTION,
     },
     defaults: {},
@@ -225,6 +226,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho bench 127.0.0.1:9000 --stream -c 4          64KiB 스트림의 처리량
   tcpecho bench 127.0.0.1:9000 127.0.0.1:9001 -d 3s   A B A B A B, 첫 대상에 대한 비율로 보고
   tcpecho bench localhost:9000 --tls --tls-ca cert.pem TLS로, 그 인증서를 신뢰하며
+  tcpecho bench :9000 :9001 --plot latency.svg        두 대상의 지연 시간 곡선을 한 그래프에
 
 돌아온 모든 바이트를 검사합니다. 손상되거나 빠지거나 남는 바이트가 있으면 종료 코드 1입니다.`,
   },
