@@ -71,6 +71,8 @@ export interface ServeLog {
   peerErrorsSuppressed(perSecond: number): void;
   /** At start: fewer descriptors than clients may come (`maxConnections` 0: no limit, below 1024). */
   fewDescriptors(soft: number, maxConnections: number): void;
+  /** The first signal with --shutdown-delay: not ready, still accepting for `delayMs`; {@link shutdown} follows. */
+  notReady(delayMs: number, drainMs: number): void;
   shutdown(open: number, drainMs: number): void;
   forcing(open: number): void;
   /** The shutdown summary; `workers` when it is the primary's sum over that many workers. */
@@ -136,6 +138,7 @@ export function textServeLog(t: Terminal, origin?: LogOrigin): ServeLog {
       ),
     peerErrorsSuppressed: (n) => t.err(m.peerErrorsSuppressed(n)),
     fewDescriptors: (soft, max) => t.err(m.fewDescriptors(soft, max)),
+    notReady: (delayMs) => t.out(m.notReady(delayMs)),
     shutdown: (open, drainMs) => t.out(m.stopping(open, drainMs)),
     forcing: (open) => t.out(m.forcing(open)),
     stopped: (s) =>
@@ -324,6 +327,8 @@ export function jsonServeLog(write: (line: string) => void, m: Messages, origin?
         ...(max > 0 ? { maxConnections: max } : {}),
         message: m.fewDescriptors(soft, max),
       }),
+    notReady: (delayMs, drainMs) =>
+      emit("not-ready", { shutdownDelayMs: delayMs, drainTimeoutMs: drainMs, message: m.notReady(delayMs) }),
     shutdown: (open, drainMs) => emit("shutdown", { open, drainTimeoutMs: drainMs }),
     forcing: (open) => emit("shutdown", { open, forced: true }),
     stopped: (s, workers) =>

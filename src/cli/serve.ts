@@ -44,6 +44,7 @@ interface ServeOptions {
   backlog: number;
   ipv6Only?: boolean;
   drainTimeout: number;
+  shutdownDelay: number;
   quiet?: boolean;
   dataLines: number;
   maxConnections: number;
@@ -119,6 +120,14 @@ export function registerServe(program: Command): void {
       new Option("--drain-timeout <duration>", "on SIGINT/SIGTERM, how long open connections may finish")
         .default(10_000, "10s")
         .argParser((v) => parseDuration(v, "--drain-timeout")),
+    )
+    .addOption(
+      new Option(
+        "--shutdown-delay <duration>",
+        "on SIGINT/SIGTERM, first say not ready (/readyz 503) but go on accepting for this long, so that a load balancer stops sending clients; then drain (0: drain at once)",
+      )
+        .default(0, "0: drain at once")
+        .argParser((v) => parseDuration(v, "--shutdown-delay")),
     )
     .option("-q, --quiet", "print only the start, errors and the shutdown summary")
     .addOption(
@@ -226,6 +235,8 @@ Examples:
   tcpecho serve -H :: --ipv6-only --udp  IPv6 clients only, over TCP and UDP
   tcpecho serve --backlog 4096 --drain-timeout 30s --data-lines 0
                                          a busy server: a longer accept queue, 30 s to finish, no data lines
+  tcpecho serve --metrics 0.0.0.0:9100 --shutdown-delay 3s
+                                         behind a load balancer: on SIGTERM, 3 s of 503 on /readyz before draining
   TCPECHO_PORT=7007 tcpecho serve        port from the environment
   tcpecho serve --log-format json        one JSON object per event, for log collectors
   tcpecho serve --proxy-protocol v2 --proxy-trusted 10.0.0.0/8
@@ -353,6 +364,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     backlog: opts.backlog,
     ipv6Only: opts.ipv6Only ?? false,
     drainTimeout: opts.drainTimeout,
+    shutdownDelay: opts.shutdownDelay,
     maxConnections: opts.maxConnections,
     maxPerIp: opts.maxPerIp,
     idleTimeout: opts.idleTimeout,
@@ -418,7 +430,9 @@ async function serve(opts: ServeOptions): Promise<void> {
   const onSignal = () => {
     signals++;
     if (signals === 1) {
-      log.shutdown(server.connectionCount, opts.drainTimeout);
+      // With a delay the drain (and its line) begins when the listener closes; without, at once.
+      if (opts.shutdownDelay > 0) log.notReady(opts.shutdownDelay, opts.drainTimeout);
+      server.once("draining", (open) => log.shutdown(open, opts.drainTimeout));
       void Promise.all([server.close(), udp?.close()]).then(async ([stats, udpStats]) => {
         log.stopped(stats);
         if (udpStats !== undefined) log.udpStopped(udpStats);

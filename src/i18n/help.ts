@@ -78,6 +78,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--backlog": "연결 대기 큐의 길이 (listen 의 backlog; 커널이 SOMAXCONN 으로 제한)",
       "--ipv6-only": "--host :: 와 함께: IPv6 클라이언트만 받습니다",
       "--drain-timeout": "SIGINT/SIGTERM 을 받았을 때 열린 연결이 마무리할 수 있는 시간",
+      "--shutdown-delay":
+        "SIGINT/SIGTERM 을 받으면 먼저 준비 안 됨(/readyz 503)으로 바꾸고 이만큼은 접속을 계속 받아, 로드 밸런서가 클라이언트를 그만 보내게 합니다. 그다음 열린 연결을 마무리합니다 (0: 바로 마무리)",
       "--quiet": "시작, 오류, 종료 요약만 출력합니다",
       "--log-format": "text: 교재의 출력 형식; json: 이벤트마다 한 줄에 JSON 객체 하나 (실패 포함)",
       "--data-lines": "받은 데이터 줄을 초당 최대 이만큼 출력 (0: 출력 안 함)",
@@ -103,7 +105,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--tls-cert": "TLS로 에코: 인증서 체인 (PEM); --tls-key 가 필요합니다",
       "--tls-key": "인증서의 개인 키 (PEM)",
     },
-    defaults: { "--idle-timeout": "0: 닫지 않음" },
+    defaults: { "--idle-timeout": "0: 닫지 않음", "--shutdown-delay": "0: 바로 마무리" },
     after: `
 예:
   tcpecho serve                          강의 노트처럼 0.0.0.0:9000 에서 대기
@@ -112,6 +114,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho serve -H :: --ipv6-only --udp  IPv6 클라이언트만, TCP와 UDP로
   tcpecho serve --backlog 4096 --drain-timeout 30s --data-lines 0
                                          바쁜 서버: 더 긴 연결 대기 큐, 마무리에 30초, 데이터 줄 없음
+  tcpecho serve --metrics 0.0.0.0:9100 --shutdown-delay 3s
+                                         로드 밸런서 뒤에서: SIGTERM 뒤 3초 동안 /readyz 503, 그다음 마무리
   TCPECHO_PORT=7007 tcpecho serve        환경 변수로 포트 지정
   tcpecho serve --log-format json        이벤트마다 JSON 객체 하나 (로그 수집기용)
   tcpecho serve --proxy-protocol v2 --proxy-trusted 10.0.0.0/8

@@ -85,6 +85,7 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
   workersStopped: (m) => [m.workersStopped(1), m.workersStopped(4)],
   stopping: (m) => [m.stopping(0, 10_000), m.stopping(1, 10_000), m.stopping(3, 500)],
   forcing: (m) => [m.forcing(1), m.forcing(2)],
+  notReady: (m) => [m.notReady(3000), m.notReady(500)],
   summary: (m) => [m.summary(5000, 0, 0, 0), m.summary(65_000, 1, 1, 0), m.summary(65_000, 3, 2_000_000, 2)],
   tlsFailed: (m) => [m.tlsFailed("192.0.2.7", 51234, m.tlsFailure("timeout", "", 10_000))],
   tlsFailure: (m) =>

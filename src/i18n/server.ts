@@ -43,6 +43,8 @@ export interface ServerMessages {
   workersStopped(n: number): string;
   dataSuppressed(perSecond: number): string;
   stopping(open: number, drainMs: number): string;
+  /** The first signal with --shutdown-delay: not ready, still accepting for `delayMs`, then the drain. */
+  notReady(delayMs: number): string;
   forcing(open: number): string;
   summary(uptimeMs: number, connections: number, bytes: number, cutOff: number): string;
   /** A TLS client closed before its handshake was done: the whole line, with `why` from {@link tlsFailure}. */
@@ -128,6 +130,8 @@ const en: ServerMessages = {
     open === 0
       ? "[TCP server] stopping: no longer accepting connections"
       : `[TCP server] stopping: no longer accepting; waiting up to ${units.en.duration(drainMs)} for ${open} open connection${open === 1 ? "" : "s"} to finish (signal again to force)`,
+  notReady: (delayMs) =>
+    `[TCP server] stopping: not ready (/readyz answers 503); still accepting for ${units.en.duration(delayMs)}, then draining (signal again to force)`,
   forcing: (open) => `[TCP server] forced stop: closing ${open} connection${open === 1 ? "" : "s"} now`,
   summary: (uptime, conns, bytes, cutOff) =>
     `[TCP server] stopped after ${units.en.duration(uptime)}: ${conns} connection${conns === 1 ? "" : "s"} served, ${units.en.bytes(bytes)} echoed${
@@ -227,6 +231,8 @@ const ko: ServerMessages = {
     open === 0
       ? "[TCP 서버] 종료 중: 더 이상 접속을 받지 않습니다"
       : `[TCP 서버] 종료 중: 더 이상 접속을 받지 않고, 열린 연결 ${open}개가 끝나기를 최대 ${units.ko.duration(drainMs)} 기다립니다 (한 번 더 누르면 강제 종료)`,
+  notReady: (delayMs) =>
+    `[TCP 서버] 종료 중: 준비 안 됨으로 바꿨습니다(/readyz 503). ${units.ko.duration(delayMs)} 동안은 접속을 계속 받고, 그다음 열린 연결이 끝나기를 기다립니다 (한 번 더 누르면 강제 종료)`,
   forcing: (open) => `[TCP 서버] 강제 종료: 연결 ${open}개를 지금 닫습니다`,
   summary: (uptime, conns, bytes, cutOff) =>
     `[TCP 서버] 종료: ${units.ko.duration(uptime)} 동안 클라이언트 ${conns}개, ${units.ko.bytes(bytes)} 에코${

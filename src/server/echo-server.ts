@@ -13,7 +13,7 @@ import { performance } from "node:perf_hooks";
 import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
 import { effectiveBacklog } from "../net/backlog.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
-import { checkNumber } from "../net/options.js";
+import { checkNumber, MAX_TIMER_MS } from "../net/options.js";
 import { AccessRules } from "./access-rules.js";
 import type { Connection, ConnectionInfo, DisconnectInfo } from "./connection.js";
 import { ConnectionLimits, type RefusalReason } from "./connection-limits.js";
@@ -44,6 +44,15 @@ export interface EchoServerOptions {
   ipv6Only?: boolean;
   /** How long {@link EchoServer.close} lets open connections finish, in ms. Default 10000. */
   drainTimeout?: number;
+  /**
+   * How long {@link EchoServer.close} goes on accepting and serving new
+   * clients while the server already says it is not ready (`draining` is
+   * true: `/readyz` answers 503), in ms, before it closes the listener and
+   * drains. A load balancer (HAProxy's health check, Kubernetes' endpoint
+   * removal) needs that long to stop sending clients; closing at once would
+   * reset those already in the accept queue. Default 0: close at once.
+   */
+  shutdownDelay?: number;
   /** Serve at most this many clients at once; more are refused. Default 0: no limit. */
   maxConnections?: number;
   /** Serve at most this many clients from one address at once. Default 0: no limit. */
@@ -136,7 +145,17 @@ export interface EchoServerEvents {
    * close. The server goes on, and serves again once descriptors are free.
    */
   acceptError: [error: EchoError];
-  /** Shutdown began: no new connections; `open` are still being served. */
+  /**
+   * A close with a shutdown delay began: the server is not ready (`draining`
+   * is true) but still accepts and serves new clients for `delayMs`; then
+   * `draining` follows.
+   */
+  notReady: [delayMs: number];
+  /**
+   * The listener closed: no new connections; `open` are still being served
+   * (and clients still sending their PROXY header, who get the rest of their
+   * header timeout).
+   */
   draining: [open: number];
   close: [stats: EchoServerStats];
 }
@@ -164,6 +183,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #backlog: number;
   readonly #ipv6Only: boolean;
   readonly #drainTimeout: number;
+  readonly #shutdownDelay: number;
   readonly #limits: ConnectionLimits;
   readonly #rules: AccessRules;
   readonly #idleTimeout: number;
@@ -184,6 +204,8 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   #closing: Promise<EchoServerStats> | undefined;
   #finishClose: (() => void) | undefined;
   #drainTimer: NodeJS.Timeout | undefined;
+  // During a shutdown delay: ends it now (the listener closes and the drain begins).
+  #endDelay: (() => void) | undefined;
   #address: EchoServerAddress | undefined;
   readonly #stats = new ServerStats();
 
@@ -195,6 +217,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     this.#backlog = checkNumber(options.backlog ?? 511, "backlog", { integer: true, min: 1 });
     this.#ipv6Only = options.ipv6Only ?? false;
     this.#drainTimeout = checkNumber(options.drainTimeout ?? 10_000, "drainTimeout");
+    this.#shutdownDelay = checkNumber(options.shutdownDelay ?? 0, "shutdownDelay", { max: MAX_TIMER_MS });
     this.#limits = new ConnectionLimits({
       maxConnections: checkNumber(options.maxConnections ?? 0, "maxConnections", { integer: true }),
       maxPerIp: checkNumber(options.maxPerIp ?? 0, "maxPerIp", { integer: true }),
@@ -309,7 +332,10 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     return this.#dataPath;
   }
 
-  /** True between the start of a graceful close and its end. */
+  /**
+   * True between the start of a graceful close and its end, the shutdown
+   * delay included: the server is not ready for new clients.
+   */
   get draining(): boolean {
     return this.#state === "draining";
   }
@@ -351,22 +377,37 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   }
 
   /**
-   * Graceful shutdown: stop accepting, let open connections finish on their
-   * own, and at the deadline stop reading from the rest, send back what they
-   * had sent, and close them. Resolves with the final statistics.
+   * Graceful shutdown: say not ready (`draining`), go on accepting for the
+   * shutdown delay (0 by default), then stop accepting, let open connections
+   * finish on their own (and clients still sending their PROXY header finish
+   * it, within its timeout), and at the drain deadline stop reading from the
+   * rest, send back what they had sent, and close them. Options override the
+   * server's own, in ms. Resolves with the final statistics.
+   *
+   * @example
+   * ```ts
+   * import { createEchoServer } from "tcpecho";
+   * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+   * await server.listen();
+   * // Behind a balancer: 503 on /readyz and still serving for 100 ms, then 5 s to drain.
+   * const stats = await server.close({ shutdownDelay: 100, drainTimeout: 5000 });
+   * console.log(stats.connectionsTotal); // 0
+   * ```
    */
-  close(options: { drainTimeout?: number } = {}): Promise<EchoServerStats> {
+  close(options: { drainTimeout?: number; shutdownDelay?: number } = {}): Promise<EchoServerStats> {
     if (this.#closing !== undefined) return this.#closing;
     const deadline = checkNumber(options.drainTimeout ?? this.#drainTimeout, "drainTimeout");
+    const delay = checkNumber(options.shutdownDelay ?? this.#shutdownDelay, "shutdownDelay", {
+      max: MAX_TIMER_MS,
+    });
     this.#closing = new Promise((resolve) => {
       const wasListening = this.#state === "listening";
       this.#state = "draining";
-      this.emit("draining", this.#conns.size);
       let listenerClosed = !wasListening;
-      // Done when the listener is closed and the last 'disconnect' has been emitted
-      // (net.Server's own callback comes before our 'close' handlers run).
+      // Done when the listener is closed, the last 'disconnect' has been emitted and no client is
+      // still sending its PROXY header (net.Server's own callback comes before our 'close' handlers run).
       this.#finishClose = () => {
-        if (!listenerClosed || this.#conns.size > 0 || this.#state === "closed") return;
+        if (!listenerClosed || this.#open() > 0 || this.#state === "closed") return;
         clearTimeout(this.#drainTimer);
         this.#sweeper?.stop();
         this.#state = "closed";
@@ -374,22 +415,35 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         this.emit("close", stats);
         resolve(stats);
       };
-      this.#proxyGate?.destroyAll();
-      if (wasListening) {
-        this.#server.close(() => {
-          listenerClosed = true;
-          this.#finishClose?.();
-        });
+      const drain = () => {
+        this.#endDelay = undefined;
+        clearTimeout(delayTimer);
+        this.emit("draining", this.#conns.size);
+        if (wasListening) {
+          this.#server.close(() => {
+            listenerClosed = true;
+            this.#finishClose?.();
+          });
+        }
+        if (this.#open() > 0) this.#drainTimer = setTimeout(() => this.#cutOff(), deadline);
+        this.#finishClose?.();
+      };
+      let delayTimer: NodeJS.Timeout | undefined;
+      if (wasListening && delay > 0) {
+        this.emit("notReady", delay);
+        delayTimer = setTimeout(drain, delay);
+        this.#endDelay = drain;
+      } else {
+        drain();
       }
-      if (this.#conns.size > 0) this.#drainTimer = setTimeout(() => this.#cutOff(), deadline);
-      this.#finishClose();
     });
     return this.#closing;
   }
 
   /** Forced shutdown: closes every connection now. Resolves like {@link close}. */
   destroy(): Promise<EchoServerStats> {
-    const closing = this.close();
+    const closing = this.close({ shutdownDelay: 0 });
+    this.#endDelay?.();
     for (const c of this.#conns) {
       c.setReason("shutdown");
       c.destroy();
@@ -398,14 +452,21 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     return closing;
   }
 
+  /** Connections served now and those still sending their PROXY header. */
+  #open(): number {
+    return this.#conns.size + (this.#proxyGate?.pending ?? 0);
+  }
+
   #cutOff(): void {
+    // Nothing of theirs was echoed yet: a header not finished by the drain deadline ends here.
+    this.#proxyGate?.destroyAll();
     for (const c of this.#conns) {
       c.setReason("shutdown");
       this.#stats.count("cutOff");
       c.end();
     }
     // A client that does not read cannot be flushed to; do not wait for it forever.
-    if (this.#conns.size > 0) this.#drainTimer = setTimeout(() => this.#destroyAll(), 1000);
+    if (this.#open() > 0) this.#drainTimer = setTimeout(() => this.#destroyAll(), 1000);
   }
 
   #destroyAll(): void {
@@ -469,7 +530,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       tap: this.#tap,
       observer: this.#observer,
       keepAliveSeconds: this.#keepAliveSeconds,
-      accepted: (fd) => this.#accepted(fd, this.#conns.size + (this.#proxyGate?.pending ?? 0)),
+      accepted: (fd) => this.#accepted(fd, this.#open()),
       nextId: () => this.#nextId++,
       preamble: (conn) => this.#proxyGate?.open(conn) ?? null,
       preambleFailed: (conn, error) => this.#proxyGate?.fail(conn, error),
@@ -512,11 +573,13 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   #onClose(conn: Connection): void {
     this.#proxyGate?.settle(conn);
-    if (!this.#conns.delete(conn)) return;
-    this.#limits.release(conn.remoteAddress);
-    const info = conn.toDisconnectInfo(performance.now());
-    this.#stats.closed(info);
-    this.emit("disconnect", info);
+    if (this.#conns.delete(conn)) {
+      this.#limits.release(conn.remoteAddress);
+      const info = conn.toDisconnectInfo(performance.now());
+      this.#stats.closed(info);
+      this.emit("disconnect", info);
+    }
+    // Also after one that never got past its PROXY header: the drain may wait for it alone.
     this.#finishClose?.();
   }
 }

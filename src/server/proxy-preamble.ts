@@ -22,7 +22,7 @@ import { ProxyHeaderParser, type ProxyVersion } from "./proxy-protocol.js";
  * The PROXY protocol policy of one server: hands each new connection its
  * {@link Preamble}, closes the peers that do not finish their header in
  * time, and keeps the connections still sending one (pending: not served
- * yet, but closed at shutdown too).
+ * yet; a graceful shutdown waits for them, a forced one closes them).
  *
  * @example
  * ```ts
@@ -85,7 +85,11 @@ export class ProxyGate {
     this.#pending.delete(conn);
   }
 
-  /** Shutdown: nobody is served who had not finished their header. */
+  /**
+   * Forced shutdown (the drain deadline, `destroy()`): nobody is served who
+   * had not finished their header. (A graceful one leaves them the rest of
+   * their timeout.)
+   */
   destroyAll(): void {
     for (const c of this.#pending) c.destroy();
   }

@@ -1,0 +1,192 @@
+/**
+ * `tcpecho serve` stopping behind a load balancer, as a real process (both
+ * data paths: the suite runs again with TCPECHO_DATA_PATH=streams). With
+ * --shutdown-delay, SIGTERM makes /readyz 503 at once while new clients are
+ * still accepted and echoed for the delay; then the listener closes and the
+ * old connections drain to the last byte; a second signal forces the stop. A
+ * PROXY client that connected before the signal but sends its header after it
+ * is still served.
+ */
+
+import assert from "node:assert/strict";
+import { connect, type Socket } from "node:net";
+import { once } from "node:events";
+import { test } from "node:test";
+import {
+  randomBytesSeeded,
+  rawConnect,
+  readAll,
+  readN,
+  startCliServer,
+  stopCli,
+  type RunningCli,
+} from "./helpers.js";
+
+type Server = RunningCli & { port: number };
+
+/** A server logging JSON, with --metrics on a free port: the server and its /readyz URL. */
+async function startJson(args: string[]): Promise<{ srv: Server; readyz: () => Promise<number> }> {
+  const srv = await startCliServer([
+    "--log-format",
+    "json",
+    "--data-lines",
+    "0",
+    "--metrics",
+    "127.0.0.1:0",
+    ...args,
+  ]);
+  const line = await srv.waitFor(/"event":"metrics"/);
+  const url = `http://127.0.0.1:${/:(\d+)\/metrics/.exec(line)?.[1]}/readyz`;
+  return { srv, readyz: async () => (await fetch(url)).status };
+}
+
+/** The first logged event of that name, as an object. */
+async function event(srv: Server, name: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await srv.waitFor(new RegExp(`"event":"${name}"`), 10_000)) as Record<string, unknown>;
+}
+
+/** Sends `data`, half-closes, and checks that exactly `data` comes back before the server closes. */
+async function echoWhole(s: Socket, data: Buffer, what: string): Promise<void> {
+  const all = readAll(s, 20_000);
+  s.end(data);
+  const got = await all;
+  assert.equal(got.length, data.length, `${what}: ${got.length} of ${data.length} bytes`);
+  assert.ok(got.equals(data), `${what}: bytes differ`);
+}
+
+/** Whether a connection to the port is refused (the listener is closed), within 5 s. */
+async function refused(port: number): Promise<boolean> {
+  const s = connect({ port, host: "127.0.0.1" });
+  const timer = setTimeout(() => s.destroy(new Error("no answer within 5 s")), 5000);
+  try {
+    await once(s, "connect");
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ECONNREFUSED";
+  } finally {
+    clearTimeout(timer);
+    s.destroy();
+  }
+}
+
+test(
+  "--shutdown-delay: not ready at once, new clients served during the delay, then refused while old ones drain",
+  { timeout: 60_000 },
+  async () => {
+    const { srv, readyz } = await startJson(["--shutdown-delay", "1s", "--drain-timeout", "20s"]);
+    try {
+      assert.equal(await readyz(), 200);
+      // An old connection, mid-transfer: the first half echoed, the second half still to come.
+      const oldData = randomBytesSeeded(256 * 1024, 7);
+      const half = oldData.length / 2;
+      const old = await rawConnect(srv.port);
+      const oldAll = readAll(old, 30_000);
+      oldAll.catch(() => {}); // awaited below; a failure before then must not go unheard
+      old.write(oldData.subarray(0, half));
+      await event(srv, "connect");
+
+      srv.proc.kill("SIGTERM");
+      const notReady = await event(srv, "not-ready");
+      assert.equal(notReady.shutdownDelayMs, 1000);
+      assert.equal(await readyz(), 503, "/readyz answers 503 as soon as the signal is taken");
+
+      // During the delay: a new client is accepted and its whole echo comes back.
+      const fresh = randomBytesSeeded(128 * 1024, 8);
+      await echoWhole(await rawConnect(srv.port), fresh, "client connected during the delay");
+      assert.ok(!srv.stdout.some((l) => l.includes('"event":"shutdown"')), "the delay lasted past that echo");
+
+      // After the delay: the listener closes (new clients refused), the old connection drains.
+      const shutdown = await event(srv, "shutdown");
+      const waited = Date.parse(String(shutdown.time)) - Date.parse(String(notReady.time));
+      assert.ok(waited >= 990, `the listener closed ${waited} ms after the signal, not after the delay`);
+      assert.equal(shutdown.open, 1, "only the old connection is left to drain");
+      assert.equal(await refused(srv.port), true, "a new client after the delay is refused");
+      assert.equal(await readyz(), 503);
+
+      old.end(oldData.subarray(half));
+      const got = await oldAll;
+      assert.equal(got.length, oldData.length, `old connection: ${got.length} of ${oldData.length} bytes`);
+      assert.ok(got.equals(oldData), "old connection: bytes differ");
+
+      assert.equal(await srv.exited, 0);
+      const stopped = await event(srv, "stopped");
+      assert.equal(stopped.connectionsTotal, 2);
+      assert.equal(stopped.cutOff, 0);
+      assert.equal(stopped.bytesOut, oldData.length + fresh.length);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
+test("--shutdown-delay: a second SIGTERM during the delay forces the stop", { timeout: 30_000 }, async () => {
+  const { srv, readyz } = await startJson(["--shutdown-delay", "20s"]);
+  try {
+    const s = await rawConnect(srv.port);
+    const closed = readAll(s, 10_000).catch(() => Buffer.alloc(0)); // a reset is as good as a FIN here
+    s.write("still here\n");
+    await readN(s, "still here\n".length);
+    srv.proc.kill("SIGTERM");
+    await event(srv, "not-ready");
+    assert.equal(await readyz(), 503);
+    srv.proc.kill("SIGTERM");
+    const forced = await event(srv, "shutdown");
+    assert.equal(forced.forced, true);
+    // Long before the 20 s delay would have ended (the test's own timeout is 30 s).
+    const code = await Promise.race([
+      srv.exited,
+      new Promise((r) => setTimeout(() => r("still running 10 s after the second signal"), 10_000)),
+    ]);
+    assert.equal(code, 0);
+    await closed;
+    assert.ok(s.readableEnded || s.destroyed, "the client's connection is closed");
+  } finally {
+    await stopCli(srv);
+  }
+});
+
+test(
+  "a PROXY client that sends its header only after SIGTERM is still served",
+  { timeout: 30_000 },
+  async () => {
+    const srv = await startCliServer([
+      "--proxy-protocol",
+      "v1",
+      "--drain-timeout",
+      "2s",
+      "--log-format",
+      "json",
+      "--data-lines",
+      "0",
+    ]);
+    try {
+      const header = "PROXY TCP4 203.0.113.7 127.0.0.1 51234 9000\r\n";
+      // Connected and accepted, but only part of its header sent when the signal comes.
+      const late = await rawConnect(srv.port);
+      late.write(header.slice(0, 10));
+      // One that never finishes its header: closed at the drain deadline, not kept forever.
+      const silent = await rawConnect(srv.port);
+      const silentClosed = readAll(silent, 20_000).catch(() => Buffer.alloc(0));
+      await new Promise((r) => setTimeout(r, 200)); // both accepted and reading
+      srv.proc.kill("SIGTERM");
+      await event(srv, "shutdown");
+
+      const data = randomBytesSeeded(64 * 1024, 9);
+      const all = readAll(late, 20_000);
+      late.end(Buffer.concat([Buffer.from(header.slice(10)), data]));
+      const got = await all;
+      assert.equal(got.length, data.length, `late PROXY client: ${got.length} of ${data.length} bytes`);
+      assert.ok(got.equals(data), "late PROXY client: bytes differ");
+      const connect = await event(srv, "connect");
+      assert.equal(connect.remoteAddress, "203.0.113.7", "served as the client its header names");
+
+      // The silent one holds the drain until its 2 s deadline, then it is closed and the server exits.
+      assert.equal(await silentClosed.then(() => srv.exited), 0);
+      const stopped = await event(srv, "stopped");
+      assert.equal(stopped.connectionsTotal, 1);
+      assert.equal(stopped.bytesOut, data.length);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
