@@ -17,6 +17,7 @@ import {
   rawConnect,
   readAll,
   readN,
+  sleep,
   startCliServer,
   stopCli,
   type RunningCli,
@@ -167,7 +168,7 @@ test(
       // One that never finishes its header: closed at the drain deadline, not kept forever.
       const silent = await rawConnect(srv.port);
       const silentClosed = readAll(silent, 20_000).catch(() => Buffer.alloc(0));
-      await new Promise((r) => setTimeout(r, 200)); // both accepted and reading
+      await sleep(200); // both accepted and reading
       srv.proc.kill("SIGTERM");
       await event(srv, "shutdown");
 
@@ -185,6 +186,42 @@ test(
       const stopped = await event(srv, "stopped");
       assert.equal(stopped.connectionsTotal, 1);
       assert.equal(stopped.bytesOut, data.length);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
+test("--shutdown-delay in the text log: what happens, then the drain", { timeout: 30_000 }, async () => {
+  const srv = await startCliServer(["--shutdown-delay", "300ms"]);
+  try {
+    srv.proc.kill("SIGTERM");
+    await srv.waitFor(
+      /stopping: not ready \(\/readyz answers 503\); still accepting for 300 ms, then draining/,
+    );
+    await srv.waitFor(/stopping: no longer accepting connections/);
+    assert.equal(await srv.exited, 0);
+  } finally {
+    await stopCli(srv);
+  }
+});
+
+test(
+  "--shutdown-delay under --workers: every worker still serves during the delay",
+  { timeout: 60_000 },
+  async () => {
+    const srv = await startCliServer(["--workers", "2", "--shutdown-delay", "1s", "--log-format", "json"]);
+    try {
+      for (const id of [1, 2]) await srv.waitFor(new RegExp(`"event":"start".*"worker":${id},`));
+      // A SIGTERM within moments of the workers' start can lose one of them silently, with or
+      // without a delay (the primary's business, not the drain's): let them settle first.
+      await sleep(500);
+      srv.proc.kill("SIGTERM");
+      // Each worker takes the primary's SIGTERM and says it.
+      for (const id of [1, 2]) await srv.waitFor(new RegExp(`"event":"not-ready".*"worker":${id},`));
+      const data = randomBytesSeeded(32 * 1024, 10);
+      await echoWhole(await rawConnect(srv.port), data, "client connected during the delay");
+      assert.equal(await srv.exited, 0);
     } finally {
       await stopCli(srv);
     }
