@@ -213,9 +213,7 @@ test(
     const srv = await startCliServer(["--workers", "2", "--shutdown-delay", "1s", "--log-format", "json"]);
     try {
       for (const id of [1, 2]) await srv.waitFor(new RegExp(`"event":"start".*"worker":${id},`));
-      // A SIGTERM within moments of the workers' start can lose one of them silently, with or
-      // without a delay (the primary's business, not the drain's): let them settle first.
-      await sleep(500);
+      // At once: a signal that comes while a worker still starts is held, not lost.
       srv.proc.kill("SIGTERM");
       // Each worker takes the primary's SIGTERM and says it.
       for (const id of [1, 2]) await srv.waitFor(new RegExp(`"event":"not-ready".*"worker":${id},`));

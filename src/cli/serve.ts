@@ -355,6 +355,15 @@ async function serve(opts: ServeOptions): Promise<void> {
     process.exit(await runPrimary({ workers: opts.workers, metrics: opts.metrics, log }));
   }
   const worker = cluster.isWorker;
+  // From here on a signal is ours: one that comes while starting up is held until the server is up,
+  // rather than left to the default action (killed at once, without a line or a drain).
+  let held = 0;
+  let onSignal = () => void held++;
+  const relay = () => onSignal();
+  // A worker takes its orders from the primary (SIGTERM). Ctrl-C reaches the whole process group:
+  // the primary relays it, so a worker that also counted it would force its stop at once.
+  process.on("SIGINT", worker ? () => {} : relay);
+  process.on("SIGTERM", relay);
   const server = createEchoServer({
     // Under --workers each worker counts in its own range, so that ids stay unique across them all.
     ...(worker ? { firstConnectionId: (cluster.worker?.id ?? 0) * WORKER_ID_SPAN + 1 } : {}),
@@ -427,7 +436,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     : undefined;
 
   let signals = 0;
-  const onSignal = () => {
+  onSignal = () => {
     signals++;
     if (signals === 1) {
       // With a delay the drain (and its line) begins when the listener closes; without, at once.
@@ -445,10 +454,7 @@ async function serve(opts: ServeOptions): Promise<void> {
       void server.destroy();
     }
   };
-  // A worker takes its orders from the primary (SIGTERM). Ctrl-C reaches the whole process group:
-  // the primary relays it, so a worker that also counted it would force its stop at once.
-  process.on("SIGINT", worker ? () => {} : onSignal);
-  process.on("SIGTERM", onSignal);
+  for (; held > 0; held--) onSignal();
 }
 
 /** What the narration of events takes from the command line. */
