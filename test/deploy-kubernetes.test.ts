@@ -3,7 +3,7 @@
  * kubernetes-models package's validators), with unknown fields refused too,
  * which those validators alone let through; then against tcpecho itself: the
  * probes ask the paths and the port its --metrics serves, the grace period
- * outlasts the drain, the Service reaches the echo port, and tcpecho serve
+ * outlasts the shutdown delay and the drain, the Service reaches the echo port, and tcpecho serve
  * accepts the Deployment's arguments and answers both probes. Each check
  * also rejects a deliberately broken copy.
  */
@@ -123,9 +123,10 @@ function consistencyProblems(objects: Obj[]): string[] {
       problems.push(`${probe} asks port ${get?.port}, not the --metrics port ${metricsPort}`);
   }
   const drain = parseDuration(flag(args, "--drain-timeout") ?? "10s") / 1000;
+  const delay = parseDuration(flag(args, "--shutdown-delay") ?? "0") / 1000;
   const preStop = Number(c.lifecycle?.preStop?.sleep?.seconds ?? 0);
   // tcpecho gives a client that will not take its last echo one more second after the drain.
-  const needed = preStop + drain + 1;
+  const needed = preStop + delay + drain + 1;
   const grace = Number(pod.terminationGracePeriodSeconds ?? 30);
   if (!(grace > needed)) problems.push(`terminationGracePeriodSeconds ${grace} is not above ${needed} s`);
   for (const r of ["cpu", "memory"]) {
@@ -218,6 +219,11 @@ test("deploy/kubernetes: probes, ports and the grace period agree with tcpecho's
       /terminationGracePeriodSeconds 30 is not above 46/,
     ],
     [
+      "a shutdown delay that leaves the drain too little of the grace period",
+      (o) => (containerOf(o).args[containerOf(o).args.indexOf("--shutdown-delay") + 1] = "10s"),
+      /terminationGracePeriodSeconds 30 is not above 31/,
+    ],
+    [
       "a Service to a port the container lacks",
       (o) => (o.find((x) => x.kind === "Service")!.spec.ports[0].targetPort = 9001),
       /targetPort 9001/,
@@ -263,7 +269,13 @@ test(
         const path = c[probe].httpGet.path as string;
         assert.equal((await fetch(`http://127.0.0.1:${port}${path}`)).status, 200, `${probe} ${path}`);
       }
+      // What the kubelet sends first: from then on the pod is not ready (and is still alive).
+      srv.proc.kill("SIGTERM");
+      await srv.waitFor(/"event":"not-ready"/);
+      assert.equal((await fetch(`http://127.0.0.1:${port}${c.readinessProbe.httpGet.path}`)).status, 503);
+      assert.equal((await fetch(`http://127.0.0.1:${port}${c.livenessProbe.httpGet.path}`)).status, 200);
     } finally {
+      // A second SIGTERM ends the shutdown delay at once.
       assert.equal(await stopCli(srv), 0);
     }
   },
