@@ -132,13 +132,19 @@ test("--shutdown-delay: a second SIGTERM during the delay forces the stop", { ti
     assert.equal(await readyz(), 503);
     srv.proc.kill("SIGTERM");
     const forced = await event(srv, "shutdown");
-    assert.equal(forced.forced, true);
+    assert.equal(
+      forced.forced,
+      true,
+      "the forced stop is the only shutdown line: the delay never ended by itself",
+    );
     // Long before the 20 s delay would have ended (the test's own timeout is 30 s).
     const code = await Promise.race([
       srv.exited,
       new Promise((r) => setTimeout(() => r("still running 10 s after the second signal"), 10_000)),
     ]);
     assert.equal(code, 0);
+    const shutdowns = srv.stdout.filter((l) => l.includes('"event":"shutdown"'));
+    assert.equal(shutdowns.length, 1, `one shutdown line, the forced one: ${shutdowns.join("\n")}`);
     await closed;
     assert.ok(s.readableEnded || s.destroyed, "the client's connection is closed");
   } finally {

@@ -441,7 +441,10 @@ async function serve(opts: ServeOptions): Promise<void> {
     if (signals === 1) {
       // With a delay the drain (and its line) begins when the listener closes; without, at once.
       if (opts.shutdownDelay > 0) log.notReady(opts.shutdownDelay, opts.drainTimeout);
-      server.once("draining", (open) => log.shutdown(open, opts.drainTimeout));
+      // (A second signal during the delay ends it too, and says so itself.)
+      server.once("draining", (open) => {
+        if (signals === 1) log.shutdown(open, opts.drainTimeout);
+      });
       void Promise.all([server.close(), udp?.close()]).then(async ([stats, udpStats]) => {
         log.stopped(stats);
         if (udpStats !== undefined) log.udpStopped(udpStats);
