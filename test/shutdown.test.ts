@@ -12,11 +12,13 @@ import assert from "node:assert/strict";
 import { connect, type Socket } from "node:net";
 import { once } from "node:events";
 import { test } from "node:test";
+import { createEchoServer } from "tcpecho";
 import {
   randomBytesSeeded,
   rawConnect,
   readAll,
   readN,
+  runCli,
   sleep,
   startCliServer,
   stopCli,
@@ -231,3 +233,22 @@ test(
     }
   },
 );
+
+test("a bad --shutdown-delay or shutdownDelay: one line and exit 2, or ERR_INVALID_OPTION", async () => {
+  for (const value of ["soon", "-1s"]) {
+    const r = await runCli(["serve", "--shutdown-delay", value]);
+    assert.equal(r.code, 2);
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0] ?? "", new RegExp(`invalid value '${value}' for --shutdown-delay`));
+  }
+  for (const shutdownDelay of [-1, NaN, 2 ** 31]) {
+    assert.throws(() => createEchoServer({ shutdownDelay }), { code: "ERR_INVALID_OPTION" });
+  }
+  const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+  await server.listen();
+  // Checked before anything is closed, as drainTimeout is.
+  assert.throws(() => server.close({ shutdownDelay: -5 }), { code: "ERR_INVALID_OPTION" });
+  assert.equal(server.draining, false);
+  await server.close();
+});
