@@ -5,7 +5,8 @@
  * still accepted and echoed for the delay; then the listener closes and the
  * old connections drain to the last byte; a second signal forces the stop. A
  * PROXY client that connected before the signal but sends its header after it
- * is still served.
+ * is still served; one that never finishes it is closed at its header timeout
+ * or the drain deadline, whichever comes first.
  */
 
 import assert from "node:assert/strict";
@@ -251,4 +252,22 @@ test("a bad --shutdown-delay or shutdownDelay: one line and exit 2, or ERR_INVAL
   assert.throws(() => server.close({ shutdownDelay: -5 }), { code: "ERR_INVALID_OPTION" });
   assert.equal(server.draining, false);
   await server.close();
+});
+
+test("close(): a client still sending its PROXY header is closed at its header timeout, not kept to the drain deadline", async () => {
+  const server = createEchoServer({ host: "127.0.0.1", port: 0, proxyProtocol: "v1", proxyTimeout: 300 });
+  const errors: string[] = [];
+  server.on("proxyError", (_peer, e) => errors.push(e.message));
+  const { port } = await server.listen();
+  const slow = await rawConnect(port);
+  const closed = readAll(slow, 10_000).catch(() => Buffer.alloc(0));
+  slow.write("PROXY TCP4 192.0.2");
+  await sleep(50);
+  const t0 = Date.now();
+  const stats = await server.close({ drainTimeout: 8000 });
+  const waited = Date.now() - t0;
+  assert.ok(waited < 5000, `close took ${waited} ms: the header timeout (300 ms) should have ended it`);
+  assert.equal((await closed).length, 0, "nothing echoed to a client without its header");
+  assert.match(errors[0] ?? "", /within 300 ms/);
+  assert.equal(stats.connectionsTotal, 0);
 });
