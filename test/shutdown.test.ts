@@ -10,6 +10,7 @@
  */
 
 import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
 import { connect, type Socket } from "node:net";
 import { once } from "node:events";
 import { test } from "node:test";
@@ -271,3 +272,29 @@ test("close(): a client still sending its PROXY header is closed at its header t
   assert.match(errors[0] ?? "", /within 300 ms/);
   assert.equal(stats.connectionsTotal, 0);
 });
+
+test(
+  "--shutdown-delay with --udp: datagrams are echoed through the delay too",
+  { timeout: 30_000 },
+  async () => {
+    const srv = await startCliServer(["--udp", "--shutdown-delay", "1s", "--log-format", "json"]);
+    const client = createSocket("udp4");
+    try {
+      await srv.waitFor(/"event":"udp-start"/);
+      srv.proc.kill("SIGTERM");
+      await srv.waitFor(/"event":"not-ready"/);
+      const reply = once(client, "message");
+      client.send("still echoing", srv.port, "127.0.0.1");
+      const timer = setTimeout(() => client.emit("error", new Error("no UDP echo within 3 s")), 3000);
+      const [message] = (await reply) as [Buffer];
+      clearTimeout(timer);
+      assert.equal(message.toString(), "still echoing");
+      assert.equal(await srv.exited, 0);
+      const udpStopped = JSON.parse(await srv.waitFor(/"event":"udp-stopped"/)) as { datagramsOut: number };
+      assert.equal(udpStopped.datagramsOut, 1);
+    } finally {
+      client.close();
+      await stopCli(srv);
+    }
+  },
+);

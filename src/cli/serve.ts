@@ -12,7 +12,7 @@ import { createSecureContext } from "node:tls";
 import { register } from "prom-client";
 import { clusterRegistry, registerEchoMetrics, registerUdpMetrics, serveMetrics } from "../server/metrics.js";
 import { AccessRules } from "../server/access-rules.js";
-import { createUdpEchoServer, type UdpEchoServer } from "../server/udp-echo.js";
+import { createUdpEchoServer, type UdpEchoServer, type UdpEchoStats } from "../server/udp-echo.js";
 import { metricsUrl, onPort, reportStats, runPrimary } from "./serve-workers.js";
 import { Option, type Command } from "commander";
 import { EchoError } from "../net/echo-error.js";
@@ -441,11 +441,15 @@ async function serve(opts: ServeOptions): Promise<void> {
     if (signals === 1) {
       // With a delay the drain (and its line) begins when the listener closes; without, at once.
       if (opts.shutdownDelay > 0) log.notReady(opts.shutdownDelay, opts.drainTimeout);
-      // (A second signal during the delay ends it too, and says so itself.)
-      server.once("draining", (open) => {
-        if (signals === 1) log.shutdown(open, opts.drainTimeout);
-      });
-      void Promise.all([server.close(), udp?.close()]).then(async ([stats, udpStats]) => {
+      // UDP echoes on through the delay too. (A second signal during the delay ends it as well,
+      // and says so itself.)
+      const udpClosed = new Promise<UdpEchoStats | undefined>((resolve) =>
+        server.once("draining", (open) => {
+          if (signals === 1) log.shutdown(open, opts.drainTimeout);
+          resolve(udp?.close());
+        }),
+      );
+      void Promise.all([server.close(), udpClosed]).then(async ([stats, udpStats]) => {
         log.stopped(stats);
         if (udpStats !== undefined) log.udpStopped(udpStats);
         clearInterval(reports);
