@@ -165,6 +165,7 @@ const DETAILS_KO: Readonly<Record<string, string>> = {
   "a connected socket, not a listening one (Accept=yes in the .socket unit?)":
     "대기 소켓이 아니라 연결된 소켓입니다 (.socket 유닛에 Accept=yes 가 있나요?)",
   "not a TCP socket (a UDP or Unix socket?)": "TCP 소켓이 아닙니다 (UDP나 유닉스 소켓인가요?)",
+  "fds (one or more descriptors, each once)": "LISTEN_FDS(디스크립터 하나 이상, 각각 한 번씩)",
   "LISTEN_FDNAMES (one name per descriptor of LISTEN_FDS, separated by ':')":
     "LISTEN_FDNAMES(LISTEN_FDS 의 디스크립터마다 이름 하나, ':' 로 구분)",
 };

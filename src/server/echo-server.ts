@@ -605,11 +605,18 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 /** The `fds` option checked: descriptors, each once, and nothing of what binding would take. */
 function checkFds(options: EchoServerOptions): readonly number[] {
   const fds = options.fds ?? [];
-  if (fds.length === 0) throw new EchoError("ERR_INVALID_OPTION", { value: "[]", detail: "fds" });
+  if (fds.length === 0)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: "[]",
+      detail: "fds (one or more descriptors, each once)",
+    });
   for (const fd of fds) checkNumber(fd, "fds", { integer: true });
   const duplicate = fds.find((fd, i) => fds.indexOf(fd) !== i);
   if (duplicate !== undefined)
-    throw new EchoError("ERR_INVALID_OPTION", { value: String(duplicate), detail: "fds" });
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: String(duplicate),
+      detail: "fds (one or more descriptors, each once)",
+    });
   for (const option of ["host", "port", "ipv6Only"] as const) {
     const value = options[option];
     if (value !== undefined)
