@@ -48,7 +48,8 @@ export interface EchoServerOptions {
    * import { createEchoServer, listenFds } from "tcpecho";
    * const sockets = listenFds();
    * const server = createEchoServer(sockets.length > 0 ? { fds: sockets.map((s) => s.fd) } : { port: 9000 });
-   * for (const a of (await server.listen(), server.addresses())) console.log(a.host, a.port, a.fd);
+   * await server.listen();
+   * for (const a of server.addresses()) console.log(`${a.host}:${a.port}`, a.fd === undefined ? "bound" : `fd ${a.fd}`);
    * ```
    */
   fds?: readonly number[];

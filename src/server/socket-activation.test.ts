@@ -86,3 +86,37 @@ test("listeningSocketProblem: a listening TCP socket passes; a file, a connected
   assert.equal(listeningSocketProblem((udp as unknown as { _handle: { fd: number } })._handle.fd), null);
   udp.close();
 });
+
+test("EchoServer fds: checked like every option; a descriptor that is no TCP socket is refused at listen", async () => {
+  const { createEchoServer } = await import("./echo-server.js");
+  const refused = (options: Parameters<typeof createEchoServer>[0]) => {
+    try {
+      createEchoServer(options);
+    } catch (err) {
+      assert.ok(err instanceof EchoError && err.isUsageError);
+      return err.message;
+    }
+    assert.fail(`accepted ${JSON.stringify(options)}`);
+  };
+  assert.match(refused({ fds: [] }), /invalid value '\[\]' for fds \(one or more descriptors/);
+  assert.match(refused({ fds: [3, 3] }), /invalid value '3' for fds/);
+  assert.match(refused({ fds: [-1] }), /invalid value '-1' for fds \(a whole number of at least 0\)/);
+  assert.match(
+    refused({ fds: [3], port: 9000 }),
+    /invalid value '9000' for port \(none with socket activation/,
+  );
+  assert.match(refused({ fds: [3], host: "::" }), /for host \(none with socket activation/);
+
+  const udp = createSocket("udp4");
+  udp.bind(0, "127.0.0.1");
+  await once(udp, "listening");
+  const fd = (udp as unknown as { _handle: { fd: number } })._handle.fd;
+  const server = createEchoServer({ fds: [fd] });
+  await assert.rejects(server.listen(), (err: unknown) => {
+    assert.ok(err instanceof EchoError);
+    assert.equal(err.code, "ERR_INVALID_OPTION");
+    assert.match(err.message, /this one is not a TCP socket \(a UDP or Unix socket\?\)/);
+    return true;
+  });
+  udp.close();
+});
