@@ -8,11 +8,11 @@
  */
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { once } from "node:events";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
+import { connect, createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
@@ -262,6 +262,62 @@ test(
       c.destroy();
     } finally {
       await stopCli(accept);
+    }
+  },
+);
+
+test(
+  "sockets made as the shipped unit makes them (0.0.0.0, and :: IPv6-only, one port) serve as one",
+  T,
+  async () => {
+    // systemd-socket-activate cannot make an IPv6-only socket (BindIPv6Only=), so hand them over as
+    // systemd does: descriptors 3 and 4, LISTEN_PID set by a shell that then execs node. They are
+    // wildcard sockets (as the unit's), on a free port; only loopback is connected to.
+    const v4 = createServer();
+    v4.listen({ host: "0.0.0.0", port: 0 });
+    await once(v4, "listening");
+    const { port } = v4.address() as AddressInfo;
+    const v6 = createServer();
+    v6.listen({ host: "::", port, ipv6Only: true });
+    await once(v6, "listening");
+    const fdOf = (s: Server) => (s as unknown as { _handle: { fd: number } })._handle.fd;
+    const child = spawn(
+      "sh",
+      ["-c", 'LISTEN_PID=$$ exec "$0" "$@"', process.execPath, CLI, "serve", "--quiet"],
+      {
+        env: cleanEnv({ LISTEN_FDS: "2", LISTEN_FDNAMES: "echo:echo" }),
+        stdio: ["ignore", "pipe", "inherit", fdOf(v4), fdOf(v6)],
+      },
+    );
+    // The child holds the sockets now; ours go, so that only the server answers.
+    v4.close();
+    v6.close();
+    let out = "";
+    child.stdout!.setEncoding("utf8").on("data", (text: string) => (out += text));
+    const exited = once(child, "exit");
+    try {
+      for (let i = 0; i < 100 && !out.includes("[::]"); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.match(
+        out,
+        new RegExp(
+          `listening on 0\\.0\\.0\\.0:${port} \\(socket from systemd, descriptor 3; every IPv4 interface\\)`,
+        ),
+      );
+      assert.match(
+        out,
+        new RegExp(
+          `listening on \\[::\\]:${port} \\(socket from systemd, descriptor 4; every IPv6 interface\\)`,
+        ),
+      );
+      for (const host of ["127.0.0.1", "::1"]) {
+        const c = await rawConnect(port, host);
+        c.end(`hello over ${host}`);
+        assert.equal((await readAll(c)).toString(), `hello over ${host}`);
+      }
+      child.kill("SIGTERM");
+      assert.deepEqual(await exited, [0, null]);
+    } finally {
+      child.kill("SIGKILL");
     }
   },
 );

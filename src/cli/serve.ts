@@ -427,7 +427,11 @@ async function serve(opts: ServeOptions): Promise<void> {
   // socket(), bind() and listen() of a socket systemd passed were not ours to trace.
   if (address.fd === undefined) trace?.listening(address, opts.backlog);
   let external = false;
-  for (const a of server.addresses()) external = logStart(a, opts, log) || external;
+  const addresses = server.addresses();
+  // `::` takes IPv6 only with --ipv6-only, or when systemd passed 0.0.0.0 on the same port too.
+  const v6only = (a: EchoServerAddress) =>
+    opts.ipv6Only === true || addresses.some((b) => b.host === "0.0.0.0" && b.port === a.port);
+  for (const a of addresses) external = logStart(a, v6only(a), opts, log) || external;
   const files = openFileLimit();
   if (files !== undefined && files.soft < (opts.maxConnections > 0 ? opts.maxConnections : 1024)) {
     log.fewDescriptors(files.soft, opts.maxConnections);
@@ -474,15 +478,18 @@ function listenOn(opts: ServeOptions, activated: ActivatedSocket[]): EchoServerO
  * The start line of one listening socket and where clients reach it; true
  * when it listens on every interface but only loopback reaches it.
  */
-function logStart(address: EchoServerAddress, opts: ServeOptions, log: ServeLog): boolean {
-  const scope = listenScope(address.host);
+function logStart(address: EchoServerAddress, v6only: boolean, opts: ServeOptions, log: ServeLog): boolean {
+  const wide = listenScope(address.host);
+  const scope = wide === "all" && v6only ? "all-ipv6" : wide;
   const reach = opts.quiet
     ? []
-    : reachableAddresses(address.host).map((a) => ({
-        endpoint: formatEndpoint(a.address, address.port),
-        via: a.loopback ? null : a.interface,
-        loopback: a.loopback,
-      }));
+    : reachableAddresses(address.host)
+        .filter((a) => scope !== "all-ipv6" || a.family === "IPv6")
+        .map((a) => ({
+          endpoint: formatEndpoint(a.address, address.port),
+          via: a.loopback ? null : a.interface,
+          loopback: a.loopback,
+        }));
   log.start(address, scope, opts.backlog, reach);
   return scope !== "one" && scope !== "loopback" && reach.every((a) => a.loopback);
 }

@@ -70,6 +70,7 @@ const en: ServerMessages = {
     `[TCP server] listening on ${ep} (${fd === undefined ? "" : `socket from systemd, descriptor ${fd}; `}${
       {
         "all-ipv4": "every IPv4 interface",
+        "all-ipv6": "every IPv6 interface",
         all: "every interface, IPv4 and IPv6",
         loopback: "loopback: this machine only",
         one: "this address only",
@@ -168,6 +169,7 @@ const ko: ServerMessages = {
     `[TCP 서버] ${ep} 에서 접속 대기 중 (${fd === undefined ? "" : `systemd가 넘겨준 대기 소켓, 디스크립터 ${fd}; `}${
       {
         "all-ipv4": "모든 IPv4 인터페이스",
+        "all-ipv6": "모든 IPv6 인터페이스",
         all: "모든 인터페이스, IPv4와 IPv6",
         loopback: "루프백: 이 컴퓨터에서만",
         one: "이 주소에서만",
