@@ -208,8 +208,14 @@ test(
         ["--workers", "2"],
         /^tcpecho: invalid value '2' for --workers \(1 with socket activation, which runs one process/,
       ],
+      // From the environment (systemd-socket-activate passes it with -E), as from the command line.
+      [
+        ["-E", "TCPECHO_PORT=9100"],
+        /^tcpecho: invalid value '9100' for --port \(none with socket activation/,
+      ],
     ] as const) {
-      const cli = await activate([...args]);
+      const [tool, serveArgs] = args[0] === "-E" ? [[...args], []] : [[], [...args]];
+      const cli = await activate(serveArgs, tool);
       try {
         const c = await rawConnect(cli.port4);
         c.on("error", () => {});
