@@ -61,6 +61,12 @@ export {
 export type { ConnectionInfo, DisconnectInfo, DisconnectReason } from "./server/connection.js";
 export type { TlsFailure, TlsFailureInfo } from "./server/tls-server.js";
 export { openFileLimit, type OpenFileLimit } from "./server/descriptors.js";
+export {
+  listenFds,
+  LISTEN_FDS_START,
+  type ActivatedSocket,
+  type ListenFdsOptions,
+} from "./server/socket-activation.js";
 export { connect, EchoClient, type ConnectOptions } from "./client/connect.js";
 export { readExactly, type ReadExactlyOptions } from "./client/read-exactly.js";
 export { streamEcho, type StreamEchoOptions, type StreamEchoResult } from "./client/stream-echo.js";

@@ -285,10 +285,10 @@ export function randomBytesSeeded(n: number, seed: number): Buffer {
   return b;
 }
 
-/** A free loopback port for tools that cannot report the one they got (ncat, socat). */
-export async function freePort(): Promise<number> {
+/** A free loopback port (on `host`) for tools that cannot report the one they got (ncat, socat). */
+export async function freePort(host = "127.0.0.1"): Promise<number> {
   const s = createServer();
-  s.listen(0, "127.0.0.1");
+  s.listen(0, host);
   await once(s, "listening");
   const port = (s.address() as { port: number }).port;
   await new Promise<void>((r) => s.close(() => r()));

@@ -110,7 +110,8 @@ export function textServeLog(t: Terminal, origin?: LogOrigin): ServeLog {
   const worker = origin?.role === "primary" ? 0 : (origin?.worker ?? 0);
   return {
     start(address, scope, requested, reach) {
-      t.out(m.listening(formatEndpoint(address.host, address.port), scope, address.backlog, requested));
+      const ep = formatEndpoint(address.host, address.port);
+      t.out(m.listening(ep, scope, address.backlog, requested, address.fd));
       for (const r of reach) t.out(m.reachAt(r.endpoint, r.loopback ? m.loopbackLabel : r.via));
     },
     noExternalInterface: () => t.out(m.noExternalInterface),
@@ -269,6 +270,8 @@ export function jsonServeLog(write: (line: string) => void, m: Messages, origin?
         scope,
         backlog: address.backlog,
         backlogRequested: requested,
+        // A socket systemd passed (socket activation), by its descriptor.
+        ...(address.fd === undefined ? {} : { socket: "systemd", fd: address.fd }),
         reachableAt: reach.map((r) => r.endpoint),
       }),
     noExternalInterface: () => {},

@@ -20,7 +20,8 @@ import { parseHost, parsePort } from "../net/address.js";
 import { parseCidr } from "../net/cidr.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { listenScope, reachableAddresses } from "../net/interfaces.js";
-import { createEchoServer } from "../server/echo-server.js";
+import { createEchoServer, type EchoServerAddress, type EchoServerOptions } from "../server/echo-server.js";
+import { listenFds, type ActivatedSocket } from "../server/socket-activation.js";
 import { parseCount, parseDuration } from "../net/options.js";
 import { narrateServer, narrateUdp, type NarrationOptions } from "./serve-narration.js";
 import {
@@ -64,6 +65,8 @@ interface ServeOptions {
   lang?: string;
   trace?: boolean;
   traceLines: number;
+  /** The options of binding given on the command line or in the environment, not left at their defaults. */
+  bindGiven: string[];
 }
 
 /** `HOST:PORT` or `[IPv6]:PORT` where something will listen (port 0: any free one). */
@@ -253,11 +256,16 @@ Examples:
   tcpecho serve -H 127.0.0.1 --trace --trace-lines 50
                                          each socket call and the TCP state the kernel reports after it
   tcpecho serve --keepalive 15s          close clients gone without a word (host or link down) within about 25 s
+  systemd-socket-activate -l 9000 tcpecho serve
+                                         take the listening socket from systemd (LISTEN_FDS) instead of binding
 
 Try it from another terminal: tcpecho client 127.0.0.1 9000`,
     )
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<ServeOptions>();
+      opts.bindGiven = ["host", "port", "ipv6Only"].filter((o) =>
+        ["cli", "env"].includes(cmd.getOptionValueSource(o) ?? ""),
+      );
       await serve(opts).catch((err: unknown) => reportFailure(err, opts));
     });
 }
@@ -331,9 +339,38 @@ function checkTlsFiles(pem: { cert: Buffer; key: Buffer }, certFile: string, key
   return pem;
 }
 
+/**
+ * Socket activation: the listening sockets systemd passed (taken from the
+ * environment, so that children do not inherit them), and what the command
+ * line cannot ask with them: an address to bind, or several processes.
+ */
+function activatedSockets(opts: ServeOptions): ActivatedSocket[] {
+  const sockets = listenFds();
+  if (sockets.length === 0) return sockets;
+  const flags: Record<string, string> = { host: "--host", port: "--port", ipv6Only: "--ipv6-only" };
+  const given = opts.bindGiven[0];
+  if (given !== undefined) {
+    const value = String(opts[given as keyof ServeOptions]);
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value,
+      option: flags[given] ?? given,
+      expect: "socket-activation",
+    });
+  }
+  if (opts.workers > 1) {
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: String(opts.workers),
+      option: "--workers",
+      expect: "socket-activation",
+    });
+  }
+  return sockets;
+}
+
 async function serve(opts: ServeOptions): Promise<void> {
   const t = openTerminal(opts.lang);
   const log = serveLog(opts, t);
+  const activated = activatedSockets(opts);
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     const [given, missing] =
       opts.tlsCert === undefined ? ["--tls-key", "--tls-cert"] : ["--tls-cert", "--tls-key"];
@@ -368,10 +405,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     // Under --workers each worker counts in its own range, so that ids stay unique across them all.
     ...(worker ? { firstConnectionId: (cluster.worker?.id ?? 0) * WORKER_ID_SPAN + 1 } : {}),
     ...(tls ? { tls } : {}),
-    host: opts.host,
-    port: opts.port,
+    ...listenOn(opts, activated),
     backlog: opts.backlog,
-    ipv6Only: opts.ipv6Only ?? false,
     drainTimeout: opts.drainTimeout,
     shutdownDelay: opts.shutdownDelay,
     maxConnections: opts.maxConnections,
@@ -410,24 +445,20 @@ async function serve(opts: ServeOptions): Promise<void> {
   const address = await server.listen().catch((e: unknown) => {
     throw onPort(e, "--port");
   });
-  trace?.listening(address, opts.backlog);
-  const scope = listenScope(address.host);
-  const reach = opts.quiet
-    ? []
-    : reachableAddresses(address.host).map((a) => ({
-        endpoint: formatEndpoint(a.address, address.port),
-        via: a.loopback ? null : a.interface,
-        loopback: a.loopback,
-      }));
-  log.start(address, scope, opts.backlog, reach);
+  // socket(), bind() and listen() of a socket systemd passed were not ours to trace.
+  if (address.fd === undefined) trace?.listening(address, opts.backlog);
+  let external = false;
+  const addresses = server.addresses();
+  // `::` takes IPv6 only with --ipv6-only, or when systemd passed 0.0.0.0 on the same port too.
+  const v6only = (a: EchoServerAddress) =>
+    opts.ipv6Only === true || addresses.some((b) => b.host === "0.0.0.0" && b.port === a.port);
+  for (const a of addresses) external = logStart(a, v6only(a), opts, log) || external;
   const files = openFileLimit();
   if (files !== undefined && files.soft < (opts.maxConnections > 0 ? opts.maxConnections : 1024)) {
     log.fewDescriptors(files.soft, opts.maxConnections);
   }
-  if (!opts.quiet && scope !== "one" && scope !== "loopback" && reach.every((a) => a.loopback)) {
-    log.noExternalInterface();
-  }
-  const udp = opts.udp ? await startUdp(opts, address.port, log) : undefined;
+  if (!opts.quiet && external) log.noExternalInterface();
+  const udp = opts.udp ? await startUdp(opts, address, log) : undefined;
   if (udp !== undefined && opts.metrics !== undefined) registerUdpMetrics(udp, register);
   if (metricsAt !== undefined) log.metrics(metricsAt);
   // The primary sums the workers' counts; one that dies counts as of its last report.
@@ -464,6 +495,32 @@ async function serve(opts: ServeOptions): Promise<void> {
   for (; held > 0; held--) onSignal();
 }
 
+/** Where the server listens: the sockets systemd passed, or the address to bind. */
+function listenOn(opts: ServeOptions, activated: ActivatedSocket[]): EchoServerOptions {
+  if (activated.length > 0) return { fds: activated.map((s) => s.fd) };
+  return { host: opts.host, port: opts.port, ipv6Only: opts.ipv6Only ?? false };
+}
+
+/**
+ * The start line of one listening socket and where clients reach it; true
+ * when it listens on every interface but only loopback reaches it.
+ */
+function logStart(address: EchoServerAddress, v6only: boolean, opts: ServeOptions, log: ServeLog): boolean {
+  const wide = listenScope(address.host);
+  const scope = wide === "all" && v6only ? "all-ipv6" : wide;
+  const reach = opts.quiet
+    ? []
+    : reachableAddresses(address.host)
+        .filter((a) => scope !== "all-ipv6" || a.family === "IPv6")
+        .map((a) => ({
+          endpoint: formatEndpoint(a.address, address.port),
+          via: a.loopback ? null : a.interface,
+          loopback: a.loopback,
+        }));
+  log.start(address, scope, opts.backlog, reach);
+  return scope !== "one" && scope !== "loopback" && reach.every((a) => a.loopback);
+}
+
 /** What the narration of events takes from the command line. */
 function narration(opts: ServeOptions): NarrationOptions {
   return {
@@ -473,12 +530,15 @@ function narration(opts: ServeOptions): NarrationOptions {
   };
 }
 
-/** `--udp`: the UDP echo on the TCP listener's port, under the same access rules. */
-async function startUdp(opts: ServeOptions, port: number, log: ServeLog): Promise<UdpEchoServer> {
+/**
+ * `--udp`: the UDP echo on the TCP listener's port, under the same access
+ * rules; with sockets from systemd, on the first one's address and port.
+ */
+async function startUdp(opts: ServeOptions, tcp: EchoServerAddress, log: ServeLog): Promise<UdpEchoServer> {
   const rules = new AccessRules(opts.allow ?? [], opts.deny ?? []);
   const udp = createUdpEchoServer({
-    host: opts.host,
-    port,
+    host: tcp.fd === undefined ? opts.host : tcp.host,
+    port: tcp.port,
     ipv6Only: opts.ipv6Only ?? false,
     ...(rules.empty ? {} : { permits: (a: string) => rules.permits(a) }),
   });

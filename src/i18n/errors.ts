@@ -45,6 +45,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   deny: "--deny",
   proxyTrusted: "--proxy-trusted",
   proxyProtocol: "--proxy-protocol",
+  fds: "LISTEN_FDS",
 };
 
 /**
@@ -87,6 +88,12 @@ const TAKES_KO: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext) => st
   number: (ctx) =>
     ctx.max !== undefined ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 수` : `${ctx.min ?? 0} 이상의 수`,
   "positive-number": () => "0보다 큰 수",
+  "listening-socket": (ctx) =>
+    `서비스 관리자가 넘겨준 TCP 대기 소켓이어야 함${ctx.detail ? `; 이것은 ${detailKo(ctx.detail)}` : ""}`,
+  "socket-activation": (ctx) =>
+    ctx.option === "--workers"
+      ? "소켓 활성화에서는 1: 프로세스 하나로 실행됩니다. 소켓 유닛을 여러 개 두거나 --workers 를 빼세요"
+      : "소켓 활성화에서는 줄 수 없음: 대기 소켓은 서비스 관리자(LISTEN_FDS)가 넘겨줍니다. 주소는 .socket 유닛의 ListenStream= 으로 정하세요",
 };
 
 const TRUST_KO = "--tls-ca 파일(서버 인증서나 그 CA, PEM)로 신뢰하거나, --insecure 로 검사를 모두 건너뛰세요";
@@ -157,6 +164,14 @@ const DETAILS_KO: Readonly<Record<string, string>> = {
   "--plot (a file name ending in .svg or .png)": "--plot(.svg 나 .png 로 끝나는 파일 이름)",
   "the mode: --plot draws latency, --stream has none":
     "모드(--plot 은 지연 시간을 그리는데 --stream 에는 지연 시간이 없습니다)",
+  "not open": "열려 있지 않은 디스크립터입니다",
+  "not a socket": "소켓이 아닙니다",
+  "a connected socket, not a listening one (Accept=yes in the .socket unit?)":
+    "대기 소켓이 아니라 연결된 소켓입니다 (.socket 유닛에 Accept=yes 가 있나요?)",
+  "not a TCP socket (a UDP or Unix socket?)": "TCP 소켓이 아닙니다 (UDP나 유닉스 소켓인가요?)",
+  "fds (one or more descriptors, each once)": "LISTEN_FDS(디스크립터 하나 이상, 각각 한 번씩)",
+  "LISTEN_FDNAMES (one name per descriptor of LISTEN_FDS, separated by ':')":
+    "LISTEN_FDNAMES(LISTEN_FDS 의 디스크립터마다 이름 하나, ':' 로 구분)",
 };
 
 /** Why `bench --plot` cannot write its file, in Korean. */

@@ -132,6 +132,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho serve -H 127.0.0.1 --trace --trace-lines 50
                                          소켓 호출마다 그 뒤에 커널이 알려 주는 TCP 상태
   tcpecho serve --keepalive 15s          말없이 사라진 클라이언트(호스트나 링크 장애)를 25초쯤 안에 닫기
+  systemd-socket-activate -l 9000 tcpecho serve
+                                         포트를 직접 열지 않고 systemd가 넘겨준 대기 소켓(LISTEN_FDS)에서 대기
 
 다른 터미널에서 해 보세요: tcpecho client 127.0.0.1 9000`,
   },

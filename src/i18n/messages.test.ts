@@ -15,7 +15,13 @@ import { messages, type Messages } from "./messages.js";
 
 const ALL_CODES = ECHO_ERROR_CODES;
 
-const SCOPES: Record<ListenScope, true> = { "all-ipv4": true, all: true, loopback: true, one: true };
+const SCOPES: Record<ListenScope, true> = {
+  "all-ipv4": true,
+  "all-ipv6": true,
+  all: true,
+  loopback: true,
+  one: true,
+};
 const REASONS: Record<DisconnectReason, true> = {
   end: true,
   reset: true,
@@ -49,6 +55,7 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
   serverTag: (m) => [m.serverTag],
   listening: (m) => [
     ...Object.keys(SCOPES).map((s) => m.listening("0.0.0.0:9000", s as ListenScope, 511, 511)),
+    m.listening("[::]:9000", "all-ipv6", 511, 511, 4),
     m.listening("0.0.0.0:9000", "all-ipv4", 4096, 100_000),
   ],
   moreBytes: (m) => [m.moreBytes(1), m.moreBytes(420)],
@@ -166,8 +173,8 @@ for (const lang of LANGS) {
     }
   });
 
-  test(`${lang}: the four listen scopes, the capped backlog, every disconnect and refusal reason read differently`, () => {
-    assert.equal(new Set(SAMPLES.listening(messages[lang])).size, 5);
+  test(`${lang}: the five listen scopes, a socket from systemd, the capped backlog, every disconnect and refusal reason read differently`, () => {
+    assert.equal(new Set(SAMPLES.listening(messages[lang])).size, 7);
     assert.match(messages[lang].listening("0.0.0.0:9000", "all-ipv4", 4096, 100_000), /somaxconn/);
     assert.equal(new Set(SAMPLES.disconnected(messages[lang])).size, Object.keys(REASONS).length);
     assert.equal(new Set(SAMPLES.refused(messages[lang])).size, 3);

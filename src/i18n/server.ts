@@ -18,7 +18,8 @@ import { units } from "./units.js";
 /** One language's server lines. */
 export interface ServerMessages {
   serverTag: string;
-  listening(endpoint: string, scope: ListenScope, backlog: number, requested: number): string;
+  /** `fd`: the descriptor of a socket systemd passed (socket activation), rather than one bound. */
+  listening(endpoint: string, scope: ListenScope, backlog: number, requested: number, fd?: number): string;
   moreBytes(n: number): string;
   reachAt(endpoint: string, via: string | null): string;
   loopbackLabel: string;
@@ -67,10 +68,11 @@ function suggestedLimit(maxConnections: number): number {
 const en: ServerMessages = {
   serverTag: "[TCP server]",
   moreBytes: (n) => `(+${units.en.bytes(n)})`,
-  listening: (ep, scope, backlog, requested) =>
-    `[TCP server] listening on ${ep} (${
+  listening: (ep, scope, backlog, requested, fd) =>
+    `[TCP server] listening on ${ep} (${fd === undefined ? "" : `socket from systemd, descriptor ${fd}; `}${
       {
         "all-ipv4": "every IPv4 interface",
+        "all-ipv6": "every IPv6 interface",
         all: "every interface, IPv4 and IPv6",
         loopback: "loopback: this machine only",
         one: "this address only",
@@ -167,10 +169,11 @@ const en: ServerMessages = {
 const ko: ServerMessages = {
   serverTag: "[TCP 서버]",
   moreBytes: (n) => `(+${units.ko.bytes(n)})`,
-  listening: (ep, scope, backlog, requested) =>
-    `[TCP 서버] ${ep} 에서 접속 대기 중 (${
+  listening: (ep, scope, backlog, requested, fd) =>
+    `[TCP 서버] ${ep} 에서 접속 대기 중 (${fd === undefined ? "" : `systemd가 넘겨준 대기 소켓, 디스크립터 ${fd}; `}${
       {
         "all-ipv4": "모든 IPv4 인터페이스",
+        "all-ipv6": "모든 IPv6 인터페이스",
         all: "모든 인터페이스, IPv4와 IPv6",
         loopback: "루프백: 이 컴퓨터에서만",
         one: "이 주소에서만",

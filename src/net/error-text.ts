@@ -100,7 +100,18 @@ export interface EchoErrorContext {
    * ("count") or any number ("number") within min…max, a number above zero, …
    */
   expect?:
-    "duration" | "positive-duration" | "count" | "number" | "positive-number" | "cidr" | "pem" | "hostname";
+    | "duration"
+    | "positive-duration"
+    | "count"
+    | "number"
+    | "positive-number"
+    | "cidr"
+    | "pem"
+    | "hostname"
+    // A descriptor from the service manager that must be a listening TCP socket (`detail`: why it is not).
+    | "listening-socket"
+    // An option that means nothing (or cannot be) while the service manager passes the sockets.
+    | "socket-activation";
   /** The largest valid value, with expect "count" or "number". */
   max?: number;
   /** Extra words for the message (e.g. which option). */
@@ -211,6 +222,12 @@ export const TAKES_EN: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext
       ? `a number from ${ctx.min ?? 0} to ${ctx.max}`
       : `a number of at least ${ctx.min ?? 0}`,
   "positive-number": () => "a number greater than 0",
+  "listening-socket": (ctx) =>
+    `a listening TCP socket passed by the service manager${ctx.detail ? `; this one is ${ctx.detail}` : ""}`,
+  "socket-activation": (ctx) =>
+    ctx.option === "--workers"
+      ? "1 with socket activation, which runs one process: use several socket units, or leave out --workers"
+      : "none with socket activation: the listening sockets come from the service manager (LISTEN_FDS); set their addresses with ListenStream= in the .socket unit",
 };
 
 function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {

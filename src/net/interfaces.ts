@@ -9,8 +9,11 @@
 import { networkInterfaces, type NetworkInterfaceInfo } from "node:os";
 import ipaddr from "ipaddr.js";
 
-/** How widely a bound address listens. */
-export type ListenScope = "all-ipv4" | "all" | "loopback" | "one";
+/**
+ * How widely a bound address listens. `all-ipv6` is `::` with IPv6 only
+ * (IPV6_V6ONLY), which {@link listenScope} cannot see from the address.
+ */
+export type ListenScope = "all-ipv4" | "all-ipv6" | "all" | "loopback" | "one";
 
 /** One address a client can connect to. */
 export interface ReachableAddress {

@@ -25,6 +25,7 @@ import type { DataPathName, DataTap, ObserverSlot, PathOwner, SocketObserver } f
 import { attachEchoPath } from "./echo-path.js";
 import { ServerStats, type EchoServerStats } from "./server-stats.js";
 import { createTlsListener, type TlsFailureInfo } from "./tls-server.js";
+import { listeningSocketProblem, NOT_LISTENING_TCP } from "./socket-activation.js";
 
 export { zeroEchoServerStats, type EchoServerStats } from "./server-stats.js";
 
@@ -34,6 +35,24 @@ const DESCRIPTOR_MARGIN = 64;
 
 /** Options of {@link createEchoServer}. */
 export interface EchoServerOptions {
+  /**
+   * Listen on these descriptors, TCP sockets already bound and listening that
+   * a service manager passed (socket activation: see {@link listenFds}),
+   * instead of binding `host` and `port`, which must then be left out, as
+   * `ipv6Only` (the sockets' own settings hold). One server serves them all.
+   * `backlog` still applies: listen() on a listening socket sets it again.
+   *
+   * @example
+   * ```ts
+   * // not run: needs sockets passed by systemd or systemd-socket-activate
+   * import { createEchoServer, listenFds } from "tcpecho";
+   * const sockets = listenFds();
+   * const server = createEchoServer(sockets.length > 0 ? { fds: sockets.map((s) => s.fd) } : { port: 9000 });
+   * await server.listen();
+   * for (const a of server.addresses()) console.log(`${a.host}:${a.port}`, a.fd === undefined ? "bound" : `fd ${a.fd}`);
+   * ```
+   */
+  fds?: readonly number[];
   /** Address to bind: `0.0.0.0` (every IPv4 interface, the default), `::` (dual stack), `127.0.0.1`, … */
   host?: string;
   /** Port to bind, 0 for any free one. Default 9000. */
@@ -118,6 +137,8 @@ export interface EchoServerAddress {
   family: "IPv4" | "IPv6";
   /** The accept queue's length as the kernel applies it (the request, capped at SOMAXCONN). */
   backlog: number;
+  /** The descriptor of a socket the server was given (the `fds` option), rather than one it bound. */
+  fd?: number;
 }
 
 /** The events an {@link EchoServer} emits, with their arguments. */
@@ -177,7 +198,9 @@ type State = "new" | "listening" | "draining" | "closed";
  * ```
  */
 export class EchoServer extends EventEmitter<EchoServerEvents> {
-  readonly #server: Server;
+  // One listener, or one per descriptor given (`fds`).
+  readonly #servers: Server[];
+  readonly #fds: readonly number[] | undefined;
   readonly #host: string;
   readonly #port: number;
   readonly #backlog: number;
@@ -206,12 +229,13 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   #drainTimer: NodeJS.Timeout | undefined;
   // During a shutdown delay: ends it now (the listener closes and the drain begins).
   #endDelay: (() => void) | undefined;
-  #address: EchoServerAddress | undefined;
+  #addresses: EchoServerAddress[] = [];
   readonly #stats = new ServerStats();
 
   constructor(options: EchoServerOptions = {}) {
     super();
     this.#nextId = checkNumber(options.firstConnectionId ?? 1, "firstConnectionId", { integer: true });
+    this.#fds = options.fds === undefined ? undefined : checkFds(options);
     this.#host = parseHost(options.host ?? "0.0.0.0");
     this.#port = parsePort(options.port ?? DEFAULT_PORT, 0);
     this.#backlog = checkNumber(options.backlog ?? 511, "backlog", { integer: true, min: 1 });
@@ -258,10 +282,13 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       });
     }
     this.#secure = options.tls !== undefined;
-    this.#server =
-      options.tls === undefined ? createServer({ allowHalfOpen: true }) : this.#tlsServer(options.tls);
-    this.#server.on("error", (err) => {
-      if (this.#state !== "new") this.#onAcceptError(err);
+    const { tls } = options;
+    this.#servers = (this.#fds ?? [undefined]).map(() => {
+      const server = tls === undefined ? createServer({ allowHalfOpen: true }) : this.#tlsServer(tls);
+      server.on("error", (err) => {
+        if (this.#state !== "new") this.#onAcceptError(err);
+      });
+      return server;
     });
     // Look at data only while someone listens for it: the hot path then pays nothing.
     const plain = this as EventEmitter;
@@ -274,54 +301,107 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     });
   }
 
-  /** Binds and listens; resolves with the address (the real port when 0 was asked). */
-  listen(): Promise<EchoServerAddress> {
-    if (this.#state !== "new") return Promise.reject(new Error("listen() may be called once"));
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error) => {
-        this.#state = "closed";
-        reject(toEchoError(err, { host: this.#host, port: this.#port, operation: "listen" }));
-      };
-      this.#server.once("error", onError);
-      this.#server.listen(
-        { host: this.#host, port: this.#port, backlog: this.#backlog, ipv6Only: this.#ipv6Only },
-        () => {
-          this.#server.off("error", onError);
-          this.#fdLimit = openFileLimit()?.soft;
-          this.#dataPath = attachEchoPath(this.#server, this.#owner(), this.#secure);
-          if (this.#idleTimeout > 0) {
-            this.#sweeper = new IdleSweeper(
-              this.#idleTimeout,
-              () => this.#conns,
-              (c) => {
-                c.setReason("idle");
-                c.end();
-                // A client that does not read cannot be flushed to: do not wait for it long.
-                setTimeout(() => c.destroy(), 1000).unref();
-              },
-            );
-          }
-          this.#state = "listening";
-          this.#startedAt = performance.now();
-          const a = this.#server.address();
-          if (a === null || typeof a === "string") throw new Error("unexpected listening address");
-          this.#address = {
-            host: a.address,
-            port: a.port,
-            family: a.family === "IPv6" ? "IPv6" : "IPv4",
-            backlog: effectiveBacklog(this.#backlog),
-          };
-          this.emit("listening", this.#address);
-          resolve(this.#address);
+  /**
+   * Binds and listens (or listens on the descriptors given as `fds`);
+   * resolves with the address (the real port when 0 was asked; the first
+   * socket's with several: see {@link addresses}).
+   */
+  async listen(): Promise<EchoServerAddress> {
+    if (this.#state !== "new") throw new Error("listen() may be called once");
+    const fds = this.#fds;
+    this.#fdLimit = openFileLimit()?.soft;
+    const owner = this.#owner();
+    const results = await Promise.allSettled(
+      this.#servers.map((server, i) => this.#listenOne(server, owner, fds?.[i])),
+    );
+    const addresses: EchoServerAddress[] = [];
+    for (const result of results) {
+      if (result.status === "fulfilled") {
+        addresses.push(result.value);
+        continue;
+      }
+      // One socket failed: none is served.
+      this.#state = "closed";
+      for (const server of this.#servers) if (server.listening) server.close();
+      throw result.reason;
+    }
+    if (this.#idleTimeout > 0) {
+      this.#sweeper = new IdleSweeper(
+        this.#idleTimeout,
+        () => this.#conns,
+        (c) => {
+          c.setReason("idle");
+          c.end();
+          // A client that does not read cannot be flushed to: do not wait for it long.
+          setTimeout(() => c.destroy(), 1000).unref();
         },
       );
+    }
+    this.#state = "listening";
+    this.#startedAt = performance.now();
+    this.#addresses = addresses;
+    const first = addresses[0] as EchoServerAddress;
+    this.emit("listening", first);
+    return first;
+  }
+
+  /** One listener, bound to host and port or on an inherited descriptor `fd`, handed to the data path. */
+  #listenOne(server: Server, owner: PathOwner, fd: number | undefined): Promise<EchoServerAddress> {
+    const notTcp = (why: string) =>
+      new EchoError("ERR_INVALID_OPTION", {
+        value: String(fd),
+        option: "fds",
+        expect: "listening-socket",
+        detail: why,
+      });
+    const problem = fd === undefined ? null : listeningSocketProblem(fd);
+    if (problem !== null) return Promise.reject(notTcp(problem));
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        if (fd !== undefined && err.code === "EINVAL") reject(notTcp(NOT_LISTENING_TCP));
+        else reject(toEchoError(err, { host: this.#host, port: this.#port, operation: "listen" }));
+      };
+      server.once("error", onError);
+      const where =
+        fd === undefined
+          ? { host: this.#host, port: this.#port, backlog: this.#backlog, ipv6Only: this.#ipv6Only }
+          : { fd, backlog: this.#backlog };
+      server.listen(where, () => {
+        server.off("error", onError);
+        const a = server.address();
+        // A Unix socket listens too, on a path: not an echo server's.
+        if (a === null || typeof a === "string") {
+          server.close();
+          reject(notTcp(NOT_LISTENING_TCP));
+          return;
+        }
+        // Before any connection is accepted.
+        this.#dataPath = attachEchoPath(server, owner, this.#secure);
+        resolve({
+          host: a.address,
+          port: a.port,
+          family: a.family === "IPv6" ? "IPv6" : "IPv4",
+          backlog: effectiveBacklog(this.#backlog),
+          ...(fd === undefined ? {} : { fd }),
+        });
+      });
     });
   }
 
   /** Where the server listens. Throws before {@link listen} resolved. */
   address(): EchoServerAddress {
-    if (this.#address === undefined) throw new Error("the server is not listening yet");
-    return this.#address;
+    const first = this.#addresses[0];
+    if (first === undefined) throw new Error("the server is not listening yet");
+    return first;
+  }
+
+  /**
+   * Every socket the server listens on: one, or one per descriptor of `fds`,
+   * in their order. Throws before {@link listen} resolved.
+   */
+  addresses(): readonly EchoServerAddress[] {
+    this.address();
+    return this.#addresses;
   }
 
   /**
@@ -403,11 +483,11 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     this.#closing = new Promise((resolve) => {
       const wasListening = this.#state === "listening";
       this.#state = "draining";
-      let listenerClosed = !wasListening;
-      // Done when the listener is closed, the last 'disconnect' has been emitted and no client is
+      let listenersOpen = wasListening ? this.#servers.length : 0;
+      // Done when the listeners are closed, the last 'disconnect' has been emitted and no client is
       // still sending its PROXY header (net.Server's own callback comes before our 'close' handlers run).
       this.#finishClose = () => {
-        if (!listenerClosed || this.#open() > 0 || this.#state === "closed") return;
+        if (listenersOpen > 0 || this.#open() > 0 || this.#state === "closed") return;
         clearTimeout(this.#drainTimer);
         this.#sweeper?.stop();
         this.#state = "closed";
@@ -420,10 +500,12 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         clearTimeout(delayTimer);
         this.emit("draining", this.#conns.size);
         if (wasListening) {
-          this.#server.close(() => {
-            listenerClosed = true;
-            this.#finishClose?.();
-          });
+          for (const server of this.#servers) {
+            server.close(() => {
+              listenersOpen--;
+              this.#finishClose?.();
+            });
+          }
         }
         if (this.#open() > 0) this.#drainTimer = setTimeout(() => this.#cutOff(), deadline);
         this.#finishClose?.();
@@ -582,6 +664,33 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     // Also after one that never got past its PROXY header: the drain may wait for it alone.
     this.#finishClose?.();
   }
+}
+
+/** The `fds` option checked: descriptors, each once, and nothing of what binding would take. */
+function checkFds(options: EchoServerOptions): readonly number[] {
+  const fds = options.fds ?? [];
+  if (fds.length === 0)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: "[]",
+      detail: "fds (one or more descriptors, each once)",
+    });
+  for (const fd of fds) checkNumber(fd, "fds", { integer: true });
+  const duplicate = fds.find((fd, i) => fds.indexOf(fd) !== i);
+  if (duplicate !== undefined)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: String(duplicate),
+      detail: "fds (one or more descriptors, each once)",
+    });
+  for (const option of ["host", "port", "ipv6Only"] as const) {
+    const value = options[option];
+    if (value !== undefined)
+      throw new EchoError("ERR_INVALID_OPTION", {
+        value: String(value),
+        option,
+        expect: "socket-activation",
+      });
+  }
+  return [...fds];
 }
 
 // What a read returns when the kernel dropped a connection whose peer stopped answering.
