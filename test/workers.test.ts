@@ -4,7 +4,10 @@ import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { get } from "node:http";
 import { test } from "node:test";
-import { cleanEnv, rawConnect, readAll, runCli, sleep, startCli, stopCli } from "./helpers.js";
+import { readdirSync } from "node:fs";
+import type { Socket } from "node:net";
+import { cleanEnv, rawConnect, readAll, readN, runCli, sleep, startCli, stopCli } from "./helpers.js";
+import { readTcpTable, socketInode } from "../src/net/tcp-state.js";
 
 function alive(pid: number): boolean {
   try {
@@ -168,7 +171,7 @@ test(
             .filter((e) => e.event === "disconnect")
             .map((e) => e.worker),
         );
-      // Connections are dealt round-robin, so a few reach both; the loop is bounded all the same.
+      // Each goes to whichever worker accepts first, so a few reach both; the loop is bounded all the same.
       let sent = 0;
       for (; sent < 40 && (sent < 6 || servedBy().size < 2); sent++) {
         await echoOnce(port, `hello ${sent}`);
@@ -232,8 +235,24 @@ test(
     const { cli, port } = await twoWorkers([]);
     try {
       const served = () => cli.stdout.filter((l) => l.startsWith("[TCP server] client disconnected")).length;
-      for (let i = 0; i < 6; i++) await echoOnce(port, `line ${i}\n`);
-      for (let i = 0; i < 200 && served() < 6; i++) await sleep(20);
+      const pids = () =>
+        cli.stdout.flatMap((l) => /worker \d+ started \(pid (\d+)\)/.exec(l)?.[1] ?? []).map(Number);
+      for (let i = 0; i < 100 && pids().length < 2; i++) await sleep(20);
+      // Each worker accepts for itself, so several in a row may go to one: send until both have some.
+      const holders = new Set<number>();
+      let sent = 0;
+      for (; sent < 60 && (sent < 6 || holders.size < 2); sent++) {
+        const s = await rawConnect(port);
+        const text = `line ${sent}\n`;
+        s.write(text);
+        assert.equal((await readN(s, text.length)).toString(), text);
+        const holder = holderOf(port, s.localPort as number, pids());
+        if (holder !== undefined) holders.add(holder);
+        const rest = readAll(s);
+        s.end();
+        assert.equal((await rest).length, 0);
+      }
+      for (let i = 0; i < 200 && served() < sent; i++) await sleep(20);
       cli.proc.kill("SIGTERM");
       assert.equal(await cli.exited, 0);
       const summary =
@@ -246,7 +265,7 @@ test(
       const last = parsed.at(-1) as RegExpExecArray;
       assert.equal(last[1], undefined, "the last summary is the primary's");
       assert.equal(cli.stdout.at(-1), lines.at(-1));
-      assert.equal(Number(last[2]), 6);
+      assert.equal(Number(last[2]), sent);
       assert.equal(Number(last[2]), Number(workers[0]?.[2]) + Number(workers[1]?.[2]));
       assert.equal(Number(last[3]), Number(workers[0]?.[3]) + Number(workers[1]?.[3]));
       assert.ok(
@@ -329,5 +348,137 @@ test(
       client.close();
       await stopCli(cli);
     }
+  },
+);
+
+/** The inodes of the sockets process `pid` holds a descriptor for. */
+function socketsOf(pid: number): Set<number> {
+  const dir = `/proc/${pid}/fd`;
+  return new Set(readdirSync(dir).flatMap((fd) => socketInode(Number(fd), dir) ?? []));
+}
+
+/** Which of `pids` holds the server's end of the connection from `clientPort` (undefined off Linux). */
+function holderOf(port: number, clientPort: number, pids: number[]): number | undefined {
+  const row = (readTcpTable() ?? []).find(
+    (r) => r.state === "ESTABLISHED" && r.localPort === port && r.remotePort === clientPort,
+  );
+  return row === undefined ? undefined : pids.find((pid) => socketsOf(pid).has(row.inode));
+}
+
+/**
+ * `serve --workers 2` on a free loopback port, with connections opened in
+ * batches and held open until both workers hold some; then who holds which
+ * socket: the listening one and the server's end of each connection, matched
+ * by inode between /proc/PID/fd and /proc/net/tcp; and, once stopped, each
+ * worker's own count of connections from its summary.
+ */
+async function whoHolds(env: NodeJS.ProcessEnv) {
+  const cli = startCli(
+    ["serve", "--host", "127.0.0.1", "--port", "0", "--workers", "2", "--log-format", "json"],
+    cleanEnv({ TCPECHO_DEBUG: "1", ...env }),
+  );
+  const held: Socket[] = [];
+  const events = () =>
+    cli.stdout.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+  try {
+    for (let i = 0; i < 200 && events().filter((e) => e.event === "start").length < 2; i++) await sleep(50);
+    const starts = events().filter((e) => e.event === "start");
+    assert.equal(
+      starts.length,
+      2,
+      `two workers listening: ${cli.stdout.join("\n")} ${cli.stderr.join("\n")}`,
+    );
+    const port = Number(starts[0]?.port);
+    const workerPids = starts.map((e) => Number(e.pid));
+    const serverEnds = () => {
+      const ours = new Set(held.map((s) => s.localPort));
+      return (readTcpTable() ?? []).filter(
+        (r) =>
+          r.state === "ESTABLISHED" &&
+          r.localAddress === "127.0.0.1" &&
+          r.localPort === port &&
+          ours.has(r.remotePort),
+      );
+    };
+    const holding = () =>
+      workerPids.map((pid) => serverEnds().filter((r) => socketsOf(pid).has(r.inode)).length);
+    // Batches of 20 at once, each echoed (so accepted), all held open; bounded at 15 batches.
+    for (let batch = 0; batch < 15 && (batch < 2 || holding().some((n) => n === 0)); batch++) {
+      const conns = await Promise.all(Array.from({ length: 20 }, () => rawConnect(port)));
+      held.push(...conns);
+      await Promise.all(
+        conns.map(async (s, i) => {
+          const text = `batch ${batch} conn ${i}\n`;
+          s.write(text);
+          assert.equal((await readN(s, text.length)).toString(), text);
+        }),
+      );
+    }
+    const table = readTcpTable() ?? [];
+    const listening = table.filter(
+      (r) => r.state === "LISTEN" && r.localAddress === "127.0.0.1" && r.localPort === port,
+    );
+    const served = serverEnds().map((r) => r.inode);
+    assert.equal(listening.length, 1, "one listening socket on the port");
+    assert.equal(served.length, held.length, "the server's end of every held connection is in the table");
+    const found = {
+      listening: listening[0]?.inode as number,
+      served,
+      primary: socketsOf(cli.proc.pid as number),
+      workers: workerPids.map(socketsOf),
+      workerPids,
+    };
+    for (const s of held) s.destroy();
+    assert.equal(await stopCli(cli), 0);
+    const summaries = events().filter((e) => e.event === "stopped" && e.role !== "primary");
+    const accepted = workerPids.map((pid) => Number(summaries.find((e) => e.pid === pid)?.connectionsTotal));
+    return { ...found, accepted, debug: cli.stderr.filter((l) => l.startsWith("[debug]")) };
+  } finally {
+    for (const s of held) s.destroy();
+    await stopCli(cli);
+  }
+}
+
+test(
+  "--workers 2: each worker accepts on its own (it holds the listening socket, and the connections it accepted); the primary holds none",
+  { timeout: 60_000 },
+  async (t) => {
+    if (process.platform !== "linux") return t.skip("reads /proc (Linux)");
+    const r = await whoHolds({});
+    for (const [i, fds] of r.workers.entries()) {
+      assert.ok(fds.has(r.listening), `worker ${i + 1} holds the listening socket itself`);
+      assert.ok(
+        r.served.some((inode) => fds.has(inode)),
+        `worker ${i + 1} holds connections it accepted`,
+      );
+    }
+    // Each worker's own count, from its summary: both took connections.
+    for (const [i, n] of r.accepted.entries()) assert.ok(n > 0, `worker ${i + 1} accepted ${n}`);
+    assert.equal(
+      r.served.filter((inode) => r.primary.has(inode)).length,
+      0,
+      "the primary holds no client connection",
+    );
+    assert.ok(
+      r.served.every((inode) => r.workers.some((fds) => fds.has(inode))),
+      "every connection is held by a worker",
+    );
+    // The fast path still engages in a worker: it attaches to the listening handle the worker now owns.
+    const expected = process.env.TCPECHO_DATA_PATH === "streams" ? "streams" : "handles";
+    for (const pid of r.workerPids)
+      assert.ok(r.debug.includes(`[debug] pid ${pid}: data path ${expected}`), r.debug.join("\n"));
+  },
+);
+
+test(
+  "--workers 2 under Node's round-robin (NODE_CLUSTER_SCHED_POLICY=rr): the same check sees workers without the listening socket",
+  { timeout: 60_000 },
+  async (t) => {
+    if (process.platform !== "linux") return t.skip("reads /proc (Linux)");
+    // The other side of the test above, so that it is known to tell the two apart.
+    const r = await whoHolds({ NODE_CLUSTER_SCHED_POLICY: "rr" });
+    assert.ok(r.primary.has(r.listening), "the primary holds the listening socket");
+    for (const fds of r.workers) assert.equal(fds.has(r.listening), false, "a worker only gets connections");
+    assert.equal(r.served.filter((inode) => r.primary.has(inode)).length, 0);
   },
 );

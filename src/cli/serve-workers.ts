@@ -6,6 +6,28 @@
  * counts to the primary over the cluster channel, for one summary of them
  * all, and a worker's start-up failure, which the primary reports once.
  *
+ * Each worker accepts its own connections: the primary sets cluster's
+ * shared-handle mode (`SCHED_NONE`) before forking, so every worker holds
+ * the one listening socket and calls accept(2) on it, and the kernel hands
+ * each connection to whichever worker takes it first. Under cluster's
+ * default round-robin the primary accepted every connection and passed it
+ * to a worker over the IPC channel: one process's accept loop and one
+ * descriptor send per connection, whatever the number of workers.
+ *
+ * Why not one `SO_REUSEPORT` socket per worker (`reusePort`, Node >= 22.12),
+ * which the kernel balances evenly by a hash of the addresses: on Linux,
+ * the connections waiting in a socket's accept queue are reset when that
+ * socket closes (unless `net.ipv4.tcp_migrate_req` is set), so a worker
+ * that drains or dies would drop clients the others could have served; a
+ * second `--workers` server of the same user would silently share the port
+ * instead of failing with "in use"; and port 0 would give each worker its
+ * own port. With one shared socket, a queued connection waits for the
+ * other workers, and the port is bound once. Its cost: Linux wakes every
+ * idle worker for a new connection and the first to call accept wins, so
+ * the split between workers is uneven (docs/performance.md measures it).
+ * `NODE_CLUSTER_SCHED_POLICY=rr` in the environment brings back Node's
+ * round-robin.
+ *
  * @module
  */
 
@@ -100,6 +122,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
         })();
   log.workersStarting(workers);
   if (endpoint !== undefined) log.metrics(metricsUrl(endpoint.host, endpoint.port));
+  ownAccept();
   for (let i = 0; i < workers; i++) fork();
 
   // What a worker sent before it exited may still be in the channel: its end comes after.
@@ -151,6 +174,15 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   const udp = [...counts.values()].flatMap((c) => (c.udp === undefined ? [] : [c.udp]));
   if (udp.length > 0) log.udpStopped(sumStats(udp, zeroUdpEchoStats()));
   return 0;
+}
+
+/**
+ * Lets each worker accept on the shared listening socket (cluster's
+ * `SCHED_NONE`), unless `NODE_CLUSTER_SCHED_POLICY` asks for a policy. Takes
+ * effect only before the first fork.
+ */
+export function ownAccept(): void {
+  if (process.env.NODE_CLUSTER_SCHED_POLICY === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE;
 }
 
 /** Every count of the workers' statistics added up, however many counters they grow. */

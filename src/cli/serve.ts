@@ -461,6 +461,8 @@ async function serve(opts: ServeOptions): Promise<void> {
   const udp = opts.udp ? await startUdp(opts, address, log) : undefined;
   if (udp !== undefined && opts.metrics !== undefined) registerUdpMetrics(udp, register);
   if (metricsAt !== undefined) log.metrics(metricsAt);
+  // For developers and tests: which data path this process's server took (under --workers, each worker's).
+  if (process.env.TCPECHO_DEBUG) console.error(`[debug] pid ${process.pid}: data path ${server.dataPath}`);
   // The primary sums the workers' counts; one that dies counts as of its last report.
   const reports = worker
     ? setInterval(() => void reportStats(server.stats(), udp?.stats()), 1000).unref()
