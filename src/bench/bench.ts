@@ -94,6 +94,12 @@ export interface BenchReport {
   megabytesPerSecond: number;
   /** Per-message latency; null in stream mode. */
   latency: LatencySummary | null;
+  /**
+   * Every latency sample (µs), all threads' merged; null in stream mode. Its
+   * `encode()` is HdrHistogram's standard form, for merging with other runs
+   * ({@link mergeBenchReports}) and HdrHistogram's tools.
+   */
+  latencyHistogram: LatencyHistogram | null;
   errors: BenchErrors;
   /** No error of any kind. */
   ok: boolean;
@@ -313,6 +319,7 @@ function report(
     bytes: c.bytes,
     megabytesPerSecond: seconds > 0 ? c.bytes / 1e6 / seconds : 0,
     latency: plan.stream ? null : latency.summary(),
+    latencyHistogram: plan.stream ? null : latency,
     errors,
     ok,
     connectError,

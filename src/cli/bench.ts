@@ -7,11 +7,13 @@
  * @module
  */
 
+import { writeFileSync } from "node:fs";
 import { Argument, Option, type Command } from "commander";
 import { bench, benchCompare, planBench, type BenchOptions, type BenchReport } from "../bench/bench.js";
 import { benchMessages, type BenchMessages } from "../i18n/bench.js";
 import { errorMessages } from "../i18n/errors.js";
-import type { LatencySummary } from "../bench/latency-histogram.js";
+import type { LatencyHistogram, LatencySummary } from "../bench/latency-histogram.js";
+import { histogramJson } from "../bench/merge.js";
 import { DEFAULT_PORT, parseHostPort } from "../net/address.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
@@ -32,6 +34,7 @@ interface BenchCliOptions extends ConnectionCliOptions {
   timeout: number;
   rounds: number;
   json?: boolean;
+  hgrm?: string;
   lang?: string;
 }
 
@@ -102,7 +105,11 @@ export function registerBench(program: Command): void {
         .default(3)
         .argParser((v) => parseCount(v, "--rounds", 1, 1000)),
     )
-    .option("--json", "print one JSON object as the last line (times in ms)");
+    .option("--json", "print one JSON object as the last line (times in ms, the latency histogram included)")
+    .option(
+      "--hgrm <file>",
+      "write the latency percentile distribution to FILE in HdrHistogram's .hgrm format (ms)",
+    );
   addConnectionOptions(cmd)
     .addHelpText(
       "after",
@@ -115,6 +122,8 @@ Examples:
   tcpecho bench 127.0.0.1:9000 --stream -c 4          throughput of 64 KiB streams
   tcpecho bench 127.0.0.1:9000 127.0.0.1:9001 -d 3s   A B A B A B, reported as ratios to the first
   tcpecho bench localhost:9000 --tls --tls-ca cert.pem over TLS, trusting that certificate
+  tcpecho bench 10.0.0.5:9000 --json > a.json         on each load machine, then:
+  tcpecho bench merge a.json b.json                   one report: counts and rates summed, merged percentiles
 
 Every echoed byte is checked; corrupted, missing or extra bytes make the exit code 1.`,
     )
@@ -144,6 +153,12 @@ Every echoed byte is checked; corrupted, missing or extra bytes make the exit co
         });
       planBench({ ...options, ...parsed[0] }); // bad combinations fail before any connection
       const t = openTerminal(opts.lang);
+      if (opts.hgrm !== undefined && (parsed.length > 1 || opts.stream)) {
+        t.err(t.m.usage(benchMessages[t.lang].hgrmNeedsLatency, "bench "));
+        process.exitCode = 2;
+        return;
+      }
+      if (opts.hgrm !== undefined) writeHgrm(opts.hgrm, null); // an unwritable file fails before the run
       const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
       if (tls !== undefined) options.tls = tls;
       const code = await runBench(t, parsed, options, opts);
@@ -199,6 +214,7 @@ async function runBench(
     clearProgress();
     if (opts.json) t.out(JSON.stringify(toJson(report)));
     else printReport(t, b, report);
+    if (opts.hgrm !== undefined) writeHgrm(opts.hgrm, report.latencyHistogram);
     return report.ok ? 0 : 1;
   }
 
@@ -274,8 +290,16 @@ function headerLine(b: BenchMessages, target: { host: string; port: number }, o:
   });
 }
 
+/**
+ * Writes `h`'s percentile distribution to `file` in HdrHistogram's `.hgrm`
+ * format, values in ms (`null`: an empty file, to find out early that it can be written).
+ */
+export function writeHgrm(file: string, h: LatencyHistogram | null): void {
+  writeFileSync(file, h === null ? "" : h.toHgrm());
+}
+
 /** The report, ending with its errors: none, or each kind counted (connect failures said in words). */
-function printReport(t: Terminal, b: BenchMessages, r: BenchReport): void {
+export function printReport(t: Terminal, b: BenchMessages, r: BenchReport): void {
   if (r.connected > 0) {
     const seconds = r.elapsedMs / 1000;
     // A stream has no requests: its measure is bytes.
@@ -332,7 +356,8 @@ function latencyJson(l: LatencySummary): Record<string, number | null> {
   };
 }
 
-function toJson(r: BenchReport): Record<string, unknown> {
+/** The report as one JSON object (`--json`); `bench merge` reads it back (`readBenchJson`). */
+export function toJson(r: BenchReport): Record<string, unknown> {
   const stream = r.mode === "stream";
   const seconds = r.elapsedMs / 1000;
   return {
@@ -354,6 +379,8 @@ function toJson(r: BenchReport): Record<string, unknown> {
     bytesPerSecond: seconds > 0 ? r.bytes / seconds : 0,
     megabytesPerSecond: r.megabytesPerSecond,
     latency: r.latency === null ? null : latencyJson(r.latency),
+    // Every sample, µs, in HdrHistogram's standard encoding: what `bench merge` adds up.
+    histogram: r.latencyHistogram === null ? null : histogramJson(r.latencyHistogram),
     errors: r.errors,
     ok: r.ok,
     // In English, as always, with the command line's flags where the library names its options.
@@ -361,6 +388,8 @@ function toJson(r: BenchReport): Record<string, unknown> {
       ? {
           code: r.connectError.code,
           message: errorMessages.en.error(r.connectError.code, r.connectError.context),
+          // So that `bench merge` can say it again, in the reader's language.
+          context: r.connectError.context,
         }
       : null,
   };

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { BenchFileProblem } from "../bench/merge.js";
 import type { Lang } from "./lang.js";
 
 /** What the header line says about a run. */
@@ -49,6 +50,14 @@ export interface BenchMessages {
   compareRow(target: string, perSecond: number, mbps: number, ratio: number, first: boolean): string;
   compareHeaderStream: string;
   compareRowStream(target: string, mbps: number, ratio: number, first: boolean): string;
+  /** `bench merge`: the line before the merged report. */
+  mergeHeader(reports: number, targets: string[]): string;
+  /** `bench merge`: a file that is not a mergeable report, and why. */
+  mergeBadFile(file: string, problem: BenchFileProblem, detail: string): string;
+  /** `bench merge`: a file that cannot be read (`code`: the system's, ENOENT …). */
+  mergeUnreadable(file: string, code: string): string;
+  /** `--hgrm` where there is no latency (a stream, several targets compared). */
+  hgrmNeedsLatency: string;
 }
 
 const en: BenchMessages = {
@@ -85,6 +94,23 @@ const en: BenchMessages = {
   compareHeaderStream: "target                        MB/s   ratio to the first",
   compareRowStream: (t, mb, ratio, first) =>
     `${t.padEnd(24)} ${mb.toFixed(1).padStart(9)}   ${first ? "1 (baseline)" : ratio.toFixed(3)}`,
+  mergeHeader: (n, targets) =>
+    `tcpecho bench merge: ${n} report${n === 1 ? "" : "s"} (${targets.join(", ")}); rates are the sum of each report's own`,
+  mergeBadFile: (file, problem, detail) => {
+    const why: Record<BenchFileProblem, string> = {
+      json: "no line of JSON in it (save the output of tcpecho bench --json)",
+      report: `not a report of tcpecho bench --json (${detail})`,
+      comparison: "a comparison of several targets, which has no histogram: run one target per file",
+      "no-histogram": "a report without a latency histogram (made by an older tcpecho?)",
+      histogram: `its latency histogram does not decode: ${detail}`,
+      unit: `its latency histogram is in ${detail}, not in microseconds (us)`,
+      samples: `its histogram and its latency disagree on the number of samples (${detail})`,
+      mixed: "a stream report (--stream) cannot be merged with message reports, or the reverse",
+    };
+    return `tcpecho bench merge: ${file}: ${why[problem]}`;
+  },
+  mergeUnreadable: (file, code) => `tcpecho bench merge: ${file}: cannot be read (${code})`,
+  hgrmNeedsLatency: "--hgrm needs latency: one target, not --stream",
 };
 
 const ko: BenchMessages = {
@@ -119,6 +145,23 @@ const ko: BenchMessages = {
   compareHeaderStream: "대상                            MB/s   첫 대상 대비",
   compareRowStream: (t, mb, ratio, first) =>
     `${t.padEnd(24)} ${mb.toFixed(1).padStart(9)}   ${first ? "1 (기준)" : ratio.toFixed(3)}`,
+  mergeHeader: (n, targets) =>
+    `tcpecho bench merge: 보고서 ${n}개 (${targets.join(", ")}); 속도는 각 보고서의 속도를 더한 값입니다`,
+  mergeBadFile: (file, problem, detail) => {
+    const why: Record<BenchFileProblem, string> = {
+      json: "JSON 줄이 없습니다 (tcpecho bench --json 의 출력을 저장하세요)",
+      report: `tcpecho bench --json 의 보고서가 아닙니다 (${detail})`,
+      comparison: "여러 대상을 비교한 결과라 히스토그램이 없습니다: 파일마다 대상 하나로 돌리세요",
+      "no-histogram": "지연 시간 히스토그램이 없는 보고서입니다 (이전 버전의 tcpecho로 만들었나요?)",
+      histogram: `지연 시간 히스토그램을 해독할 수 없습니다: ${detail}`,
+      unit: `지연 시간 히스토그램의 단위가 마이크로초(µs)가 아니라 ${detail}입니다`,
+      samples: `히스토그램과 지연 시간의 표본 수가 다릅니다 (${detail})`,
+      mixed: "스트림(--stream) 보고서는 메시지 보고서와 합칠 수 없습니다 (반대도 마찬가지)",
+    };
+    return `tcpecho bench merge: ${file}: ${why[problem]}`;
+  },
+  mergeUnreadable: (file, code) => `tcpecho bench merge: ${file}: 읽을 수 없습니다 (${code})`,
+  hgrmNeedsLatency: "--hgrm 에는 지연 시간이 필요합니다: 대상 하나, --stream 없이",
 };
 
 /**
