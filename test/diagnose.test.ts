@@ -30,11 +30,7 @@ import {
   stopCli,
   type RunningCli,
 } from "./helpers.js";
-
-function ip(...args: string[]): void {
-  const r = spawnSync("ip", args, { encoding: "utf8", timeout: 10_000 });
-  if (r.status !== 0) throw new Error(`ip ${args.join(" ")}: ${r.stderr || r.error?.message}`);
-}
+import { deleteNamespaces, ip } from "./netns.js";
 
 /** The parts of diagnose's JSON the test reads. */
 interface DiagnoseJson {
@@ -292,7 +288,7 @@ test(
     } finally {
       other?.kill("SIGKILL");
       if (server !== undefined) await stopCli(server);
-      for (const n of Object.values(ns)) spawnSync("ip", ["netns", "del", n], { timeout: 10_000 });
+      deleteNamespaces(Object.values(ns));
       rmSync(nameDir, { recursive: true, force: true });
     }
   },

@@ -28,15 +28,10 @@ import {
   sleep,
   fixture,
 } from "./helpers.js";
+import { deleteNamespaces, ip } from "./netns.js";
 
 const SERVER_ADDRESS = "192.0.2.1";
 const CLIENT_ADDRESS = "192.0.2.2";
-
-/** Runs `ip` with these arguments; throws with its message when it fails. */
-function ip(...args: string[]): void {
-  const r = spawnSync("ip", args, { encoding: "utf8", timeout: 10_000 });
-  if (r.status !== 0) throw new Error(`ip ${args.join(" ")}: ${r.stderr || r.error?.message}`);
-}
 
 /** A client that echoes one line, says so, then stays connected and silent (no keepalive of its own). */
 const CLIENT = `
@@ -133,7 +128,7 @@ test(
       client?.kill("SIGKILL");
       if (server !== undefined) await stopCli(server);
       // Deleting a namespace deletes its end of the veth pair, and so the pair.
-      for (const ns of [clientNs, serverNs]) spawnSync("ip", ["netns", "del", ns], { timeout: 10_000 });
+      deleteNamespaces([clientNs, serverNs]);
     }
   },
 );

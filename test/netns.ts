@@ -1,0 +1,19 @@
+/**
+ * Network namespaces for tests that need more than one host: `ip` run with
+ * its errors thrown, and the namespaces deleted afterwards. Only as root
+ * (see `needsRoot` in helpers.ts); addresses exist only inside the
+ * namespaces a test makes.
+ */
+
+import { spawnSync } from "node:child_process";
+
+/** Runs `ip` with these arguments; throws with its message when it fails. */
+export function ip(...args: string[]): void {
+  const r = spawnSync("ip", args, { encoding: "utf8", timeout: 10_000 });
+  if (r.status !== 0) throw new Error(`ip ${args.join(" ")}: ${r.stderr || r.error?.message}`);
+}
+
+/** Deletes namespaces, ignoring those already gone; deleting one deletes its ends of veth pairs too. */
+export function deleteNamespaces(names: Iterable<string>): void {
+  for (const ns of names) spawnSync("ip", ["netns", "del", ns], { timeout: 10_000 });
+}
