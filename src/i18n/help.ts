@@ -226,14 +226,14 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho bench 127.0.0.1:9000 --stream -c 4          64KiB 스트림의 처리량
   tcpecho bench 127.0.0.1:9000 127.0.0.1:9001 -d 3s   A B A B A B, 첫 대상에 대한 비율로 보고
   tcpecho bench localhost:9000 --tls --tls-ca cert.pem TLS로, 그 인증서를 신뢰하며
-  tcpecho bench 10.0.0.5:9000 --json > a.json         부하 머신마다 돌린 뒤:
+  tcpecho bench 10.0.0.5:9000 --json > a.json         부하를 거는 컴퓨터마다 돌린 뒤:
   tcpecho bench merge a.json b.json                   보고서 하나로: 수와 속도는 합치고, 백분위는 합친 히스토그램에서
 
 돌아온 모든 바이트를 검사합니다. 손상되거나 빠지거나 남는 바이트가 있으면 종료 코드 1입니다.`,
   },
   merge: {
     description:
-      "여러 머신의 bench --json 출력을 보고서 하나로: 수와 속도는 더하고, 백분위는 합친 히스토그램에서 구합니다",
+      "여러 컴퓨터의 bench --json 출력을 보고서 하나로: 수와 속도는 더하고, 백분위는 합친 히스토그램에서 구합니다",
     arguments: {
       files: "tcpecho bench --json 의 출력 (파일마다 마지막 JSON 줄; - 는 표준 입력)",
     },
@@ -249,7 +249,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho bench merge *.json --hgrm all.hgrm      그리고 HdrHistogram 플로터용 백분위 분포
   ssh load2 tcpecho bench HOST --json | tcpecho bench merge a.json -
 
-초당 요청 수와 MB/s 는 각 보고서의 속도를 더한 값입니다 (여러 머신에서 동시에 건 부하);
+초당 요청 수와 MB/s 는 각 보고서의 속도를 더한 값입니다 (여러 컴퓨터에서 동시에 건 부하);
 표시하는 시간은 가장 긴 것입니다.`,
   },
   diagnose: {
