@@ -167,59 +167,36 @@ test("HdrHistogram's Java library decodes our histograms and prints the same .hg
   assert.equal(r.code, 0, r.stderr);
   const ours = readFileSync(file("m.hgrm"), "utf8");
   assert.equal(parseHgrm(ours).total, 2500);
-  // A histogram log of one interval holding the merged histogram, as HdrHistogram's own tools write them.
-  writeFileSync(
-    file("m.hlog"),
-    `"StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"\n0.000,1.000,1.000,${lastJson(r.stdout).histogram.data}\n`,
-  );
-  const java = spawnSync(
-    "java",
-    [
-      "-cp",
-      JAR,
-      "org.HdrHistogram.HistogramLogProcessor",
-      "-i",
-      file("m.hlog"),
-      "-o",
-      file("java"),
-      "-outputValueUnitRatio",
-      "1000",
-    ],
-    { encoding: "utf8", timeout: 60_000 },
-  );
-  assert.equal(java.status, 0, java.stderr);
-  const theirs = readFileSync(file("java.hgrm"), "utf8");
-  // Its first line says which interval it covers; the rest is the .hgrm.
-  assert.match(theirs, /^#\[Overall percentile distribution/);
-  assert.equal(theirs.slice(theirs.indexOf("\n") + 1), ours);
-  // And each single run's histogram: the same table (its Max line is the bucket's, ours the exact sample).
+  assert.equal(javaHgrm("m", lastJson(r.stdout).histogram.data), ours);
+  // And a single run's histogram: the same table (its Max line is the bucket's, ours the exact sample).
   const single = (text: string) => text.split("\n").filter((l) => !l.startsWith("#[Max"));
-  writeFileSync(
-    file("b.hlog"),
-    `"StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"\n0.000,1.000,1.000,${runs[1]?.json.histogram.data}\n`,
-  );
-  const javaB = spawnSync(
-    "java",
-    [
-      "-cp",
-      JAR,
-      "org.HdrHistogram.HistogramLogProcessor",
-      "-i",
-      file("b.hlog"),
-      "-o",
-      file("javab"),
-      "-outputValueUnitRatio",
-      "1000",
-    ],
-    { encoding: "utf8", timeout: 60_000 },
-  );
-  assert.equal(javaB.status, 0, javaB.stderr);
-  const theirsB = readFileSync(file("javab.hgrm"), "utf8");
   assert.deepEqual(
-    single(theirsB.slice(theirsB.indexOf("\n") + 1)),
+    single(javaHgrm("b", runs[1]?.json.histogram.data ?? "")),
     single(readFileSync(file("b.hgrm"), "utf8")),
   );
 });
+
+/**
+ * The .hgrm that HdrHistogram's Java HistogramLogProcessor prints for an
+ * encoded histogram (µs, shown in ms), given as a histogram log of one
+ * interval the way HdrHistogram's own tools write them.
+ */
+function javaHgrm(name: string, data: string): string {
+  writeFileSync(
+    file(`${name}.hlog`),
+    `"StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"\n0.000,1.000,1.000,${data}\n`,
+  );
+  const args = ["-i", file(`${name}.hlog`), "-o", file(`java-${name}`), "-outputValueUnitRatio", "1000"];
+  const java = spawnSync("java", ["-cp", JAR, "org.HdrHistogram.HistogramLogProcessor", ...args], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.equal(java.status, 0, java.stderr);
+  const theirs = readFileSync(file(`java-${name}.hgrm`), "utf8");
+  // Its first line says which interval it covers; the rest is the .hgrm.
+  assert.match(theirs, /^#\[Overall percentile distribution/);
+  return theirs.slice(theirs.indexOf("\n") + 1);
+}
 
 function jarMissing(): string {
   if (process.env.CI) throw new Error(`${JAR} is required in CI (.ci/run installs libhdrhistogram-java)`);

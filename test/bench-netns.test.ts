@@ -9,14 +9,13 @@
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { checkMerged, lastJson } from "./bench-merge-check.js";
-import { CLI, cleanEnv, needs, needsRoot, runCli, startCli, stopCli } from "./helpers.js";
-import { deleteNamespaces, ip } from "./netns.js";
+import { CLI, cleanEnv, runCli, startCli, stopCli } from "./helpers.js";
+import { deleteNamespaces, ip, netnsTagOrSkip } from "./netns.js";
 
 const SERVER_ADDRESS = "192.0.2.1";
 
@@ -47,12 +46,8 @@ test(
   "bench from two namespaces against a server in a third: bench merge sums counts and merges histograms exactly",
   { timeout: 120_000 },
   async (t) => {
-    const skip = needsRoot("building network namespaces") || needs("ip", "iproute2");
-    if (skip) {
-      t.skip(skip);
-      return;
-    }
-    const tag = randomBytes(3).toString("hex");
+    const tag = netnsTagOrSkip(t);
+    if (tag === undefined) return;
     const ns = { server: `tcpecho-bm-s-${tag}`, a: `tcpecho-bm-a-${tag}`, b: `tcpecho-bm-b-${tag}` };
     const dir = mkdtempSync(join(tmpdir(), "tcpecho-netns-merge-"));
     let server: ReturnType<typeof startCli> | undefined;

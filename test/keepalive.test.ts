@@ -11,24 +11,13 @@
 
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { connect as tlsConnect } from "node:tls";
 import { performance } from "node:perf_hooks";
 import { createEchoServer, EchoError } from "tcpecho";
-import {
-  startCli,
-  stopCli,
-  needs,
-  needsRoot,
-  cleanEnv,
-  rawConnect,
-  readN,
-  sleep,
-  fixture,
-} from "./helpers.js";
-import { deleteNamespaces, ip } from "./netns.js";
+import { startCli, stopCli, needs, cleanEnv, rawConnect, readN, sleep, fixture } from "./helpers.js";
+import { deleteNamespaces, ip, netnsTagOrSkip } from "./netns.js";
 
 const SERVER_ADDRESS = "192.0.2.1";
 const CLIENT_ADDRESS = "192.0.2.2";
@@ -47,12 +36,8 @@ test(
   "keepalive: a client whose link goes down is closed with reason keepalive (no idle timeout)",
   { timeout: 90_000 },
   async (t) => {
-    const skip = needsRoot("building network namespaces") || needs("ip", "iproute2");
-    if (skip) {
-      t.skip(skip);
-      return;
-    }
-    const tag = randomBytes(3).toString("hex");
+    const tag = netnsTagOrSkip(t);
+    if (tag === undefined) return;
     const serverNs = `tcpecho-ka-s-${tag}`;
     const clientNs = `tcpecho-ka-c-${tag}`;
     const serverLink = `tkas${tag}`;

@@ -11,7 +11,7 @@
 
 import { EchoError, type EchoErrorCode, type EchoErrorContext } from "../net/echo-error.js";
 import { ECHO_ERROR_CODES } from "../net/error-text.js";
-import type { BenchErrors, BenchReport } from "./bench.js";
+import { addErrorCounts, type BenchErrors, type BenchReport } from "./bench.js";
 import { HISTOGRAM_UNIT, LatencyHistogram } from "./latency-histogram.js";
 
 /** How `bench --json` names the encoding of its `histogram.data`. */
@@ -172,9 +172,9 @@ function readHistogram(o: Json): LatencyHistogram {
  *
  * @example
  * ```ts
+ * // not run: needs a file from `tcpecho bench --json > a.json`
  * import { readBenchJson } from "tcpecho";
  * import { readFileSync } from "node:fs";
- * // not run: needs a file from `tcpecho bench --json > a.json`
  * const report = readBenchJson(readFileSync("a.json", "utf8"));
  * console.log(report.requests, report.latency?.p99Us);
  * ```
@@ -281,15 +281,7 @@ export function mergeBenchReports(reports: readonly BenchReport[]): BenchReport 
     elapsedMs = Math.max(elapsedMs, r.elapsedMs);
     if (r.latencyHistogram) hist.add(r.latencyHistogram);
     connectError ??= r.connectError;
-    for (const [code, n] of Object.entries(r.errors.connect)) {
-      const k = code as EchoErrorCode;
-      errors.connect[k] = (errors.connect[k] ?? 0) + (n ?? 0);
-    }
-    errors.resets += r.errors.resets;
-    errors.closedEarly += r.errors.closedEarly;
-    errors.corruptedBytes += r.errors.corruptedBytes;
-    errors.missingBytes += r.errors.missingBytes;
-    errors.extraBytes += r.errors.extraBytes;
+    addErrorCounts(errors, errors.connect, r.errors, r.errors.connect);
   });
   return {
     host: first.host,
