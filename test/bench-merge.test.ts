@@ -258,7 +258,7 @@ test("bench merge: a bad file is one clear line and exit code 2", async () => {
   assert.match(ko.stderr, /JSON 줄이 없습니다/);
 });
 
-test("--hgrm needs latency: refused with --stream and with several targets, before any load", async () => {
+test("--hgrm needs latency and a file it can write: refused before any load", async () => {
   for (const args of [
     ["bench", "127.0.0.1:1", "--stream", "--hgrm", file("x.hgrm")],
     ["bench", "127.0.0.1:1", "127.0.0.1:2", "--hgrm", file("x.hgrm")],
@@ -271,4 +271,17 @@ test("--hgrm needs latency: refused with --stream and with several targets, befo
     );
   }
   assert.equal(existsSync(file("x.hgrm")), false);
+  const nowhere = join(dir, "no-such-dir", "x.hgrm");
+  for (const args of [
+    ["bench", `127.0.0.1:${server?.port}`, "-n", "10", "--hgrm", nowhere],
+    ["bench", "merge", file("a.json"), "--hgrm", nowhere],
+  ]) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout.toString(), "");
+    assert.match(
+      r.stderr,
+      /^tcpecho: --hgrm .*x\.hgrm: cannot be written \(ENOENT\) \(see: tcpecho bench (merge )?--help\)\n$/,
+    );
+  }
 });

@@ -14,7 +14,7 @@ import type { BenchReport } from "../bench/bench.js";
 import { BenchFileError, mergeBenchReports, readBenchJson } from "../bench/merge.js";
 import { benchMessages } from "../i18n/bench.js";
 import { formatEndpoint } from "../net/endpoint.js";
-import { printReport, toJson, writeHgrm } from "./bench.js";
+import { hgrmWritable, printReport, toJson, writeHgrm } from "./bench.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
 interface MergeCliOptions {
@@ -56,6 +56,7 @@ time from several machines); the duration shown is the longest.`,
     .action((files: string[], _opts: unknown, command: Command) => {
       const opts = command.optsWithGlobals<MergeCliOptions>();
       const t = openTerminal(opts.lang);
+      if (opts.hgrm !== undefined && !hgrmWritable(t, opts.hgrm, "bench merge ")) return;
       const code = runMerge(t, files, opts);
       if (code !== 0) process.exitCode = code;
     });

@@ -158,7 +158,7 @@ Every echoed byte is checked; corrupted, missing or extra bytes make the exit co
         process.exitCode = 2;
         return;
       }
-      if (opts.hgrm !== undefined) writeHgrm(opts.hgrm, null); // an unwritable file fails before the run
+      if (opts.hgrm !== undefined && !hgrmWritable(t, opts.hgrm, "bench ")) return;
       const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
       if (tls !== undefined) options.tls = tls;
       const code = await runBench(t, parsed, options, opts);
@@ -214,7 +214,7 @@ async function runBench(
     clearProgress();
     if (opts.json) t.out(JSON.stringify(toJson(report)));
     else printReport(t, b, report);
-    if (opts.hgrm !== undefined) writeHgrm(opts.hgrm, report.latencyHistogram);
+    if (opts.hgrm !== undefined && report.latencyHistogram) writeHgrm(opts.hgrm, report.latencyHistogram);
     return report.ok ? 0 : 1;
   }
 
@@ -290,12 +290,25 @@ function headerLine(b: BenchMessages, target: { host: string; port: number }, o:
   });
 }
 
+/** Writes `h`'s percentile distribution to `file` in HdrHistogram's `.hgrm` format, values in ms. */
+export function writeHgrm(file: string, h: LatencyHistogram): void {
+  writeFileSync(file, h.toHgrm());
+}
+
 /**
- * Writes `h`'s percentile distribution to `file` in HdrHistogram's `.hgrm`
- * format, values in ms (`null`: an empty file, to find out early that it can be written).
+ * Before any work: false, said in one line with exit code 2, when `--hgrm
+ * FILE` cannot be written (it is created empty to find out).
  */
-export function writeHgrm(file: string, h: LatencyHistogram | null): void {
-  writeFileSync(file, h === null ? "" : h.toHgrm());
+export function hgrmWritable(t: Terminal, file: string, command: string): boolean {
+  try {
+    writeFileSync(file, "");
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    t.err(t.m.usage(benchMessages[t.lang].hgrmUnwritable(file, code), command));
+    process.exitCode = 2;
+    return false;
+  }
 }
 
 /** The report, ending with its errors: none, or each kind counted (connect failures said in words). */

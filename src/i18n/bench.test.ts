@@ -56,6 +56,7 @@ const SAMPLES: { [K in keyof BenchMessages]: (m: BenchMessages) => string[] } = 
     ),
   mergeUnreadable: (m) => [m.mergeUnreadable("a.json", "ENOENT")],
   hgrmNeedsLatency: (m) => [m.hgrmNeedsLatency],
+  hgrmUnwritable: (m) => [m.hgrmUnwritable("/nowhere/a.hgrm", "ENOENT")],
 };
 
 test("Korean bench sentences hold no English; English ones are English", () => {

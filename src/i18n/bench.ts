@@ -58,6 +58,8 @@ export interface BenchMessages {
   mergeUnreadable(file: string, code: string): string;
   /** `--hgrm` where there is no latency (a stream, several targets compared). */
   hgrmNeedsLatency: string;
+  /** `--hgrm FILE` that cannot be written (`code`: the system's, ENOENT …). */
+  hgrmUnwritable(file: string, code: string): string;
 }
 
 const en: BenchMessages = {
@@ -111,6 +113,7 @@ const en: BenchMessages = {
   },
   mergeUnreadable: (file, code) => `tcpecho bench merge: ${file}: cannot be read (${code})`,
   hgrmNeedsLatency: "--hgrm needs latency: one target, not --stream",
+  hgrmUnwritable: (file, code) => `--hgrm ${file}: cannot be written (${code})`,
 };
 
 const ko: BenchMessages = {
@@ -162,6 +165,7 @@ const ko: BenchMessages = {
   },
   mergeUnreadable: (file, code) => `tcpecho bench merge: ${file}: 읽을 수 없습니다 (${code})`,
   hgrmNeedsLatency: "--hgrm 에는 지연 시간이 필요합니다: 대상 하나, --stream 없이",
+  hgrmUnwritable: (file, code) => `--hgrm ${file}: 쓸 수 없습니다 (${code})`,
 };
 
 /**
