@@ -2,7 +2,8 @@
  * `tcpecho bench`: load for any echo server, and the numbers a benchmarker
  * wants. The text report ends with its errors (none, or each kind counted);
  * with `--json` the last line is one JSON object, every time in it in
- * milliseconds named so (`p50Ms`, `elapsedMs`).
+ * milliseconds named so (`p50Ms`, `elapsedMs`) but the encoded latency
+ * histogram's values, µs as its `unit` says.
  *
  * @module
  */
