@@ -130,7 +130,22 @@ export {
   type CompareEntry,
 } from "./bench/bench.js";
 export { runLoad, type LoadPlan, type LoadCounts, type LoadResult, type LoadProgress } from "./bench/load.js";
-export { LatencyHistogram, type LatencySummary } from "./bench/latency-histogram.js";
+export {
+  LatencyHistogram,
+  percentileDistribution,
+  HISTOGRAM_UNIT,
+  type LatencySummary,
+  type PercentilePoint,
+} from "./bench/latency-histogram.js";
+export {
+  mergeBenchReports,
+  readBenchJson,
+  histogramJson,
+  BenchFileError,
+  HISTOGRAM_ENCODING,
+  type BenchFileProblem,
+  type BenchHistogramJson,
+} from "./bench/merge.js";
 export { Pattern } from "./bench/pattern.js";
 export { echoDataPath } from "./server/echo-path.js";
 // The data path's contract as users see it: which path, and the socket-step seam (EchoServer.observe).

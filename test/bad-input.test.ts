@@ -19,8 +19,8 @@ import {
 } from "tcpecho";
 import { cleanEnv, freePort, runCli } from "./helpers.js";
 
-// Options whose value is free text by design: any string is a valid value.
-const FREE_TEXT = new Set(["client --send"]);
+// Options whose value is free text by design: any string is a valid value (text to send, a file to write).
+const FREE_TEXT = new Set(["client --send", "bench --hgrm"]);
 
 /** The options of `command` that take a value, read from its --help. */
 async function valueOptions(command: string): Promise<string[]> {

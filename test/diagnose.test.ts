@@ -14,7 +14,6 @@
 
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
 import { portRange } from "tcpecho";
@@ -22,19 +21,13 @@ import {
   CLI,
   cleanEnv,
   freePort,
-  needs,
-  needsRoot,
   runCli,
   startCli,
   startCliServer,
   stopCli,
   type RunningCli,
 } from "./helpers.js";
-
-function ip(...args: string[]): void {
-  const r = spawnSync("ip", args, { encoding: "utf8", timeout: 10_000 });
-  if (r.status !== 0) throw new Error(`ip ${args.join(" ")}: ${r.stderr || r.error?.message}`);
-}
+import { deleteNamespaces, ip, netnsTagOrSkip } from "./netns.js";
 
 /** The parts of diagnose's JSON the test reads. */
 interface DiagnoseJson {
@@ -86,12 +79,8 @@ test(
   "diagnose: every route kind and connect outcome in a namespace topology",
   { timeout: 60_000 },
   async (t) => {
-    const skip = needsRoot("building network namespaces") || needs("ip", "iproute2");
-    if (skip) {
-      t.skip(skip);
-      return;
-    }
-    const tag = randomBytes(3).toString("hex");
+    const tag = netnsTagOrSkip(t);
+    if (tag === undefined) return;
     const ns = {
       client: `tcpecho-dg-c-${tag}`,
       router: `tcpecho-dg-r-${tag}`,
@@ -292,7 +281,7 @@ test(
     } finally {
       other?.kill("SIGKILL");
       if (server !== undefined) await stopCli(server);
-      for (const n of Object.values(ns)) spawnSync("ip", ["netns", "del", n], { timeout: 10_000 });
+      deleteNamespaces(Object.values(ns));
       rmSync(nameDir, { recursive: true, force: true });
     }
   },

@@ -10,7 +10,7 @@ import { test } from "node:test";
 import { englishWords } from "../src/i18n/english-words.js";
 import { cleanEnv, runCli } from "./helpers.js";
 
-const COMMANDS = [[], ["serve"], ["client"], ["ping"], ["bench"], ["diagnose"]];
+const COMMANDS = [[], ["serve"], ["client"], ["ping"], ["bench"], ["bench", "merge"], ["diagnose"]];
 
 /** A help's long flags, in order. */
 function flags(help: string): string[] {

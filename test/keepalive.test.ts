@@ -11,32 +11,16 @@
 
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { connect as tlsConnect } from "node:tls";
 import { performance } from "node:perf_hooks";
 import { createEchoServer, EchoError } from "tcpecho";
-import {
-  startCli,
-  stopCli,
-  needs,
-  needsRoot,
-  cleanEnv,
-  rawConnect,
-  readN,
-  sleep,
-  fixture,
-} from "./helpers.js";
+import { startCli, stopCli, needs, cleanEnv, rawConnect, readN, sleep, fixture } from "./helpers.js";
+import { deleteNamespaces, ip, netnsTagOrSkip } from "./netns.js";
 
 const SERVER_ADDRESS = "192.0.2.1";
 const CLIENT_ADDRESS = "192.0.2.2";
-
-/** Runs `ip` with these arguments; throws with its message when it fails. */
-function ip(...args: string[]): void {
-  const r = spawnSync("ip", args, { encoding: "utf8", timeout: 10_000 });
-  if (r.status !== 0) throw new Error(`ip ${args.join(" ")}: ${r.stderr || r.error?.message}`);
-}
 
 /** A client that echoes one line, says so, then stays connected and silent (no keepalive of its own). */
 const CLIENT = `
@@ -52,12 +36,8 @@ test(
   "keepalive: a client whose link goes down is closed with reason keepalive (no idle timeout)",
   { timeout: 90_000 },
   async (t) => {
-    const skip = needsRoot("building network namespaces") || needs("ip", "iproute2");
-    if (skip) {
-      t.skip(skip);
-      return;
-    }
-    const tag = randomBytes(3).toString("hex");
+    const tag = netnsTagOrSkip(t);
+    if (tag === undefined) return;
     const serverNs = `tcpecho-ka-s-${tag}`;
     const clientNs = `tcpecho-ka-c-${tag}`;
     const serverLink = `tkas${tag}`;
@@ -133,7 +113,7 @@ test(
       client?.kill("SIGKILL");
       if (server !== undefined) await stopCli(server);
       // Deleting a namespace deletes its end of the veth pair, and so the pair.
-      for (const ns of [clientNs, serverNs]) spawnSync("ip", ["netns", "del", ns], { timeout: 10_000 });
+      deleteNamespaces([clientNs, serverNs]);
     }
   },
 );

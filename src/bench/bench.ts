@@ -94,6 +94,12 @@ export interface BenchReport {
   megabytesPerSecond: number;
   /** Per-message latency; null in stream mode. */
   latency: LatencySummary | null;
+  /**
+   * Every latency sample (µs), all threads' merged; null in stream mode. Its
+   * `encode()` is HdrHistogram's standard form, for merging with other runs
+   * ({@link mergeBenchReports}) and HdrHistogram's tools.
+   */
+  latencyHistogram: LatencyHistogram | null;
   errors: BenchErrors;
   /** No error of any kind. */
   ok: boolean;
@@ -255,15 +261,30 @@ function mergeCounts(into: LoadCounts, c: LoadCounts): void {
   into.completed += c.completed;
   into.bytes += c.bytes;
   into.connected += c.connected;
-  into.resets += c.resets;
-  into.closedEarly += c.closedEarly;
-  into.corruptedBytes += c.corruptedBytes;
-  into.missingBytes += c.missingBytes;
-  into.extraBytes += c.extraBytes;
   into.elapsedMs = Math.max(into.elapsedMs, c.elapsedMs);
-  for (const [code, n] of Object.entries(c.connectErrors)) {
+  addErrorCounts(into, into.connectErrors, c, c.connectErrors);
+}
+
+/** The kinds of error counted alike in a thread's counts and in a report. */
+const ERROR_KINDS = ["resets", "closedEarly", "corruptedBytes", "missingBytes", "extraBytes"] as const;
+
+/** Counts of each kind of error but connect failures. */
+type ErrorCounts = Record<(typeof ERROR_KINDS)[number], number>;
+
+/**
+ * Adds error counts into others: each kind, and connect failures by code.
+ * The one way both threads' counts and reports from several machines are added up.
+ */
+export function addErrorCounts(
+  into: ErrorCounts,
+  intoConnect: BenchErrors["connect"],
+  from: Readonly<ErrorCounts>,
+  fromConnect: Readonly<BenchErrors["connect"]>,
+): void {
+  for (const k of ERROR_KINDS) into[k] += from[k];
+  for (const [code, n] of Object.entries(fromConnect)) {
     const k = code as EchoErrorCode;
-    into.connectErrors[k] = (into.connectErrors[k] ?? 0) + (n ?? 0);
+    intoConnect[k] = (intoConnect[k] ?? 0) + (n ?? 0);
   }
 }
 
@@ -313,6 +334,7 @@ function report(
     bytes: c.bytes,
     megabytesPerSecond: seconds > 0 ? c.bytes / 1e6 / seconds : 0,
     latency: plan.stream ? null : latency.summary(),
+    latencyHistogram: plan.stream ? null : latency,
     errors,
     ok,
     connectError,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { LatencyHistogram } from "./latency-histogram.js";
+import { LatencyHistogram, percentileDistribution } from "./latency-histogram.js";
 
 test("percentiles of known samples", () => {
   const h = new LatencyHistogram();
@@ -59,4 +59,34 @@ test("no percentile lies above the largest sample, across threads too", () => {
   const merged = new LatencyHistogram();
   merged.add(LatencyHistogram.decode(h.encode(), s.maxUs));
   assert.ok(merged.summary().p999Us <= merged.summary().maxUs);
+});
+
+test("decode refuses what is not HdrHistogram's compressed encoding, with a RangeError", () => {
+  const good = new LatencyHistogram();
+  good.record(42);
+  const text = good.encode();
+  assert.match(text, /^HISTFAAA/);
+  for (const bad of ["", "hello", "HISTFAAA", text.slice(0, text.length - 5)])
+    assert.throws(() => LatencyHistogram.decode(bad), RangeError, JSON.stringify(bad));
+  assert.equal(LatencyHistogram.decode(text).count, 1);
+});
+
+test("the percentile distribution climbs to 100 % and every sample, as the .hgrm table says", () => {
+  const h = new LatencyHistogram();
+  for (let i = 1; i <= 1000; i++) h.record(i * 10);
+  const points = percentileDistribution(h);
+  assert.deepEqual(points[0], { percentile: 0, valueUs: 10, count: 1 });
+  assert.equal(points.at(-1)?.percentile, 100);
+  assert.equal(points.at(-1)?.count, 1000);
+  for (let i = 1; i < points.length; i++) {
+    const [a, b] = [points[i - 1], points[i]];
+    assert.ok(a && b && a.percentile <= b.percentile && a.valueUs <= b.valueUs && a.count <= b.count);
+  }
+  const rows = h
+    .toHgrm()
+    .split("\n")
+    .filter((l) => /^ +\d/.test(l));
+  assert.equal(rows.length, points.length);
+  assert.match(rows.at(-1) ?? "", /^ +10\.00\d 1\.000000000000 +1000$/);
+  assert.deepEqual(percentileDistribution(new LatencyHistogram()), []);
 });

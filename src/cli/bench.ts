@@ -2,16 +2,19 @@
  * `tcpecho bench`: load for any echo server, and the numbers a benchmarker
  * wants. The text report ends with its errors (none, or each kind counted);
  * with `--json` the last line is one JSON object, every time in it in
- * milliseconds named so (`p50Ms`, `elapsedMs`).
+ * milliseconds named so (`p50Ms`, `elapsedMs`) but the encoded latency
+ * histogram's values, µs as its `unit` says.
  *
  * @module
  */
 
+import { writeFileSync } from "node:fs";
 import { Argument, Option, type Command } from "commander";
 import { bench, benchCompare, planBench, type BenchOptions, type BenchReport } from "../bench/bench.js";
 import { benchMessages, type BenchMessages } from "../i18n/bench.js";
 import { errorMessages } from "../i18n/errors.js";
-import type { LatencySummary } from "../bench/latency-histogram.js";
+import type { LatencyHistogram, LatencySummary } from "../bench/latency-histogram.js";
+import { histogramJson } from "../bench/merge.js";
 import { DEFAULT_PORT, parseHostPort } from "../net/address.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
@@ -34,6 +37,7 @@ interface BenchCliOptions extends ConnectionCliOptions {
   rounds: number;
   json?: boolean;
   plot?: PlotFile;
+  hgrm?: string;
   lang?: string;
 }
 
@@ -104,7 +108,11 @@ export function registerBench(program: Command): void {
         .default(3)
         .argParser((v) => parseCount(v, "--rounds", 1, 1000)),
     )
-    .option("--json", "print one JSON object as the last line (times in ms)")
+    .option("--json", "print one JSON object as the last line (times in ms, the latency histogram included)")
+    .option(
+      "--hgrm <file>",
+      "write the latency percentile distribution to FILE in HdrHistogram's .hgrm format (ms)",
+    )
     .addOption(
       new Option("--plot <file>", "draw the latency percentile curve to FILE.svg or FILE.png").argParser(
         parsePlotFile,
@@ -123,6 +131,8 @@ Examples:
   tcpecho bench 127.0.0.1:9000 127.0.0.1:9001 -d 3s   A B A B A B, reported as ratios to the first
   tcpecho bench localhost:9000 --tls --tls-ca cert.pem over TLS, trusting that certificate
   tcpecho bench :9000 :9001 --plot latency.svg        both latency curves on one chart
+  tcpecho bench 10.0.0.5:9000 --json > a.json         on each load machine, then:
+  tcpecho bench merge a.json b.json                   one report: counts and rates summed, merged percentiles
 
 Every echoed byte is checked; corrupted, missing or extra bytes make the exit code 1.`,
     )
@@ -157,6 +167,12 @@ Every echoed byte is checked; corrupted, missing or extra bytes make the exit co
         });
       planBench({ ...options, ...parsed[0] }); // bad combinations fail before any connection
       const t = openTerminal(opts.lang);
+      if (opts.hgrm !== undefined && (parsed.length > 1 || opts.stream)) {
+        t.err(t.m.usage(benchMessages[t.lang].hgrmNeedsLatency, "bench "));
+        process.exitCode = 2;
+        return;
+      }
+      if (opts.hgrm !== undefined && !hgrmWritable(t, opts.hgrm, "bench ")) return;
       const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
       if (tls !== undefined) options.tls = tls;
       const code = await runBench(t, parsed, options, opts);
@@ -213,6 +229,7 @@ async function runBench(
     if (opts.json) t.out(JSON.stringify(toJson(report)));
     else printReport(t, b, report);
     if (opts.plot) await writeBenchPlot(t, opts.plot, [[report]], options, 1);
+    if (opts.hgrm !== undefined && report.latencyHistogram) writeHgrm(opts.hgrm, report.latencyHistogram);
     return report.ok ? 0 : 1;
   }
 
@@ -289,8 +306,29 @@ function headerLine(b: BenchMessages, target: { host: string; port: number }, o:
   });
 }
 
+/** Writes `h`'s percentile distribution to `file` in HdrHistogram's `.hgrm` format, values in ms. */
+export function writeHgrm(file: string, h: LatencyHistogram): void {
+  writeFileSync(file, h.toHgrm());
+}
+
+/**
+ * Before any work: false, said in one line with exit code 2, when `--hgrm
+ * FILE` cannot be written (it is created empty to find out).
+ */
+export function hgrmWritable(t: Terminal, file: string, command: string): boolean {
+  try {
+    writeFileSync(file, "");
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    t.err(t.m.usage(benchMessages[t.lang].hgrmUnwritable(file, code), command));
+    process.exitCode = 2;
+    return false;
+  }
+}
+
 /** The report, ending with its errors: none, or each kind counted (connect failures said in words). */
-function printReport(t: Terminal, b: BenchMessages, r: BenchReport): void {
+export function printReport(t: Terminal, b: BenchMessages, r: BenchReport): void {
   if (r.connected > 0) {
     const seconds = r.elapsedMs / 1000;
     // A stream has no requests: its measure is bytes.
@@ -347,7 +385,8 @@ function latencyJson(l: LatencySummary): Record<string, number | null> {
   };
 }
 
-function toJson(r: BenchReport): Record<string, unknown> {
+/** The report as one JSON object (`--json`); `bench merge` reads it back (`readBenchJson`). */
+export function toJson(r: BenchReport): Record<string, unknown> {
   const stream = r.mode === "stream";
   const seconds = r.elapsedMs / 1000;
   return {
@@ -369,6 +408,8 @@ function toJson(r: BenchReport): Record<string, unknown> {
     bytesPerSecond: seconds > 0 ? r.bytes / seconds : 0,
     megabytesPerSecond: r.megabytesPerSecond,
     latency: r.latency === null ? null : latencyJson(r.latency),
+    // Every sample, µs, in HdrHistogram's standard encoding: what `bench merge` adds up.
+    histogram: r.latencyHistogram === null ? null : histogramJson(r.latencyHistogram),
     errors: r.errors,
     ok: r.ok,
     // In English, as always, with the command line's flags where the library names its options.
@@ -376,6 +417,8 @@ function toJson(r: BenchReport): Record<string, unknown> {
       ? {
           code: r.connectError.code,
           message: errorMessages.en.error(r.connectError.code, r.connectError.context),
+          // So that `bench merge` can say it again, in the reader's language.
+          context: r.connectError.context,
         }
       : null,
   };

@@ -88,7 +88,9 @@ function koreanHelpFor(cmd: Command): Partial<Help> {
  * and option help, defaults and the examples after them.
  */
 export function useKoreanHelp(program: Command): void {
-  for (const cmd of [program, ...program.commands]) {
+  // Subcommands of commands too (`bench merge`).
+  const all = (cmd: Command): Command[] => [cmd, ...cmd.commands.flatMap(all)];
+  for (const cmd of all(program)) {
     cmd.configureHelp(koreanHelpFor(cmd));
     const record = recordOf(cmd);
     if (record === undefined) continue;

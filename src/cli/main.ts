@@ -14,6 +14,7 @@ import { detectLang, type Lang } from "../i18n/lang.js";
 import { messages } from "../i18n/messages.js";
 import { EchoError } from "../net/echo-error.js";
 import { registerBench } from "./bench.js";
+import { registerBenchMerge } from "./bench-merge.js";
 import { registerClient } from "./client.js";
 import { registerDiagnose } from "./diagnose.js";
 import { registerPing } from "./ping.js";
@@ -49,6 +50,7 @@ Examples:
   registerClient(program);
   registerPing(program);
   registerBench(program);
+  registerBenchMerge(program);
   registerDiagnose(program);
   if (lang === "ko") useKoreanHelp(program);
   return program;

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { BenchFileProblem } from "../bench/merge.js";
 import type { Lang } from "./lang.js";
 
 /** What the header line says about a run. */
@@ -59,6 +60,16 @@ export interface BenchMessages {
   plotLatency: string;
   /** `--plot`: where the chart went (a note on standard error). */
   plotWritten(path: string): string;
+  /** `bench merge`: the line before the merged report. */
+  mergeHeader(reports: number, targets: string[]): string;
+  /** `bench merge`: a file that is not a mergeable report, and why. */
+  mergeBadFile(file: string, problem: BenchFileProblem, detail: string): string;
+  /** `bench merge`: a file that cannot be read (`code`: the system's, ENOENT …). */
+  mergeUnreadable(file: string, code: string): string;
+  /** `--hgrm` where there is no latency (a stream, several targets compared). */
+  hgrmNeedsLatency: string;
+  /** `--hgrm FILE` that cannot be written (`code`: the system's, ENOENT …). */
+  hgrmUnwritable(file: string, code: string): string;
 }
 
 const en: BenchMessages = {
@@ -101,6 +112,24 @@ const en: BenchMessages = {
   plotPercentile: "Percentile",
   plotLatency: "Latency (ms)",
   plotWritten: (path) => `latency chart written to ${path}`,
+  mergeHeader: (n, targets) =>
+    `tcpecho bench merge: ${n} report${n === 1 ? "" : "s"} (${targets.join(", ")}); rates are the sum of each report's own`,
+  mergeBadFile: (file, problem, detail) => {
+    const why: Record<BenchFileProblem, string> = {
+      json: "no line of JSON in it (save the output of tcpecho bench --json)",
+      report: `not a report of tcpecho bench --json (${detail})`,
+      comparison: "a comparison of several targets, which has no histogram: run one target per file",
+      "no-histogram": "a report without a latency histogram (made by an older tcpecho?)",
+      histogram: `its latency histogram does not decode: ${detail}`,
+      unit: `its latency histogram is in ${detail}, not in microseconds (us)`,
+      samples: `its histogram and its latency disagree on the number of samples (${detail})`,
+      mixed: "a stream report (--stream) cannot be merged with message reports, or the reverse",
+    };
+    return `tcpecho bench merge: ${file}: ${why[problem]}`;
+  },
+  mergeUnreadable: (file, code) => `tcpecho bench merge: ${file}: cannot be read (${code})`,
+  hgrmNeedsLatency: "--hgrm needs latency: one target, not --stream",
+  hgrmUnwritable: (file, code) => `--hgrm ${file}: cannot be written (${code})`,
 };
 
 const ko: BenchMessages = {
@@ -141,6 +170,24 @@ const ko: BenchMessages = {
   plotPercentile: "백분위",
   plotLatency: "지연 시간 (ms)",
   plotWritten: (path) => `지연 시간 그래프를 ${path} 에 저장했습니다`,
+  mergeHeader: (n, targets) =>
+    `tcpecho bench merge: 보고서 ${n}개 (${targets.join(", ")}); 속도는 각 보고서의 속도를 더한 값입니다`,
+  mergeBadFile: (file, problem, detail) => {
+    const why: Record<BenchFileProblem, string> = {
+      json: "JSON 줄이 없습니다 (tcpecho bench --json 의 출력을 저장하세요)",
+      report: `tcpecho bench --json 의 보고서가 아닙니다 (${detail})`,
+      comparison: "여러 대상을 비교한 결과라 히스토그램이 없습니다: 파일마다 대상 하나로 돌리세요",
+      "no-histogram": "지연 시간 히스토그램이 없는 보고서입니다 (이전 버전의 tcpecho로 만들었나요?)",
+      histogram: `지연 시간 히스토그램을 해독할 수 없습니다: ${detail}`,
+      unit: `지연 시간 히스토그램의 단위가 마이크로초(µs)가 아니라 ${detail}입니다`,
+      samples: `히스토그램과 지연 시간의 표본 수가 다릅니다 (${detail})`,
+      mixed: "스트림(--stream) 보고서는 메시지 보고서와 합칠 수 없습니다 (반대도 마찬가지)",
+    };
+    return `tcpecho bench merge: ${file}: ${why[problem]}`;
+  },
+  mergeUnreadable: (file, code) => `tcpecho bench merge: ${file}: 읽을 수 없습니다 (${code})`,
+  hgrmNeedsLatency: "--hgrm 에는 지연 시간이 필요합니다: 대상 하나, --stream 없이",
+  hgrmUnwritable: (file, code) => `--hgrm ${file}: 쓸 수 없습니다 (${code})`,
 };
 
 /**

@@ -19,6 +19,7 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "ping",
   "bench",
   "diagnose",
+  "merge",
   "help",
   "text",
   "json",
@@ -47,6 +48,7 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "linux",
   // units and number words
   "ms",
+  "ns",
   "kib",
   "mib",
 ]);

@@ -37,7 +37,7 @@ export interface HelpWords {
 }
 
 /** The commands whose help is translated: the program itself and each subcommand. */
-export type HelpCommand = "tcpecho" | "serve" | "client" | "ping" | "bench" | "diagnose";
+export type HelpCommand = "tcpecho" | "serve" | "client" | "ping" | "bench" | "merge" | "diagnose";
 
 const HOST_ARG = "서버 주소나 이름, 또는 HOST:PORT, [IPv6]:PORT (기본값: 127.0.0.1)";
 const PORT_ARG = "서버 포트 (기본값: 9000)";
@@ -218,7 +218,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--warmup": "측정 전의 측정하지 않는 시간",
       "--timeout": "접속 제한 시간; --tls 면 핸드셰이크 포함",
       "--rounds": "대상이 여럿일 때: A B A B … 의 라운드 수",
-      "--json": "마지막 줄에 JSON 객체 하나를 출력합니다 (시간은 ms)",
+      "--json": "마지막 줄에 JSON 객체 하나를 출력합니다 (시간은 ms, 지연 시간 히스토그램 포함)",
+      "--hgrm": "지연 시간 백분위 분포를 HdrHistogram의 .hgrm 형식으로 FILE에 씁니다 (ms)",
       "--plot": "지연 시간 백분위 곡선을 FILE.svg 나 FILE.png 로 그립니다",
       ...CONNECTION,
     },
@@ -233,8 +234,31 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho bench 127.0.0.1:9000 127.0.0.1:9001 -d 3s   A B A B A B, 첫 대상에 대한 비율로 보고
   tcpecho bench localhost:9000 --tls --tls-ca cert.pem TLS로, 그 인증서를 신뢰하며
   tcpecho bench :9000 :9001 --plot latency.svg        두 대상의 지연 시간 곡선을 한 그래프에
+  tcpecho bench 10.0.0.5:9000 --json > a.json         부하를 거는 컴퓨터마다 돌린 뒤:
+  tcpecho bench merge a.json b.json                   보고서 하나로: 수와 속도는 합치고, 백분위는 합친 히스토그램에서
 
 돌아온 모든 바이트를 검사합니다. 손상되거나 빠지거나 남는 바이트가 있으면 종료 코드 1입니다.`,
+  },
+  merge: {
+    description:
+      "여러 컴퓨터의 bench --json 출력을 보고서 하나로: 수와 속도는 더하고, 백분위는 합친 히스토그램에서 구합니다",
+    arguments: {
+      files: "tcpecho bench --json 의 출력 (파일마다 마지막 JSON 줄; - 는 표준 입력)",
+    },
+    options: {
+      "--json": "합친 보고서를 JSON 객체 하나로 출력합니다 (bench --json 과 같은 모양, 히스토그램 포함)",
+      "--hgrm": "합친 백분위 분포를 HdrHistogram의 .hgrm 형식으로 FILE에 씁니다 (ms)",
+    },
+    defaults: {},
+    after: `
+예:
+  tcpecho bench merge a.json b.json               합친 보고서
+  tcpecho bench merge a.json b.json --json        같은 내용을 JSON 한 줄로 (다시 합칠 수 있음)
+  tcpecho bench merge *.json --hgrm all.hgrm      그리고 HdrHistogram 플로터용 백분위 분포
+  ssh load2 tcpecho bench HOST --json | tcpecho bench merge a.json -
+
+초당 요청 수와 MB/s 는 각 보고서의 속도를 더한 값입니다 (여러 컴퓨터에서 동시에 건 부하);
+표시하는 시간은 가장 긴 것입니다.`,
   },
   diagnose: {
     description: "내 패킷은 어디로 가는가? 커널이 고르는 경로, 주소와 포트의 범위, 그리고 에코 프로브",

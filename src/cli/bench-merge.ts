@@ -1,0 +1,108 @@
+/**
+ * `tcpecho bench merge FILE…`: load from several machines, one report. Each
+ * FILE is the output of `bench --json` (its last JSON line is read; `-` is
+ * standard input); the merged report is printed like bench's own, or as
+ * one JSON line (`--json`) that merges again. A file that is not a report
+ * is named in one line, exit code 2.
+ *
+ * @module
+ */
+
+import { readFileSync } from "node:fs";
+import { Argument, type Command } from "commander";
+import type { BenchReport } from "../bench/bench.js";
+import { BenchFileError, mergeBenchReports, readBenchJson } from "../bench/merge.js";
+import { benchMessages } from "../i18n/bench.js";
+import { formatEndpoint } from "../net/endpoint.js";
+import { hgrmWritable, printReport, toJson, writeHgrm } from "./bench.js";
+import { openTerminal, type Terminal } from "./terminal.js";
+
+interface MergeCliOptions {
+  json?: boolean;
+  hgrm?: string;
+  lang?: string;
+}
+
+/** Adds `merge` to the `bench` command of the program. */
+export function registerBenchMerge(program: Command): void {
+  const bench = program.commands.find((c) => c.name() === "bench");
+  if (bench === undefined) throw new Error("registerBenchMerge: register bench first");
+  bench
+    .command("merge")
+    .description(
+      "one report from the bench --json outputs of several machines: counts and rates summed, percentiles from the merged histograms",
+    )
+    .addArgument(
+      new Argument("<files...>", "outputs of tcpecho bench --json (the last JSON line of each; - for stdin)"),
+    )
+    // bench's own --json and --hgrm are parsed by bench and read here too; declared again for the help.
+    .option("--json", "print the merged report as one JSON object (as bench --json, histogram included)")
+    .option(
+      "--hgrm <file>",
+      "write the merged percentile distribution to FILE in HdrHistogram's .hgrm format (ms)",
+    )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  tcpecho bench merge a.json b.json               the merged report
+  tcpecho bench merge a.json b.json --json        the same as one JSON line, which merges again
+  tcpecho bench merge *.json --hgrm all.hgrm      and the percentile distribution for HdrHistogram's plotter
+  ssh load2 tcpecho bench HOST --json | tcpecho bench merge a.json -
+
+Requests/s and MB/s are the sum of each report's own rate (load run at the same
+time from several machines); the duration shown is the longest.`,
+    )
+    .action((files: string[], _opts: unknown, command: Command) => {
+      const opts = command.optsWithGlobals<MergeCliOptions>();
+      const t = openTerminal(opts.lang);
+      if (opts.hgrm !== undefined && !hgrmWritable(t, opts.hgrm, "bench merge ")) return;
+      const code = runMerge(t, files, opts);
+      if (code !== 0) process.exitCode = code;
+    });
+}
+
+/** Reads and merges; 2 for a bad file (said in one line), else 1 if any report had errors. */
+function runMerge(t: Terminal, files: string[], opts: MergeCliOptions): number {
+  const b = benchMessages[t.lang];
+  const reports: BenchReport[] = [];
+  let stdin: string | undefined;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = file === "-" ? (stdin ??= readFileSync(0, "utf8")) : readFileSync(file, "utf8");
+    } catch (err) {
+      t.err(b.mergeUnreadable(file, (err as NodeJS.ErrnoException).code ?? String(err)));
+      return 2;
+    }
+    try {
+      reports.push(readBenchJson(text));
+    } catch (err) {
+      if (!(err instanceof BenchFileError)) throw err;
+      t.err(b.mergeBadFile(file, err.problem, err.detail));
+      return 2;
+    }
+  }
+  let merged: BenchReport;
+  try {
+    merged = mergeBenchReports(reports);
+  } catch (err) {
+    if (!(err instanceof BenchFileError)) throw err;
+    t.err(b.mergeBadFile(files[err.index ?? 0] ?? "", err.problem, err.detail));
+    return 2;
+  }
+  const targets = [...new Set(reports.map((r) => formatEndpoint(r.host, r.port)))];
+  if (opts.hgrm !== undefined) {
+    if (merged.latencyHistogram === null) {
+      t.err(t.m.usage(b.hgrmNeedsLatency, "bench merge "));
+      return 2;
+    }
+    writeHgrm(opts.hgrm, merged.latencyHistogram);
+  }
+  if (opts.json) t.out(JSON.stringify({ ...toJson(merged), reports: reports.length, targets }));
+  else {
+    t.out(b.mergeHeader(reports.length, targets));
+    printReport(t, b, merged);
+  }
+  return merged.ok ? 0 : 1;
+}

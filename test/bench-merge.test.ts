@@ -1,0 +1,287 @@
+/**
+ * `bench --json` with its latency histogram, `bench merge` over several
+ * reports, `--hgrm`, and bad files, on loopback. HdrHistogram's own Java
+ * library (Debian's libhdrhistogram-java) reads our encoding and prints the
+ * same .hgrm as ours: the proof that both are the standard formats.
+ */
+
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { LatencyHistogram, percentileDistribution } from "tcpecho";
+import { checkMerged, lastJson, type BenchJsonLine } from "./bench-merge-check.js";
+import { needs, runCli, startCliServer, stopCli, type RunningCli } from "./helpers.js";
+
+const JAR = "/usr/share/java/hdrhistogram.jar";
+
+let server: (RunningCli & { port: number }) | undefined;
+let dir = "";
+/** Two runs of different sizes against the same server, the second with --hgrm. */
+const runs: { text: string; json: BenchJsonLine }[] = [];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "tcpecho-merge-"));
+  server = await startCliServer();
+  for (const [connections, count, extra] of [
+    ["3", "1500", []],
+    ["2", "1000", ["--hgrm", join(dir, "b.hgrm")]],
+  ] as const) {
+    const r = await runCli(
+      ["bench", `127.0.0.1:${server.port}`, "-c", connections, "-n", count, "-s", "64", "--json", ...extra],
+      { timeout: 30_000 },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    runs.push({ text: r.stdout.toString(), json: lastJson(r.stdout) });
+  }
+  writeFileSync(join(dir, "a.json"), runs[0]?.text ?? "");
+  writeFileSync(join(dir, "b.json"), runs[1]?.text ?? "");
+});
+
+after(async () => {
+  if (server !== undefined) await stopCli(server);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const file = (name: string) => join(dir, name);
+const parts = () => runs.map((r) => r.json);
+
+test("bench --json carries its histogram: µs, HdrHistogram's encoding, every sample", () => {
+  for (const { json } of runs) {
+    assert.deepEqual(
+      { ...json.histogram, data: json.histogram.data.slice(0, 8) },
+      { encoding: "HdrHistogram-V2-compressed-base64", unit: "us", significantDigits: 3, data: "HISTFAAA" },
+    );
+    const h = LatencyHistogram.decode(json.histogram.data);
+    assert.equal(h.count, json.requests);
+    assert.equal(h.summary().p50Us / 1000, json.latency.p50Ms);
+  }
+});
+
+test("bench merge --json: counts summed, percentiles of all samples in one histogram", async () => {
+  const r = await runCli(["bench", "merge", file("a.json"), file("b.json"), "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const merged = lastJson(r.stdout);
+  assert.equal(merged.requests, 2500);
+  checkMerged(parts(), merged);
+  const extra = merged as unknown as { reports: number; targets: string[] };
+  assert.equal(extra.reports, 2);
+  assert.deepEqual(extra.targets, [`127.0.0.1:${server?.port}`]);
+
+  // A merged report merges again, standard input too.
+  writeFileSync(file("ab.json"), r.stdout);
+  const again = await runCli(["bench", "merge", file("ab.json"), "-", "--json"], {
+    input: runs[0]?.text ?? "",
+  });
+  assert.equal(again.code, 0, again.stderr);
+  checkMerged([merged, parts()[0] as BenchJsonLine], lastJson(again.stdout));
+  assert.equal(lastJson(again.stdout).requests, 4000);
+});
+
+test("bench merge prints bench's own report, in English and Korean", async () => {
+  const merged = lastJson(
+    (await runCli(["bench", "merge", file("a.json"), file("b.json"), "--json"])).stdout,
+  );
+  const en = await runCli(["bench", "merge", file("a.json"), file("b.json")]);
+  assert.equal(en.code, 0, en.stderr);
+  const lines = en.stdout.toString().trimEnd().split("\n");
+  assert.match(lines[0] ?? "", /^tcpecho bench merge: 2 reports \(127\.0\.0\.1:\d+\); rates are the sum/);
+  assert.match(
+    lines[1] ?? "",
+    new RegExp(`^  requests +2500 in [\\d.]+ s: ${merged.requestsPerSecond.toFixed(1)} requests/s$`),
+  );
+  const p99 = merged.latency.p99Ms;
+  const ms = p99 < 1 ? p99.toFixed(3) : p99 < 10 ? p99.toFixed(2) : p99.toFixed(1);
+  assert.match(en.stdout.toString(), new RegExp(`  latency +p50 .* p99 ${ms} ms`));
+  assert.match(lines.at(-1) ?? "", /errors +none/);
+  const ko = await runCli(["bench", "merge", file("a.json"), file("b.json"), "--lang", "ko"]);
+  assert.equal(ko.code, 0, ko.stderr);
+  assert.match(ko.stdout.toString(), /보고서 2개/);
+  assert.match(ko.stdout.toString(), /요청 +[\d.]+초 동안 2500개/);
+  assert.match(ko.stdout.toString(), /오류 +없음/);
+});
+
+/** The rows of an .hgrm table and its footer. */
+function parseHgrm(text: string) {
+  const lines = text.split("\n");
+  assert.match(lines[0] ?? "", /^ +Value +Percentile +TotalCount 1\/\(1-Percentile\)$/);
+  assert.equal(lines[1], "");
+  const rows = lines
+    .slice(2)
+    .filter((l) => /^ +\d/.test(l))
+    .map((l) => {
+      const [value, percentile, count, inverse] = l.trim().split(/ +/);
+      return { value: Number(value), percentile: Number(percentile), count: Number(count), inverse };
+    });
+  const footer = text.match(
+    /#\[Mean {4}= +([\d.]+), StdDeviation {3}= +([\d.]+)\]\n#\[Max {5}= +([\d.]+), Total count {4}= +(\d+)\]\n#\[Buckets = +(\d+), SubBuckets {5}= +(\d+)\]\n$/,
+  );
+  assert.ok(footer, text.slice(-300));
+  return {
+    rows,
+    max: Number(footer[3]),
+    total: Number(footer[4]),
+    buckets: Number(footer[5]),
+    subBuckets: Number(footer[6]),
+  };
+}
+
+test("bench --hgrm: HdrHistogram's .hgrm table, values in ms, that parses back to the histogram", () => {
+  const run = runs[1]?.json as BenchJsonLine;
+  const hgrm = parseHgrm(readFileSync(file("b.hgrm"), "utf8"));
+  const points = percentileDistribution(LatencyHistogram.decode(run.histogram.data));
+  assert.equal(hgrm.rows.length, points.length);
+  hgrm.rows.forEach((row, i) => {
+    const p = points[i];
+    assert.ok(p);
+    assert.equal(row.value, Number((p.valueUs / 1000).toFixed(3)));
+    assert.equal(row.percentile, Number((p.percentile / 100).toFixed(12)));
+    assert.equal(row.count, p.count);
+    if (i > 0)
+      assert.ok(row.value >= (hgrm.rows[i - 1]?.value ?? 0) && row.count >= (hgrm.rows[i - 1]?.count ?? 0));
+  });
+  assert.equal(hgrm.rows.at(-1)?.percentile, 1);
+  assert.equal(hgrm.rows.at(-1)?.inverse, undefined, "the 100 % row has no 1/(1-Percentile)");
+  assert.equal(hgrm.total, run.requests);
+  assert.equal(hgrm.max, run.latency.maxMs);
+  assert.deepEqual([hgrm.buckets, hgrm.subBuckets], [22, 2048]);
+});
+
+test("HdrHistogram's Java library decodes our histograms and prints the same .hgrm as bench merge --hgrm", async (t) => {
+  const skip = needs("java", "default-jre-headless") || (existsSync(JAR) ? false : jarMissing());
+  if (skip) {
+    t.skip(skip);
+    return;
+  }
+  const r = await runCli([
+    "bench",
+    "merge",
+    file("a.json"),
+    file("b.json"),
+    "--json",
+    "--hgrm",
+    file("m.hgrm"),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const ours = readFileSync(file("m.hgrm"), "utf8");
+  assert.equal(parseHgrm(ours).total, 2500);
+  assert.equal(javaHgrm("m", lastJson(r.stdout).histogram.data), ours);
+  // And a single run's histogram: the same table (its Max line is the bucket's, ours the exact sample).
+  const single = (text: string) => text.split("\n").filter((l) => !l.startsWith("#[Max"));
+  assert.deepEqual(
+    single(javaHgrm("b", runs[1]?.json.histogram.data ?? "")),
+    single(readFileSync(file("b.hgrm"), "utf8")),
+  );
+});
+
+/**
+ * The .hgrm that HdrHistogram's Java HistogramLogProcessor prints for an
+ * encoded histogram (µs, shown in ms), given as a histogram log of one
+ * interval the way HdrHistogram's own tools write them.
+ */
+function javaHgrm(name: string, data: string): string {
+  writeFileSync(
+    file(`${name}.hlog`),
+    `"StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"\n0.000,1.000,1.000,${data}\n`,
+  );
+  const args = ["-i", file(`${name}.hlog`), "-o", file(`java-${name}`), "-outputValueUnitRatio", "1000"];
+  const java = spawnSync("java", ["-cp", JAR, "org.HdrHistogram.HistogramLogProcessor", ...args], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.equal(java.status, 0, java.stderr);
+  const theirs = readFileSync(file(`java-${name}.hgrm`), "utf8");
+  // Its first line says which interval it covers; the rest is the .hgrm.
+  assert.match(theirs, /^#\[Overall percentile distribution/);
+  return theirs.slice(theirs.indexOf("\n") + 1);
+}
+
+function jarMissing(): string {
+  if (process.env.CI) throw new Error(`${JAR} is required in CI (.ci/run installs libhdrhistogram-java)`);
+  const reason = `HdrHistogram's Java library is not installed (apt-get install libhdrhistogram-java); skipping`;
+  console.log(`# ${reason}`);
+  return reason;
+}
+
+/** Writes `text` to a new file and runs `bench merge` on a good file and it: exit 2, one line naming it. */
+async function badFile(name: string, text: string | null, pattern: RegExp, first = file("a.json")) {
+  if (text !== null) writeFileSync(file(name), text);
+  const r = await runCli(["bench", "merge", first, file(name)]);
+  assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+  assert.equal(r.stdout.toString(), "");
+  const lines = r.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, r.stderr);
+  assert.ok(lines[0]?.startsWith(`tcpecho bench merge: ${file(name)}: `), lines[0]);
+  assert.match(lines[0] ?? "", pattern);
+}
+
+test("bench merge: a bad file is one clear line and exit code 2", async () => {
+  const good = JSON.parse(runs[0]?.text.trim().split("\n").at(-1) ?? "") as Record<string, unknown>;
+  const hist = good.histogram as Record<string, unknown>;
+  const data = hist.data as string;
+  await badFile("text.txt", "hello\n", /no line of JSON/);
+  await badFile("empty.json", "", /no line of JSON/);
+  await badFile("broken.json", '{"requests": 1,', /no line of JSON/);
+  await badFile("other.json", '{"hello":"world"}\n', /not a report of tcpecho bench --json \(mode: /);
+  await badFile("compare.json", '{"rounds":3,"targets":[]}\n', /comparison of several targets/);
+  await badFile("old.json", JSON.stringify({ ...good, histogram: undefined }), /without a latency histogram/);
+  await badFile(
+    "garbled.json",
+    JSON.stringify({ ...good, histogram: { ...hist, data: data.slice(0, 40) + "AAAA" + data.slice(44) } }),
+    /latency histogram does not decode/,
+  );
+  await badFile(
+    "notbase64.json",
+    JSON.stringify({ ...good, histogram: { ...hist, data: "HISTFAAA!!" } }),
+    /does not decode/,
+  );
+  await badFile(
+    "ns.json",
+    JSON.stringify({ ...good, histogram: { ...hist, unit: "ns" } }),
+    /is in ns, not in microseconds/,
+  );
+  await badFile(
+    "samples.json",
+    JSON.stringify({ ...good, latency: { ...(good.latency as object), samples: 7 } }),
+    /disagree on the number of samples \(1500\/7\)/,
+  );
+  await badFile(
+    "stream.json",
+    JSON.stringify({ ...good, mode: "stream", latency: null, histogram: null }),
+    /stream report .* cannot be merged with message reports/,
+  );
+  await badFile("missing.json", null, /cannot be read \(ENOENT\)/);
+  const ko = await runCli(["bench", "merge", file("text.txt"), "--lang", "ko"]);
+  assert.equal(ko.code, 2);
+  assert.match(ko.stderr, /JSON 줄이 없습니다/);
+});
+
+test("--hgrm needs latency and a file it can write: refused before any load", async () => {
+  for (const args of [
+    ["bench", "127.0.0.1:1", "--stream", "--hgrm", file("x.hgrm")],
+    ["bench", "127.0.0.1:1", "127.0.0.1:2", "--hgrm", file("x.hgrm")],
+  ]) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^tcpecho: --hgrm needs latency: one target, not --stream \(see: tcpecho bench --help\)\n$/,
+    );
+  }
+  assert.equal(existsSync(file("x.hgrm")), false);
+  const nowhere = join(dir, "no-such-dir", "x.hgrm");
+  for (const args of [
+    ["bench", `127.0.0.1:${server?.port}`, "-n", "10", "--hgrm", nowhere],
+    ["bench", "merge", file("a.json"), "--hgrm", nowhere],
+  ]) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout.toString(), "");
+    assert.match(
+      r.stderr,
+      /^tcpecho: --hgrm .*x\.hgrm: cannot be written \(ENOENT\) \(see: tcpecho bench (merge )?--help\)\n$/,
+    );
+  }
+});
