@@ -2,7 +2,8 @@
  * `bench --plot`: the chart looked at. Runs `tcpecho bench` against
  * `tcpecho serve` processes on loopback, then reads the file it drew: the
  * SVG parsed as XML (each series' line, the legend, the percentile labels,
- * the axis titles, and the points where the reported latencies put them),
+ * the axis titles, and the points: the run's own histogram's distribution,
+ * through the percentiles its report states),
  * the PNG decoded (its size, its colours). Bad `--plot` values fail before
  * any connection, with one line and exit code 2.
  */
