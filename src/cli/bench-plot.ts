@@ -2,8 +2,10 @@
  * `tcpecho bench --plot FILE.svg|FILE.png`: the latency percentile curve the
  * way HdrHistogram's plotter draws it. The x axis is the percentile on a log
  * scale of 1/(1−p), so that 90 %, 99 %, 99.9 % … are evenly spaced and the
- * tail gets the room; the y axis is latency in ms. Several targets (A B A B …)
- * share one chart, one series each, named in the legend.
+ * tail gets the room; the y axis is latency in ms. Each curve is the whole
+ * percentile distribution of a histogram (the points of its `.hgrm` table).
+ * Several targets (A B A B …) share one chart, one series each, named in the
+ * legend; `bench merge --plot` draws each file's and the merged one.
  *
  * Drawn by Apache ECharts (server-side, SVG without a DOM); a PNG is that SVG
  * rendered by resvg. Both are imported only when a chart is asked for, so
