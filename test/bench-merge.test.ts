@@ -13,7 +13,9 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { LatencyHistogram, percentileDistribution } from "tcpecho";
 import { checkMerged, lastJson, type BenchJsonLine } from "./bench-merge-check.js";
+import { PLOT_COLORS } from "../src/cli/bench-plot.js";
 import { needs, runCli, startCliServer, stopCli, type RunningCli } from "./helpers.js";
+import { assertCurve, readSvg } from "./svg-chart.js";
 
 const JAR = "/usr/share/java/hdrhistogram.jar";
 
@@ -258,30 +260,99 @@ test("bench merge: a bad file is one clear line and exit code 2", async () => {
   assert.match(ko.stderr, /JSON 줄이 없습니다/);
 });
 
-test("--hgrm needs latency and a file it can write: refused before any load", async () => {
-  for (const args of [
-    ["bench", "127.0.0.1:1", "--stream", "--hgrm", file("x.hgrm")],
-    ["bench", "127.0.0.1:1", "127.0.0.1:2", "--hgrm", file("x.hgrm")],
-  ]) {
+test("--hgrm needs latency, one target and a file it can write: refused before any load", async () => {
+  const nowhere = join(dir, "no-such-dir", "x.hgrm");
+  const cases: [string[], RegExp][] = [
+    [
+      ["bench", "127.0.0.1:1", "--stream", "--hgrm", file("x.hgrm")],
+      /^tcpecho: invalid value '--stream --hgrm' for the mode: --hgrm writes latency, --stream has none \(see: tcpecho bench --help\)\n$/,
+    ],
+    [
+      ["bench", "127.0.0.1:1", "127.0.0.1:2", "--plot", file("x.svg"), "--hgrm", file("x.hgrm")],
+      /^tcpecho: invalid value '127\.0\.0\.1:1 127\.0\.0\.1:2' for the targets: --hgrm writes the distribution of one target \(to compare several, use --plot\) \(see: tcpecho bench --help\)\n$/,
+    ],
+    [
+      ["bench", "127.0.0.1:1", "127.0.0.1:2", "--hgrm", file("x.hgrm"), "--lang", "ko"],
+      /^tcpecho: 대상\(--hgrm 은 대상 하나의 분포를 씁니다; 여러 대상을 비교하려면 --plot 을 쓰세요\)의 값 '127\.0\.0\.1:1 127\.0\.0\.1:2'이\(가\) 잘못되었습니다/,
+    ],
+    [
+      ["bench", "127.0.0.1:1", "--stream", "--hgrm", file("x.hgrm"), "--lang", "ko"],
+      /^tcpecho: 모드\(--hgrm 은 지연 시간을 쓰는데 --stream 에는 지연 시간이 없습니다\)/,
+    ],
+    [
+      ["bench", `127.0.0.1:${server?.port}`, "-n", "10", "--hgrm", nowhere],
+      /^tcpecho: invalid value '.*x\.hgrm' for --hgrm \(a file it can write: no such directory\) \(see: tcpecho bench --help\)\n$/,
+    ],
+    [
+      ["bench", "merge", file("a.json"), "--hgrm", nowhere],
+      /^tcpecho: invalid value '.*x\.hgrm' for --hgrm \(a file it can write: no such directory\) \(see: tcpecho bench (merge )?--help\)\n$/,
+    ],
+    [
+      ["bench", "merge", file("a.json"), "--hgrm", nowhere, "--lang", "ko"],
+      /^tcpecho: --hgrm\(쓸 수 있는 파일: 그런 디렉터리가 없습니다\)의 값/,
+    ],
+  ];
+  for (const [args, message] of cases) {
     const r = await runCli(args);
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(
-      r.stderr,
-      /^tcpecho: --hgrm needs latency: one target, not --stream \(see: tcpecho bench --help\)\n$/,
-    );
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.equal(r.stdout.toString(), "", "nothing ran");
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, message);
   }
   assert.equal(existsSync(file("x.hgrm")), false);
-  const nowhere = join(dir, "no-such-dir", "x.hgrm");
-  for (const args of [
-    ["bench", `127.0.0.1:${server?.port}`, "-n", "10", "--hgrm", nowhere],
-    ["bench", "merge", file("a.json"), "--hgrm", nowhere],
-  ]) {
-    const r = await runCli(args);
-    assert.equal(r.code, 2, r.stderr);
-    assert.equal(r.stdout.toString(), "");
+  assert.equal(existsSync(file("x.svg")), false);
+});
+
+test("bench merge of stream reports with --hgrm or --plot: one line, exit code 2, no file", async () => {
+  const r = await runCli(
+    ["bench", `127.0.0.1:${server?.port}`, "--stream", "-c", "1", "-d", "300ms", "--json"],
+    { timeout: 20_000 },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  writeFileSync(file("s.json"), r.stdout);
+  for (const [flag, out] of [
+    ["--hgrm", file("s.hgrm")],
+    ["--plot", file("s.svg")],
+  ] as const) {
+    const m = await runCli(["bench", "merge", file("s.json"), file("s.json"), flag, out]);
+    assert.equal(m.code, 2, m.stderr);
     assert.match(
-      r.stderr,
-      /^tcpecho: --hgrm .*x\.hgrm: cannot be written \(ENOENT\) \(see: tcpecho bench (merge )?--help\)\n$/,
+      m.stderr,
+      new RegExp(
+        `^tcpecho: invalid value '.*s\\.json .*s\\.json' for ${flag} \\(reports with latency: stream reports have none\\)`,
+      ),
     );
+    assert.equal(m.stderr.trim().split("\n").length, 1, m.stderr);
+    assert.equal(existsSync(out), false, `no ${out}`);
   }
+});
+
+test("bench merge --plot: each file's curve and the merged one, named in the legend", async () => {
+  const out = file("merged.svg");
+  const r = await runCli(["bench", "merge", file("a.json"), file("b.json"), "--plot", out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /latency chart written to .*merged\.svg/);
+  const svg = readSvg(out);
+  for (const w of [file("a.json"), file("b.json"), "merged (2 reports)", "Latency by percentile", "99.99%"])
+    assert.ok(svg.words.includes(w), `"${w}" among the SVG's texts: ${JSON.stringify(svg.words)}`);
+  assert.ok(svg.words.some((w) => w.includes("2 reports") && w.includes("every sample in one histogram")));
+  assert.deepEqual(
+    svg.lines.map((l) => l.stroke),
+    [PLOT_COLORS[0], PLOT_COLORS[1], PLOT_COLORS[2]],
+    "three lines in the legend's colours",
+  );
+  // Each file's own distribution, and that of the sum of both histograms.
+  const [ha, hb] = parts().map((p) => LatencyHistogram.decode(p.histogram.data, p.latency.maxMs * 1000)) as [
+    LatencyHistogram,
+    LatencyHistogram,
+  ];
+  const all = LatencyHistogram.decode(parts()[0]?.histogram.data ?? "");
+  all.add(hb);
+  [ha, hb, all].forEach((h, i) =>
+    assertCurve(svg.texts, svg.lines[i] as (typeof svg.lines)[number], percentileDistribution(h)),
+  );
+
+  const ko = await runCli(["bench", "merge", file("a.json"), file("b.json"), "--plot", out, "--lang", "ko"]);
+  assert.equal(ko.code, 0, ko.stderr);
+  assert.ok(readSvg(out).words.includes("합친 결과 (보고서 2개)"));
 });

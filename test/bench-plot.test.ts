@@ -2,7 +2,8 @@
  * `bench --plot`: the chart looked at. Runs `tcpecho bench` against
  * `tcpecho serve` processes on loopback, then reads the file it drew: the
  * SVG parsed as XML (each series' line, the legend, the percentile labels,
- * the axis titles, and the points where the reported latencies put them),
+ * the axis titles, and the points: the run's own histogram's distribution,
+ * through the percentiles its report states),
  * the PNG decoded (its size, its colours). Bad `--plot` values fail before
  * any connection, with one line and exit code 2.
  */
@@ -12,71 +13,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { PNG } from "pngjs";
-import { percentilePoints, PLOT_COLORS } from "../src/cli/bench-plot.js";
+import { LatencyHistogram, percentileDistribution } from "tcpecho";
+import { latencyCurve, PLOT_COLORS } from "../src/cli/bench-plot.js";
 import { freePort, runCli, startCliServer, stopCli } from "./helpers.js";
+import { assertCurve, readSvg, xOf, yOf } from "./svg-chart.js";
 
 const DIR = mkdtempSync(join(tmpdir(), "tcpecho-plot-"));
 after(() => rmSync(DIR, { recursive: true, force: true }));
-
-type Element = Record<string, unknown>;
-
-/** Every element named `tag` in a parsed XML tree, depth first. */
-function elements(node: unknown, tag: string, into: Element[] = []): Element[] {
-  if (Array.isArray(node)) for (const n of node) elements(n, tag, into);
-  else if (node !== null && typeof node === "object") {
-    for (const [k, v] of Object.entries(node as Element)) {
-      if (k === tag)
-        for (const e of Array.isArray(v) ? v : [v]) if (typeof e === "object") into.push(e as Element);
-      if (!k.startsWith("@_")) elements(v, tag, into);
-    }
-  }
-  return into;
-}
-
-/** The SVG parsed: its root, its texts, and the series' lines (paths drawn only by a series). */
-function readSvg(file: string) {
-  const xml = readFileSync(file, "utf8");
-  assert.equal(XMLValidator.validate(xml), true, "the SVG is well-formed XML");
-  const tree: unknown = new XMLParser({
-    ignoreAttributes: false,
-    parseTagValue: false,
-    parseAttributeValue: false,
-  }).parse(xml);
-  const root = (tree as { svg?: Element }).svg;
-  assert.ok(root, "the root element is <svg>");
-  const texts = elements(root, "text").map((t) => ({
-    text: String(t["#text"] ?? ""),
-    anchor: String(t["@_text-anchor"] ?? ""),
-    transform: String(t["@_transform"] ?? ""),
-  }));
-  // A series' line is the only unfilled path with its width (the legend's marks are thinner).
-  const lines = elements(root, "path")
-    .filter((p) => p["@_fill"] === "none" && p["@_stroke-width"] === "2.5")
-    .map((p) => ({
-      stroke: String(p["@_stroke"]),
-      points: [...String(p["@_d"]).matchAll(/[ML]\s*(-?[\d.]+)[ ,](-?[\d.]+)/g)].map((m) => ({
-        x: Number(m[1]),
-        y: Number(m[2]),
-      })),
-    }));
-  return { root, texts, lines, words: texts.map((t) => t.text) };
-}
-
-/** Where the y axis puts a latency in ms: the pixel map of its own numbered labels. */
-function yOf(texts: { text: string; anchor: string; transform: string }[], ms: number): number {
-  const ticks = texts
-    .filter((t) => t.anchor === "end" && /^\d+(\.\d+)?$/.test(t.text))
-    .map((t) => ({
-      value: Number(t.text),
-      y: Number(/translate\([\d.]+ ([\d.]+)\)/.exec(t.transform)?.[1]),
-    }));
-  assert.ok(ticks.length >= 2, `y axis labels: ${JSON.stringify(ticks)}`);
-  const a = ticks[0] as { value: number; y: number };
-  const b = ticks[ticks.length - 1] as { value: number; y: number };
-  return a.y + ((ms - a.value) * (b.y - a.y)) / (b.value - a.value);
-}
 
 function lastJson(stdout: Buffer): Record<string, unknown> {
   const lines = stdout.toString("utf8").trim().split("\n");
@@ -128,21 +72,43 @@ test(
       assert.equal(svg.lines.length, 1, "one series");
       const line = svg.lines[0] as (typeof svg.lines)[number];
       assert.equal(line.stroke, PLOT_COLORS[0]);
-      // min, p50, p90, p99, p99.9 (over 1000 samples) and the maximum, left to right, never falling.
-      const reported = [
-        latency.minMs,
-        latency.p50Ms,
-        latency.p90Ms,
-        latency.p99Ms,
-        latency.p999Ms,
-        latency.maxMs,
-      ];
-      assert.equal(line.points.length, reported.length, JSON.stringify(line.points));
-      line.points.forEach((p, i) => {
-        const ms = reported[i] as number;
-        assert.ok(Math.abs(p.y - yOf(svg.texts, ms)) < 1.5, `point ${i}: y ${p.y} for ${ms} ms`);
-        if (i > 0) assert.ok(p.x > (line.points[i - 1] as { x: number }).x, "percentiles rise left to right");
-      });
+      // The whole distribution of the run's own histogram, point for point, as HdrHistogram's plotter draws it …
+      const histogram = report.histogram as { data: string };
+      const h = LatencyHistogram.decode(histogram.data, (latency.maxMs ?? 0) * 1000);
+      const points = percentileDistribution(h);
+      assertCurve(svg.texts, line, points);
+      // … which passes through the percentiles the report states: the minimum, p50 and p90 are points of
+      // it; p99 and p99.9 lie between the two points either side; the last point is the maximum.
+      const yAt = (i: number) => (line.points[i] as { y: number }).y;
+      assert.ok(Math.abs(yAt(0) - yOf(svg.texts, latency.minMs ?? 0)) < 1, "the minimum at 0 %");
+      assert.ok(
+        Math.abs(yAt(line.points.length - 1) - yOf(svg.texts, latency.maxMs ?? 0)) < 1,
+        "the maximum",
+      );
+      for (const [percentile, ms] of [
+        [50, latency.p50Ms],
+        [90, latency.p90Ms],
+        [99, latency.p99Ms],
+        [99.9, latency.p999Ms],
+      ] as [number, number][]) {
+        const x = xOf(svg.texts, percentile);
+        const before = line.points.findLastIndex((p) => p.x <= x + 0.1);
+        const after = line.points.findIndex((p) => p.x >= x - 0.1);
+        assert.ok(before >= 0 && after >= 0, `points around ${percentile} %`);
+        const y = yOf(svg.texts, ms);
+        const [lo, hi] = [Math.min(yAt(before), yAt(after)), Math.max(yAt(before), yAt(after))];
+        assert.ok(y >= lo - 1 && y <= hi + 1, `p${percentile} ${ms} ms: y ${y}, the curve ${lo}…${hi} there`);
+      }
+      for (let i = 1; i < line.points.length; i++) {
+        const [p, q] = [
+          line.points[i - 1] as { x: number; y: number },
+          line.points[i] as { x: number; y: number },
+        ];
+        assert.ok(
+          q.x >= p.x && q.y <= p.y + 0.1,
+          `point ${i}: percentiles rise left to right, latency never falls`,
+        );
+      }
     } finally {
       await stopCli(srv);
     }
@@ -167,7 +133,9 @@ test(
       [PLOT_COLORS[0], PLOT_COLORS[1]],
       "one line per target, in the legend's colours",
     );
-    for (const l of svg.lines) assert.ok(l.points.length >= 4, JSON.stringify(l.points));
+    // Each target's curve is dense (the distribution of its rounds' histograms added up; the sum itself is
+    // checked below, as a --json comparison carries no histogram).
+    for (const l of svg.lines) assert.ok(l.points.length >= 20, `${l.points.length} points`);
   },
 );
 
@@ -240,36 +208,25 @@ test("bad --plot values: one line, exit code 2, before any connection", { timeou
   assert.equal(existsSync(join(DIR, "stream.svg")), false, "the writability probe leaves no file behind");
 });
 
-test("the curve of a run's summary: its percentiles, the median over rounds, the maximum last", () => {
-  const run = (k: number, samples = 10_000) => ({
-    samples,
-    minUs: 10 * k,
-    meanUs: 30 * k,
-    p50Us: 20 * k,
-    p90Us: 40 * k,
-    p99Us: 80 * k,
-    p999Us: 160 * k,
-    maxUs: 1000 * k,
-  });
-  assert.deepEqual(percentilePoints([run(1)]), [
-    { percentile: 0, us: 10 },
-    { percentile: 50, us: 20 },
-    { percentile: 90, us: 40 },
-    { percentile: 99, us: 80 },
-    { percentile: 99.9, us: 160 },
-    { percentile: 99.99, us: 1000 },
-  ]);
-  // Three rounds: the middle one's percentiles, the worst maximum, at the rank of the last of all samples.
-  const three = percentilePoints([run(3), run(1), run(2)]);
-  assert.deepEqual(
-    three.map((p) => p.us),
-    [20, 40, 80, 160, 320, 3000],
+test("with rounds, the curve is that of one histogram holding every round's samples", () => {
+  const rounds = [new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()];
+  const all = new LatencyHistogram();
+  // Three rounds, each with its own spread: a median of their points would not be the whole's.
+  for (let i = 0; i < 30_000; i++) {
+    const k = i % 3;
+    const us = 50 + ((i * 7919) % 1000) * (k + 1) + (i % 997 === 0 ? 20_000 * (k + 1) : 0);
+    (rounds[k] as LatencyHistogram).record(us);
+    all.record(us);
+  }
+  const curve = latencyCurve([...rounds, null]);
+  assert.deepEqual(curve, percentileDistribution(all));
+  assert.equal(curve.at(-1)?.count, 30_000);
+  // The last point is the maximum's bucket (3 significant digits, as HdrHistogram reports it).
+  const max = all.summary().maxUs;
+  assert.ok(
+    Math.abs((curve.at(-1)?.valueUs ?? 0) - max) <= max / 1000,
+    `${curve.at(-1)?.valueUs} for ${max}`,
   );
-  assert.equal(three[5]?.percentile, 100 * (1 - 1 / 30_000));
-  // 50 samples: nothing beyond p99 or p99.9 to tell them from the maximum.
-  assert.deepEqual(
-    percentilePoints([run(1, 50)]).map((p) => p.percentile),
-    [0, 50, 90, 98],
-  );
-  assert.deepEqual(percentilePoints([{ ...run(1), samples: 0 }]), []);
+  assert.ok(curve.length > 50, `${curve.length} points`);
+  assert.deepEqual(latencyCurve([null]), []);
 });

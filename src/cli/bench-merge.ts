@@ -9,17 +9,20 @@
  */
 
 import { readFileSync } from "node:fs";
-import { Argument, type Command } from "commander";
+import { Argument, Option, type Command } from "commander";
 import type { BenchReport } from "../bench/bench.js";
 import { BenchFileError, mergeBenchReports, readBenchJson } from "../bench/merge.js";
 import { benchMessages } from "../i18n/bench.js";
+import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
-import { hgrmWritable, printReport, toJson, writeHgrm } from "./bench.js";
+import { parsePlotFile, writableFile, writeMergePlot, type PlotFile } from "./bench-plot.js";
+import { printReport, toJson, writeHgrm } from "./bench.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
 interface MergeCliOptions {
   json?: boolean;
   hgrm?: string;
+  plot?: PlotFile;
   lang?: string;
 }
 
@@ -35,11 +38,19 @@ export function registerBenchMerge(program: Command): void {
     .addArgument(
       new Argument("<files...>", "outputs of tcpecho bench --json (the last JSON line of each; - for stdin)"),
     )
-    // bench's own --json and --hgrm are parsed by bench and read here too; declared again for the help.
+    // bench's own --json, --hgrm and --plot are parsed by bench and read here too; declared again for the help.
     .option("--json", "print the merged report as one JSON object (as bench --json, histogram included)")
-    .option(
-      "--hgrm <file>",
-      "write the merged percentile distribution to FILE in HdrHistogram's .hgrm format (ms)",
+    .addOption(
+      new Option(
+        "--hgrm <file>",
+        "write the merged percentile distribution to FILE in HdrHistogram's .hgrm format (ms)",
+      ).argParser((v) => writableFile(v, "--hgrm")),
+    )
+    .addOption(
+      new Option(
+        "--plot <file>",
+        "draw each file's latency curve and the merged one to FILE.svg or FILE.png",
+      ).argParser(parsePlotFile),
     )
     .addHelpText(
       "after",
@@ -48,22 +59,22 @@ Examples:
   tcpecho bench merge a.json b.json               the merged report
   tcpecho bench merge a.json b.json --json        the same as one JSON line, which merges again
   tcpecho bench merge *.json --hgrm all.hgrm      and the percentile distribution for HdrHistogram's plotter
+  tcpecho bench merge a.json b.json --plot all.svg each machine's latency curve and the merged one
   ssh load2 tcpecho bench HOST --json | tcpecho bench merge a.json -
 
 Requests/s and MB/s are the sum of each report's own rate (load run at the same
 time from several machines); the duration shown is the longest.`,
     )
-    .action((files: string[], _opts: unknown, command: Command) => {
+    .action(async (files: string[], _opts: unknown, command: Command) => {
       const opts = command.optsWithGlobals<MergeCliOptions>();
       const t = openTerminal(opts.lang);
-      if (opts.hgrm !== undefined && !hgrmWritable(t, opts.hgrm, "bench merge ")) return;
-      const code = runMerge(t, files, opts);
+      const code = await runMerge(t, files, opts);
       if (code !== 0) process.exitCode = code;
     });
 }
 
 /** Reads and merges; 2 for a bad file (said in one line), else 1 if any report had errors. */
-function runMerge(t: Terminal, files: string[], opts: MergeCliOptions): number {
+async function runMerge(t: Terminal, files: string[], opts: MergeCliOptions): Promise<number> {
   const b = benchMessages[t.lang];
   const reports: BenchReport[] = [];
   let stdin: string | undefined;
@@ -92,17 +103,19 @@ function runMerge(t: Terminal, files: string[], opts: MergeCliOptions): number {
     return 2;
   }
   const targets = [...new Set(reports.map((r) => formatEndpoint(r.host, r.port)))];
-  if (opts.hgrm !== undefined) {
-    if (merged.latencyHistogram === null) {
-      t.err(t.m.usage(b.hgrmNeedsLatency, "bench merge "));
-      return 2;
-    }
+  for (const flag of ["--hgrm", "--plot"] as const)
+    if (opts[flag.slice(2) as "hgrm" | "plot"] !== undefined && merged.latencyHistogram === null)
+      throw new EchoError("ERR_INVALID_OPTION", {
+        value: files.join(" "),
+        detail: `${flag} (reports with latency: stream reports have none)`,
+      });
+  if (opts.hgrm !== undefined && merged.latencyHistogram !== null)
     writeHgrm(opts.hgrm, merged.latencyHistogram);
-  }
   if (opts.json) t.out(JSON.stringify({ ...toJson(merged), reports: reports.length, targets }));
   else {
     t.out(b.mergeHeader(reports.length, targets));
     printReport(t, b, merged);
   }
+  if (opts.plot) await writeMergePlot(t, opts.plot, files, reports, merged, targets);
   return merged.ok ? 0 : 1;
 }

@@ -2,8 +2,10 @@
  * `tcpecho bench --plot FILE.svg|FILE.png`: the latency percentile curve the
  * way HdrHistogram's plotter draws it. The x axis is the percentile on a log
  * scale of 1/(1−p), so that 90 %, 99 %, 99.9 % … are evenly spaced and the
- * tail gets the room; the y axis is latency in ms. Several targets (A B A B …)
- * share one chart, one series each, named in the legend.
+ * tail gets the room; the y axis is latency in ms. Each curve is the whole
+ * percentile distribution of a histogram (the points of its `.hgrm` table).
+ * Several targets (A B A B …) share one chart, one series each, named in the
+ * legend; `bench merge --plot` draws each file's and the merged one.
  *
  * Drawn by Apache ECharts (server-side, SVG without a DOM); a PNG is that SVG
  * rendered by resvg. Both are imported only when a chart is asked for, so
@@ -14,9 +16,13 @@
 
 import { closeSync, openSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { extname } from "node:path";
-import { median, type BenchOptions, type BenchReport } from "../bench/bench.js";
-import type { LatencySummary } from "../bench/latency-histogram.js";
-import { benchMessages } from "../i18n/bench.js";
+import type { BenchOptions, BenchReport } from "../bench/bench.js";
+import {
+  LatencyHistogram,
+  percentileDistribution,
+  type PercentilePoint,
+} from "../bench/latency-histogram.js";
+import { benchMessages, type BenchMessages } from "../i18n/bench.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import type { Terminal } from "./terminal.js";
@@ -46,13 +52,29 @@ export function parsePlotFile(path: string): PlotFile {
       value: path,
       detail: "--plot (a file name ending in .svg or .png)",
     });
+  return { path: writableFile(path, "--plot"), format: ext === ".svg" ? "svg" : "png" };
+}
+
+/**
+ * Checks that a file given to `option` (`--plot`, `--hgrm`) can be written,
+ * before anything runs: tried by opening it, and a file made for the try is
+ * removed again. Returns the path; a usage error naming the option if not.
+ *
+ * @example
+ * ```ts
+ * import { writableFile } from "./bench-plot.js";
+ * import { tmpdir } from "node:os";
+ * writableFile(`${tmpdir()}/latency.hgrm`, "--hgrm").endsWith(".hgrm"); // true
+ * ```
+ */
+export function writableFile(path: string, option: string): string {
   const why = unwritable(path);
   if (why !== undefined)
     throw new EchoError("ERR_INVALID_OPTION", {
       value: path,
-      detail: `--plot (a file it can write: ${why})`,
+      detail: `${option} (a file it can write: ${why})`,
     });
-  return { path, format: ext === ".svg" ? "svg" : "png" };
+  return path;
 }
 
 /** Why a file cannot be written, or undefined when it can: tried for real (root passes every access check). */
@@ -75,55 +97,37 @@ function unwritable(path: string): string | undefined {
   }
 }
 
-/** One point of a latency curve: at `percentile` (0–100), `us` microseconds. */
-export interface PercentilePoint {
-  percentile: number;
-  us: number;
-}
-
 /**
- * One target's latency curve from its runs (one per round).
- *
- * The one adapter between the bench's latency record and the chart: today a
- * report carries its histogram's summary, so the curve has its points — the
- * minimum at 0 %, p50, p90, p99, p99.9 (each only where samples lie beyond
- * it), and the maximum at the last sample's rank, 1 − 1/N (100 % itself lies
- * at infinity on this axis). Over several rounds each percentile is the
- * median of the rounds' (a typical round) and the maximum the largest of all.
- * A full percentile distribution of the histogram drops in here unchanged
- * for the chart.
+ * One target's latency curve: the percentile distribution of the sum of its
+ * runs' histograms (one run per round), as HdrHistogram's plotter draws it
+ * from an `.hgrm` table — the same points, 5 per halving of the distance to
+ * 100 %. Rounds are added up sample for sample, as one histogram holding
+ * every round's samples, not as a median of their points. Empty when no
+ * run measured latency.
  *
  * @example
  * ```ts
- * import { percentilePoints } from "./bench-plot.js";
- * const run = { samples: 10_000, minUs: 80, meanUs: 120, p50Us: 110, p90Us: 150, p99Us: 300, p999Us: 900, maxUs: 2000 };
- * percentilePoints([run]).map((p) => p.us); // [80, 110, 150, 300, 900, 2000]
+ * import { LatencyHistogram } from "tcpecho";
+ * import { latencyCurve } from "./bench-plot.js";
+ * const a = new LatencyHistogram();
+ * const b = new LatencyHistogram();
+ * for (let us = 1; us <= 100; us++) (us % 2 ? a : b).record(us);
+ * const curve = latencyCurve([a, b]);
+ * curve[0]; // { percentile: 0, valueUs: 1, count: 1 }
+ * curve.at(-1); // { percentile: 100, valueUs: 100, count: 100 }
  * ```
  */
-export function percentilePoints(runs: readonly LatencySummary[]): PercentilePoint[] {
-  const measured = runs.filter((r) => r.samples > 0);
-  if (measured.length === 0) return [];
-  const mid = (pick: (r: LatencySummary) => number) => median(measured.map(pick));
-  const typical = mid((r) => r.samples);
-  const total = measured.reduce((a, r) => a + r.samples, 0);
-  const points: PercentilePoint[] = [{ percentile: 0, us: mid((r) => r.minUs) }];
-  for (const [percentile, pick] of [
-    [50, (r: LatencySummary) => r.p50Us],
-    [90, (r: LatencySummary) => r.p90Us],
-    [99, (r: LatencySummary) => r.p99Us],
-    [99.9, (r: LatencySummary) => r.p999Us],
-  ] as const) {
-    if (1 / (1 - percentile / 100) < typical) points.push({ percentile, us: mid(pick) });
-  }
-  if (total > 1)
-    points.push({ percentile: 100 * (1 - 1 / total), us: Math.max(...measured.map((r) => r.maxUs)) });
-  return points;
+export function latencyCurve(histograms: readonly (LatencyHistogram | null)[]): PercentilePoint[] {
+  const sum = new LatencyHistogram();
+  for (const h of histograms) if (h !== null) sum.add(h);
+  return percentileDistribution(sum);
 }
 
 /** A named curve on the chart. */
 export interface LatencySeries {
   name: string;
-  points: readonly PercentilePoint[];
+  /** The curve, percentile 0–100 against µs; points at 100 % lie at infinity on the axis and are left out. */
+  points: readonly { percentile: number; valueUs: number }[];
 }
 
 /** The chart's words, in one language. */
@@ -160,7 +164,7 @@ function percentileLabel(x: number): string {
  * ```ts
  * import { latencyChartSvg } from "./bench-plot.js";
  * const text = { title: "Latency by percentile", subtitle: "", percentile: "Percentile", latency: "Latency (ms)" };
- * const points = [{ percentile: 0, us: 90 }, { percentile: 99, us: 400 }];
+ * const points = [{ percentile: 0, valueUs: 90 }, { percentile: 99, valueUs: 400 }];
  * const svg = await latencyChartSvg([{ name: "127.0.0.1:9000", points }], text);
  * svg.startsWith("<svg"); // true
  * ```
@@ -185,7 +189,7 @@ export async function latencyChartSvg(
   ]);
   // Every point below 100 %; the axis reaches 99.999 % at least, further when the samples do.
   const data = series.map((s) =>
-    s.points.filter((p) => p.percentile < 100).map((p) => [1 / (1 - p.percentile / 100), p.us / 1000]),
+    s.points.filter((p) => p.percentile < 100).map((p) => [1 / (1 - p.percentile / 100), p.valueUs / 1000]),
   );
   const widest = Math.max(1e5, ...data.flat().map((d) => d[0] as number));
   const chart = core.init(null, null, { renderer: "svg", ssr: true, ...size });
@@ -238,8 +242,8 @@ export async function latencyChartSvg(
         name: s.name,
         type: "line",
         data: data[i],
-        showSymbol: true,
-        symbolSize: 6,
+        // A dense curve (a hundred points or more): a marker on each would hide the line.
+        showSymbol: false,
         lineStyle: { width: 2.5 },
       })),
     });
@@ -259,11 +263,42 @@ export async function svgToPng(svg: string): Promise<Buffer> {
   return new Resvg(svg, { background: "#ffffff", font, fitTo: { mode: "original" } }).render().asPng();
 }
 
+/** Names told apart: the second of the same name gets " #2", and so on. */
+function distinct(names: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n > 1 ? `${name} #${n}` : name;
+  });
+}
+
 /**
- * Draws the bench's latency curves, one per target, into the `--plot` file
- * and says so on standard error. The chart speaks the terminal's language;
- * a PNG speaks English, as a machine without a Hangul font would draw
- * Korean as empty boxes there (an SVG leaves the font to its viewer).
+ * Draws `series` into the `--plot` file and says so on standard error. The
+ * chart speaks the terminal's language; a PNG speaks English, as a machine
+ * without a Hangul font would draw Korean as empty boxes there (an SVG
+ * leaves the font to its viewer). `subtitle` is asked in the chart's language.
+ */
+async function writeLatencyPlot(
+  t: Terminal,
+  file: PlotFile,
+  series: readonly LatencySeries[],
+  subtitle: (b: BenchMessages) => string,
+): Promise<void> {
+  const b = benchMessages[file.format === "png" ? "en" : t.lang];
+  const svg = await latencyChartSvg(series, {
+    title: b.plotTitle,
+    subtitle: subtitle(b),
+    percentile: b.plotPercentile,
+    latency: b.plotLatency,
+  });
+  writeFileSync(file.path, file.format === "svg" ? svg : await svgToPng(svg));
+  t.note(benchMessages[t.lang].plotWritten(file.path));
+}
+
+/**
+ * Draws the bench's latency curves, one per target (its rounds' histograms
+ * added up), into the `--plot` file.
  */
 export async function writeBenchPlot(
   t: Terminal,
@@ -272,29 +307,41 @@ export async function writeBenchPlot(
   options: BenchOptions,
   rounds: number,
 ): Promise<void> {
-  const b = benchMessages[file.format === "png" ? "en" : t.lang];
   const first = targets[0]?.[0];
   if (first === undefined) return;
-  const length =
-    options.count !== undefined
-      ? b.forCount(options.count)
-      : b.forDuration((options.durationMs ?? 10_000) / 1000);
-  const workload = b.workload({ ...first, rate: first.rate ?? undefined, length });
-  const seen = new Map<string, number>();
-  const series = targets.map((runs) => {
-    const r = runs[0] as BenchReport;
-    let name = formatEndpoint(r.host, r.port);
-    const n = (seen.get(name) ?? 0) + 1;
-    seen.set(name, n);
-    if (n > 1) name += ` #${n}`; // the same target twice: two series, told apart
-    return { name, points: percentilePoints(runs.flatMap((x) => (x.latency === null ? [] : [x.latency]))) };
+  const names = distinct(targets.map((runs) => formatEndpoint(runs[0]?.host ?? "", runs[0]?.port ?? 0)));
+  const series = targets.map((runs, i) => ({
+    name: names[i] as string,
+    points: latencyCurve(runs.map((r) => r.latencyHistogram)),
+  }));
+  await writeLatencyPlot(t, file, series, (b) => {
+    const length =
+      options.count !== undefined
+        ? b.forCount(options.count)
+        : b.forDuration((options.durationMs ?? 10_000) / 1000);
+    const workload = b.workload({ ...first, rate: first.rate ?? undefined, length });
+    return targets.length > 1 ? `${workload} · ${b.plotRounds(rounds)}` : workload;
   });
-  const svg = await latencyChartSvg(series, {
-    title: b.plotTitle,
-    subtitle: targets.length > 1 ? `${workload} · ${b.plotRounds(rounds)}` : workload,
-    percentile: b.plotPercentile,
-    latency: b.plotLatency,
-  });
-  writeFileSync(file.path, file.format === "svg" ? svg : await svgToPng(svg));
-  t.note(benchMessages[t.lang].plotWritten(file.path));
+}
+
+/**
+ * `bench merge --plot`: one curve per merged file, named by the file as
+ * given, and the merged curve (every file's samples in one histogram) last.
+ */
+export async function writeMergePlot(
+  t: Terminal,
+  file: PlotFile,
+  files: readonly string[],
+  reports: readonly BenchReport[],
+  merged: BenchReport,
+  targets: readonly string[],
+): Promise<void> {
+  const names = distinct(files);
+  const series = reports.map((r, i) => ({
+    name: names[i] as string,
+    points: latencyCurve([r.latencyHistogram]),
+  }));
+  const b = benchMessages[file.format === "png" ? "en" : t.lang];
+  series.push({ name: b.plotMerged(reports.length), points: latencyCurve([merged.latencyHistogram]) });
+  await writeLatencyPlot(t, file, series, (m) => m.plotMergeSubtitle(reports.length, [...targets]));
 }

@@ -19,7 +19,7 @@ import { DEFAULT_PORT, parseHostPort } from "../net/address.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { parseCount, parseDuration, parsePositiveDuration } from "../net/options.js";
-import { parsePlotFile, writeBenchPlot, type PlotFile } from "./bench-plot.js";
+import { parsePlotFile, writableFile, writeBenchPlot, type PlotFile } from "./bench-plot.js";
 import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
@@ -109,9 +109,11 @@ export function registerBench(program: Command): void {
         .argParser((v) => parseCount(v, "--rounds", 1, 1000)),
     )
     .option("--json", "print one JSON object as the last line (times in ms, the latency histogram included)")
-    .option(
-      "--hgrm <file>",
-      "write the latency percentile distribution to FILE in HdrHistogram's .hgrm format (ms)",
+    .addOption(
+      new Option(
+        "--hgrm <file>",
+        "write the latency percentile distribution to FILE in HdrHistogram's .hgrm format (ms); one target",
+      ).argParser((v) => writableFile(v, "--hgrm")),
     )
     .addOption(
       new Option("--plot <file>", "draw the latency percentile curve to FILE.svg or FILE.png").argParser(
@@ -165,14 +167,20 @@ Every echoed byte is checked; corrupted, missing or extra bytes make the exit co
           value: "--stream --plot",
           detail: "the mode: --plot draws latency, --stream has none",
         });
+      if (opts.stream && opts.hgrm !== undefined)
+        throw new EchoError("ERR_INVALID_OPTION", {
+          value: "--stream --hgrm",
+          detail: "the mode: --hgrm writes latency, --stream has none",
+        });
+      // An .hgrm file holds one distribution; several targets are compared on one chart with --plot.
+      if (opts.hgrm !== undefined && parsed.length > 1)
+        throw new EchoError("ERR_INVALID_OPTION", {
+          value: targets.join(" "),
+          detail:
+            "the targets: --hgrm writes the distribution of one target (to compare several, use --plot)",
+        });
       planBench({ ...options, ...parsed[0] }); // bad combinations fail before any connection
       const t = openTerminal(opts.lang);
-      if (opts.hgrm !== undefined && (parsed.length > 1 || opts.stream)) {
-        t.err(t.m.usage(benchMessages[t.lang].hgrmNeedsLatency, "bench "));
-        process.exitCode = 2;
-        return;
-      }
-      if (opts.hgrm !== undefined && !hgrmWritable(t, opts.hgrm, "bench ")) return;
       const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
       if (tls !== undefined) options.tls = tls;
       const code = await runBench(t, parsed, options, opts);
@@ -309,22 +317,6 @@ function headerLine(b: BenchMessages, target: { host: string; port: number }, o:
 /** Writes `h`'s percentile distribution to `file` in HdrHistogram's `.hgrm` format, values in ms. */
 export function writeHgrm(file: string, h: LatencyHistogram): void {
   writeFileSync(file, h.toHgrm());
-}
-
-/**
- * Before any work: false, said in one line with exit code 2, when `--hgrm
- * FILE` cannot be written (it is created empty to find out).
- */
-export function hgrmWritable(t: Terminal, file: string, command: string): boolean {
-  try {
-    writeFileSync(file, "");
-    return true;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    t.err(t.m.usage(benchMessages[t.lang].hgrmUnwritable(file, code), command));
-    process.exitCode = 2;
-    return false;
-  }
 }
 
 /** The report, ending with its errors: none, or each kind counted (connect failures said in words). */

@@ -64,14 +64,14 @@ const SAMPLES: { [K in keyof BenchMessages]: (m: BenchMessages) => string[] } = 
   plotPercentile: (m) => [m.plotPercentile],
   plotLatency: (m) => [m.plotLatency],
   plotWritten: (m) => [m.plotWritten("latency.svg")],
+  plotMerged: (m) => [m.plotMerged(1), m.plotMerged(3)],
+  plotMergeSubtitle: (m) => [m.plotMergeSubtitle(2, ["a:9000", "b:9000"])],
   mergeHeader: (m) => [m.mergeHeader(1, ["10.0.0.1:9000"]), m.mergeHeader(2, ["a:9000", "b:9000"])],
   mergeBadFile: (m) =>
     (["json", "report", "comparison", "no-histogram", "histogram", "unit", "samples", "mixed"] as const).map(
       (p) => m.mergeBadFile("a.json", p, p === "unit" ? "ns" : "12/13"),
     ),
   mergeUnreadable: (m) => [m.mergeUnreadable("a.json", "ENOENT")],
-  hgrmNeedsLatency: (m) => [m.hgrmNeedsLatency],
-  hgrmUnwritable: (m) => [m.hgrmUnwritable("/nowhere/a.hgrm", "ENOENT")],
 };
 
 test("Korean bench sentences hold no English; English ones are English", () => {

@@ -60,16 +60,15 @@ export interface BenchMessages {
   plotLatency: string;
   /** `--plot`: where the chart went (a note on standard error). */
   plotWritten(path: string): string;
+  /** `bench merge --plot`: the merged curve's name in the legend, and the chart's subtitle. */
+  plotMerged(reports: number): string;
+  plotMergeSubtitle(reports: number, targets: string[]): string;
   /** `bench merge`: the line before the merged report. */
   mergeHeader(reports: number, targets: string[]): string;
   /** `bench merge`: a file that is not a mergeable report, and why. */
   mergeBadFile(file: string, problem: BenchFileProblem, detail: string): string;
   /** `bench merge`: a file that cannot be read (`code`: the system's, ENOENT …). */
   mergeUnreadable(file: string, code: string): string;
-  /** `--hgrm` where there is no latency (a stream, several targets compared). */
-  hgrmNeedsLatency: string;
-  /** `--hgrm FILE` that cannot be written (`code`: the system's, ENOENT …). */
-  hgrmUnwritable(file: string, code: string): string;
 }
 
 const en: BenchMessages = {
@@ -112,6 +111,9 @@ const en: BenchMessages = {
   plotPercentile: "Percentile",
   plotLatency: "Latency (ms)",
   plotWritten: (path) => `latency chart written to ${path}`,
+  plotMerged: (n) => `merged (${n} report${n === 1 ? "" : "s"})`,
+  plotMergeSubtitle: (n, targets) =>
+    `tcpecho bench merge: ${n} report${n === 1 ? "" : "s"} (${targets.join(", ")}), every sample in one histogram`,
   mergeHeader: (n, targets) =>
     `tcpecho bench merge: ${n} report${n === 1 ? "" : "s"} (${targets.join(", ")}); rates are the sum of each report's own`,
   mergeBadFile: (file, problem, detail) => {
@@ -128,8 +130,6 @@ const en: BenchMessages = {
     return `tcpecho bench merge: ${file}: ${why[problem]}`;
   },
   mergeUnreadable: (file, code) => `tcpecho bench merge: ${file}: cannot be read (${code})`,
-  hgrmNeedsLatency: "--hgrm needs latency: one target, not --stream",
-  hgrmUnwritable: (file, code) => `--hgrm ${file}: cannot be written (${code})`,
 };
 
 const ko: BenchMessages = {
@@ -170,6 +170,9 @@ const ko: BenchMessages = {
   plotPercentile: "백분위",
   plotLatency: "지연 시간 (ms)",
   plotWritten: (path) => `지연 시간 그래프를 ${path} 에 저장했습니다`,
+  plotMerged: (n) => `합친 결과 (보고서 ${n}개)`,
+  plotMergeSubtitle: (n, targets) =>
+    `tcpecho bench merge: 보고서 ${n}개 (${targets.join(", ")}), 모든 샘플을 히스토그램 하나로 합침`,
   mergeHeader: (n, targets) =>
     `tcpecho bench merge: 보고서 ${n}개 (${targets.join(", ")}); 속도는 각 보고서의 속도를 더한 값입니다`,
   mergeBadFile: (file, problem, detail) => {
@@ -186,8 +189,6 @@ const ko: BenchMessages = {
     return `tcpecho bench merge: ${file}: ${why[problem]}`;
   },
   mergeUnreadable: (file, code) => `tcpecho bench merge: ${file}: 읽을 수 없습니다 (${code})`,
-  hgrmNeedsLatency: "--hgrm 에는 지연 시간이 필요합니다: 대상 하나, --stream 없이",
-  hgrmUnwritable: (file, code) => `--hgrm ${file}: 쓸 수 없습니다 (${code})`,
 };
 
 /**

@@ -164,6 +164,11 @@ const DETAILS_KO: Readonly<Record<string, string>> = {
   "--plot (a file name ending in .svg or .png)": "--plot(.svg 나 .png 로 끝나는 파일 이름)",
   "the mode: --plot draws latency, --stream has none":
     "모드(--plot 은 지연 시간을 그리는데 --stream 에는 지연 시간이 없습니다)",
+  // bench --hgrm
+  "the mode: --hgrm writes latency, --stream has none":
+    "모드(--hgrm 은 지연 시간을 쓰는데 --stream 에는 지연 시간이 없습니다)",
+  "the targets: --hgrm writes the distribution of one target (to compare several, use --plot)":
+    "대상(--hgrm 은 대상 하나의 분포를 씁니다; 여러 대상을 비교하려면 --plot 을 쓰세요)",
   "not open": "열려 있지 않은 디스크립터입니다",
   "not a socket": "소켓이 아닙니다",
   "a connected socket, not a listening one (Accept=yes in the .socket unit?)":
@@ -174,7 +179,7 @@ const DETAILS_KO: Readonly<Record<string, string>> = {
     "LISTEN_FDNAMES(LISTEN_FDS 의 디스크립터마다 이름 하나, ':' 로 구분)",
 };
 
-/** Why `bench --plot` cannot write its file, in Korean. */
+/** Why `bench --plot` or `--hgrm` cannot write its file, in Korean. */
 const PLOT_WHY_KO: Readonly<Record<string, string>> = {
   "no such directory": "그런 디렉터리가 없습니다",
   "permission denied": "쓸 권한이 없습니다",
@@ -190,8 +195,12 @@ const DETAIL_PATTERNS_KO: readonly [RegExp, (...m: string[]) => string][] = [
   [/^no complete handshake within (\d+) ms$/, (_, ms) => `${ms}ms 안에 핸드셰이크가 끝나지 않았습니다`],
   [/^the TLS certificate and key: (.*)$/s, (_, why) => `TLS 인증서와 키: '${why}'`],
   [
-    /^--plot \(a file it can write: (.*)\)$/s,
-    (_, why) => `--plot(쓸 수 있는 파일: ${PLOT_WHY_KO[why] ?? `'${why}'`})`,
+    /^(--hgrm|--plot) \(reports with latency: stream reports have none\)$/,
+    (_, flag) => `${flag}(지연 시간이 있는 보고서: 스트림 보고서에는 지연 시간이 없습니다)`,
+  ],
+  [
+    /^(--plot|--hgrm) \(a file it can write: (.*)\)$/s,
+    (_, flag, why) => `${flag}(쓸 수 있는 파일: ${PLOT_WHY_KO[why] ?? `'${why}'`})`,
   ],
 ];
 

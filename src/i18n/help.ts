@@ -219,7 +219,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--timeout": "접속 제한 시간; --tls 면 핸드셰이크 포함",
       "--rounds": "대상이 여럿일 때: A B A B … 의 라운드 수",
       "--json": "마지막 줄에 JSON 객체 하나를 출력합니다 (시간은 ms, 지연 시간 히스토그램 포함)",
-      "--hgrm": "지연 시간 백분위 분포를 HdrHistogram의 .hgrm 형식으로 FILE에 씁니다 (ms)",
+      "--hgrm": "지연 시간 백분위 분포를 HdrHistogram의 .hgrm 형식으로 FILE에 씁니다 (ms); 대상 하나",
       "--plot": "지연 시간 백분위 곡선을 FILE.svg 나 FILE.png 로 그립니다",
       ...CONNECTION,
     },
@@ -248,6 +248,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
     options: {
       "--json": "합친 보고서를 JSON 객체 하나로 출력합니다 (bench --json 과 같은 모양, 히스토그램 포함)",
       "--hgrm": "합친 백분위 분포를 HdrHistogram의 .hgrm 형식으로 FILE에 씁니다 (ms)",
+      "--plot": "파일마다의 지연 시간 곡선과 합친 곡선을 FILE.svg 나 FILE.png 로 그립니다",
     },
     defaults: {},
     after: `
@@ -255,6 +256,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho bench merge a.json b.json               합친 보고서
   tcpecho bench merge a.json b.json --json        같은 내용을 JSON 한 줄로 (다시 합칠 수 있음)
   tcpecho bench merge *.json --hgrm all.hgrm      그리고 HdrHistogram 플로터용 백분위 분포
+  tcpecho bench merge a.json b.json --plot all.svg 컴퓨터마다의 지연 시간 곡선과 합친 곡선
   ssh load2 tcpecho bench HOST --json | tcpecho bench merge a.json -
 
 초당 요청 수와 MB/s 는 각 보고서의 속도를 더한 값입니다 (여러 컴퓨터에서 동시에 건 부하);
