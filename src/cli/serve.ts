@@ -9,6 +9,7 @@
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import { createSecureContext } from "node:tls";
+import { setFlagsFromString } from "node:v8";
 import { register } from "prom-client";
 import { clusterRegistry, registerEchoMetrics, registerUdpMetrics, serveMetrics } from "../server/metrics.js";
 import { AccessRules } from "../server/access-rules.js";
@@ -461,6 +462,10 @@ async function serve(opts: ServeOptions): Promise<void> {
   const udp = opts.udp ? await startUdp(opts, address, log) : undefined;
   if (udp !== undefined && opts.metrics !== undefined) registerUdpMetrics(udp, register);
   if (metricsAt !== undefined) log.metrics(metricsAt);
+  // Steady idle memory (docs/performance.md): many long-lived connections make V8 grow its young
+  // generation for good; the handle path allocates nothing per read, so a fixed one costs it nothing.
+  // Process-wide, so the command sets it, never the library.
+  if (server.dataPath === "handles") setFlagsFromString("--semi-space-growth-factor=1");
   // For developers and tests: which data path this process's server took (under --workers, each worker's).
   if (process.env.TCPECHO_DEBUG) console.error(`[debug] pid ${process.pid}: data path ${server.dataPath}`);
   // The primary sums the workers' counts; one that dies counts as of its last report.

@@ -11,12 +11,10 @@
  * connection is little more than its handle.
  *
  * Idle memory: connections are long-lived objects, and V8 answers many
- * survivors by growing its young generation (from 1 MB semi-spaces up to
- * 16 MB), resident until the process ends. Whether and when that happened
- * made 10,000 idle connections read 0.55 or 1.3 KB each. Attaching the
- * handle path therefore keeps the process's young generation at its
- * starting size (`--semi-space-growth-factor=1`, process-wide): the data
- * path allocates nothing per read, so this costs it no collections.
+ * survivors by growing its young generation for good; as this path
+ * allocates nothing per read, `tcpecho serve` keeps the young generation at
+ * its starting size when this path is in use (a process-wide V8 flag, so
+ * the command sets it, not the library; see docs/performance.md).
  *
  * What the kernel does not take at once is copied out of the shared buffer
  * and queued on the handle (a `WriteWrap`), and the connection reads no more
@@ -36,7 +34,6 @@
 import type { Server } from "node:net";
 import { performance } from "node:perf_hooks";
 import { getSystemErrorMap, getSystemErrorName } from "node:util";
-import { setFlagsFromString } from "node:v8";
 import { Connection } from "./connection.js";
 import {
   CLOSED,
@@ -329,8 +326,6 @@ export function attachHandlePath(server: Server, owner: PathOwner): boolean {
   if (!handlePathSupported()) return false;
   const listener = (server as unknown as { _handle?: ListenHandle | null })._handle;
   if (listener == null || typeof listener.onconnection !== "function") return false;
-  // See the module header: steady idle memory.
-  setFlagsFromString("--semi-space-growth-factor=1");
   const readBuffer = Buffer.allocUnsafe(READ_BUFFER_SIZE);
   listener.onconnection = function (status, handle) {
     if (status !== 0 || handle === undefined) {
