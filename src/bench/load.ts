@@ -476,7 +476,10 @@ async function connectAll(
     while (next < conns.length) {
       const c = conns[next++] as Conn;
       try {
-        c.socket = await openSocket(plan, readBuffer, (nread, buf) => onBytes(c, nread, buf));
+        c.socket = await openSocket(plan, readBuffer, (nread, buf) => {
+          onBytes(c, nread, buf);
+          return true; // keep reading
+        });
         counts.connected++;
       } catch (err) {
         const where = { host: plan.host, port: plan.port, operation: "connect" };
@@ -494,7 +497,7 @@ async function connectAll(
 function openSocket(
   plan: LoadPlan,
   buffer: Buffer,
-  callback: (nread: number, buf: Buffer) => void,
+  callback: (nread: number, buf: Buffer) => boolean,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const keepAlive = plan.keepAlive ?? 60_000;
@@ -509,13 +512,7 @@ function openSocket(
         host: plan.host,
         port: plan.port,
         noDelay: true,
-        onread: {
-          buffer,
-          callback: (nread: number, buf: Uint8Array) => {
-            callback(nread, buf as Buffer);
-            return true;
-          },
-        },
+        onread: { buffer, callback: callback as (nread: number, buf: Uint8Array) => boolean },
       });
     }
     const timer = setTimeout(() => {

@@ -35,3 +35,20 @@ test("advance and at agree with window", () => {
   assert.equal(p.at(pos, 200), p.at(pos, 200));
   assert.equal(p.messages, 1307); // the largest prime ≤ 256 KiB / 200 = 1310.72
 });
+
+test("a whole message checked in a reused buffer sees the buffer's current bytes", () => {
+  const p = new Pattern(64, 64);
+  const pos = p.position(5, 64 * 3);
+  const reused = Buffer.alloc(1024);
+  p.at(pos, 64).copy(reused);
+  assert.equal(p.mismatchesAt(pos, reused, 0, 64), 0);
+  // The same buffer, refilled with a corrupted copy: the check must not remember the last contents.
+  reused[10] = (reused[10] as number) ^ 0x40;
+  reused[20] = (reused[20] as number) ^ 0x01;
+  assert.equal(p.mismatchesAt(pos, reused, 0, 64), 2);
+  // The next message at the same place in the buffer.
+  const next = p.advance(pos, 64);
+  p.at(next, 64).copy(reused);
+  assert.equal(p.mismatchesAt(next, reused, 0, 64), 0);
+  assert.ok(p.mismatchesAt(pos, reused, 0, 64) > 40);
+});
