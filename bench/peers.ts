@@ -253,13 +253,26 @@ interface Row {
   megabytesPerSecond: number;
   /** Median over the rounds of tcpecho's figure ÷ this server's. */
   tcpechoOverPeer: number;
+  /** The lowest and highest of those per-round ratios: how far one round can mislead. */
+  range: [number, number];
   ok: boolean;
+}
+
+/** tcpecho's figure ÷ a server's, per round (the first target is tcpecho). */
+function perRoundRatios(figures: number[][], i: number): number[] {
+  const base = figures[0] as number[];
+  return (figures[i] as number[]).map((x, k) => (x > 0 ? (base[k] as number) / x : 0));
+}
+
+function standing(figures: number[][], i: number): Pick<Row, "tcpechoOverPeer" | "range"> {
+  const ratios = perRoundRatios(figures, i);
+  return { tcpechoOverPeer: median(ratios), range: [Math.min(...ratios), Math.max(...ratios)] };
 }
 
 type Running = { peer: Peer; port: number; proc: ChildProcess }[];
 
 async function withTcpechoBench(running: Running, w: Workload, rounds: number): Promise<Row[]> {
-  const { entries } = await benchCompare(
+  const { entries, runs } = await benchCompare(
     running.map((r) => ({ host: "127.0.0.1", port: r.port })),
     w.options,
     rounds,
@@ -268,11 +281,14 @@ async function withTcpechoBench(running: Running, w: Workload, rounds: number): 
         `  round ${round + 1} ${running[t]?.peer.name}: ${rep.requestsPerSecond.toFixed(0)} req/s ${rep.megabytesPerSecond.toFixed(1)} MB/s${rep.ok ? "" : " ERRORS " + JSON.stringify(rep.errors)}`,
       ),
   );
+  const figures = runs.map((reports) =>
+    reports.map((r) => (w.options.stream ? r.megabytesPerSecond : r.requestsPerSecond)),
+  );
   return entries.map((e: CompareEntry, i) => ({
     name: running[i]?.peer.name ?? "?",
     requestsPerSecond: e.requestsPerSecond,
     megabytesPerSecond: e.megabytesPerSecond,
-    tcpechoOverPeer: i === 0 ? 1 : 1 / e.ratio,
+    ...standing(figures, i),
     ok: e.ok,
   }));
 }
@@ -330,14 +346,12 @@ async function withYardstick(binary: string, running: Running, w: Workload, roun
       console.log(`  round ${round + 1} ${running[t]?.peer.name}: ${res.line}${res.ok ? "" : " FAILED"}`);
     }
   }
-  const base = runs[0] as LoadResult[];
+  const figures = runs.map((results) => results.map(figure));
   return runs.map((results, i) => ({
     name: running[i]?.peer.name ?? "?",
     requestsPerSecond: median(results.map((x) => x.requestsPerSecond)),
     megabytesPerSecond: median(results.map((x) => x.megabytesPerSecond)),
-    tcpechoOverPeer: median(
-      results.map((x, k) => (figure(x) > 0 ? figure(base[k] as LoadResult) / figure(x) : 0)),
-    ),
+    ...standing(figures, i),
     ok: results.every((x) => x.ok),
   }));
 }
@@ -380,6 +394,11 @@ async function main(): Promise<void> {
     );
     const release = lockFile ? await holdLock(lockFile) : undefined;
     const running: Running = [];
+    const interrupted = () => {
+      for (const r of running) stop(r.proc);
+      process.exit(130);
+    };
+    process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
     try {
       for (const p of eligible) running.push({ peer: p, ...(await start(p)) });
       console.log(
@@ -392,11 +411,12 @@ async function main(): Promise<void> {
         const figure = w.options.stream
           ? `${r.megabytesPerSecond.toFixed(0)} MB/s`
           : `${r.requestsPerSecond.toFixed(0)} req/s`;
-        rows.push(
-          `| ${w.name} | ${r.name} | ${figure} | ${i === 0 ? "1" : r.tcpechoOverPeer.toFixed(2)} | ${r.ok ? "" : "errors"} |`,
-        );
+        const ratio = i === 0 ? "1" : r.tcpechoOverPeer.toFixed(2);
+        const range = i === 0 ? "" : `${r.range[0].toFixed(2)}–${r.range[1].toFixed(2)}`;
+        rows.push(`| ${w.name} | ${r.name} | ${figure} | ${ratio} | ${range} | ${r.ok ? "" : "errors"} |`);
       }
     } finally {
+      process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
       for (const r of running) stop(r.proc);
       await release?.();
     }
@@ -405,10 +425,10 @@ async function main(): Promise<void> {
   const client = yardstick ? "the C load generator bench/echo-load.c" : "tcpecho bench";
   const table = [
     `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:peers -- ${flags}\``,
-    `(servers on CPU 0, ${client} on CPU 1; medians of ${rounds} alternating rounds; "tcpecho ÷ peer" > 1 means tcpecho serve is faster).`,
+    `(servers on CPU 0, ${client} on CPU 1; medians of ${rounds} alternating rounds; "tcpecho ÷ peer" > 1 means tcpecho serve is faster; "per round" is the lowest and highest of the per-round ratios it is the median of).`,
     "",
-    "| workload | server | median | tcpecho ÷ peer | |",
-    "|---|---|---|---|---|",
+    "| workload | server | median | tcpecho ÷ peer | per round | |",
+    "|---|---|---|---|---|---|",
     ...rows,
   ].join("\n");
   console.log(`\n${table}`);
