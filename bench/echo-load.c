@@ -1,7 +1,7 @@
 /* echo-load: the project's own C load generator for echo servers, used by
  * `npm run bench:peers -- --yardstick`. tcpecho bench is a Node program and
  * slower than the servers it drives, so faster servers read alike under it;
- * this one is not the slow side, so their differences show.
+ * this one is much faster, so their differences show.
  *
  *   echo-load HOST PORT CONNS LEN SECONDS [DEPTH] [stream]
  *

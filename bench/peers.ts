@@ -11,7 +11,7 @@
  * or with --yardstick the project's C load generator bench/echo-load.c, built
  * here with cc (writes bench/results/peers-yardstick.md). tcpecho bench is a
  * Node program, slower than the fastest servers, so they read alike under it;
- * echo-load is not the slow side, so their differences show.
+ * echo-load is much faster, so their differences show.
  * --lock FILE holds flock(1) on FILE for each workload only, so that other
  * measurements on a shared machine can run between workloads.
  *
