@@ -367,7 +367,14 @@ async function main(): Promise<void> {
     console.error(`invalid value '${argValue("--rounds")}' for --rounds (a whole number from 1 to 100)`);
     process.exit(2);
   }
-  const durationMs = parseDuration(argValue("--duration") ?? "3s", "--duration");
+  const duration = argValue("--duration") ?? "3s";
+  let durationMs = 0;
+  try {
+    durationMs = parseDuration(duration, "--duration");
+  } catch {
+    console.error(`invalid value '${duration}' for --duration (a duration such as 3s or 500ms)`);
+    process.exit(2);
+  }
   const yardstick = process.argv.includes("--yardstick");
   const lockFile = argValue("--lock");
   if (lockFile && !have("flock")) {
