@@ -30,11 +30,11 @@
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { benchCompare, median, type BenchOptions, type CompareEntry } from "../src/bench/bench.js";
 import { parseDuration } from "../src/net/options.js";
+import { freePort, waitListening } from "./listening.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const cli = `${root}dist/src/cli/main.js`;
@@ -165,27 +165,6 @@ function peers(): Peer[] {
     });
   else console.log("# ncat not installed: skipping");
   return list;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, "127.0.0.1");
-  await new Promise((r) => s.once("listening", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function waitListening(port: number): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, "127.0.0.1");
-      s.once("connect", () => (s.destroy(), r(true)));
-      s.once("error", () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listened on ${port} within 15 s`);
 }
 
 const pin = have("taskset");

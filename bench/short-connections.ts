@@ -19,8 +19,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
+import { median } from "../src/bench/bench.js";
 import { parseDuration } from "../src/net/options.js";
+import { freePort, waitListening } from "./listening.js";
 
 interface Target {
   name: string;
@@ -67,27 +69,6 @@ function positional(): string[] {
     else out.push(a);
   }
   return out;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer().listen(0, "127.0.0.1");
-  await once(s, "listening");
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function waitListening(port: number): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, "127.0.0.1");
-      s.once("connect", () => (s.destroy(), r(true)));
-      s.once("error", () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listened on ${port} within 15 s`);
 }
 
 async function start(spec: string): Promise<Target> {
@@ -173,12 +154,6 @@ async function measure(t: Target, loops: number, size: number, ms: number): Prom
   if (cpuBefore === undefined || cpuAfter === undefined || ok === 0) return { perSecond, errors };
   return { perSecond, errors, cpuPerThousand: ((cpuAfter - cpuBefore) * 1000) / ok };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 
 async function main(): Promise<number> {
   const loops = Number(argValue("--loops", "50"));
