@@ -420,7 +420,8 @@ async function main(): Promise<void> {
   console.log(`\n${table}`);
   const dir = `${root}bench/results`;
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-  const file = yardstick ? "peers-yardstick.md" : "peers.md";
+  // A partial run (--only) must not replace the whole recorded table that the README shows.
+  const file = `peers${yardstick ? "-yardstick" : ""}${argValue("--only") === undefined ? "" : "-only"}.md`;
   writeFileSync(`${dir}/${file}`, table + "\n");
   console.log(`\nwritten to bench/results/${file}`);
 }
