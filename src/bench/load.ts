@@ -5,7 +5,10 @@
  *
  * Hot path: reads land in one reused buffer (Node's `onread`), sends and
  * checks are slices of a shared pattern, and completions within one read are
- * answered with a single write.
+ * answered with a single write. Outside stream mode and TLS, each connection
+ * reads and writes through its handle (`directSocket`, when Node's internals
+ * are as expected), skipping the stream's per-read and per-write machinery;
+ * otherwise through the socket's public `onread` and `write`.
  *
  * @module
  */
@@ -15,6 +18,7 @@ import { performance } from "node:perf_hooks";
 import { connect as tlsConnect } from "node:tls";
 import { tlsClientError, tlsConnectOptions, type ClientTlsOptions } from "../net/client-tls.js";
 import { EchoError, toEchoError, type EchoErrorCode } from "../net/echo-error.js";
+import { directSocket, type DirectSocket } from "../net/node-internals.js";
 import { LatencyHistogram } from "./latency-histogram.js";
 import { Pattern } from "./pattern.js";
 
@@ -108,6 +112,8 @@ const STREAM_WINDOW = 1024 * 1024; // unechoed bytes per connection in stream mo
 interface Conn {
   readonly stream: number;
   socket: Socket | null;
+  /** Reads and writes through the handle (ping-pong, pipelined, rate over plain TCP), or null. */
+  direct: DirectSocket | null;
   first: number; // with a rate: the schedule's number of this connection's first message
   due: number; // with a rate: messages due so far
   msgs: number; // with a rate: messages sent
@@ -166,6 +172,7 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
     conns.push({
       stream: firstStream + i,
       socket: null,
+      direct: null,
       first: 0,
       due: 0,
       msgs: 0,
@@ -234,7 +241,7 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
     if (k <= 0 || c.socket === null) return;
     const bytes = k * size;
     // One write for k messages; the pattern window is a view, no copy.
-    c.socket.write(pattern.at(c.sendPos, bytes));
+    send(c, pattern.at(c.sendPos, bytes));
     c.sent += bytes;
     c.sendPos = pattern.advance(c.sendPos, bytes);
     for (let j = 0; j < k; j++) {
@@ -362,7 +369,7 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
       let go = Math.min(c.due - c.msgs, pipeline - c.inflight);
       if (countLimit !== undefined) go = Math.min(go, countLimit - issued);
       if (go <= 0 || s === null || !sending) return;
-      s.write(pattern.at(c.sendPos, go * size)); // one write for every message that can go
+      send(c, pattern.at(c.sendPos, go * size)); // one write for every message that can go
       c.sent += go * size;
       c.sendPos = pattern.advance(c.sendPos, go * size);
       for (let j = 0; j < go; j++) {
@@ -462,6 +469,11 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
   return { counts, latency, connectError };
 }
 
+function send(c: Conn, data: Buffer): void {
+  if (c.direct !== null) c.direct.write(data);
+  else (c.socket as Socket).write(data);
+}
+
 async function connectAll(
   plan: LoadPlan,
   conns: Conn[],
@@ -481,6 +493,8 @@ async function connectAll(
           return true; // keep reading
         });
         counts.connected++;
+        if (!plan.tls && !plan.stream)
+          c.direct = directSocket(c.socket, (nread) => onBytes(c, nread, readBuffer));
       } catch (err) {
         const where = { host: plan.host, port: plan.port, operation: "connect" };
         const e =

@@ -1,5 +1,6 @@
 /**
- * The fast data path, and the one place tcpecho touches Node internals.
+ * The fast data path. The Node internals it uses (the TCP handles, the
+ * stream and fs bindings) are found and checked in `net/node-internals.ts`.
  *
  * Accepted connections never become net.Socket streams: each stays the bare
  * libuv TCP handle Node's own net module wraps (`tcp_wrap`), reading into one
@@ -24,7 +25,7 @@
  * makes it. After the client's FIN, a `ShutdownWrap` sends ours once the
  * queue is empty; then the handle is closed.
  *
- * {@link handlePathSupported} checks that everything is where expected; if
+ * {@link handlePathSupported} says whether everything is where expected; if
  * not (or with `TCPECHO_DATA_PATH=streams`) servers use the public
  * stream-path.ts. The whole test suite runs on both.
  *
@@ -33,7 +34,14 @@
 
 import type { Server } from "node:net";
 import { performance } from "node:perf_hooks";
-import { getSystemErrorMap, getSystemErrorName } from "node:util";
+import {
+  errnoError,
+  listenHandle,
+  streamInternals,
+  type HandleRequest,
+  type StreamInternals,
+  type TcpHandle,
+} from "../net/node-internals.js";
 import { Connection } from "./connection.js";
 import {
   CLOSED,
@@ -50,118 +58,22 @@ const READ_BUFFER_SIZE = 64 * 1024;
 
 const CONNECTION = Symbol("tcpecho.connection");
 
-interface Request {
-  handle: TcpHandle;
-  oncomplete: (this: Request, status: number) => void;
-}
-
-interface WriteRequest extends Request {
-  async: boolean;
-  buffer: Buffer | null;
-}
-
-interface TcpHandle {
+// The accepted handles carry their connection.
+interface ConnectionHandle extends TcpHandle {
   [CONNECTION]: HandleConnection;
-  readonly fd: number;
-  /** Bytes of queued writes the kernel has not taken yet. */
-  readonly writeQueueSize: number;
-  onread: ((this: TcpHandle) => void) | null;
-  readStart(): number;
-  readStop(): number;
-  useUserBuffer(buffer: Uint8Array): void;
-  setNoDelay(on: boolean): number;
-  setKeepAlive(on: boolean, delaySeconds: number): number;
-  getpeername(out: { address?: string; port?: number }): number;
-  writeBuffer(req: WriteRequest, data: Uint8Array): number;
-  shutdown(req: Request): number;
-  close(callback: (this: TcpHandle) => void): void;
 }
 
-interface ListenHandle {
-  onconnection: (this: ListenHandle, status: number, handle?: TcpHandle) => void;
-}
-
-interface Internals {
-  WriteWrap: new () => WriteRequest;
-  ShutdownWrap: new () => Request;
-  state: Int32Array;
-  readResult: number;
-  lastWriteWasAsync: number;
-  eof: number;
-  eagain: number;
-  /** The fs binding's synchronous write(2): bytes written, or a negative errno. */
-  write: (
-    fd: number,
-    buffer: Uint8Array,
-    offset: number,
-    length: number,
-    position: null,
-    req: undefined,
-    ctx: object,
-  ) => number;
-}
-
-let internals: Internals | null | undefined;
-
-const STREAM_METHODS = ["readStart", "readStop", "useUserBuffer", "writeBuffer", "shutdown"];
-
-function discover(): Internals | null {
-  if (process.env.TCPECHO_DATA_PATH === "streams" || process.platform === "win32") return null;
-  try {
-    const binding = (process as unknown as { binding(name: string): Record<string, unknown> }).binding;
-    const stream = binding("stream_wrap");
-    const tcp = binding("tcp_wrap");
-    const TCP = tcp.TCP;
-    const { WriteWrap, ShutdownWrap, streamBaseState, kReadBytesOrError, kLastWriteWasAsync } = stream;
-    const errors = [...getSystemErrorMap()];
-    const eof = errors.find(([, [name]]) => name === "EOF")?.[0];
-    const eagain = errors.find(([, [name]]) => name === "EAGAIN")?.[0];
-    const write = binding("fs").writeBuffer;
-    if (
-      typeof WriteWrap !== "function" ||
-      typeof ShutdownWrap !== "function" ||
-      !(streamBaseState instanceof Int32Array) ||
-      typeof kReadBytesOrError !== "number" ||
-      typeof kLastWriteWasAsync !== "number" ||
-      typeof TCP !== "function" ||
-      eof === undefined ||
-      eagain === undefined ||
-      typeof write !== "function"
-    ) {
-      return null;
-    }
-    const proto = (TCP as { prototype: Record<string, unknown> }).prototype;
-    for (const name of [...STREAM_METHODS, "getpeername", "setNoDelay", "setKeepAlive", "close"]) {
-      if (typeof proto[name] !== "function") return null;
-    }
-    if (!("fd" in proto) || !("onread" in proto) || !("writeQueueSize" in proto)) return null;
-    return {
-      WriteWrap: WriteWrap as Internals["WriteWrap"],
-      ShutdownWrap: ShutdownWrap as Internals["ShutdownWrap"],
-      state: streamBaseState,
-      readResult: kReadBytesOrError,
-      lastWriteWasAsync: kLastWriteWasAsync,
-      eof,
-      eagain,
-      write: write as Internals["write"],
-    };
-  } catch {
-    return null;
-  }
-}
+// Set by handlePathSupported(), which every way in checks first.
+let internals = null as unknown as StreamInternals;
 
 /**
  * True when servers on this Node can use the handle path (and
  * `TCPECHO_DATA_PATH` is not `streams`).
  */
 export function handlePathSupported(): boolean {
-  if (internals === undefined) internals = discover();
-  return internals !== null;
-}
-
-function errnoError(errno: number, syscall: string): NodeJS.ErrnoException {
-  const code = getSystemErrorName(errno);
-  return Object.assign(new Error(`${syscall} ${code}`), { code, errno, syscall });
+  const found = streamInternals();
+  if (found !== null) internals = found;
+  return found !== null;
 }
 
 // Where the fs binding would note an error; the result already carries it, so one object serves every write.
@@ -169,7 +81,7 @@ const writeContext = {};
 
 /** A connection carried by a bare TCP handle. */
 class HandleConnection extends Connection {
-  readonly handle: TcpHandle;
+  readonly handle: ConnectionHandle;
   readonly owner: PathOwner;
   readonly readBuffer: Buffer;
   readonly fd: number;
@@ -185,7 +97,7 @@ class HandleConnection extends Connection {
 
   constructor(
     id: number,
-    handle: TcpHandle,
+    handle: ConnectionHandle,
     owner: PathOwner,
     readBuffer: Buffer,
     address: string,
@@ -213,9 +125,9 @@ class HandleConnection extends Connection {
     this.bytesIn += nread;
     const look = this.owner.tap.fn;
     if (look !== null) look(this, buffer.subarray(0, nread));
-    let written = (internals as Internals).write(this.fd, buffer, 0, nread, null, undefined, writeContext);
+    let written = internals.write(this.fd, buffer, 0, nread, null, undefined, writeContext);
     if (written < 0) {
-      if (written !== (internals as Internals).eagain) {
+      if (written !== internals.eagain) {
         this.destroy(errnoError(written, "write"));
         return;
       }
@@ -229,7 +141,7 @@ class HandleConnection extends Connection {
 
   /** Sends the rest later, from a copy, and reads no more until it is sent (backpressure). */
   queue(rest: Buffer): void {
-    const { WriteWrap, state, lastWriteWasAsync } = internals as Internals;
+    const { WriteWrap, state, lastWriteWasAsync } = internals;
     const copy = Buffer.from(rest);
     const req = new WriteWrap();
     req.handle = this.handle;
@@ -252,7 +164,7 @@ class HandleConnection extends Connection {
     if (this.ending || this.destroyed) return;
     this.ending = true;
     this.handle.readStop();
-    const req = new (internals as Internals).ShutdownWrap();
+    const req = new internals.ShutdownWrap();
     req.handle = this.handle;
     req.oncomplete = onShutdown;
     const err = this.handle.shutdown(req);
@@ -274,9 +186,9 @@ class HandleConnection extends Connection {
 
 // Callbacks shared by every connection (`this` is the handle or the request).
 function onRead(this: TcpHandle): void {
-  const { state, readResult, eof } = internals as Internals;
+  const { state, readResult, eof } = internals;
   const nread = state[readResult] as number;
-  const conn = this[CONNECTION];
+  const conn = (this as ConnectionHandle)[CONNECTION];
   const see = conn.owner.observer.fn;
   if (nread > 0) {
     if (see !== null) see(conn, { kind: "read", bytes: nread });
@@ -293,8 +205,8 @@ function onRead(this: TcpHandle): void {
   }
 }
 
-function onQueuedWritten(this: Request, status: number): void {
-  const conn = this.handle[CONNECTION];
+function onQueuedWritten(this: HandleRequest, status: number): void {
+  const conn = (this.handle as ConnectionHandle)[CONNECTION];
   if (status < 0) {
     conn.destroy(errnoError(status, "write")); // nothing if we destroyed it: the queue was dropped
     return;
@@ -303,15 +215,15 @@ function onQueuedWritten(this: Request, status: number): void {
   if (!conn.destroyed && !conn.ending) conn.handle.readStart();
 }
 
-function onShutdown(this: Request, status: number): void {
-  const conn = this.handle[CONNECTION];
+function onShutdown(this: HandleRequest, status: number): void {
+  const conn = (this.handle as ConnectionHandle)[CONNECTION];
   const see = conn.owner.observer.fn;
   if (see !== null && status >= 0) see(conn, SHUTDOWN);
   conn.destroy();
 }
 
 function onClosed(this: TcpHandle): void {
-  const conn = this[CONNECTION];
+  const conn = (this as ConnectionHandle)[CONNECTION];
   conn.owner.closed(conn);
   const see = conn.owner.observer.fn;
   if (see !== null) see(conn, CLOSED);
@@ -324,8 +236,8 @@ function onClosed(this: TcpHandle): void {
  */
 export function attachHandlePath(server: Server, owner: PathOwner): boolean {
   if (!handlePathSupported()) return false;
-  const listener = (server as unknown as { _handle?: ListenHandle | null })._handle;
-  if (listener == null || typeof listener.onconnection !== "function") return false;
+  const listener = listenHandle(server);
+  if (listener === null) return false;
   const readBuffer = Buffer.allocUnsafe(READ_BUFFER_SIZE);
   listener.onconnection = function (status, handle) {
     if (status !== 0 || handle === undefined) {
@@ -341,8 +253,9 @@ export function attachHandlePath(server: Server, owner: PathOwner): boolean {
     handle.setNoDelay(true);
     // A peer that vanishes without FIN or RST is found by the kernel's probes (Linux: ten, a second apart).
     if (owner.keepAliveSeconds > 0) handle.setKeepAlive(true, owner.keepAliveSeconds);
-    const conn = new HandleConnection(owner.nextId(), handle, owner, readBuffer, peer.address, peer.port);
-    handle[CONNECTION] = conn;
+    const held = handle as ConnectionHandle;
+    const conn = new HandleConnection(owner.nextId(), held, owner, readBuffer, peer.address, peer.port);
+    held[CONNECTION] = conn;
     handle.onread = onRead;
     const see = owner.observer.fn;
     if (see !== null) see(conn, ACCEPTED);
