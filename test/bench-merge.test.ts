@@ -68,8 +68,15 @@ test("bench merge --json: counts summed, percentiles of all samples in one histo
   const merged = lastJson(r.stdout);
   assert.equal(merged.requests, 2500);
   checkMerged(parts(), merged);
-  const extra = merged as unknown as { reports: number; targets: string[] };
+  const extra = merged as unknown as { reports: number; targets: string[]; clientBusy: number | null };
   assert.equal(extra.reports, 2);
+  // The busiest load generator's utilization.
+  const busy = parts().map((p) => (p as unknown as { clientBusy: number }).clientBusy);
+  assert.ok(
+    busy.every((b) => typeof b === "number" && b >= 0 && b <= 1),
+    String(busy),
+  );
+  assert.equal(extra.clientBusy, Math.max(...busy));
   assert.deepEqual(extra.targets, [`127.0.0.1:${server?.port}`]);
 
   // A merged report merges again, standard input too.
@@ -218,6 +225,26 @@ async function badFile(name: string, text: string | null, pattern: RegExp, first
   assert.ok(lines[0]?.startsWith(`tcpecho bench merge: ${file(name)}: `), lines[0]);
   assert.match(lines[0] ?? "", pattern);
 }
+
+test("bench merge of reports from before clientBusy: null, and no client line", async () => {
+  const old = (json: BenchJsonLine) => {
+    const o = { ...(json as unknown as Record<string, unknown>) };
+    delete o.clientBusy;
+    return JSON.stringify(o);
+  };
+  writeFileSync(file("old-a.json"), old(parts()[0] as BenchJsonLine) + "\n");
+  writeFileSync(file("old-b.json"), old(parts()[1] as BenchJsonLine) + "\n");
+  const j = await runCli(["bench", "merge", file("old-a.json"), file("old-b.json"), "--json"]);
+  assert.equal(j.code, 0, j.stderr);
+  assert.equal((lastJson(j.stdout) as unknown as { clientBusy: unknown }).clientBusy, null);
+  const t = await runCli(["bench", "merge", file("old-a.json"), file("old-b.json")]);
+  assert.equal(t.code, 0, t.stderr);
+  assert.doesNotMatch(t.stdout.toString(), /busy/);
+  // One that has it still counts.
+  const mixed = await runCli(["bench", "merge", file("old-a.json"), file("b.json"), "--json"]);
+  const b = (parts()[1] as unknown as { clientBusy: number }).clientBusy;
+  assert.equal((lastJson(mixed.stdout) as unknown as { clientBusy: unknown }).clientBusy, b);
+});
 
 test("bench merge: a bad file is one clear line and exit code 2", async () => {
   const good = JSON.parse(runs[0]?.text.trim().split("\n").at(-1) ?? "") as Record<string, unknown>;

@@ -1,6 +1,7 @@
 /** The load generator against correct and faulty echo servers on loopback. */
 
 import assert from "node:assert/strict";
+import { performance } from "node:perf_hooks";
 import { test } from "node:test";
 import type { Socket } from "node:net";
 import { bench, createEchoServer, EchoError } from "tcpecho";
@@ -150,8 +151,9 @@ test(
         ),
       ),
     );
+    assert.match(lines.at(-2) ?? "", /^ {2}client {6}\d+ % busy \(event loop, busiest of 1 thread\)/);
     assert.match(lines.at(-1) ?? "", /^ {2}errors {6}none: every byte came back as sent$/);
-    assert.equal(lines.length, 5, out);
+    assert.equal(lines.length, 6, out);
 
     const json = await runCli(["bench", `127.0.0.1:${srv.port}`, "-c", "2", "-n", "500", "--json"]);
     assert.equal(json.code, 0);
@@ -338,3 +340,55 @@ test("CLI: bad values are one line and exit 2", { timeout: 30_000 }, async () =>
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
   }
 });
+
+test(
+  "clientBusy: waiting on a slow server reads low; a load generator kept busy reads high and is told so",
+  {
+    timeout: 40_000,
+  },
+  async () => {
+    // Each message answered 20 ms late: the load generator spends its time waiting for the network.
+    const slow = await startPeer((s: Socket) => {
+      s.on("data", (b: Buffer) => setTimeout(() => s.write(b), 20));
+      s.on("end", () => s.end());
+    });
+    const idle = await bench({ port: slow.port, connections: 1, size: 64, durationMs: 800 });
+    assert.equal(idle.ok, true, JSON.stringify(idle.errors));
+    assert.ok(
+      idle.clientBusy !== null && idle.clientBusy >= 0 && idle.clientBusy < 0.4,
+      String(idle.clientBusy),
+    );
+
+    // The same run while other work holds the load generator's thread 9 ms of every 10: its loop never waits.
+    const hog = setInterval(() => {
+      const until = performance.now() + 9;
+      while (performance.now() < until);
+    }, 10);
+    const busy = await bench({ port: slow.port, connections: 1, size: 64, durationMs: 800 });
+    clearInterval(hog);
+    assert.ok(busy.clientBusy !== null && busy.clientBusy >= 0.8, String(busy.clientBusy));
+
+    // The CLI says it, in words and in JSON.
+    const text = await runCli(["bench", `127.0.0.1:${slow.port}`, "-c", "1", "-s", "64", "-d", "500ms"]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout.toString(), /^ {2}client {6}\d+ % busy \(event loop, busiest of 1 thread\)$/m);
+    const json = await runCli([
+      "bench",
+      `127.0.0.1:${slow.port}`,
+      "-c",
+      "2",
+      "-d",
+      "500ms",
+      "--threads",
+      "2",
+      "--json",
+    ]);
+    assert.equal(json.code, 0, json.stderr);
+    const last = JSON.parse(json.stdout.toString().trim().split("\n").at(-1) ?? "{}");
+    assert.ok(
+      typeof last.clientBusy === "number" && last.clientBusy >= 0 && last.clientBusy < 0.4,
+      last.clientBusy,
+    );
+    await slow.close();
+  },
+);

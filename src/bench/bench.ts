@@ -70,6 +70,18 @@ export interface BenchErrors {
   extraBytes: number;
 }
 
+/**
+ * From this event loop utilization of the load generator's busiest thread
+ * up, a report says the load generator was near its limit.
+ *
+ * @example
+ * ```ts
+ * import { CLIENT_BUSY } from "./bench.js";
+ * CLIENT_BUSY; // 0.9
+ * ```
+ */
+export const CLIENT_BUSY = 0.9;
+
 /** The result of one run. */
 export interface BenchReport {
   host: string;
@@ -100,6 +112,13 @@ export interface BenchReport {
    * ({@link mergeBenchReports}) and HdrHistogram's tools.
    */
   latencyHistogram: LatencyHistogram | null;
+  /**
+   * How busy the load generator was while measuring: its busiest thread's
+   * event loop utilization, 0 to 1. Near 1 (see {@link CLIENT_BUSY}), the
+   * figures may be the load generator's limit rather than the server's.
+   * Null when not known (a report read back from an older version).
+   */
+  clientBusy: number | null;
   errors: BenchErrors;
   /** No error of any kind. */
   ok: boolean;
@@ -166,6 +185,7 @@ export function planBench(options: BenchOptions): LoadPlan & { threads: number }
  * const { port } = await server.listen();
  * const r = await bench({ host: "127.0.0.1", port, connections: 50, size: 512, durationMs: 1000 });
  * console.log(r.requestsPerSecond, r.latency?.p99Us); // e.g. 60000 2100 (µs)
+ * console.log(r.clientBusy); // e.g. 0.83: the load generator waited 17 % of the time
  * r.ok; // true: no error of any kind
  * await server.close();
  * ```
@@ -262,6 +282,7 @@ function mergeCounts(into: LoadCounts, c: LoadCounts): void {
   into.bytes += c.bytes;
   into.connected += c.connected;
   into.elapsedMs = Math.max(into.elapsedMs, c.elapsedMs);
+  into.busy = Math.max(into.busy, c.busy);
   addErrorCounts(into, into.connectErrors, c, c.connectErrors);
 }
 
@@ -335,6 +356,7 @@ function report(
     megabytesPerSecond: seconds > 0 ? c.bytes / 1e6 / seconds : 0,
     latency: plan.stream ? null : latency.summary(),
     latencyHistogram: plan.stream ? null : latency,
+    clientBusy: c.busy,
     errors,
     ok,
     connectError,

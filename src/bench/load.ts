@@ -88,6 +88,12 @@ export interface LoadCounts {
   extraBytes: number;
   /** Measured time, ms. */
   elapsedMs: number;
+  /**
+   * How busy the thread's event loop was while measuring, 0 to 1 (Node's
+   * event loop utilization: the share of time not spent waiting for the
+   * network). Near 1, the load generator itself was the limit.
+   */
+  busy: number;
 }
 
 /** A thread's result. */
@@ -141,6 +147,7 @@ export function emptyCounts(): LoadCounts {
     missingBytes: 0,
     extraBytes: 0,
     elapsedMs: 0,
+    busy: 0,
   };
 }
 
@@ -213,6 +220,11 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
   const countLimit = plan.count;
   const start = performance.now();
   let measureStart = start;
+  let loopAtStart = performance.eventLoopUtilization();
+  const measured = (): void => {
+    counts.elapsedMs = performance.now() - measureStart;
+    counts.busy = performance.eventLoopUtilization(loopAtStart).utilization;
+  };
   let open = live.length;
   let finish: () => void = () => {};
   const finished = new Promise<void>((r) => (finish = r));
@@ -229,7 +241,7 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
     sending = false;
     clearTimeout(rateTimer);
     clearImmediate(rateImmediate);
-    if (countLimit === undefined) counts.elapsedMs = performance.now() - measureStart;
+    if (countLimit === undefined) measured();
     for (const c of live) if (c.inflight === 0 && c.received === c.sent) connDone(c);
   };
 
@@ -334,6 +346,7 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
     setTimeout(() => {
       measuring = true;
       measureStart = performance.now();
+      loopAtStart = performance.eventLoopUtilization();
     }, plan.warmupMs);
   }
   if (stream) for (const c of live) streamPump(c);
@@ -455,7 +468,7 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
   }
 
   await finished;
-  if (countLimit !== undefined) counts.elapsedMs = performance.now() - measureStart;
+  if (countLimit !== undefined) measured();
   sending = false;
   clearInterval(progressTimer);
   clearTimeout(rateTimer);

@@ -225,6 +225,7 @@ export function readBenchJson(text: string): BenchReport {
     megabytesPerSecond: seconds > 0 ? bytes / 1e6 / seconds : 0,
     latency: latencyHistogram?.summary() ?? null,
     latencyHistogram,
+    clientBusy: isNumber(o.clientBusy) ? o.clientBusy : null,
     errors: readErrors(o),
     ok: field(o, "ok", isBoolean, "true or false"),
     connectError,
@@ -235,7 +236,8 @@ export function readBenchJson(text: string): BenchReport {
  * One report of load run at the same time from several machines (or
  * processes): counts, bytes and errors add up; `requestsPerSecond` and
  * `megabytesPerSecond` are the sums of each report's own rate; `elapsedMs`
- * is the longest; latency comes from the sum of the histograms. Host, port,
+ * is the longest; latency comes from the sum of the histograms;
+ * `clientBusy` is the busiest load generator's. Host, port,
  * size and pipeline are the first report's. Throws a {@link BenchFileError}
  * ("mixed", with `index`) when stream and message reports meet.
  *
@@ -301,6 +303,11 @@ export function mergeBenchReports(reports: readonly BenchReport[]): BenchReport 
     megabytesPerSecond: sum.mbps,
     latency: stream ? null : hist.summary(),
     latencyHistogram: stream ? null : hist,
+    // The busiest of the machines' load generators.
+    clientBusy: reports.reduce<number | null>(
+      (busiest, r) => (r.clientBusy === null ? busiest : Math.max(busiest ?? 0, r.clientBusy)),
+      null,
+    ),
     errors,
     ok: reports.every((r) => r.ok),
     connectError,

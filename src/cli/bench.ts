@@ -10,7 +10,14 @@
 
 import { writeFileSync } from "node:fs";
 import { Argument, Option, type Command } from "commander";
-import { bench, benchCompare, planBench, type BenchOptions, type BenchReport } from "../bench/bench.js";
+import {
+  bench,
+  benchCompare,
+  CLIENT_BUSY,
+  planBench,
+  type BenchOptions,
+  type BenchReport,
+} from "../bench/bench.js";
 import { benchMessages, type BenchMessages } from "../i18n/bench.js";
 import { errorMessages } from "../i18n/errors.js";
 import type { LatencyHistogram, LatencySummary } from "../bench/latency-histogram.js";
@@ -331,6 +338,8 @@ export function printReport(t: Terminal, b: BenchMessages, r: BenchReport): void
   }
   const l = r.latency;
   if (l && l.samples > 0) t.out(b.latency(ms(l.p50Us), ms(l.p90Us), ms(l.p99Us), ms(l.p999Us), ms(l.maxUs)));
+  if (r.connected > 0 && r.clientBusy !== null)
+    t.out(b.clientBusy(Math.round(r.clientBusy * 100), r.threads, r.clientBusy >= CLIENT_BUSY));
   printErrors(t, b, r);
 }
 
@@ -402,6 +411,8 @@ export function toJson(r: BenchReport): Record<string, unknown> {
     latency: r.latency === null ? null : latencyJson(r.latency),
     // Every sample, µs, in HdrHistogram's standard encoding: what `bench merge` adds up.
     histogram: r.latencyHistogram === null ? null : histogramJson(r.latencyHistogram),
+    // The busiest load thread's event loop utilization, 0 to 1: near 1, the client was the limit.
+    clientBusy: r.clientBusy === null ? null : Math.round(r.clientBusy * 1000) / 1000,
     errors: r.errors,
     ok: r.ok,
     // In English, as always, with the command line's flags where the library names its options.

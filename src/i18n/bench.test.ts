@@ -29,6 +29,7 @@ const SAMPLES: { [K in keyof BenchMessages]: (m: BenchMessages) => string[] } = 
   echoed: (m) => [m.echoed(1e9, 10)],
   throughput: (m) => [m.throughput(100)],
   latency: (m) => [m.latency("0.1 ms", "0.2 ms", "0.3 ms", "0.4 ms", "5 ms")],
+  clientBusy: (m) => [m.clientBusy(83, 1, false), m.clientBusy(97, 2, true)],
   errorsNone: (m) => [m.errorsNone],
   errorsLead: (m) => [m.errorsLead],
   connectFailed: (m) => [m.connectFailed(2, 50, "—")],

@@ -36,6 +36,11 @@ export interface BenchMessages {
   echoed(bytes: number, seconds: number): string;
   throughput(mbps: number): string;
   latency(p50: string, p90: string, p99: string, p999: string, max: string): string;
+  /**
+   * How busy the load generator's busiest thread was (percent of its event
+   * loop's time); `near`: so busy that the figures may be its own limit.
+   */
+  clientBusy(percent: number, threads: number, near: boolean): string;
   errorsNone: string;
   errorsLead: string;
   connectFailed(n: number, of: number, why: string): string;
@@ -88,6 +93,11 @@ const en: BenchMessages = {
   echoed: (n, s) => `  echoed      ${(n / 1e6).toFixed(1)} MB in ${s.toFixed(2)} s`,
   throughput: (mb) => `  throughput  ${mb.toFixed(1)} MB/s echoed and checked`,
   latency: (a, b, c, d, e) => `  latency     p50 ${a}  p90 ${b}  p99 ${c}  p99.9 ${d}  max ${e}`,
+  clientBusy: (p, t, near) =>
+    `  client      ${p} % busy (event loop, busiest of ${t} thread${t === 1 ? "" : "s"})` +
+    (near
+      ? ": near its limit, so these figures may be the load generator's rather than the server's; give it more cores (--threads) or another machine"
+      : ""),
   errorsNone: "  errors      none: every byte came back as sent",
   errorsLead: "  errors",
   connectFailed: (n, of, why) => `    ${n} of ${of} connections failed: ${why}`,
@@ -148,6 +158,11 @@ const ko: BenchMessages = {
   echoed: (n, s) => `  에코        ${s.toFixed(2)}초 동안 ${(n / 1e6).toFixed(1)} MB`,
   throughput: (mb) => `  처리량      ${mb.toFixed(1)} MB/s (에코 확인됨)`,
   latency: (a, b, c, d, e) => `  지연 시간   p50 ${a}  p90 ${b}  p99 ${c}  p99.9 ${d}  최대 ${e}`,
+  clientBusy: (p, t, near) =>
+    `  클라이언트  이벤트 루프 ${p} % 사용 (스레드 ${t}개 중 가장 바쁜 것)` +
+    (near
+      ? ": 한계에 가깝습니다. 이 수치는 서버가 아니라 부하 생성기의 한계일 수 있습니다. 코어를 더 주거나(--threads) 다른 머신에서 부하를 거세요"
+      : ""),
   errorsNone: "  오류        없음: 모든 바이트가 보낸 그대로 돌아왔습니다",
   errorsLead: "  오류",
   connectFailed: (n, of, why) => `    연결 ${of}개 중 ${n}개 실패: ${why}`,
