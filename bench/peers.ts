@@ -34,6 +34,7 @@ import { homedir, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { benchCompare, median, type BenchOptions, type CompareEntry } from "../src/bench/bench.js";
 import { parseDuration } from "../src/net/options.js";
+import { scriptArgs } from "./args.js";
 import { freePort, waitListening } from "./listening.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -335,9 +336,24 @@ async function withYardstick(binary: string, running: Running, w: Workload, roun
   }));
 }
 
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+const USAGE = `usage: npm run bench:peers -- [--yardstick] [--rounds N] [--duration 3s]
+                          [--only pingpong:50:512,...] [--lock FILE]
+
+tcpecho serve against every echo server found here, A B A B …; the load is
+tcpecho bench, or with --yardstick the C load generator bench/echo-load.c.
+Writes bench/results/peers.md (or peers-yardstick.md; with --only, …-only.md).`;
+
+const { values: args } = scriptArgs("bench:peers", USAGE, {
+  yardstick: { type: "boolean" },
+  rounds: { type: "string" },
+  duration: { type: "string" },
+  only: { type: "string" },
+  lock: { type: "string" },
+});
+
+function argValue(name: "--rounds" | "--duration" | "--only" | "--lock"): string | undefined {
+  const v = args[name.slice(2)];
+  return typeof v === "string" ? v : undefined;
 }
 
 async function main(): Promise<void> {
@@ -354,7 +370,7 @@ async function main(): Promise<void> {
     console.error(`invalid value '${duration}' for --duration (a duration such as 3s or 500ms)`);
     process.exit(2);
   }
-  const yardstick = process.argv.includes("--yardstick");
+  const yardstick = args.yardstick === true;
   const lockFile = argValue("--lock");
   if (lockFile && !have("flock")) {
     console.error("--lock needs flock(1) (util-linux), which is not installed");

@@ -22,6 +22,7 @@ import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { median } from "../src/bench/bench.js";
 import { parseDuration } from "../src/net/options.js";
+import { scriptArgs } from "./args.js";
 import { freePort, waitListening } from "./listening.js";
 
 interface Target {
@@ -54,21 +55,27 @@ function treeCpuMs(pid: number): number | undefined {
   }
 }
 
-function argValue(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
+const USAGE = `usage: npm run bench:connections -- [--loops 50] [--duration 3s] [--rounds 3] [--size 64] TARGET...
 
-/** The arguments that are neither options nor their values. */
-function positional(): string[] {
-  const out: string[] = [];
-  const args = process.argv.slice(2);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a.startsWith("--")) i++;
-    else out.push(a);
-  }
-  return out;
+Connections per second for short connections (connect, one echo checked,
+close), K loops at once. A TARGET is HOST:PORT of a running server, or a
+command with {port} in it that starts one; several run A B A B ….`;
+
+const { values: args, positionals } = scriptArgs(
+  "bench:connections",
+  USAGE,
+  {
+    loops: { type: "string" },
+    duration: { type: "string" },
+    rounds: { type: "string" },
+    size: { type: "string" },
+  },
+  true,
+);
+
+function argValue(name: "--loops" | "--duration" | "--rounds" | "--size", fallback: string): string {
+  const v = args[name.slice(2)];
+  return typeof v === "string" ? v : fallback;
 }
 
 async function start(spec: string): Promise<Target> {
@@ -160,7 +167,7 @@ async function main(): Promise<number> {
   const rounds = Number(argValue("--rounds", "3"));
   const size = Number(argValue("--size", "64"));
   const ms = parseDuration(argValue("--duration", "3s"), "--duration");
-  const specs = positional();
+  const specs = positionals;
   if (specs.length === 0 || ![loops, rounds, size].every((n) => Number.isInteger(n) && n > 0)) {
     console.error(
       "usage: npm run bench:connections -- [--loops 50] [--duration 3s] [--rounds 3] [--size 64] TARGET...",

@@ -8,7 +8,6 @@
  * shows as a trend. Exit 1 at the first failure. Talks to 127.0.0.1 only.
  */
 
-import { parseArgs } from "node:util";
 import {
   flood,
   freshEcho,
@@ -23,11 +22,18 @@ import {
   until,
 } from "../test/attacks.js";
 import { startCliServer, stopCli } from "../test/helpers.js";
+import { scriptArgs } from "./args.js";
 
-const { values, positionals } = parseArgs({
-  options: { minutes: { type: "string", default: "1" } },
-  allowPositionals: true,
-});
+const { values, positionals } = scriptArgs(
+  "soak",
+  `usage: npm run soak -- [--minutes 1] [-- SERVE OPTIONS...]
+
+The reliability attacks, larger and over and over, against one tcpecho serve
+on 127.0.0.1, its descriptors and memory printed after every round.`,
+  { minutes: { type: "string" } },
+  true,
+);
+values.minutes ??= "1";
 const minutes = Number(values.minutes);
 if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) {
   console.error(`soak: --minutes takes a number of minutes from 0 to 1440, not '${values.minutes}'`);
