@@ -174,3 +174,19 @@ export {
 } from "./net/route.js";
 export { addressScope, type AddressScope } from "./net/address-scope.js";
 export { portRange, serviceName, type PortRange } from "./net/services.js";
+export {
+  parseFault,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultSpec,
+  type FaultParams,
+} from "./server/faults/spec.js";
+export { FaultBook, type FaultPlan } from "./server/faults/plan.js";
+export type { FaultEffect } from "./server/faults/faulted-echo.js";
+export {
+  faultControl,
+  MAX_BODY as FAULT_CONTROL_MAX_BODY,
+  type FaultControlOptions,
+  type FaultHolder,
+  type HttpRoute,
+} from "./server/faults/control.js";

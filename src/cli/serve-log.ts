@@ -8,6 +8,8 @@
  */
 
 import { cliFlag } from "../i18n/errors.js";
+import { faultDone } from "../i18n/faults.js";
+import type { FaultEffect } from "../server/faults/faulted-echo.js";
 import type { Messages } from "../i18n/messages.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import type { ListenScope } from "../net/interfaces.js";
@@ -69,6 +71,9 @@ export interface ServeLog {
   /** A TLS client closed before its handshake was done. */
   tlsError(info: TlsFailureInfo, e: EchoError): void;
   peerErrorsSuppressed(perSecond: number): void;
+  faults(faults: readonly string[], changed: boolean): void;
+  fault(c: ConnectionInfo, effect: FaultEffect): void;
+  faultsSuppressed(perSecond: number): void;
   /** At start: fewer descriptors than clients may come (`maxConnections` 0: no limit, below 1024). */
   fewDescriptors(soft: number, maxConnections: number): void;
   /** The first signal with --shutdown-delay: not ready, still accepting for `delayMs`; {@link shutdown} follows. */
@@ -138,6 +143,9 @@ export function textServeLog(t: Terminal, origin?: LogOrigin): ServeLog {
         ),
       ),
     peerErrorsSuppressed: (n) => t.err(m.peerErrorsSuppressed(n)),
+    faults: (list, changed) => t.out(m.faultsActive(list, changed)),
+    fault: (c, e) => t.out(m.faultApplied(c.remoteAddress, c.remotePort, c.id, e.spec, faultDone(t.lang, e))),
+    faultsSuppressed: (n) => t.out(m.faultsSuppressed(n)),
     fewDescriptors: (soft, max) => t.err(m.fewDescriptors(soft, max)),
     notReady: (delayMs) => t.out(m.notReady(delayMs)),
     shutdown: (open, drainMs) => t.out(m.stopping(open, drainMs)),
@@ -323,6 +331,12 @@ export function jsonServeLog(write: (line: string) => void, m: Messages, origin?
         message: m.tlsFailure(i.failure, e.context.detail ?? "", e.context.timeoutMs ?? 0),
       }),
     peerErrorsSuppressed: (n) => emit("error-suppressed", { perSecond: n }),
+    faults: (faults, changed) => emit("faults", { faults, changed }),
+    fault: (c, e) => {
+      const { kind, spec, ...figures } = e;
+      emit("fault", { ...client(c), kind, spec, ...figures });
+    },
+    faultsSuppressed: (n) => emit("fault-suppressed", { perSecond: n }),
     fewDescriptors: (soft, max) =>
       emit("warning", {
         kind: "open-files",
@@ -349,6 +363,8 @@ export function jsonServeLog(write: (line: string) => void, m: Messages, origin?
         tlsErrors: s.tlsErrors,
         acceptErrors: s.acceptErrors,
         refused: s.refused,
+        faults: s.faults,
+        corruptedChunks: s.corruptedChunks,
       }),
     failed: (err, exitCode, from) => {
       const f = failure(err, m);

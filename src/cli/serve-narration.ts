@@ -74,6 +74,7 @@ export function narrateServer(server: EchoServer, log: ServeLog, o: NarrationOpt
   const lines = budgets();
   const peerErrors = lines.add(PEER_LINES, () => log.peerErrorsSuppressed(PEER_LINES));
   const refusals = lines.add(PEER_LINES, () => log.refusedSuppressed(PEER_LINES));
+  const faults = lines.add(PEER_LINES, () => log.faultsSuppressed(PEER_LINES));
   const onData = (c: ConnectionInfo, chunk: Buffer) => {
     if (data.take()) log.data(c, chunk);
   };
@@ -103,6 +104,7 @@ export function narrateServer(server: EchoServer, log: ServeLog, o: NarrationOpt
     proxyError: (peer, e) => {
       if (peerErrors.take()) log.peerError(peer, e);
     },
+    faultsChanged: (list) => log.faults(list, true),
     close: lines.stop,
   };
   const chatty: Listeners<EchoServerEvents> = {
@@ -110,6 +112,9 @@ export function narrateServer(server: EchoServer, log: ServeLog, o: NarrationOpt
     disconnect: (d) => log.disconnect(d),
     refused: (r) => {
       if (refusals.take()) log.refused(r, o.limits[r.reason]);
+    },
+    fault: (c, e) => {
+      if (faults.take()) log.fault(c, e);
     },
     ...(o.dataLines > 0 ? { data: onData } : {}),
   };

@@ -24,6 +24,8 @@ import { listenScope, reachableAddresses } from "../net/interfaces.js";
 import { createEchoServer, type EchoServerAddress, type EchoServerOptions } from "../server/echo-server.js";
 import { listenFds, type ActivatedSocket } from "../server/socket-activation.js";
 import { parseCount, parseDuration } from "../net/options.js";
+import { faultControl, type FaultControlOptions } from "../server/faults/control.js";
+import { parseFault } from "../server/faults/spec.js";
 import { narrateServer, narrateUdp, type NarrationOptions } from "./serve-narration.js";
 import {
   failureMessage,
@@ -66,6 +68,9 @@ interface ServeOptions {
   lang?: string;
   trace?: boolean;
   traceLines: number;
+  fault?: string[];
+  control?: boolean;
+  controlToken?: string;
   /** The options of binding given on the command line or in the environment, not left at their defaults. */
   bindGiven: string[];
 }
@@ -88,6 +93,11 @@ function collectCidr(option: string) {
     parseCidr(value, option);
     return [...previous, value];
   };
+}
+
+/** Collects `--fault`, parsing each as it comes (a bad one is a usage error naming it). */
+function collectFault(value: string, previous: string[] = []): string[] {
+  return [...previous, parseFault(value, "--fault").text];
 }
 
 /** Adds `serve` (alias `server`) to the program. */
@@ -227,6 +237,22 @@ export function registerServe(program: Command): void {
         .default(20)
         .argParser((v) => parseCount(v, "--trace-lines", 1)),
     )
+    .addOption(
+      new Option(
+        "--fault <spec>",
+        "misbehave on purpose: KIND[=VALUE][@CIDR][%PERCENT], e.g. delay=200ms, slice=1-3:50ms, reset-after=1KiB (repeatable; kinds: hold, reset-after, close-after, stall-after, corrupt, delay, slice, bandwidth, slow-close)",
+      ).argParser(collectFault),
+    )
+    .option(
+      "--control",
+      "let the faults change while running: GET, PUT and DELETE /faults on the --metrics listener",
+    )
+    .addOption(
+      new Option(
+        "--control-token <token>",
+        "with --control: ask for Authorization: Bearer TOKEN (needed when --metrics listens beyond loopback)",
+      ).env("TCPECHO_CONTROL_TOKEN"),
+    )
     .option("--tls-cert <file>", "echo over TLS: the certificate chain (PEM); needs --tls-key")
     .option("--tls-key <file>", "the certificate's private key (PEM)")
     .addHelpText(
@@ -256,6 +282,11 @@ Examples:
                                          the 10.x network only, except one machine
   tcpecho serve -H 127.0.0.1 --trace --trace-lines 50
                                          each socket call and the TCP state the kernel reports after it
+  tcpecho serve --fault slice=1-3:50ms   echo in pieces of 1-3 bytes, 50 ms apart: TCP keeps no message boundaries
+  tcpecho serve --fault reset-after=100 --fault delay=200ms@10.0.0.0/8
+                                         reset every client after 100 bytes; clients in 10.x also wait 200 ms
+  tcpecho serve --metrics 127.0.0.1:9100 --control
+                                         change faults while running: curl -X PUT -d '{"faults":["delay=1s"]}' 127.0.0.1:9100/faults
   tcpecho serve --keepalive 15s          close clients gone without a word (host or link down) within about 25 s
   systemd-socket-activate -l 9000 tcpecho serve
                                          take the listening socket from systemd (LISTEN_FDS) instead of binding
@@ -368,6 +399,39 @@ function activatedSockets(opts: ServeOptions): ActivatedSocket[] {
   return sockets;
 }
 
+/**
+ * `--control` and its token: the control needs an HTTP listener, and one
+ * reachable beyond this machine needs a token (anyone who reaches it could
+ * otherwise make the server reset every client).
+ */
+function controlOptions(opts: ServeOptions): FaultControlOptions {
+  const token = opts.controlToken === "" ? undefined : opts.controlToken;
+  if (opts.control !== true) return { enabled: false };
+  if (opts.metrics === undefined)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: "--control",
+      option: "--control",
+      needs: "--metrics",
+    });
+  // Under --workers the primary serves the HTTP listener, and each worker its own faults.
+  if (opts.workers > 1)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: String(opts.workers),
+      option: "--control",
+      expect: "control",
+      detail: "workers",
+    });
+  const loopback = listenScope(opts.metrics.host) === "loopback" || opts.metrics.host === "localhost";
+  if (token === undefined && !loopback)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: formatEndpoint(opts.metrics.host, opts.metrics.port),
+      option: "--control",
+      expect: "control",
+      detail: "token",
+    });
+  return { enabled: true, token };
+}
+
 async function serve(opts: ServeOptions): Promise<void> {
   const t = openTerminal(opts.lang);
   const log = serveLog(opts, t);
@@ -389,6 +453,7 @@ async function serve(opts: ServeOptions): Promise<void> {
           opts.tlsKey,
         )
       : undefined;
+  const control = controlOptions(opts);
   if (opts.workers > 1 && cluster.isPrimary) {
     process.exit(await runPrimary({ workers: opts.workers, metrics: opts.metrics, log }));
   }
@@ -418,6 +483,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     deny: opts.deny ?? [],
     ...(opts.proxyProtocol === undefined ? {} : { proxyProtocol: opts.proxyProtocol }),
     ...(opts.proxyTrusted === undefined ? {} : { proxyTrusted: opts.proxyTrusted }),
+    faults: opts.fault ?? [],
   });
 
   narrateServer(server, log, narration(opts));
@@ -436,6 +502,7 @@ async function serve(opts: ServeOptions): Promise<void> {
       opts.metrics.port,
       () => register.metrics(),
       () => !server.draining,
+      faultControl(server, control),
     ).catch((e: unknown) => {
       throw onPort(e, "--metrics");
     });
@@ -462,6 +529,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const udp = opts.udp ? await startUdp(opts, address, log) : undefined;
   if (udp !== undefined && opts.metrics !== undefined) registerUdpMetrics(udp, register);
   if (metricsAt !== undefined) log.metrics(metricsAt);
+  if (server.faults().length > 0) log.faults(server.faults(), false);
   // Steady idle memory (docs/performance.md): many long-lived connections make V8 grow its young
   // generation for good; the handle path allocates nothing per read, so a fixed one costs it nothing.
   // Process-wide, so the command sets it, never the library.

@@ -14,6 +14,7 @@
 
 import type { Socket } from "node:net";
 import type { EchoClient } from "../client/connect.js";
+import { faultDone } from "../i18n/faults.js";
 import type { Lang } from "../i18n/lang.js";
 import { traceMessages, type TraceMessages } from "../i18n/trace.js";
 import { formatEndpoint } from "../net/endpoint.js";
@@ -293,6 +294,18 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
       case "failed": {
         const code = (step.error as NodeJS.ErrnoException).code ?? step.error.message;
         return { call: "error", fd: t.fd, result: code, state: now(), notes: [], fields };
+      }
+      case "fault": {
+        const { kind, spec, ...figures } = step.effect;
+        // Not a socket call: what the server did on purpose, between the calls it changed.
+        return {
+          call: "fault",
+          fd: t.fd,
+          args: spec,
+          state: now(),
+          notes: [faultDone(lang, step.effect)],
+          fields: { ...fields, fault: kind, spec, ...figures },
+        };
       }
       case "closed": {
         conns.delete(conn.id);

@@ -13,11 +13,14 @@ import {
   errorPlace,
   errorSeconds,
   errorText,
+  FAULT_KIND_NAMES,
   handshakeFailure,
   portHolderCommand,
   portInUse,
   type EchoErrorCode,
   type EchoErrorContext,
+  type FaultProblem,
+  type FaultValue,
   type OptionExpectation,
 } from "../net/error-text.js";
 import type { Lang } from "./lang.js";
@@ -94,7 +97,39 @@ const TAKES_KO: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext) => st
     ctx.option === "--workers"
       ? "소켓 활성화에서는 1: 프로세스 하나로 실행됩니다. 소켓 유닛을 여러 개 두거나 --workers 를 빼세요"
       : "소켓 활성화에서는 줄 수 없음: 대기 소켓은 서비스 관리자(LISTEN_FDS)가 넘겨줍니다. 주소는 .socket 유닛의 ListenStream= 으로 정하세요",
+  fault: (ctx) => faultProblemKo(ctx.fault),
+  control: (ctx) =>
+    ctx.detail === "workers"
+      ? "프로세스 하나일 때만 쓸 수 있습니다: --workers 에서는 워커마다 장애 설정이 따로 있고, HTTP 리스너는 주 프로세스가 맡습니다"
+      : `리스너(${ctx.value ?? ""})가 이 컴퓨터 밖에서도 닿으므로 토큰이 필요합니다: --control-token TOKEN 을 주거나 TCPECHO_CONTROL_TOKEN 을 설정하세요. 아니면 127.0.0.1 에서 대기하세요`,
 };
+
+/** What each kind of fault value takes, in Korean. */
+const FAULT_VALUE_KO: Readonly<Record<FaultValue, string>> = {
+  duration: "200ms, 2s 같은 시간",
+  bytes: "100, 64KiB, 1MB 같은 바이트 수",
+  fraction: "0.01 처럼 0부터 1까지의 비율",
+  delay: "200ms 같은 시간, 흔들림은 ~ 뒤에 (예: 200ms~50ms)",
+  slice: "조각 크기 MIN-MAX(바이트, MIN은 1 이상이고 MAX 이하), 간격은 : 뒤에 (예: 1-3:50ms)",
+  rate: "64KiB/s, 1MB/s 같은 초당 바이트 수",
+};
+
+function faultProblemKo(p: FaultProblem | undefined): string {
+  switch (p?.reason) {
+    case "unknown-kind":
+      return `'${p.part ?? ""}' 이라는 장애는 없습니다. 종류: ${FAULT_KIND_NAMES}`;
+    case "value-missing":
+      return `${p.kind} 에는 값을 주세요: ${FAULT_VALUE_KO[p.takes ?? "duration"]}`;
+    case "bad-value":
+      return `${p.kind} 의 값은 ${FAULT_VALUE_KO[p.takes ?? "duration"]} 입니다`;
+    case "bad-cidr":
+      return `@ 뒤에는 10.0.0.0/8, ::1 같은 주소 범위를 주세요 ('${p.part ?? ""}' 이 아니라)`;
+    case "bad-percent":
+      return `% 뒤에는 연결의 비율을 0부터 100까지로 주세요 ('${p.part ?? ""}' 이 아니라)`;
+    default:
+      return "장애는 KIND[=VALUE][@CIDR][%PERCENT] 꼴로 씁니다";
+  }
+}
 
 const TRUST_KO = "--tls-ca 파일(서버 인증서나 그 CA, PEM)로 신뢰하거나, --insecure 로 검사를 모두 건너뛰세요";
 

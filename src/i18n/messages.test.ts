@@ -30,6 +30,7 @@ const REASONS: Record<DisconnectReason, true> = {
   keepalive: true,
   shutdown: true,
   destroyed: true,
+  fault: true,
 };
 
 /** A context with every field a message may use. */
@@ -100,6 +101,9 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
       (f) => m.tlsFailure(f, "unsupported protocol", 10_000),
     ),
   peerErrorsSuppressed: (m) => [m.peerErrorsSuppressed(20)],
+  faultsActive: (m) => [m.faultsActive([], true), m.faultsActive(["delay=200ms", "slice=1-3"], false)],
+  faultApplied: (m) => [m.faultApplied("127.0.0.1", 51234, 3, "delay=200ms", "…")],
+  faultsSuppressed: (m) => [m.faultsSuppressed(20)],
   fewDescriptors: (m) => [m.fewDescriptors(64, 0), m.fewDescriptors(1024, 5000)],
   udpWorkerSummary: (m) => [m.udpWorkerSummary(2, 1, 1, 0)],
   workerSummary: (m) => [m.workerSummary(2, 5000, 0, 0, 0), m.workerSummary(3, 65_000, 3, 2_000_000, 2)],

@@ -54,6 +54,12 @@ export interface ServerMessages {
   tlsFailure(failure: TlsFailure, detail: string, timeoutMs: number): string;
   /** More failed TLS handshakes or PROXY headers this second than are shown. */
   peerErrorsSuppressed(perSecond: number): string;
+  /** The faults asked for (`--fault`), at start or after a change over HTTP (`changed`); empty: none. */
+  faultsActive(faults: readonly string[], changed: boolean): string;
+  /** A fault acted on a client for the first time: `spec` as written, `what` it did in words. */
+  faultApplied(ip: string, port: number, id: number, spec: string, what: string): string;
+  /** More faults applied this second than are shown. */
+  faultsSuppressed(perSecond: number): string;
   /** At start: the open-files limit is below --max-connections (0: below 1024 with no limit). */
   fewDescriptors(soft: number, maxConnections: number): string;
   /** One `--workers` worker's own summary; the primary's {@link summary} sums them all. */
@@ -93,6 +99,7 @@ const en: ServerMessages = {
         keepalive: ", closed: it stopped answering keepalive probes",
         shutdown: ", closed at shutdown",
         destroyed: ", closed",
+        fault: ", ended on purpose by a fault (--fault)",
       }[reason]
     })`,
   connectionError: (ip, port, message) => `[TCP server] client ${formatEndpoint(ip, port)}: ${message}`,
@@ -156,6 +163,14 @@ const en: ServerMessages = {
     })[failure],
   peerErrorsSuppressed: (rate) =>
     `[TCP server] more than ${rate} failed TLS handshakes or PROXY headers this second: the rest of this second is not shown`,
+  faultsActive: (faults, changed) =>
+    faults.length === 0
+      ? "[TCP server] faults now: none; every client gets a plain echo"
+      : `[TCP server] ${changed ? "faults now" : "misbehaving on purpose"}: ${faults.join(", ")} (for clients accepted from now on)`,
+  faultApplied: (ip, port, id, spec, what) =>
+    `[TCP server] fault ${spec} on client #${id} ${formatEndpoint(ip, port)}: ${what}`,
+  faultsSuppressed: (rate) =>
+    `[TCP server] more than ${rate} faults applied this second: the rest of this second is not shown (they still act)`,
   fewDescriptors: (soft, max) =>
     `[TCP server] warning: this process may have only ${soft} files open at once (ulimit -n), fewer than ${
       max > 0 ? `--max-connections ${max}` : "1024"
@@ -194,6 +209,7 @@ const ko: ServerMessages = {
         keepalive: ", keepalive 확인에 응답이 없어 닫음",
         shutdown: ", 서버 종료로 닫음",
         destroyed: ", 닫음",
+        fault: ", 장애 주입(--fault)으로 일부러 끝냄",
       }[reason]
     })`,
   connectionError: (ip, port, message) => `[TCP 서버] 클라이언트 ${formatEndpoint(ip, port)}: ${message}`,
@@ -258,6 +274,14 @@ const ko: ServerMessages = {
     })[failure],
   peerErrorsSuppressed: (rate) =>
     `[TCP 서버] 이번 1초에 TLS 핸드셰이크나 PROXY 헤더 실패가 ${rate}개를 넘었습니다: 남은 1초 동안은 출력하지 않습니다`,
+  faultsActive: (faults, changed) =>
+    faults.length === 0
+      ? "[TCP 서버] 이제 장애 주입 없음: 모든 클라이언트가 보통 에코를 받습니다"
+      : `[TCP 서버] ${changed ? "이제 주입할 장애" : "일부러 오동작합니다"}: ${faults.join(", ")} (지금부터 접속하는 클라이언트에)`,
+  faultApplied: (ip, port, id, spec, what) =>
+    `[TCP 서버] 클라이언트 #${id} ${formatEndpoint(ip, port)} 에 장애 ${spec}: ${what}`,
+  faultsSuppressed: (rate) =>
+    `[TCP 서버] 이번 1초에 적용된 장애가 ${rate}개를 넘었습니다: 남은 1초 동안은 출력하지 않습니다 (장애는 계속 적용됨)`,
   fewDescriptors: (soft, max) =>
     `[TCP 서버] 경고: 이 프로세스가 한 번에 열 수 있는 파일은 ${soft}개(ulimit -n)로 ${
       max > 0 ? `--max-connections ${max}` : "1024"

@@ -11,11 +11,13 @@ import {
   errorText,
   type EchoErrorCode,
   type EchoErrorContext,
+  type FaultProblem,
+  type FaultValue,
   type NetworkErrorCode,
   type UsageErrorCode,
 } from "./error-text.js";
 
-export type { EchoErrorCode, EchoErrorContext, NetworkErrorCode, UsageErrorCode };
+export type { EchoErrorCode, EchoErrorContext, FaultProblem, FaultValue, NetworkErrorCode, UsageErrorCode };
 
 const USAGE_CODES: ReadonlySet<string> = new Set<UsageErrorCode>([
   "ERR_INVALID_PORT",

@@ -111,7 +111,11 @@ export interface EchoErrorContext {
     // A descriptor from the service manager that must be a listening TCP socket (`detail`: why it is not).
     | "listening-socket"
     // An option that means nothing (or cannot be) while the service manager passes the sockets.
-    | "socket-activation";
+    | "socket-activation"
+    // A fault (`KIND[=VALUE][@CIDR][%PERCENT]`); `fault` says which part is wrong.
+    | "fault"
+    // `--control` where it cannot be: `detail` "token" (a listener beyond loopback, no token) or "workers".
+    | "control";
   /** The largest valid value, with expect "count" or "number". */
   max?: number;
   /** Extra words for the message (e.g. which option). */
@@ -132,6 +136,54 @@ export interface EchoErrorContext {
   tlsCheck?: string;
   /** The process's open-files limit (its soft limit), for EMFILE. */
   limit?: number;
+  /** With expect "fault": what is wrong with it. */
+  fault?: FaultProblem;
+}
+
+/** What the value of a kind of fault is, for the sentence that says so. */
+export type FaultValue = "duration" | "bytes" | "fraction" | "delay" | "slice" | "rate";
+
+/** What is wrong with a fault as written (`KIND[=VALUE][@CIDR][%PERCENT]`). */
+export interface FaultProblem {
+  readonly reason: "unknown-kind" | "value-missing" | "bad-value" | "bad-cidr" | "bad-percent";
+  /** The kind, once known. */
+  readonly kind?: string;
+  /** What its value takes. */
+  readonly takes?: FaultValue;
+  /** The part that is wrong, as written. */
+  readonly part?: string;
+}
+
+/** The kinds of fault, as the grammar names them (kept here so that messages can list them). */
+export const FAULT_KIND_NAMES =
+  "hold, reset-after, close-after, stall-after, corrupt, delay, slice, bandwidth, slow-close";
+
+/** What each kind of fault value takes, in English. */
+export const FAULT_VALUE_EN: Readonly<Record<FaultValue, string>> = {
+  duration: "a duration such as 200ms or 2s",
+  bytes: "a byte count such as 100, 64KiB or 1MB",
+  fraction: "a fraction from 0 to 1, such as 0.01",
+  delay: "a duration, with an optional jitter after ~, such as 200ms or 200ms~50ms",
+  slice:
+    "MIN-MAX piece sizes in bytes, MIN at least 1 and no more than MAX, with an optional gap after :, such as 1-3:50ms",
+  rate: "bytes per second such as 64KiB/s or 1MB/s",
+};
+
+function faultProblemEn(p: FaultProblem | undefined): string {
+  switch (p?.reason) {
+    case "unknown-kind":
+      return `no fault is called '${p.part ?? ""}'; the kinds are ${FAULT_KIND_NAMES}`;
+    case "value-missing":
+      return `${p.kind} needs a value: ${FAULT_VALUE_EN[p.takes ?? "duration"]}`;
+    case "bad-value":
+      return `the value of ${p.kind} takes ${FAULT_VALUE_EN[p.takes ?? "duration"]}`;
+    case "bad-cidr":
+      return `after @ comes an address range such as 10.0.0.0/8 or ::1, not '${p.part ?? ""}'`;
+    case "bad-percent":
+      return `after % comes the share of connections, from 0 to 100, not '${p.part ?? ""}'`;
+    default:
+      return `a fault is KIND[=VALUE][@CIDR][%PERCENT]`;
+  }
 }
 
 /** What a kind of option value takes (`expect` in a context), worded for ERR_INVALID_OPTION. */
@@ -228,6 +280,11 @@ export const TAKES_EN: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext
     ctx.option === "--workers"
       ? "1 with socket activation, which runs one process: use several socket units, or leave out --workers"
       : "none with socket activation: the listening sockets come from the service manager (LISTEN_FDS); set their addresses with ListenStream= in the .socket unit",
+  fault: (ctx) => faultProblemEn(ctx.fault),
+  control: (ctx) =>
+    ctx.detail === "workers"
+      ? "a single process: with --workers each worker has its own faults, and the primary serves the HTTP listener"
+      : `a token when the listener (${ctx.value}) is reachable beyond this machine: give --control-token TOKEN or set TCPECHO_CONTROL_TOKEN, or listen on 127.0.0.1`,
 };
 
 function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {

@@ -16,7 +16,7 @@
  * @module
  */
 
-import type { Server, Socket } from "node:net";
+import { Socket as NetSocket, type Server, type Socket } from "node:net";
 import { getSystemErrorMap, getSystemErrorName } from "node:util";
 
 /** A write or shutdown request: `oncomplete` runs when libuv is done with it. */
@@ -264,4 +264,44 @@ export function directSocket(socket: Socket, onBytes: (nread: number) => void): 
       req[SOCKET] = socket;
     },
   };
+}
+
+/**
+ * A `net.Socket` around an accepted TCP handle that has not been read yet,
+ * as `net.Server` makes for each connection: for a connection the fast path
+ * hands to the stream path (one with faults). With `paused`, the handle is
+ * not read until `socket.resume()`.
+ *
+ * @example
+ * ```ts
+ * // not run: needs an accepted handle (see server/handle-path.ts)
+ * import { socketFromHandle, type TcpHandle } from "./node-internals.js";
+ * declare const handle: TcpHandle;
+ * const socket = socketFromHandle(handle, false);
+ * socket.on("data", (chunk) => socket.write(chunk));
+ * ```
+ */
+export function socketFromHandle(handle: TcpHandle, paused: boolean): Socket {
+  // Node's own options for this (net.Server's onconnection passes them): `handle`, `pauseOnCreate`.
+  const options = { handle, allowHalfOpen: true, readable: true, writable: true, pauseOnCreate: paused };
+  return new NetSocket(options as unknown as ConstructorParameters<typeof NetSocket>[0]);
+}
+
+/**
+ * The TCP connection a TLS socket runs over (`_parent`, there since Node
+ * 0.11), or null where it is not there: for what only the TCP socket can
+ * do (a reset, its byte counts before the handshake).
+ *
+ * @example
+ * ```ts
+ * import { TLSSocket } from "node:tls";
+ * import { Socket } from "node:net";
+ * import { tcpUnderTls } from "./node-internals.js";
+ * const raw = new Socket();
+ * tcpUnderTls(new TLSSocket(raw)) === raw; // true
+ * ```
+ */
+export function tcpUnderTls(socket: Socket): Socket | null {
+  const raw = (socket as unknown as { _parent?: unknown })._parent;
+  return raw instanceof NetSocket ? raw : null;
 }

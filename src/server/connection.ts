@@ -30,7 +30,8 @@ import { plainAddress } from "../net/endpoint.js";
  * Why a connection ended. `keepalive`: the client stopped answering TCP
  * keepalive probes (its host or link went away without a FIN or RST).
  */
-export type DisconnectReason = "end" | "reset" | "error" | "idle" | "keepalive" | "shutdown" | "destroyed";
+export type DisconnectReason =
+  "end" | "reset" | "error" | "idle" | "keepalive" | "shutdown" | "destroyed" | "fault";
 
 /** What the server's events tell about a client. */
 export interface ConnectionInfo {

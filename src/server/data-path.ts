@@ -14,6 +14,8 @@
 
 import type { EchoError } from "../net/echo-error.js";
 import type { Connection, ConnectionInfo } from "./connection.js";
+import type { FaultEffect } from "./faults/faulted-echo.js";
+import type { FaultBook } from "./faults/plan.js";
 
 /**
  * A place to look at received bytes, for logs. `fn` is null when nobody
@@ -36,6 +38,8 @@ export interface DataTap {
  * - `end`: the client's FIN, the end of its input;
  * - `shutdown`: our FIN went out, after everything queued;
  * - `failed`: a socket error (`error`); `closed` follows;
+ * - `fault`: a fault the server was asked for acted (`serve --fault`): an
+ *   echo held back or cut into pieces, a bit flipped, a reset, …;
  * - `closed`: the descriptor is released; the last step.
  */
 export type SocketStep =
@@ -45,6 +49,7 @@ export type SocketStep =
   | { readonly kind: "end" }
   | { readonly kind: "shutdown" }
   | { readonly kind: "failed"; readonly error: Error }
+  | { readonly kind: "fault"; readonly effect: FaultEffect }
   | { readonly kind: "closed" };
 
 /** The name of a {@link SocketStep}. */
@@ -97,10 +102,20 @@ export interface Preamble {
   endedEarly(): EchoError | null;
 }
 
+/** Where the paths find the faults configured now: `book` is null when there are none. */
+export interface FaultSlot {
+  book: FaultBook | null;
+}
+
 /** What a data path tells the server. */
 export interface PathOwner {
   readonly tap: DataTap;
   readonly observer: ObserverSlot;
+  readonly faults: FaultSlot;
+  /** Connections send a PROXY header first: their client, and so their faults, are known only after it. */
+  readonly proxied: boolean;
+  /** A fault acted on a connection (each time; `first`: the first time this kind did, on this connection). */
+  faulted(conn: Connection, effect: FaultEffect, first: boolean): void;
   /** TCP keepalive for accepted connections: idle seconds before the first probe, 0 for off. */
   readonly keepAliveSeconds: number;
   /**

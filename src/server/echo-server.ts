@@ -21,7 +21,17 @@ import { descriptorsExhausted, openFileLimit } from "./descriptors.js";
 import { IdleSweeper } from "./idle-sweeper.js";
 import { ProxyGate } from "./proxy-preamble.js";
 import type { ProxyVersion } from "./proxy-protocol.js";
-import type { DataPathName, DataTap, ObserverSlot, PathOwner, SocketObserver } from "./data-path.js";
+import type {
+  DataPathName,
+  DataTap,
+  FaultSlot,
+  ObserverSlot,
+  PathOwner,
+  SocketObserver,
+} from "./data-path.js";
+import type { FaultEffect } from "./faults/faulted-echo.js";
+import { FaultBook } from "./faults/plan.js";
+import type { FaultSpec } from "./faults/spec.js";
 import { attachEchoPath } from "./echo-path.js";
 import { ServerStats, type EchoServerStats } from "./server-stats.js";
 import { createTlsListener, type TlsFailureInfo } from "./tls-server.js";
@@ -115,6 +125,24 @@ export interface EchoServerOptions {
    */
   keepAlive?: number;
   /**
+   * Faults to put into the echo on purpose, each `KIND[=VALUE][@CIDR][%PERCENT]`
+   * (`delay=200ms`, `slice=1-3:50ms`, `reset-after=1KiB@10.0.0.0/8%25`): see
+   * {@link parseFault}. Each new connection gets those whose range covers its
+   * client, each with its own chance; change them later with
+   * {@link EchoServer.setFaults}. Default: none.
+   *
+   * @example
+   * ```ts
+   * import { createEchoServer } from "tcpecho";
+   * // Every echo 200 ms late, in pieces of 1 to 3 bytes.
+   * const server = createEchoServer({ host: "127.0.0.1", port: 0, faults: ["delay=200ms", "slice=1-3"] });
+   * await server.listen();
+   * console.log(server.faults()); // ["delay=200ms", "slice=1-3"]
+   * await server.close();
+   * ```
+   */
+  faults?: readonly (string | FaultSpec)[];
+  /**
    * Sees every connection's socket steps from the start, as
    * `EchoServer.observe` would (one observer at a time: with this option,
    * `observe` throws). The command's `--trace` is built on it.
@@ -178,6 +206,13 @@ export interface EchoServerEvents {
    * header timeout).
    */
   draining: [open: number];
+  /**
+   * A fault (the `faults` option) acted on a connection for the first time:
+   * what it did (every `corrupt` flip is counted in the stats).
+   */
+  fault: [conn: ConnectionInfo, effect: FaultEffect];
+  /** {@link EchoServer.setFaults} changed the faults after listen (an HTTP `PUT /faults`): the new list. */
+  faultsChanged: [faults: string[]];
   close: [stats: EchoServerStats];
 }
 
@@ -219,6 +254,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #conns = new Set<Connection>();
   readonly #tap: DataTap = { fn: null };
   readonly #observer: ObserverSlot = { fn: null };
+  readonly #faults: FaultSlot = { book: null };
   #dataPath: DataPathName | undefined;
   readonly #secure: boolean;
   #state: State = "new";
@@ -255,6 +291,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     });
     this.#rules = new AccessRules(options.allow, options.deny);
     this.#observer.fn = options.observer ?? null;
+    this.setFaults(options.faults ?? []);
     this.#proxyGate = null;
     if (options.proxyProtocol !== undefined) {
       if (!["v1", "v2", "any"].includes(options.proxyProtocol))
@@ -457,6 +494,34 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   }
 
   /**
+   * Replaces the faults (see the `faults` option) for connections accepted
+   * from now on; those open keep theirs. An empty list turns them off. A bad
+   * fault throws (`ERR_INVALID_OPTION`) and changes nothing.
+   *
+   * @example
+   * ```ts
+   * import { createEchoServer } from "tcpecho";
+   * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+   * await server.listen();
+   * server.setFaults(["reset-after=100"]); // every new client is reset after 100 bytes of echo
+   * server.setFaults([]); // and no longer
+   * await server.close();
+   * ```
+   */
+  setFaults(faults: readonly (string | FaultSpec)[]): void {
+    const book = new FaultBook(faults);
+    const before = this.faults();
+    this.#faults.book = book.specs.length === 0 ? null : book;
+    const now = this.faults();
+    if (this.#state !== "new" && now.join("\n") !== before.join("\n")) this.emit("faultsChanged", now);
+  }
+
+  /** The faults new connections get, as written (normalised): what `GET /faults` answers. */
+  faults(): string[] {
+    return this.#faults.book?.texts() ?? [];
+  }
+
+  /**
    * Graceful shutdown: say not ready (`draining`), go on accepting for the
    * shutdown delay (0 by default), then stop accepting, let open connections
    * finish on their own (and clients still sending their PROXY header finish
@@ -611,6 +676,9 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     return {
       tap: this.#tap,
       observer: this.#observer,
+      faults: this.#faults,
+      proxied: this.#proxyGate !== null,
+      faulted: (conn, effect, first) => this.#onFault(conn, effect, first),
       keepAliveSeconds: this.#keepAliveSeconds,
       accepted: (fd) => this.#accepted(fd, this.#open()),
       nextId: () => this.#nextId++,
@@ -637,6 +705,13 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         if (this.#state !== "new") this.#onAcceptError(err);
       },
     };
+  }
+
+  #onFault(conn: Connection, effect: FaultEffect, first: boolean): void {
+    if (effect.kind === "corrupt") this.#stats.count("corruptedChunks");
+    if (!first) return;
+    this.#stats.faulted(effect.kind);
+    this.emit("fault", conn, effect);
   }
 
   #onConnectionError(conn: Connection, err: NodeJS.ErrnoException): void {

@@ -37,6 +37,7 @@ import { performance } from "node:perf_hooks";
 import {
   errnoError,
   listenHandle,
+  socketFromHandle,
   streamInternals,
   type HandleRequest,
   type StreamInternals,
@@ -52,6 +53,7 @@ import {
   type PathOwner,
   type Preamble,
 } from "./data-path.js";
+import { serveSocket } from "./stream-path.js";
 
 // The size of one read: as in the C reference server.
 const READ_BUFFER_SIZE = 64 * 1024;
@@ -230,6 +232,18 @@ function onClosed(this: TcpHandle): void {
 }
 
 /**
+ * A connection with faults is served by the stream path, where its echo
+ * can wait, be cut and be paced (with PROXY, every connection: its client
+ * and so its faults are known only after the header). True if handed over.
+ */
+function toStreams(handle: TcpHandle, owner: PathOwner, address: string): boolean {
+  const plan = owner.proxied ? undefined : (owner.faults.book?.choose(address) ?? null);
+  if (plan === null) return false;
+  serveSocket(socketFromHandle(handle, (plan?.holdMs ?? 0) > 0), owner, false, plan);
+  return true;
+}
+
+/**
  * Takes over the accepted connections of a listening server: they are handed
  * to the handle path instead of becoming net.Sockets. Returns false (and
  * changes nothing) when the server's listening handle is not as expected.
@@ -253,6 +267,7 @@ export function attachHandlePath(server: Server, owner: PathOwner): boolean {
     handle.setNoDelay(true);
     // A peer that vanishes without FIN or RST is found by the kernel's probes (Linux: ten, a second apart).
     if (owner.keepAliveSeconds > 0) handle.setKeepAlive(true, owner.keepAliveSeconds);
+    if (owner.faults.book !== null && toStreams(handle, owner, peer.address)) return;
     const held = handle as ConnectionHandle;
     const conn = new HandleConnection(owner.nextId(), held, owner, readBuffer, peer.address, peer.port);
     held[CONNECTION] = conn;

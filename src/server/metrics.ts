@@ -14,6 +14,8 @@ import type { EchoServer } from "./echo-server.js";
 import { toEchoError } from "../net/echo-error.js";
 import type { EchoServerStats } from "./echo-server.js";
 import type { UdpEchoServer, UdpEchoStats } from "./udp-echo.js";
+import type { HttpRoute } from "./faults/control.js";
+import { FAULT_KINDS } from "./faults/spec.js";
 
 // prom-client counters only go up by inc(): at each scrape, add what the statistic grew since the last.
 function growth(read: () => number): (this: Counter) => void {
@@ -96,6 +98,14 @@ export function registerEchoMetrics(server: EchoServer, registry: Registry): voi
   server.on("handshakeError", () => errors.inc({ kind: "tls" }));
   server.on("proxyError", () => errors.inc({ kind: "proxy" }));
   server.on("acceptError", () => errors.inc({ kind: "accept" }));
+  const faults = new Counter({
+    name: "tcpecho_faults_applied_total",
+    help: "Faults asked for (--fault) that acted on a connection, by kind: once per connection and kind.",
+    labelNames: ["kind"],
+    registers,
+  });
+  for (const kind of FAULT_KINDS) faults.inc({ kind }, 0);
+  server.on("fault", (_conn, effect) => faults.inc({ kind: effect.kind }));
 }
 
 /**
@@ -144,7 +154,8 @@ export interface MetricsEndpoint {
 /**
  * Serves `/metrics`, `/healthz` and `/readyz` over HTTP. `text()` produces
  * the exposition (one registry, or a cluster's aggregate); `ready()` says
- * whether the echo server takes new clients.
+ * whether the echo server takes new clients. `route` sees each request
+ * first (the fault control's `/faults`, see {@link faultControl}).
  *
  * @example
  * ```ts
@@ -161,9 +172,11 @@ export async function serveMetrics(
   port: number,
   text: () => Promise<string>,
   ready: () => boolean,
+  route?: HttpRoute,
 ): Promise<MetricsEndpoint> {
   const http: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
+    if (route?.(req, res) === true) return;
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
     } else if (path === "/metrics") {

@@ -7,6 +7,7 @@
 
 import type { Connection, DisconnectInfo, DisconnectReason } from "./connection.js";
 import type { RefusalReason } from "./connection-limits.js";
+import { FAULT_KINDS, type FaultKind } from "./faults/spec.js";
 
 /** Counters since the server started. */
 export interface EchoServerStats {
@@ -32,6 +33,10 @@ export interface EchoServerStats {
   proxyErrors: number;
   /** Clients refused, by reason. */
   refused: Record<RefusalReason, number>;
+  /** Connections each kind of fault acted on (`serve --fault`). */
+  faults: Record<FaultKind, number>;
+  /** Echoed chunks with a bit flipped by the `corrupt` fault. */
+  corruptedChunks: number;
   uptimeMs: number;
 }
 
@@ -63,12 +68,14 @@ export function zeroEchoServerStats(): EchoServerStats {
     acceptErrors: 0,
     proxyErrors: 0,
     refused: { "max-connections": 0, "max-per-ip": 0, denied: 0 },
+    faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>,
+    corruptedChunks: 0,
     uptimeMs: 0,
   };
 }
 
 /** The counters that count events of their own (not a closed connection's reason). */
-export type EventCounter = "cutOff" | "tlsErrors" | "acceptErrors" | "proxyErrors";
+export type EventCounter = "cutOff" | "tlsErrors" | "acceptErrors" | "proxyErrors" | "corruptedChunks";
 
 // The counter each way of ending adds to; the others are counted only in the totals.
 const BY_REASON: Partial<Record<DisconnectReason, "resets" | "errors" | "idle" | "keepalive">> = {
@@ -93,6 +100,11 @@ export class ServerStats {
     this.#counts.refused[reason]++;
   }
 
+  /** A kind of fault acted on a connection for the first time. */
+  faulted(kind: FaultKind): void {
+    this.#counts.faults[kind]++;
+  }
+
   /** A served connection closed. */
   closed(info: DisconnectInfo): void {
     const c = this.#counts;
@@ -105,7 +117,7 @@ export class ServerStats {
 
   /** The statistics now, with the connections still open. */
   snapshot(open: ReadonlySet<Connection>, uptimeMs: number): EchoServerStats {
-    const s = { ...this.#counts, refused: { ...this.#counts.refused } };
+    const s = { ...this.#counts, refused: { ...this.#counts.refused }, faults: { ...this.#counts.faults } };
     for (const conn of open) {
       s.bytesIn += conn.bytesIn;
       s.bytesOut += conn.bytesOut;

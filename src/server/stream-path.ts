@@ -9,21 +9,29 @@
  * Half-close: after the client's FIN, end() flushes what is queued, then
  * sends ours.
  *
+ * Connections with faults (`serve --fault`) are served here, whichever path
+ * accepted them: their echo goes through a {@link FaultedEcho} instead of
+ * straight back, one null check per read for the others.
+ *
  * @module
  */
 
 import type { Server, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { tcpUnderTls } from "../net/node-internals.js";
 import { Connection } from "./connection.js";
 import {
   ACCEPTED,
   CLOSED,
+  END,
   inputEnded,
   passPreamble,
   SHUTDOWN,
   type PathOwner,
   type Preamble,
 } from "./data-path.js";
+import { FaultedEcho, type EchoTransport, type FaultEffect } from "./faults/faulted-echo.js";
+import type { FaultPlan } from "./faults/plan.js";
 
 // Where a socket keeps its connection, so shared listeners need no closure per connection.
 const CONNECTION = Symbol("tcpecho.connection");
@@ -48,9 +56,18 @@ class StreamConnection extends Connection {
   dropped = 0;
   /** What must come before the echo (a PROXY header), until it has. */
   preamble: Preamble | null = null;
+  /** The echo through this connection's faults; null for a plain echo. */
+  faults: FaultedEcho | null = null;
 
   get bytesOut(): number {
+    if (this.faults !== null) return this.faults.echoed - this.socket.writableLength;
     return this.bytesIn - Math.max(this.socket.writableLength, this.dropped);
+  }
+
+  /** From now on the echo goes through `plan`'s faults. */
+  startFaults(plan: FaultPlan): void {
+    this.faults = new FaultedEcho(plan, new SocketTransport(this));
+    this.faults.start();
   }
 
   /** Remembers what is queued before the stream forgets it on destroy. */
@@ -59,6 +76,10 @@ class StreamConnection extends Connection {
   }
 
   end(): void {
+    if (this.faults !== null) {
+      this.faults.serverEnded();
+      return;
+    }
     this.socket.removeListener("data", onData);
     this.socket.pause();
     // As the handle path does: once our FIN is out after the queue, close.
@@ -67,7 +88,60 @@ class StreamConnection extends Connection {
 
   destroy(err?: NodeJS.ErrnoException): void {
     this.noteDropped();
+    this.faults?.stop();
     this.socket.destroy(err);
+  }
+}
+
+/** A faulted connection's socket, as its {@link FaultedEcho} uses it. */
+class SocketTransport implements EchoTransport {
+  readonly #conn: StreamConnection;
+
+  constructor(conn: StreamConnection) {
+    this.#conn = conn;
+  }
+
+  write(bytes: Buffer, done: () => void): number {
+    const { socket } = this.#conn;
+    if (socket.destroyed) return bytes.length;
+    socket.write(bytes, (err) => {
+      if (!err) done();
+    });
+    return socket.writableLength;
+  }
+
+  pauseInput(): void {
+    this.#conn.socket.pause();
+  }
+
+  resumeInput(): void {
+    this.#conn.socket.resume();
+  }
+
+  finish(byFault: boolean): void {
+    if (byFault) this.#conn.setReason("fault");
+    // The client may still be sending (close-after): read on, and close once it has ended too.
+    this.#conn.socket.end();
+  }
+
+  reset(): void {
+    const { socket } = this.#conn;
+    const tcp = tcpUnderTls(socket) ?? socket;
+    this.#conn.setReason("fault");
+    // resetAndDestroy() closes with SO_LINGER 0: an RST, not a FIN (a TLS socket: its TCP connection).
+    if (typeof tcp.resetAndDestroy === "function" && !tcp.destroyed) tcp.resetAndDestroy();
+    socket.destroy();
+  }
+
+  wrote(bytes: number, queued: number): void {
+    const see = this.#conn.owner.observer.fn;
+    if (see !== null) see(this.#conn, { kind: "written", bytes, queued });
+  }
+
+  faulted(effect: FaultEffect, first: boolean): void {
+    this.#conn.owner.faulted(this.#conn, effect, first);
+    const see = this.#conn.owner.observer.fn;
+    if (see !== null) see(this.#conn, { kind: "fault", effect });
   }
 }
 
@@ -79,12 +153,21 @@ function onData(this: Socket, chunk: Buffer): void {
   if (see !== null) see(conn, { kind: "read", bytes: chunk.length });
   if (conn.preamble !== null) {
     const rest = passPreamble(conn, conn.preamble, chunk);
-    if (rest === null || rest.length === 0) return;
+    if (rest === null) return;
+    // The client is known now: its faults too.
+    const book = conn.owner.faults.book;
+    const plan = book === null ? null : book.choose(conn.remoteAddress);
+    if (plan !== null) conn.startFaults(plan);
+    if (rest.length === 0) return;
     chunk = rest;
   }
   conn.bytesIn += chunk.length;
   const look = conn.owner.tap.fn;
   if (look !== null) look(conn, chunk);
+  if (conn.faults !== null) {
+    conn.faults.push(chunk);
+    return;
+  }
   if (see === null) {
     if (!this.write(chunk)) this.pause();
     return;
@@ -102,7 +185,15 @@ function onDrain(this: Socket): void {
 }
 
 function onEnd(this: Socket): void {
-  inputEnded(connectionOf(this));
+  const conn = connectionOf(this);
+  if (conn.faults === null) {
+    inputEnded(conn);
+    return;
+  }
+  const see = conn.owner.observer.fn;
+  if (see !== null) see(conn, END);
+  conn.setReason("end");
+  conn.faults.clientEnded();
 }
 
 function onFinish(this: Socket): void {
@@ -121,6 +212,7 @@ function onError(this: Socket, err: NodeJS.ErrnoException): void {
 
 function onClose(this: Socket): void {
   const conn = connectionOf(this);
+  conn.faults?.stop();
   conn.owner.closed(conn);
   const see = conn.owner.observer.fn;
   if (see !== null) see(conn, CLOSED);
@@ -138,29 +230,46 @@ export function attachStreamPath(
   server.on(event, (socket: Socket) => {
     // A TLS server's raw connections were seen (and given keepalive) before their handshake.
     if (event === "connection") owner.accepted(undefined);
-    const { remoteAddress, remotePort } = socket;
-    if (remoteAddress === undefined || remotePort === undefined) {
-      // Reset before we got to it: nothing to serve.
-      socket.destroy();
-      return;
-    }
-    socket.setNoDelay(true);
-    if (event === "connection" && owner.keepAliveSeconds > 0)
-      socket.setKeepAlive(true, owner.keepAliveSeconds * 1000);
-    const conn = new StreamConnection(owner.nextId(), socket, owner, remoteAddress, remotePort);
-    const see = owner.observer.fn;
-    if (see !== null) see(conn, ACCEPTED);
-    conn.preamble = owner.preamble(conn);
-    socket.on("close", onClose);
-    if (conn.preamble === null && !owner.opened(conn)) {
-      socket.on("error", () => {}); // a reset while we close it is no news
-      socket.destroy();
-      return;
-    }
-    socket.on("error", onError);
-    socket.on("finish", onFinish);
-    socket.on("drain", onDrain);
-    socket.on("end", onEnd);
-    socket.on("data", onData);
+    serveSocket(socket, owner, event === "connection", undefined);
   });
+}
+
+/**
+ * Serves one accepted socket. `fresh`: a plain TCP connection just
+ * accepted (a TLS one was set up before its handshake). `plan`: its faults
+ * where the caller chose them already (null: none), undefined to choose here.
+ */
+export function serveSocket(
+  socket: Socket,
+  owner: PathOwner,
+  fresh: boolean,
+  plan: FaultPlan | null | undefined,
+): void {
+  const { remoteAddress, remotePort } = socket;
+  if (remoteAddress === undefined || remotePort === undefined) {
+    // Reset before we got to it: nothing to serve.
+    socket.destroy();
+    return;
+  }
+  socket.setNoDelay(true);
+  if (fresh && owner.keepAliveSeconds > 0) socket.setKeepAlive(true, owner.keepAliveSeconds * 1000);
+  const conn = new StreamConnection(owner.nextId(), socket, owner, remoteAddress, remotePort);
+  const see = owner.observer.fn;
+  if (see !== null) see(conn, ACCEPTED);
+  conn.preamble = owner.preamble(conn);
+  socket.on("close", onClose);
+  if (conn.preamble === null && !owner.opened(conn)) {
+    socket.on("error", () => {}); // a reset while we close it is no news
+    socket.destroy();
+    return;
+  }
+  socket.on("error", onError);
+  socket.on("finish", onFinish);
+  socket.on("drain", onDrain);
+  socket.on("end", onEnd);
+  socket.on("data", onData);
+  if (conn.preamble !== null) return;
+  const book = owner.faults.book;
+  const chosen = plan !== undefined ? plan : book === null ? null : book.choose(conn.remoteAddress);
+  if (chosen !== null) conn.startFaults(chosen);
 }
