@@ -110,7 +110,7 @@ const FAULT_VALUE_KO: Readonly<Record<FaultValue, string>> = {
   bytes: "100, 64KiB, 1MB 같은 바이트 수",
   fraction: "0.01 처럼 0부터 1까지의 비율",
   delay: "200ms 같은 시간, 흔들림은 ~ 뒤에 (예: 200ms~50ms)",
-  slice: "조각 크기 MIN-MAX(바이트, MIN은 1 이상이고 MAX 이하), 간격은 : 뒤에 (예: 1-3:50ms)",
+  slice: "조각 크기 MIN-MAX 나 한 가지 크기(바이트, MIN은 1 이상이고 MAX 이하), 간격은 : 뒤에 (예: 1-3:50ms)",
   rate: "64KiB/s, 1MB/s 같은 초당 바이트 수",
 };
 

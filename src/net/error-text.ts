@@ -165,7 +165,7 @@ export const FAULT_VALUE_EN: Readonly<Record<FaultValue, string>> = {
   fraction: "a fraction from 0 to 1, such as 0.01",
   delay: "a duration, with an optional jitter after ~, such as 200ms or 200ms~50ms",
   slice:
-    "MIN-MAX piece sizes in bytes, MIN at least 1 and no more than MAX, with an optional gap after :, such as 1-3:50ms",
+    "piece sizes in bytes, MIN-MAX or one size (MIN at least 1 and no more than MAX), with an optional gap after :, such as 1-3:50ms",
   rate: "bytes per second such as 64KiB/s or 1MB/s",
 };
 

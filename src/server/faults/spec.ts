@@ -125,10 +125,11 @@ const PARSE: { [K in FaultKind]: (value: string) => FaultParams[K] | null } = {
       : null;
   },
   slice: (v) => {
-    const m = /^([^-:]+)-([^-:]+)(?::(.+))?$/.exec(v.trim());
+    // MIN-MAX, or one size for pieces all alike.
+    const m = /^([^-:]+)(?:-([^-:]+))?(?::(.+))?$/.exec(v.trim());
     if (m === null) return null;
     const min = parseSize(m[1] as string);
-    const max = parseSize(m[2] as string);
+    const max = m[2] === undefined ? min : parseSize(m[2]);
     const gapMs = m[3] === undefined ? 0 : duration(m[3]);
     return min >= 1 && max >= min && gapMs >= 0 ? { min, max, gapMs } : null;
   },
