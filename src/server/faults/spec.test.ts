@@ -98,10 +98,14 @@ test("the kinds, one job each", () => {
   assert.equal(delay.due(1000), 1100);
   assert.equal(new Delay(100, 50, () => 1).due(0), 150);
   // Order is kept: an echo never leaves before the one before it, whatever its jitter.
-  const jittery = new Delay(100, 50, (() => {
-    const r = [1, 0];
-    return () => r.shift() ?? 0;
-  })());
+  const jittery = new Delay(
+    100,
+    50,
+    (() => {
+      const r = [1, 0];
+      return () => r.shift() ?? 0;
+    })(),
+  );
   const first = jittery.due(0);
   assert.ok(jittery.due(1) >= first);
 
