@@ -79,7 +79,7 @@ function collect(
   });
 }
 
-test("delay: each echo leaves at least that much later, from Python and from tcpecho ping", async () => {
+test("delay: each echo leaves at least that much later, from Python, tcpecho ping and bench --rate", async () => {
   const skip = needs("python3");
   const { server, port, seen } = await faulty(["delay=200ms"]);
   try {
@@ -102,6 +102,22 @@ print(d.decode(), round((time.monotonic() - t) * 1000))`,
     };
     const min = report.rtt?.min ?? report.minMs;
     assert.ok(typeof min === "number" && min >= 195, `ping's minimum: ${JSON.stringify(report)}`);
+    const bench = await runCli([
+      "bench",
+      `127.0.0.1:${port}`,
+      "-c",
+      "2",
+      "--rate",
+      "10",
+      "-d",
+      "1s",
+      "--json",
+    ]);
+    assert.equal(bench.code, 0, bench.stderr);
+    const load = JSON.parse(bench.stdout.toString().trim().split("\n").at(-1) ?? "{}") as {
+      latency?: { minMs?: number };
+    };
+    assert.ok((load.latency?.minMs ?? 0) >= 195, `bench's latency: ${JSON.stringify(load.latency)}`);
     assert.equal(seen[0]?.kind, "delay");
     assert.equal(seen[0]?.spec, "delay=200ms");
   } finally {
@@ -511,7 +527,7 @@ test("JSON log: a fault event with its kind, spec and connection id; --trace sho
     const done = collect(s);
     s.write("hello");
     await done;
-    await traced.waitFor(/fault\(\d+|\?, reset-after=3\).*reset \(RST\) after 3 bytes/);
+    await traced.waitFor(/^\[trace\] fault\(\d+, reset-after=3\) .*reset \(RST\) after 3 bytes of echo/);
   } finally {
     await stopCli(traced);
   }
