@@ -60,7 +60,8 @@ class StreamConnection extends Connection {
   faults: FaultedEcho | null = null;
 
   get bytesOut(): number {
-    if (this.faults !== null) return this.faults.echoed - this.socket.writableLength;
+    // The faulted echo counts a write once the kernel took it all.
+    if (this.faults !== null) return this.faults.echoed;
     return this.bytesIn - Math.max(this.socket.writableLength, this.dropped);
   }
 
