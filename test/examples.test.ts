@@ -2,7 +2,9 @@
  * examples/: the textbook's server and client (node:net and library versions)
  * against each other, `tcpecho serve`/`client` and ncat, over loopback. The
  * log lines are the textbook's, the echo is byte-exact, and the client's
- * dialogue works through a pipe (lines on stdin, an empty line ends).
+ * dialogue works through a pipe (lines on stdin, an empty line ends). The
+ * naive client (one recv() where the notes call recvn()) prints part of a
+ * reply that a slicing server cuts into pieces.
  */
 
 import assert from "node:assert/strict";
@@ -227,8 +229,38 @@ for (const server of ["net", "lib"] as const) {
   );
 }
 
+test(
+  "the naive client against a server that slices its echo: one recv() is only part of the reply",
+  { timeout: 30_000 },
+  async () => {
+    // Pieces of 1 byte, 300 ms apart: the first recv() can hold the whole 5 bytes only if the client
+    // did not run for over a second after the first piece came.
+    const srv = await startCliServer(["--fault", "slice=1-1:300ms"]);
+    try {
+      for (const lang of ["en", "ko"] as const) {
+        const l = LINES[lang];
+        const run = await runScript(example("naive-client"), ["--port", String(srv.port), "--lang", lang], {
+          input: "hello\n\n",
+          timeout: 20_000,
+        });
+        assert.equal(run.code, 0, run.stderr);
+        const out = run.stdout.toString("utf8").split("\n");
+        assert.equal(out[0], `${l.prompt}hello`);
+        assert.equal(out[1], l.sent(5));
+        const got = out.slice(2, 4).join("\n");
+        const partial = [1, 2, 3, 4].some(
+          (n) => got === `${l.received(n)}\n${l.receivedData("hello".slice(0, n))}`,
+        );
+        assert.ok(partial, `expected part of "hello", got:\n${got}`);
+      }
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
 test("bad input: one line and exit code 2", { timeout: 20_000 }, async () => {
-  for (const name of ["net-server", "lib-server", "net-client", "lib-client"]) {
+  for (const name of ["net-server", "lib-server", "net-client", "lib-client", "naive-client"]) {
     for (const args of [["--port", "99999"], ["--lang", "fr"], ["--bogus"]]) {
       const run = await runScript(example(name), args);
       assert.equal(run.code, 2, `${name} ${args.join(" ")}`);
