@@ -4,15 +4,17 @@
  *
  * - Only ```console blocks run. A line starting with `$ ` is a command; the
  *   lines under it, up to the next command, are what it prints.
- * - `tcpecho` runs the built CLI; port 9000 (also the default, through
- *   TCPECHO_PORT) becomes a free loopback port.
+ * - `tcpecho` runs the built CLI, `node dist/…` a built script of this
+ *   repository (the examples) with the same node; port 9000 (also the
+ *   default, through TCPECHO_PORT) becomes a free loopback port.
  * - A command ending in ` &` starts in the background; the next command waits
  *   for its first shown line, and its shown lines are checked (waiting up to
  *   10 s) at the end of the block, where it is stopped.
- * - A shown line must appear in the output after normalising: numbers become 0,
- *   runs of blanks one space, and the TCP state after a data step (which races
- *   on loopback) is not compared. `…` inside a line matches anything; a line
- *   that is only `…` stands for lines left out.
+ * - A shown line must appear in the output after normalising: numbers become 0
+ *   (and `1 byte` reads as `0 bytes`), runs of blanks one space, and the TCP
+ *   state after a data step (which races on loopback) is not compared. `…`
+ *   inside a line matches anything; a line that is only `…` stands for lines
+ *   left out.
  * - `<!-- as: nobody -->` before a block: as root, each command runs with
  *   `setpriv --reuid=nobody --regid=nogroup --clear-groups` (a normal user
  *   already is unprivileged).
@@ -26,6 +28,9 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { CLI, cleanEnv, freePort, killGroup, needs, sleep, onTerminal } from "./helpers.js";
+
+/** The repository's root, where `node dist/…` finds the built examples. */
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 interface Step {
   command: string;
@@ -63,7 +68,12 @@ function blocks(markdown: string): Block[] {
 
 const STATES = /→ (ESTABLISHED|CLOSE_WAIT|FIN_WAIT1|FIN_WAIT2|TIME_WAIT|CLOSING|LAST_ACK)\b/g;
 const normalize = (s: string) =>
-  s.replace(STATES, "→ STATE").replace(/\d+/g, "0").replace(/\s+/g, " ").trim();
+  s
+    .replace(STATES, "→ STATE")
+    .replace(/\b1 byte\b/g, "1 bytes")
+    .replace(/\d+/g, "0")
+    .replace(/\s+/g, " ")
+    .trim();
 
 /** True if `shown` (one line of the tutorial) matches one of the output lines. */
 function appears(shown: string, output: string[]): boolean {
@@ -96,10 +106,14 @@ function assertShown(step: Step, output: string[], file: string): void {
 function shell(command: string, port: number, asNobody: boolean): string {
   const wrap =
     asNobody && process.getuid?.() === 0 ? "setpriv --reuid=nobody --regid=nogroup --clear-groups " : "";
-  return command
-    .replace(/ &$/, "")
-    .replace(/\b9000\b/g, String(port))
-    .replace(/\btcpecho\b/g, `${wrap}'${process.execPath}' '${CLI}'`);
+  return (
+    command
+      .replace(/ &$/, "")
+      .replace(/\b9000\b/g, String(port))
+      .replace(/\btcpecho\b/g, `${wrap}'${process.execPath}' '${CLI}'`)
+      // After the CLI's path is in: the root's path may itself contain "tcpecho".
+      .replace(/\bnode (dist\/\S+)/g, (_, script: string) => `'${process.execPath}' '${ROOT}${script}'`)
+  );
 }
 
 /** The default port (9000) is the block's free port too. */
@@ -181,11 +195,14 @@ for (const name of ["tutorial.md", "tutorial.ko.md"]) {
         ...(/\bss\b/.test(text) ? ["ss"] : []),
         // diagnose's output names its route source: `ip route get` when iproute2 is there.
         ...(/\bdiagnose\b/.test(text) ? ["ip"] : []),
+        ...(/\bpython3\b/.test(text) ? ["python3"] : []),
         ...(block.tty ? ["script"] : []),
         ...(block.asNobody && process.getuid?.() === 0 ? ["setpriv"] : []),
       ];
       const skip = tools
-        .map((tool) => needs(tool, tool === "ss" || tool === "ip" ? "iproute2" : "util-linux"))
+        .map((tool) =>
+          needs(tool, tool === "ss" || tool === "ip" ? "iproute2" : tool === "python3" ? tool : "util-linux"),
+        )
         .find(Boolean);
       await t.test(`block ${i + 1}: ${text}`, { skip: skip || false }, () => runBlock(block, name));
     }
