@@ -1,6 +1,7 @@
 /** The echo server as a library, over real sockets on loopback. */
 
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { test } from "node:test";
 import { createEchoServer, EchoError, echoDataPath, type DisconnectInfo, type EchoServer } from "tcpecho";
@@ -186,6 +187,25 @@ test(
     assert.equal(stats.bytesOut, data.length);
   },
 );
+
+test("'draining' comes once the listener is closed: a client that connects then is refused, not reset", async () => {
+  const { server, port } = await started();
+  let seen = "";
+  server.once("draining", () => {
+    // A client connecting while the event is handled, as one that reacts to the CLI's "no longer
+    // accepting" line at once on a busy machine: the kernel would queue it on a listener still open,
+    // and the close would then reset it. (spawnSync holds this process, so nothing else runs meanwhile.)
+    const connectOnce = `const s = require("net").connect(${port}, "127.0.0.1");
+      s.on("connect", () => { console.log("connected"); s.destroy(); });
+      s.on("error", (e) => console.log(e.code));`;
+    seen = spawnSync(process.execPath, ["-e", connectOnce], {
+      encoding: "utf8",
+      timeout: 20_000,
+    }).stdout.trim();
+  });
+  await server.close();
+  assert.equal(seen, "ECONNREFUSED");
+});
 
 test(
   "at the drain deadline open connections are closed after their echo is flushed",

@@ -498,7 +498,6 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       const drain = () => {
         this.#endDelay = undefined;
         clearTimeout(delayTimer);
-        this.emit("draining", this.#conns.size);
         if (wasListening) {
           for (const server of this.#servers) {
             server.close(() => {
@@ -507,6 +506,9 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
             });
           }
         }
+        // Only now: close() closed the listening descriptors at once, so a client that connects on
+        // hearing of it is refused. Said before, it could land in the accept queue and be reset.
+        this.emit("draining", this.#conns.size);
         if (this.#open() > 0) this.#drainTimer = setTimeout(() => this.#cutOff(), deadline);
         this.#finishClose?.();
       };
