@@ -8,6 +8,7 @@ import { once } from "node:events";
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { readTcpTable } from "../src/net/tcp-state.js";
 
 /** The built CLI entry point. */
 export const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
@@ -326,9 +327,59 @@ export function needsRoot(what: string): string | false {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves once something accepts connections on 127.0.0.1:`port` (at most 5 s). */
-export async function waitListening(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+/**
+ * Resolves once `ok()` holds, checking every 20 ms; rejects naming `what`
+ * after `ms`. For a state no event announces (a counter, a table); the bound
+ * is generous, so that only something really wrong reaches it.
+ */
+export async function waitUntil(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(20);
+  }
+}
+
+/**
+ * Resolves once the server listening on `port` has accepted every client
+ * that connected so far: its listening socket's accept queue, as the kernel
+ * shows it (/proc/net/tcp), is empty. A client the kernel has connected but
+ * the server has not accepted yet is reset if the server closes its listener
+ * then; wait for this before a signal that should find it being served.
+ * Resolves at once where the kernel does not show its sockets (not Linux).
+ */
+export async function acceptQueueEmpty(port: number, ms = 10_000): Promise<void> {
+  const waiting = () =>
+    (readTcpTable() ?? [])
+      .filter((r) => r.state === "LISTEN" && r.localPort === port)
+      .reduce((n, r) => n + r.rxQueue, 0);
+  await waitUntil(`the server on port ${port} accepting its clients`, () => waiting() === 0, ms);
+}
+
+/**
+ * What a peer does first on `socket`: sends something ("data") or closes it
+ * ("closed": a FIN, a reset or an error); rejects if neither within `ms`.
+ */
+export function firstAnswer(socket: Socket, ms = 30_000): Promise<"data" | "closed"> {
+  return new Promise((resolve, reject) => {
+    const done = (what: "data" | "closed") => {
+      clearTimeout(timer);
+      socket.off("data", onData).off("end", onClosed).off("close", onClosed).off("error", onClosed);
+      resolve(what);
+    };
+    const onData = () => done("data");
+    const onClosed = () => done("closed");
+    const timer = setTimeout(() => {
+      socket.off("data", onData).off("end", onClosed).off("close", onClosed).off("error", onClosed);
+      reject(new Error(`the peer neither answered nor closed within ${ms} ms`));
+    }, ms);
+    socket.on("data", onData).on("end", onClosed).on("close", onClosed).on("error", onClosed);
+  });
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:`port` (at most `ms`). */
+export async function waitListening(port: number, ms = 20_000): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
     const ok = await new Promise<boolean>((r) => {
       const s = netConnect(port, "127.0.0.1");
       s.once("connect", () => {
@@ -340,7 +391,7 @@ export async function waitListening(port: number): Promise<void> {
     if (ok) return;
     await sleep(50);
   }
-  throw new Error(`nothing listened on ${port} within 5 s`);
+  throw new Error(`nothing listened on ${port} within ${ms} ms`);
 }
 
 /** Kills a peer started with detached: true, and every child it forked. */

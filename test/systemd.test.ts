@@ -29,6 +29,7 @@ import {
   startCli,
   stopCli,
   type RunningCli,
+  waitUntil,
 } from "./helpers.js";
 
 const T = { timeout: 30_000 };
@@ -302,7 +303,7 @@ test(
     child.stdout!.setEncoding("utf8").on("data", (text: string) => (out += text));
     const exited = once(child, "exit");
     try {
-      for (let i = 0; i < 100 && !out.includes("[::]"); i++) await new Promise((r) => setTimeout(r, 50));
+      await waitUntil("the start line of the second socket", () => out.includes("[::]"), 20_000);
       assert.match(
         out,
         new RegExp(
