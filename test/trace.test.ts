@@ -19,6 +19,7 @@ import {
   startCliServer,
   stopCli,
   type RunningCli,
+  waitUntil,
 } from "./helpers.js";
 
 const TRACE = /^\[trace\] /;
@@ -47,14 +48,6 @@ function ss(): SsRow[] {
 
 function traceLines(cli: RunningCli): string[] {
   return [...cli.stdout, ...cli.stderr].filter((l) => TRACE.test(l));
-}
-
-async function until(what: string, done: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(20);
-  }
 }
 
 test("serve --trace: listen, accept, recv, send, recv=0, shutdown, close in order, fds and states as ss sees them", async (t) => {
@@ -229,7 +222,7 @@ test("serve --trace-lines caps the trace lines a second and says so; without --t
       .filter((l) => !/more than 5/.test(l));
     assert.ok(steps.length <= 5 * (seconds + 1), `${steps.length} lines in ${seconds} s`);
     assert.ok(steps.length < 60);
-    await until(
+    await waitUntil(
       "the plain server's disconnect lines",
       () => plain.stdout.filter((l) => /disconnected/.test(l)).length === 10,
     );
@@ -252,7 +245,7 @@ test("the library's observer option sees every step from the first connection, o
     const s = await rawConnect(port);
     s.end("abc");
     assert.equal((await readAll(s)).toString(), "abc");
-    await until("the closed step", () => steps.includes("closed"));
+    await waitUntil("the closed step", () => steps.includes("closed"));
     assert.deepEqual(steps, ["accepted", "read", "written", "end", "shutdown", "closed"]);
   } finally {
     await server.close();
