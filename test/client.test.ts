@@ -1,6 +1,8 @@
 /** The client library: connect, echo, readExactly, streamEcho, against real peers on loopback. */
 
 import assert from "node:assert/strict";
+import { once } from "node:events";
+import type { Socket } from "node:net";
 import { PassThrough, Readable } from "node:stream";
 import { test } from "node:test";
 import { connect, createEchoServer, EchoError, readExactly, streamEcho } from "tcpecho";
@@ -91,9 +93,15 @@ test(
   "a reset while idle is reported by the next echo, not thrown into the event loop",
   { timeout: 10_000 },
   async () => {
-    const peer = await startPeer((s) => setTimeout(() => s.resetAndDestroy(), 20));
+    let accepted: (s: Socket) => void = () => {};
+    const peerSide = new Promise<Socket>((resolve) => (accepted = resolve));
+    const peer = await startPeer((s) => accepted(s));
     const client = await connect({ host: "127.0.0.1", port: peer.port });
-    await sleep(150);
+    // Reset once the client is connected, before it sends anything: it learns of it at its next echo.
+    const s = await peerSide;
+    s.resetAndDestroy();
+    await once(s, "close");
+    await new Promise((r) => setImmediate(r)); // a turn of the event loop, where a stray error would be thrown
     await assert.rejects(
       client.echo("x"),
       (e: unknown) => e instanceof EchoError && ["ECONNRESET", "ERR_PEER_CLOSED", "EPIPE"].includes(e.code),
