@@ -334,7 +334,7 @@ test(
       assert.equal(byEvent.get(name)?.remoteAddress, "127.0.0.1", name);
       assert.equal(byEvent.get(name)?.remotePort, aPort, name);
     }
-    assert.equal(byEvent.get("data")?.text, "hi\\n");
+    assert.equal(byEvent.get("data")?.text, "hi\n");
     assert.equal(byEvent.get("disconnect")?.bytesOut, 3);
     assert.equal(byEvent.get("refused")?.reason, "max-connections");
     assert.equal(byEvent.get("refused")?.remoteAddress, "127.0.0.1");
