@@ -11,9 +11,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { LatencyHistogram, percentileDistribution } from "tcpecho";
+import { BenchFileError, LatencyHistogram, percentileDistribution, readBenchJson } from "tcpecho";
 import { checkMerged, lastJson, type BenchJsonLine } from "./bench-merge-check.js";
 import { PLOT_COLORS } from "../src/cli/bench-plot.js";
+import { benchMessages } from "../src/i18n/bench.js";
+import { englishWords } from "../src/i18n/english-words.js";
 import { needs, runCli, startCliServer, stopCli, type RunningCli } from "./helpers.js";
 import { assertCurve, readSvg } from "./svg-chart.js";
 
@@ -285,6 +287,64 @@ test("bench merge: a bad file is one clear line and exit code 2", async () => {
   const ko = await runCli(["bench", "merge", file("text.txt"), "--lang", "ko"]);
   assert.equal(ko.code, 2);
   assert.match(ko.stderr, /JSON 줄이 없습니다/);
+});
+
+/** Every way the library finds a report wrong: each field given a value of the wrong kind, and each histogram fault. */
+function brokenReports(good: Record<string, unknown>): string[] {
+  const hist = good.histogram as Record<string, unknown>;
+  const texts = Object.keys(good).map((key) =>
+    JSON.stringify({ ...good, [key]: typeof good[key] === "string" ? 7 : "seven" }),
+  );
+  const errors = good.errors as Record<string, unknown>;
+  texts.push(
+    JSON.stringify({ ...good, errors: { ...errors, resets: -1 } }),
+    JSON.stringify({ ...good, errors: { ...errors, connect: { EBOGUS: 1 } } }),
+    JSON.stringify({ ...good, histogram: { ...hist, data: "XISTFAAA" } }),
+    JSON.stringify({ ...good, histogram: { ...hist, data: "HISTFAAA!!" } }),
+    JSON.stringify({ ...good, histogram: { ...hist, encoding: "base64" } }),
+    JSON.stringify({ ...good, histogram: { ...hist, unit: "nanoseconds" } }),
+    JSON.stringify({ ...good, latency: { ...(good.latency as object), samples: 7 } }),
+  );
+  return texts;
+}
+
+test("bench merge --lang ko: why a file is not a report, in Korean, without English", async () => {
+  const good = JSON.parse(runs[0]?.text.trim().split("\n").at(-1) ?? "") as Record<string, unknown>;
+  const said = new Set<string>();
+  for (const text of brokenReports(good)) {
+    let problem: BenchFileError | undefined;
+    try {
+      readBenchJson(text);
+    } catch (err) {
+      if (err instanceof BenchFileError) problem = err;
+      else throw err;
+    }
+    if (problem === undefined) continue; // a field the reader does not check (tcpecho's own extras)
+    const ko = benchMessages.ko.mergeBadFile("a.json", problem.problem, problem.detail);
+    said.add(problem.detail);
+    assert.deepEqual(englishWords(ko), [], ko);
+    // A reason quoted whole would hide its English from the check: those two are worded.
+    if (problem.problem === "report" || problem.problem === "histogram")
+      assert.ok(!ko.includes(`'${problem.detail}'`), ko);
+  }
+  assert.ok(said.size >= 15, [...said].join(" | "));
+  // The two the issue showed, from the command.
+  writeFileSync(file("mode.json"), JSON.stringify({ ...good, mode: "fast" }));
+  writeFileSync(
+    file("hist.json"),
+    JSON.stringify({ ...good, histogram: { ...(good.histogram as object), data: "XIST" } }),
+  );
+  for (const [name, korean] of [
+    [
+      "mode.json",
+      /보고서가 아닙니다 \('mode' 에는 'pingpong', 'pipelined', 'rate', 'stream' 중 하나가 있어야 합니다\)$/,
+    ],
+    ["hist.json", /해독할 수 없습니다: HdrHistogram 압축 인코딩이 아닙니다 \('no HIST cookie'\)$/],
+  ] as const) {
+    const r = await runCli(["bench", "merge", file(name), "--lang", "ko"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr.trimEnd(), korean);
+  }
 });
 
 test("--hgrm needs latency, one target and a file it can write: refused before any load", async () => {
