@@ -10,7 +10,6 @@
 
 import {
   certificateCheck,
-  detailUsage,
   errorPlace,
   errorSeconds,
   errorText,

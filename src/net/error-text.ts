@@ -241,7 +241,7 @@ const DETAILS_EN: Readonly<Record<string, (v: string, name: OptionNamer) => stri
 };
 
 /** A usage error without an option, in English: a sentence of {@link DETAILS_EN}, else the detail and the value. */
-export function detailUsage(detail: string | undefined, v: string, name: OptionNamer = ownName): string {
+function detailUsage(detail: string | undefined, v: string, name: OptionNamer = ownName): string {
   if (detail === undefined) return `check the options (given: '${v}')`;
   const known = DETAILS_EN[detail];
   if (known !== undefined) return known(v, name);
