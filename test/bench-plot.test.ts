@@ -189,13 +189,16 @@ test("bad --plot values: one line, exit code 2, before any connection", { timeou
   const cases: [string[], RegExp][] = [
     [
       ["--plot", join(DIR, "chart.jpg")],
-      /^tcpecho: invalid value '.*chart\.jpg' for --plot \(a file name ending in \.svg or \.png\)/,
+      /^tcpecho: give --plot a file name ending in \.svg or \.png, not '.*chart\.jpg'/,
     ],
-    [["--plot", join(DIR, "none", "chart.svg")], /for --plot \(a file it can write: no such directory\)/],
-    [["--plot", join(DIR, "dir.svg")], /for --plot \(a file it can write: it is a directory\)/],
+    [["--plot", join(DIR, "none", "chart.svg")], /--plot a file it can write \('.*': no such directory\)/],
+    [["--plot", join(DIR, "dir.svg")], /--plot a file it can write \('.*': it is a directory\)/],
     [["--stream", "--plot", join(DIR, "stream.svg")], /--plot draws latency, --stream has none/],
     [["--lang", "ko", "--plot", join(DIR, "chart.gif")], /\.svg 나 \.png 로 끝나는 파일 이름/],
-    [["--lang", "ko", "--plot", join(DIR, "none", "chart.png")], /쓸 수 있는 파일: 그런 디렉터리가 없습니다/],
+    [
+      ["--lang", "ko", "--plot", join(DIR, "none", "chart.png")],
+      /쓸 수 있는 파일을 .*: 그런 디렉터리가 없습니다/,
+    ],
   ];
   for (const [args, message] of cases) {
     const r = await runCli(["bench", target, "-d", "1s", ...args]);

@@ -229,28 +229,28 @@ test("an address this machine does not have: said in words, exit 1", { timeout: 
 // Nineteen runs of the CLI one after another: each a Node start-up, seconds each on a loaded machine.
 test("bad command lines: one line, exit 2, never a stack trace", { timeout: 120_000 }, async () => {
   const cases: [string[], RegExp][] = [
-    [["serve", "--port", "70000"], /invalid port '70000'/],
-    [["serve", "--port", "abc"], /invalid port 'abc'/],
+    [["serve", "--port", "70000"], /port number .*'70000'/],
+    [["serve", "--port", "abc"], /port number .*'abc'/],
     [["serve", "--port", "-1"], /./],
-    [["serve", "--host", "300.1.1.1"], /invalid host '300\.1\.1\.1'/],
-    [["serve", "--host", "not a host"], /invalid host/],
+    [["serve", "--host", "300.1.1.1"], /an IP address .*'300\.1\.1\.1'/],
+    [["serve", "--host", "not a host"], /'not a host'/],
     [["serve", "--bogus"], /unknown option '--bogus'/],
     [["serve", "--backlog", "0"], /--backlog/],
     [["serve", "--drain-timeout", "soon"], /--drain-timeout/],
     [["serve", "--lang", "fr"], /--lang/],
-    [["serve", "--allow", "10.0.0.0/33"], /invalid value '10\.0\.0\.0\/33' for --allow \(an address range/],
+    [["serve", "--allow", "10.0.0.0/33"], /--allow an address range .*'10\.0\.0\.0\/33'/],
     [["serve", "--deny", "nobody"], /--deny/],
     [["serve", "--max-connections", "many"], /--max-connections/],
     [["serve", "--max-per-ip", "-1"], /--max-per-ip/],
     [["serve", "--idle-timeout", "later"], /--idle-timeout/],
     [["serve", "--log-format", "xml"], /--log-format/],
-    [["client", "127.0.0.1", "70000"], /invalid port '70000': a port is a whole number from 1 to 65535/],
-    [["client", "127.0.0.1", "0"], /invalid port '0'/],
-    [["client", "-p", "abc"], /invalid port 'abc'/],
-    [["client", "a..b"], /invalid host 'a\.\.b'/],
-    [["client", "127.0.0.1:9000", "9001"], /the port: give it once/],
+    [["client", "127.0.0.1", "70000"], /port number from 1 to 65535, not '70000'/],
+    [["client", "127.0.0.1", "0"], /port number .*'0'/],
+    [["client", "-p", "abc"], /port number .*'abc'/],
+    [["client", "a..b"], /'a\.\.b'/],
+    [["client", "127.0.0.1:9000", "9001"], /port only once .*9000, 9001/],
     [["client", "--timeout", "-5"], /--timeout/],
-    [["client", "--crlf", "--lf"], /pick one/],
+    [["client", "--crlf", "--lf"], /--crlf and --lf/],
     [["nonsense"], /unknown command 'nonsense'/],
   ];
   for (const [args, pattern] of cases) {
@@ -267,15 +267,15 @@ test("bad command lines: one line, exit 2, never a stack trace", { timeout: 120_
 test("Korean usage errors", { timeout: 30_000 }, async () => {
   const r = await runCli(["serve", "--port", "abc"], { env: cleanEnv({ LC_ALL: "ko_KR.UTF-8" }) });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^tcpecho: 잘못된 포트 번호 'abc': 포트 번호는 0부터 65535까지의 정수입니다/);
+  assert.match(r.stderr, /^tcpecho: 포트 번호는 0부터 65535까지의 정수로 주세요 \(받은 값: 'abc'\)/);
   const duration = await runCli(["serve", "--drain-timeout", "soon", "--lang", "ko"]);
   assert.equal(duration.code, 2);
   assert.match(
     duration.stderr,
-    /^tcpecho: --drain-timeout의 값 'soon'이\(가\) 잘못되었습니다 \(500ms, 10s, 2m, 1h 같은 시간; 단위 없는 숫자는 초\)/,
+    /^tcpecho: --drain-timeout 에는 500ms, 10s, 2m, 1h 같은 시간\(단위가 없으면 초\)을 주세요 \(받은 값: 'soon'\)/,
   );
   const count = await runCli(["serve", "--backlog", "0", "--lang", "ko"]);
-  assert.match(count.stderr, /^tcpecho: --backlog의 값 '0'이\(가\) 잘못되었습니다 \(1 이상의 정수\)/);
+  assert.match(count.stderr, /^tcpecho: --backlog 에는 1 이상의 정수를 주세요 \(받은 값: '0'\)/);
   for (const text of [duration.stderr, count.stderr]) assert.doesNotMatch(text, /a duration|whole number/);
 });
 
@@ -342,7 +342,7 @@ test(
       assert.equal(byEvent.get(name)?.remoteAddress, "127.0.0.1", name);
       assert.equal(byEvent.get(name)?.remotePort, aPort, name);
     }
-    assert.equal(byEvent.get("data")?.text, "hi\\n");
+    assert.equal(byEvent.get("data")?.text, "hi\n");
     assert.equal(byEvent.get("disconnect")?.bytesOut, 3);
     assert.equal(byEvent.get("refused")?.reason, "max-connections");
     assert.equal(byEvent.get("refused")?.remoteAddress, "127.0.0.1");
@@ -384,13 +384,15 @@ test(
           echo,
           "ko",
           new RegExp(
-            `^\\[TCP 서버\\] 127\\.0\\.0\\.1 의 에코 포트 ${taken}은\\(는\\) 다른 프로그램이 이미 쓰고 있습니다`,
+            `^\\[TCP 서버\\] 127\\.0\\.0\\.1 의 에코 포트 ${taken}: 다른 프로그램이 이미 쓰고 있습니다`,
           ),
         ],
         [
           metrics,
           "ko",
-          new RegExp(`^\\[TCP 서버\\] 127\\.0\\.0\\.1 의 메트릭 포트 ${taken}\\(--metrics\\)은\\(는\\)`),
+          new RegExp(
+            `^\\[TCP 서버\\] 127\\.0\\.0\\.1 의 메트릭 포트 ${taken}\\(--metrics\\): 다른 프로그램이 이미 쓰고 있습니다`,
+          ),
         ],
       ] as const) {
         const r = await failure([...args], lang);
@@ -436,10 +438,7 @@ test(
         const text = await failure(["-p", "0", ...args]);
         assert.equal(text.code, 2, text.stderr);
         assert.equal(text.stderr.trim().split("\n").length, 1, text.stderr);
-        assert.match(
-          text.stderr,
-          new RegExp(`^tcpecho: invalid value '${file}' for ${option} \\(a readable PEM file: `),
-        );
+        assert.match(text.stderr, new RegExp(`^tcpecho: give ${option} a readable PEM file \\('${file}': `));
         assert.match(text.stderr, reason);
         assert.doesNotMatch(text.stderr, /error:[0-9A-F]{8}|routines/);
         const json = await failure(["-p", "0", ...args, "--log-format", "json"]);

@@ -231,7 +231,7 @@ test("--tls against a plain TCP server: one plain sentence, exit 1", { timeout: 
     ]);
     assert.equal(
       ko.stderr,
-      `[TCP 클라이언트] 127.0.0.1:${srv.port} 와(과)의 TLS 실패: 서버의 응답이 TLS가 아닙니다. 이 포트가 TLS 서버인지 확인하세요 (일반 TCP라면 --tls 를 빼세요)\n`,
+      `[TCP 클라이언트] 127.0.0.1:${srv.port} TLS 연결 실패: 서버의 응답이 TLS가 아닙니다. 이 포트가 TLS 서버인지 확인하세요 (일반 TCP라면 --tls 를 빼세요)\n`,
     );
   } finally {
     await stopCli(srv);

@@ -277,7 +277,7 @@ test(
     }
     for (const [args, pattern] of [
       [["--proxy-protocol", "v3"], /--proxy-protocol/],
-      [["--proxy-trusted", "10.0.0.0/8"], /--proxy-trusted without --proxy-protocol/],
+      [["--proxy-trusted", "10.0.0.0/8"], /give --proxy-protocol too, or leave out --proxy-trusted/],
       [["--proxy-protocol", "v1", "--proxy-trusted", "10.0.0.0/99"], /--proxy-trusted/],
     ] as const) {
       const r = await runCli(["serve", "--host", "127.0.0.1", "--port", String(await freePort()), ...args], {

@@ -30,7 +30,7 @@ import type { ConnectionInfo } from "../server/connection.js";
 import type { SocketStep } from "../server/data-path.js";
 import type { EchoServer, EchoServerAddress } from "../server/echo-server.js";
 import { LineBudget } from "./line-budget.js";
-import { printable } from "./printable.js";
+import { printableText } from "./printable.js";
 
 /** One traced call. */
 export interface TraceEvent {
@@ -55,6 +55,12 @@ export interface TraceEvent {
 
 /** Where trace lines go. */
 export type TraceSink = (e: TraceEvent) => void;
+
+/** Received bytes in a line: quoted, and what a cut left out counted after the quote, in words. */
+function quotedData(bytes: Uint8Array, m: TraceMessages): string {
+  const { text, rest } = printableText(bytes, 60);
+  return rest > 0 ? `"${text}…" ${m.moreBytes(rest)}` : `"${text}"`;
+}
 
 function fdText(fd: number | undefined): string {
   return fd === undefined ? "?" : String(fd);
@@ -174,7 +180,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
   };
   const onData = (conn: ConnectionInfo, chunk: Buffer) => {
     if (pendingRead === null || pendingRead.conn !== conn) return;
-    pendingRead.event.result += ` "${printable(chunk, 60)}"`;
+    pendingRead.event.result += ` ${quotedData(chunk, m)}`;
     flush();
   };
   const observer = (conn: ConnectionInfo, step: SocketStep) => {
@@ -421,7 +427,7 @@ export function traceClient(client: EchoClient, sink: TraceSink, lang: Lang): Cl
         call: "recvn",
         fd,
         args: String(sent),
-        result: `${received.length} "${printable(received, 60)}"`,
+        result: `${received.length} ${quotedData(received, m)}`,
         state: now(),
         notes: [m.recvCalls(recvCalls)],
         fields: { bytes: received.length, recvCalls },

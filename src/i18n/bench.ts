@@ -142,6 +142,41 @@ const en: BenchMessages = {
   mergeUnreadable: (file, code) => `tcpecho bench merge: ${file}: cannot be read (${code})`,
 };
 
+/** What a report's field must hold (the library's words after "field: "), in Korean, with its particle. */
+const FIELD_KO: Readonly<Record<string, string>> = {
+  "an object": "객체가",
+  "a count": "0 이상의 정수가",
+  "a number": "0 이상의 수가",
+  "a port": "포트 번호가",
+  text: "문자열이",
+  "true or false": "'true' 나 'false' 가",
+  "pingpong, pipelined, rate or stream": "'pingpong', 'pipelined', 'rate', 'stream' 중 하나가",
+};
+
+/**
+ * Why a JSON object is not a bench report, in Korean: the library says
+ * `field: what it must hold` or `errors.connect.CODE`; anything else is
+ * quoted as it came.
+ */
+function reportDetailKo(detail: string): string {
+  const [, field, what] = /^([\w.]+): (.+)$/.exec(detail) ?? [];
+  const must = what === undefined ? undefined : FIELD_KO[what];
+  if (field !== undefined && must !== undefined) return `'${field}' 에는 ${must} 있어야 합니다`;
+  const code = /^errors\.connect\.(.*)$/.exec(detail)?.[1];
+  if (code !== undefined) return `'errors.connect' 의 '${code}': 알려진 오류 코드와 그 개수여야 합니다`;
+  return `'${detail}'`;
+}
+
+/** Why a histogram does not decode, in Korean; the decoder's own reason is quoted as it came. */
+function histogramDetailKo(detail: string): string {
+  const encoding = /^encoding (.*)$/s.exec(detail)?.[1];
+  if (encoding !== undefined)
+    return `인코딩이 '${encoding}' 입니다 ('HdrHistogram-V2-compressed-base64' 만 읽습니다)`;
+  const why = /^not an HdrHistogram compressed encoding \((.*)\)$/s.exec(detail)?.[1];
+  if (why !== undefined) return `HdrHistogram 압축 인코딩이 아닙니다 ('${why}')`;
+  return `'${detail}'`;
+}
+
 const ko: BenchMessages = {
   header: (h) => `tcpecho bench ${h.target}${h.tls ? " (TLS)" : ""}: ${ko.workload(h)}`,
   workload: (h) => {
@@ -193,11 +228,11 @@ const ko: BenchMessages = {
   mergeBadFile: (file, problem, detail) => {
     const why: Record<BenchFileProblem, string> = {
       json: "JSON 줄이 없습니다 (tcpecho bench --json 의 출력을 저장하세요)",
-      report: `tcpecho bench --json 의 보고서가 아닙니다 (${detail})`,
+      report: `tcpecho bench --json 의 보고서가 아닙니다 (${reportDetailKo(detail)})`,
       comparison: "여러 대상을 비교한 결과라 히스토그램이 없습니다: 파일마다 대상 하나로 돌리세요",
       "no-histogram": "지연 시간 히스토그램이 없는 보고서입니다 (이전 버전의 tcpecho로 만들었나요?)",
-      histogram: `지연 시간 히스토그램을 해독할 수 없습니다: ${detail}`,
-      unit: `지연 시간 히스토그램의 단위가 마이크로초(µs)가 아니라 ${detail}입니다`,
+      histogram: `지연 시간 히스토그램을 해독할 수 없습니다: ${histogramDetailKo(detail)}`,
+      unit: `지연 시간 히스토그램의 단위가 마이크로초(µs)가 아니라 '${detail}' 입니다`,
       samples: `히스토그램과 지연 시간의 표본 수가 다릅니다 (${detail})`,
       mixed: "스트림(--stream) 보고서는 메시지 보고서와 합칠 수 없습니다 (반대도 마찬가지)",
     };

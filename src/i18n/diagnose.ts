@@ -47,17 +47,18 @@ export interface DiagnoseMessages {
 /**
  * The kernel's reasons for no route, in words: `ip route get` reports a
  * blackhole or prohibit route as `Invalid argument`; the /proc fallback says
- * `reject route` or `no route`. Anything else is shown as the kernel said it.
+ * `reject route` or `no route`. Anything else is shown as the kernel said it
+ * (quoted, in Korean).
  */
 function reasonIn(lang: Lang, reason: string | null): string | null {
   const known: Record<string, [string, string]> = {
     "network is unreachable": [
       "no route matches (Network is unreachable)",
-      "맞는 경로가 없음 (Network is unreachable)",
+      "맞는 경로가 없음 ('Network is unreachable')",
     ],
     "invalid argument": [
       "a blackhole or prohibit route discards it (Invalid argument)",
-      "블랙홀 또는 금지 경로가 버림 (Invalid argument)",
+      "블랙홀 또는 금지 경로가 버림 ('Invalid argument')",
     ],
     "no route": ["no route matches", "맞는 경로가 없음"],
     "reject route": ["a reject route discards it", "거부 경로가 버림"],
@@ -67,7 +68,8 @@ function reasonIn(lang: Lang, reason: string | null): string | null {
   };
   if (reason === null) return null;
   const words = known[reason.toLowerCase()];
-  return words ? words[lang === "ko" ? 1 : 0] : reason;
+  // The kernel's own words, quoted in Korean as a value is.
+  return words ? words[lang === "ko" ? 1 : 0] : lang === "ko" ? `'${reason}'` : reason;
 }
 
 const SCOPE_EN: Record<AddressScope, string> = {
@@ -157,7 +159,7 @@ const en: DiagnoseMessages = {
 };
 
 const ko: DiagnoseMessages = {
-  isAddress: (host) => `${host}은(는) 주소이므로 이름 풀이가 필요 없습니다`,
+  isAddress: (host) => `${host}: 주소이므로 이름 풀이가 필요 없습니다`,
   resolved: (host, addresses) => `${host}의 주소 ${addresses.length}개: ${addresses.join(", ")}`,
   nameNotFound: (host, code) => `이름을 찾을 수 없음: ${host}에 해당하는 주소가 없습니다 (${code})`,
   address: (address, family, scope) => `주소 ${address} (IPv${family}): ${SCOPE_KO[scope]}`,
@@ -178,7 +180,7 @@ const ko: DiagnoseMessages = {
   },
   source: (address) => `    출발지 주소: ${address}`,
   port: (port, range, service) =>
-    `포트 ${port}: ${RANGE_KO[range]}, ${service ? `/etc/services의 이름은 ${service}` : "/etc/services에 이름 없음"}`,
+    `포트 ${port}: ${RANGE_KO[range]}, ${service ? `/etc/services의 이름은 '${service}'` : "/etc/services에 이름 없음"}`,
   outcome: (outcome, endpoint, rtt, received, code) => {
     switch (outcome) {
       case "echoed":
@@ -188,7 +190,7 @@ const ko: DiagnoseMessages = {
       case "timed-out":
         return `접속 ${endpoint}: 시간 초과, 아무 응답이 없습니다 (방화벽이 막았거나 호스트가 꺼져 있음)`;
       case "no-route":
-        return `접속 ${endpoint}: 호스트로 가는 경로가 없습니다 (${code ?? "unreachable"})`;
+        return `접속 ${endpoint}: 호스트로 가는 경로가 없습니다${code === null ? "" : ` (${code})`}`;
       case "reset":
         return `접속 ${endpoint}: 상대가 연결을 강제로 끊었습니다 (RST)`;
       case "not-echo":

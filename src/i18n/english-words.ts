@@ -2,8 +2,9 @@
  * Finds English left inside Korean text, for the tests of the Korean
  * catalogues and help. What may stay in Korean sentences: flags (`--timeout`),
  * placeholders (`<n>`, `[host]`), paths and URLs, numbers with units (`500ms`),
- * acronyms and protocol names in capitals (TLS, PROXY, TCP, SOMAXCONN), and
- * the names of commands, programs and settings listed in {@link ALLOWED}.
+ * acronyms and protocol names in capitals (TLS, PROXY, TCP, SOMAXCONN), calls
+ * (`bind()`), the commands of {@link COMMANDS}, and the names of commands,
+ * programs, socket calls and settings listed in {@link ALLOWED}.
  *
  * @module
  */
@@ -28,8 +29,18 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "localhost",
   "keepalive",
   "backlog",
-  "listen",
   "hello",
+  // the notes' socket calls, named as they are written
+  "socket",
+  "bind",
+  "listen",
+  "accept",
+  "recv",
+  "recvn",
+  "send",
+  "fd",
+  "shutdown",
+  "close",
   // other programs, systems and products named as such
   "ncat",
   "openssl",
@@ -46,12 +57,19 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "ipv4",
   "ipv6",
   "linux",
+  "windows",
+  "node",
+  "libuv",
+  "lo",
   // units and number words
   "ms",
   "ns",
   "kib",
   "mib",
 ]);
+
+/** Commands of several words that a sentence names as they are typed. */
+export const COMMANDS: readonly string[] = ["ip route get", "route -n get", "netstat -ano"];
 
 /**
  * The English words left in `text` once names, flags, units, placeholders and
@@ -60,13 +78,16 @@ export const ALLOWED: ReadonlySet<string> = new Set([
  * @example
  * ```ts
  * import { englishWords } from "./english-words.js";
- * englishWords("--timeout 의 값 '5x'이(가) 잘못되었습니다 (500ms, 10s 같은 시간)"); // []
+ * englishWords("--timeout 에는 500ms, 10s 같은 시간을 주세요 (받은 값: '5x')"); // []
  * englishWords("a PROXY header from a peer outside --proxy-trusted"); // ["header", "from", "peer", "outside"]
  * ```
  */
 export function englishWords(text: string): string[] {
-  const stripped = text
+  let stripped = text;
+  for (const command of COMMANDS) stripped = stripped.split(command).join(" ");
+  stripped = stripped
     .replace(/https?:\/\/\S+/g, " ")
+    .replace(/\b[A-Za-z_][\w.]*\(\)/g, " ") // calls: bind(), server.listen()
     .replace(/'[^']*'/g, " ") // a value quoted back as the person gave it
     .replace(/"[^"]*"/g, " ")
     .replace(/(^|[^\w-])-{1,2}[A-Za-z][\w-]*(=\S*)?/g, "$1 ") // flags

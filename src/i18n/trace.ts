@@ -8,6 +8,7 @@
  */
 
 import type { Lang } from "./lang.js";
+import { units } from "./units.js";
 
 /** One language's trace words. */
 export interface TraceMessages {
@@ -49,6 +50,8 @@ export interface TraceMessages {
   recvCalls(n: number): string;
   /** Trace lines were left out: more than `n` a second. */
   suppressed(n: number): string;
+  /** A read's bytes were cut: `n` more not shown. */
+  moreBytes(n: number): string;
 }
 
 const en: TraceMessages = {
@@ -73,6 +76,7 @@ const en: TraceMessages = {
   ephemeral: (endpoint) => `our side ${endpoint} (the port is an ephemeral one the kernel chose)`,
   recvCalls: (n) => `${n} recv call${n === 1 ? "" : "s"} (the recvn loop)`,
   suppressed: (n) => `more than ${n} trace lines a second: the rest of this second is left out`,
+  moreBytes: (n) => `(+${units.en.bytes(n)})`,
 };
 
 const ko: TraceMessages = {
@@ -97,6 +101,7 @@ const ko: TraceMessages = {
   ephemeral: (endpoint) => `이쪽 주소 ${endpoint}(포트는 커널이 고른 임시 포트)`,
   recvCalls: (n) => `recv ${n}번 호출(recvn 반복)`,
   suppressed: (n) => `추적 줄이 초당 ${n}줄을 넘어 이번 1초의 나머지는 생략합니다`,
+  moreBytes: (n) => `(+${units.ko.bytes(n)})`,
 };
 
 /**

@@ -206,13 +206,15 @@ export function certificateCheck(tlsCheck: string | undefined): CertificateCheck
   }
 }
 
-/** What each kind of option value takes, in English. */
-export const TAKES_EN: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext) => string>> = {
-  duration: () => "a duration such as 500ms, 10s, 2m or 1h; a bare number is seconds",
+/** The kinds of option value worded as "give --x <what it takes>"; the others have sentences of their own. */
+export type PlainExpectation = Exclude<OptionExpectation, "pem" | "listening-socket" | "socket-activation">;
+
+/** What each plain kind of option value takes, in English: "give --timeout " + this. */
+export const TAKES_EN: Readonly<Record<PlainExpectation, (ctx: EchoErrorContext) => string>> = {
+  duration: () => "a duration such as 500ms, 10s, 2m or 1h (a bare number is seconds)",
   "positive-duration": () => "a duration of more than zero, such as 500ms or 10s",
   cidr: () => "an address range such as 10.0.0.0/8 or 2001:db8::/32, or one address",
-  pem: (ctx) => `a readable PEM file${ctx.detail ? `: ${ctx.detail}` : ""}`,
-  hostname: () => "a host name such as echo.example.org, not an IP address",
+  hostname: () => "a host name such as echo.example.org (no IP address)",
   count: (ctx) =>
     ctx.max !== undefined
       ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
@@ -222,19 +224,58 @@ export const TAKES_EN: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext
       ? `a number from ${ctx.min ?? 0} to ${ctx.max}`
       : `a number of at least ${ctx.min ?? 0}`,
   "positive-number": () => "a number greater than 0",
-  "listening-socket": (ctx) =>
-    `a listening TCP socket passed by the service manager${ctx.detail ? `; this one is ${ctx.detail}` : ""}`,
-  "socket-activation": (ctx) =>
-    ctx.option === "--workers"
-      ? "1 with socket activation, which runs one process: use several socket units, or leave out --workers"
-      : "none with socket activation: the listening sockets come from the service manager (LISTEN_FDS); set their addresses with ListenStream= in the .socket unit",
 };
 
+/**
+ * The library's own usage errors without an option (`detail` names what is
+ * wrong), as what to do; `v` is the value given.
+ */
+const DETAILS_EN: Readonly<Record<string, (v: string, name: OptionNamer) => string>> = {
+  "fds (one or more descriptors, each once)": (v, name) =>
+    `give ${name("fds")} one or more descriptors, each once, not '${v}'`,
+  "LISTEN_FDNAMES (one name per descriptor of LISTEN_FDS, separated by ':')": (v) =>
+    `give LISTEN_FDNAMES one name per descriptor of LISTEN_FDS, separated by ':', not '${v}'`,
+  proxyProtocol: (v, name) => `give ${name("proxyProtocol")} v1, v2 or any, not '${v}'`,
+  "size × pipeline (at most 64 MiB in flight per connection)": (v, name) =>
+    `keep ${name("size")} × ${name("pipeline")} within 64 MiB, the most one connection may have in flight, not ${v}`,
+};
+
+/** A usage error without an option, in English: a sentence of {@link DETAILS_EN}, else the detail and the value. */
+function detailUsage(detail: string | undefined, v: string, name: OptionNamer = ownName): string {
+  if (detail === undefined) return `check the options (given: '${v}')`;
+  const known = DETAILS_EN[detail];
+  if (known !== undefined) return known(v, name);
+  const tls = /^the TLS certificate and key: (.*)$/s.exec(detail);
+  if (tls) return `check the TLS certificate and key: ${tls[1]}`;
+  return `check ${detail} (given: '${v}')`;
+}
+
+/** Whether values of this kind are worded as "give --x <what it takes>". */
+export function isPlainExpectation(expect: OptionExpectation | undefined): expect is PlainExpectation {
+  return expect !== undefined && Object.hasOwn(TAKES_EN, expect);
+}
+
 function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {
-  if (ctx.option === undefined) return `invalid value '${ctx.value}' for ${ctx.detail ?? "an option"}`;
+  const v = ctx.value ?? "";
+  if (ctx.option === undefined)
+    return isPlainExpectation(ctx.expect)
+      ? `give ${TAKES_EN[ctx.expect](ctx)}, not '${v}'`
+      : detailUsage(ctx.detail, v, name);
+  const option = name(ctx.option);
   if (ctx.needs !== undefined)
-    return `invalid value '${ctx.value}' for ${name(ctx.option)} without ${name(ctx.needs)}`;
-  return `invalid value '${ctx.value}' for ${name(ctx.option)} (${TAKES_EN[ctx.expect ?? "count"](ctx)})`;
+    return `give ${name(ctx.needs)} too, or leave out ${option} ('${v}'): it works only with ${name(ctx.needs)}`;
+  switch (ctx.expect) {
+    case "pem":
+      return `give ${option} a readable PEM file ('${v}'${ctx.detail ? `: ${ctx.detail}` : ""})`;
+    case "listening-socket":
+      return `give ${option} only listening TCP sockets from the service manager: descriptor ${v} is ${ctx.detail ?? "not one"}`;
+    case "socket-activation":
+      return ctx.option === "--workers"
+        ? `leave out ${option} ('${v}') with socket activation: it runs one process; for more, use several socket units`
+        : `leave out ${option} ('${v}') with socket activation: the listening sockets come from the service manager (LISTEN_FDS); set their addresses with ListenStream= in the .socket unit`;
+    default:
+      return `give ${option} ${TAKES_EN[ctx.expect ?? "count"](ctx)}, not '${v}'`;
+  }
 }
 
 function certificateAdvice(ctx: EchoErrorContext, name: OptionNamer): string {
@@ -287,9 +328,9 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
   const at = errorPlace(ctx);
   switch (code) {
     case "ERR_INVALID_PORT":
-      return `invalid port '${ctx.value}': a port is a whole number from ${ctx.min ?? 0} to 65535`;
+      return `give a port number from ${ctx.min ?? 0} to 65535, not '${ctx.value}'`;
     case "ERR_INVALID_HOST":
-      return `invalid host '${ctx.value}': give an IP address such as 127.0.0.1 or ::1, or a host name such as localhost`;
+      return `give an IP address such as 127.0.0.1 or ::1, or a host name such as localhost, not '${ctx.value}'`;
     case "ERR_INVALID_OPTION":
       return invalidOption(ctx, name);
     case "ECONNREFUSED":

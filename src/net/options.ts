@@ -57,7 +57,7 @@ function invalid(value: string, option: string, rule: NumberRule): EchoError {
  * import { checkNumber } from "./options.js";
  * checkNumber(511, "backlog", { integer: true, min: 1 }); // 511
  * checkNumber(2.5, "idleTimeout"); // 2.5: any finite number of at least 0
- * checkNumber(0, "backlog", { integer: true, min: 1 }); // throws: "invalid value '0' for backlog (a whole number of at least 1)"
+ * checkNumber(0, "backlog", { integer: true, min: 1 }); // throws: "give backlog a whole number of at least 1, not '0'"
  * ```
  */
 export function checkNumber(value: number, option: string, rule: NumberRule = {}): number {
@@ -74,7 +74,7 @@ export function checkNumber(value: number, option: string, rule: NumberRule = {}
  * ```ts
  * import { parseCount } from "./options.js";
  * parseCount("511", "--backlog", 1); // 511
- * parseCount("-3", "--backlog", 1); // throws: "invalid value '-3' for --backlog (a whole number of at least 1)"
+ * parseCount("-3", "--backlog", 1); // throws: "give --backlog a whole number of at least 1, not '-3'"
  * ```
  */
 export function parseCount(value: string, option: string, min = 0, max?: number): number {
@@ -93,7 +93,7 @@ const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h
 /**
  * Parses a duration as people type them (`500ms`, `10s`, `1.5m`, `2h`, or a
  * bare number of seconds, as `timeout(1)` and `ping -W` read them) into whole
- * milliseconds, at most {@link MAX_TIMER_MS}. `what` names the option in the error.
+ * milliseconds, at most {@link MAX_TIMER_MS}. `what` names the option in the error, if any.
  *
  * @example
  * ```ts
@@ -103,12 +103,16 @@ const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h
  * parseDuration("soon", "--timeout"); // throws EchoError with code "ERR_INVALID_OPTION"
  * ```
  */
-export function parseDuration(value: string, what = "a duration"): number {
+export function parseDuration(value: string, what?: string): number {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|)\s*$/i.exec(value);
   const unit = m?.[2]?.toLowerCase();
   const ms = m && unit !== undefined ? Number(m[1]) * (UNIT_MS[unit] ?? NaN) : NaN;
   if (!inRange(ms, { max: MAX_TIMER_MS })) {
-    throw new EchoError("ERR_INVALID_OPTION", { value, option: what, expect: "duration" });
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value,
+      ...(what === undefined ? {} : { option: what }),
+      expect: "duration",
+    });
   }
   return Math.round(ms);
 }
@@ -121,7 +125,7 @@ export function parseDuration(value: string, what = "a duration"): number {
  * ```ts
  * import { parsePositiveDuration } from "./options.js";
  * parsePositiveDuration("0.2", "--interval"); // 200
- * parsePositiveDuration("0", "--interval"); // throws: "invalid value '0' for --interval (a duration of more than zero, …)"
+ * parsePositiveDuration("0", "--interval"); // throws: "give --interval a duration of more than zero, …, not '0'"
  * ```
  */
 export function parsePositiveDuration(value: string, what: string): number {
