@@ -16,6 +16,8 @@ import {
   handshakeFailure,
   portHolderCommand,
   portInUse,
+  roughly,
+  setBy,
   type EchoErrorCode,
   type EchoErrorContext,
   type OptionExpectation,
@@ -41,6 +43,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   "tls.servername": "--tls-servername NAME",
   "tls.insecure": "--insecure",
   port: "--port",
+  host: "--host",
   allow: "--allow",
   deny: "--deny",
   proxyTrusted: "--proxy-trusted",
@@ -79,7 +82,7 @@ const LISTEN_PORT_KO: Readonly<Record<string, (port: number | undefined) => stri
 /** What each kind of option value takes, in Korean (the English is the library's `TAKES_EN`). */
 const TAKES_KO: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext) => string>> = {
   duration: () => "500ms, 10s, 2m, 1h 같은 시간; 단위 없는 숫자는 초",
-  "positive-duration": () => "0보다 긴 시간, 예: 500ms, 10s",
+  "positive-duration": () => "1ms 이상의 시간",
   cidr: () => "10.0.0.0/8, 2001:db8::/32 같은 주소 범위나 주소 하나",
   pem: (ctx) => `읽을 수 있는 PEM 파일${ctx.detail ? `: ${detailKo(ctx.detail)}` : ""}`,
   hostname: () => "echo.example.org 같은 호스트 이름 (IP 주소는 안 됨)",
@@ -94,7 +97,41 @@ const TAKES_KO: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext) => st
     ctx.option === "--workers"
       ? "소켓 활성화에서는 1: 프로세스 하나로 실행됩니다. 소켓 유닛을 여러 개 두거나 --workers 를 빼세요"
       : "소켓 활성화에서는 줄 수 없음: 대기 소켓은 서비스 관리자(LISTEN_FDS)가 넘겨줍니다. 주소는 .socket 유닛의 ListenStream= 으로 정하세요",
+  "too-large": (ctx) => `${ctx.max} 이하`,
+  "too-small": (ctx) => `${ctx.min ?? 0} 이상`,
+  "too-long": (ctx) => durationLimitKo(ctx.max ?? 0),
+  // Worded whole by invalidOptionKo.
+  "as-option": () => "",
+  missing: () => "",
+  "same-port": () => "",
+  ipv6: () => "IPv6 주소",
 };
+
+/** A duration's limit in Korean: `최대 2147483647ms, 약 24.8일`. */
+function durationLimitKo(max: number): string {
+  const exact = max % 1000 === 0 ? `${max / 1000}s` : `${max}ms`;
+  return `최대 ${exact}, 약 ${roughly(max, { days: "일", hours: "시간", seconds: "초" })}`;
+}
+
+/** ERR_INVALID_OPTION in Korean. */
+function invalidOptionKo(ctx: EchoErrorContext): string {
+  if (ctx.option === undefined)
+    return `${ctx.detail === undefined ? "옵션" : detailKo(ctx.detail)}의 값 '${ctx.value}'이(가) 잘못되었습니다`;
+  const option = cliFlag(ctx.option);
+  switch (ctx.expect) {
+    case "as-option":
+      return `예상하지 못한 인자 '${ctx.value}': ${option} ${ctx.value} 처럼 옵션으로 주세요`;
+    case "missing":
+      return `${ctx.detail === undefined ? option : detailKo(ctx.detail)}이(가) 없습니다: ${cliFlag(ctx.needs ?? "")} 에는 ${option} 도 필요합니다`;
+    case "same-port":
+      return `${option} ${ctx.value} 와(과) 에코 서버(${ctx.detail})가 같은 포트입니다: ${option} 에는 다른 포트를 주세요`;
+    case "ipv6":
+      return `${option} 는 IPv6 클라이언트만 받는데 ${ctx.value} 는 IPv4 주소입니다: :: (또는 다른 IPv6 주소)에서 대기하거나 ${option} 를 빼세요`;
+  }
+  if (ctx.needs !== undefined)
+    return `${cliFlag(ctx.needs)} 없이 ${option} 의 값 '${ctx.value}'을(를) 주었습니다: ${option} 는 ${cliFlag(ctx.needs)} 와 함께만 쓸 수 있습니다`;
+  return `${option}의 값 '${ctx.value}'이(가) 잘못되었습니다 (${TAKES_KO[ctx.expect ?? "count"](ctx)})`;
+}
 
 const TRUST_KO = "--tls-ca 파일(서버 인증서나 그 CA, PEM)로 신뢰하거나, --insecure 로 검사를 모두 건너뛰세요";
 
@@ -152,6 +189,8 @@ const DETAILS_KO: Readonly<Record<string, string>> = {
   proxyProtocol: "--proxy-protocol",
   "closed before listening": "대기를 시작하기 전에 닫혔습니다",
   "no such file": "그런 파일이 없습니다",
+  "the certificate's private key": "인증서의 개인 키",
+  "the certificate": "인증서",
   "permission denied": "읽을 권한이 없습니다",
   "no PEM block in it": "PEM 블록이 없습니다",
   "no certificate in it": "인증서가 없습니다",
@@ -318,15 +357,11 @@ const ko: ErrorMessages = {
     const at = ctx.host === undefined ? "서버" : errorPlace(ctx);
     switch (code) {
       case "ERR_INVALID_PORT":
-        return `잘못된 포트 번호 '${ctx.value}': 포트 번호는 ${ctx.min ?? 0}부터 65535까지의 정수입니다`;
+        return `잘못된 포트 번호 '${ctx.value}'${ctx.option === undefined ? "" : `(${cliFlag(ctx.option)})`}: 포트 번호는 ${ctx.min ?? 0}부터 65535까지의 정수입니다`;
       case "ERR_INVALID_HOST":
-        return `잘못된 호스트 '${ctx.value}': 127.0.0.1, ::1 같은 IP 주소나 localhost 같은 호스트 이름을 주세요`;
+        return `잘못된 호스트 '${ctx.value}'${ctx.option === undefined ? "" : `(${cliFlag(ctx.option)})`}: 127.0.0.1, ::1 같은 IP 주소나 localhost 같은 호스트 이름을 주세요`;
       case "ERR_INVALID_OPTION":
-        if (ctx.option === undefined)
-          return `${ctx.detail === undefined ? "옵션" : detailKo(ctx.detail)}의 값 '${ctx.value}'이(가) 잘못되었습니다`;
-        if (ctx.needs !== undefined)
-          return `${cliFlag(ctx.needs)} 없이 ${cliFlag(ctx.option)} 의 값 '${ctx.value}'을(를) 주었습니다: ${cliFlag(ctx.option)} 는 ${cliFlag(ctx.needs)} 와 함께만 쓸 수 있습니다`;
-        return `${cliFlag(ctx.option)}의 값 '${ctx.value}'이(가) 잘못되었습니다 (${TAKES_KO[ctx.expect ?? "count"](ctx)})`;
+        return invalidOptionKo(ctx);
       case "ECONNREFUSED":
         return `${at} 이(가) 접속을 거부했습니다: 그 포트에서 대기 중인 프로그램이 없습니다 (서버가 실행 중인지, 포트 번호가 맞는지 확인하세요)`;
       case "ETIMEDOUT":
@@ -357,12 +392,12 @@ const ko: ErrorMessages = {
         if (ctx.operation === "connect")
           return `${at} 에 접속할 권한이 없습니다: 브로드캐스트 주소이거나 로컬 방화벽 규칙이 막고 있습니다`;
         return ctx.port !== undefined && ctx.port > 0 && ctx.port < 1024
-          ? `포트 ${ctx.port}에서 대기할 권한이 없습니다: 1024 미만은 well-known 포트라서 root 권한(또는 CAP_NET_BIND_SERVICE)이 필요합니다. 1024 이상을 쓰세요 (예: --port 9000)`
-          : `${at} 에 대한 권한이 없습니다`;
+          ? `포트 ${ctx.port}${setBy(ctx, cliFlag, "port")}에서 대기할 권한이 없습니다: 1024 미만은 well-known 포트라서 root 권한(또는 CAP_NET_BIND_SERVICE)이 필요합니다. 1024 이상을 쓰세요${setBy(ctx, cliFlag, "port") === "" ? " (예: --port 9000)" : ""}`
+          : `${at}${setBy(ctx, cliFlag, "port")} 에 대한 권한이 없습니다`;
       case "EADDRNOTAVAIL":
         if (ctx.operation === "connect")
           return `${at} 에 접속할 수 없습니다: 쓸 수 있는 로컬 주소나 포트가 없습니다 (로컬 포트가 바닥났을 수 있습니다: net.ipv4.ip_local_port_range)`;
-        return `이 컴퓨터에는 ${ctx.host} 주소가 없습니다: 0.0.0.0(모든 인터페이스), 127.0.0.1, 또는 이 컴퓨터의 주소 중 하나를 쓰세요`;
+        return `이 컴퓨터에는 ${ctx.host}${setBy(ctx, cliFlag, "host")} 주소가 없습니다: 0.0.0.0(모든 인터페이스), 127.0.0.1, 또는 이 컴퓨터의 주소 중 하나를 쓰세요`;
       case "EMFILE":
         return `파일 디스크립터가 모자랍니다: 이 프로세스는 파일을 한 번에 ${ctx.limit === undefined ? "더 이상" : `${ctx.limit}개까지`} 열 수 있는데 ("Max open files" 한도) 모두 쓰고 있어, 연결이 닫힐 때까지 새 클라이언트는 끊깁니다. 시작 전에 ulimit -n 65536, 또는 systemd 유닛의 LimitNOFILE=65536 으로 한도를 올리세요`;
       case "ENFILE":
