@@ -160,7 +160,7 @@ test("bad values: exit 2 with one line on standard error", { timeout: 15_000 }, 
     [["-i", "soon"], /invalid value 'soon' for --interval/],
     [["-i", "0"], /invalid value '0' for --interval/],
     [["-W", "never"], /invalid value 'never' for --timeout/],
-    [["-s", "70000"], /invalid value '70000' for --size \(a whole number from 16 to 65535\)/],
+    [["-s", "70000"], /invalid value '70000' for --size \(at most 65535\)/],
     [["-s", "8"], /invalid value '8' for --size/],
   ];
   const runs = await Promise.all([
