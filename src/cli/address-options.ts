@@ -33,7 +33,7 @@ export interface Target {
 /** The argument help of the one-destination commands, and of `bench`'s list. */
 export const HOST_ARGUMENT = `server address: HOST, HOST:PORT, [IPv6]:PORT, or :PORT (default: ${DEFAULT_CLIENT_HOST})`;
 export const PORT_ARGUMENT = `server port, when the address has none (default: ${DEFAULT_PORT})`;
-export const TARGETS_ARGUMENT = `each server's address, as for client (a port may follow a HOST: HOST PORT); several are run in turn, A B A B …, and compared (default: ${DEFAULT_CLIENT_HOST}:${DEFAULT_PORT})`;
+export const TARGETS_ARGUMENT = `each server's address, as for client, or HOST PORT; several are run in turn, A B A B …, and compared (default: ${DEFAULT_CLIENT_HOST}:${DEFAULT_PORT})`;
 
 /**
  * Runs `parse`, and names `option` in the host or port error it throws, so

@@ -109,7 +109,7 @@ export function registerBench(program: Command): void {
     .addOption(
       new Option(
         "-t, --timeout <duration>",
-        "connect timeout; with --tls, the handshake included (0: no timeout)",
+        "connect timeout; with --tls, the handshake included; 0: no timeout",
       )
         .default(5000, "5s")
         .argParser((v) => parseDuration(v, "--timeout")),

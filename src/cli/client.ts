@@ -66,7 +66,7 @@ export function registerClient(program: Command): void {
     .addOption(
       new Option(
         "-t, --timeout <duration>",
-        "give up when connecting, or waiting for an echo, takes longer (0: no timeout)",
+        "give up when connecting, or waiting for an echo, takes longer; 0: no timeout",
       )
         .default(10_000, "10s")
         .argParser((v) => parseDuration(v, "--timeout")),

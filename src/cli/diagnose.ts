@@ -127,10 +127,7 @@ export function registerDiagnose(program: Command): void {
   addAddressOptions(cmd)
     .option("--no-connect", "only resolve and route; do not connect")
     .addOption(
-      new Option(
-        "-W, --timeout <duration>",
-        "how long the connect and the echo may each take (0: no timeout)",
-      )
+      new Option("-W, --timeout <duration>", "how long the connect and the echo may each take; 0: no timeout")
         .default(3000, "3s")
         .argParser((v) => parseDuration(v, "--timeout")),
     )

@@ -282,10 +282,7 @@ Try it from another terminal: tcpecho client 127.0.0.1 9000`,
     });
 }
 
-/**
- * The host and port to listen on, from `-H` (which may carry a port) and
- * `-p`, and what they exclude: `--ipv6-only` on an IPv4 address.
- */
+/** The host and port to listen on, from `-H` (which may carry a port) and `-p`. */
 function listenAddress(opts: ServeOptions, cmd: Command): { host: string; port: number } {
   const parts = opts.host as unknown as AddressParts;
   const host = parts.host ?? "0.0.0.0";
@@ -293,9 +290,13 @@ function listenAddress(opts: ServeOptions, cmd: Command): { host: string; port: 
     host: cmd.getOptionValueSource("host"),
     port: cmd.getOptionValueSource("port"),
   });
-  if (opts.ipv6Only && isIP(host) === 4)
-    throw new EchoError("ERR_INVALID_OPTION", { value: host, option: "--ipv6-only", expect: "ipv6" });
   return { host, port };
+}
+
+/** `--ipv6-only` on an IPv4 address (the default 0.0.0.0 included) would accept nobody it means to. */
+function checkIpv6Only(opts: ServeOptions): void {
+  if (opts.ipv6Only && isIP(opts.host) === 4)
+    throw new EchoError("ERR_INVALID_OPTION", { value: opts.host, option: "--ipv6-only", expect: "ipv6" });
 }
 
 /** `--metrics` on the echo port itself: it would take the port first, and the echo would find it in use. */
@@ -412,7 +413,10 @@ async function serve(opts: ServeOptions): Promise<void> {
   const t = openTerminal(opts.lang);
   const log = serveLog(opts, t);
   const activated = activatedSockets(opts);
-  if (activated.length === 0) checkMetricsPort(opts);
+  if (activated.length === 0) {
+    checkIpv6Only(opts);
+    checkMetricsPort(opts);
+  }
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     const keyMissing = opts.tlsKey === undefined;
     throw new EchoError("ERR_INVALID_OPTION", {

@@ -157,7 +157,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
         "파이프 입력: 입력이 끝나면 먼저 절반 닫기(FIN)를 하지 않고, 에코가 모두 돌아온 뒤 닫습니다 (ncat --exec 처럼 FIN 뒤의 데이터를 버리는 서버용)",
       "--trace":
         "소켓 호출(connect, 송신, 수신, 절반 닫기, 닫기)마다 그 뒤에 커널이 알려 주는 TCP 상태를 표준 오류로 보여 줍니다",
-      "--timeout": "접속이나 에코 대기가 이보다 오래 걸리면 포기합니다 (0: 제한 없음)",
+      "--timeout": "접속이나 에코 대기가 이보다 오래 걸리면 포기합니다; 0: 제한 없음",
       ...CONNECTION,
     },
     defaults: {},
@@ -212,7 +212,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
     description: "모든 에코 서버용 부하 생성기: 요청 속도, 처리량, 지연 시간, 그리고 돌아온 모든 바이트 검사",
     arguments: {
       targets:
-        "각 서버의 주소, client 와 같은 형식 (HOST 뒤에 포트를 따로 줄 수 있음: HOST PORT); 여럿이면 A B A B … 차례로 돌려 비교합니다 (기본값: 127.0.0.1:9000)",
+        "각 서버의 주소, client 와 같은 형식이나 HOST PORT; 여럿이면 A B A B … 차례로 돌려 비교합니다 (기본값: 127.0.0.1:9000)",
     },
     options: {
       ...ADDRESS,
@@ -226,7 +226,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--stream": "포화: 연결마다 계속 쓰고 에코를 읽어 들입니다 (MB/s)",
       "--threads": "부하를 만드는 작업 스레드 수",
       "--warmup": "측정 전의 측정하지 않는 시간",
-      "--timeout": "접속 제한 시간; --tls 면 핸드셰이크 포함 (0: 제한 없음)",
+      "--timeout": "접속 제한 시간; --tls 면 핸드셰이크 포함; 0: 제한 없음",
       "--rounds": "대상이 여럿일 때: A B A B … 의 라운드 수",
       "--json": "마지막 줄에 JSON 객체 하나를 출력합니다 (시간은 ms, 지연 시간 히스토그램 포함)",
       "--hgrm": "지연 시간 백분위 분포를 HdrHistogram의 .hgrm 형식으로 FILE에 씁니다 (ms); 대상 하나",
@@ -278,7 +278,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
     options: {
       ...ADDRESS,
       "--no-connect": "이름 풀이와 경로만 보고, 접속하지 않습니다",
-      "--timeout": "접속과 에코에 각각 허용하는 시간 (0: 제한 없음)",
+      "--timeout": "접속과 에코에 각각 허용하는 시간; 0: 제한 없음",
       "--json": "마지막 줄에 보고서를 JSON 객체 하나로",
     },
     defaults: {},
