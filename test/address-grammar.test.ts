@@ -179,7 +179,10 @@ test("serve: --ipv6-only with an IPv4 address is a usage error", { timeout: 30_0
     const line = assertUsage(r, `--ipv6-only (${lang})`);
     assert.match(line, /--ipv6-only/);
     assert.match(line, /127\.0\.0\.1/);
-    assert.match(line, lang === "ko" ? /IPv4 주소입니다/ : /is an IPv4 address/);
+    assert.match(
+      line,
+      lang === "ko" ? /대기할 주소\(127\.0\.0\.1\)가 IPv4 주소입니다/ : /is an IPv4 address/,
+    );
   }
 });
 
@@ -252,9 +255,13 @@ test(
       [
         ["--tls-cert", cert],
         /private key is missing: --tls-cert needs --tls-key/,
-        /개인 키이\(가\) 없습니다/,
+        /--tls-key 도 주세요: --tls-cert 에는 인증서의 개인 키가 필요합니다/,
       ],
-      [["--tls-key", key], /certificate is missing: --tls-key needs --tls-cert/, /인증서이\(가\) 없습니다/],
+      [
+        ["--tls-key", key],
+        /certificate is missing: --tls-key needs --tls-cert/,
+        /--tls-cert 도 주세요: --tls-key 에는 인증서가 필요합니다/,
+      ],
     ] as const) {
       const line = assertUsage(await runCli(["serve", "-p", "0", ...args]), args.join(" "));
       assert.match(line, pattern);

@@ -113,6 +113,13 @@ function durationLimitKo(max: number): string {
   return `최대 ${exact}, 약 ${roughly(max, { days: "일", hours: "시간", seconds: "초" })}`;
 }
 
+/** A Hangul noun with its subject particle: 이 after a final consonant, else 가. */
+function subjectKo(noun: string): string {
+  const code = noun.charCodeAt(noun.length - 1) - 0xac00;
+  if (code < 0 || code > 11_171) return `${noun}이(가)`;
+  return `${noun}${code % 28 === 0 ? "가" : "이"}`;
+}
+
 /** ERR_INVALID_OPTION in Korean. */
 function invalidOptionKo(ctx: EchoErrorContext): string {
   if (ctx.option === undefined)
@@ -120,13 +127,13 @@ function invalidOptionKo(ctx: EchoErrorContext): string {
   const option = cliFlag(ctx.option);
   switch (ctx.expect) {
     case "as-option":
-      return `예상하지 못한 인자 '${ctx.value}': ${option} ${ctx.value} 처럼 옵션으로 주세요`;
+      return `${option} ${ctx.value} 처럼 옵션으로 주세요: serve 는 대기할 주소와 포트를 인자로 받지 않습니다`;
     case "missing":
-      return `${ctx.detail === undefined ? option : detailKo(ctx.detail)}이(가) 없습니다: ${cliFlag(ctx.needs ?? "")} 에는 ${option} 도 필요합니다`;
+      return `${option} 도 주세요: ${cliFlag(ctx.needs ?? "")} 에는 ${subjectKo(ctx.detail === undefined ? `${option} 옵션` : detailKo(ctx.detail))} 필요합니다`;
     case "same-port":
-      return `${option} ${ctx.value} 와(과) 에코 서버(${ctx.detail})가 같은 포트입니다: ${option} 에는 다른 포트를 주세요`;
+      return `${option} 에는 다른 포트를 주세요: 에코 서버(${ctx.detail})와 같은 포트입니다 (${option} ${ctx.value})`;
     case "ipv6":
-      return `${option} 는 IPv6 클라이언트만 받는데 ${ctx.value} 는 IPv4 주소입니다: :: (또는 다른 IPv6 주소)에서 대기하거나 ${option} 를 빼세요`;
+      return `:: (또는 다른 IPv6 주소)에서 대기하거나 ${option} 를 빼세요: ${option} 는 IPv6 클라이언트만 받는데, 대기할 주소(${ctx.value})가 IPv4 주소입니다`;
   }
   if (ctx.needs !== undefined)
     return `${cliFlag(ctx.needs)} 없이 ${option} 의 값 '${ctx.value}'을(를) 주었습니다: ${option} 는 ${cliFlag(ctx.needs)} 와 함께만 쓸 수 있습니다`;

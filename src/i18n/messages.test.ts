@@ -324,7 +324,7 @@ test("limits, a missing TLS part, the echo port taken by --metrics, and each lis
   );
   assert.match(
     ko.error("ERR_INVALID_OPTION", missing),
-    /^인증서의 개인 키이\(가\) 없습니다: --tls-cert 에는 --tls-key 도/,
+    /^--tls-key 도 주세요: --tls-cert 에는 인증서의 개인 키가 필요합니다$/,
   );
   const same = {
     value: "127.0.0.1:9000",
