@@ -93,9 +93,11 @@ export {
   parsePort,
   parseHost,
   parseHostPort,
+  parseAddress,
   isWellKnownPort,
   DEFAULT_PORT,
   type HostPort,
+  type AddressParts,
 } from "./net/address.js";
 export { formatEndpoint, plainAddress } from "./net/endpoint.js";
 export { effectiveBacklog, kernelBacklogCap } from "./net/backlog.js";

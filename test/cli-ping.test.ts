@@ -160,7 +160,7 @@ test("bad values: exit 2 with one line on standard error", { timeout: 15_000 }, 
     [["-i", "soon"], /--interval .*'soon'/],
     [["-i", "0"], /--interval .*'0'/],
     [["-W", "never"], /--timeout .*'never'/],
-    [["-s", "70000"], /--size a whole number from 16 to 65535, not '70000'/],
+    [["-s", "70000"], /--size at most 65535, not '70000'/],
     [["-s", "8"], /--size .*'8'/],
   ];
   const runs = await Promise.all([

@@ -267,7 +267,10 @@ test("bad command lines: one line, exit 2, never a stack trace", { timeout: 120_
 test("Korean usage errors", { timeout: 30_000 }, async () => {
   const r = await runCli(["serve", "--port", "abc"], { env: cleanEnv({ LC_ALL: "ko_KR.UTF-8" }) });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^tcpecho: 포트 번호는 0부터 65535까지의 정수로 주세요 \(받은 값: 'abc'\)/);
+  assert.match(
+    r.stderr,
+    /^tcpecho: --port 에는 포트 번호를 0부터 65535까지의 정수로 주세요 \(받은 값: 'abc'\)/,
+  );
   const duration = await runCli(["serve", "--drain-timeout", "soon", "--lang", "ko"]);
   assert.equal(duration.code, 2);
   assert.match(
@@ -275,7 +278,7 @@ test("Korean usage errors", { timeout: 30_000 }, async () => {
     /^tcpecho: --drain-timeout 에는 500ms, 10s, 2m, 1h 같은 시간\(단위가 없으면 초\)을 주세요 \(받은 값: 'soon'\)/,
   );
   const count = await runCli(["serve", "--backlog", "0", "--lang", "ko"]);
-  assert.match(count.stderr, /^tcpecho: --backlog 에는 1 이상의 정수를 주세요 \(받은 값: '0'\)/);
+  assert.match(count.stderr, /^tcpecho: --backlog 에는 1 이상의 값을 주세요 \(받은 값: '0'\)/);
   for (const text of [duration.stderr, count.stderr]) assert.doesNotMatch(text, /a duration|whole number/);
 });
 

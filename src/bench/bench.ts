@@ -10,7 +10,7 @@ import { Worker } from "node:worker_threads";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
 import { clientTls, type ClientTls } from "../net/client-tls.js";
 import { EchoError, type EchoErrorCode } from "../net/echo-error.js";
-import { checkNumber } from "../net/options.js";
+import { checkNumber, MAX_KEEPALIVE_MS, MAX_TIMER_MS } from "../net/options.js";
 import { LatencyHistogram, type LatencySummary } from "./latency-histogram.js";
 import { emptyCounts, runLoad, type LoadCounts, type LoadPlan } from "./load.js";
 import type { WorkerMessage } from "./worker.js";
@@ -37,7 +37,7 @@ export interface BenchOptions {
   threads?: number;
   /** Unmeasured time before measuring, ms (default 0). */
   warmupMs?: number;
-  /** Connect timeout, ms (default 5000); with TLS it covers the handshake too. */
+  /** Connect timeout, ms (default 5000); with TLS it covers the handshake too. 0: none. */
   connectTimeoutMs?: number;
   /**
    * Speak TLS: `true` trusts the system's CAs; `{ ca }` trusts that CA or
@@ -157,12 +157,15 @@ export function planBench(options: BenchOptions): LoadPlan & { threads: number }
     warmupMs: checkNumber(options.warmupMs ?? 0, "warmupMs", { integer: true }),
     connectTimeoutMs: checkNumber(options.connectTimeoutMs ?? 5000, "connectTimeoutMs", {
       integer: true,
-      min: 1,
+      max: MAX_TIMER_MS,
     }),
     graceMs: 2000,
     threads: checkNumber(options.threads ?? 1, "threads", { integer: true, min: 1 }),
     tls: planTls(options.tls),
-    keepAlive: checkNumber(options.keepAlive ?? 60_000, "keepAlive", { integer: true }),
+    keepAlive: checkNumber(options.keepAlive ?? 60_000, "keepAlive", {
+      integer: true,
+      max: MAX_KEEPALIVE_MS,
+    }),
   };
   if (plan.size * plan.pipeline > 64 * 1024 * 1024) {
     throw new EchoError("ERR_INVALID_OPTION", {

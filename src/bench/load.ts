@@ -542,12 +542,20 @@ function openSocket(
         onread: { buffer, callback: callback as (nread: number, buf: Uint8Array) => boolean },
       });
     }
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(
-        new EchoError("ETIMEDOUT", { host: plan.host, port: plan.port, timeoutMs: plan.connectTimeoutMs }),
-      );
-    }, plan.connectTimeoutMs);
+    // 0: no connect timeout, the kernel's own retries decide.
+    const timer =
+      plan.connectTimeoutMs > 0
+        ? setTimeout(() => {
+            socket.destroy();
+            reject(
+              new EchoError("ETIMEDOUT", {
+                host: plan.host,
+                port: plan.port,
+                timeoutMs: plan.connectTimeoutMs,
+              }),
+            );
+          }, plan.connectTimeoutMs)
+        : undefined;
     socket.once("error", (err) => {
       clearTimeout(timer);
       reject(err);

@@ -9,7 +9,7 @@
  */
 
 import { writeFileSync } from "node:fs";
-import { Argument, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
 import {
   bench,
   benchCompare,
@@ -22,15 +22,20 @@ import { benchMessages, type BenchMessages } from "../i18n/bench.js";
 import { errorMessages } from "../i18n/errors.js";
 import type { LatencyHistogram, LatencySummary } from "../bench/latency-histogram.js";
 import { histogramJson } from "../bench/merge.js";
-import { DEFAULT_PORT, parseHostPort } from "../net/address.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { parseCount, parseDuration, parsePositiveDuration } from "../net/options.js";
+import {
+  addAddressOptions,
+  TARGETS_ARGUMENT,
+  targetsFromCli,
+  type AddressCliOptions,
+} from "./address-options.js";
 import { parsePlotFile, writableFile, writeBenchPlot, type PlotFile } from "./bench-plot.js";
 import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
-interface BenchCliOptions extends ConnectionCliOptions {
+interface BenchCliOptions extends ConnectionCliOptions, AddressCliOptions {
   connections: number;
   size?: number;
   pipeline: number;
@@ -55,12 +60,8 @@ export function registerBench(program: Command): void {
     .description(
       "load generator for any echo server: request rate, throughput, latency, and every echoed byte checked",
     )
-    .addArgument(
-      new Argument(
-        "[targets...]",
-        "HOST[:PORT] of each server; several are run in turn, A B A B …, and compared",
-      ).default(["127.0.0.1"], "127.0.0.1:9000"),
-    )
+    .argument("[targets...]", TARGETS_ARGUMENT);
+  addAddressOptions(cmd)
     .addOption(
       new Option("-c, --connections <n>", "connections")
         .default(50)
@@ -106,9 +107,12 @@ export function registerBench(program: Command): void {
         .argParser((v) => parseDuration(v, "--warmup")),
     )
     .addOption(
-      new Option("-t, --timeout <duration>", "connect timeout; with --tls, the handshake included")
+      new Option(
+        "-t, --timeout <duration>",
+        "connect timeout; with --tls, the handshake included; 0: no timeout",
+      )
         .default(5000, "5s")
-        .argParser((v) => parsePositiveDuration(v, "--timeout")),
+        .argParser((v) => parseDuration(v, "--timeout")),
     )
     .addOption(
       new Option("--rounds <n>", "with several targets: rounds of A B A B …")
@@ -147,10 +151,7 @@ Every echoed byte is checked; corrupted, missing or extra bytes make the exit co
     )
     .action(async (targets: string[], _opts: unknown, command: Command) => {
       const opts = command.optsWithGlobals<BenchCliOptions>();
-      const parsed = targets.map((t) => {
-        const hp = parseHostPort(t.startsWith(":") ? `127.0.0.1${t}` : t);
-        return { host: hp.host, port: hp.port ?? DEFAULT_PORT };
-      });
+      const parsed = targetsFromCli(targets, opts);
       const options: BenchOptions = {
         connections: opts.connections,
         pipeline: opts.pipeline,

@@ -16,18 +16,22 @@ import type { TLSSocket } from "node:tls";
 import { Option, type Command } from "commander";
 import { connect, type EchoClient } from "../client/connect.js";
 import { streamEcho } from "../client/stream-echo.js";
-import { DEFAULT_PORT, parseHostPort, parsePort } from "../net/address.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
+import {
+  addAddressOptions,
+  HOST_ARGUMENT,
+  PORT_ARGUMENT,
+  targetFromCli,
+  type AddressCliOptions,
+} from "./address-options.js";
 import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
 import { parseDuration } from "../net/options.js";
 import { printable } from "./printable.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 import { textTrace, traceClient, type ClientTrace } from "./trace.js";
 
-interface ClientOptions extends ConnectionCliOptions {
-  host?: string;
-  port?: string;
+interface ClientOptions extends ConnectionCliOptions, AddressCliOptions {
   send?: string;
   crlf?: boolean;
   lf?: boolean;
@@ -44,10 +48,9 @@ export function registerClient(program: Command): void {
     .command("client")
     .alias("connect")
     .description("connect to an echo server: type lines on a terminal, or pipe any bytes through it")
-    .argument("[host]", "server address or name, or HOST:PORT, [IPv6]:PORT (default: 127.0.0.1)")
-    .argument("[port]", `server port (default: ${DEFAULT_PORT})`)
-    .option("-H, --host <address>", "the server's address, as an option")
-    .option("-p, --port <port>", "the server's port, as an option")
+    .argument("[host]", HOST_ARGUMENT)
+    .argument("[port]", PORT_ARGUMENT);
+  addAddressOptions(cmd)
     .option("--send <text>", "send this text once, print the echo, and exit")
     .option("--crlf", "end each line sent with \\r\\n (for servers that want whole lines)")
     .option("--lf", "end each line sent with \\n")
@@ -61,7 +64,10 @@ export function registerClient(program: Command): void {
       "show each socket call (connect, send, recv, shutdown, close) and the TCP state the kernel reports after it, on standard error",
     )
     .addOption(
-      new Option("-t, --timeout <duration>", "give up when connecting, or waiting for an echo, takes longer")
+      new Option(
+        "-t, --timeout <duration>",
+        "give up when connecting, or waiting for an echo, takes longer; 0: no timeout",
+      )
         .default(10_000, "10s")
         .argParser((v) => parseDuration(v, "--timeout")),
     );
@@ -87,27 +93,13 @@ a reset exits 1.`,
     .action(
       async (hostArg: string | undefined, portArg: string | undefined, _opts: unknown, cmd: Command) => {
         const opts = cmd.optsWithGlobals<ClientOptions>();
-        if (hostArg !== undefined && opts.host !== undefined) {
-          throw new EchoError("ERR_INVALID_OPTION", {
-            value: hostArg,
-            detail: "the host: give it once, as an argument or with --host",
-          });
-        }
-        const target = parseHostPort(hostArg ?? opts.host ?? "127.0.0.1");
-        const ports = [target.port, portArg, opts.port].filter((p) => p !== undefined);
-        if (ports.length > 1) {
-          throw new EchoError("ERR_INVALID_OPTION", {
-            value: ports.join(", "),
-            detail: "the port: give it once",
-          });
-        }
-        const port = ports[0] === undefined ? DEFAULT_PORT : parsePort(ports[0], 1);
+        const target = targetFromCli(hostArg, portArg, opts);
         if (opts.crlf && opts.lf)
           throw new EchoError("ERR_INVALID_OPTION", {
             value: "--crlf --lf",
             detail: "line endings: pick one",
           });
-        await runClient(target.host, port, opts);
+        await runClient(target.host, target.port, opts);
       },
     );
 }

@@ -10,7 +10,7 @@ import { connect as tlsConnect } from "node:tls";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
 import { clientTls, tlsClientError, tlsConnectOptions, type ClientTls } from "../net/client-tls.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
-import { checkNumber, MAX_TIMER_MS } from "../net/options.js";
+import { checkNumber, MAX_KEEPALIVE_MS } from "../net/options.js";
 import { readExactly } from "./read-exactly.js";
 
 /** TCP keepalive's default on client connections, in ms: a silent connection is probed after a minute. */
@@ -35,7 +35,8 @@ export interface ConnectOptions {
   tls?: ClientTls;
   /**
    * TCP keepalive: probe the connection after this many ms of silence, so a
-   * server that vanished (no FIN, no RST) is noticed. 0 turns it off. Default 60000.
+   * server that vanished (no FIN, no RST) is noticed. 0 turns it off. Default 60000;
+   * at most 32767000 (Linux takes no longer keepalive idle time).
    */
   keepAlive?: number;
 }
@@ -262,7 +263,7 @@ export function handshakeError(err: unknown, host: string, port: number, servern
 
 /** Checks the keepAlive option (ms, 0 = off); returns the default when not given. */
 export function checkKeepAlive(keepAlive: number | undefined): number {
-  return checkNumber(keepAlive ?? DEFAULT_CLIENT_KEEPALIVE_MS, "keepAlive", { max: MAX_TIMER_MS });
+  return checkNumber(keepAlive ?? DEFAULT_CLIENT_KEEPALIVE_MS, "keepAlive", { max: MAX_KEEPALIVE_MS });
 }
 
 /**

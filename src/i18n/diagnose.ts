@@ -28,6 +28,10 @@ export interface DiagnoseMessages {
   localNote: string;
   subnet(iface: string, address: string, mask: string, network: string, cidr: string): string;
   subnetNoMask(iface: string): string;
+  /** A broadcast destination: a subnet's (`cidr` its network) or, with null, the limited 255.255.255.255. */
+  broadcast(iface: string, cidr: string | null): string;
+  /** A multicast group; `range` is 224.0.0.0/4 or ff00::/8. */
+  multicast(iface: string, range: string): string;
   gateway(gateway: string, iface: string): string;
   unreachable(reason: string | null): string;
   source(address: string): string;
@@ -80,6 +84,7 @@ const SCOPE_EN: Record<AddressScope, string> = {
   cgnat: "carrier-grade NAT range (100.64.0.0/10): shared by a provider, not from the Internet",
   documentation: "documentation range: for examples, not for real hosts",
   multicast: "multicast range: a group, not one host",
+  broadcast: "limited broadcast address (255.255.255.255): every host on the local link, not one host",
   unspecified: "unspecified address (0.0.0.0, ::): means any, not a host",
   reserved: "reserved range",
 };
@@ -92,6 +97,7 @@ const SCOPE_KO: Record<AddressScope, string> = {
   cgnat: "통신사 NAT 대역 (100.64.0.0/10): 통신사가 나누어 쓰며 인터넷에서는 닿지 않음",
   documentation: "문서용 주소: 예시용이며 실제 호스트가 아님",
   multicast: "멀티캐스트 주소: 한 호스트가 아니라 그룹",
+  broadcast: "제한 브로드캐스트 주소 (255.255.255.255): 한 호스트가 아니라 로컬 링크의 모든 호스트",
   unspecified: "지정되지 않은 주소 (0.0.0.0, ::): 호스트가 아니라 '모든 주소'라는 뜻",
   reserved: "예약된 주소",
 };
@@ -123,6 +129,12 @@ const en: DiagnoseMessages = {
   subnet: (iface, address, mask, network, cidr) =>
     `    on the subnet of interface ${iface}: ${address} AND ${mask} = ${network}, the network ${cidr}; sent straight to the host, no gateway`,
   subnetNoMask: (iface) => `    on the subnet of interface ${iface}: sent straight to the host, no gateway`,
+  broadcast: (iface, cidr) =>
+    cidr === null
+      ? `    broadcast: the limited broadcast address goes to every host on the link of interface ${iface}, not to one host, and no router passes it on; TCP cannot connect to it`
+      : `    broadcast: the broadcast address of the network ${cidr} on interface ${iface} (every host bit 1) goes to every host on that subnet, not to one host; TCP cannot connect to it`,
+  multicast: (iface, range) =>
+    `    multicast: a group address (${range}) goes through interface ${iface} to every host that joined the group, not to one host; TCP cannot connect to it`,
   gateway: (gateway, iface) =>
     `    not on any interface's subnet: handed to the gateway ${gateway} via interface ${iface}`,
   unreachable: (reason) => {
@@ -172,6 +184,12 @@ const ko: DiagnoseMessages = {
   subnet: (iface, address, mask, network, cidr) =>
     `    ${iface} 인터페이스의 서브넷: ${address} AND 서브넷 마스크 ${mask} = ${network}, 네트워크 ${cidr}. 게이트웨이 없이 상대 호스트로 바로 보냅니다`,
   subnetNoMask: (iface) => `    ${iface} 인터페이스의 서브넷: 게이트웨이 없이 상대 호스트로 바로 보냅니다`,
+  broadcast: (iface, cidr) =>
+    cidr === null
+      ? `    브로드캐스트: 제한 브로드캐스트 주소로 보낸 패킷은 한 호스트가 아니라 ${iface} 인터페이스가 닿는 링크의 모든 호스트에 가고, 라우터는 넘겨주지 않습니다. TCP로는 접속할 수 없습니다`
+      : `    브로드캐스트: ${iface} 인터페이스의 네트워크 ${cidr} 의 브로드캐스트 주소(호스트 비트가 모두 1)로 보낸 패킷은 한 호스트가 아니라 그 서브넷의 모든 호스트에 갑니다. TCP로는 접속할 수 없습니다`,
+  multicast: (iface, range) =>
+    `    멀티캐스트: 그룹 주소(${range})로 보낸 패킷은 ${iface} 인터페이스를 거쳐 한 호스트가 아니라 그룹에 가입한 모든 호스트에 갑니다. TCP로는 접속할 수 없습니다`,
   gateway: (gateway, iface) =>
     `    어느 인터페이스의 서브넷에도 없음: ${iface} 인터페이스를 거쳐 게이트웨이 ${gateway}에 넘깁니다`,
   unreachable: (reason) => {

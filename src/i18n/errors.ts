@@ -17,6 +17,8 @@ import {
   isPlainExpectation,
   portHolderCommand,
   portInUse,
+  roughly,
+  setBy,
   type EchoErrorCode,
   type EchoErrorContext,
   type PlainExpectation,
@@ -42,6 +44,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   "tls.servername": "--tls-servername NAME",
   "tls.insecure": "--insecure",
   port: "--port",
+  host: "--host",
   allow: "--allow",
   deny: "--deny",
   proxyTrusted: "--proxy-trusted",
@@ -82,7 +85,7 @@ const LISTEN_PORT_KO: Readonly<Record<string, (port: number | undefined) => stri
 /** What each plain kind of option value takes, in Korean, with its particle: "--timeout 에는 " + this + " 주세요". */
 const TAKES_KO: Readonly<Record<PlainExpectation, (ctx: EchoErrorContext) => string>> = {
   duration: () => "500ms, 10s, 2m, 1h 같은 시간(단위가 없으면 초)을",
-  "positive-duration": () => "500ms, 10s 같은 0보다 긴 시간을",
+  "positive-duration": () => "500ms, 10s 같은 1ms 이상의 시간을",
   cidr: () => "10.0.0.0/8, 2001:db8::/32 같은 주소 범위나 주소 하나를",
   hostname: () => "echo.example.org 같은 호스트 이름(IP 주소는 안 됨)을",
   count: (ctx) =>
@@ -90,12 +93,38 @@ const TAKES_KO: Readonly<Record<PlainExpectation, (ctx: EchoErrorContext) => str
   number: (ctx) =>
     ctx.max !== undefined ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 수를` : `${ctx.min ?? 0} 이상의 수를`,
   "positive-number": () => "0보다 큰 수를",
+  "too-large": (ctx) => `${ctx.max} 이하의 값을`,
+  "too-small": (ctx) => `${ctx.min ?? 0} 이상의 값을`,
+  "too-long": (ctx) => `${durationLimitKo(ctx.max ?? 0)} 이하의 시간을`,
 };
+
+/** A duration's limit in Korean: `2147483647ms(약 24.8일)`. */
+function durationLimitKo(max: number): string {
+  const exact = max % 1000 === 0 ? `${max / 1000}s` : `${max}ms`;
+  return `${exact}(약 ${roughly(max, { days: "일", hours: "시간", seconds: "초" })})`;
+}
+
+/** A Hangul noun with its subject particle: 이 after a final consonant, else 가. */
+function subjectKo(noun: string): string {
+  const code = noun.charCodeAt(noun.length - 1) - 0xac00;
+  if (code < 0 || code > 11_171) return `${noun}이(가)`;
+  return `${noun}${code % 28 === 0 ? "가" : "이"}`;
+}
 
 /** A bad value of an option (ERR_INVALID_OPTION with `option`), in Korean: what to give, then the value given. */
 function invalidOptionKo(ctx: EchoErrorContext & { option: string }): string {
   const v = ctx.value ?? "";
   const option = cliFlag(ctx.option);
+  switch (ctx.expect) {
+    case "as-option":
+      return `${option} ${v} 처럼 옵션으로 주세요: serve 는 대기할 주소와 포트를 인자로 받지 않습니다`;
+    case "missing":
+      return `${option} 도 주세요: ${cliFlag(ctx.needs ?? "")} 에는 ${subjectKo(ctx.detail === undefined ? `${option} 옵션` : detailKo(ctx.detail))} 필요합니다`;
+    case "same-port":
+      return `${option} 에는 다른 포트를 주세요: 에코 서버(${ctx.detail ?? ""})와 같은 포트입니다 (${option} ${v})`;
+    case "ipv6":
+      return `:: (또는 다른 IPv6 주소)에서 대기하거나 ${option} 를 빼세요: ${option} 는 IPv6 클라이언트만 받는데, 대기할 주소(${v})가 IPv4 주소입니다`;
+  }
   if (ctx.needs !== undefined) {
     const needs = cliFlag(ctx.needs);
     return `${needs} 도 주거나 ${option} 없이 실행하세요 (받은 값: '${v}'): ${option} 옵션은 ${needs} 옵션과 함께만 쓸 수 있습니다`;
@@ -160,6 +189,8 @@ function handshakeFailedKo(detail: string | undefined): string {
 const DETAILS_KO: Readonly<Record<string, string>> = {
   "closed before listening": "대기를 시작하기 전에 닫혔습니다",
   "no such file": "그런 파일이 없습니다",
+  "the certificate's private key": "인증서의 개인 키",
+  "the certificate": "인증서",
   "permission denied": "읽을 권한이 없습니다",
   "no PEM block in it": "PEM 블록이 없습니다",
   "no certificate in it": "인증서가 없습니다",
@@ -473,9 +504,9 @@ const ko: ErrorMessages = {
     const from = ctx.host === undefined ? "서버에서" : `${at} 에서`;
     switch (code) {
       case "ERR_INVALID_PORT":
-        return `포트 번호는 ${ctx.min ?? 0}부터 65535까지의 정수로 주세요 (받은 값: '${ctx.value}')`;
+        return `${ctx.option === undefined ? "포트 번호는" : `${cliFlag(ctx.option)} 에는 포트 번호를`} ${ctx.min ?? 0}부터 65535까지의 정수로 주세요 (받은 값: '${ctx.value}')`;
       case "ERR_INVALID_HOST":
-        return `127.0.0.1, ::1 같은 IP 주소나 localhost 같은 호스트 이름을 주세요 (받은 값: '${ctx.value}')`;
+        return `${ctx.option === undefined ? "" : `${cliFlag(ctx.option)} 에는 `}127.0.0.1, ::1 같은 IP 주소나 localhost 같은 호스트 이름을 주세요 (받은 값: '${ctx.value}')`;
       case "ERR_INVALID_OPTION":
         if (ctx.option !== undefined) return invalidOptionKo({ ...ctx, option: ctx.option });
         if (isPlainExpectation(ctx.expect))
@@ -514,12 +545,12 @@ const ko: ErrorMessages = {
         if (ctx.operation === "connect")
           return `${at} 에 접속할 권한이 없습니다: 브로드캐스트 주소이거나 로컬 방화벽 규칙이 막고 있습니다`;
         return ctx.port !== undefined && ctx.port > 0 && ctx.port < 1024
-          ? `포트 ${ctx.port}에서 대기할 권한이 없습니다: 1024 미만은 잘 알려진 포트라서 root 권한(또는 CAP_NET_BIND_SERVICE)이 필요합니다. 1024 이상을 쓰세요 (예: --port 9000)`
-          : `${at} 에 대한 권한이 없습니다`;
+          ? `포트 ${ctx.port}${setBy(ctx, cliFlag, "port")}에서 대기할 권한이 없습니다: 1024 미만은 잘 알려진 포트라서 root 권한(또는 CAP_NET_BIND_SERVICE)이 필요합니다. 1024 이상을 쓰세요${setBy(ctx, cliFlag, "port") === "" ? " (예: --port 9000)" : ""}`
+          : `${at}${setBy(ctx, cliFlag, "port")} 에 대한 권한이 없습니다`;
       case "EADDRNOTAVAIL":
         if (ctx.operation === "connect")
           return `${at} 에 접속할 수 없습니다: 쓸 수 있는 로컬 주소나 포트가 없습니다 (로컬 포트가 바닥났을 수 있습니다: net.ipv4.ip_local_port_range)`;
-        return `이 컴퓨터에는 ${ctx.host} 주소가 없습니다: 0.0.0.0(모든 인터페이스), 127.0.0.1, 또는 이 컴퓨터의 주소 중 하나를 쓰세요`;
+        return `이 컴퓨터에는 ${ctx.host}${setBy(ctx, cliFlag, "host")} 주소가 없습니다: 0.0.0.0(모든 인터페이스), 127.0.0.1, 또는 이 컴퓨터의 주소 중 하나를 쓰세요`;
       case "EMFILE":
         return `파일 디스크립터가 모자랍니다: 이 프로세스는 파일을 한 번에 ${ctx.limit === undefined ? "더 이상" : `${ctx.limit}개까지`} 열 수 있는데 ("Max open files" 한도) 모두 쓰고 있어, 연결이 닫힐 때까지 새 클라이언트는 끊깁니다. 시작 전에 ulimit -n 65536, 또는 systemd 유닛의 LimitNOFILE=65536 으로 한도를 올리세요`;
       case "ENFILE":

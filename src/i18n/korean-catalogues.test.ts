@@ -75,6 +75,8 @@ const DIAGNOSE: { [K in keyof DiagnoseMessages]: (m: DiagnoseMessages) => string
   subnet: (m) => [m.subnet("eth0", "192.168.0.7", "255.255.255.0", "192.168.0.0", "192.168.0.0/24")],
   subnetNoMask: (m) => [m.subnetNoMask("eth0")],
   gateway: (m) => [m.gateway("10.0.0.1", "eth0")],
+  broadcast: (m) => [m.broadcast("eth0", "192.168.0.0/24"), m.broadcast("eth0", null)],
+  multicast: (m) => [m.multicast("eth0", "224.0.0.0/4"), m.multicast("eth0", "ff00::/8")],
   unreachable: (m) =>
     [
       null,

@@ -304,6 +304,60 @@ test("error messages use their context", () => {
   assert.match(en.error("ERR_SOCKET", {}), /: unknown$/);
 });
 
+test("limits, a missing TLS part, the echo port taken by --metrics, and each listen error's option, in both languages", () => {
+  const { en, ko } = messages;
+  const limit = { value: "597h", option: "--timeout", expect: "too-long", max: 2_147_483_647 } as const;
+  assert.equal(
+    en.error("ERR_INVALID_OPTION", limit),
+    "give --timeout at most 2147483647ms (about 24.8 days), not '597h'",
+  );
+  assert.match(
+    ko.error("ERR_INVALID_OPTION", limit),
+    /--timeout 에는 2147483647ms\(약 24\.8일\) 이하의 시간을 주세요/,
+  );
+  const many = {
+    value: "9007199254740992",
+    option: "--connections",
+    expect: "too-large",
+    max: 100_000,
+  } as const;
+  assert.match(
+    en.error("ERR_INVALID_OPTION", many),
+    /^give --connections at most 100000, not '9007199254740992'$/,
+  );
+  assert.match(ko.error("ERR_INVALID_OPTION", many), /--connections 에는 100000 이하의 값을 주세요/);
+  const missing = {
+    option: "--tls-key",
+    needs: "--tls-cert",
+    expect: "missing",
+    detail: "the certificate's private key",
+  } as const;
+  assert.equal(
+    en.error("ERR_INVALID_OPTION", missing),
+    "give --tls-key too: --tls-cert needs the certificate's private key",
+  );
+  assert.match(
+    ko.error("ERR_INVALID_OPTION", missing),
+    /^--tls-key 도 주세요: --tls-cert 에는 인증서의 개인 키가 필요합니다$/,
+  );
+  const same = {
+    value: "127.0.0.1:9000",
+    option: "--metrics",
+    expect: "same-port",
+    detail: "0.0.0.0:9000",
+  } as const;
+  assert.match(en.error("ERR_INVALID_OPTION", same), /same port/);
+  assert.match(ko.error("ERR_INVALID_OPTION", same), /같은 포트/);
+  const metrics = { host: "192.0.2.7", port: 80, operation: "listen", option: "--metrics" };
+  for (const m of [en, ko]) {
+    assert.match(m.error("EADDRNOTAVAIL", metrics), /192\.0\.2\.7 \(--metrics\)/);
+    assert.match(m.error("EACCES", metrics), /80 \(--metrics\)/);
+    assert.doesNotMatch(m.error("EACCES", metrics), /--port/);
+    assert.match(m.error("EADDRNOTAVAIL", { ...metrics, option: "--port" }), /\(--host\)/);
+    assert.match(m.error("ERR_INVALID_PORT", { value: "99999", option: "--metrics" }), /--metrics/);
+  }
+});
+
 test("usage lines point at the command's help", () => {
   assert.equal(
     messages.en.usage("missing host", "client "),
@@ -440,8 +494,30 @@ function koreanErrors(): string[] {
     "cidr",
     "pem",
     "hostname",
+    "too-large",
+    "too-small",
+    "too-long",
+    "as-option",
+    "ipv6",
   ] as const)
     texts.push(ko.error("ERR_INVALID_OPTION", { value: "x", option: "--timeout", expect, min: 1, max: 9 }));
+  texts.push(
+    ko.error("ERR_INVALID_OPTION", {
+      option: "--tls-key",
+      needs: "--tls-cert",
+      expect: "missing",
+      detail: "the certificate's private key",
+    }),
+    ko.error("ERR_INVALID_OPTION", {
+      value: "127.0.0.1:9000",
+      option: "--metrics",
+      expect: "same-port",
+      detail: "0.0.0.0:9000",
+    }),
+  );
+  for (const option of ["--port", "--metrics", "--host"])
+    for (const code of ["ERR_INVALID_PORT", "ERR_INVALID_HOST", "EACCES", "EADDRNOTAVAIL"] as const)
+      texts.push(ko.error(code, { host: "192.0.2.7", port: 8080, operation: "listen", value: "x", option }));
   return texts;
 }
 

@@ -111,7 +111,19 @@ export interface EchoErrorContext {
     // A descriptor from the service manager that must be a listening TCP socket (`detail`: why it is not).
     | "listening-socket"
     // An option that means nothing (or cannot be) while the service manager passes the sockets.
-    | "socket-activation";
+    | "socket-activation"
+    // Well written, but beyond the limit: `max` (a count), `min`, or `max` ms (a duration).
+    | "too-large"
+    | "too-small"
+    | "too-long"
+    // A word given as an argument where the command takes it as `option` (`serve 9000`: `--port 9000`).
+    | "as-option"
+    // `option` was not given, and `needs` cannot do without it; `detail` says what it is.
+    | "missing"
+    // `option`'s address `value` is the port `detail` already listens on.
+    | "same-port"
+    // `option` (`--ipv6-only`) with an IPv4 `value` to listen on.
+    | "ipv6";
   /** The largest valid value, with expect "count" or "number". */
   max?: number;
   /** Extra words for the message (e.g. which option). */
@@ -206,13 +218,33 @@ export function certificateCheck(tlsCheck: string | undefined): CertificateCheck
   }
 }
 
+/**
+ * Milliseconds in the largest unit that reads well, rounded down so that the
+ * words never promise more than the limit: `24.8 days`, `9.1 hours`.
+ */
+export function roughly(ms: number, unit: { days: string; hours: string; seconds: string }): string {
+  const down = (n: number) => Math.floor(n * 10) / 10;
+  if (ms >= 172_800_000) return `${down(ms / 86_400_000)}${unit.days}`;
+  if (ms >= 7_200_000) return `${down(ms / 3_600_000)}${unit.hours}`;
+  return `${down(ms / 1000)}${unit.seconds}`;
+}
+
+/** A duration's limit: in s when whole seconds, else in ms, and roughly in days or hours. */
+function durationLimitEn(max: number): string {
+  const exact = max % 1000 === 0 ? `${max / 1000}s` : `${max}ms`;
+  return `at most ${exact} (about ${roughly(max, { days: " days", hours: " hours", seconds: " s" })})`;
+}
+
 /** The kinds of option value worded as "give --x <what it takes>"; the others have sentences of their own. */
-export type PlainExpectation = Exclude<OptionExpectation, "pem" | "listening-socket" | "socket-activation">;
+export type PlainExpectation = Exclude<
+  OptionExpectation,
+  "pem" | "listening-socket" | "socket-activation" | "as-option" | "missing" | "same-port" | "ipv6"
+>;
 
 /** What each plain kind of option value takes, in English: "give --timeout " + this. */
 export const TAKES_EN: Readonly<Record<PlainExpectation, (ctx: EchoErrorContext) => string>> = {
   duration: () => "a duration such as 500ms, 10s, 2m or 1h (a bare number is seconds)",
-  "positive-duration": () => "a duration of more than zero, such as 500ms or 10s",
+  "positive-duration": () => "a duration of at least 1ms, such as 500ms or 10s",
   cidr: () => "an address range such as 10.0.0.0/8 or 2001:db8::/32, or one address",
   hostname: () => "a host name such as echo.example.org (no IP address)",
   count: (ctx) =>
@@ -224,6 +256,9 @@ export const TAKES_EN: Readonly<Record<PlainExpectation, (ctx: EchoErrorContext)
       ? `a number from ${ctx.min ?? 0} to ${ctx.max}`
       : `a number of at least ${ctx.min ?? 0}`,
   "positive-number": () => "a number greater than 0",
+  "too-large": (ctx) => `at most ${ctx.max}`,
+  "too-small": (ctx) => `at least ${ctx.min ?? 0}`,
+  "too-long": (ctx) => durationLimitEn(ctx.max ?? 0),
 };
 
 /**
@@ -262,6 +297,16 @@ function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {
       ? `give ${TAKES_EN[ctx.expect](ctx)}, not '${v}'`
       : detailUsage(ctx.detail, v, name);
   const option = name(ctx.option);
+  switch (ctx.expect) {
+    case "as-option":
+      return `give ${option} ${v} as an option: serve takes no address or port as an argument`;
+    case "missing":
+      return `give ${option} too: ${name(ctx.needs ?? "")} needs ${ctx.detail ?? option}`;
+    case "same-port":
+      return `give ${option} another port: ${v} and the echo server (${ctx.detail ?? ""}) would be the same port`;
+    case "ipv6":
+      return `listen on :: (or another IPv6 address), or leave out ${option}: it takes IPv6 clients only, and ${v} is an IPv4 address`;
+  }
   if (ctx.needs !== undefined)
     return `give ${name(ctx.needs)} too, or leave out ${option} ('${v}'): it works only with ${name(ctx.needs)}`;
   switch (ctx.expect) {
@@ -328,9 +373,9 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
   const at = errorPlace(ctx);
   switch (code) {
     case "ERR_INVALID_PORT":
-      return `give a port number from ${ctx.min ?? 0} to 65535, not '${ctx.value}'`;
+      return `give ${ctx.option === undefined ? "" : `${name(ctx.option)} `}a port number from ${ctx.min ?? 0} to 65535, not '${ctx.value}'`;
     case "ERR_INVALID_HOST":
-      return `give an IP address such as 127.0.0.1 or ::1, or a host name such as localhost, not '${ctx.value}'`;
+      return `give ${ctx.option === undefined ? "" : `${name(ctx.option)} `}an IP address such as 127.0.0.1 or ::1, or a host name such as localhost, not '${ctx.value}'`;
     case "ERR_INVALID_OPTION":
       return invalidOption(ctx, name);
     case "ECONNREFUSED":
@@ -363,12 +408,12 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
       if (ctx.operation === "connect")
         return `permission denied connecting to ${at}: a broadcast address, or a local firewall rule forbids it`;
       return ctx.port !== undefined && ctx.port > 0 && ctx.port < 1024
-        ? `no permission to listen on port ${ctx.port}: ports below 1024 are well-known ports and need root (or CAP_NET_BIND_SERVICE); use 1024 or above, e.g. ${name("port")} 9000`
-        : `permission denied for ${at}`;
+        ? `no permission to listen on port ${ctx.port}${setBy(ctx, name, "port")}: ports below 1024 are well-known ports and need root (or CAP_NET_BIND_SERVICE); use 1024 or above${setBy(ctx, name, "port") === "" ? `, e.g. ${name("port")} 9000` : ""}`
+        : `permission denied for ${at}${setBy(ctx, name, "port")}`;
     case "EADDRNOTAVAIL":
       if (ctx.operation === "connect")
         return `cannot connect to ${at}: no local address or port is available for it (the local ports may be used up: see net.ipv4.ip_local_port_range)`;
-      return `this machine has no address ${ctx.host}: listen on 0.0.0.0 (every interface), 127.0.0.1, or one of this machine's own addresses`;
+      return `this machine has no address ${ctx.host}${setBy(ctx, name, "host")}: listen on 0.0.0.0 (every interface), 127.0.0.1, or one of this machine's own addresses`;
     case "EMFILE":
       return `out of file descriptors: this process may have ${ctx.limit ?? "no more"} files open at once (its "Max open files" limit) and all are in use, so new clients are dropped until connections close; raise the limit with ulimit -n 65536 before starting, or LimitNOFILE=65536 in a systemd unit`;
     case "ENFILE":
@@ -392,6 +437,18 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
     case "ERR_TLS_VERIFY":
       return `the TLS certificate of ${at} is not trusted: ${certificateAdvice(ctx, name)}`;
   }
+}
+
+/** ` for --metrics`: the option a bad host or port was given to, when known. */
+/**
+ * ` (--metrics)`: the option that set a listen error's address or port. The
+ * server's own port (`port`) goes unsaid for a port, and is its `host` for an address.
+ */
+export function setBy(ctx: EchoErrorContext, name: OptionNamer, part: "host" | "port"): string {
+  if (ctx.option === undefined) return "";
+  const own = ctx.option === "port" || name(ctx.option) === name("port");
+  if (!own) return ` (${name(ctx.option)})`;
+  return part === "host" ? ` (${name("host")})` : "";
 }
 
 /** A listen error's sentence for a port already taken; `which` says which port (`port 9000`). */
