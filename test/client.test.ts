@@ -188,7 +188,7 @@ test(
           e instanceof EchoError &&
           e.code === "ERR_PEER_CLOSED" &&
           e.context.afterFin === true &&
-          /as ncat --exec does: try halfClose: false$/.test(e.message),
+          /if it stops at a FIN, as ncat --exec does, try halfClose: false$/.test(e.message),
       );
       halfClosing.destroy();
       const waiting = await connect({ host: "127.0.0.1", port: peer.port });

@@ -196,11 +196,11 @@ test("client --trace on the failure paths: a refused connect, and the recvn that
     for (const [lang, timedOut] of [
       [
         "en",
-        /^\[trace\] recvn\((\d+), 5\) = -1 ETIMEDOUT → ESTABLISHED {2}— 0 recv calls \(the recvn loop\); nothing more came back within 300 ms, so the client gives up$/,
+        /^\[trace\] recvn\((\d+), 5\) = -1 ETIMEDOUT → ESTABLISHED {2}— 0 recv calls \(the recvn loop\); nothing more came back within 0.3 s, so the client gives up$/,
       ],
       [
         "ko",
-        /^\[추적\] recvn\((\d+), 5\) = -1 ETIMEDOUT → ESTABLISHED {2}— recv 0번 호출\(recvn 반복\); 300밀리초 동안 더 돌아온 것이 없어 클라이언트가 기다리기를 그만둡니다$/,
+        /^\[추적\] recvn\((\d+), 5\) = -1 ETIMEDOUT → ESTABLISHED {2}— recv 0번 호출\(recvn 반복\); 0.3초 동안 더 돌아온 것이 없어 클라이언트가 기다리기를 그만둡니다$/,
       ],
     ] as const) {
       const r = await runCli([

@@ -91,7 +91,8 @@ Examples:
 
 On a terminal an empty line (or Ctrl-D) closes the connection politely. When the
 server closes it first (say, its idle timeout), the client says so and exits 0;
-a reset exits 1.`,
+a reset exits 1. Ctrl-C ends the client at any moment, even while it waits for an
+echo: exit 130.`,
     )
     .action(
       async (hostArg: string | undefined, portArg: string | undefined, _opts: unknown, cmd: Command) => {

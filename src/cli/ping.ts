@@ -165,7 +165,7 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
       (code === "ERR_ECHO_MISMATCH" && context.offset === 0);
     if (!nothingBack) return;
     const address = context.host ?? host;
-    tlsCheck = speaksTls(address, port, Math.min(opts.timeout ?? 2000, 2000)).then((yes) => {
+    tlsCheck = speaksTls(address, port, opts.timeout ? Math.min(opts.timeout, 2000) : 2000).then((yes) => {
       if (yes) t.note(pm.speaksTls(from));
     });
   };

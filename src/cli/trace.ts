@@ -16,8 +16,8 @@ import type { Socket } from "node:net";
 import type { EchoClient } from "../client/connect.js";
 import type { Lang } from "../i18n/lang.js";
 import { traceMessages, type TraceMessages } from "../i18n/trace.js";
-import { units } from "../i18n/units.js";
 import type { EchoError } from "../net/echo-error.js";
+import { errorSeconds } from "../net/error-text.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import {
   descriptorOf,
@@ -413,7 +413,8 @@ interface TracedClient {
  */
 export function traceClient(sink: TraceSink, lang: Lang): ClientTrace {
   const m: TraceMessages = traceMessages[lang];
-  const duration = units[lang].duration;
+  // As the error line under the trace words it ("within 2 s"), so that the two agree.
+  const duration = (ms: number | undefined) => errorSeconds(ms ?? 0, lang === "ko" ? "초" : " s");
   let fd: number | undefined;
   let tcpInode: number | undefined;
   let attempted = false;
@@ -479,7 +480,7 @@ export function traceClient(sink: TraceSink, lang: Lang): ClientTrace {
         error.code === "ECONNREFUSED"
           ? [m.connectRefused]
           : error.code === "ETIMEDOUT" && !handshake
-            ? [m.connectTimedOut(duration(error.context.timeoutMs ?? 0))]
+            ? [m.connectTimedOut(duration(error.context.timeoutMs))]
             : [];
       // A TLS handshake fails after the TCP connect succeeded; its error line says why.
       const result = handshake ? "0" : `-1 ${error.code}`;
@@ -506,7 +507,7 @@ export function traceClient(sink: TraceSink, lang: Lang): ClientTrace {
         error.code === "ERR_PEER_CLOSED"
           ? [String(ctx.received ?? 0), m.recvnPeerClosed(ctx.received ?? 0, sent)]
           : error.code === "ETIMEDOUT"
-            ? ["-1 ETIMEDOUT", m.recvnTimedOut(duration(ctx.timeoutMs ?? 0))]
+            ? ["-1 ETIMEDOUT", m.recvnTimedOut(duration(ctx.timeoutMs))]
             : error.code === "ECONNRESET"
               ? ["-1 ECONNRESET", m.recvnReset]
               : [`-1 ${error.code}`, undefined];

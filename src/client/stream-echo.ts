@@ -160,7 +160,8 @@ export function streamEcho(
     const onOutputDrain = () => socket.resume();
     const onSocketEnd = () => {
       if (inputEnded && received >= sent) return succeed();
-      const afterFin = inputEnded && (options.halfClose ?? true);
+      // Our FIN went out before the server's came: it may have closed because of it.
+      const afterFin = inputEnded && (options.halfClose ?? true) && socket.writableFinished;
       fail(
         new EchoError("ERR_PEER_CLOSED", {
           ...where,

@@ -125,7 +125,7 @@ const PLAIN_KO = "이 포트가 TLS 서버인지 확인하세요 (일반 TCP라�
 function plainAdviceKo(ctx: EchoErrorContext): string {
   if (ctx.peerTls) return ". 이 포트는 TLS를 쓰는 것 같습니다: --tls 를 붙여 보세요";
   if (ctx.afterFin)
-    return ". 입력의 끝(FIN)을 받자 에코를 다 돌려보내기 전에 멈췄습니다 (ncat --exec 가 그렇습니다): --no-shutdown 을 붙여 보세요";
+    return ". 입력이 끝났다는 FIN 을 받은 뒤 에코를 다 돌려보내지 않고 닫았습니다: ncat --exec 처럼 FIN 에서 멈추는 서버라면 --no-shutdown 을 붙여 보세요";
   return "";
 }
 

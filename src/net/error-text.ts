@@ -275,7 +275,7 @@ function certificateAdvice(ctx: EchoErrorContext, name: OptionNamer): string {
 function plainAdvice(ctx: EchoErrorContext, name: OptionNamer): string {
   if (ctx.peerTls) return `; this port seems to speak TLS: try ${name("tls")}`;
   if (ctx.afterFin)
-    return `; it stopped at our end of input (FIN) before echoing everything, as ncat --exec does: try ${name("halfClose: false")}`;
+    return `; it closed after our end of input (FIN) without echoing everything: if it stops at a FIN, as ncat --exec does, try ${name("halfClose: false")}`;
   return "";
 }
 
