@@ -204,7 +204,9 @@ async function converse(
   } catch (err) {
     if (s.signal.aborted) return;
     const nothingEchoed = s.echoes === 0 && (!streaming || client.socket.bytesRead === 0);
-    throw nothingEchoed ? await tlsExplained(err, client, opts.timeout) : err;
+    const explained = nothingEchoed ? await tlsExplained(err, client, opts.timeout, s.signal) : err;
+    // Ctrl-C while the port was being tried for TLS: the interruption is what is said.
+    if (!s.signal.aborted) throw explained;
   } finally {
     if (done) await (s.trace?.close(() => client.close()) ?? client.close());
     else {
@@ -258,12 +260,17 @@ function firstDifference(a: Buffer, b: Buffer): number {
  * came back (whole): if the port answers a TLS handshake, the error says to
  * try --tls. Otherwise the error as it was.
  */
-async function tlsExplained(err: unknown, client: EchoClient, timeout: number): Promise<unknown> {
+async function tlsExplained(
+  err: unknown,
+  client: EchoClient,
+  timeout: number,
+  signal: AbortSignal,
+): Promise<unknown> {
   if (!(err instanceof EchoError) || err.context.peerTls || client.encrypted) return err;
   if (err.code !== "ERR_PEER_CLOSED" && err.code !== "ECONNRESET") return err;
   if (client.socket.bytesWritten === 0) return err;
   const host = client.remoteAddress ?? client.host;
-  if (!(await speaksTls(host, client.port, timeout > 0 ? Math.min(timeout, 2000) : 2000))) return err;
+  if (!(await speaksTls(host, client.port, timeout > 0 ? Math.min(timeout, 2000) : 2000, signal))) return err;
   return new EchoError(err.code, { ...err.context, peerTls: true }, { cause: err });
 }
 

@@ -152,6 +152,7 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
   let from = target;
 
   const reason = (p: ProbeResult): string => (p.error ? pm.probeError(p.error.code, p.error.context) : "");
+  const abort = new AbortController();
   // Plain probes that a server closes or resets before any echo: if it answers TLS, say so, once.
   let tlsCheck: Promise<void> | undefined;
   let echoedAny = false;
@@ -165,7 +166,8 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
       (code === "ERR_ECHO_MISMATCH" && context.offset === 0);
     if (!nothingBack) return;
     const address = context.host ?? host;
-    tlsCheck = speaksTls(address, port, opts.timeout ? Math.min(opts.timeout, 2000) : 2000).then((yes) => {
+    const ms = opts.timeout ? Math.min(opts.timeout, 2000) : 2000;
+    tlsCheck = speaksTls(address, port, ms, abort.signal).then((yes) => {
       if (yes) t.note(pm.speaksTls(from));
     });
   };
@@ -195,7 +197,6 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
     }
   };
 
-  const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

@@ -15,8 +15,8 @@ import { connect as tlsConnect } from "node:tls";
  * nothing (no certificate, no name), and resolves true if the server answered
  * in TLS: the handshake completed, or the server sent a TLS alert. False when
  * it closed, answered something else (an echo server sends our hello back),
- * or said nothing within `timeout` ms. Never rejects; the connection is
- * closed at once either way, without sending any data.
+ * or said nothing within `timeout` ms, or `signal` aborted. Never rejects;
+ * the connection is closed at once either way, without sending any data.
  *
  * @example
  * ```ts
@@ -28,20 +28,29 @@ import { connect as tlsConnect } from "node:tls";
  * await server.close();
  * ```
  */
-export function speaksTls(host: string, port: number, timeout = 2000): Promise<boolean> {
+export function speaksTls(
+  host: string,
+  port: number,
+  timeout = 2000,
+  signal?: AbortSignal,
+): Promise<boolean> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
     const socket = tlsConnect({
       host,
       port,
       rejectUnauthorized: false,
       ...(isIP(host) === 0 ? { servername: host } : {}),
     });
+    const onAbort = () => done(false);
     const done = (yes: boolean) => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
       socket.destroy();
       resolve(yes);
     };
     const timer = setTimeout(() => done(false), timeout);
+    signal?.addEventListener("abort", onAbort, { once: true });
     socket.once("secureConnect", () => done(true));
     // An alert from the server (`ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION`, …) is TLS too.
     socket.on("error", (err: NodeJS.ErrnoException) => done(/_ALERT_/.test(err.code ?? "")));
