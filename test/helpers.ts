@@ -373,8 +373,7 @@ export function runTool(cmd: string, args: string[], input: string): Promise<str
 /**
  * Runs a shell `command` on a pseudo-terminal (util-linux `script`), typing
  * the next of `lines` each time the client's prompt (`[send] ` or
- * `[보낼 데이터] `) appears. Resolves with the exit code and the screen as a
- * person reads it (no carriage returns, no cursor movements).
+ * `[보낼 데이터] `) appears. Resolves as {@link terminalSession} does.
  */
 export function onTerminal(
   command: string,
@@ -382,31 +381,8 @@ export function onTerminal(
   env: NodeJS.ProcessEnv,
   ms = 10_000,
 ): Promise<{ code: number | null; screen: string }> {
-  const proc = spawn("script", ["-qfec", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
-  let screen = "";
-  let prompts = 0;
-  const pending = [...lines];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.kill("SIGKILL");
-      reject(new Error(`dialogue did not finish; screen:\n${screen}`));
-    }, ms);
-    const onOutput = (b: Buffer) => {
-      screen += b.toString("utf8");
-      const seen = screen.split(/\[send\] |\[보낼 데이터\] /).length - 1;
-      while (prompts < seen && pending.length > 0) {
-        prompts++;
-        proc.stdin.write(pending.shift() + "\r");
-      }
-    };
-    proc.stdout.on("data", onOutput);
-    proc.stderr.on("data", onOutput);
-    proc.on("close", (code) => {
-      clearTimeout(timer);
-      // eslint-disable-next-line no-control-regex -- readline's cursor movements are what is being removed
-      resolve({ code, screen: screen.replace(/\r/g, "").replace(/\x1b\[[0-9;]*[A-Za-z]/g, "") });
-    });
-  });
+  const steps = lines.map((line) => ({ after: /\[send\] |\[보낼 데이터\] /, keys: line + "\r" }));
+  return terminalSession(command, steps, env, ms);
 }
 
 /** One step of {@link terminalSession}: once `after` shows on the screen, type `keys`. */
