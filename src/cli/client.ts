@@ -170,15 +170,18 @@ async function runClient(host: string, port: number, opts: ClientOptions): Promi
   } finally {
     process.off("SIGINT", interrupt);
   }
-  if (abort.signal.aborted) {
-    const line = t.m.clientInterrupted(client !== undefined);
-    const say = onTerminal ? (l: string) => t.out(t.dim(l)) : t.note;
-    const stream = onTerminal ? process.stdout : process.stderr;
-    // Off the line Ctrl-C was typed on: the prompt's, or the terminal's own ^C.
-    if (stream.isTTY) stream.write(showCtrlC ? "^C\n" : "\n");
-    say(line);
-    process.exitCode = 130;
-  }
+  if (abort.signal.aborted) sayInterrupted(t, client !== undefined, onTerminal, showCtrlC);
+}
+
+/** Ctrl-C's closing line, on a line of its own; exit 130 as a shell's. */
+function sayInterrupted(t: Terminal, connected: boolean, onTerminal: boolean, showCtrlC: boolean): void {
+  const stream = onTerminal ? process.stdout : process.stderr;
+  // Off the line Ctrl-C was typed on: the prompt's, or the terminal's own ^C.
+  if (stream.isTTY) stream.write(showCtrlC ? "^C\n" : "\n");
+  const line = t.m.clientInterrupted(connected);
+  if (onTerminal) t.out(t.dim(line));
+  else t.note(line);
+  process.exitCode = 130;
 }
 
 /**
