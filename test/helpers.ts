@@ -424,8 +424,7 @@ export function runTool(cmd: string, args: string[], input: string): Promise<str
 /**
  * Runs a shell `command` on a pseudo-terminal (util-linux `script`), typing
  * the next of `lines` each time the client's prompt (`[send] ` or
- * `[보낼 데이터] `) appears. Resolves with the exit code and the screen as a
- * person reads it (no carriage returns, no cursor movements).
+ * `[보낼 데이터] `) appears. Resolves as {@link terminalSession} does.
  */
 export function onTerminal(
   command: string,
@@ -433,29 +432,56 @@ export function onTerminal(
   env: NodeJS.ProcessEnv,
   ms = 10_000,
 ): Promise<{ code: number | null; screen: string }> {
+  const steps = lines.map((line) => ({ after: /\[send\] |\[보낼 데이터\] /, keys: line + "\r" }));
+  return terminalSession(command, steps, env, ms);
+}
+
+/** One step of {@link terminalSession}: once `after` shows on the screen, type `keys`. */
+export interface TerminalStep {
+  after: RegExp;
+  keys: string;
+}
+
+/**
+ * Runs a shell `command` on a pseudo-terminal (util-linux `script`) and types
+ * each step's keys (`\r` is Enter, `\x03` Ctrl-C, `\x04` Ctrl-D) once its
+ * pattern shows on the screen after where the previous step's did. Resolves
+ * with the exit code and the screen as a person reads it (no carriage
+ * returns, no cursor movements); rejects after `ms`.
+ */
+export function terminalSession(
+  command: string,
+  steps: readonly TerminalStep[],
+  env: NodeJS.ProcessEnv,
+  ms = 10_000,
+): Promise<{ code: number | null; screen: string }> {
   const proc = spawn("script", ["-qfec", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
-  let screen = "";
-  let prompts = 0;
-  const pending = [...lines];
+  // eslint-disable-next-line no-control-regex -- readline's cursor movements are what is being removed
+  const clean = (s: string) => s.replace(/\r/g, "").replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+  let raw = "";
+  let from = 0;
+  const pending = [...steps];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       proc.kill("SIGKILL");
-      reject(new Error(`dialogue did not finish; screen:\n${screen}`));
+      reject(new Error(`the session did not finish in ${ms} ms; screen:\n${clean(raw)}`));
     }, ms);
     const onOutput = (b: Buffer) => {
-      screen += b.toString("utf8");
-      const seen = screen.split(/\[send\] |\[보낼 데이터\] /).length - 1;
-      while (prompts < seen && pending.length > 0) {
-        prompts++;
-        proc.stdin.write(pending.shift() + "\r");
+      raw += b.toString("utf8");
+      const screen = clean(raw);
+      for (let step = pending[0]; step !== undefined; step = pending[0]) {
+        const m = step.after.exec(screen.slice(from));
+        if (m === null) break;
+        from += m.index + m[0].length;
+        pending.shift();
+        proc.stdin.write(step.keys);
       }
     };
     proc.stdout.on("data", onOutput);
     proc.stderr.on("data", onOutput);
     proc.on("close", (code) => {
       clearTimeout(timer);
-      // eslint-disable-next-line no-control-regex -- readline's cursor movements are what is being removed
-      resolve({ code, screen: screen.replace(/\r/g, "").replace(/\x1b\[[0-9;]*[A-Za-z]/g, "") });
+      resolve({ code, screen: clean(raw) });
     });
   });
 }

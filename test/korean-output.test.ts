@@ -142,8 +142,8 @@ test("bad command lines --lang ko: one line, exit 2, no English", { timeout: 60_
     ["ping", "-c", "0"],
     ["ping", "--connect-only", "-s", "100"],
     ["ping", "-i", "soon"],
-    ["diagnose"],
     ["diagnose", "127.0.0.1:1", "2"],
+    ["diagnose", "-p", "0"],
     ["bench", "127.0.0.1:1", "--stream", "--rate", "5"],
   ];
   for (const args of bad) {

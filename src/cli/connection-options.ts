@@ -82,6 +82,17 @@ export function tlsFromCli(opts: ConnectionCliOptions, onInsecure: () => void): 
 }
 
 /**
+ * A certificate that the CA of `--tls-ca` did not sign: the error names the
+ * file (the library knows only that a CA was given). Any other error as it is.
+ */
+export function withCaFile(err: unknown, opts: ConnectionCliOptions): unknown {
+  if (!(err instanceof EchoError) || err.code !== "ERR_TLS_VERIFY" || err.context.option !== "tls.ca")
+    return err;
+  if (opts.tlsCa === undefined) return err;
+  return new EchoError(err.code, { ...err.context, value: opts.tlsCa }, { cause: err.cause });
+}
+
+/**
  * A DNS name as SNI carries it: dot-separated labels of letters, digits,
  * hyphens (and underscores, seen in the wild), at most 253 characters; never
  * an IP address (RFC 6066).

@@ -11,6 +11,7 @@
 import { Option, type Command } from "commander";
 import { ping, PING_MAX_SIZE, PING_MIN_SIZE, type PingReport, type ProbeResult } from "../client/ping.js";
 import type { PingStats } from "../client/ping-stats.js";
+import { speaksTls } from "../client/speaks-tls.js";
 import { pingMessages } from "../i18n/ping.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
@@ -22,7 +23,12 @@ import {
   targetFromCli,
   type AddressCliOptions,
 } from "./address-options.js";
-import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
+import {
+  addConnectionOptions,
+  tlsFromCli,
+  withCaFile,
+  type ConnectionCliOptions,
+} from "./connection-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
 interface PingCliOptions extends ConnectionCliOptions, AddressCliOptions {
@@ -146,7 +152,27 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
   let from = target;
 
   const reason = (p: ProbeResult): string => (p.error ? pm.probeError(p.error.code, p.error.context) : "");
+  const abort = new AbortController();
+  // Plain probes that a server closes or resets before any echo: if it answers TLS, say so, once.
+  let tlsCheck: Promise<void> | undefined;
+  let echoedAny = false;
+  const checkTls = (p: ProbeResult) => {
+    if (p.ok) echoedAny = true;
+    if (tlsCheck !== undefined || echoedAny || tls !== undefined || connectOnly || !p.error) return;
+    const { code, context } = p.error;
+    const nothingBack =
+      (code === "ERR_PEER_CLOSED" && !context.received) ||
+      code === "ECONNRESET" ||
+      (code === "ERR_ECHO_MISMATCH" && context.offset === 0);
+    if (!nothingBack) return;
+    const address = context.host ?? host;
+    const ms = opts.timeout ? Math.min(opts.timeout, 2000) : 2000;
+    tlsCheck = speaksTls(address, port, ms, abort.signal).then((yes) => {
+      if (yes) t.note(pm.speaksTls(from));
+    });
+  };
   const onProbe = (p: ProbeResult) => {
+    checkTls(p);
     if (json) {
       t.out(
         JSON.stringify({
@@ -171,7 +197,6 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
     }
   };
 
-  const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -194,6 +219,9 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
       },
       onProbe,
     });
+    await tlsCheck;
+  } catch (err) {
+    throw withCaFile(err, opts);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

@@ -448,7 +448,7 @@ class Pinger {
       probe.tlsHandshake = true;
       const onClose = () => this.#fail(probe, new EchoError("ERR_TLS", { ...this.#where, ...TLS_CLOSED }));
       secure.on("error", (err) =>
-        this.#fail(probe, handshakeError(err, this.#address, port, tls.servername)),
+        this.#fail(probe, handshakeError(err, this.#address, port, tls.servername, tls.ca !== undefined)),
       );
       secure.once("close", onClose);
       secure.once("secureConnect", () => {

@@ -52,6 +52,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   fds: "LISTEN_FDS",
   size: "--size",
   pipeline: "--pipeline",
+  "halfClose: false": "--no-shutdown",
 };
 
 /**
@@ -147,6 +148,8 @@ const TRUST_KO = "--tls-ca 파일(서버 인증서나 그 CA, PEM)로 신뢰하�
 
 /** Which check a server certificate failed, and how to trust it (ERR_TLS_VERIFY). */
 function certificateAdviceKo(ctx: EchoErrorContext): string {
+  if (ctx.option === "tls.ca")
+    return `${ctx.value === undefined ? "--tls-ca 로 준" : `${ctx.value} 의`} CA가 서명한 인증서가 아닙니다. 서버 자신의 인증서나 그것을 서명한 CA(PEM)를 --tls-ca 파일로 주거나, --insecure 로 검사를 모두 건너뛰세요`;
   switch (certificateCheck(ctx.tlsCheck)) {
     case "self-signed":
       return `자체 서명 인증서입니다. ${TRUST_KO}`;
@@ -164,6 +167,14 @@ function certificateAdviceKo(ctx: EchoErrorContext): string {
 }
 
 const PLAIN_KO = "이 포트가 TLS 서버인지 확인하세요 (일반 TCP라면 --tls 를 빼세요)";
+
+/** What a plain connection's failure adds when the server seems to speak TLS, or stopped at our FIN. */
+function plainAdviceKo(ctx: EchoErrorContext): string {
+  if (ctx.peerTls) return ". 이 포트는 TLS를 쓰는 것 같습니다: --tls 를 붙여 보세요";
+  if (ctx.afterFin)
+    return ". 입력이 끝났다는 FIN 을 받은 뒤 에코를 다 돌려보내지 않고 닫았습니다: ncat --exec 처럼 FIN 에서 멈추는 서버라면 --no-shutdown 을 붙여 보세요";
+  return "";
+}
 
 /** Why a client's TLS handshake failed (ERR_TLS with operation "tls handshake"), in words. */
 function handshakeFailedKo(detail: string | undefined): string {
@@ -534,7 +545,7 @@ const ko: ErrorMessages = {
       case "EAI_AGAIN":
         return `지금은 이름을 조회할 수 없습니다: '${ctx.host}' (DNS 서버가 응답하지 않음). 다시 시도하거나 IP 주소를 주세요`;
       case "ECONNRESET":
-        return `${at} 연결이 리셋되었습니다: 상대가 연결을 갑자기 끊었습니다`;
+        return `${at} 연결이 리셋되었습니다: 상대가 연결을 갑자기 끊었습니다${plainAdviceKo(ctx)}`;
       case "EPIPE":
         return `${at} 연결을 상대가 닫았습니다 (보내는 중이던 데이터가 있었습니다)`;
       case "EADDRINUSE":
@@ -556,9 +567,9 @@ const ko: ErrorMessages = {
       case "ENFILE":
         return "시스템 전체의 파일 디스크립터가 모자랍니다 (fs.file-max): 디스크립터가 풀릴 때까지 새 클라이언트는 끊깁니다. sysctl 로 fs.file-max 를 올리거나 다른 프로그램이 연 파일을 줄이세요";
       case "ERR_PEER_CLOSED":
-        return `${from} ${ctx.expected ?? "?"}바이트 중 ${ctx.received ?? 0}바이트만 돌려보내고 연결을 닫았습니다`;
+        return `${from} ${ctx.expected ?? "?"}바이트 중 ${ctx.received ?? 0}바이트만 돌려보내고 연결을 닫았습니다${plainAdviceKo(ctx)}`;
       case "ERR_ECHO_MISMATCH":
-        return `${at} 의 에코가 보낸 데이터와 다릅니다 (처음 다른 곳: ${ctx.offset}번째 바이트)`;
+        return `${at} 의 에코가 보낸 데이터와 다릅니다 (처음 다른 곳: ${ctx.offset}번째 바이트)${plainAdviceKo(ctx)}`;
       case "ERR_SOCKET":
         return `${at} 소켓 오류: ${ctx.detail === undefined ? "알 수 없음" : detailKo(ctx.detail)}`;
       case "ERR_PROXY":

@@ -174,7 +174,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho client --send hello --trace         에코 한 번 뒤의 소켓 호출과 TCP 상태
 
 터미널에서는 빈 줄(또는 Ctrl-D)로 연결을 정상적으로 닫습니다. 서버가 먼저 닫으면
-(예: 유휴 시간 초과) 클라이언트가 그렇다고 알리고 0으로 끝나며, 리셋되면 1로 끝납니다.`,
+(예: 유휴 시간 초과) 클라이언트가 그렇다고 알리고 0으로 끝나며, 리셋되면 1로 끝납니다.
+Ctrl-C 는 에코를 기다리는 중에도 언제든 클라이언트를 바로 끝냅니다 (종료 코드 130).`,
   },
   ping: {
     description: "TCP ping: 간격마다 번호 붙은 프로브의 에코 시간, 그리고 손실과 왕복 시간 통계",

@@ -37,6 +37,11 @@ const TRACE: { [K in keyof TraceMessages]: (m: TraceMessages) => string[] } = {
   recvCalls: (m) => [m.recvCalls(1), m.recvCalls(3)],
   suppressed: (m) => [m.suppressed(20)],
   moreBytes: (m) => [m.moreBytes(1), m.moreBytes(65_521)],
+  connectRefused: (m) => [m.connectRefused],
+  connectTimedOut: (m) => [m.connectTimedOut("2 s")],
+  recvnTimedOut: (m) => [m.recvnTimedOut("2 s")],
+  recvnPeerClosed: (m) => [m.recvnPeerClosed(3, 12)],
+  recvnReset: (m) => [m.recvnReset],
 };
 
 const SCOPES: readonly AddressScope[] = [

@@ -111,6 +111,7 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
   receivedBytes: (m) => [m.receivedBytes(5), m.receivedBytes(1)],
   clientClosed: (m) => [m.clientClosed],
   serverClosedConnection: (m) => [m.serverClosedConnection("127.0.0.1:9000")],
+  clientInterrupted: (m) => [m.clientInterrupted(true), m.clientInterrupted(false)],
   tlsInsecure: (m) => [m.tlsInsecure],
   verified: (m) => [m.verified(5)],
   usage: (m) => [m.usage("unknown option '--x'", "serve ")],

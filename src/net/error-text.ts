@@ -144,6 +144,17 @@ export interface EchoErrorContext {
   tlsCheck?: string;
   /** The process's open-files limit (its soft limit), for EMFILE. */
   limit?: number;
+  /**
+   * For ERR_PEER_CLOSED, ECONNRESET and ERR_ECHO_MISMATCH on a plain
+   * connection: what came back was a TLS record, or the port answered a TLS
+   * handshake tried after: it speaks TLS, not plain TCP.
+   */
+  peerTls?: boolean;
+  /**
+   * For ERR_PEER_CLOSED: the server closed after our half-close (FIN), before
+   * echoing everything (ncat --exec does that): `halfClose: false` waits instead.
+   */
+  afterFin?: boolean;
 }
 
 /** What a kind of option value takes (`expect` in a context), worded for ERR_INVALID_OPTION. */
@@ -325,6 +336,11 @@ function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {
 
 function certificateAdvice(ctx: EchoErrorContext, name: OptionNamer): string {
   const trust = `trust it with ${name("tls.ca")} (the server's certificate or its CA, PEM), or skip every check with ${name("tls.insecure")}`;
+  if (ctx.option === "tls.ca") {
+    // A CA was given and does not vouch for this certificate: "self-signed; trust it with tls.ca" would mislead.
+    const ca = ctx.value === undefined ? `given as ${name("tls.ca")}` : `in ${ctx.value}`;
+    return `it is not signed by the CA ${ca}; trust the server's own certificate or the CA that signed it (PEM) with ${name("tls.ca")}, or skip every check with ${name("tls.insecure")}`;
+  }
   switch (certificateCheck(ctx.tlsCheck)) {
     case "self-signed":
       return `it is self-signed; ${trust}`;
@@ -339,6 +355,14 @@ function certificateAdvice(ctx: EchoErrorContext, name: OptionNamer): string {
     case "other":
       return `${ctx.tlsCheck ?? "verification failed"}; ${trust}`;
   }
+}
+
+/** What a plain connection's failure adds when the server seems to speak TLS, or stopped at our FIN. */
+function plainAdvice(ctx: EchoErrorContext, name: OptionNamer): string {
+  if (ctx.peerTls) return `; this port seems to speak TLS: try ${name("tls")}`;
+  if (ctx.afterFin)
+    return `; it closed after our end of input (FIN) without echoing everything: if it stops at a FIN, as ncat --exec does, try ${name("halfClose: false")}`;
+  return "";
 }
 
 function notTlsAdvice(name: OptionNamer): string {
@@ -397,7 +421,7 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
     case "EAI_AGAIN":
       return `the name '${ctx.host}' could not be looked up right now (the DNS server did not answer); try again, or give an IP address`;
     case "ECONNRESET":
-      return `the connection to ${at} was reset: the other side closed it abruptly`;
+      return `the connection to ${at} was reset: the other side closed it abruptly${plainAdvice(ctx, name)}`;
     case "EPIPE":
       return `the connection to ${at} was closed by the other side while data was still being sent`;
     case "EADDRINUSE":
@@ -419,9 +443,9 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
     case "ENFILE":
       return "the whole system is out of file descriptors (fs.file-max), so new clients are dropped until some are freed; raise fs.file-max with sysctl, or close other programs' files";
     case "ERR_PEER_CLOSED":
-      return `${at} closed the connection after sending back ${ctx.received ?? 0} of ${ctx.expected ?? "?"} bytes`;
+      return `${at} closed the connection after sending back ${ctx.received ?? 0} of ${ctx.expected ?? "?"} bytes${plainAdvice(ctx, name)}`;
     case "ERR_ECHO_MISMATCH":
-      return `the echo from ${at} differs from what was sent, first at byte ${ctx.offset}`;
+      return `the echo from ${at} differs from what was sent, first at byte ${ctx.offset}${plainAdvice(ctx, name)}`;
     case "ERR_SOCKET":
       return `socket error with ${at}: ${ctx.detail ?? "unknown"}`;
     case "ERR_PROXY":
