@@ -20,6 +20,7 @@ import {
   type EchoErrorContext,
   type OptionExpectation,
 } from "../net/error-text.js";
+import { fileProblemKo } from "./bench.js";
 import type { Lang } from "./lang.js";
 
 /** One language's error sentences. */
@@ -179,13 +180,6 @@ const DETAILS_KO: Readonly<Record<string, string>> = {
     "LISTEN_FDNAMES(LISTEN_FDS 의 디스크립터마다 이름 하나, ':' 로 구분)",
 };
 
-/** Why `bench --plot` or `--hgrm` cannot write its file, in Korean. */
-const PLOT_WHY_KO: Readonly<Record<string, string>> = {
-  "no such directory": "그런 디렉터리가 없습니다",
-  "permission denied": "쓸 권한이 없습니다",
-  "it is a directory": "디렉터리입니다",
-};
-
 const DETAIL_PATTERNS_KO: readonly [RegExp, (...m: string[]) => string][] = [
   [
     /^(--[\w-]+): TLS needs (--[\w-]+) too$/,
@@ -200,7 +194,7 @@ const DETAIL_PATTERNS_KO: readonly [RegExp, (...m: string[]) => string][] = [
   ],
   [
     /^(--plot|--hgrm) \(a file it can write: (.*)\)$/s,
-    (_, flag, why) => `${flag}(쓸 수 있는 파일: ${PLOT_WHY_KO[why] ?? `'${why}'`})`,
+    (_, flag, why) => `${flag}(쓸 수 있는 파일: ${fileProblemKo(why)})`,
   ],
 ];
 
