@@ -92,7 +92,7 @@ export function registerBench(program: Command): void {
     .addOption(
       new Option(
         "--rate <per-second>",
-        "hold this request rate (all connections together); latency counts from when each message was due",
+        `hold this request rate (all connections together, at most ${MAX_RATE}); latency counts from when each message was due`,
       ).argParser((v) => parseCount(v, "--rate", 1, MAX_RATE)),
     )
     .option("--stream", "saturate: each connection streams writes and reads the echo back (MB/s)")
@@ -144,7 +144,8 @@ Examples:
   tcpecho bench 10.0.0.5:9000 --json > a.json         on each load machine, then:
   tcpecho bench merge a.json b.json                   one report: counts and rates summed, merged percentiles
 
-Every echoed byte is checked; corrupted, missing or extra bytes make the exit code 1.`,
+Every echoed byte is checked; corrupted, missing or extra bytes make the exit code 1.
+Ctrl-C prints the report of what was measured so far, exit code 130.`,
     )
     .action(async (targets: string[], _opts: unknown, command: Command) => {
       const opts = command.optsWithGlobals<BenchCliOptions>();

@@ -210,9 +210,9 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--size": "메시지 크기; --stream 이면 한 번에 쓰는 크기 (기본값: 512, --stream 이면 65536)",
       "--pipeline": "연결마다 동시에 보내 둔 메시지 수",
       "--duration": "측정할 시간",
-      "--count": "시간 대신 메시지를 이만큼 완료합니다",
+      "--count": "시간 대신 메시지를 이만큼 완료합니다 (-d 와 함께 쓸 수 없음)",
       "--rate":
-        "이 요청 속도를 유지합니다 (모든 연결 합계); 지연 시간은 각 메시지를 보냈어야 할 때부터 잽니다",
+        "이 요청 속도를 유지합니다 (모든 연결 합계, 최대 1000000000); 지연 시간은 각 메시지를 보냈어야 할 때부터 잽니다",
       "--stream": "포화: 연결마다 계속 쓰고 에코를 읽어 들입니다 (MB/s)",
       "--threads": "부하를 만드는 작업 스레드 수",
       "--warmup": "측정 전의 측정하지 않는 시간",
@@ -237,7 +237,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho bench 10.0.0.5:9000 --json > a.json         부하를 거는 컴퓨터마다 돌린 뒤:
   tcpecho bench merge a.json b.json                   보고서 하나로: 수와 속도는 합치고, 백분위는 합친 히스토그램에서
 
-돌아온 모든 바이트를 검사합니다. 손상되거나 빠지거나 남는 바이트가 있으면 종료 코드 1입니다.`,
+돌아온 모든 바이트를 검사합니다. 손상되거나 빠지거나 남는 바이트가 있으면 종료 코드 1입니다.
+Ctrl-C 를 누르면 그때까지 잰 보고서를 출력하고 종료 코드 130으로 끝납니다.`,
   },
   merge: {
     description:
