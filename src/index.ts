@@ -125,6 +125,7 @@ export {
   benchCompare,
   planBench,
   median,
+  MAX_RATE,
   type BenchOptions,
   type BenchReport,
   type BenchErrors,

@@ -101,7 +101,7 @@ test("bench merge prints bench's own report, in English and Korean", async () =>
   assert.match(lines[0] ?? "", /^tcpecho bench merge: 2 reports \(127\.0\.0\.1:\d+\); rates are the sum/);
   assert.match(
     lines[1] ?? "",
-    new RegExp(`^  requests +2500 in [\\d.]+ s: ${merged.requestsPerSecond.toFixed(1)} requests/s$`),
+    new RegExp(`^  requests +2500 in [\\d.]+ (ms|s): ${merged.requestsPerSecond.toFixed(1)} requests/s$`),
   );
   const p99 = merged.latency.p99Ms;
   const ms = p99 < 1 ? p99.toFixed(3) : p99 < 10 ? p99.toFixed(2) : p99.toFixed(1);
@@ -110,7 +110,7 @@ test("bench merge prints bench's own report, in English and Korean", async () =>
   const ko = await runCli(["bench", "merge", file("a.json"), file("b.json"), "--lang", "ko"]);
   assert.equal(ko.code, 0, ko.stderr);
   assert.match(ko.stdout.toString(), /보고서 2개/);
-  assert.match(ko.stdout.toString(), /요청 +[\d.]+초 동안 2500개/);
+  assert.match(ko.stdout.toString(), /요청 +[\d.]+( ms|초) 동안 2500개/);
   assert.match(ko.stdout.toString(), /오류 +없음/);
 });
 
@@ -226,6 +226,7 @@ async function badFile(name: string, text: string | null, pattern: RegExp, first
   assert.equal(lines.length, 1, r.stderr);
   assert.ok(lines[0]?.startsWith(`tcpecho bench merge: ${file(name)}: `), lines[0]);
   assert.match(lines[0] ?? "", pattern);
+  assert.ok(lines[0]?.endsWith(" (see: tcpecho bench merge --help)"), lines[0]);
 }
 
 test("bench merge of reports from before clientBusy: null, and no client line", async () => {
@@ -286,7 +287,27 @@ test("bench merge: a bad file is one clear line and exit code 2", async () => {
   await badFile("missing.json", null, /cannot be read \(ENOENT\)/);
   const ko = await runCli(["bench", "merge", file("text.txt"), "--lang", "ko"]);
   assert.equal(ko.code, 2);
-  assert.match(ko.stderr, /JSON 줄이 없습니다/);
+  assert.match(ko.stderr, /JSON 줄이 없습니다.*\(도움말: tcpecho bench merge --help\)$/m);
+});
+
+test("bench merge: the same report twice is refused, by name or as a copy", async () => {
+  writeFileSync(file("copy.json"), runs[0]?.text ?? "");
+  for (const [second, said] of [
+    [file("a.json"), /: given twice; each report is merged once/],
+    [file("copy.json"), new RegExp(`: the same report as ${file("a.json").replace(/[.]/g, "\\.")}; `)],
+  ] as const) {
+    const r = await runCli(["bench", "merge", file("a.json"), file("b.json"), second]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout.toString(), "", "nothing merged");
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, said);
+    assert.match(r.stderr, /\(see: tcpecho bench merge --help\)$/m);
+  }
+  const stdin = await runCli(["bench", "merge", "-", "-"], { input: runs[0]?.text ?? "" });
+  assert.equal(stdin.code, 2, stdin.stderr);
+  const ko = await runCli(["bench", "merge", file("a.json"), file("a.json"), "--lang", "ko"]);
+  assert.equal(ko.code, 2);
+  assert.match(ko.stderr, /두 번 주었습니다/);
 });
 
 /** Every way the library finds a report wrong: each field given a value of the wrong kind, and each histogram fault. */
@@ -337,9 +358,12 @@ test("bench merge --lang ko: why a file is not a report, in Korean, without Engl
   for (const [name, korean] of [
     [
       "mode.json",
-      /보고서가 아닙니다 \('mode' 에는 'pingpong', 'pipelined', 'rate', 'stream' 중 하나가 있어야 합니다\)$/,
+      /보고서가 아닙니다 \('mode' 에는 'pingpong', 'pipelined', 'rate', 'stream' 중 하나가 있어야 합니다\) \(도움말: tcpecho bench merge --help\)$/,
     ],
-    ["hist.json", /해독할 수 없습니다: HdrHistogram 압축 인코딩이 아닙니다 \('no HIST cookie'\)$/],
+    [
+      "hist.json",
+      /해독할 수 없습니다: HdrHistogram 압축 인코딩이 아닙니다 \('no HIST cookie'\) \(도움말: tcpecho bench merge --help\)$/,
+    ],
   ] as const) {
     const r = await runCli(["bench", "merge", file(name), "--lang", "ko"]);
     assert.equal(r.code, 2, r.stderr);
@@ -372,7 +396,7 @@ test("--hgrm needs latency, one target and a file it can write: refused before a
     ],
     [
       ["bench", "merge", file("a.json"), "--hgrm", nowhere],
-      /^tcpecho: give --hgrm a file it can write \('.*x\.hgrm': no such directory\) \(see: tcpecho bench (merge )?--help\)\n$/,
+      /^tcpecho: give --hgrm a file it can write \('.*x\.hgrm': no such directory\) \(see: tcpecho bench merge --help\)\n$/,
     ],
     [
       ["bench", "merge", file("a.json"), "--hgrm", nowhere, "--lang", "ko"],
@@ -401,12 +425,12 @@ test("bench merge of stream reports with --hgrm or --plot: one line, exit code 2
     ["--hgrm", file("s.hgrm")],
     ["--plot", file("s.svg")],
   ] as const) {
-    const m = await runCli(["bench", "merge", file("s.json"), file("s.json"), flag, out]);
+    const m = await runCli(["bench", "merge", file("s.json"), flag, out]);
     assert.equal(m.code, 2, m.stderr);
     assert.match(
       m.stderr,
       new RegExp(
-        `^tcpecho: leave out ${flag}, or give reports with latency: stream reports \\(.*s\\.json .*s\\.json\\) have none`,
+        `^tcpecho: leave out ${flag}, or give reports with latency: stream reports \\(.*s\\.json\\) have none \\(see: tcpecho bench merge --help\\)`,
       ),
     );
     assert.equal(m.stderr.trim().split("\n").length, 1, m.stderr);

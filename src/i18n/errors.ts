@@ -23,6 +23,7 @@ import {
   type EchoErrorContext,
   type PlainExpectation,
 } from "../net/error-text.js";
+import { fileProblemKo } from "./bench.js";
 import type { Lang } from "./lang.js";
 
 /** One language's error sentences. */
@@ -217,13 +218,6 @@ const DETAILS_KO: Readonly<Record<string, string>> = {
   "not a TCP socket (a UDP or Unix socket?)": "TCP 소켓이 아닙니다 (UDP나 유닉스 소켓인가요?)",
 };
 
-/** Why `bench --plot` or `--hgrm` cannot write its file, in Korean. */
-const PLOT_WHY_KO: Readonly<Record<string, string>> = {
-  "no such directory": "그런 디렉터리가 없습니다",
-  "permission denied": "쓸 권한이 없습니다",
-  "it is a directory": "디렉터리입니다",
-};
-
 const DETAIL_PATTERNS_KO: readonly [RegExp, (...m: string[]) => string][] = [
   [/^no complete handshake within (\d+) ms$/, (_, ms) => `${ms}ms 안에 핸드셰이크가 끝나지 않았습니다`],
 ];
@@ -334,8 +328,7 @@ const USAGE_PATTERNS: readonly [
     /^(--plot|--hgrm) \(a file it can write: (.*)\)$/s,
     {
       en: (v, flag, why) => `give ${flag} a file it can write ('${v}': ${why})`,
-      ko: (v, flag, why) =>
-        `${flag} 에는 쓸 수 있는 파일을 주세요 ('${v}': ${PLOT_WHY_KO[why] ?? `'${why}'`})`,
+      ko: (v, flag, why) => `${flag} 에는 쓸 수 있는 파일을 주세요 ('${v}': ${fileProblemKo(why)})`,
     },
   ],
 ];
