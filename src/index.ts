@@ -93,9 +93,11 @@ export {
   parsePort,
   parseHost,
   parseHostPort,
+  parseAddress,
   isWellKnownPort,
   DEFAULT_PORT,
   type HostPort,
+  type AddressParts,
 } from "./net/address.js";
 export { formatEndpoint, plainAddress } from "./net/endpoint.js";
 export { effectiveBacklog, kernelBacklogCap } from "./net/backlog.js";
@@ -123,6 +125,7 @@ export {
   benchCompare,
   planBench,
   median,
+  MAX_RATE,
   type BenchOptions,
   type BenchReport,
   type BenchErrors,
@@ -176,6 +179,7 @@ export { addressScope, type AddressScope } from "./net/address-scope.js";
 export { portRange, serviceName, type PortRange } from "./net/services.js";
 export {
   parseFault,
+  faultCovers,
   FAULT_KINDS,
   type FaultKind,
   type FaultSpec,

@@ -110,8 +110,10 @@ export async function integrity(
 
 /**
  * Backpressure: `clients` connections write as fast as they can for
- * `seconds` and never read. Returns how much the server's memory grew and
- * how long a fresh client's echo took meanwhile.
+ * `seconds`, and longer if need be until the server holds every one of them
+ * back (4 MB wait in this process: the kernel takes no more), and never
+ * read. Returns how much the server's memory grew and how long a fresh
+ * client's echo took meanwhile.
  */
 export async function neverReaders(
   port: number,
@@ -122,14 +124,17 @@ export async function neverReaders(
   const chunk = randomBytesSeeded(64 * 1024, 77);
   const sockets = await Promise.all(Array.from({ length: scale.clients }, () => rawConnect(port)));
   let offered = 0;
+  const held = 4 * 1024 * 1024;
   const end = Date.now() + scale.seconds * 1000;
+  // A server that never holds a client back is caught by its memory; do not wait for it forever.
+  const giveUp = end + 30_000;
   await Promise.all(
     sockets.map(async (s) => {
       s.on("error", () => {});
       s.pause(); // never read
-      while (Date.now() < end) {
+      while ((Date.now() < end || s.writableLength < held) && Date.now() < giveUp) {
         // As fast as the kernel takes it; our own queue is kept short so that the test process stays small.
-        if (s.writableLength < 4 * 1024 * 1024) {
+        if (s.writableLength < held) {
           s.write(chunk);
           offered += chunk.length;
           await sleep(0);

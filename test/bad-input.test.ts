@@ -13,6 +13,7 @@ import {
   parseCidr,
   parseDuration,
   parseHost,
+  parseAddress,
   parseHostPort,
   parsePort,
   ProxyHeaderParser,
@@ -59,6 +60,63 @@ test(
   },
 );
 
+/** A value written as its option takes it, but beyond any limit, by the option's placeholder. */
+const TOO_MUCH: Readonly<Record<string, string>> = {
+  "<n>": "9007199254740992",
+  "<n|auto>": "9007199254740992",
+  "<bytes>": "9007199254740992",
+  "<per-second>": "9007199254740992",
+  "<duration>": "597h",
+  "<port>": "70000",
+};
+
+test(
+  "every number and duration option, given a well-written value beyond its limit, says the limit",
+  { timeout: 180_000 },
+  async () => {
+    let checked = 0;
+    for (const command of ["serve", "client", "ping", "bench", "diagnose"]) {
+      const help = (await runCli([command, "--help"])).stdout.toString();
+      const options = [...help.matchAll(/^\s+(?:-\w, )?(--[\w-]+) (<[^>]+>)/gm)]
+        .map((m) => [m[1] ?? "", m[2] ?? ""] as const)
+        .filter(([, placeholder]) => TOO_MUCH[placeholder] !== undefined);
+      const port = String(await freePort());
+      // A target that refuses, in case a value were accepted: the run then ends at once, not hangs.
+      const target = command === "serve" ? ["--host", "127.0.0.1", "--port", port] : [`127.0.0.1:${port}`];
+      const runs = await Promise.all(
+        options.map(([option, placeholder]) =>
+          runCli([command, ...(option === "--port" ? [] : target), option, TOO_MUCH[placeholder] ?? ""], {
+            timeout: 15_000,
+          }),
+        ),
+      );
+      runs.forEach((r, i) => {
+        const [option, placeholder] = options[i] ?? ["", ""];
+        const what = `${command} ${option} ${TOO_MUCH[placeholder]}`;
+        assert.equal(r.code, 2, `${what}: exit ${r.code}, stderr ${r.stderr}`);
+        const line = r.stderr.trimEnd();
+        assert.equal(line.split("\n").length, 1, `${what}: ${line}`);
+        // The limit, as a number; never the format the value was already in.
+        const limit =
+          placeholder === "<port>"
+            ? /from [01] to 65535/
+            : placeholder === "<duration>"
+              ? /at most \d+m?s \(about [\d.]+ (days|hours)\)/
+              : /at most \d+/;
+        assert.match(line, limit, what);
+        assert.doesNotMatch(line, /such as|a duration|a whole number of|bare number/, what);
+        checked++;
+      });
+    }
+    assert.ok(checked >= 30, `only ${checked} options checked`);
+    const ko = await runCli(["ping", "-W", "597h", "--lang", "ko"]);
+    assert.match(
+      ko.stderr,
+      /--timeout 에는 2147483647ms\(약 24\.8일\) 이하의 시간을 주세요 \(받은 값: '597h'\)/,
+    );
+  },
+);
+
 test("random strings into every parser: a value or an EchoError, nothing else", { timeout: 60_000 }, () => {
   const parsers: [string, (v: string) => unknown][] = [
     ["parseDuration", (v) => parseDuration(v, "--x")],
@@ -66,6 +124,7 @@ test("random strings into every parser: a value or an EchoError, nothing else", 
     ["parseHost", parseHost],
     ["parsePort", (v) => parsePort(v, 0)],
     ["parseHostPort", parseHostPort],
+    ["parseAddress", (v) => parseAddress(v, 0)],
   ];
   const text = fc.oneof(
     fc.string({ unit: "binary", maxLength: 60 }),

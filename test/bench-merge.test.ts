@@ -11,9 +11,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { LatencyHistogram, percentileDistribution } from "tcpecho";
+import { BenchFileError, LatencyHistogram, percentileDistribution, readBenchJson } from "tcpecho";
 import { checkMerged, lastJson, type BenchJsonLine } from "./bench-merge-check.js";
 import { PLOT_COLORS } from "../src/cli/bench-plot.js";
+import { benchMessages } from "../src/i18n/bench.js";
+import { englishWords } from "../src/i18n/english-words.js";
 import { needs, runCli, startCliServer, stopCli, type RunningCli } from "./helpers.js";
 import { assertCurve, readSvg } from "./svg-chart.js";
 
@@ -99,7 +101,7 @@ test("bench merge prints bench's own report, in English and Korean", async () =>
   assert.match(lines[0] ?? "", /^tcpecho bench merge: 2 reports \(127\.0\.0\.1:\d+\); rates are the sum/);
   assert.match(
     lines[1] ?? "",
-    new RegExp(`^  requests +2500 in [\\d.]+ s: ${merged.requestsPerSecond.toFixed(1)} requests/s$`),
+    new RegExp(`^  requests +2500 in [\\d.]+ (ms|s): ${merged.requestsPerSecond.toFixed(1)} requests/s$`),
   );
   const p99 = merged.latency.p99Ms;
   const ms = p99 < 1 ? p99.toFixed(3) : p99 < 10 ? p99.toFixed(2) : p99.toFixed(1);
@@ -108,7 +110,7 @@ test("bench merge prints bench's own report, in English and Korean", async () =>
   const ko = await runCli(["bench", "merge", file("a.json"), file("b.json"), "--lang", "ko"]);
   assert.equal(ko.code, 0, ko.stderr);
   assert.match(ko.stdout.toString(), /보고서 2개/);
-  assert.match(ko.stdout.toString(), /요청 +[\d.]+초 동안 2500개/);
+  assert.match(ko.stdout.toString(), /요청 +[\d.]+( ms|초) 동안 2500개/);
   assert.match(ko.stdout.toString(), /오류 +없음/);
 });
 
@@ -224,6 +226,7 @@ async function badFile(name: string, text: string | null, pattern: RegExp, first
   assert.equal(lines.length, 1, r.stderr);
   assert.ok(lines[0]?.startsWith(`tcpecho bench merge: ${file(name)}: `), lines[0]);
   assert.match(lines[0] ?? "", pattern);
+  assert.ok(lines[0]?.endsWith(" (see: tcpecho bench merge --help)"), lines[0]);
 }
 
 test("bench merge of reports from before clientBusy: null, and no client line", async () => {
@@ -284,7 +287,88 @@ test("bench merge: a bad file is one clear line and exit code 2", async () => {
   await badFile("missing.json", null, /cannot be read \(ENOENT\)/);
   const ko = await runCli(["bench", "merge", file("text.txt"), "--lang", "ko"]);
   assert.equal(ko.code, 2);
-  assert.match(ko.stderr, /JSON 줄이 없습니다/);
+  assert.match(ko.stderr, /JSON 줄이 없습니다.*\(도움말: tcpecho bench merge --help\)$/m);
+});
+
+test("bench merge: the same report twice is refused, by name or as a copy", async () => {
+  writeFileSync(file("copy.json"), runs[0]?.text ?? "");
+  for (const [second, said] of [
+    [file("a.json"), /: given twice; each report is merged once/],
+    [file("copy.json"), new RegExp(`: the same report as ${file("a.json").replace(/[.]/g, "\\.")}; `)],
+  ] as const) {
+    const r = await runCli(["bench", "merge", file("a.json"), file("b.json"), second]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout.toString(), "", "nothing merged");
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, said);
+    assert.match(r.stderr, /\(see: tcpecho bench merge --help\)$/m);
+  }
+  const stdin = await runCli(["bench", "merge", "-", "-"], { input: runs[0]?.text ?? "" });
+  assert.equal(stdin.code, 2, stdin.stderr);
+  const ko = await runCli(["bench", "merge", file("a.json"), file("a.json"), "--lang", "ko"]);
+  assert.equal(ko.code, 2);
+  assert.match(ko.stderr, /두 번 주었습니다/);
+});
+
+/** Every way the library finds a report wrong: each field given a value of the wrong kind, and each histogram fault. */
+function brokenReports(good: Record<string, unknown>): string[] {
+  const hist = good.histogram as Record<string, unknown>;
+  const texts = Object.keys(good).map((key) =>
+    JSON.stringify({ ...good, [key]: typeof good[key] === "string" ? 7 : "seven" }),
+  );
+  const errors = good.errors as Record<string, unknown>;
+  texts.push(
+    JSON.stringify({ ...good, errors: { ...errors, resets: -1 } }),
+    JSON.stringify({ ...good, errors: { ...errors, connect: { EBOGUS: 1 } } }),
+    JSON.stringify({ ...good, histogram: { ...hist, data: "XISTFAAA" } }),
+    JSON.stringify({ ...good, histogram: { ...hist, data: "HISTFAAA!!" } }),
+    JSON.stringify({ ...good, histogram: { ...hist, encoding: "base64" } }),
+    JSON.stringify({ ...good, histogram: { ...hist, unit: "nanoseconds" } }),
+    JSON.stringify({ ...good, latency: { ...(good.latency as object), samples: 7 } }),
+  );
+  return texts;
+}
+
+test("bench merge --lang ko: why a file is not a report, in Korean, without English", async () => {
+  const good = JSON.parse(runs[0]?.text.trim().split("\n").at(-1) ?? "") as Record<string, unknown>;
+  const said = new Set<string>();
+  for (const text of brokenReports(good)) {
+    let problem: BenchFileError | undefined;
+    try {
+      readBenchJson(text);
+    } catch (err) {
+      if (err instanceof BenchFileError) problem = err;
+      else throw err;
+    }
+    if (problem === undefined) continue; // a field the reader does not check (tcpecho's own extras)
+    const ko = benchMessages.ko.mergeBadFile("a.json", problem.problem, problem.detail);
+    said.add(problem.detail);
+    assert.deepEqual(englishWords(ko), [], ko);
+    // A reason quoted whole would hide its English from the check: those two are worded.
+    if (problem.problem === "report" || problem.problem === "histogram")
+      assert.ok(!ko.includes(`'${problem.detail}'`), ko);
+  }
+  assert.ok(said.size >= 15, [...said].join(" | "));
+  // The two the issue showed, from the command.
+  writeFileSync(file("mode.json"), JSON.stringify({ ...good, mode: "fast" }));
+  writeFileSync(
+    file("hist.json"),
+    JSON.stringify({ ...good, histogram: { ...(good.histogram as object), data: "XIST" } }),
+  );
+  for (const [name, korean] of [
+    [
+      "mode.json",
+      /보고서가 아닙니다 \('mode' 에는 'pingpong', 'pipelined', 'rate', 'stream' 중 하나가 있어야 합니다\) \(도움말: tcpecho bench merge --help\)$/,
+    ],
+    [
+      "hist.json",
+      /해독할 수 없습니다: HdrHistogram 압축 인코딩이 아닙니다 \('no HIST cookie'\) \(도움말: tcpecho bench merge --help\)$/,
+    ],
+  ] as const) {
+    const r = await runCli(["bench", "merge", file(name), "--lang", "ko"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr.trimEnd(), korean);
+  }
 });
 
 test("--hgrm needs latency, one target and a file it can write: refused before any load", async () => {
@@ -292,31 +376,31 @@ test("--hgrm needs latency, one target and a file it can write: refused before a
   const cases: [string[], RegExp][] = [
     [
       ["bench", "127.0.0.1:1", "--stream", "--hgrm", file("x.hgrm")],
-      /^tcpecho: invalid value '--stream --hgrm' for the mode: --hgrm writes latency, --stream has none \(see: tcpecho bench --help\)\n$/,
+      /^tcpecho: give only one of --hgrm and --stream: --hgrm writes latency, --stream has none \(see: tcpecho bench --help\)\n$/,
     ],
     [
       ["bench", "127.0.0.1:1", "127.0.0.1:2", "--plot", file("x.svg"), "--hgrm", file("x.hgrm")],
-      /^tcpecho: invalid value '127\.0\.0\.1:1 127\.0\.0\.1:2' for the targets: --hgrm writes the distribution of one target \(to compare several, use --plot\) \(see: tcpecho bench --help\)\n$/,
+      /^tcpecho: give one target only with --hgrm: .*\(127\.0\.0\.1:1 127\.0\.0\.1:2\), use --plot \(see: tcpecho bench --help\)\n$/,
     ],
     [
       ["bench", "127.0.0.1:1", "127.0.0.1:2", "--hgrm", file("x.hgrm"), "--lang", "ko"],
-      /^tcpecho: 대상\(--hgrm 은 대상 하나의 분포를 씁니다; 여러 대상을 비교하려면 --plot 을 쓰세요\)의 값 '127\.0\.0\.1:1 127\.0\.0\.1:2'이\(가\) 잘못되었습니다/,
+      /^tcpecho: --hgrm 을 쓰려면 대상을 하나만 주세요: .*\(127\.0\.0\.1:1 127\.0\.0\.1:2\)을 비교하려면 --plot 을 쓰세요/,
     ],
     [
       ["bench", "127.0.0.1:1", "--stream", "--hgrm", file("x.hgrm"), "--lang", "ko"],
-      /^tcpecho: 모드\(--hgrm 은 지연 시간을 쓰는데 --stream 에는 지연 시간이 없습니다\)/,
+      /^tcpecho: --hgrm 과 --stream 중 하나만 주세요: --hgrm 은 지연 시간을 쓰는데 --stream 에는 지연 시간이 없습니다/,
     ],
     [
       ["bench", `127.0.0.1:${server?.port}`, "-n", "10", "--hgrm", nowhere],
-      /^tcpecho: invalid value '.*x\.hgrm' for --hgrm \(a file it can write: no such directory\) \(see: tcpecho bench --help\)\n$/,
+      /^tcpecho: give --hgrm a file it can write \('.*x\.hgrm': no such directory\) \(see: tcpecho bench --help\)\n$/,
     ],
     [
       ["bench", "merge", file("a.json"), "--hgrm", nowhere],
-      /^tcpecho: invalid value '.*x\.hgrm' for --hgrm \(a file it can write: no such directory\) \(see: tcpecho bench (merge )?--help\)\n$/,
+      /^tcpecho: give --hgrm a file it can write \('.*x\.hgrm': no such directory\) \(see: tcpecho bench merge --help\)\n$/,
     ],
     [
       ["bench", "merge", file("a.json"), "--hgrm", nowhere, "--lang", "ko"],
-      /^tcpecho: --hgrm\(쓸 수 있는 파일: 그런 디렉터리가 없습니다\)의 값/,
+      /^tcpecho: --hgrm 에는 쓸 수 있는 파일을 주세요 \('.*x\.hgrm': 그런 디렉터리가 없습니다\)/,
     ],
   ];
   for (const [args, message] of cases) {
@@ -341,12 +425,12 @@ test("bench merge of stream reports with --hgrm or --plot: one line, exit code 2
     ["--hgrm", file("s.hgrm")],
     ["--plot", file("s.svg")],
   ] as const) {
-    const m = await runCli(["bench", "merge", file("s.json"), file("s.json"), flag, out]);
+    const m = await runCli(["bench", "merge", file("s.json"), flag, out]);
     assert.equal(m.code, 2, m.stderr);
     assert.match(
       m.stderr,
       new RegExp(
-        `^tcpecho: invalid value '.*s\\.json .*s\\.json' for ${flag} \\(reports with latency: stream reports have none\\)`,
+        `^tcpecho: leave out ${flag}, or give reports with latency: stream reports \\(.*s\\.json\\) have none \\(see: tcpecho bench merge --help\\)`,
       ),
     );
     assert.equal(m.stderr.trim().split("\n").length, 1, m.stderr);

@@ -9,7 +9,7 @@
  */
 
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -189,13 +189,16 @@ test("bad --plot values: one line, exit code 2, before any connection", { timeou
   const cases: [string[], RegExp][] = [
     [
       ["--plot", join(DIR, "chart.jpg")],
-      /^tcpecho: invalid value '.*chart\.jpg' for --plot \(a file name ending in \.svg or \.png\)/,
+      /^tcpecho: give --plot a file name ending in \.svg or \.png, not '.*chart\.jpg'/,
     ],
-    [["--plot", join(DIR, "none", "chart.svg")], /for --plot \(a file it can write: no such directory\)/],
-    [["--plot", join(DIR, "dir.svg")], /for --plot \(a file it can write: it is a directory\)/],
+    [["--plot", join(DIR, "none", "chart.svg")], /--plot a file it can write \('.*': no such directory\)/],
+    [["--plot", join(DIR, "dir.svg")], /--plot a file it can write \('.*': it is a directory\)/],
     [["--stream", "--plot", join(DIR, "stream.svg")], /--plot draws latency, --stream has none/],
     [["--lang", "ko", "--plot", join(DIR, "chart.gif")], /\.svg 나 \.png 로 끝나는 파일 이름/],
-    [["--lang", "ko", "--plot", join(DIR, "none", "chart.png")], /쓸 수 있는 파일: 그런 디렉터리가 없습니다/],
+    [
+      ["--lang", "ko", "--plot", join(DIR, "none", "chart.png")],
+      /쓸 수 있는 파일을 .*: 그런 디렉터리가 없습니다/,
+    ],
   ];
   for (const [args, message] of cases) {
     const r = await runCli(["bench", target, "-d", "1s", ...args]);
@@ -230,3 +233,66 @@ test("with rounds, the curve is that of one histogram holding every round's samp
   assert.ok(curve.length > 50, `${curve.length} points`);
   assert.deepEqual(latencyCurve([null]), []);
 });
+
+test(
+  "--hgrm or --plot to a file of the kernel fails before the run, in words; a full disk after it, in words",
+  { timeout: 60_000 },
+  async (t) => {
+    // /proc/self/mem opens for writing, but writing a report to it fails (EIO): refused before any connection.
+    const target = `127.0.0.1:${await freePort()}`;
+    symlinkSync("/proc/self/mem", join(DIR, "mem.svg"));
+    for (const [args, words] of [
+      [
+        ["--hgrm", "/proc/self/mem"],
+        /give --hgrm a file it can write \('\/proc\/self\/mem': a file of the kernel \(\/proc, \/sys\)\)/,
+      ],
+      [
+        ["--plot", join(DIR, "mem.svg")],
+        /give --plot a file it can write \('.*mem\.svg': a file of the kernel/,
+      ],
+      [
+        ["--hgrm", "/proc/self/mem", "--lang", "ko"],
+        /--hgrm 에는 쓸 수 있는 파일을 주세요 \('\/proc\/self\/mem': 커널의 파일입니다/,
+      ],
+    ] as const) {
+      const r = await runCli(["bench", target, "-d", "1s", ...args]);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stdout.length, 0, "nothing ran");
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.match(r.stderr, words);
+      assert.doesNotMatch(r.stderr, /EIO|i\/o error/);
+    }
+    if (!existsSync("/dev/full")) {
+      t.skip("no /dev/full");
+      return;
+    }
+    // A device that opens but takes nothing: found out only when writing, after the run, and said in words.
+    const srv = await startCliServer();
+    try {
+      for (const [lang, words] of [
+        ["en", /^tcpecho bench: could not write \/dev\/full: no space left on the device$/],
+        ["ko", /^tcpecho bench: \/dev\/full 에 쓰지 못했습니다: 장치에 남은 공간이 없습니다$/],
+      ] as const) {
+        const r = await runCli([
+          "bench",
+          `127.0.0.1:${srv.port}`,
+          "-c",
+          "1",
+          "-n",
+          "10",
+          "--hgrm",
+          "/dev/full",
+          "--lang",
+          lang,
+        ]);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stdout.toString(), /^ {2}(errors|오류) /m, "the report came first");
+        assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+        assert.match(r.stderr.trim(), words);
+        assert.doesNotMatch(r.stderr, /ENOSPC/);
+      }
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);

@@ -8,8 +8,9 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { performance } from "node:perf_hooks";
 import { test } from "node:test";
-import { bench } from "tcpecho";
+import { bench, createEchoServer, EchoError } from "tcpecho";
 import { runCli } from "./helpers.js";
 
 const DELAY_MS = 5;
@@ -168,4 +169,48 @@ test("CLI: --rate under capacity reports p50Ms near the delay", { timeout: 30_00
   } finally {
     await srv.stop();
   }
+});
+
+test(
+  "a --rate beyond the load generator never blocks its event loop: timers run, and the run ends at its duration",
+  { timeout: 90_000 },
+  async () => {
+    const srv = createEchoServer({ host: "127.0.0.1", port: 0 });
+    const { port } = await srv.listen();
+    // The longest the event loop went without running a 20 ms timer, while the run went on in this thread.
+    let last = performance.now();
+    let longest = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 20);
+    try {
+      // A rate no machine sends: the messages that fall due are counted, not stepped through one by one
+      // (stepping through them, one call catching up took longer than the run, and each call longer than the last).
+      const r = await bench({ port, connections: 2, size: 64, durationMs: 2000, rate: 1_000_000_000 });
+      assert.equal(r.ok, true, JSON.stringify(r.errors));
+      assert.ok(r.requests > 0);
+      assert.ok(r.elapsedMs >= 1900 && r.elapsedMs < 3500, `elapsedMs ${r.elapsedMs}`);
+      assert.ok(longest < 1500, `the event loop was blocked for ${Math.round(longest)} ms`);
+    } finally {
+      clearInterval(ticker);
+      await srv.close({ drainTimeout: 0 });
+    }
+  },
+);
+
+test("--rate above the maximum is a usage error naming it", { timeout: 30_000 }, async () => {
+  for (const lang of ["en", "ko"]) {
+    const r = await runCli(["bench", "127.0.0.1:1", "--rate", "99999999999", "--lang", lang]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout.toString(), "", "nothing ran");
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /--rate/);
+    assert.match(r.stderr, /1000000000/);
+  }
+  await assert.rejects(
+    bench({ port: 1, rate: 2_000_000_000 }),
+    (e: unknown) => e instanceof EchoError && e.isUsageError && e.context.max === 1_000_000_000,
+  );
 });

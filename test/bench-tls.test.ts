@@ -17,11 +17,11 @@ import {
   freePort,
   needs,
   runCli,
-  sleep,
   startCli,
   startCliServer,
   stopCli,
   waitListening,
+  waitUntil,
   type RunningCli,
   TLS_FIXTURE,
 } from "./helpers.js";
@@ -281,16 +281,16 @@ test(
           "-c",
           "2",
           "-d",
-          "6s",
+          "60s", // stopped below, once seen
           ...extra,
         ]);
+        // Until both connections are up and idle with the bench's own setting (during the TLS
+        // handshake, or with a message in flight, the kernel shows the retransmission timer instead).
         let seen: { keepalive: boolean; seconds: number }[] = [];
-        for (let i = 0; i < 50 && seen.length < 2; i++) {
-          await sleep(100);
+        await waitUntil("two connections with their timers", () => {
           seen = keepaliveTimers(srv.port);
-        }
-        await sleep(300); // the TLS handshake is done by now, so the timer is the bench's own setting
-        seen = keepaliveTimers(srv.port);
+          return seen.length === 2 && seen.every((s) => s.keepalive === want > 0);
+        }).catch(() => {});
         await stopCli(run);
         assert.equal(seen.length, 2, `${extra.join(" ")}: ${JSON.stringify(seen)}`);
         for (const s of seen) {

@@ -5,7 +5,10 @@ import { performance } from "node:perf_hooks";
 import { test } from "node:test";
 import type { Socket } from "node:net";
 import { bench, createEchoServer, EchoError } from "tcpecho";
-import { freePort, runCli, startPeer } from "./helpers.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, runCli, startCli, startPeer } from "./helpers.js";
 
 async function echoServer() {
   const server = createEchoServer({ host: "127.0.0.1", port: 0 });
@@ -141,7 +144,7 @@ test(
       /^tcpecho bench 127\.0\.0\.1:\d+: ping-pong, 4 connections × 64-byte messages, 0\.3 s$/,
     );
     assert.ok(
-      lines.some((l) => /^ {2}requests {4}\d+ in [\d.]+ s: [\d.]+ requests\/s$/.test(l)),
+      lines.some((l) => /^ {2}requests {4}\d+ in [\d.]+ (ms|s): [\d.]+ requests\/s$/.test(l)),
       out,
     );
     assert.ok(
@@ -196,7 +199,7 @@ test("CLI: --stream reports bytes and MB/s, never requests", { timeout: 30_000 }
   const out = text.stdout.toString();
   assert.doesNotMatch(out, /request/i);
   assert.match(out, /^tcpecho bench 127\.0\.0\.1:\d+: stream, 2 connections × 65536-byte writes, 0\.3 s$/m);
-  assert.match(out, /^ {2}echoed {6}[\d.]+ MB in [\d.]+ s$/m);
+  assert.match(out, /^ {2}echoed {6}[\d.]+ MB in [\d.]+ (ms|s)$/m);
   assert.match(out, /^ {2}throughput {2}[\d.]+ MB\/s echoed and checked$/m);
   assert.match(out.trimEnd().split("\n").at(-1) ?? "", /^ {2}errors {6}none/);
   const json = await runCli([
@@ -283,6 +286,14 @@ test(
     const bad = await runCli(["bench", `127.0.0.1:${peer.port}`, "-c", "1", "-n", "5"]);
     assert.equal(bad.code, 1);
     assert.match(bad.stdout.toString(), /bytes? came back different from what was sent \(corrupted\)/);
+    // The headline does not vouch for bytes that came back wrong.
+    assert.doesNotMatch(bad.stdout.toString(), /echoed and checked/);
+    assert.match(
+      bad.stdout.toString(),
+      /^ {2}throughput {2}[\d.]+ MB\/s echoed, but not all as sent \(see errors\)$/m,
+    );
+    const badKo = await runCli(["bench", `127.0.0.1:${peer.port}`, "-c", "1", "-n", "5", "--lang", "ko"]);
+    assert.doesNotMatch(badKo.stdout.toString(), /에코 확인됨/);
     await peer.close();
     const port = await freePort();
     const refused = await runCli(["bench", `127.0.0.1:${port}`, "-c", "3", "-d", "200ms"]);
@@ -392,3 +403,170 @@ test(
     await slow.close();
   },
 );
+
+/** An echo peer that, `afterMs` after its first echo, drops every connection at once: a server killed mid-run. */
+function dyingPeer(afterMs: number) {
+  const sockets = new Set<Socket>();
+  let timer: NodeJS.Timeout | undefined;
+  return startPeer((s: Socket) => {
+    sockets.add(s);
+    s.on("data", (b: Buffer) => {
+      s.write(b);
+      timer ??= setTimeout(() => {
+        for (const x of sockets) x.destroy();
+      }, afterMs);
+    });
+  });
+}
+
+test(
+  "every connection lost mid-run: the time really measured and the real rates, in the library, the CLI and bench merge",
+  { timeout: 60_000 },
+  async () => {
+    const peer = await dyingPeer(300);
+    const r = await bench({ port: peer.port, connections: 3, size: 64, durationMs: 20_000 });
+    assert.equal(r.ok, false);
+    assert.ok(r.requests > 0, JSON.stringify(r));
+    assert.ok(r.elapsedMs > 0 && r.elapsedMs < 20_000, `elapsedMs ${r.elapsedMs}`);
+    assert.ok(Math.abs(r.requestsPerSecond - r.requests / (r.elapsedMs / 1000)) < 1e-6 * r.requestsPerSecond);
+    await peer.close();
+
+    const cliPeer = await dyingPeer(300);
+    const json = await runCli(["bench", `127.0.0.1:${cliPeer.port}`, "-c", "2", "-d", "20s", "--json"], {
+      timeout: 30_000,
+    });
+    assert.equal(json.code, 1, json.stderr);
+    const last = JSON.parse(json.stdout.toString().trim().split("\n").at(-1) ?? "{}");
+    assert.ok(last.elapsedMs > 0 && last.requestsPerSecond > 0, JSON.stringify(last));
+    const dir = mkdtempSync(join(tmpdir(), "tcpecho-lost-"));
+    try {
+      writeFileSync(join(dir, "lost.json"), json.stdout);
+      const merged = await runCli(["bench", "merge", join(dir, "lost.json"), "--json"]);
+      const m = JSON.parse(merged.stdout.toString().trim().split("\n").at(-1) ?? "{}");
+      assert.equal(m.requests, last.requests);
+      assert.ok(m.requestsPerSecond > 0 && m.elapsedMs === last.elapsedMs, JSON.stringify(m));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await cliPeer.close();
+  },
+);
+
+/** An echo peer that answers its first `served` connections and accepts, but never reads, the rest. */
+function partialPeer(served: number) {
+  let accepted = 0;
+  return startPeer((s: Socket) => {
+    if (++accepted > served) return; // accepted, never read: the bytes wait in the kernel
+    s.on("data", (b: Buffer) => s.write(b));
+    s.on("end", () => s.end());
+  });
+}
+
+test(
+  "connections the server never answers: counted, said, and the run ends at its duration, not after the grace",
+  { timeout: 60_000 },
+  async () => {
+    let peer = await partialPeer(2);
+    const began = performance.now();
+    const r = await bench({ port: peer.port, connections: 4, size: 64, durationMs: 500 });
+    const took = performance.now() - began;
+    assert.equal(r.connected, 4);
+    assert.equal(r.errors.neverEchoed, 2, JSON.stringify(r.errors));
+    assert.equal(r.ok, false);
+    assert.ok(r.requests > 0);
+    // Waiting for the unanswered ones would take the whole 2 s grace past the duration.
+    assert.ok(took < 2000, `took ${Math.round(took)} ms`);
+    await peer.close();
+
+    peer = await partialPeer(2);
+
+    const text = await runCli(["bench", `127.0.0.1:${peer.port}`, "-c", "4", "-d", "300ms"]);
+    assert.equal(text.code, 1, text.stderr);
+    assert.match(text.stdout.toString(), /^ {4}2 of 4 connections never got an echo: /m);
+    await peer.close();
+    peer = await partialPeer(2);
+    const ko = await runCli(["bench", `127.0.0.1:${peer.port}`, "-c", "4", "-d", "300ms", "--lang", "ko"]);
+    assert.match(ko.stdout.toString(), /^ {4}연결 4개 중 2개는 에코를 한 번도 받지 못했습니다/m);
+    await peer.close();
+  },
+);
+
+test("CLI: a run shorter than a second says its time in ms", { timeout: 30_000 }, async () => {
+  const srv = await echoServer();
+  const r = await runCli(["bench", `127.0.0.1:${srv.port}`, "-c", "1", "-n", "2"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout.toString(), /^ {2}requests {4}2 in \d+\.\d+ ms: [\d.]+ requests\/s$/m);
+  const ko = await runCli(["bench", `127.0.0.1:${srv.port}`, "-c", "1", "-n", "2", "--lang", "ko"]);
+  assert.match(ko.stdout.toString(), /^ {2}요청 {8}\d+\.\d+ ms 동안 2개, 초당 [\d.]+개$/m);
+  await srv.close();
+});
+
+test("CLI: -n with -d is a usage error naming both, exit 2", { timeout: 30_000 }, async () => {
+  for (const lang of ["en", "ko"]) {
+    const r = await runCli(["bench", "127.0.0.1:1", "-n", "5", "-d", "1s", "--lang", lang]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout.toString(), "", "nothing ran");
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /--count.*--duration/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});
+
+test("CLI: a comparison whose baseline failed gives the others no ratio", { timeout: 30_000 }, async () => {
+  const closed = await freePort();
+  const srv = await echoServer();
+  const args = ["bench", `127.0.0.1:${closed}`, `127.0.0.1:${srv.port}`, "-c", "1", "-d", "200ms"];
+  const json = await runCli([...args, "--rounds", "1", "--json"]);
+  assert.equal(json.code, 1, json.stderr);
+  const last = JSON.parse(json.stdout.toString().trim().split("\n").at(-1) ?? "{}");
+  assert.equal(last.targets[0].ratio, null);
+  assert.equal(last.targets[1].ratio, null);
+  assert.ok(last.targets[1].requestsPerSecond > 0);
+  const text = await runCli([...args, "--rounds", "1"]);
+  const out = text.stdout.toString();
+  assert.match(out, new RegExp(`^127\\.0\\.0\\.1:${srv.port} +[\\d.]+ +[\\d.]+ +n/a$`, "m"));
+  assert.doesNotMatch(out, /0\.000/);
+  await srv.close();
+});
+
+/** An echo peer that calls `onEcho` once it has echoed `bytes` bytes in all. */
+function countingPeer(bytes: number, onEcho: () => void) {
+  let echoed = 0;
+  return startPeer((s: Socket) => {
+    s.on("data", (b: Buffer) => {
+      s.write(b);
+      echoed += b.length;
+      if (echoed >= bytes && echoed - b.length < bytes) onEcho();
+    });
+    s.on("end", () => s.end());
+  });
+}
+
+for (const extra of [[], ["--threads", "2"], ["--rate", "1000000000"]]) {
+  test(
+    `CLI: Ctrl-C prints the report of what was measured so far, exit 130 (${extra.join(" ") || "one thread"})`,
+    { timeout: 60_000 },
+    async () => {
+      let echoing: () => void = () => {};
+      const echoed = new Promise<void>((r) => (echoing = r));
+      const peer = await countingPeer(64 * 1000, () => echoing());
+      const cli = startCli(["bench", `127.0.0.1:${peer.port}`, "-c", "2", "-s", "64", "-d", "60s", ...extra]);
+      try {
+        await cli.waitFor(/^tcpecho bench /);
+        await echoed;
+        cli.proc.kill("SIGINT");
+        await cli.waitFor(/^ {2}errors/, 20_000);
+        const code = await cli.exited;
+        assert.equal(code, 130, cli.stderr.join("\n"));
+        const out = cli.stdout.join("\n");
+        const m = /^ {2}requests {4}(\d+) in ([\d.]+) (ms|s): /m.exec(out);
+        assert.ok(m !== null && Number(m[1]) >= 1000 && Number(m[2]) > 0, out);
+        assert.match(out, /^ {2}errors {6}none/m);
+        assert.match(cli.stderr.join("\n"), /stopped by Ctrl-C/);
+      } finally {
+        cli.proc.kill("SIGKILL");
+        await peer.close();
+      }
+    },
+  );
+}

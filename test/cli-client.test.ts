@@ -18,6 +18,8 @@ import {
   killGroup,
   runTool,
   onTerminal,
+  startCli,
+  terminalSession,
 } from "./helpers.js";
 
 test("--send prints exactly the echo", { timeout: 15_000 }, async () => {
@@ -90,7 +92,7 @@ test("refused and timed out, explained; Korean too", { timeout: 20_000 }, async 
     `[TCP client] connection refused by 127.0.0.1:${port}: nothing is listening on that port there (is the server running, on this port?)`,
   );
   const ko = await runCli(["client", "-p", String(port), "--send", "x", "--lang", "ko"]);
-  assert.match(ko.stderr, /^\[TCP 클라이언트\] 127\.0\.0\.1:\d+ 이\(가\) 접속을 거부했습니다/);
+  assert.match(ko.stderr, /^\[TCP 클라이언트\] 127\.0\.0\.1:\d+ 에서 접속을 거부했습니다/);
   // A server that accepts and never answers.
   const mute = await startPeer(() => {});
   try {
@@ -310,3 +312,300 @@ test("ncat and socat as clients of tcpecho serve get their bytes back", { timeou
     await stopCli(srv);
   }
 });
+
+/** The CLI with `args` as a shell command for {@link terminalSession}. */
+const cliCommand = (args: string[]) =>
+  [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+
+test(
+  "on a terminal, Ctrl-C ends the client at once, at the prompt or waiting for an echo: a fresh line, the closing line, exit 130",
+  { timeout: 30_000 },
+  async (t) => {
+    const skip = needs("script");
+    if (skip) return t.skip(skip);
+    const srv = await startCliServer(["--quiet"]);
+    // A server that accepts and never answers: the echo would take the whole --timeout.
+    const mute = await startPeer(() => {});
+    try {
+      const atPrompt = await terminalSession(
+        cliCommand(["client", "-p", String(srv.port)]),
+        [
+          { after: /\[send\] $/, keys: "hello\r" },
+          { after: /\[received data\] hello\n\[send\] $/, keys: "\x03" },
+        ],
+        cleanEnv(),
+      );
+      assert.equal(atPrompt.code, 130, atPrompt.screen);
+      assert.match(
+        atPrompt.screen,
+        /\[received data\] hello\n\[send\] \^C\n\[TCP client\] interrupted \(Ctrl-C\); connection closed\.\n$/,
+      );
+      const waiting = await terminalSession(
+        cliCommand(["client", "-p", String(mute.port), "--timeout", "60s", "--lang", "ko"]),
+        [
+          { after: /\[보낼 데이터\] $/, keys: "hello\r" },
+          { after: /5바이트를 보냈습니다\.\n$/, keys: "\x03" },
+        ],
+        cleanEnv(),
+      );
+      assert.equal(waiting.code, 130, waiting.screen);
+      assert.match(
+        waiting.screen,
+        /\[TCP 클라이언트\] 5바이트를 보냈습니다\.\n\^C\n\[TCP 클라이언트\] 중단했습니다\(Ctrl-C\)\. 연결을 닫았습니다\.\n$/,
+      );
+    } finally {
+      await mute.close();
+      await stopCli(srv);
+    }
+  },
+);
+
+test(
+  "on a terminal, Ctrl-D at the prompt ends its line before the closing line",
+  { timeout: 20_000 },
+  async (t) => {
+    const skip = needs("script");
+    if (skip) return t.skip(skip);
+    const srv = await startCliServer(["--quiet"]);
+    try {
+      const { code, screen } = await terminalSession(
+        cliCommand(["client", "-p", String(srv.port)]),
+        [
+          { after: /\[send\] $/, keys: "hi\r" },
+          { after: /\[received data\] hi\n\[send\] $/, keys: "\x04" },
+        ],
+        cleanEnv(),
+      );
+      assert.equal(code, 0, screen);
+      assert.match(screen, /\[received data\] hi\n\[send\] \n\[TCP client\] connection closed\.\n$/);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
+test(
+  "on a terminal, pasted lines are sent, echoed and prompted for one by one, in order",
+  { timeout: 20_000 },
+  async (t) => {
+    const skip = needs("script");
+    if (skip) return t.skip(skip);
+    const srv = await startCliServer();
+    try {
+      // Four lines arriving at once, the last one empty (it ends the dialogue).
+      const { code, screen } = await terminalSession(
+        cliCommand(["client", "-p", String(srv.port)]),
+        [{ after: /\[send\] $/, keys: "one\rtwo words\rthree\r\r" }],
+        cleanEnv(),
+      );
+      assert.equal(code, 0, screen);
+      const each = (line: string, n: number) =>
+        `[send] ${line}\n[TCP client] sent ${n} bytes.\n[TCP client] received ${n} bytes.\n[received data] ${line}\n`;
+      assert.ok(
+        screen.endsWith(
+          each("one", 3) +
+            each("two words", 9) +
+            each("three", 5) +
+            "[send] \n[TCP client] connection closed.\n",
+        ),
+        screen,
+      );
+      await srv.waitFor(/client disconnected: .*\(17 bytes echoed/);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
+test("piped: SIGINT ends the client at once, exit 130", { timeout: 20_000 }, async () => {
+  let accepted!: () => void;
+  const arrived = new Promise<void>((resolve) => (accepted = resolve));
+  // Holds what it gets and never answers, so the client has an echo to wait for.
+  const mute = await startPeer((s) => s.once("data", () => accepted()));
+  const cli = startCli(["client", "-p", String(mute.port), "--timeout", "60s"]);
+  try {
+    cli.proc.stdin!.write("hello");
+    await arrived;
+    cli.proc.kill("SIGINT");
+    assert.equal(await cli.exited, 130);
+    assert.deepEqual(cli.stderr, ["[TCP client] interrupted (Ctrl-C); connection closed."]);
+  } finally {
+    await stopCli(cli);
+    await mute.close();
+  }
+});
+
+test(
+  "--timeout: a silent server is given up at the timeout, without waiting for it to close",
+  { timeout: 30_000 },
+  async () => {
+    // Each connection's start, to time the client from there (not from its process start).
+    const starts: number[] = [];
+    const mute = await startPeer(() => starts.push(Date.now()));
+    try {
+      for (const [args, input] of [
+        [["--send", "hello"], ""],
+        [[], "hello"],
+      ] as const) {
+        const cli = startCli(["client", "-p", String(mute.port), "--timeout", "1s", ...args]);
+        cli.proc.stdin!.end(input);
+        const code = await cli.exited;
+        const took = Date.now() - (starts.at(-1) ?? 0);
+        assert.equal(code, 1);
+        assert.match(cli.stderr.join("\n"), /no echo from 127\.0\.0\.1:\d+ within 1 s/);
+        // It waited the timeout, then closed at once (it used to wait up to 2 s more for the server's FIN).
+        assert.ok(took >= 950 && took < 2500, `exited ${took} ms after connecting`);
+      }
+      assert.equal(starts.length, 2);
+    } finally {
+      await mute.close();
+    }
+  },
+);
+
+test(
+  "plain client and ping against a TLS port: it seems to speak TLS, try --tls; in Korean too",
+  { timeout: 30_000 },
+  async () => {
+    const srv = await startCliServer([
+      "--tls-cert",
+      fixture("localhost.cert.pem"),
+      "--tls-key",
+      fixture("localhost.key.pem"),
+      "--quiet",
+    ]);
+    try {
+      const advice = /; this port seems to speak TLS: try --tls\n$/;
+      const once = await runCli(["client", "-p", String(srv.port), "--send", "hello"]);
+      assert.equal(once.code, 1);
+      assert.match(
+        once.stderr,
+        /^\[TCP client\] 127\.0\.0\.1:\d+ closed the connection after sending back 0 of 5 bytes/,
+      );
+      assert.match(once.stderr, advice);
+      const piped = await runCli(["client", "-p", String(srv.port)], { input: "hello\n" });
+      assert.equal(piped.code, 1);
+      assert.match(piped.stderr, advice);
+      assert.doesNotMatch(piped.stderr, /--no-shutdown/);
+      const ko = await runCli(["client", "-p", String(srv.port), "--send", "hello", "--lang", "ko"]);
+      assert.match(ko.stderr, /이 포트는 TLS를 쓰는 것 같습니다: --tls 를 붙여 보세요\n$/);
+      const p = await runCli(["ping", `127.0.0.1:${srv.port}`, "-c", "2", "-i", "0.1"]);
+      assert.equal(p.code, 1);
+      assert.equal(
+        p.stderr,
+        `127.0.0.1:${srv.port} seems to speak TLS (it answers a TLS handshake): try --tls\n`,
+      );
+      // A plain server that hangs up at the first bytes is not taken for one.
+      const peer = await startPeer((s) => s.once("data", () => s.end()));
+      try {
+        const closed = await runCli(["client", "-p", String(peer.port), "--send", "hello"]);
+        assert.equal(closed.code, 1);
+        assert.match(closed.stderr, /after sending back 0 of 5 bytes\n$/);
+      } finally {
+        await peer.close();
+      }
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
+test(
+  "a server answering plain bytes with a TLS alert record: it seems to speak TLS",
+  { timeout: 20_000 },
+  async () => {
+    // What many TLS stacks send to a client that does not speak TLS: an alert (protocol_version), then close.
+    const alert = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46]);
+    const peer = await startPeer((s) => s.once("data", () => s.end(alert)));
+    try {
+      // As long as what was sent: the "echo" is the record's first bytes.
+      const once = await runCli(["client", "-p", String(peer.port), "--send", "hello"]);
+      assert.equal(once.code, 1);
+      assert.equal(once.stdout.length, 0, "the alert is not shown as an echo");
+      assert.match(
+        once.stderr,
+        /differs from what was sent, first at byte 0; this port seems to speak TLS: try --tls\n$/,
+      );
+      // Longer: the server closed after the record.
+      const longer = await runCli(["client", "-p", String(peer.port), "--send", "hello there"]);
+      assert.equal(longer.code, 1);
+      assert.match(
+        longer.stderr,
+        /after sending back 7 of 11 bytes; this port seems to speak TLS: try --tls\n$/,
+      );
+      const piped = await runCli(["client", "-p", String(peer.port)], { input: "hello there\n" });
+      assert.equal(piped.code, 1);
+      assert.equal(piped.stdout.length, 0, "the alert is not passed on as an echo");
+      assert.match(piped.stderr, /this port seems to speak TLS: try --tls\n$/);
+    } finally {
+      await peer.close();
+    }
+  },
+);
+
+test(
+  "piped, a server that closes at the client's FIN without echoing: the client is told about --no-shutdown, in both languages",
+  { timeout: 30_000 },
+  async () => {
+    // Takes what it gets, never echoes, and closes when the client's FIN comes.
+    const atFin = await startPeer((s) => {
+      s.resume();
+      s.on("end", () => s.end());
+    });
+    // Hangs up at the first bytes, FIN or not.
+    const hangUp = await startPeer((s) => s.once("data", () => s.end()));
+    try {
+      const r = await runCli(["client", "-p", String(atFin.port)], { input: "hello\n" });
+      assert.equal(r.code, 1);
+      assert.match(
+        r.stderr,
+        /closed the connection after sending back 0 of 6 bytes; it closed after our end of input \(FIN\) without echoing everything: if it stops at a FIN, as ncat --exec does, try --no-shutdown\n$/,
+      );
+      const ko = await runCli(["client", "-p", String(atFin.port), "--lang", "ko"], { input: "hello\n" });
+      assert.equal(ko.code, 1);
+      assert.match(
+        ko.stderr,
+        /FIN 을 받은 뒤 에코를 다 돌려보내지 않고 닫았습니다: ncat --exec 처럼 FIN 에서 멈추는 서버라면 --no-shutdown 을 붙여 보세요\n$/,
+      );
+      // Input still open, so no FIN of ours: the server's close is not put on it.
+      const cli = startCli(["client", "-p", String(hangUp.port)]);
+      try {
+        cli.proc.stdin!.write("hello\n");
+        assert.equal(await cli.exited, 1);
+        assert.match(cli.stderr.join("\n"), /after sending back 0 of 6 bytes$/);
+      } finally {
+        await stopCli(cli);
+      }
+    } finally {
+      await atFin.close();
+      await hangUp.close();
+    }
+  },
+);
+
+test(
+  "against ncat --exec, which stops at the client's FIN: told about --no-shutdown, and --no-shutdown works",
+  { timeout: 30_000 },
+  async (t) => {
+    const skip = needs("ncat");
+    if (skip) return t.skip(skip);
+    const port = await freePort();
+    // ncat relays to the command and closes when it sees the client's FIN; the command's
+    // pause makes sure that nothing has come back by then.
+    const ncat = spawn("ncat", ["-l", "-k", "127.0.0.1", String(port), "--sh-exec", "sleep 1; exec cat"], {
+      stdio: "ignore",
+      detached: true,
+    });
+    try {
+      await waitListening(port);
+      const r = await runCli(["client", "-p", String(port)], { input: "hello\n" });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /after sending back 0 of 6 bytes; .* try --no-shutdown\n$/);
+      const fixed = await runCli(["client", "-p", String(port), "--no-shutdown"], { input: "hello\n" });
+      assert.equal(fixed.code, 0, fixed.stderr);
+      assert.equal(fixed.stdout.toString(), "hello\n");
+    } finally {
+      killGroup(ncat);
+    }
+  },
+);

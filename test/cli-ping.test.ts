@@ -155,13 +155,13 @@ test(
 
 test("bad values: exit 2 with one line on standard error", { timeout: 15_000 }, async () => {
   const cases: [string[], RegExp][] = [
-    [["-c", "0"], /invalid value '0' for --count/],
-    [["-c", "abc"], /invalid value 'abc' for --count/],
-    [["-i", "soon"], /invalid value 'soon' for --interval/],
-    [["-i", "0"], /invalid value '0' for --interval/],
-    [["-W", "never"], /invalid value 'never' for --timeout/],
-    [["-s", "70000"], /invalid value '70000' for --size \(a whole number from 16 to 65535\)/],
-    [["-s", "8"], /invalid value '8' for --size/],
+    [["-c", "0"], /--count .*'0'/],
+    [["-c", "abc"], /--count .*'abc'/],
+    [["-i", "soon"], /--interval .*'soon'/],
+    [["-i", "0"], /--interval .*'0'/],
+    [["-W", "never"], /--timeout .*'never'/],
+    [["-s", "70000"], /--size at most 65535, not '70000'/],
+    [["-s", "8"], /--size .*'8'/],
   ];
   const runs = await Promise.all([
     ...cases.map(([args]) => runCli(["ping", "127.0.0.1:9", ...args])),
@@ -175,13 +175,13 @@ test("bad values: exit 2 with one line on standard error", { timeout: 15_000 }, 
   ]);
   const expected = [
     ...cases.map(([, re]) => re),
-    /invalid host '300\.1\.1\.1'/,
-    /invalid port '70000'/,
-    /the port: give it once/,
-    /--insecure.*--tls-ca/,
-    /invalid value '\/nonexistent\.pem' for --tls-ca \(a readable PEM file: no such file\)/,
-    /invalid value 'soon' for --keepalive/,
-    /invalid value '127\.0\.0\.1' for --tls-servername \(a host name such as echo\.example\.org, not an IP address\)/,
+    /an IP address .*'300\.1\.1\.1'/,
+    /port number from 1 to 65535, not '70000'/,
+    /port only once \(here twice: 9, 10\)/,
+    /--tls-ca and --insecure/,
+    /--tls-ca a readable PEM file \('\/nonexistent\.pem': no such file\)/,
+    /--keepalive .*'soon'/,
+    /--tls-servername a host name such as echo\.example\.org \(no IP address\), not '127\.0\.0\.1'/,
   ];
   runs.forEach((r, i) => {
     assert.equal(r.code, 2, `case ${i}: ${r.stderr}`);

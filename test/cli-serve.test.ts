@@ -2,6 +2,7 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { test } from "node:test";
 import {
   cleanEnv,
@@ -12,7 +13,6 @@ import {
   readAll,
   readN,
   runCli,
-  sleep,
   startCli,
   startCliServer,
   stopCli,
@@ -89,7 +89,6 @@ test("--quiet keeps only the start, errors and the summary", { timeout: 15_000 }
   const s = await rawConnect(srv.port);
   s.end("quiet please");
   assert.equal((await readAll(s)).toString(), "quiet please");
-  await sleep(100);
   srv.proc.kill("SIGINT");
   assert.equal(await srv.exited, 0);
   assert.equal(srv.stdout.filter((l) => l !== "").length, 3, srv.stdout.join("\n"));
@@ -106,6 +105,7 @@ test("data lines are rate-limited: a flood does not flood the log", { timeout: 1
   try {
     const s = await rawConnect(srv.port);
     const back = readAll(s);
+    const started = Date.now();
     for (let i = 0; i < 200; i++) {
       s.write(`message ${i}`);
       await readN(s, `message ${i}`.length);
@@ -113,8 +113,13 @@ test("data lines are rate-limited: a flood does not flood the log", { timeout: 1
     s.end();
     await back.catch(() => {});
     await srv.waitFor(/client disconnected/);
+    // At most 5 in each second the messages took (a slow machine takes more seconds, not more lines).
+    const seconds = Math.ceil((Date.now() - started) / 1000);
     const dataLines = srv.stdout.filter((l) => l.startsWith("[TCP/"));
-    assert.ok(dataLines.length >= 5 && dataLines.length <= 30, `${dataLines.length} data lines`);
+    assert.ok(
+      dataLines.length >= 5 && dataLines.length <= 5 * (seconds + 1),
+      `${dataLines.length} data lines in ${seconds} s`,
+    );
     assert.ok(srv.stdout.some((l) => /more than 5 data lines this second/.test(l)));
   } finally {
     await stopCli(srv);
@@ -129,8 +134,9 @@ test(
     const data = randomBytesSeeded(8 * 1024 * 1024, 11);
     const s = await rawConnect(srv.port);
     const back = readAll(s, 25_000);
+    const echoing = once(s, "data");
     s.write(data.subarray(0, 2 * 1024 * 1024));
-    await sleep(50);
+    await echoing; // accepted and mid-echo: a client still in the accept queue would be reset by the stop
     srv.proc.kill("SIGTERM");
     await srv.waitFor(/stopping: no longer accepting; waiting up to 10\.0 s for 1 open connection/);
     // The rest still goes through the same connection, and all of it comes back.
@@ -150,7 +156,8 @@ test("a second signal forces the stop", { timeout: 15_000 }, async () => {
   const srv = await startCliServer(["--quiet", "--drain-timeout", "60s"]);
   const s = await rawConnect(srv.port);
   s.on("error", () => {});
-  await sleep(50);
+  s.write("x");
+  await readN(s, 1); // accepted: a client still in the accept queue would be reset by the stop
   srv.proc.kill("SIGINT");
   await srv.waitFor(/stopping/);
   srv.proc.kill("SIGINT");
@@ -219,30 +226,31 @@ test("an address this machine does not have: said in words, exit 1", { timeout: 
   assert.match(r.stderr, /this machine has no address 192\.0\.2\.55/);
 });
 
-test("bad command lines: one line, exit 2, never a stack trace", { timeout: 30_000 }, async () => {
+// Nineteen runs of the CLI one after another: each a Node start-up, seconds each on a loaded machine.
+test("bad command lines: one line, exit 2, never a stack trace", { timeout: 120_000 }, async () => {
   const cases: [string[], RegExp][] = [
-    [["serve", "--port", "70000"], /invalid port '70000'/],
-    [["serve", "--port", "abc"], /invalid port 'abc'/],
+    [["serve", "--port", "70000"], /port number .*'70000'/],
+    [["serve", "--port", "abc"], /port number .*'abc'/],
     [["serve", "--port", "-1"], /./],
-    [["serve", "--host", "300.1.1.1"], /invalid host '300\.1\.1\.1'/],
-    [["serve", "--host", "not a host"], /invalid host/],
+    [["serve", "--host", "300.1.1.1"], /an IP address .*'300\.1\.1\.1'/],
+    [["serve", "--host", "not a host"], /'not a host'/],
     [["serve", "--bogus"], /unknown option '--bogus'/],
     [["serve", "--backlog", "0"], /--backlog/],
     [["serve", "--drain-timeout", "soon"], /--drain-timeout/],
     [["serve", "--lang", "fr"], /--lang/],
-    [["serve", "--allow", "10.0.0.0/33"], /invalid value '10\.0\.0\.0\/33' for --allow \(an address range/],
+    [["serve", "--allow", "10.0.0.0/33"], /--allow an address range .*'10\.0\.0\.0\/33'/],
     [["serve", "--deny", "nobody"], /--deny/],
     [["serve", "--max-connections", "many"], /--max-connections/],
     [["serve", "--max-per-ip", "-1"], /--max-per-ip/],
     [["serve", "--idle-timeout", "later"], /--idle-timeout/],
     [["serve", "--log-format", "xml"], /--log-format/],
-    [["client", "127.0.0.1", "70000"], /invalid port '70000': a port is a whole number from 1 to 65535/],
-    [["client", "127.0.0.1", "0"], /invalid port '0'/],
-    [["client", "-p", "abc"], /invalid port 'abc'/],
-    [["client", "a..b"], /invalid host 'a\.\.b'/],
-    [["client", "127.0.0.1:9000", "9001"], /the port: give it once/],
+    [["client", "127.0.0.1", "70000"], /port number from 1 to 65535, not '70000'/],
+    [["client", "127.0.0.1", "0"], /port number .*'0'/],
+    [["client", "-p", "abc"], /port number .*'abc'/],
+    [["client", "a..b"], /'a\.\.b'/],
+    [["client", "127.0.0.1:9000", "9001"], /port only once .*9000, 9001/],
     [["client", "--timeout", "-5"], /--timeout/],
-    [["client", "--crlf", "--lf"], /pick one/],
+    [["client", "--crlf", "--lf"], /--crlf and --lf/],
     [["nonsense"], /unknown command 'nonsense'/],
   ];
   for (const [args, pattern] of cases) {
@@ -256,18 +264,21 @@ test("bad command lines: one line, exit 2, never a stack trace", { timeout: 30_0
   }
 });
 
-test("Korean usage errors", { timeout: 10_000 }, async () => {
+test("Korean usage errors", { timeout: 30_000 }, async () => {
   const r = await runCli(["serve", "--port", "abc"], { env: cleanEnv({ LC_ALL: "ko_KR.UTF-8" }) });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^tcpecho: 잘못된 포트 번호 'abc': 포트 번호는 0부터 65535까지의 정수입니다/);
+  assert.match(
+    r.stderr,
+    /^tcpecho: --port 에는 포트 번호를 0부터 65535까지의 정수로 주세요 \(받은 값: 'abc'\)/,
+  );
   const duration = await runCli(["serve", "--drain-timeout", "soon", "--lang", "ko"]);
   assert.equal(duration.code, 2);
   assert.match(
     duration.stderr,
-    /^tcpecho: --drain-timeout의 값 'soon'이\(가\) 잘못되었습니다 \(500ms, 10s, 2m, 1h 같은 시간; 단위 없는 숫자는 초\)/,
+    /^tcpecho: --drain-timeout 에는 500ms, 10s, 2m, 1h 같은 시간\(단위가 없으면 초\)을 주세요 \(받은 값: 'soon'\)/,
   );
   const count = await runCli(["serve", "--backlog", "0", "--lang", "ko"]);
-  assert.match(count.stderr, /^tcpecho: --backlog의 값 '0'이\(가\) 잘못되었습니다 \(1 이상의 정수\)/);
+  assert.match(count.stderr, /^tcpecho: --backlog 에는 1 이상의 값을 주세요 \(받은 값: '0'\)/);
   for (const text of [duration.stderr, count.stderr]) assert.doesNotMatch(text, /a duration|whole number/);
 });
 
@@ -334,7 +345,7 @@ test(
       assert.equal(byEvent.get(name)?.remoteAddress, "127.0.0.1", name);
       assert.equal(byEvent.get(name)?.remotePort, aPort, name);
     }
-    assert.equal(byEvent.get("data")?.text, "hi\\n");
+    assert.equal(byEvent.get("data")?.text, "hi\n");
     assert.equal(byEvent.get("disconnect")?.bytesOut, 3);
     assert.equal(byEvent.get("refused")?.reason, "max-connections");
     assert.equal(byEvent.get("refused")?.remoteAddress, "127.0.0.1");
@@ -376,13 +387,15 @@ test(
           echo,
           "ko",
           new RegExp(
-            `^\\[TCP 서버\\] 127\\.0\\.0\\.1 의 에코 포트 ${taken}은\\(는\\) 다른 프로그램이 이미 쓰고 있습니다`,
+            `^\\[TCP 서버\\] 127\\.0\\.0\\.1 의 에코 포트 ${taken}: 다른 프로그램이 이미 쓰고 있습니다`,
           ),
         ],
         [
           metrics,
           "ko",
-          new RegExp(`^\\[TCP 서버\\] 127\\.0\\.0\\.1 의 메트릭 포트 ${taken}\\(--metrics\\)은\\(는\\)`),
+          new RegExp(
+            `^\\[TCP 서버\\] 127\\.0\\.0\\.1 의 메트릭 포트 ${taken}\\(--metrics\\): 다른 프로그램이 이미 쓰고 있습니다`,
+          ),
         ],
       ] as const) {
         const r = await failure([...args], lang);
@@ -428,10 +441,7 @@ test(
         const text = await failure(["-p", "0", ...args]);
         assert.equal(text.code, 2, text.stderr);
         assert.equal(text.stderr.trim().split("\n").length, 1, text.stderr);
-        assert.match(
-          text.stderr,
-          new RegExp(`^tcpecho: invalid value '${file}' for ${option} \\(a readable PEM file: `),
-        );
+        assert.match(text.stderr, new RegExp(`^tcpecho: give ${option} a readable PEM file \\('${file}': `));
         assert.match(text.stderr, reason);
         assert.doesNotMatch(text.stderr, /error:[0-9A-F]{8}|routines/);
         const json = await failure(["-p", "0", ...args, "--log-format", "json"]);

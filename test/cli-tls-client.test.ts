@@ -4,7 +4,10 @@
  * wrote: `openssl s_server` (it does not echo, so it serves the handshake
  * tests and ping --connect-only) and socat's OPENSSL-LISTEN relaying to PIPE
  * (an echo over OpenSSL). The certificate is the self-signed localhost
- * fixture (see tls.test.ts).
+ * fixture (see tls.test.ts). `other-ca.cert.pem` is a CA that signed nothing
+ * here, made with:
+ *   openssl req -x509 -newkey rsa:2048 -nodes -keyout /dev/null \
+ *     -out other-ca.cert.pem -days 36500 -subj "/CN=tcpecho test CA"
  */
 
 import assert from "node:assert/strict";
@@ -184,6 +187,33 @@ test(
   },
 );
 
+test(
+  "--tls-ca naming a CA that did not sign the server's certificate: said so, with the file, in both languages",
+  { timeout: 30_000 },
+  async () => {
+    const srv = await tlsServe();
+    const otherCa = fixture("other-ca.cert.pem");
+    try {
+      const runs = await Promise.all([
+        runCli(["client", "-p", String(srv.port), "--tls-ca", otherCa, "--send", "x"]),
+        runCli(["ping", `127.0.0.1:${srv.port}`, "--tls-ca", otherCa, "-c", "2", "-i", "0.05"]),
+        runCli(["client", "-p", String(srv.port), "--tls-ca", otherCa, "--send", "x", "--lang", "ko"]),
+      ]);
+      for (const r of runs) assert.equal(r.code, 1, r.stderr);
+      const en = `[TCP client] the TLS certificate of 127.0.0.1:${srv.port} is not trusted: it is not signed by the CA in ${otherCa}; trust the server's own certificate or the CA that signed it (PEM) with --tls-ca FILE, or skip every check with --insecure\n`;
+      assert.equal(runs[0]!.stderr, en);
+      assert.equal(runs[1]!.stderr, en);
+      assert.equal(
+        runs[2]!.stderr,
+        `[TCP 클라이언트] 127.0.0.1:${srv.port} 의 TLS 인증서를 신뢰할 수 없습니다: ${otherCa} 의 CA가 서명한 인증서가 아닙니다. 서버 자신의 인증서나 그것을 서명한 CA(PEM)를 --tls-ca 파일로 주거나, --insecure 로 검사를 모두 건너뛰세요\n`,
+      );
+      for (const r of runs) assert.doesNotMatch(r.stderr, /self-signed|자체 서명/);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
 test("--tls against a plain TCP server: one plain sentence, exit 1", { timeout: 20_000 }, async () => {
   const srv = await startCliServer(["--quiet"]);
   try {
@@ -231,7 +261,7 @@ test("--tls against a plain TCP server: one plain sentence, exit 1", { timeout: 
     ]);
     assert.equal(
       ko.stderr,
-      `[TCP 클라이언트] 127.0.0.1:${srv.port} 와(과)의 TLS 실패: 서버의 응답이 TLS가 아닙니다. 이 포트가 TLS 서버인지 확인하세요 (일반 TCP라면 --tls 를 빼세요)\n`,
+      `[TCP 클라이언트] 127.0.0.1:${srv.port} TLS 연결 실패: 서버의 응답이 TLS가 아닙니다. 이 포트가 TLS 서버인지 확인하세요 (일반 TCP라면 --tls 를 빼세요)\n`,
     );
   } finally {
     await stopCli(srv);
@@ -283,6 +313,10 @@ test("against openssl s_server: handshakes timed, trust and name checked", { tim
       out.join("\n"),
     );
     assert.match(out.join("\n"), /3 probes sent, 3 connected, 0% loss/);
+    // Spoken to in plain TCP, it closes without a word; the client finds that it speaks TLS.
+    const plain = await runCli(["client", "-p", String(port), "--send", "hello"]);
+    assert.equal(plain.code, 1);
+    assert.match(plain.stderr, /after sending back 0 of 5 bytes; this port seems to speak TLS: try --tls\n$/);
     const untrusted = await runCli(["client", "-p", String(port), "--tls", "--send", "x"]);
     assert.equal(untrusted.code, 1);
     assert.match(

@@ -252,11 +252,56 @@ test(
       assert.equal(r.json.route.kind, "subnet", "the top level describes the first address");
       assert.equal(r.json.connect?.outcome, "echoed");
 
-      // A name nobody knows.
+      // A name nobody knows: exit 1, whether it was to be connected to or not.
       r = diagnoseIn(ns.client, "nobody.test");
       assert.equal(r.code, 1);
       assert.equal(r.json.connect?.outcome, "name-not-found");
       assert.deepEqual(r.json.addresses, []);
+      r = diagnoseIn(ns.client, "nobody.test", "--no-connect");
+      assert.equal(r.code, 1, r.stdout);
+      assert.deepEqual(r.json.addresses, []);
+
+      // No one host: the subnet's broadcast address (its address was added without `brd`, so only
+      // the prefix tells), the limited broadcast, a multicast group.
+      r = diagnoseIn(ns.client, "10.71.1.255", "--no-connect");
+      assert.equal(r.json.route.kind, "broadcast", r.stdout);
+      assert.equal(r.json.route.network, "10.71.1.0/24");
+      assert.equal(r.json.route.interface, `tdgc${tag}`);
+      assert.equal(diagnoseIn(ns.client, "255.255.255.255", "--no-connect").json.route.kind, "broadcast");
+      assert.equal(diagnoseIn(ns.client, "224.0.0.1", "--no-connect").json.route.kind, "multicast");
+      for (const [host, en, ko] of [
+        [
+          "10.71.1.255",
+          /broadcast address of the network 10\.71\.1\.0\/24 .*not to one host/,
+          /브로드캐스트 주소/,
+        ],
+        ["224.0.0.1", /multicast: a group address \(224\.0\.0\.0\/4\)/, /멀티캐스트: 그룹 주소/],
+      ] as const) {
+        for (const [lang, pattern] of [
+          ["en", en],
+          ["ko", ko],
+        ] as const) {
+          const said = spawnSync(
+            "ip",
+            [
+              "netns",
+              "exec",
+              ns.client,
+              process.execPath,
+              CLI,
+              "diagnose",
+              host,
+              "--no-connect",
+              "--lang",
+              lang,
+            ],
+            { encoding: "utf8", timeout: 15_000, env: cleanEnv() },
+          );
+          assert.equal(said.status, 0, said.stderr);
+          assert.match(said.stdout, pattern);
+          assert.doesNotMatch(said.stdout, /straight to the host|바로 보냅니다/);
+        }
+      }
 
       // Words, in Korean: the mask arithmetic and the gateway.
       const words = spawnSync(
@@ -316,7 +361,7 @@ test("diagnose on loopback: echoed against tcpecho serve, refused without it, in
 
 test("diagnose: bad input is one line and exit code 2", async () => {
   for (const args of [
-    ["diagnose"],
+    ["diagnose", ":0"],
     ["diagnose", "1.2.3.4.5"],
     ["diagnose", "127.0.0.1", "70000"],
     ["diagnose", "127.0.0.1:9000", "9001"],

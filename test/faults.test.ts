@@ -244,6 +244,17 @@ test("stall-after: that many bytes, then nothing read or echoed until the idle t
   }
 });
 
+test("stall-after: the server's shutdown closes a stalled connection at once, not at the drain deadline", async () => {
+  const { server, port } = await faulty(["stall-after=2"], { drainTimeout: 60_000 });
+  const s = await rawConnect(port);
+  s.on("error", () => {});
+  s.write("hello");
+  await readN(s, 2);
+  const stats = await server.close();
+  assert.equal(stats.cutOff, 0, "closed by its stall's end, not cut off after 60 s");
+  s.destroy();
+});
+
 test("corrupt: one bit of the echo flipped and counted; client --verify and bench exit 1 and say where", async () => {
   const { server, port } = await faulty(["corrupt=1"]);
   try {
@@ -495,12 +506,17 @@ test("without --control, /faults is 403 and nothing changes; a token is asked in
   }
 });
 
-test("--control beyond loopback without a token, or without --metrics, is a usage error", async () => {
-  for (const args of [["--metrics", "0.0.0.0:0", "--control"], ["--control"]]) {
+test("--control beyond loopback without a token, without --metrics, or a token without --control: usage errors", async () => {
+  for (const [args, said] of [
+    [["--metrics", "0.0.0.0:0", "--control"], /--control-token|TCPECHO_CONTROL_TOKEN/],
+    [["--control"], /give --metrics too/],
+    [["--control-token", "s3cret"], /give --control too/],
+  ] as const) {
     const r = await runCli(["serve", "-H", "127.0.0.1", "-p", "0", ...args]);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
-    assert.match(r.stderr, args.length === 1 ? /--metrics/ : /--control-token|TCPECHO_CONTROL_TOKEN/);
+    assert.match(r.stderr, said);
+    assert.doesNotMatch(r.stderr, /s3cret/, "the token is never said back");
   }
 });
 
@@ -540,7 +556,7 @@ test("Korean: the fault line in Korean", async () => {
     const got = readN(s, 2);
     s.write("hi");
     await got;
-    await srv.waitFor(/클라이언트 #\d+ 127\.0\.0\.1:\d+ 에 장애 delay=5ms: 2 바이트의 에코를 \d+ ms 늦춤/);
+    await srv.waitFor(/클라이언트 #\d+ 127\.0\.0\.1:\d+ 에 장애 delay=5ms: 2바이트의 에코를 \d+밀리초 늦춤/);
     s.destroy();
   } finally {
     await stopCli(srv);

@@ -8,6 +8,7 @@ import { once } from "node:events";
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { readTcpTable } from "../src/net/tcp-state.js";
 
 /** The built CLI entry point. */
 export const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
@@ -326,9 +327,59 @@ export function needsRoot(what: string): string | false {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves once something accepts connections on 127.0.0.1:`port` (at most 5 s). */
-export async function waitListening(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+/**
+ * Resolves once `ok()` holds, checking every 20 ms; rejects naming `what`
+ * after `ms`. For a state no event announces (a counter, a table); the bound
+ * is generous, so that only something really wrong reaches it.
+ */
+export async function waitUntil(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(20);
+  }
+}
+
+/**
+ * Resolves once the server listening on `port` has accepted every client
+ * that connected so far: its listening socket's accept queue, as the kernel
+ * shows it (/proc/net/tcp), is empty. A client the kernel has connected but
+ * the server has not accepted yet is reset if the server closes its listener
+ * then; wait for this before a signal that should find it being served.
+ * Resolves at once where the kernel does not show its sockets (not Linux).
+ */
+export async function acceptQueueEmpty(port: number, ms = 10_000): Promise<void> {
+  const waiting = () =>
+    (readTcpTable() ?? [])
+      .filter((r) => r.state === "LISTEN" && r.localPort === port)
+      .reduce((n, r) => n + r.rxQueue, 0);
+  await waitUntil(`the server on port ${port} accepting its clients`, () => waiting() === 0, ms);
+}
+
+/**
+ * What a peer does first on `socket`: sends something ("data") or closes it
+ * ("closed": a FIN, a reset or an error); rejects if neither within `ms`.
+ */
+export function firstAnswer(socket: Socket, ms = 30_000): Promise<"data" | "closed"> {
+  return new Promise((resolve, reject) => {
+    const done = (what: "data" | "closed") => {
+      clearTimeout(timer);
+      socket.off("data", onData).off("end", onClosed).off("close", onClosed).off("error", onClosed);
+      resolve(what);
+    };
+    const onData = () => done("data");
+    const onClosed = () => done("closed");
+    const timer = setTimeout(() => {
+      socket.off("data", onData).off("end", onClosed).off("close", onClosed).off("error", onClosed);
+      reject(new Error(`the peer neither answered nor closed within ${ms} ms`));
+    }, ms);
+    socket.on("data", onData).on("end", onClosed).on("close", onClosed).on("error", onClosed);
+  });
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:`port` (at most `ms`). */
+export async function waitListening(port: number, ms = 20_000): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
     const ok = await new Promise<boolean>((r) => {
       const s = netConnect(port, "127.0.0.1");
       s.once("connect", () => {
@@ -340,7 +391,7 @@ export async function waitListening(port: number): Promise<void> {
     if (ok) return;
     await sleep(50);
   }
-  throw new Error(`nothing listened on ${port} within 5 s`);
+  throw new Error(`nothing listened on ${port} within ${ms} ms`);
 }
 
 /** Kills a peer started with detached: true, and every child it forked. */
@@ -373,8 +424,7 @@ export function runTool(cmd: string, args: string[], input: string): Promise<str
 /**
  * Runs a shell `command` on a pseudo-terminal (util-linux `script`), typing
  * the next of `lines` each time the client's prompt (`[send] ` or
- * `[보낼 데이터] `) appears. Resolves with the exit code and the screen as a
- * person reads it (no carriage returns, no cursor movements).
+ * `[보낼 데이터] `) appears. Resolves as {@link terminalSession} does.
  */
 export function onTerminal(
   command: string,
@@ -382,29 +432,56 @@ export function onTerminal(
   env: NodeJS.ProcessEnv,
   ms = 10_000,
 ): Promise<{ code: number | null; screen: string }> {
+  const steps = lines.map((line) => ({ after: /\[send\] |\[보낼 데이터\] /, keys: line + "\r" }));
+  return terminalSession(command, steps, env, ms);
+}
+
+/** One step of {@link terminalSession}: once `after` shows on the screen, type `keys`. */
+export interface TerminalStep {
+  after: RegExp;
+  keys: string;
+}
+
+/**
+ * Runs a shell `command` on a pseudo-terminal (util-linux `script`) and types
+ * each step's keys (`\r` is Enter, `\x03` Ctrl-C, `\x04` Ctrl-D) once its
+ * pattern shows on the screen after where the previous step's did. Resolves
+ * with the exit code and the screen as a person reads it (no carriage
+ * returns, no cursor movements); rejects after `ms`.
+ */
+export function terminalSession(
+  command: string,
+  steps: readonly TerminalStep[],
+  env: NodeJS.ProcessEnv,
+  ms = 10_000,
+): Promise<{ code: number | null; screen: string }> {
   const proc = spawn("script", ["-qfec", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
-  let screen = "";
-  let prompts = 0;
-  const pending = [...lines];
+  // eslint-disable-next-line no-control-regex -- readline's cursor movements are what is being removed
+  const clean = (s: string) => s.replace(/\r/g, "").replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+  let raw = "";
+  let from = 0;
+  const pending = [...steps];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       proc.kill("SIGKILL");
-      reject(new Error(`dialogue did not finish; screen:\n${screen}`));
+      reject(new Error(`the session did not finish in ${ms} ms; screen:\n${clean(raw)}`));
     }, ms);
     const onOutput = (b: Buffer) => {
-      screen += b.toString("utf8");
-      const seen = screen.split(/\[send\] |\[보낼 데이터\] /).length - 1;
-      while (prompts < seen && pending.length > 0) {
-        prompts++;
-        proc.stdin.write(pending.shift() + "\r");
+      raw += b.toString("utf8");
+      const screen = clean(raw);
+      for (let step = pending[0]; step !== undefined; step = pending[0]) {
+        const m = step.after.exec(screen.slice(from));
+        if (m === null) break;
+        from += m.index + m[0].length;
+        pending.shift();
+        proc.stdin.write(step.keys);
       }
     };
     proc.stdout.on("data", onOutput);
     proc.stderr.on("data", onOutput);
     proc.on("close", (code) => {
       clearTimeout(timer);
-      // eslint-disable-next-line no-control-regex -- readline's cursor movements are what is being removed
-      resolve({ code, screen: screen.replace(/\r/g, "").replace(/\x1b\[[0-9;]*[A-Za-z]/g, "") });
+      resolve({ code, screen: clean(raw) });
     });
   });
 }

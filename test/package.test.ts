@@ -12,7 +12,7 @@
  */
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -195,3 +195,20 @@ console.log(JSON.stringify({ reply: reply.toString(), cli, connections: stats.co
     });
   },
 );
+
+test("the tarball npm pack writes next to the package is ignored by git", (t) => {
+  const skip = needs("git");
+  if (skip) return t.skip(skip);
+  if (spawnSync("git", ["rev-parse", "--is-inside-work-tree"], { cwd: ROOT }).status !== 0)
+    return t.skip("not a git work tree (an unpacked copy): nothing to ignore");
+  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+  };
+  const tarball = `${manifest.name}-${manifest.version}.tgz`;
+  const r = spawnSync("git", ["check-ignore", "--no-index", "--quiet", tarball], {
+    cwd: ROOT,
+    timeout: 10_000,
+  });
+  assert.equal(r.status, 0, `${tarball} is not ignored: add *.tgz to .gitignore`);
+});

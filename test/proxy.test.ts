@@ -21,6 +21,7 @@ import {
   sleep,
   startCliServer,
   stopCli,
+  waitUntil,
 } from "./helpers.js";
 
 const V2_SIGNATURE = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
@@ -105,11 +106,10 @@ test(
     b.write(Buffer.concat([v2Header("192.0.2.1", 1, 0x20), Buffer.from("local")]));
     assert.equal((await readN(b, 5)).toString(), "local");
     b.destroy();
-    await sleep(50);
+    await server.close(); // once both are closed: everything they caused has been reported
     assert.deepEqual(errors, []);
     assert.equal(connections[0], "2001:db8::7:40000 via 127.0.0.1");
     assert.match(connections[1] ?? "", /^127\.0\.0\.1:\d+ via undefined$/);
-    await server.close();
   },
 );
 
@@ -148,8 +148,7 @@ test(
     await closedUnechoed(missing);
     const check = await rawConnect(port);
     check.end();
-    await readAll(check);
-    await sleep(50);
+    await readAll(check); // the server reports a failed header before it closes the connection
     assert.deepEqual(
       errors.map((e) => e.code),
       ["ERR_PROXY", "ERR_PROXY"],
@@ -180,8 +179,7 @@ test(
     direct.destroy();
     const spoofer = await rawConnect(port);
     spoofer.write("PROXY TCP4 1.2.3.4 10.0.0.1 1 2\r\nI am 1.2.3.4");
-    await closedUnechoed(spoofer);
-    await sleep(20);
+    await closedUnechoed(spoofer); // reported before the close
     assert.equal(errors.length, 1);
     assert.match(errors[0]?.message ?? "", /outside proxyTrusted/);
     assert.equal(connections.length, 1);
@@ -200,7 +198,8 @@ test(
     const t0 = Date.now();
     await closedUnechoed(slow);
     const waited = Date.now() - t0;
-    assert.ok(waited >= 150 && waited < 3000, `closed after ${waited} ms`);
+    // At the header timeout, not at the drain or a default one (10 s); the upper bound leaves room for a loaded machine.
+    assert.ok(waited >= 150 && waited < 8000, `closed after ${waited} ms`);
     assert.match(errors[0]?.message ?? "", /within 200 ms/);
     await server.close();
   },
@@ -249,9 +248,8 @@ test(
       ),
       { numRuns: 150 },
     );
-    // Give the server time to see every close and the header timeouts to pass.
-    await sleep(600);
-    assert.equal(server.connectionCount, 0);
+    // Until the server has seen every close and the header timeouts have passed.
+    await waitUntil("every connection closed", () => server.connectionCount === 0);
     const stats = await server.close();
     assert.ok(stats.connectionsTotal + stats.proxyErrors > 0);
     const after = fds();
@@ -279,7 +277,7 @@ test(
     }
     for (const [args, pattern] of [
       [["--proxy-protocol", "v3"], /--proxy-protocol/],
-      [["--proxy-trusted", "10.0.0.0/8"], /--proxy-trusted without --proxy-protocol/],
+      [["--proxy-trusted", "10.0.0.0/8"], /give --proxy-protocol too, or leave out --proxy-trusted/],
       [["--proxy-protocol", "v1", "--proxy-trusted", "10.0.0.0/99"], /--proxy-trusted/],
     ] as const) {
       const r = await runCli(["serve", "--host", "127.0.0.1", "--port", String(await freePort()), ...args], {

@@ -9,7 +9,16 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { randomBytesSeeded, rawConnect, readAll, sleep, startCliServer, stopCli } from "./helpers.js";
+import {
+  randomBytesSeeded,
+  rawConnect,
+  readAll,
+  readN,
+  sleep,
+  startCliServer,
+  stopCli,
+  waitUntil,
+} from "./helpers.js";
 import {
   flood,
   freshEcho,
@@ -53,7 +62,8 @@ test(
       );
       assert.ok(r.offeredBytes > 100 * MB, "the clients did not push hard enough to test anything");
       assert.ok(r.growthBytes < 100 * MB, `server memory grew ${(r.growthBytes / MB).toFixed(1)} MB`);
-      assert.ok(r.freshEchoMs < 2000, `a fresh client waited ${r.freshEchoMs.toFixed(0)} ms`);
+      // Starved would be never, or seconds on an idle machine; 5 s leaves room for a loaded one.
+      assert.ok(r.freshEchoMs < 5000, `a fresh client waited ${r.freshEchoMs.toFixed(0)} ms`);
     } finally {
       assert.equal(await stopCli(srv), 0);
     }
@@ -166,10 +176,14 @@ test(
         s.on("error", () => {});
         s.write("PROXY TCP4 192.0.2.1 10.0.0.1 1 2\r\n");
         s.write(randomBytesSeeded(256 * 1024, i));
-        await sleep(5);
+        await readN(s, 1); // mid-echo: accepted, header read, echo under way
         s.resetAndDestroy();
       }
-      await until(() => srv.stdout.filter((l) => /client disconnected/.test(l)).length === 5, 5000);
+      await waitUntil(
+        "five disconnect lines",
+        () => srv.stdout.filter((l) => /client disconnected/.test(l)).length === 5,
+        20_000,
+      );
     } finally {
       await stopCli(srv);
     }

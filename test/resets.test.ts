@@ -9,7 +9,7 @@ import { once } from "node:events";
 import type { Socket } from "node:net";
 import { test } from "node:test";
 import { createEchoServer } from "tcpecho";
-import { randomBytesSeeded, rawConnect, readAll, readN, sleep } from "./helpers.js";
+import { randomBytesSeeded, rawConnect, readAll, readN, sleep, waitUntil } from "./helpers.js";
 
 const openDescriptors = () => readdirSync("/proc/self/fd").length;
 
@@ -72,7 +72,8 @@ test(
       s.write(big);
       clients.push(s);
     }
-    await sleep(300);
+    // Each has had some of its echo (unread, held for it): the server is writing 4 MB back to each.
+    await waitUntil("an echo to every client", () => clients.every((s) => s.readableLength > 0), 20_000);
     for (const s of clients) s.resetAndDestroy();
     await settle(server);
     assert.equal(server.connectionCount, 0);
@@ -93,15 +94,33 @@ test("a client that stops reading, then resumes, gets everything in order", { ti
   const s = await rawConnect(port);
   s.pause();
   let sent = 0;
+  let waiting = false;
+  let written = false;
   const writer = (async () => {
     while (sent < data.length) {
       const ok = s.write(data.subarray(sent, sent + 256 * 1024));
       sent += 256 * 1024;
-      if (!ok) await once(s, "drain");
+      if (!ok) {
+        waiting = true;
+        await once(s, "drain");
+        waiting = false;
+      }
     }
     s.end();
+    written = true;
   })();
-  await sleep(500); // the server's writes stall and it stops reading
+  // Until the server's writes stall and it stops reading (its count stays put while ours wait), or
+  // everything fitted in the buffers between us.
+  let read = -1;
+  await waitUntil(
+    "the server holding the client back",
+    () => {
+      const last = read;
+      read = server.stats().bytesIn;
+      return written || (waiting && read === last);
+    },
+    20_000,
+  );
   const parts: Buffer[] = [];
   s.on("data", (b: Buffer) => parts.push(b));
   s.resume();

@@ -1,10 +1,11 @@
 /** The echo server as a library, over real sockets on loopback. */
 
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { test } from "node:test";
 import { createEchoServer, EchoError, echoDataPath, type DisconnectInfo, type EchoServer } from "tcpecho";
-import { rawConnect, readAll, readN, randomBytesSeeded, sleep } from "./helpers.js";
+import { rawConnect, readAll, readN, randomBytesSeeded, sleep, waitUntil } from "./helpers.js";
 
 async function started(
   options: Parameters<typeof createEchoServer>[0] = {},
@@ -79,16 +80,23 @@ test(
     s.pause(); // never read
     const chunk = randomBytesSeeded(64 * 1024, 3);
     let offered = 0;
-    const deadline = Date.now() + 1500;
-    // Offer far more than kernel buffers hold; the writes must stall.
-    while (Date.now() < deadline && offered < 512 * 1024 * 1024) {
+    // Offer until 32 MB wait in this process: the kernel takes no more, so the server stopped reading.
+    for (const end = Date.now() + 20_000; s.writableLength <= 32 * 1024 * 1024;) {
+      assert.ok(
+        Date.now() < end && offered < 512 * 1024 * 1024,
+        `the kernel took all of ${offered} bytes: the server never stopped reading`,
+      );
       s.write(chunk);
       offered += chunk.length;
-      if (s.writableLength > 32 * 1024 * 1024) await sleep(20);
-      else await sleep(0);
+      await sleep(0);
     }
-    await sleep(300);
-    const held = server.stats().bytesIn;
+    // Until the server's count stops moving (it reads what the kernel still held for it, then stalls).
+    let held = -1;
+    await waitUntil("the server stops reading", () => {
+      const last = held;
+      held = server.stats().bytesIn;
+      return held === last;
+    });
     // What the server took is bounded by socket buffers plus one chunk, not by what was offered.
     assert.ok(held < 64 * 1024 * 1024, `server read ${held} bytes from a client that never reads`);
     assert.ok(
@@ -170,8 +178,9 @@ test(
     const data = randomBytesSeeded(4 * 1024 * 1024, 9);
     const s = await rawConnect(port);
     const back = readAll(s);
+    const echoing = once(s, "data");
     s.write(data.subarray(0, 1024 * 1024));
-    await sleep(50);
+    await echoing; // accepted, and mid-echo
     const closing = server.close({ drainTimeout: 10_000 });
     assert.equal(server.draining, true);
     // New clients are refused while draining.
@@ -184,6 +193,29 @@ test(
     const stats = await closing;
     assert.equal(stats.cutOff, 0);
     assert.equal(stats.bytesOut, data.length);
+  },
+);
+
+test(
+  "'draining' comes once the listener is closed: a client that connects then is refused, not reset",
+  { timeout: 30_000 },
+  async () => {
+    const { server, port } = await started();
+    let seen = "";
+    server.once("draining", () => {
+      // A client connecting while the event is handled, as one that reacts to the CLI's "no longer
+      // accepting" line at once on a busy machine: the kernel would queue it on a listener still open,
+      // and the close would then reset it. (spawnSync holds this process, so nothing else runs meanwhile.)
+      const connectOnce = `const s = require("net").connect(${port}, "127.0.0.1");
+      s.on("connect", () => { console.log("connected"); s.destroy(); });
+      s.on("error", (e) => console.log(e.code));`;
+      seen = spawnSync(process.execPath, ["-e", connectOnce], {
+        encoding: "utf8",
+        timeout: 20_000,
+      }).stdout.trim();
+    });
+    await server.close();
+    assert.equal(seen, "ECONNREFUSED");
   },
 );
 
@@ -216,7 +248,7 @@ test(
     s.pause(); // never read: the server's echo cannot be flushed
     const chunk = randomBytesSeeded(64 * 1024, 11);
     for (let i = 0; i < 256; i++) s.write(chunk);
-    await sleep(300);
+    await waitUntil("the server reading from the client", () => server.stats().bytesIn > 0);
     const t0 = Date.now();
     const stats = await server.close({ drainTimeout: 200 });
     const waited = Date.now() - t0;

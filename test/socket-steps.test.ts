@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { test } from "node:test";
 import { createEchoServer, type EchoServer, type SocketStep } from "tcpecho";
-import { rawConnect, readAll, readN, sleep } from "./helpers.js";
+import { rawConnect, readAll, readN, sleep, waitUntil } from "./helpers.js";
 
 interface Seen {
   id: number;
@@ -20,14 +20,6 @@ async function observed(): Promise<{ server: EchoServer; port: number; seen: See
   const detach = server.observe((conn, step) => seen.push({ id: conn.id, step: { ...step } }));
   const { port } = await server.listen();
   return { server, port, seen, detach };
-}
-
-async function until(what: string, done: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(10);
-  }
 }
 
 test("one echo with half-close: accepted, read, written, end, shutdown, closed, with its byte counts", async () => {
@@ -75,7 +67,7 @@ test(
     for (let i = 0; i < 64 && !queued(); i++) {
       if (!s.write(chunk)) await Promise.race([once(s, "drain"), sleep(200)]);
     }
-    await until("a queued write", queued);
+    await waitUntil("a queued write", queued);
     const w = seen.find((x) => x.step.kind === "written" && x.step.queued > 0)?.step;
     assert.ok(w !== undefined && w.kind === "written");
     const read = seen.filter((x) => x.step.kind === "read");

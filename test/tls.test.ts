@@ -226,15 +226,16 @@ test(
       s.on("error", () => {});
       expectedAt.set(s.localPort ?? 0, [name, expected]);
       const t0 = performance.now();
-      const closed = serverCloses(s, 5000);
+      const closed = serverCloses(s, 10_000);
       act(s, hello);
       await closed;
       const ms = performance.now() - t0;
-      if (expected === "timeout") assert.ok(ms >= 500 && ms < 3000, `${name}: closed after ${ms} ms`);
+      // At the 600 ms handshake timeout, not the default 10 s; room above it for a loaded machine.
+      if (expected === "timeout") assert.ok(ms >= 500 && ms < 6000, `${name}: closed after ${ms} ms`);
       s.destroy();
     }
     const wanted = [...expectedAt.values()].filter(([, e]) => e !== null).length;
-    assert.ok(await until(() => reported.length >= wanted, 3000), `reported: ${JSON.stringify(reported)}`);
+    assert.ok(await until(() => reported.length >= wanted, 10_000), `reported: ${JSON.stringify(reported)}`);
     await sleep(200); // nothing more should come
     assert.equal(reported.length, wanted, JSON.stringify(reported));
     for (const info of reported) {
@@ -246,7 +247,7 @@ test(
     const http = reported.find((r) => r.failure === "http");
     assert.equal(http?.tlsReason, "http request", "OpenSSL's reason is kept apart");
     // Every descriptor came back (the server's and the clients').
-    assert.ok(await until(() => fds() <= before, 3000), `descriptors: ${before} before, ${fds()} after`);
+    assert.ok(await until(() => fds() <= before, 10_000), `descriptors: ${before} before, ${fds()} after`);
     assert.equal(server.stats().tlsErrors, wanted);
     assert.match(await registry.metrics(), new RegExp(`tcpecho_errors_total\\{kind="tls"\\} ${wanted}\\b`));
     // And the server still serves.
@@ -303,7 +304,7 @@ test(
           }),
         );
       }
-      const settled = await until(() => openDescriptors(pid) <= before, 5000);
+      const settled = await until(() => openDescriptors(pid) <= before, 15_000);
       assert.ok(settled, `the server had ${before} descriptors before, ${openDescriptors(pid)} after`);
       const lines = srv.stderr.filter((l) => l.includes("TLS"));
       assert.ok(lines.length > 0, "no TLS failure line");

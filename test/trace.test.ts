@@ -11,14 +11,17 @@ import { readlinkSync } from "node:fs";
 import { test } from "node:test";
 import { createEchoServer } from "tcpecho";
 import {
+  freePort,
   needs,
   rawConnect,
   readAll,
   runCli,
   sleep,
   startCliServer,
+  startPeer,
   stopCli,
   type RunningCli,
+  waitUntil,
 } from "./helpers.js";
 
 const TRACE = /^\[trace\] /;
@@ -47,14 +50,6 @@ function ss(): SsRow[] {
 
 function traceLines(cli: RunningCli): string[] {
   return [...cli.stdout, ...cli.stderr].filter((l) => TRACE.test(l));
-}
-
-async function until(what: string, done: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(20);
-  }
 }
 
 test("serve --trace: listen, accept, recv, send, recv=0, shutdown, close in order, fds and states as ss sees them", async (t) => {
@@ -166,6 +161,68 @@ test("client --trace --send: connect with its ephemeral port, send, recvn with i
   }
 });
 
+test("client --trace on the failure paths: a refused connect, and the recvn that timed out; in Korean too", async () => {
+  const port = await freePort();
+  const refused = await runCli(["client", "-p", String(port), "--send", "hi", "--trace"]);
+  assert.equal(refused.code, 1);
+  const lines = refused.stderr.split("\n").filter((l) => TRACE.test(l));
+  assert.deepEqual(
+    lines.map((l) => /^\[trace\] (\w+)/.exec(l)?.[1]),
+    ["socket", "connect", "close"],
+    refused.stderr,
+  );
+  const fd = Number(/= fd (\d+)/.exec(lines[0] ?? "")?.[1]);
+  assert.ok(fd > 2, lines[0]);
+  assert.equal(
+    lines[1],
+    `[trace] connect(${fd}, 127.0.0.1:${port}) = -1 ECONNREFUSED  — nothing listens on that port: our SYN was answered with RST`,
+  );
+  assert.match(refused.stderr, /\n\[TCP client\] connection refused by 127\.0\.0\.1:\d+: /);
+  const ko = await runCli(["client", "-p", String(port), "--send", "hi", "--trace", "--lang", "ko"]);
+  assert.match(
+    ko.stderr,
+    /^\[추적\] connect\(\d+, 127\.0\.0\.1:\d+\) = -1 ECONNREFUSED {2}— 그 포트에서 대기 중인 소켓이 없어 SYN에 RST가 돌아왔습니다$/m,
+  );
+
+  const mute = await startPeer(() => {});
+  try {
+    for (const [lang, timedOut] of [
+      [
+        "en",
+        /^\[trace\] recvn\((\d+), 5\) = -1 ETIMEDOUT → ESTABLISHED {2}— 0 recv calls \(the recvn loop\); nothing more came back within 0.3 s, so the client gives up$/,
+      ],
+      [
+        "ko",
+        /^\[추적\] recvn\((\d+), 5\) = -1 ETIMEDOUT → ESTABLISHED {2}— recv 0번 호출\(recvn 반복\); 0.3초 동안 더 돌아온 것이 없어 클라이언트가 기다리기를 그만둡니다$/,
+      ],
+    ] as const) {
+      const r = await runCli([
+        "client",
+        "-p",
+        String(mute.port),
+        "--send",
+        "hello",
+        "--timeout",
+        "300ms",
+        "--trace",
+        "--lang",
+        lang,
+      ]);
+      assert.equal(r.code, 1);
+      const calls = r.stderr.split("\n").filter((l) => /^\[(trace|추적)\] /.test(l));
+      assert.deepEqual(
+        calls.map((l) => /^\[\S+\] (\w+)/.exec(l)?.[1]),
+        ["socket", "connect", "send", "recvn", "close"],
+        r.stderr,
+      );
+      assert.match(calls[2] ?? "", /^\[\S+\] send\(\d+, 5\) = 5 → ESTABLISHED$/);
+      assert.match(calls[3] ?? "", timedOut);
+    }
+  } finally {
+    await mute.close();
+  }
+});
+
 test("--trace in Korean, and as JSON events on serve --log-format json", async () => {
   const server = await startCliServer(["--trace", "--lang", "ko", "--log-format", "json"]);
   try {
@@ -229,7 +286,7 @@ test("serve --trace-lines caps the trace lines a second and says so; without --t
       .filter((l) => !/more than 5/.test(l));
     assert.ok(steps.length <= 5 * (seconds + 1), `${steps.length} lines in ${seconds} s`);
     assert.ok(steps.length < 60);
-    await until(
+    await waitUntil(
       "the plain server's disconnect lines",
       () => plain.stdout.filter((l) => /disconnected/.test(l)).length === 10,
     );
@@ -252,7 +309,7 @@ test("the library's observer option sees every step from the first connection, o
     const s = await rawConnect(port);
     s.end("abc");
     assert.equal((await readAll(s)).toString(), "abc");
-    await until("the closed step", () => steps.includes("closed"));
+    await waitUntil("the closed step", () => steps.includes("closed"));
     assert.deepEqual(steps, ["accepted", "read", "written", "end", "shutdown", "closed"]);
   } finally {
     await server.close();

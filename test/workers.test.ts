@@ -6,7 +6,17 @@ import { get } from "node:http";
 import { test } from "node:test";
 import { readdirSync } from "node:fs";
 import type { Socket } from "node:net";
-import { cleanEnv, rawConnect, readAll, readN, runCli, sleep, startCli, stopCli } from "./helpers.js";
+import {
+  cleanEnv,
+  rawConnect,
+  readAll,
+  readN,
+  runCli,
+  sleep,
+  startCli,
+  stopCli,
+  waitUntil,
+} from "./helpers.js";
 import { readTcpTable, socketInode } from "../src/net/tcp-state.js";
 
 function alive(pid: number): boolean {
@@ -110,7 +120,8 @@ test(
       const total = events().find((e) => e.event === "stopped" && e.role === "primary");
       assert.ok(total, "the primary's summary");
       assert.ok(Number(total.connectionsTotal) >= 4, "the workers alive at the end count in the summary");
-      await sleep(100);
+      // A worker still alive well after the primary's exit has outlived it.
+      await waitUntil("every worker gone", () => all.every((pid) => !alive(pid))).catch(() => {});
       for (const pid of all) assert.equal(alive(pid), false, `worker ${pid} outlived the primary`);
     } finally {
       await stopCli(cli);
@@ -175,8 +186,10 @@ test(
       let sent = 0;
       for (; sent < 40 && (sent < 6 || servedBy().size < 2); sent++) {
         await echoOnce(port, `hello ${sent}`);
-        for (let i = 0; i < 100 && events().filter((e) => e.event === "disconnect").length <= sent; i++)
-          await sleep(20);
+        await waitUntil(
+          "its disconnect event",
+          () => events().filter((e) => e.event === "disconnect").length > sent,
+        );
       }
       assert.equal(servedBy().size, 2, "both workers served connections");
       cli.proc.kill("SIGTERM");
@@ -237,7 +250,7 @@ test(
       const served = () => cli.stdout.filter((l) => l.startsWith("[TCP server] client disconnected")).length;
       const pids = () =>
         cli.stdout.flatMap((l) => /worker \d+ started \(pid (\d+)\)/.exec(l)?.[1] ?? []).map(Number);
-      for (let i = 0; i < 100 && pids().length < 2; i++) await sleep(20);
+      await waitUntil("both workers' pids", () => pids().length === 2);
       // Each worker accepts for itself, so several in a row may go to one: send until both have some.
       const holders = new Set<number>();
       let sent = 0;
@@ -252,7 +265,7 @@ test(
         s.end();
         assert.equal((await rest).length, 0);
       }
-      for (let i = 0; i < 200 && served() < sent; i++) await sleep(20);
+      await waitUntil("a disconnect line for each client", () => served() === sent);
       cli.proc.kill("SIGTERM");
       assert.equal(await cli.exited, 0);
       const summary =
@@ -321,16 +334,14 @@ test(
     const { cli, port } = await twoWorkers(["--udp", "--data-lines", "0"]);
     const client = createSocket("udp4");
     try {
-      for (
-        let i = 0;
-        i < 200 && cli.stdout.filter((l) => l.startsWith("[UDP server] echoing")).length < 2;
-        i++
-      )
-        await sleep(20);
+      await waitUntil(
+        "both workers echoing UDP",
+        () => cli.stdout.filter((l) => l.startsWith("[UDP server] echoing")).length === 2,
+      );
       let replies = 0;
       client.on("message", () => replies++);
       for (let i = 0; i < 10; i++) client.send(`datagram ${i}`, port, "127.0.0.1");
-      for (let i = 0; i < 150 && replies < 10; i++) await sleep(20);
+      await waitUntil("ten UDP replies", () => replies >= 10).catch(() => {});
       assert.equal(replies, 10);
       cli.proc.kill("SIGTERM");
       assert.equal(await cli.exited, 0);

@@ -10,10 +10,10 @@ import { Worker } from "node:worker_threads";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
 import { clientTls, type ClientTls } from "../net/client-tls.js";
 import { EchoError, type EchoErrorCode } from "../net/echo-error.js";
-import { checkNumber } from "../net/options.js";
+import { checkNumber, MAX_KEEPALIVE_MS, MAX_TIMER_MS } from "../net/options.js";
 import { LatencyHistogram, type LatencySummary } from "./latency-histogram.js";
 import { emptyCounts, runLoad, type LoadCounts, type LoadPlan } from "./load.js";
-import type { WorkerMessage } from "./worker.js";
+import type { WorkerCommand, WorkerMessage } from "./worker.js";
 
 /** Options of {@link bench}. */
 export interface BenchOptions {
@@ -29,7 +29,7 @@ export interface BenchOptions {
   durationMs?: number;
   /** Complete this many messages instead of running for a duration. */
   count?: number;
-  /** Hold a fixed request rate (messages per second, all connections together). */
+  /** Hold a fixed request rate (messages per second, all connections together; at most {@link MAX_RATE}). */
   rate?: number;
   /** Saturate with one-way streams of `size`-byte writes instead of messages. */
   stream?: boolean;
@@ -37,7 +37,7 @@ export interface BenchOptions {
   threads?: number;
   /** Unmeasured time before measuring, ms (default 0). */
   warmupMs?: number;
-  /** Connect timeout, ms (default 5000); with TLS it covers the handshake too. */
+  /** Connect timeout, ms (default 5000); with TLS it covers the handshake too. 0: none. */
   connectTimeoutMs?: number;
   /**
    * Speak TLS: `true` trusts the system's CAs; `{ ca }` trusts that CA or
@@ -51,6 +51,12 @@ export interface BenchOptions {
   keepAlive?: number;
   /** Called about once a second while running. */
   onProgress?: (p: BenchProgress) => void;
+  /**
+   * Stops the run early, as the end of its duration would (what is in
+   * flight still gets its time to come back): the report is what was
+   * measured until then. With several targets, no further run starts.
+   */
+  signal?: AbortSignal;
 }
 
 /** Progress, about once a second. */
@@ -68,7 +74,22 @@ export interface BenchErrors {
   corruptedBytes: number;
   missingBytes: number;
   extraBytes: number;
+  /** Connections that were open to the end but never got a byte back: the server did not answer them. */
+  neverEchoed: number;
 }
+
+/**
+ * The highest `rate` a run takes, requests per second: far beyond what one
+ * machine's load generator sends, and low enough that a run's message
+ * numbers stay exact.
+ *
+ * @example
+ * ```ts
+ * import { MAX_RATE } from "./bench.js";
+ * MAX_RATE; // 1000000000
+ * ```
+ */
+export const MAX_RATE = 1_000_000_000;
 
 /**
  * From this event loop utilization of the load generator's busiest thread
@@ -152,17 +173,24 @@ export function planBench(options: BenchOptions): LoadPlan & { threads: number }
       options.count === undefined
         ? undefined
         : checkNumber(options.count, "count", { integer: true, min: 1 }),
-    rate: options.rate === undefined ? undefined : checkNumber(options.rate, "rate", { positive: true }),
+    rate:
+      options.rate === undefined
+        ? undefined
+        : // Two checks, so that a rate too high is told the maximum.
+          checkNumber(checkNumber(options.rate, "rate", { positive: true }), "rate", { max: MAX_RATE }),
     stream,
     warmupMs: checkNumber(options.warmupMs ?? 0, "warmupMs", { integer: true }),
     connectTimeoutMs: checkNumber(options.connectTimeoutMs ?? 5000, "connectTimeoutMs", {
       integer: true,
-      min: 1,
+      max: MAX_TIMER_MS,
     }),
     graceMs: 2000,
     threads: checkNumber(options.threads ?? 1, "threads", { integer: true, min: 1 }),
     tls: planTls(options.tls),
-    keepAlive: checkNumber(options.keepAlive ?? 60_000, "keepAlive", { integer: true }),
+    keepAlive: checkNumber(options.keepAlive ?? 60_000, "keepAlive", {
+      integer: true,
+      max: MAX_KEEPALIVE_MS,
+    }),
   };
   if (plan.size * plan.pipeline > 64 * 1024 * 1024) {
     throw new EchoError("ERR_INVALID_OPTION", {
@@ -207,17 +235,25 @@ export async function bench(options: BenchOptions): Promise<BenchReport> {
   const results =
     parts.length === 1
       ? [
-          await runLoad(parts[0] as LoadPlan, (p) => {
-            progress.set(0, p);
-            tick();
-          }),
+          await runLoad(
+            parts[0] as LoadPlan,
+            (p) => {
+              progress.set(0, p);
+              tick();
+            },
+            options.signal,
+          ),
         ]
       : await Promise.all(
           parts.map((part, i) =>
-            runInWorker(part, (p) => {
-              progress.set(i, p);
-              if (i === 0) tick();
-            }),
+            runInWorker(
+              part,
+              (p) => {
+                progress.set(i, p);
+                if (i === 0) tick();
+              },
+              options.signal,
+            ),
           ),
         );
   const counts = emptyCounts();
@@ -256,9 +292,14 @@ function splitPlan(plan: LoadPlan & { threads: number }): LoadPlan[] {
 function runInWorker(
   plan: LoadPlan,
   onProgress: (p: { completed: number; bytes: number }) => void,
+  signal: AbortSignal | undefined,
 ): Promise<{ counts: LoadCounts; latency: LatencyHistogram; connectError: EchoError | undefined }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: plan });
+    const stop = () => worker.postMessage("stop" satisfies WorkerCommand);
+    if (signal?.aborted) stop();
+    else signal?.addEventListener("abort", stop, { once: true });
+    worker.on("exit", () => signal?.removeEventListener("abort", stop));
     worker.on("message", (m: WorkerMessage) => {
       if (m.kind === "progress") onProgress(m);
       else {
@@ -287,7 +328,14 @@ function mergeCounts(into: LoadCounts, c: LoadCounts): void {
 }
 
 /** The kinds of error counted alike in a thread's counts and in a report. */
-const ERROR_KINDS = ["resets", "closedEarly", "corruptedBytes", "missingBytes", "extraBytes"] as const;
+const ERROR_KINDS = [
+  "resets",
+  "closedEarly",
+  "corruptedBytes",
+  "missingBytes",
+  "extraBytes",
+  "neverEchoed",
+] as const;
 
 /** Counts of each kind of error but connect failures. */
 type ErrorCounts = Record<(typeof ERROR_KINDS)[number], number>;
@@ -323,6 +371,7 @@ function report(
     corruptedBytes: c.corruptedBytes,
     missingBytes: c.missingBytes,
     extraBytes: c.extraBytes,
+    neverEchoed: c.neverEchoed,
   };
   const connectFailures = Object.values(c.connectErrors).reduce((a, b) => a + (b ?? 0), 0);
   const ok =
@@ -331,7 +380,8 @@ function report(
     c.closedEarly === 0 &&
     c.corruptedBytes === 0 &&
     c.missingBytes === 0 &&
-    c.extraBytes === 0;
+    c.extraBytes === 0 &&
+    c.neverEchoed === 0;
   return {
     host: plan.host,
     port: plan.port,
@@ -370,8 +420,12 @@ export interface CompareEntry {
   /** Median requests per second over the rounds. */
   requestsPerSecond: number;
   megabytesPerSecond: number;
-  /** Median of this target's rate over the first target's, per round. */
-  ratio: number;
+  /**
+   * Median of this target's rate over the first target's, per round, over
+   * the rounds where the first measured anything; null when it never did
+   * (nothing to compare with).
+   */
+  ratio: number | null;
   ok: boolean;
 }
 
@@ -379,6 +433,7 @@ export interface CompareEntry {
  * Runs several targets in turn, A B A B …, `rounds` times, and compares each
  * with the first by the median of per-round ratios: one machine's absolute
  * figures drift between runs, ratios taken side by side drift much less.
+ * Stopped by `options.signal`, it compares the runs made until then.
  *
  * @example
  * ```ts
@@ -395,30 +450,34 @@ export async function benchCompare(
   onRun?: (round: number, target: number, report: BenchReport) => void,
 ): Promise<{ entries: CompareEntry[]; runs: BenchReport[][] }> {
   const runs: BenchReport[][] = targets.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let t = 0; t < targets.length; t++) {
+  const stopped = () => options.signal?.aborted === true;
+  for (let r = 0; r < rounds && !stopped(); r++) {
+    for (let t = 0; t < targets.length && !stopped(); t++) {
       const report = await bench({ ...options, ...targets[t] });
       (runs[t] as BenchReport[]).push(report);
       onRun?.(r, t, report);
     }
   }
   const base = runs[0] as BenchReport[];
-  const entries = runs.map((reports) => ({
-    host: (reports[0] as BenchReport).host,
-    port: (reports[0] as BenchReport).port,
-    requestsPerSecond: median(reports.map((x) => x.requestsPerSecond)),
-    megabytesPerSecond: median(reports.map((x) => x.megabytesPerSecond)),
-    ratio: median(
-      reports.map((x, i) => {
-        const b = base[i] as BenchReport;
-        const measure = options.stream
-          ? (rep: BenchReport) => rep.megabytesPerSecond
-          : (rep: BenchReport) => rep.requestsPerSecond;
-        return measure(b) > 0 ? measure(x) / measure(b) : 0;
-      }),
-    ),
-    ok: reports.every((x) => x.ok),
-  }));
+  const measure = options.stream
+    ? (rep: BenchReport) => rep.megabytesPerSecond
+    : (rep: BenchReport) => rep.requestsPerSecond;
+  const entries = runs.map((reports, t) => {
+    // The rounds where the first target measured something: a ratio to nothing is no ratio.
+    const ratios = reports.flatMap((x, i) => {
+      const b = base[i] as BenchReport;
+      return measure(b) > 0 ? [measure(x) / measure(b)] : [];
+    });
+    // A target that never ran (stopped before its turn) is named as it was given.
+    return {
+      host: reports[0]?.host ?? targets[t]?.host ?? "127.0.0.1",
+      port: reports[0]?.port ?? targets[t]?.port ?? DEFAULT_PORT,
+      requestsPerSecond: median(reports.map((x) => x.requestsPerSecond)),
+      megabytesPerSecond: median(reports.map((x) => x.megabytesPerSecond)),
+      ratio: ratios.length > 0 ? median(ratios) : null,
+      ok: reports.every((x) => x.ok),
+    };
+  });
   return { entries, runs };
 }
 

@@ -86,7 +86,12 @@ export interface LoadCounts {
   missingBytes: number;
   /** Bytes that came back beyond what was sent. */
   extraBytes: number;
-  /** Measured time, ms. */
+  /**
+   * Connections still open at the end that never got a byte back: the server
+   * accepted them but did not answer (past its capacity, or stuck).
+   */
+  neverEchoed: number;
+  /** Measured time, ms: until the duration's end, or until the last connection was lost or the run was stopped. */
   elapsedMs: number;
   /**
    * How busy the thread's event loop was while measuring, 0 to 1 (Node's
@@ -146,6 +151,7 @@ export function emptyCounts(): LoadCounts {
     corruptedBytes: 0,
     missingBytes: 0,
     extraBytes: 0,
+    neverEchoed: 0,
     elapsedMs: 0,
     busy: 0,
   };
@@ -165,8 +171,16 @@ export function emptyCounts(): LoadCounts {
  * console.log(r.counts.completed / (r.counts.elapsedMs / 1000), "requests/s");
  * await server.close();
  * ```
+ *
+ * `signal` ends the run early, as the end of its duration would: no more
+ * sends, and what is in flight gets `graceMs` to come back; the counts are
+ * what was measured until then.
  */
-export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => void): Promise<LoadResult> {
+export async function runLoad(
+  plan: LoadPlan,
+  onProgress?: (p: LoadProgress) => void,
+  signal?: AbortSignal,
+): Promise<LoadResult> {
   const { size, pipeline, stream } = plan;
   const batch = stream ? size : size * pipeline;
   const pattern = new Pattern(size, Math.max(batch, READ_BUFFER));
@@ -209,9 +223,13 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
     readBuffer,
     (c, nread, buf) => onRead(c, nread, buf),
     (err) => (connectError ??= err),
+    signal,
   );
   const live = conns.filter((c) => c.socket !== null);
-  if (live.length === 0) return { counts, latency, connectError };
+  if (live.length === 0 || signal?.aborted) {
+    for (const c of live) c.socket?.destroy();
+    return { counts, latency, connectError };
+  }
 
   // Phases: warming up (not measured) → measuring → no new sends → done.
   let measuring = plan.warmupMs <= 0;
@@ -221,7 +239,9 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
   const start = performance.now();
   let measureStart = start;
   let loopAtStart = performance.eventLoopUtilization();
+  // Called once, when measuring ends: at the duration's end, when stopped, or when every connection is gone.
   const measured = (): void => {
+    if (!measuring) return; // ended while warming up: nothing was measured
     counts.elapsedMs = performance.now() - measureStart;
     counts.busy = performance.eventLoopUtilization(loopAtStart).utilization;
   };
@@ -242,7 +262,10 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
     clearTimeout(rateTimer);
     clearImmediate(rateImmediate);
     if (countLimit === undefined) measured();
-    for (const c of live) if (c.inflight === 0 && c.received === c.sent) connDone(c);
+    // A connection that never got a byte back while others did is not waited for: the server is not answering it.
+    const answered = live.some((c) => c.received > 0);
+    for (const c of live)
+      if ((c.inflight === 0 && c.received === c.sent) || (answered && c.received === 0)) connDone(c);
   };
 
   // Fixed rate (set below): due messages are counted by `rateDue`, sent by `rateSend`.
@@ -342,8 +365,9 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
     });
   }
 
+  let warmupTimer: NodeJS.Timeout | undefined;
   if (plan.warmupMs > 0) {
-    setTimeout(() => {
+    warmupTimer = setTimeout(() => {
       measuring = true;
       measureStart = performance.now();
       loopAtStart = performance.eventLoopUtilization();
@@ -364,19 +388,24 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
     const total = Math.max(plan.totalConnections ?? n, firstStream + n);
     const interval = (1000 * n) / (plan.rate * total); // ms between the run's messages
     const zero = plan.rateEpoch !== undefined ? plan.rateEpoch - performance.timeOrigin : start;
-    const dueAt = (k: number, g: number): number => zero + (k * total + g) * interval;
-    // The next message to fall due in this thread, the k-th of conns[i]: the
-    // first of this thread's connections due at or after the start.
-    const m0 = Math.max(0, Math.ceil((start - zero) / interval));
-    let k = Math.floor(m0 / total);
-    let i = (m0 % total) - firstStream;
-    if (i < 0) i = 0;
-    else if (i >= n) {
-      i = 0;
-      k++;
-    }
+    const dueAt = (m: number): number => zero + m * interval; // when message m of the run is due
+    // The next message to fall due in this thread, the k-th of conns[i], due at nextDue.
+    let k = 0;
+    let i = 0;
+    let nextDue = 0;
+    // Moves to the first of this thread's messages numbered m or later.
+    const seek = (m: number): void => {
+      k = Math.floor(m / total);
+      i = (m % total) - firstStream;
+      if (i < 0) i = 0;
+      else if (i >= n) {
+        i = 0;
+        k++;
+      }
+      nextDue = dueAt(k * total + firstStream + i);
+    };
+    seek(Math.max(0, Math.ceil((start - zero) / interval)));
     conns.forEach((c, j) => (c.first = j < i ? k + 1 : k));
-    let nextDue = dueAt(k, firstStream + i);
     rateSend = (c: Conn): void => {
       const s = c.socket;
       let go = Math.min(c.due - c.msgs, pipeline - c.inflight);
@@ -386,7 +415,7 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
       c.sent += go * size;
       c.sendPos = pattern.advance(c.sendPos, go * size);
       for (let j = 0; j < go; j++) {
-        c.stamps[c.tail] = dueAt(c.first + c.msgs + j, c.stream);
+        c.stamps[c.tail] = dueAt((c.first + c.msgs + j) * total + c.stream);
         c.tail = c.tail + 1 === c.stamps.length ? 0 : c.tail + 1;
       }
       c.msgs += go;
@@ -395,16 +424,34 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
       if (countLimit !== undefined && issued >= countLimit) stopSending();
     };
     rateDue = (now: number): void => {
+      if (nextDue > now || !sending) return;
+      // The last message of the run due by now, by the same sum as dueAt's, so that rounding cannot set them apart.
+      let last = Math.floor((now - zero) / interval);
+      while (dueAt(last + 1) <= now) last++;
+      while (dueAt(last) > now) last--;
+      if (last - (k * total + firstStream + i) >= total) {
+        // A whole round of the run or more fell due (a rate beyond what the
+        // loop can keep up with): each connection's count is worked out, not
+        // stepped through message by message, so that a turn of the event
+        // loop costs at most one pass over the connections and timers,
+        // progress and Ctrl-C still run.
+        seek(last + 1);
+        for (const c of conns) {
+          c.due = Math.max(c.due, Math.floor((last - c.stream) / total) - c.first + 1);
+          rateSend(c);
+        }
+        return;
+      }
       const first = i;
       let fell = 0;
-      while (nextDue <= now && sending) {
+      while (nextDue <= now) {
         (conns[i] as Conn).due++;
         fell++;
         if (++i === n) {
           i = 0;
           k++;
         }
-        nextDue = dueAt(k, firstStream + i);
+        nextDue = dueAt(k * total + firstStream + i);
       }
       if (fell >= n) for (const c of conns) rateSend(c);
       else for (let j = 0; j < fell; j++) rateSend(conns[(first + j) % n] as Conn);
@@ -459,24 +506,28 @@ export async function runLoad(plan: LoadPlan, onProgress?: (p: LoadProgress) => 
 
   let durationTimer: NodeJS.Timeout | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
-  if (countLimit === undefined) {
-    durationTimer = setTimeout(() => {
-      stopSending();
-      // What is still in flight gets graceMs to come back.
-      graceTimer = setTimeout(finish, plan.graceMs);
-    }, plan.warmupMs + plan.durationMs);
-  }
+  const end = (): void => {
+    stopSending();
+    // What is still in flight gets graceMs to come back.
+    graceTimer ??= setTimeout(finish, plan.graceMs);
+  };
+  if (countLimit === undefined) durationTimer = setTimeout(end, plan.warmupMs + plan.durationMs);
+  signal?.addEventListener("abort", end, { once: true });
 
   await finished;
-  if (countLimit !== undefined) measured();
+  // Measuring ends here for a count, and for a duration cut short (every connection lost).
+  if (countLimit !== undefined || sending) measured();
   sending = false;
+  signal?.removeEventListener("abort", end);
   clearInterval(progressTimer);
+  clearTimeout(warmupTimer);
   clearTimeout(rateTimer);
   clearImmediate(rateImmediate);
   clearTimeout(durationTimer);
   clearTimeout(graceTimer);
   for (const c of conns) {
     if (c.sent > c.received) counts.missingBytes += c.sent - c.received;
+    if (c.socket !== null && c.sent > 0 && c.received === 0) counts.neverEchoed++;
     c.socket?.destroy();
   }
   return { counts, latency, connectError };
@@ -494,21 +545,34 @@ async function connectAll(
   readBuffer: Buffer,
   onBytes: (c: Conn, nread: number, buf: Buffer) => void,
   onError: (err: EchoError) => void,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   // At most 256 handshakes at once, so a thousand connections do not overflow the accept queue.
   let next = 0;
+  // Handshakes under way, each by the function that gives it up; one listener on the signal for them all.
+  const pending = new Set<() => void>();
+  const abort = (): void => {
+    for (const giveUp of pending) giveUp();
+  };
+  signal?.addEventListener("abort", abort, { once: true });
   const worker = async () => {
-    while (next < conns.length) {
+    while (next < conns.length && signal?.aborted !== true) {
       const c = conns[next++] as Conn;
       try {
-        c.socket = await openSocket(plan, readBuffer, (nread, buf) => {
-          onBytes(c, nread, buf);
-          return true; // keep reading
-        });
+        c.socket = await openSocket(
+          plan,
+          readBuffer,
+          (nread, buf) => {
+            onBytes(c, nread, buf);
+            return true; // keep reading
+          },
+          pending,
+        );
         counts.connected++;
         if (!plan.tls && !plan.stream)
           c.direct = directSocket(c.socket, (nread) => onBytes(c, nread, readBuffer));
       } catch (err) {
+        if (signal?.aborted) return; // stopped, not failed
         const where = { host: plan.host, port: plan.port, operation: "connect" };
         const e =
           (plan.tls ? tlsClientError(err, where, plan.tls.servername ?? plan.host) : undefined) ??
@@ -519,12 +583,14 @@ async function connectAll(
     }
   };
   await Promise.all(Array.from({ length: Math.min(256, conns.length) }, worker));
+  signal?.removeEventListener("abort", abort);
 }
 
 function openSocket(
   plan: LoadPlan,
   buffer: Buffer,
   callback: (nread: number, buf: Buffer) => boolean,
+  pending: Set<() => void>,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const keepAlive = plan.keepAlive ?? 60_000;
@@ -542,18 +608,35 @@ function openSocket(
         onread: { buffer, callback: callback as (nread: number, buf: Uint8Array) => boolean },
       });
     }
-    const timer = setTimeout(() => {
+    // 0: no connect timeout, the kernel's own retries decide.
+    const timer =
+      plan.connectTimeoutMs > 0
+        ? setTimeout(() => {
+            socket.destroy();
+            reject(
+              new EchoError("ETIMEDOUT", {
+                host: plan.host,
+                port: plan.port,
+                timeoutMs: plan.connectTimeoutMs,
+              }),
+            );
+          }, plan.connectTimeoutMs)
+        : undefined;
+    // Given up when the run is stopped while connecting.
+    const giveUp = (): void => {
+      clearTimeout(timer);
       socket.destroy();
-      reject(
-        new EchoError("ETIMEDOUT", { host: plan.host, port: plan.port, timeoutMs: plan.connectTimeoutMs }),
-      );
-    }, plan.connectTimeoutMs);
+      reject(new Error("stopped"));
+    };
+    pending.add(giveUp);
     socket.once("error", (err) => {
       clearTimeout(timer);
+      pending.delete(giveUp);
       reject(err);
     });
     socket.once(plan.tls ? "secureConnect" : "connect", () => {
       clearTimeout(timer);
+      pending.delete(giveUp);
       socket.setNoDelay(true);
       if (keepAlive > 0) socket.setKeepAlive(true, keepAlive);
       resolve(socket);

@@ -139,6 +139,8 @@ function readErrors(o: Json): BenchErrors {
     corruptedBytes: count("corruptedBytes"),
     missingBytes: count("missingBytes"),
     extraBytes: count("extraBytes"),
+    // Not in reports of a tcpecho from before it was counted.
+    neverEchoed: e.neverEchoed === undefined ? 0 : count("neverEchoed"),
   };
 }
 
@@ -266,6 +268,7 @@ export function mergeBenchReports(reports: readonly BenchReport[]): BenchReport 
     corruptedBytes: 0,
     missingBytes: 0,
     extraBytes: 0,
+    neverEchoed: 0,
   };
   const sum = { connections: 0, connected: 0, threads: 0, requests: 0, bytes: 0, rps: 0, mbps: 0, rate: 0 };
   let elapsedMs = 0;

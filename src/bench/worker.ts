@@ -9,6 +9,9 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { EchoErrorContext } from "../net/echo-error.js";
 import { runLoad, type LoadPlan } from "./load.js";
 
+/** What the main thread posts to a thread: stop the run now (Ctrl-C), and report what was measured. */
+export type WorkerCommand = "stop";
+
 /** What a thread posts back. */
 export type WorkerMessage =
   | { kind: "progress"; completed: number; bytes: number }
@@ -24,9 +27,19 @@ export type WorkerMessage =
 const port = parentPort;
 if (port !== null) {
   const plan = workerData as LoadPlan;
-  const result = await runLoad(plan, (p) =>
-    port.postMessage({ kind: "progress", completed: p.completed, bytes: p.bytes } satisfies WorkerMessage),
+  const stop = new AbortController();
+  const onCommand = (c: WorkerCommand) => {
+    if (c === "stop") stop.abort();
+  };
+  port.on("message", onCommand);
+  port.unref(); // listening for "stop" does not keep the thread alive
+  const result = await runLoad(
+    plan,
+    (p) =>
+      port.postMessage({ kind: "progress", completed: p.completed, bytes: p.bytes } satisfies WorkerMessage),
+    stop.signal,
   );
+  port.off("message", onCommand);
   const message: WorkerMessage = {
     kind: "done",
     counts: result.counts,

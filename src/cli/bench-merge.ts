@@ -16,7 +16,7 @@ import { benchMessages } from "../i18n/bench.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { parsePlotFile, writableFile, writeMergePlot, type PlotFile } from "./bench-plot.js";
-import { printReport, toJson, writeHgrm } from "./bench.js";
+import { printReport, toJson, writeHgrm, written } from "./bench.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
 interface MergeCliOptions {
@@ -78,6 +78,8 @@ async function runMerge(t: Terminal, files: string[], opts: MergeCliOptions): Pr
   const b = benchMessages[t.lang];
   const reports: BenchReport[] = [];
   let stdin: string | undefined;
+  // Each report once: the same file (or the same text under another name) twice would count one run twice.
+  const seen = new Map<string, string>();
   for (const file of files) {
     let text: string;
     try {
@@ -93,6 +95,12 @@ async function runMerge(t: Terminal, files: string[], opts: MergeCliOptions): Pr
       t.err(b.mergeBadFile(file, err.problem, err.detail));
       return 2;
     }
+    const first = seen.get(text.trim());
+    if (first !== undefined) {
+      t.err(b.mergeTwice(file, first));
+      return 2;
+    }
+    seen.set(text.trim(), file);
   }
   let merged: BenchReport;
   try {
@@ -109,13 +117,17 @@ async function runMerge(t: Terminal, files: string[], opts: MergeCliOptions): Pr
         value: files.join(" "),
         detail: `${flag} (reports with latency: stream reports have none)`,
       });
-  if (opts.hgrm !== undefined && merged.latencyHistogram !== null)
-    writeHgrm(opts.hgrm, merged.latencyHistogram);
+  const { hgrm, plot } = opts;
+  const histogram = merged.latencyHistogram;
+  const kept =
+    hgrm === undefined || histogram === null || (await written(t, hgrm, () => writeHgrm(hgrm, histogram)));
   if (opts.json) t.out(JSON.stringify({ ...toJson(merged), reports: reports.length, targets }));
   else {
     t.out(b.mergeHeader(reports.length, targets));
     printReport(t, b, merged);
   }
-  if (opts.plot) await writeMergePlot(t, opts.plot, files, reports, merged, targets);
-  return merged.ok ? 0 : 1;
+  const drawn =
+    plot === undefined ||
+    (await written(t, plot.path, () => writeMergePlot(t, plot, files, reports, merged, targets)));
+  return merged.ok && kept && drawn ? 0 : 1;
 }

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { closeSync, openSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, statfsSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import type { BenchOptions, BenchReport } from "../bench/bench.js";
 import {
@@ -77,25 +77,62 @@ export function writableFile(path: string, option: string): string {
   return path;
 }
 
+/**
+ * The file systems of the kernel's own files (proc, sysfs, debugfs, tracefs,
+ * cgroup v1 and v2, by `statfs` magic): they open for writing, but a report
+ * written there fails (`EIO`, `EINVAL`) or, worse, means something to the kernel.
+ */
+const KERNEL_FILE_SYSTEMS: ReadonlySet<number> = new Set([
+  0x9fa0, 0x62656572, 0x64626720, 0x74726163, 0x27e0eb, 0x63677270,
+]);
+
 /** Why a file cannot be written, or undefined when it can: tried for real (root passes every access check). */
 function unwritable(path: string): string | undefined {
   try {
     const st = statSync(path, { throwIfNoEntry: false });
     if (st?.isDirectory()) return "it is a directory";
-    if (st !== undefined) closeSync(openSync(path, "r+"));
-    else {
+    if (st !== undefined) {
+      if (KERNEL_FILE_SYSTEMS.has(statfsSync(path).type)) return "a file of the kernel (/proc, /sys)";
+      closeSync(openSync(path, "r+"));
+    } else {
       closeSync(openSync(path, "wx"));
       unlinkSync(path);
     }
     return undefined;
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return "no such directory";
-    if (code === "EACCES" || code === "EPERM" || code === "EROFS") return "permission denied";
-    if (code === "EISDIR") return "it is a directory";
-    return (err as Error).message;
+    return fileProblem(err);
   }
 }
+
+/**
+ * Why a file could not be opened or written, in words (never the system's
+ * raw `EIO: i/o error, write`); the Korean is {@link fileProblemKo}'s.
+ *
+ * @example
+ * ```ts
+ * import { fileProblem } from "./bench-plot.js";
+ * fileProblem(Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" }));
+ * // "no space left on the device"
+ * ```
+ */
+export function fileProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? "";
+  if (code === "ENOENT" || code === "ENOTDIR") return "no such directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "it is a directory";
+  return FILE_PROBLEMS[code] ?? `the system refused it (${code || String(err)})`;
+}
+
+const FILE_PROBLEMS: Readonly<Record<string, string>> = {
+  EROFS: "a read-only file system",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is used up",
+  EIO: "the device reported an input/output error",
+  ENAMETOOLONG: "the name is too long",
+  ENXIO: "no device behind it",
+  ELOOP: "a loop of symbolic links",
+  ETXTBSY: "a program that is running",
+};
 
 /**
  * One target's latency curve: the percentile distribution of the sum of its

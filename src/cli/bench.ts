@@ -9,11 +9,12 @@
  */
 
 import { writeFileSync } from "node:fs";
-import { Argument, Option, type Command } from "commander";
+import { Option, type Command } from "commander";
 import {
   bench,
   benchCompare,
   CLIENT_BUSY,
+  MAX_RATE,
   planBench,
   type BenchOptions,
   type BenchReport,
@@ -22,15 +23,20 @@ import { benchMessages, type BenchMessages } from "../i18n/bench.js";
 import { errorMessages } from "../i18n/errors.js";
 import type { LatencyHistogram, LatencySummary } from "../bench/latency-histogram.js";
 import { histogramJson } from "../bench/merge.js";
-import { DEFAULT_PORT, parseHostPort } from "../net/address.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { parseCount, parseDuration, parsePositiveDuration } from "../net/options.js";
-import { parsePlotFile, writableFile, writeBenchPlot, type PlotFile } from "./bench-plot.js";
+import {
+  addAddressOptions,
+  TARGETS_ARGUMENT,
+  targetsFromCli,
+  type AddressCliOptions,
+} from "./address-options.js";
+import { fileProblem, parsePlotFile, writableFile, writeBenchPlot, type PlotFile } from "./bench-plot.js";
 import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
-interface BenchCliOptions extends ConnectionCliOptions {
+interface BenchCliOptions extends ConnectionCliOptions, AddressCliOptions {
   connections: number;
   size?: number;
   pipeline: number;
@@ -55,12 +61,8 @@ export function registerBench(program: Command): void {
     .description(
       "load generator for any echo server: request rate, throughput, latency, and every echoed byte checked",
     )
-    .addArgument(
-      new Argument(
-        "[targets...]",
-        "HOST[:PORT] of each server; several are run in turn, A B A B …, and compared",
-      ).default(["127.0.0.1"], "127.0.0.1:9000"),
-    )
+    .argument("[targets...]", TARGETS_ARGUMENT);
+  addAddressOptions(cmd)
     .addOption(
       new Option("-c, --connections <n>", "connections")
         .default(50)
@@ -84,15 +86,15 @@ export function registerBench(program: Command): void {
         .argParser((v) => parsePositiveDuration(v, "--duration")),
     )
     .addOption(
-      new Option("-n, --count <n>", "complete this many messages instead of a duration").argParser((v) =>
-        parseCount(v, "--count", 1),
-      ),
+      new Option("-n, --count <n>", "complete this many messages instead of a duration (not with -d)")
+        .conflicts("duration")
+        .argParser((v) => parseCount(v, "--count", 1)),
     )
     .addOption(
       new Option(
         "--rate <per-second>",
-        "hold this request rate (all connections together); latency counts from when each message was due",
-      ).argParser((v) => parseCount(v, "--rate", 1)),
+        `hold this request rate (all connections together, at most ${MAX_RATE}); latency counts from when each message was due`,
+      ).argParser((v) => parseCount(v, "--rate", 1, MAX_RATE)),
     )
     .option("--stream", "saturate: each connection streams writes and reads the echo back (MB/s)")
     .addOption(
@@ -106,9 +108,12 @@ export function registerBench(program: Command): void {
         .argParser((v) => parseDuration(v, "--warmup")),
     )
     .addOption(
-      new Option("-t, --timeout <duration>", "connect timeout; with --tls, the handshake included")
+      new Option(
+        "-t, --timeout <duration>",
+        "connect timeout; with --tls, the handshake included; 0: no timeout",
+      )
         .default(5000, "5s")
-        .argParser((v) => parsePositiveDuration(v, "--timeout")),
+        .argParser((v) => parseDuration(v, "--timeout")),
     )
     .addOption(
       new Option("--rounds <n>", "with several targets: rounds of A B A B …")
@@ -143,14 +148,12 @@ Examples:
   tcpecho bench 10.0.0.5:9000 --json > a.json         on each load machine, then:
   tcpecho bench merge a.json b.json                   one report: counts and rates summed, merged percentiles
 
-Every echoed byte is checked; corrupted, missing or extra bytes make the exit code 1.`,
+Every echoed byte is checked; corrupted, missing or extra bytes make the exit code 1.
+Ctrl-C prints the report of what was measured so far, exit code 130.`,
     )
     .action(async (targets: string[], _opts: unknown, command: Command) => {
       const opts = command.optsWithGlobals<BenchCliOptions>();
-      const parsed = targets.map((t) => {
-        const hp = parseHostPort(t.startsWith(":") ? `127.0.0.1${t}` : t);
-        return { host: hp.host, port: hp.port ?? DEFAULT_PORT };
-      });
+      const parsed = targetsFromCli(targets, opts);
       const options: BenchOptions = {
         connections: opts.connections,
         pipeline: opts.pipeline,
@@ -200,7 +203,34 @@ function ms(us: number): string {
   return `${v < 1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
 }
 
+/**
+ * Runs the bench; Ctrl-C ends the run as its duration would, the report
+ * says what was measured until then, and the exit code is 130. A second
+ * Ctrl-C ends the process at once.
+ */
 async function runBench(
+  t: Terminal,
+  targets: { host: string; port: number }[],
+  options: BenchOptions,
+  opts: BenchCliOptions,
+): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = () => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+  };
+  process.on("SIGINT", onSignal);
+  try {
+    const code = await runTargets(t, targets, { ...options, signal: stop.signal }, opts);
+    if (!stop.signal.aborted) return code;
+    t.note(benchMessages[t.lang].interrupted);
+    return 130;
+  } finally {
+    process.off("SIGINT", onSignal);
+  }
+}
+
+async function runTargets(
   t: Terminal,
   targets: { host: string; port: number }[],
   options: BenchOptions,
@@ -243,9 +273,14 @@ async function runBench(
     clearProgress();
     if (opts.json) t.out(JSON.stringify(toJson(report)));
     else printReport(t, b, report);
-    if (opts.plot) await writeBenchPlot(t, opts.plot, [[report]], options, 1);
-    if (opts.hgrm !== undefined && report.latencyHistogram) writeHgrm(opts.hgrm, report.latencyHistogram);
-    return report.ok ? 0 : 1;
+    const { plot, hgrm } = opts;
+    const histogram = report.latencyHistogram;
+    const drawn =
+      plot === undefined ||
+      (await written(t, plot.path, () => writeBenchPlot(t, plot, [[report]], options, 1)));
+    const kept =
+      hgrm === undefined || histogram === null || (await written(t, hgrm, () => writeHgrm(hgrm, histogram)));
+    return report.ok && drawn && kept ? 0 : 1;
   }
 
   const rounds = opts.rounds;
@@ -296,8 +331,25 @@ async function runBench(
       );
     });
   }
-  if (opts.plot) await writeBenchPlot(t, opts.plot, runs, options, rounds);
-  return entries.every((e) => e.ok) ? 0 : 1;
+  const plot = opts.plot;
+  const drawn =
+    plot === undefined || (await written(t, plot.path, () => writeBenchPlot(t, plot, runs, options, rounds)));
+  return entries.every((e) => e.ok) && drawn ? 0 : 1;
+}
+
+/**
+ * Writes a `--plot` or `--hgrm` file after the run; a failure the check
+ * before the run could not see (a full disk) is said in words. False if it failed.
+ */
+export async function written(t: Terminal, file: string, write: () => unknown): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    if (typeof (err as NodeJS.ErrnoException).code !== "string") throw err;
+    t.err(benchMessages[t.lang].writeFailed(file, fileProblem(err)));
+    return false;
+  }
 }
 
 function headerLine(b: BenchMessages, target: { host: string; port: number }, o: BenchOptions): string {
@@ -329,12 +381,13 @@ export function writeHgrm(file: string, h: LatencyHistogram): void {
 /** The report, ending with its errors: none, or each kind counted (connect failures said in words). */
 export function printReport(t: Terminal, b: BenchMessages, r: BenchReport): void {
   if (r.connected > 0) {
-    const seconds = r.elapsedMs / 1000;
     // A stream has no requests: its measure is bytes.
     t.out(
-      r.mode === "stream" ? b.echoed(r.bytes, seconds) : b.requests(r.requests, seconds, r.requestsPerSecond),
+      r.mode === "stream"
+        ? b.echoed(r.bytes, r.elapsedMs)
+        : b.requests(r.requests, r.elapsedMs, r.requestsPerSecond),
     );
-    t.out(b.throughput(r.megabytesPerSecond));
+    t.out(b.throughput(r.megabytesPerSecond, r.errors.corruptedBytes > 0));
   }
   const l = r.latency;
   if (l && l.samples > 0) t.out(b.latency(ms(l.p50Us), ms(l.p90Us), ms(l.p99Us), ms(l.p999Us), ms(l.maxUs)));
@@ -364,6 +417,7 @@ function printErrors(t: Terminal, b: BenchMessages, r: BenchReport): void {
   if (e.corruptedBytes > 0) t.out(b.corrupted(e.corruptedBytes));
   if (e.missingBytes > 0) t.out(b.missing(e.missingBytes));
   if (e.extraBytes > 0) t.out(b.extra(e.extraBytes));
+  if (e.neverEchoed > 0) t.out(b.neverEchoed(e.neverEchoed, r.connected));
 }
 
 /** Milliseconds to the microsecond. */

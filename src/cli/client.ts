@@ -6,28 +6,41 @@
  *
  * Exit codes: 0 when the user ended the session, or the server closed the
  * connection cleanly (FIN) while the dialogue waited at the prompt; 1 when
- * the connection failed or was reset, or an echo did not come back whole.
+ * the connection failed or was reset, or an echo did not come back whole;
+ * 130 on Ctrl-C (SIGINT), which ends the client at any moment.
  *
  * @module
  */
 
 import { createInterface } from "node:readline";
 import type { TLSSocket } from "node:tls";
+import type { ReadStream } from "node:tty";
 import { Option, type Command } from "commander";
 import { connect, type EchoClient } from "../client/connect.js";
+import { speaksTls } from "../client/speaks-tls.js";
 import { streamEcho } from "../client/stream-echo.js";
-import { DEFAULT_PORT, parseHostPort, parsePort } from "../net/address.js";
+import { looksLikeTlsRecord } from "../net/client-tls.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
-import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
+import {
+  addAddressOptions,
+  HOST_ARGUMENT,
+  PORT_ARGUMENT,
+  targetFromCli,
+  type AddressCliOptions,
+} from "./address-options.js";
+import {
+  addConnectionOptions,
+  tlsFromCli,
+  withCaFile,
+  type ConnectionCliOptions,
+} from "./connection-options.js";
 import { parseDuration } from "../net/options.js";
 import { printable } from "./printable.js";
-import { openTerminal, type Terminal } from "./terminal.js";
+import { openTerminal, TypedLines, type Terminal } from "./terminal.js";
 import { textTrace, traceClient, type ClientTrace } from "./trace.js";
 
-interface ClientOptions extends ConnectionCliOptions {
-  host?: string;
-  port?: string;
+interface ClientOptions extends ConnectionCliOptions, AddressCliOptions {
   send?: string;
   crlf?: boolean;
   lf?: boolean;
@@ -44,10 +57,9 @@ export function registerClient(program: Command): void {
     .command("client")
     .alias("connect")
     .description("connect to an echo server: type lines on a terminal, or pipe any bytes through it")
-    .argument("[host]", "server address or name, or HOST:PORT, [IPv6]:PORT (default: 127.0.0.1)")
-    .argument("[port]", `server port (default: ${DEFAULT_PORT})`)
-    .option("-H, --host <address>", "the server's address, as an option")
-    .option("-p, --port <port>", "the server's port, as an option")
+    .argument("[host]", HOST_ARGUMENT)
+    .argument("[port]", PORT_ARGUMENT);
+  addAddressOptions(cmd)
     .option("--send <text>", "send this text once, print the echo, and exit")
     .option("--crlf", "end each line sent with \\r\\n (for servers that want whole lines)")
     .option("--lf", "end each line sent with \\n")
@@ -61,7 +73,10 @@ export function registerClient(program: Command): void {
       "show each socket call (connect, send, recv, shutdown, close) and the TCP state the kernel reports after it, on standard error",
     )
     .addOption(
-      new Option("-t, --timeout <duration>", "give up when connecting, or waiting for an echo, takes longer")
+      new Option(
+        "-t, --timeout <duration>",
+        "give up when connecting, or waiting for an echo, takes longer; 0: no timeout",
+      )
         .default(10_000, "10s")
         .argParser((v) => parseDuration(v, "--timeout")),
     );
@@ -82,101 +97,209 @@ Examples:
 
 On a terminal an empty line (or Ctrl-D) closes the connection politely. When the
 server closes it first (say, its idle timeout), the client says so and exits 0;
-a reset exits 1.`,
+a reset exits 1. Ctrl-C ends the client at any moment, even while it waits for an
+echo: exit 130.`,
     )
     .action(
       async (hostArg: string | undefined, portArg: string | undefined, _opts: unknown, cmd: Command) => {
         const opts = cmd.optsWithGlobals<ClientOptions>();
-        if (hostArg !== undefined && opts.host !== undefined) {
-          throw new EchoError("ERR_INVALID_OPTION", {
-            value: hostArg,
-            detail: "the host: give it once, as an argument or with --host",
-          });
-        }
-        const target = parseHostPort(hostArg ?? opts.host ?? "127.0.0.1");
-        const ports = [target.port, portArg, opts.port].filter((p) => p !== undefined);
-        if (ports.length > 1) {
-          throw new EchoError("ERR_INVALID_OPTION", {
-            value: ports.join(", "),
-            detail: "the port: give it once",
-          });
-        }
-        const port = ports[0] === undefined ? DEFAULT_PORT : parsePort(ports[0], 1);
+        const target = targetFromCli(hostArg, portArg, opts);
         if (opts.crlf && opts.lf)
           throw new EchoError("ERR_INVALID_OPTION", {
             value: "--crlf --lf",
             detail: "line endings: pick one",
           });
-        await runClient(target.host, port, opts);
+        await runClient(target.host, target.port, opts);
       },
     );
+}
+/** What one run of the client shares: how it speaks, where it traces, and Ctrl-C. */
+interface Session {
+  t: Terminal;
+  trace: ClientTrace | undefined;
+  /** Aborted by Ctrl-C (SIGINT): whatever is under way stops. */
+  signal: AbortSignal;
+  /** Ctrl-C as a key (the dialogue reads the terminal in raw mode, where it is no signal). */
+  interrupt: () => void;
+  /** Echoes that came back whole (--send and the dialogue). */
+  echoes: number;
 }
 
 async function runClient(host: string, port: number, opts: ClientOptions): Promise<void> {
   const t = openTerminal(opts.lang);
   const ending = opts.crlf ? "\r\n" : opts.lf ? "\n" : "";
   const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
-  const client = await connect({
-    host,
-    port,
-    timeout: opts.timeout,
-    keepAlive: opts.keepalive,
-    ...(tls !== undefined ? { tls } : {}),
-  });
-  const trace = opts.trace ? traceClient(client, textTrace(t.note, t.lang), t.lang) : undefined;
-  trace?.connected();
+  const trace = opts.trace ? traceClient(textTrace(t.note, t.lang), t.lang) : undefined;
+  const onTerminal = opts.send === undefined && process.stdin.isTTY === true;
+  const abort = new AbortController();
+  let client: EchoClient | undefined;
+  // In raw mode the terminal does not show ^C itself: then we do.
+  let showCtrlC = false;
+  const interrupt = () => {
+    if (abort.signal.aborted) return;
+    showCtrlC = process.stdin.isTTY === true && process.stdin.isRaw;
+    abort.abort();
+    client?.destroy();
+  };
+  process.on("SIGINT", interrupt);
+  const s: Session = { t, trace, signal: abort.signal, interrupt, echoes: 0 };
+  try {
+    try {
+      client = await connect({
+        host,
+        port,
+        timeout: opts.timeout,
+        keepAlive: opts.keepalive,
+        signal: abort.signal,
+        ...(tls !== undefined ? { tls } : {}),
+        ...(trace !== undefined ? { onSocket: trace.onSocket } : {}),
+      });
+    } catch (err) {
+      trace?.connectFailed(toEchoError(err, { host, port, operation: "connect" }));
+      if (!abort.signal.aborted) throw withCaFile(err, opts);
+    }
+    if (client !== undefined) await converse(s, client, ending, onTerminal, opts);
+  } finally {
+    process.off("SIGINT", interrupt);
+  }
+  if (abort.signal.aborted) sayInterrupted(t, client !== undefined, onTerminal, showCtrlC);
+}
+
+/** Ctrl-C's closing line, on a line of its own; exit 130 as a shell's. */
+function sayInterrupted(t: Terminal, connected: boolean, onTerminal: boolean, showCtrlC: boolean): void {
+  const stream = onTerminal ? process.stdout : process.stderr;
+  // Off the line Ctrl-C was typed on: the prompt's, or the terminal's own ^C.
+  if (stream.isTTY) stream.write(showCtrlC ? "^C\n" : "\n");
+  const line = t.m.clientInterrupted(connected);
+  if (onTerminal) t.out(t.dim(line));
+  else t.note(line);
+  process.exitCode = 130;
+}
+
+/**
+ * Talks with the server as asked, then closes: politely (our FIN, then the
+ * server's) when all went well, at once when it failed or Ctrl-C came.
+ */
+async function converse(
+  s: Session,
+  client: EchoClient,
+  ending: string,
+  onTerminal: boolean,
+  opts: ClientOptions,
+): Promise<void> {
+  s.trace?.connected(client);
+  const streaming = opts.send === undefined && !onTerminal;
+  let done = false;
   try {
     if (opts.send !== undefined)
-      await sendOnce(t, client, Buffer.from(opts.send + ending, "utf8"), opts.verify ?? false, trace);
-    else if (process.stdin.isTTY) await dialogue(t, client, ending);
-    else await stream(t, client, opts);
+      await sendOnce(s, client, Buffer.from(opts.send + ending, "utf8"), opts.verify ?? false);
+    else if (onTerminal) await dialogue(s, client, ending);
+    else await stream(s.t, client, opts);
+    done = !s.signal.aborted;
+  } catch (err) {
+    if (s.signal.aborted) return;
+    const nothingEchoed = s.echoes === 0 && (!streaming || client.socket.bytesRead === 0);
+    const explained = nothingEchoed ? await tlsExplained(err, client, opts.timeout, s.signal) : err;
+    // Ctrl-C while the port was being tried for TLS: the interruption is what is said.
+    if (!s.signal.aborted) throw explained;
   } finally {
-    if (trace === undefined) await client.close();
-    else await trace.close(() => client.close());
+    if (done) await (s.trace?.close(() => client.close()) ?? client.close());
+    else {
+      // Given up (a timeout, a failure) or interrupted: nothing more is awaited from the server.
+      client.destroy();
+      s.trace?.destroyed();
+    }
   }
 }
 
-async function sendOnce(
-  t: Terminal,
-  client: EchoClient,
-  bytes: Buffer,
-  verify: boolean,
-  trace?: ClientTrace,
-): Promise<void> {
+/**
+ * One line's echo: send, read back as many bytes (the notes' recvn), traced.
+ * An answer that is a TLS record where the line was none says the server
+ * speaks TLS.
+ */
+async function echoOnce(s: Session, client: EchoClient, bytes: Buffer): Promise<Buffer> {
   // Each 'readable' is one read the kernel answered: the recv calls of the notes' recvn loop.
   let recvCalls = 0;
   const onReadable = () => recvCalls++;
-  if (trace !== undefined) client.socket.on("readable", onReadable);
-  const reply = await client.echo(bytes).finally(() => client.socket.off("readable", onReadable));
-  trace?.echoed(bytes.length, reply, recvCalls);
+  if (s.trace !== undefined) client.socket.on("readable", onReadable);
+  let reply: Buffer;
+  try {
+    reply = await client.echo(bytes, { signal: s.signal });
+  } catch (err) {
+    if (!s.signal.aborted) s.trace?.echoFailed(bytes.length, toEchoError(err), recvCalls);
+    throw err;
+  } finally {
+    client.socket.off("readable", onReadable);
+  }
+  s.trace?.echoed(bytes.length, reply, recvCalls);
+  s.echoes++;
+  if (!client.encrypted && looksLikeTlsRecord(reply) && bytes.compare(reply, 0, 3, 0, 3) !== 0) {
+    throw new EchoError("ERR_ECHO_MISMATCH", {
+      host: client.host,
+      port: client.port,
+      offset: firstDifference(reply, bytes),
+      peerTls: true,
+    });
+  }
+  return reply;
+}
+
+function firstDifference(a: Buffer, b: Buffer): number {
+  let at = 0;
+  while (at < a.length && a[at] === b[at]) at++;
+  return at;
+}
+
+/**
+ * A plain connection that the server closed or reset before its first echo
+ * came back (whole): if the port answers a TLS handshake, the error says to
+ * try --tls. Otherwise the error as it was.
+ */
+async function tlsExplained(
+  err: unknown,
+  client: EchoClient,
+  timeout: number,
+  signal: AbortSignal,
+): Promise<unknown> {
+  if (!(err instanceof EchoError) || err.context.peerTls || client.encrypted) return err;
+  if (err.code !== "ERR_PEER_CLOSED" && err.code !== "ECONNRESET") return err;
+  if (client.socket.bytesWritten === 0) return err;
+  const host = client.remoteAddress ?? client.host;
+  if (!(await speaksTls(host, client.port, timeout > 0 ? Math.min(timeout, 2000) : 2000, signal))) return err;
+  return new EchoError(err.code, { ...err.context, peerTls: true }, { cause: err });
+}
+
+async function sendOnce(s: Session, client: EchoClient, bytes: Buffer, verify: boolean): Promise<void> {
+  const reply = await echoOnce(s, client, bytes);
   if (verify && !reply.equals(bytes)) {
-    let at = 0;
-    while (reply[at] === bytes[at]) at++;
-    throw new EchoError("ERR_ECHO_MISMATCH", { host: client.host, port: client.port, offset: at });
+    throw new EchoError("ERR_ECHO_MISMATCH", {
+      host: client.host,
+      port: client.port,
+      offset: firstDifference(reply, bytes),
+    });
   }
   process.stdout.write(reply);
   // Exact bytes for scripts; a terminal also gets a line break.
   if (process.stdout.isTTY && reply[reply.length - 1] !== 0x0a) process.stdout.write("\n");
 }
 
-async function dialogue(t: Terminal, client: EchoClient, ending: string): Promise<void> {
+async function dialogue(s: Session, client: EchoClient, ending: string): Promise<void> {
+  const { t } = s;
   const { m } = t;
   const endpoint = formatEndpoint(client.remoteAddress ?? client.host, client.port);
   const protocol = client.encrypted ? ((client.socket as TLSSocket).getProtocol() ?? "TLS") : undefined;
   t.out(t.dim(m.clientConnected(endpoint, protocol)));
-  const rl = createInterface({
-    input: process.stdin,
-    output: process.stdout,
-    terminal: true,
-    prompt: m.prompt,
-  });
+  const keys = new TypedLines(process.stdin as ReadStream, s.interrupt);
+  const rl = createInterface({ input: keys, output: process.stdout, terminal: true, prompt: m.prompt });
+  let rlClosed = false;
+  rl.once("close", () => (rlClosed = true));
   // While it waits at the prompt nobody reads the socket: watch it, so that a
   // server closing (its idle timeout, a restart) or a reset is said at once.
   const socket = client.socket;
   let atPrompt = false;
   let closed: { by: "server" } | { by: "error"; error: EchoError } | undefined;
   const onGone = (err?: Error) => {
-    if (!atPrompt || closed !== undefined) return;
+    if (!atPrompt || closed !== undefined || s.signal.aborted) return;
     const error = err ?? client.error;
     closed = error
       ? { by: "error", error: toEchoError(error, { host: client.host, port: client.port }) }
@@ -184,25 +307,34 @@ async function dialogue(t: Terminal, client: EchoClient, ending: string): Promis
     rl.close();
   };
   const onEnd = () => onGone();
+  const onAbort = () => rl.close();
   socket.on("end", onEnd);
   socket.on("close", onEnd);
   socket.on("error", onGone);
+  s.signal.addEventListener("abort", onAbort);
   const prompt = () => {
     atPrompt = true;
     // A paused socket reads nothing until asked: ask, so that a FIN is seen (no data is taken).
     socket.read(0);
     // The server may have closed while the last echo came back.
     if (socket.readableEnded || socket.destroyed) onGone();
-    else rl.prompt();
+    else if (!rlClosed) {
+      rl.prompt();
+      keys.next();
+    }
   };
-  prompt();
+  let emptyLine = false;
   try {
+    prompt();
     for await (const line of rl) {
-      if (closed !== undefined) break;
-      if (line === "") break;
+      if (closed !== undefined || s.signal.aborted) break;
+      if (line === "") {
+        emptyLine = true;
+        break;
+      }
       atPrompt = false;
       const bytes = Buffer.from(line + ending, "utf8");
-      const reply = client.echo(bytes);
+      const reply = echoOnce(s, client, bytes);
       t.out(m.sentBytes(bytes.length));
       const got = await reply;
       t.out(m.receivedBytes(got.length));
@@ -216,10 +348,13 @@ async function dialogue(t: Terminal, client: EchoClient, ending: string): Promis
     }
   } finally {
     rl.close();
+    keys.stop();
+    s.signal.removeEventListener("abort", onAbort);
     socket.off("end", onEnd);
     socket.off("close", onEnd);
     socket.off("error", onGone);
   }
+  if (s.signal.aborted) return;
   // rl.close() leaves the prompt on the line: start the news on a fresh one.
   if (closed?.by === "error") {
     process.stdout.write("\n");
@@ -230,6 +365,8 @@ async function dialogue(t: Terminal, client: EchoClient, ending: string): Promis
     t.out(t.dim(m.serverClosedConnection(endpoint)));
     return;
   }
+  // Ctrl-D leaves the cursor on the prompt's line; an empty line's Enter has moved on already.
+  if (!emptyLine) process.stdout.write("\n");
   t.out(t.dim(m.clientClosed));
 }
 

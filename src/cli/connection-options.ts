@@ -11,7 +11,7 @@ import { isIP } from "node:net";
 import { Option, type Command } from "commander";
 import type { ClientTlsOptions } from "../net/client-tls.js";
 import { EchoError } from "../net/echo-error.js";
-import { parseDuration } from "../net/options.js";
+import { MAX_KEEPALIVE_MS, parseDuration } from "../net/options.js";
 
 /** Keepalive's default: a peer silent this long is probed, and dropped ten failed probes later. */
 export const DEFAULT_KEEPALIVE_MS = 60_000;
@@ -47,7 +47,7 @@ export function addConnectionOptions(cmd: Command): Command {
         "TCP keepalive: probe a connection silent this long, drop it after 10 unanswered probes; 0 turns it off",
       )
         .default(DEFAULT_KEEPALIVE_MS, "60s")
-        .argParser((v) => parseDuration(v, "--keepalive")),
+        .argParser((v) => parseDuration(v, "--keepalive", MAX_KEEPALIVE_MS)),
     );
 }
 
@@ -79,6 +79,17 @@ export function tlsFromCli(opts: ConnectionCliOptions, onInsecure: () => void): 
     ...(opts.tlsServername !== undefined ? { servername: opts.tlsServername } : {}),
     ...(opts.insecure ? { insecure: true } : {}),
   };
+}
+
+/**
+ * A certificate that the CA of `--tls-ca` did not sign: the error names the
+ * file (the library knows only that a CA was given). Any other error as it is.
+ */
+export function withCaFile(err: unknown, opts: ConnectionCliOptions): unknown {
+  if (!(err instanceof EchoError) || err.code !== "ERR_TLS_VERIFY" || err.context.option !== "tls.ca")
+    return err;
+  if (opts.tlsCa === undefined) return err;
+  return new EchoError(err.code, { ...err.context, value: opts.tlsCa }, { cause: err.cause });
 }
 
 /**

@@ -12,13 +12,18 @@
 import { Option, type Command } from "commander";
 import { diagnose, type DiagnoseReport } from "../client/diagnose.js";
 import { diagnoseMessages } from "../i18n/diagnose.js";
-import { DEFAULT_PORT, parseHostPort, parsePort } from "../net/address.js";
-import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
-import { parsePositiveDuration } from "../net/options.js";
+import { parseDuration } from "../net/options.js";
+import {
+  addAddressOptions,
+  HOST_ARGUMENT,
+  PORT_ARGUMENT,
+  targetFromCli,
+  type AddressCliOptions,
+} from "./address-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
-interface DiagnoseCliOptions {
+interface DiagnoseCliOptions extends AddressCliOptions {
   connect: boolean;
   json?: boolean;
   timeout: number;
@@ -82,6 +87,12 @@ function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
       case "gateway":
         t.out(dm.gateway(route.gateway ?? "?", route.interface ?? "?"));
         break;
+      case "broadcast":
+        t.out(dm.broadcast(route.interface ?? "?", route.network?.cidr ?? null));
+        break;
+      case "multicast":
+        t.out(dm.multicast(route.interface ?? "?", a.family === 6 ? "ff00::/8" : "224.0.0.0/4"));
+        break;
       default:
         t.out(dm.unreachable(route.reason));
     }
@@ -106,18 +117,19 @@ function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
 
 /** Adds `diagnose` to the program. */
 export function registerDiagnose(program: Command): void {
-  program
+  const cmd = program
     .command("diagnose")
     .description(
       "where do my packets go? the route the kernel picks, the address and port ranges, and an echo probe",
     )
-    .argument("<host>", "address or name, or HOST:PORT, [IPv6]:PORT")
-    .argument("[port]", `port (default: ${DEFAULT_PORT})`)
+    .argument("[host]", HOST_ARGUMENT)
+    .argument("[port]", PORT_ARGUMENT);
+  addAddressOptions(cmd)
     .option("--no-connect", "only resolve and route; do not connect")
     .addOption(
-      new Option("-W, --timeout <duration>", "how long the connect and the echo may each take")
+      new Option("-W, --timeout <duration>", "how long the connect and the echo may each take; 0: no timeout")
         .default(3000, "3s")
-        .argParser((v) => parsePositiveDuration(v, "--timeout")),
+        .argParser((v) => parseDuration(v, "--timeout")),
     )
     .option("--json", "the report as one JSON object on the last line")
     .addHelpText(
@@ -130,22 +142,18 @@ Examples:
                                           every address, and the gateway each goes through
   tcpecho diagnose localhost --json | tail -n 1
 
-Exit code 0 when the probe echoed (or with --no-connect), 1 otherwise.`,
+Exit code 0 when the probe echoed (with --no-connect: when the name resolved), 1 otherwise.`,
     )
-    .action(async (hostArg: string, portArg: string | undefined, _opts: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<DiagnoseCliOptions>();
-      const target = parseHostPort(hostArg);
-      if (target.port !== undefined && portArg !== undefined) {
-        throw new EchoError("ERR_INVALID_OPTION", {
-          value: `${target.port}, ${portArg}`,
-          detail: "the port: give it once",
-        });
-      }
-      const port = target.port ?? (portArg === undefined ? DEFAULT_PORT : parsePort(portArg, 1));
-      const t = openTerminal(opts.lang);
-      const report = await diagnose(target.host, port, { connect: opts.connect, timeout: opts.timeout });
-      if (opts.json) t.out(JSON.stringify(toJson(report)));
-      else print(t, report, opts.connect);
-      if (opts.connect && report.connect?.ok !== true) process.exitCode = 1;
-    });
+    .action(
+      async (hostArg: string | undefined, portArg: string | undefined, _opts: unknown, cmd: Command) => {
+        const opts = cmd.optsWithGlobals<DiagnoseCliOptions>();
+        const { host, port } = targetFromCli(hostArg, portArg, opts);
+        const t = openTerminal(opts.lang);
+        const report = await diagnose(host, port, { connect: opts.connect, timeout: opts.timeout });
+        if (opts.json) t.out(JSON.stringify(toJson(report)));
+        else print(t, report, opts.connect);
+        const failed = opts.connect ? report.connect?.ok !== true : report.nameError !== null;
+        if (failed) process.exitCode = 1;
+      },
+    );
 }

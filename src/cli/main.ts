@@ -83,7 +83,9 @@ function wantsJson(argv: readonly string[], command: Command | undefined): boole
 async function main(argv: readonly string[], program: Command, lang: Lang): Promise<number> {
   const m = messages[lang];
   const command = commandIn(argv, program);
-  const helpHint = command ? `${command.name()} ` : "";
+  // A subcommand's mistakes point at its own help (`bench merge --help`).
+  const sub = command === undefined ? undefined : commandIn(argv, command);
+  const helpHint = command ? `${command.name()} ${sub ? `${sub.name()} ` : ""}` : "";
   try {
     await program.parseAsync(argv as string[], { from: "user" });
     return 0;

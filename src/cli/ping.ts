@@ -11,15 +11,27 @@
 import { Option, type Command } from "commander";
 import { ping, PING_MAX_SIZE, PING_MIN_SIZE, type PingReport, type ProbeResult } from "../client/ping.js";
 import type { PingStats } from "../client/ping-stats.js";
+import { speaksTls } from "../client/speaks-tls.js";
 import { pingMessages } from "../i18n/ping.js";
-import { DEFAULT_PORT, parseHostPort, parsePort } from "../net/address.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
-import { parseCount, parsePositiveDuration } from "../net/options.js";
-import { addConnectionOptions, tlsFromCli, type ConnectionCliOptions } from "./connection-options.js";
+import { parseCount, parseDuration, parsePositiveDuration } from "../net/options.js";
+import {
+  addAddressOptions,
+  HOST_ARGUMENT,
+  PORT_ARGUMENT,
+  targetFromCli,
+  type AddressCliOptions,
+} from "./address-options.js";
+import {
+  addConnectionOptions,
+  tlsFromCli,
+  withCaFile,
+  type ConnectionCliOptions,
+} from "./connection-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
-interface PingCliOptions extends ConnectionCliOptions {
+interface PingCliOptions extends ConnectionCliOptions, AddressCliOptions {
   count?: number;
   interval: number;
   timeout?: number;
@@ -61,8 +73,9 @@ export function registerPing(program: Command): void {
     .description(
       "TCP ping: the echo time of a numbered probe every interval, then loss and round-trip statistics",
     )
-    .argument("[host]", "server address or name, or HOST:PORT, [IPv6]:PORT (default: 127.0.0.1)")
-    .argument("[port]", `server port (default: ${DEFAULT_PORT})`)
+    .argument("[host]", HOST_ARGUMENT)
+    .argument("[port]", PORT_ARGUMENT);
+  addAddressOptions(cmd)
     .addOption(
       new Option("-c, --count <n>", "stop after n probes (default: until Ctrl-C)").argParser((v) =>
         parseCount(v, "--count", 1),
@@ -79,8 +92,8 @@ export function registerPing(program: Command): void {
     .addOption(
       new Option(
         "-W, --timeout <duration>",
-        "how long a probe may take before it counts as lost (default: the interval, at least 1s)",
-      ).argParser((v) => parsePositiveDuration(v, "--timeout")),
+        "how long a probe may take before it counts as lost; 0: no timeout, wait for every echo (default: the interval, at least 1s)",
+      ).argParser((v) => parseDuration(v, "--timeout")),
     )
     .addOption(
       new Option("-s, --size <bytes>", `probe size in bytes, ${PING_MIN_SIZE} to ${PING_MAX_SIZE}`)
@@ -115,21 +128,14 @@ failed (a certificate not trusted, a server that does not speak TLS).`,
     .action(
       async (hostArg: string | undefined, portArg: string | undefined, _opts: unknown, cmd: Command) => {
         const opts = cmd.optsWithGlobals<PingCliOptions>();
-        const target = parseHostPort(hostArg ?? "127.0.0.1");
-        if (target.port !== undefined && portArg !== undefined) {
-          throw new EchoError("ERR_INVALID_OPTION", {
-            value: `${target.port}, ${portArg}`,
-            detail: "the port: give it once",
-          });
-        }
-        const port = target.port ?? (portArg === undefined ? DEFAULT_PORT : parsePort(portArg, 1));
+        const { host, port } = targetFromCli(hostArg, portArg, opts);
         if (opts.connectOnly && cmd.getOptionValueSource("size") === "cli") {
           throw new EchoError("ERR_INVALID_OPTION", {
             value: "--size",
             detail: "--connect-only (it sends no data)",
           });
         }
-        const report = await runPing(openTerminal(opts.lang), target.host, port, opts);
+        const report = await runPing(openTerminal(opts.lang), host, port, opts);
         // The statistics are out; the exit code says whether anything came back.
         if (report.stats.echoed === 0) process.exit(1);
       },
@@ -146,7 +152,27 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
   let from = target;
 
   const reason = (p: ProbeResult): string => (p.error ? pm.probeError(p.error.code, p.error.context) : "");
+  const abort = new AbortController();
+  // Plain probes that a server closes or resets before any echo: if it answers TLS, say so, once.
+  let tlsCheck: Promise<void> | undefined;
+  let echoedAny = false;
+  const checkTls = (p: ProbeResult) => {
+    if (p.ok) echoedAny = true;
+    if (tlsCheck !== undefined || echoedAny || tls !== undefined || connectOnly || !p.error) return;
+    const { code, context } = p.error;
+    const nothingBack =
+      (code === "ERR_PEER_CLOSED" && !context.received) ||
+      code === "ECONNRESET" ||
+      (code === "ERR_ECHO_MISMATCH" && context.offset === 0);
+    if (!nothingBack) return;
+    const address = context.host ?? host;
+    const ms = opts.timeout ? Math.min(opts.timeout, 2000) : 2000;
+    tlsCheck = speaksTls(address, port, ms, abort.signal).then((yes) => {
+      if (yes) t.note(pm.speaksTls(from));
+    });
+  };
   const onProbe = (p: ProbeResult) => {
+    checkTls(p);
     if (json) {
       t.out(
         JSON.stringify({
@@ -171,7 +197,6 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
     }
   };
 
-  const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -194,6 +219,9 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
       },
       onProbe,
     });
+    await tlsCheck;
+  } catch (err) {
+    throw withCaFile(err, opts);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

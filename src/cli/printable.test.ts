@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { printable } from "./printable.js";
+import { CharacterCarry, jsonText, printable, unfinishedTail } from "./printable.js";
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const utf8 = (s: string) => new Uint8Array(Buffer.from(s, "utf8"));
@@ -181,4 +181,80 @@ test("printable shows any string of printable code points unchanged, backslashes
       assert.equal(printable(utf8(s), Number.MAX_SAFE_INTEGER), s.replaceAll("\\", "\\\\"));
     }),
   );
+});
+
+/** `bytes` cut at `cuts` (offsets, any order), in order. */
+function chunks(bytes: Uint8Array, cuts: number[]): Buffer[] {
+  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let from = 0;
+  for (const c of [...at, bytes.length]) {
+    out.push(Buffer.from(bytes.subarray(from, c)));
+    from = c;
+  }
+  return out;
+}
+
+test("CharacterCarry: any bytes cut anywhere come out whole, in order, none lost", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 40 }), fc.array(fc.nat(), { maxLength: 8 }), (bytes, cuts) => {
+      const carry = new CharacterCarry();
+      const shown = chunks(bytes, cuts).map((c) => carry.next(7, c));
+      const rest = carry.release(7) ?? Buffer.alloc(0);
+      assert.deepEqual(new Uint8Array(Buffer.concat([...shown, rest])), new Uint8Array(bytes));
+      assert.equal(carry.size, 0);
+      assert.ok(rest.length <= 3);
+    }),
+  );
+});
+
+test("CharacterCarry: text cut inside its characters is shown in whole characters only", () => {
+  fc.assert(
+    fc.property(
+      fc.string({ unit: "grapheme", maxLength: 20 }),
+      fc.array(fc.nat(), { maxLength: 8 }),
+      (text, cuts) => {
+        const carry = new CharacterCarry();
+        const shown = chunks(utf8(text), cuts).map((c) => carry.next(1, c));
+        // Each chunk is valid UTF-8 on its own: decoding it loses nothing.
+        for (const s of shown) assert.ok(Buffer.from(s.toString("utf8"), "utf8").equals(s), printable(s));
+        assert.equal(shown.map((s) => s.toString("utf8")).join(""), text);
+        assert.equal(carry.release(1), undefined);
+      },
+    ),
+  );
+});
+
+test("CharacterCarry keeps connections apart and forgets on clear", () => {
+  const carry = new CharacterCarry();
+  const ko = Buffer.from("안녕", "utf8");
+  assert.equal(carry.next(1, ko.subarray(0, 4)).toString(), "안");
+  assert.equal(carry.next(2, Buffer.from([0xf0, 0x9f])).length, 0);
+  assert.equal(carry.size, 2);
+  assert.equal(carry.next(1, ko.subarray(4)).toString(), "녕");
+  assert.equal(carry.next(2, Buffer.from([0x98, 0x80])).toString(), "😀");
+  carry.next(3, Buffer.from([0xeb]));
+  carry.clear();
+  assert.equal(carry.size, 0);
+  assert.deepEqual([...carry.next(3, Buffer.from([0x85, 0x95]))], [0x85, 0x95]);
+});
+
+test("unfinishedTail holds only what may still become a character", () => {
+  assert.equal(unfinishedTail(bytes(0x61, 0xeb)), 1);
+  assert.equal(unfinishedTail(bytes(0xeb, 0x85)), 2);
+  assert.equal(unfinishedTail(bytes(0xf0, 0x9f, 0x98)), 3);
+  assert.equal(unfinishedTail(bytes(0xeb, 0x85, 0x95)), 0, "complete");
+  assert.equal(unfinishedTail(bytes(0x85)), 0, "a continuation byte alone");
+  assert.equal(unfinishedTail(bytes(0xc0)), 0, "never a lead byte");
+  assert.equal(unfinishedTail(bytes(0xe0, 0x80)), 0, "overlong");
+  assert.equal(unfinishedTail(bytes(0xed, 0xa0)), 0, "a surrogate");
+  assert.equal(unfinishedTail(bytes(0xf4, 0x90)), 0, "beyond U+10FFFF");
+});
+
+test("jsonText: the text as it came for JSON to escape once; invalid bytes as \\xNN; cut with a count", () => {
+  assert.deepEqual(jsonText(utf8('hi\n\t"\\')), { text: 'hi\n\t"\\', rest: 0 });
+  assert.deepEqual(jsonText(bytes(0x61, 0xff, 0x00)), { text: "a\\xff\u0000", rest: 0 });
+  assert.deepEqual(jsonText(utf8("안녕\u0085")), { text: "안녕\u0085", rest: 0 });
+  assert.deepEqual(jsonText(utf8("x".repeat(90)), 80), { text: "x".repeat(80), rest: 10 });
+  assert.equal(JSON.stringify(jsonText(utf8("hello\n")).text), '"hello\\n"');
 });

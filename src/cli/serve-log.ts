@@ -17,7 +17,7 @@ import type { ConnectionInfo, DisconnectInfo } from "../server/connection.js";
 import type { EchoServerAddress, EchoServerStats, RefusedInfo } from "../server/echo-server.js";
 import { CommanderError } from "commander";
 import { EchoError, type EchoErrorCode, type EchoErrorContext } from "../net/echo-error.js";
-import { printable } from "./printable.js";
+import { jsonText, printable } from "./printable.js";
 import type { Terminal } from "./terminal.js";
 import type { UdpDropReason, UdpEchoStats } from "../server/udp-echo.js";
 import type { TlsFailureInfo } from "../server/tls-server.js";
@@ -59,7 +59,13 @@ export interface ServeLog {
   start(address: EchoServerAddress, scope: ListenScope, requestedBacklog: number, reach: Reach[]): void;
   noExternalInterface(): void;
   connect(c: ConnectionInfo): void;
-  data(c: ConnectionInfo, chunk: Buffer): void;
+  /**
+   * A read of `received` bytes; `shown` the bytes to show for it: whole
+   * characters only, a character split between reads shown with the read that
+   * completes it (`CharacterCarry` of printable.ts). `received` 0: the bytes a
+   * client left unfinished when it closed.
+   */
+  data(c: ConnectionInfo, received: number, shown: Buffer): void;
   dataSuppressed(perSecond: number): void;
   disconnect(d: DisconnectInfo): void;
   refused(r: RefusedInfo, limit: number): void;
@@ -121,10 +127,13 @@ export function textServeLog(t: Terminal, origin?: LogOrigin): ServeLog {
     },
     noExternalInterface: () => t.out(m.noExternalInterface),
     connect: (c) => t.out(m.connected(c.remoteAddress, c.remotePort)),
-    data: (c, chunk) =>
-      t.out(
-        `${t.dim(`[TCP/${formatEndpoint(c.remoteAddress, c.remotePort)}]`)} ${printable(chunk, 80, m.moreBytes)}`,
-      ),
+    data: (c, _received, shown) => {
+      // A read that brought only the start of a character: its line comes with the rest.
+      if (shown.length > 0)
+        t.out(
+          `${t.dim(`[TCP/${formatEndpoint(c.remoteAddress, c.remotePort)}]`)} ${printable(shown, 80, m.moreBytes)}`,
+        );
+    },
     dataSuppressed: (n) => t.out(m.dataSuppressed(n)),
     disconnect: (d) =>
       t.out(m.disconnected(d.remoteAddress, d.remotePort, d.bytesOut, d.durationMs, d.reason)),
@@ -241,6 +250,27 @@ export function failureFromMessage(msg: { code?: unknown; context?: unknown; mes
 }
 
 /**
+ * Received bytes in a JSON event: `text`, the first 80 characters of what
+ * came as a JSON string (each byte that is not UTF-8 as `\xNN`), and
+ * `moreBytes` when it is cut.
+ */
+function textFields(bytes: Uint8Array): { text: string; moreBytes?: number } {
+  const { text, rest } = jsonText(bytes, 80);
+  return rest > 0 ? { text, moreBytes: rest } : { text };
+}
+
+/**
+ * Characters JSON leaves raw that a terminal may act on (DEL, C1 controls) or
+ * that end a line for some readers (U+2028, U+2029), written as `\uXXXX`:
+ * the same JSON, safe to print.
+ */
+const RAW_UNSAFE = /[\u007f-\u009f\u2028\u2029]/g;
+
+function escapeUnsafe(line: string): string {
+  return line.replace(RAW_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
  * One JSON object per line on standard output: `time` (ISO 8601), `event`,
  * `pid`, and the event's fields; client events carry `remoteAddress` and
  * `remotePort`. Error events carry the error's `code` and a readable
@@ -261,7 +291,11 @@ export function failureFromMessage(msg: { code?: unknown; context?: unknown; mes
  */
 export function jsonServeLog(write: (line: string) => void, m: Messages, origin?: LogOrigin): ServeLog {
   const emit = (event: string, fields: Record<string, unknown>) =>
-    write(JSON.stringify({ time: new Date().toISOString(), event, pid: process.pid, ...origin, ...fields }));
+    write(
+      escapeUnsafe(
+        JSON.stringify({ time: new Date().toISOString(), event, pid: process.pid, ...origin, ...fields }),
+      ),
+    );
   const client = (c: ConnectionInfo) => ({
     id: c.id,
     remoteAddress: c.remoteAddress,
@@ -284,8 +318,7 @@ export function jsonServeLog(write: (line: string) => void, m: Messages, origin?
       }),
     noExternalInterface: () => {},
     connect: (c) => emit("connect", client(c)),
-    data: (c, chunk) =>
-      emit("data", { ...client(c), bytes: chunk.length, text: printable(chunk, 80, m.moreBytes) }),
+    data: (c, received, shown) => emit("data", { ...client(c), bytes: received, ...textFields(shown) }),
     dataSuppressed: (n) => emit("data-suppressed", { perSecond: n }),
     disconnect: (d) =>
       emit("disconnect", {
@@ -377,7 +410,7 @@ export function jsonServeLog(write: (line: string) => void, m: Messages, origin?
         remoteAddress: address,
         remotePort: port,
         bytes: chunk.length,
-        text: printable(chunk, 80, m.moreBytes),
+        ...textFields(chunk),
       }),
     udpDropped: (address, port, reason) =>
       emit("udp-dropped", { remoteAddress: address, remotePort: port, reason }),

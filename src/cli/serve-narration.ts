@@ -2,7 +2,8 @@
  * What `tcpecho serve` narrates while it runs: each event of the echo server
  * (and of the UDP echo) handed to the log, one line each, within per-second
  * line budgets so that a flood of clients, refusals or bad peers is never a
- * flood of lines. Which words, and text or JSON, is `serve-log.ts`'s business;
+ * flood of lines; a character split between two reads is shown whole, with
+ * the second. Which words, and text or JSON, is `serve-log.ts`'s business;
  * the listeners of each emitter are one table, attached in one loop.
  *
  * @module
@@ -14,6 +15,7 @@ import type { ConnectionInfo } from "../server/connection.js";
 import type { EchoServer, EchoServerEvents } from "../server/echo-server.js";
 import type { UdpEchoEvents, UdpEchoServer } from "../server/udp-echo.js";
 import { LineBudget } from "./line-budget.js";
+import { CharacterCarry } from "./printable.js";
 import type { ServeLog } from "./serve-log.js";
 
 /** What the narration needs to know of the command line. */
@@ -75,14 +77,18 @@ export function narrateServer(server: EchoServer, log: ServeLog, o: NarrationOpt
   const peerErrors = lines.add(PEER_LINES, () => log.peerErrorsSuppressed(PEER_LINES));
   const refusals = lines.add(PEER_LINES, () => log.refusedSuppressed(PEER_LINES));
   const faults = lines.add(PEER_LINES, () => log.faultsSuppressed(PEER_LINES));
+  // Made only with data lines on: without them, the log holds nothing per connection.
+  const carry = o.dataLines > 0 ? new CharacterCarry() : null;
   const onData = (c: ConnectionInfo, chunk: Buffer) => {
-    if (data.take()) log.data(c, chunk);
+    if (carry !== null && data.take()) log.data(c, chunk.length, carry.next(c.id, chunk));
   };
   // Past the budget the server stops handing us data at all, so logging never slows the echo.
   const data = lines.add(
     o.dataLines,
     () => {
       server.off("data", onData);
+      // The reads left out break the sequence: a character's start is not carried past them.
+      carry?.clear();
       log.dataSuppressed(o.dataLines);
     },
     () => server.on("data", onData),
@@ -109,7 +115,12 @@ export function narrateServer(server: EchoServer, log: ServeLog, o: NarrationOpt
   };
   const chatty: Listeners<EchoServerEvents> = {
     connection: (c) => log.connect(c),
-    disconnect: (d) => log.disconnect(d),
+    disconnect: (d) => {
+      // A client that closed in the middle of a character: its last bytes, escaped.
+      const unfinished = carry?.release(d.id);
+      if (unfinished !== undefined && data.take()) log.data(d, 0, unfinished);
+      log.disconnect(d);
+    },
     refused: (r) => {
       if (refusals.take()) log.refused(r, o.limits[r.reason]);
     },

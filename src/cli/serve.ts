@@ -7,6 +7,7 @@
  */
 
 import cluster from "node:cluster";
+import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { createSecureContext } from "node:tls";
 import { setFlagsFromString } from "node:v8";
@@ -17,15 +18,17 @@ import { createUdpEchoServer, type UdpEchoServer, type UdpEchoStats } from "../s
 import { metricsUrl, onPort, reportStats, runPrimary } from "./serve-workers.js";
 import { Option, type Command } from "commander";
 import { EchoError } from "../net/echo-error.js";
-import { parseHost, parsePort } from "../net/address.js";
+import { parseAddress, parsePort, type AddressParts } from "../net/address.js";
 import { parseCidr } from "../net/cidr.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { listenScope, reachableAddresses } from "../net/interfaces.js";
 import { createEchoServer, type EchoServerAddress, type EchoServerOptions } from "../server/echo-server.js";
 import { listenFds, type ActivatedSocket } from "../server/socket-activation.js";
-import { parseCount, parseDuration } from "../net/options.js";
+import { MAX_BACKLOG } from "../net/backlog.js";
+import { MAX_KEEPALIVE_MS, parseCount, parseDuration } from "../net/options.js";
 import { faultControl, type FaultControlOptions } from "../server/faults/control.js";
 import { parseFault } from "../server/faults/spec.js";
+import { listenPort, named, refuseListenArgument, sameListenAddress } from "./address-options.js";
 import { narrateServer, narrateUdp, type NarrationOptions } from "./serve-narration.js";
 import {
   failureMessage,
@@ -73,13 +76,16 @@ interface ServeOptions {
   controlToken?: string;
   /** The options of binding given on the command line or in the environment, not left at their defaults. */
   bindGiven: string[];
+  /** `--control-token` typed on the command line (not only set in the environment). */
+  controlTokenGiven: boolean;
 }
 
 /** `HOST:PORT` or `[IPv6]:PORT` where something will listen (port 0: any free one). */
 function parseListenAddress(value: string, option: string): { host: string; port: number } {
-  const match = /^\[([^\]]+)\]:(.+)$/.exec(value.trim()) ?? /^([^:]+):([^:]+)$/.exec(value.trim());
-  if (match === null) throw new EchoError("ERR_INVALID_OPTION", { value, detail: `${option} (HOST:PORT)` });
-  return { host: parseHost(match[1] ?? ""), port: parsePort(match[2] ?? "", 0) };
+  const { host, port } = named(option, () => parseAddress(value, 0));
+  if (host === undefined || port === undefined)
+    throw new EchoError("ERR_INVALID_OPTION", { value, detail: `${option} (HOST:PORT)` });
+  return { host, port };
 }
 
 function parseWorkers(value: string): number {
@@ -109,17 +115,17 @@ export function registerServe(program: Command): void {
     .addOption(
       new Option(
         "-H, --host <address>",
-        "address to listen on: 0.0.0.0 every IPv4 interface, :: IPv4 and IPv6, 127.0.0.1 this machine only",
+        "address to listen on: 0.0.0.0 every IPv4 interface, :: IPv4 and IPv6, 127.0.0.1 this machine only; with a port, HOST:PORT sets --port too",
       )
         .env("TCPECHO_HOST")
-        .default("0.0.0.0")
-        .argParser(parseHost),
+        .default({ host: "0.0.0.0", port: undefined }, "0.0.0.0")
+        .argParser((v) => named("--host", () => parseAddress(v, 0))),
     )
     .addOption(
       new Option("-p, --port <port>", "port to listen on (0: any free port; below 1024 needs root)")
         .env("TCPECHO_PORT")
         .default(9000)
-        .argParser((v) => parsePort(v, 0)),
+        .argParser((v) => named("--port", () => parsePort(v, 0))),
     )
     .addOption(
       new Option(
@@ -127,9 +133,9 @@ export function registerServe(program: Command): void {
         "length of the accept queue (listen's backlog; the kernel caps it at SOMAXCONN)",
       )
         .default(511)
-        .argParser((v) => parseCount(v, "--backlog", 1)),
+        .argParser((v) => parseCount(v, "--backlog", 1, MAX_BACKLOG)),
     )
-    .option("--ipv6-only", "with --host ::, accept IPv6 clients only")
+    .option("--ipv6-only", "with an IPv6 --host such as ::, accept IPv6 clients only")
     .addOption(
       new Option("--drain-timeout <duration>", "on SIGINT/SIGTERM, how long open connections may finish")
         .default(10_000, "10s")
@@ -140,7 +146,7 @@ export function registerServe(program: Command): void {
         "--shutdown-delay <duration>",
         "on SIGINT/SIGTERM, first say not ready (/readyz 503) but go on accepting for this long, so that a load balancer stops sending clients; then drain (0: drain at once)",
       )
-        .default(0, "0: drain at once")
+        .default(0, "0")
         .argParser((v) => parseDuration(v, "--shutdown-delay")),
     )
     .option("-q, --quiet", "print only the start, errors and the shutdown summary")
@@ -175,7 +181,7 @@ export function registerServe(program: Command): void {
         "--idle-timeout <duration>",
         "close a connection whose client sent nothing for this long (0: never)",
       )
-        .default(0, "0: never")
+        .default(0, "0")
         .argParser((v) => parseDuration(v, "--idle-timeout")),
     )
     .addOption(
@@ -184,7 +190,7 @@ export function registerServe(program: Command): void {
         "TCP keepalive: probe a client silent this long, close it (reason keepalive) after 10 unanswered probes a second apart; 0 turns it off",
       )
         .default(DEFAULT_KEEPALIVE_MS, "60s")
-        .argParser((v) => parseDuration(v, "--keepalive")),
+        .argParser((v) => parseDuration(v, "--keepalive", MAX_KEEPALIVE_MS)),
     )
     .addOption(
       new Option(
@@ -260,7 +266,7 @@ export function registerServe(program: Command): void {
       `
 Examples:
   tcpecho serve                          listen on 0.0.0.0:9000, as the lecture notes do
-  tcpecho serve -H 127.0.0.1 -p 9001     this machine only, port 9001
+  tcpecho serve -H 127.0.0.1 -p 9001     this machine only, port 9001 (also: -H 127.0.0.1:9001)
   tcpecho serve -H :: --quiet            IPv4 and IPv6, without per-client lines
   tcpecho serve -H :: --ipv6-only --udp  IPv6 clients only, over TCP and UDP
   tcpecho serve --backlog 4096 --drain-timeout 30s --data-lines 0
@@ -287,19 +293,59 @@ Examples:
                                          reset every client after 100 bytes; clients in 10.x also wait 200 ms
   tcpecho serve --metrics 127.0.0.1:9100 --control
                                          change faults while running: curl -X PUT -d '{"faults":["delay=1s"]}' 127.0.0.1:9100/faults
+  tcpecho serve --metrics 0.0.0.0:9100 --control --control-token "$TOKEN"
+                                         the same from other machines, with: curl -H "Authorization: Bearer $TOKEN" …
   tcpecho serve --keepalive 15s          close clients gone without a word (host or link down) within about 25 s
   systemd-socket-activate -l 9000 tcpecho serve
                                          take the listening socket from systemd (LISTEN_FDS) instead of binding
 
 Try it from another terminal: tcpecho client 127.0.0.1 9000`,
     )
+    .allowExcessArguments()
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<ServeOptions>();
-      opts.bindGiven = ["host", "port", "ipv6Only"].filter((o) =>
-        ["cli", "env"].includes(cmd.getOptionValueSource(o) ?? ""),
-      );
-      await serve(opts).catch((err: unknown) => reportFailure(err, opts));
+      const word = cmd.args[0];
+      const run = async () => {
+        if (word !== undefined) refuseListenArgument(word);
+        Object.assign(opts, listenAddress(opts, cmd));
+        opts.bindGiven = ["host", "port", "ipv6Only"].filter((o) =>
+          ["cli", "env"].includes(cmd.getOptionValueSource(o) ?? ""),
+        );
+        opts.controlTokenGiven = cmd.getOptionValueSource("controlToken") === "cli";
+        await serve(opts);
+      };
+      await run().catch((err: unknown) => reportFailure(err, opts));
     });
+}
+
+/** The host and port to listen on, from `-H` (which may carry a port) and `-p`. */
+function listenAddress(opts: ServeOptions, cmd: Command): { host: string; port: number } {
+  const parts = opts.host as unknown as AddressParts;
+  const host = parts.host ?? "0.0.0.0";
+  const port = listenPort(parts, opts.port, {
+    host: cmd.getOptionValueSource("host"),
+    port: cmd.getOptionValueSource("port"),
+  });
+  return { host, port };
+}
+
+/** `--ipv6-only` on an IPv4 address (the default 0.0.0.0 included) would accept nobody it means to. */
+function checkIpv6Only(opts: ServeOptions): void {
+  if (opts.ipv6Only && isIP(opts.host) === 4)
+    throw new EchoError("ERR_INVALID_OPTION", { value: opts.host, option: "--ipv6-only", expect: "ipv6" });
+}
+
+/** `--metrics` on the echo port itself: it would take the port first, and the echo would find it in use. */
+function checkMetricsPort(opts: ServeOptions): void {
+  const m = opts.metrics;
+  if (m === undefined || m.port === 0 || m.port !== opts.port) return;
+  if (!sameListenAddress(opts.host, m.host, opts.ipv6Only ?? false)) return;
+  throw new EchoError("ERR_INVALID_OPTION", {
+    value: formatEndpoint(m.host, m.port),
+    option: "--metrics",
+    expect: "same-port",
+    detail: formatEndpoint(opts.host, opts.port),
+  });
 }
 
 /** The log in the chosen format, its events marked with the process they come from under `--workers`. */
@@ -406,28 +452,37 @@ function activatedSockets(opts: ServeOptions): ActivatedSocket[] {
  */
 function controlOptions(opts: ServeOptions): FaultControlOptions {
   const token = opts.controlToken === "" ? undefined : opts.controlToken;
-  if (opts.control !== true) return { enabled: false };
+  if (opts.control !== true) {
+    // A token typed for a control that is off protects nothing: a mistake worth saying (the
+    // environment variable may be set for every run, so it alone is no mistake).
+    if (opts.controlTokenGiven)
+      throw new EchoError("ERR_INVALID_OPTION", {
+        option: "--control",
+        needs: "--control-token",
+        expect: "missing",
+      });
+    return { enabled: false };
+  }
   if (opts.metrics === undefined)
     throw new EchoError("ERR_INVALID_OPTION", {
-      value: "--control",
-      option: "--control",
-      needs: "--metrics",
+      option: "--metrics",
+      needs: "--control",
+      expect: "missing",
+      detail: "an HTTP listener",
     });
   // Under --workers the primary serves the HTTP listener, and each worker its own faults.
   if (opts.workers > 1)
     throw new EchoError("ERR_INVALID_OPTION", {
       value: String(opts.workers),
       option: "--control",
-      expect: "control",
-      detail: "workers",
+      expect: "control-workers",
     });
   const loopback = listenScope(opts.metrics.host) === "loopback" || opts.metrics.host === "localhost";
   if (token === undefined && !loopback)
     throw new EchoError("ERR_INVALID_OPTION", {
       value: formatEndpoint(opts.metrics.host, opts.metrics.port),
       option: "--control",
-      expect: "control",
-      detail: "token",
+      expect: "control-token",
     });
   return { enabled: true, token };
 }
@@ -436,12 +491,17 @@ async function serve(opts: ServeOptions): Promise<void> {
   const t = openTerminal(opts.lang);
   const log = serveLog(opts, t);
   const activated = activatedSockets(opts);
+  if (activated.length === 0) {
+    checkIpv6Only(opts);
+    checkMetricsPort(opts);
+  }
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
-    const [given, missing] =
-      opts.tlsCert === undefined ? ["--tls-key", "--tls-cert"] : ["--tls-cert", "--tls-key"];
+    const keyMissing = opts.tlsKey === undefined;
     throw new EchoError("ERR_INVALID_OPTION", {
-      value: String(opts.tlsCert ?? opts.tlsKey),
-      detail: `${given}: TLS needs ${missing} too`,
+      option: keyMissing ? "--tls-key" : "--tls-cert",
+      needs: keyMissing ? "--tls-cert" : "--tls-key",
+      expect: "missing",
+      detail: keyMissing ? "the certificate's private key" : "the certificate",
     });
   }
   // Read before forking too, so that a bad file is one usage error rather than one per worker.

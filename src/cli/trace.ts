@@ -17,6 +17,8 @@ import type { EchoClient } from "../client/connect.js";
 import { faultDone } from "../i18n/faults.js";
 import type { Lang } from "../i18n/lang.js";
 import { traceMessages, type TraceMessages } from "../i18n/trace.js";
+import type { EchoError } from "../net/echo-error.js";
+import { errorSeconds } from "../net/error-text.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import {
   descriptorOf,
@@ -31,7 +33,7 @@ import type { ConnectionInfo } from "../server/connection.js";
 import type { SocketStep } from "../server/data-path.js";
 import type { EchoServer, EchoServerAddress } from "../server/echo-server.js";
 import { LineBudget } from "./line-budget.js";
-import { printable } from "./printable.js";
+import { printableText } from "./printable.js";
 
 /** One traced call. */
 export interface TraceEvent {
@@ -56,6 +58,12 @@ export interface TraceEvent {
 
 /** Where trace lines go. */
 export type TraceSink = (e: TraceEvent) => void;
+
+/** Received bytes in a line: quoted, and what a cut left out counted after the quote, in words. */
+function quotedData(bytes: Uint8Array, m: TraceMessages): string {
+  const { text, rest } = printableText(bytes, 60);
+  return rest > 0 ? `"${text}…" ${m.moreBytes(rest)}` : `"${text}"`;
+}
 
 function fdText(fd: number | undefined): string {
   return fd === undefined ? "?" : String(fd);
@@ -175,7 +183,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
   };
   const onData = (conn: ConnectionInfo, chunk: Buffer) => {
     if (pendingRead === null || pendingRead.conn !== conn) return;
-    pendingRead.event.result += ` "${printable(chunk, 60)}"`;
+    pendingRead.event.result += ` ${quotedData(chunk, m)}`;
     flush();
   };
   const observer = (conn: ConnectionInfo, step: SocketStep) => {
@@ -358,27 +366,51 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
   };
 }
 
-/** A client socket's descriptor: its handle's (a Node internal, read behind a check), else found by its inode. */
+/** A socket's own descriptor, from its handle (a Node internal, read behind a check). */
+function handleFd(socket: Socket): number | undefined {
+  const handle = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle;
+  return typeof handle?.fd === "number" && handle.fd >= 0 ? handle.fd : undefined;
+}
+
+/** A client socket's descriptor: its handle's, else found by its inode. */
 function clientFd(
   socket: Socket,
   table: TcpTableName,
   q: TcpSocketQuery,
 ): { fd: number | undefined; inode: number | undefined } {
-  const handle = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle;
-  const own = typeof handle?.fd === "number" && handle.fd >= 0 ? handle.fd : undefined;
+  const own = handleFd(socket);
   if (own !== undefined) return { fd: own, inode: socketInode(own) };
   const inode = findTcpSocket(readTcpTable(undefined, [table]) ?? [], q)?.inode;
   return { fd: inode === undefined ? undefined : descriptorOf(inode), inode };
 }
 
-/** The client's trace: call each method as its step happens. */
+/**
+ * The client's trace: made before connecting, with `onSocket` given to
+ * `connect()`; call each other method as its step happens.
+ */
 export interface ClientTrace {
+  /** For `connect()`'s `onSocket`: notes the descriptor as soon as the kernel has made the socket. */
+  readonly onSocket: (socket: Socket) => void;
   /** After connect: socket and connect, with our ephemeral port. */
-  connected(): void;
+  connected(client: EchoClient): void;
+  /** A connect that failed: socket, `connect = -1` and the error, close. Nothing when no socket was made (a name not found). */
+  connectFailed(error: EchoError): void;
   /** One echo: what was sent, and how many recv calls brought it back. */
   echoed(sent: number, received: Buffer, recvCalls: number): void;
+  /** One echo that failed: what was sent, and how the recvn loop ended (timed out, the server's FIN, a reset). */
+  echoFailed(sent: number, error: EchoError, recvCalls: number): void;
   /** Runs `close` (the polite close: our FIN, then the release), tracing shutdown and close. */
   close(close: () => Promise<void>): Promise<void>;
+  /** The socket was closed without a shutdown first (a failure, Ctrl-C). */
+  destroyed(): void;
+}
+
+/** The connection the client trace follows, once it is made. */
+interface TracedClient {
+  socket: Socket;
+  ends: TcpSocketQuery;
+  table: TcpTableName;
+  inode: number | undefined;
 }
 
 /**
@@ -390,34 +422,62 @@ export interface ClientTrace {
  * import { createEchoServer } from "../server/echo-server.js";
  * import { textTrace, traceClient } from "./trace.js";
  * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
- * const client = await connect({ host: "127.0.0.1", port: (await server.listen()).port });
- * const trace = traceClient(client, textTrace(console.error, "en"), "en");
- * trace.connected();
+ * const trace = traceClient(textTrace(console.error, "en"), "en");
+ * const port = (await server.listen()).port;
+ * const client = await connect({ host: "127.0.0.1", port, onSocket: trace.onSocket });
+ * trace.connected(client);
  * await trace.close(() => client.close());
  * await server.close();
  * ```
  */
-export function traceClient(client: EchoClient, sink: TraceSink, lang: Lang): ClientTrace {
+export function traceClient(sink: TraceSink, lang: Lang): ClientTrace {
   const m: TraceMessages = traceMessages[lang];
-  const socket = client.socket;
-  const remoteAddress = client.remoteAddress ?? client.host;
-  const localPort = client.localPort ?? 0;
-  const ends: TcpSocketQuery = { localPort, remoteAddress, remotePort: client.port };
-  const table: TcpTableName = (client.localAddress ?? remoteAddress).includes(":") ? "tcp6" : "tcp";
-  const { fd, inode } = clientFd(socket, table, ends);
-  const now = () => stateOf(table, inode, ends);
+  // As the error line under the trace words it ("within 2 s"), so that the two agree.
+  const duration = (ms: number | undefined) => errorSeconds(ms ?? 0, lang === "ko" ? "초" : " s");
+  let fd: number | undefined;
+  let tcpInode: number | undefined;
+  let attempted = false;
+  let traced: TracedClient | undefined;
+  const look = (socket: Socket) => {
+    const own = handleFd(socket);
+    if (own === undefined) return;
+    fd = own;
+    tcpInode = socketInode(own);
+  };
+  const now = () => (traced === undefined ? undefined : stateOf(traced.table, traced.inode, traced.ends));
+  const socketLine = (address: string) =>
+    sink({
+      call: "socket",
+      fd,
+      args: `${address.includes(":") ? "AF_INET6" : "AF_INET"}, SOCK_STREAM, 0`,
+      result: `fd ${fdText(fd)}`,
+      notes: [m.joinedConnect],
+    });
+  const closeLine = () => {
+    const state = traced === undefined ? undefined : stateOf(traced.table, undefined, traced.ends);
+    sink({ call: "close", fd, ...(state === undefined ? {} : { state }), notes: [m.released] });
+  };
   return {
-    connected() {
-      const family = remoteAddress.includes(":") ? "AF_INET6" : "AF_INET";
+    onSocket(socket) {
+      // libuv makes the descriptor when it connects, right after this event (Node ≥ 20.12).
+      socket.once("connectionAttempt", () => {
+        attempted = true;
+        process.nextTick(() => look(socket));
+      });
+      setImmediate(() => fd ?? look(socket));
+    },
+    connected(client) {
+      const socket = client.socket;
+      const remoteAddress = client.remoteAddress ?? client.host;
+      const localPort = client.localPort ?? 0;
+      const ends: TcpSocketQuery = { localPort, remoteAddress, remotePort: client.port };
+      const table: TcpTableName = (client.localAddress ?? remoteAddress).includes(":") ? "tcp6" : "tcp";
+      const found = fd === undefined ? clientFd(socket, table, ends) : { fd, inode: tcpInode };
+      fd = found.fd;
+      traced = { socket, ends, table, inode: found.inode };
       const local = formatEndpoint(client.localAddress ?? "?", localPort);
       const remote = formatEndpoint(remoteAddress, client.port);
-      sink({
-        call: "socket",
-        fd,
-        args: `${family}, SOCK_STREAM, 0`,
-        result: `fd ${fdText(fd)}`,
-        notes: [m.joinedConnect],
-      });
+      socketLine(remoteAddress);
       sink({
         call: "connect",
         fd,
@@ -428,28 +488,70 @@ export function traceClient(client: EchoClient, sink: TraceSink, lang: Lang): Cl
         fields: { local, remote, localPort },
       });
     },
+    connectFailed(error) {
+      if (!attempted && fd === undefined) return;
+      const cause = error.cause as { address?: unknown } | undefined;
+      const address = typeof cause?.address === "string" ? cause.address : (error.context.host ?? "?");
+      const remote = formatEndpoint(address, error.context.port);
+      socketLine(address);
+      const handshake = error.context.operation === "tls handshake";
+      const notes =
+        error.code === "ECONNREFUSED"
+          ? [m.connectRefused]
+          : error.code === "ETIMEDOUT" && !handshake
+            ? [m.connectTimedOut(duration(error.context.timeoutMs))]
+            : [];
+      // A TLS handshake fails after the TCP connect succeeded; its error line says why.
+      const result = handshake ? "0" : `-1 ${error.code}`;
+      sink({ call: "connect", fd, args: remote, result, notes, fields: { remote, code: error.code } });
+      closeLine();
+    },
     echoed(sent, received, recvCalls) {
       sink({ call: "send", fd, args: String(sent), result: String(sent), state: now(), notes: [] });
       sink({
         call: "recvn",
         fd,
         args: String(sent),
-        result: `${received.length} "${printable(received, 60)}"`,
+        result: `${received.length} ${quotedData(received, m)}`,
         state: now(),
         notes: [m.recvCalls(recvCalls)],
         fields: { bytes: received.length, recvCalls },
       });
     },
+    echoFailed(sent, error, recvCalls) {
+      const ctx = error.context;
+      sink({ call: "send", fd, args: String(sent), result: String(sent), state: now(), notes: [] });
+      // The notes' recvn returns what it got when recv returns 0, and SOCKET_ERROR otherwise.
+      const [result, note] =
+        error.code === "ERR_PEER_CLOSED"
+          ? [String(ctx.received ?? 0), m.recvnPeerClosed(ctx.received ?? 0, sent)]
+          : error.code === "ETIMEDOUT"
+            ? ["-1 ETIMEDOUT", m.recvnTimedOut(duration(ctx.timeoutMs))]
+            : error.code === "ECONNRESET"
+              ? ["-1 ECONNRESET", m.recvnReset]
+              : [`-1 ${error.code}`, undefined];
+      sink({
+        call: "recvn",
+        fd,
+        args: String(sent),
+        result,
+        state: now(),
+        notes: [m.recvCalls(recvCalls), ...(note === undefined ? [] : [note])],
+        fields: { code: error.code, recvCalls },
+      });
+    },
     async close(close) {
+      const socket = traced?.socket;
       // 'finish' comes when the shutdown request is done: our FIN is out.
       const onFinish = () => sink({ call: "shutdown", fd, args: "SHUT_WR", state: now(), notes: [m.ourFin] });
-      socket.once("finish", onFinish);
+      socket?.once("finish", onFinish);
       try {
         await close();
       } finally {
-        socket.off("finish", onFinish);
+        socket?.off("finish", onFinish);
       }
-      sink({ call: "close", fd, state: stateOf(table, undefined, ends), notes: [m.released] });
+      closeLine();
     },
+    destroyed: closeLine,
   };
 }

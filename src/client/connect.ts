@@ -10,7 +10,7 @@ import { connect as tlsConnect } from "node:tls";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
 import { clientTls, tlsClientError, tlsConnectOptions, type ClientTls } from "../net/client-tls.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
-import { checkNumber, MAX_TIMER_MS } from "../net/options.js";
+import { checkNumber, MAX_KEEPALIVE_MS } from "../net/options.js";
 import { readExactly } from "./read-exactly.js";
 
 /** TCP keepalive's default on client connections, in ms: a silent connection is probed after a minute. */
@@ -35,9 +35,15 @@ export interface ConnectOptions {
   tls?: ClientTls;
   /**
    * TCP keepalive: probe the connection after this many ms of silence, so a
-   * server that vanished (no FIN, no RST) is noticed. 0 turns it off. Default 60000.
+   * server that vanished (no FIN, no RST) is noticed. 0 turns it off. Default 60000;
+   * at most 32767000 (Linux takes no longer keepalive idle time).
    */
   keepAlive?: number;
+  /**
+   * Called with the TCP socket as soon as it is made, before it connects
+   * (and before any TLS): to watch its steps, as `--trace` does.
+   */
+  onSocket?: (socket: Socket) => void;
 }
 
 /**
@@ -193,6 +199,7 @@ export function connect(options: ConnectOptions = {}): Promise<EchoClient> {
   return new Promise((resolve, reject) => {
     let socket: Socket = openSocket(host, port, keepAlive, options.localAddress);
     socket.pause();
+    options.onSocket?.(socket);
     let timer: NodeJS.Timeout | undefined;
     let handshaking = false;
     const cleanup = () => {
@@ -204,7 +211,11 @@ export function connect(options: ConnectOptions = {}): Promise<EchoClient> {
     const onError = (err: Error) => {
       cleanup();
       socket.destroy();
-      reject(handshaking ? handshakeError(err, host, port, tls?.servername) : toEchoError(err, where));
+      reject(
+        handshaking
+          ? handshakeError(err, host, port, tls?.servername, tls?.ca !== undefined)
+          : toEchoError(err, where),
+      );
     };
     // A server that closes during the handshake: Node may say only 'close'.
     const onClose = () => onError(new EchoError("ERR_TLS", { ...where, ...TLS_CLOSED }));
@@ -247,11 +258,18 @@ export const TLS_CLOSED = { operation: "tls handshake", detail: "closed during t
 /**
  * What a failed TLS handshake was: ERR_TLS_VERIFY, ERR_TLS, or (for a reset
  * or a close before the server said anything in TLS) ERR_TLS saying that the
- * server closed the connection during the handshake.
+ * server closed the connection during the handshake. `caGiven`: the client
+ * trusts a CA of its own (`tls.ca`).
  */
-export function handshakeError(err: unknown, host: string, port: number, servername?: string): EchoError {
+export function handshakeError(
+  err: unknown,
+  host: string,
+  port: number,
+  servername?: string,
+  caGiven = false,
+): EchoError {
   const where = { host, port, operation: "tls handshake" };
-  const tlsError = tlsClientError(err, where, servername);
+  const tlsError = tlsClientError(err, where, servername, caGiven);
   if (tlsError !== undefined) return tlsError;
   const code = (err as { code?: unknown } | null)?.code;
   // Node words a close or reset before the handshake ended as ECONNRESET ("socket disconnected before secure TLS connection").
@@ -262,7 +280,7 @@ export function handshakeError(err: unknown, host: string, port: number, servern
 
 /** Checks the keepAlive option (ms, 0 = off); returns the default when not given. */
 export function checkKeepAlive(keepAlive: number | undefined): number {
-  return checkNumber(keepAlive ?? DEFAULT_CLIENT_KEEPALIVE_MS, "keepAlive", { max: MAX_TIMER_MS });
+  return checkNumber(keepAlive ?? DEFAULT_CLIENT_KEEPALIVE_MS, "keepAlive", { max: MAX_KEEPALIVE_MS });
 }
 
 /**

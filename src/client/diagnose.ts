@@ -13,7 +13,7 @@ import { performance } from "node:perf_hooks";
 import { parseHost, parsePort } from "../net/address.js";
 import { addressScope, type AddressScope } from "../net/address-scope.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
-import { checkNumber } from "../net/options.js";
+import { checkNumber, MAX_TIMER_MS } from "../net/options.js";
 import { routeTo, type RouteDecision, type RouteProbes } from "../net/route.js";
 import { portRange, serviceName, type PortRange } from "../net/services.js";
 import { connect } from "./connect.js";
@@ -60,7 +60,7 @@ export interface DiagnoseReport {
 export interface DiagnoseOptions {
   /** Connect and echo a probe. Default true. */
   connect?: boolean;
-  /** Milliseconds for the connection and for the echo, each. Default 3000. */
+  /** Milliseconds for the connection and for the echo, each; 0: no limit. Default 3000. */
   timeout?: number;
   /** How the route is asked (tests replace it). */
   probes?: RouteProbes;
@@ -146,7 +146,7 @@ export async function diagnose(
   const name = parseHost(host).replace(/^\[|\]$/g, "");
   parsePort(port);
   const timeout = options.timeout ?? 3000;
-  checkNumber(timeout, "timeout", { min: 1 });
+  checkNumber(timeout, "timeout", { max: MAX_TIMER_MS });
   const report: DiagnoseReport = {
     host: name,
     port: { number: port, range: portRange(port), service: await serviceName(port, options.servicesFile) },

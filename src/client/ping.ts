@@ -50,7 +50,8 @@ export interface PingOptions {
   interval?: number;
   /**
    * How long a probe may take, counted from its start (connecting included)
-   * to the end of its echo. Default: the interval, but at least 1000.
+   * to the end of its echo; 0: no limit, a probe waits for its echo as long
+   * as the ping runs. Default: the interval, but at least 1000.
    */
   timeout?: number;
   /** Bytes per probe, 16 to 65535. Default 56. Ignored with `connectOnly`. */
@@ -161,10 +162,7 @@ function checkOptions(options: PingOptions) {
   const count =
     options.count === undefined ? undefined : checkNumber(options.count, "count", { integer: true, min: 1 });
   const interval = checkNumber(options.interval ?? 1000, "interval", { min: 1, max: MAX_TIMER_MS });
-  const timeout = checkNumber(options.timeout ?? Math.max(interval, 1000), "timeout", {
-    min: 1,
-    max: MAX_TIMER_MS,
-  });
+  const timeout = checkNumber(options.timeout ?? Math.max(interval, 1000), "timeout", { max: MAX_TIMER_MS });
   const size = checkNumber(options.size ?? PING_DEFAULT_SIZE, "size", {
     integer: true,
     min: PING_MIN_SIZE,
@@ -371,7 +369,7 @@ class Pinger {
       finished,
     };
     this.#pending.add(probe);
-    probe.timer = setTimeout(() => this.#timedOut(probe), this.#o.timeout);
+    if (this.#o.timeout > 0) probe.timer = setTimeout(() => this.#timedOut(probe), this.#o.timeout);
     return probe;
   }
 
@@ -450,7 +448,7 @@ class Pinger {
       probe.tlsHandshake = true;
       const onClose = () => this.#fail(probe, new EchoError("ERR_TLS", { ...this.#where, ...TLS_CLOSED }));
       secure.on("error", (err) =>
-        this.#fail(probe, handshakeError(err, this.#address, port, tls.servername)),
+        this.#fail(probe, handshakeError(err, this.#address, port, tls.servername, tls.ca !== undefined)),
       );
       secure.once("close", onClose);
       secure.once("secureConnect", () => {

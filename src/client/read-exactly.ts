@@ -77,7 +77,17 @@ export function readExactly(socket: Socket, n: number, options: ReadExactlyOptio
     if (options.timeout !== undefined && options.timeout > 0) {
       const ms = options.timeout;
       timer = setTimeout(
-        () => done(new EchoError("ETIMEDOUT", { ...where, operation: "read", timeoutMs: ms })),
+        () =>
+          // What came so far says whether the server is silent or stopped part-way (a stall).
+          done(
+            new EchoError("ETIMEDOUT", {
+              ...where,
+              operation: "read",
+              timeoutMs: ms,
+              received: socket.readableLength,
+              expected: n,
+            }),
+          ),
         ms,
       );
     }

@@ -9,6 +9,7 @@
 
 import type { EventEmitter } from "node:events";
 import type { Readable, Writable } from "node:stream";
+import { looksLikeTlsRecord } from "../net/client-tls.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import type { EchoClient } from "./connect.js";
 
@@ -39,7 +40,11 @@ export interface StreamEchoResult {
 /**
  * Sends `input` through the client's connection and writes the echo to
  * `output`. Resolves when all that was sent came back; rejects with
- * ERR_PEER_CLOSED if the server closes before that.
+ * ERR_PEER_CLOSED if the server closes before that (`afterFin` in its
+ * context when that was after our half-close). On a plain connection, a
+ * TLS record coming back where our first bytes were not one rejects with
+ * ERR_ECHO_MISMATCH at offset 0, `peerTls` in its context: the server
+ * speaks TLS.
  *
  * @example
  * ```ts
@@ -66,6 +71,8 @@ export function streamEcho(
   let unmatchedHead = 0; // offset into unmatched[0]
   let sent = 0;
   let received = 0;
+  // The first bytes sent, to tell a TLS server's answer from their echo.
+  let head: Buffer | undefined;
   let inputEnded = false;
   let heldForVerify = false;
   let heldForSocket = false;
@@ -106,6 +113,7 @@ export function streamEcho(
     };
 
     const onInput = (chunk: Buffer) => {
+      head ??= chunk;
       sent += chunk.length;
       if (verify) {
         unmatched.push(chunk);
@@ -132,6 +140,8 @@ export function streamEcho(
     const onInputError = (err: Error) => fail(toEchoError(err, { ...where, operation: "read input" }));
 
     const onEcho = (chunk: Buffer) => {
+      if (received === 0 && answersInTls(chunk))
+        return fail(new EchoError("ERR_ECHO_MISMATCH", { ...where, offset: 0, peerTls: true }));
       if (verify) {
         const mismatch = match(chunk);
         if (mismatch >= 0) return fail(new EchoError("ERR_ECHO_MISMATCH", { ...where, offset: mismatch }));
@@ -149,9 +159,25 @@ export function streamEcho(
     };
     const onOutputDrain = () => socket.resume();
     const onSocketEnd = () => {
-      if (inputEnded && received >= sent) succeed();
-      else fail(new EchoError("ERR_PEER_CLOSED", { ...where, received, expected: sent }));
+      if (inputEnded && received >= sent) return succeed();
+      // Our FIN went out before the server's came: it may have closed because of it.
+      const afterFin = inputEnded && (options.halfClose ?? true) && socket.writableFinished;
+      fail(
+        new EchoError("ERR_PEER_CLOSED", {
+          ...where,
+          received,
+          expected: sent,
+          ...(afterFin ? { afterFin } : {}),
+        }),
+      );
     };
+    // A plain connection's first echo that is a TLS record, where what we sent did not start so.
+    const answersInTls = (chunk: Buffer): boolean =>
+      !client.encrypted &&
+      looksLikeTlsRecord(chunk) &&
+      head !== undefined &&
+      head.length >= 3 &&
+      head.compare(chunk, 0, 3, 0, 3) !== 0;
     const onSocketError = (err: Error) => fail(toEchoError(err, where));
 
     // Compares an echoed chunk with the oldest unmatched sent bytes; returns

@@ -25,9 +25,9 @@ const SAMPLES: { [K in keyof BenchMessages]: (m: BenchMessages) => string[] } = 
   forCount: (m) => [m.forCount(1000)],
   progress: (m) => [m.progress(1, 20_000, 10.2)],
   progressStream: (m) => [m.progressStream(1, 900.5)],
-  requests: (m) => [m.requests(200_000, 10.01, 19_980.1)],
-  echoed: (m) => [m.echoed(1e9, 10)],
-  throughput: (m) => [m.throughput(100)],
+  requests: (m) => [m.requests(200_000, 10_010, 19_980.1), m.requests(2, 0.82, 2439)],
+  echoed: (m) => [m.echoed(1e9, 10_000), m.echoed(1e6, 250)],
+  throughput: (m) => [m.throughput(100, false), m.throughput(100, true)],
   latency: (m) => [m.latency("0.1 ms", "0.2 ms", "0.3 ms", "0.4 ms", "5 ms")],
   clientBusy: (m) => [m.clientBusy(83, 1, false), m.clientBusy(97, 2, true)],
   errorsNone: (m) => [m.errorsNone],
@@ -38,17 +38,22 @@ const SAMPLES: { [K in keyof BenchMessages]: (m: BenchMessages) => string[] } = 
   corrupted: (m) => [m.corrupted(1), m.corrupted(3)],
   missing: (m) => [m.missing(1), m.missing(3)],
   extra: (m) => [m.extra(1), m.extra(3)],
+  neverEchoed: (m) => [m.neverEchoed(1, 2), m.neverEchoed(50, 150)],
+  interrupted: (m) => [m.interrupted],
   round: (m) => [m.round(1, "A", 100, "0.3 ms", true), m.round(2, "B", 100, "0.3 ms", false)],
   roundStream: (m) => [m.roundStream(1, "A", 900, true), m.roundStream(2, "B", 900, false)],
   compareHeader: (m) => [m.compareHeader],
   compareRow: (m) => [
     m.compareRow("127.0.0.1:9000", 100, 1, 1, true),
     m.compareRow("127.0.0.1:9001", 90, 1, 0.9, false),
+    m.compareRow("127.0.0.1:9000", 0, 0, null, true),
+    m.compareRow("127.0.0.1:9001", 90, 1, null, false),
   ],
   compareHeaderStream: (m) => [m.compareHeaderStream],
   compareRowStream: (m) => [
     m.compareRowStream("127.0.0.1:9000", 900, 1, true),
     m.compareRowStream("127.0.0.1:9001", 800, 0.889, false),
+    m.compareRowStream("127.0.0.1:9001", 800, null, false),
   ],
   workload: (m) => [
     m.workload({
@@ -73,6 +78,11 @@ const SAMPLES: { [K in keyof BenchMessages]: (m: BenchMessages) => string[] } = 
       (p) => m.mergeBadFile("a.json", p, p === "unit" ? "ns" : "12/13"),
     ),
   mergeUnreadable: (m) => [m.mergeUnreadable("a.json", "ENOENT")],
+  mergeTwice: (m) => [m.mergeTwice("a.json", "a.json"), m.mergeTwice("b.json", "a.json")],
+  writeFailed: (m) => [
+    m.writeFailed("/dev/full", "no space left on the device"),
+    m.writeFailed("x.hgrm", "the system refused it (EINVAL)"),
+  ],
 };
 
 test("Korean bench sentences hold no English; English ones are English", () => {

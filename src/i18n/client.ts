@@ -20,6 +20,8 @@ export interface ClientMessages {
   clientClosed: string;
   /** The server ended the connection while the terminal client waited at the prompt. */
   serverClosedConnection(endpoint: string): string;
+  /** Ctrl-C (SIGINT) ended the client; `connected`: a connection was made, and is now closed. */
+  clientInterrupted(connected: boolean): string;
   /** Said once on standard error when --insecure turns certificate checks off. */
   tlsInsecure: string;
   verified(n: number): string;
@@ -35,6 +37,10 @@ const en: ClientMessages = {
   receivedBytes: (n) => `[TCP client] received ${units.en.bytes(n)}.`,
   clientClosed: "[TCP client] connection closed.",
   serverClosedConnection: (ep) => `[TCP client] the server (${ep}) closed the connection.`,
+  clientInterrupted: (connected) =>
+    connected
+      ? "[TCP client] interrupted (Ctrl-C); connection closed."
+      : "[TCP client] interrupted (Ctrl-C) before the connection was made.",
   tlsInsecure:
     "[TCP client] --insecure: the server's certificate is not checked; the connection is encrypted, but anyone could be at the other end",
   verified: (n) => `[TCP client] verified: all ${units.en.bytes(n)} came back exactly as sent`,
@@ -50,6 +56,10 @@ const ko: ClientMessages = {
   receivedBytes: (n) => `[TCP 클라이언트] ${n}바이트를 받았습니다.`,
   clientClosed: "[TCP 클라이언트] 연결을 닫았습니다.",
   serverClosedConnection: (ep) => `[TCP 클라이언트] 서버(${ep})가 연결을 닫았습니다.`,
+  clientInterrupted: (connected) =>
+    connected
+      ? "[TCP 클라이언트] 중단했습니다(Ctrl-C). 연결을 닫았습니다."
+      : "[TCP 클라이언트] 접속하기 전에 중단했습니다(Ctrl-C).",
   tlsInsecure:
     "[TCP 클라이언트] --insecure: 서버 인증서를 확인하지 않습니다. 연결은 암호화되지만 상대가 누구인지는 보장되지 않습니다",
   verified: (n) => `[TCP 클라이언트] 확인: ${n}바이트가 보낸 그대로 돌아왔습니다`,

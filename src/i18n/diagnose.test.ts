@@ -27,3 +27,20 @@ test("diagnose's catalogue: no route in words, and every outcome in both languag
   }
   assert.equal(new Set(outcomes.map((o) => en.outcome(o, "h:1", "1.000", 0, null))).size, outcomes.length);
 });
+
+test("diagnose's catalogue: broadcast and multicast are no one host, in both languages", () => {
+  for (const m of [diagnoseMessages.en, diagnoseMessages.ko]) {
+    const lines = [
+      m.broadcast("eth0", "192.0.2.0/24"),
+      m.broadcast("eth0", null),
+      m.multicast("eth0", "224.0.0.0/4"),
+    ];
+    for (const line of lines) assert.match(line, /TCP/);
+    assert.match(lines[0] ?? "", /192\.0\.2\.0\/24/);
+    assert.match(lines[2] ?? "", /224\.0\.0\.0\/4/);
+    assert.equal(new Set(lines).size, 3);
+  }
+  assert.match(diagnoseMessages.en.broadcast("eth0", null), /broadcast/);
+  assert.match(diagnoseMessages.ko.multicast("eth0", "ff00::/8"), /멀티캐스트/);
+  assert.doesNotMatch(diagnoseMessages.en.multicast("eth0", "ff00::/8"), /straight to the host/);
+});

@@ -28,6 +28,10 @@ export interface DiagnoseMessages {
   localNote: string;
   subnet(iface: string, address: string, mask: string, network: string, cidr: string): string;
   subnetNoMask(iface: string): string;
+  /** A broadcast destination: a subnet's (`cidr` its network) or, with null, the limited 255.255.255.255. */
+  broadcast(iface: string, cidr: string | null): string;
+  /** A multicast group; `range` is 224.0.0.0/4 or ff00::/8. */
+  multicast(iface: string, range: string): string;
   gateway(gateway: string, iface: string): string;
   unreachable(reason: string | null): string;
   source(address: string): string;
@@ -47,17 +51,18 @@ export interface DiagnoseMessages {
 /**
  * The kernel's reasons for no route, in words: `ip route get` reports a
  * blackhole or prohibit route as `Invalid argument`; the /proc fallback says
- * `reject route` or `no route`. Anything else is shown as the kernel said it.
+ * `reject route` or `no route`. Anything else is shown as the kernel said it
+ * (quoted, in Korean).
  */
 function reasonIn(lang: Lang, reason: string | null): string | null {
   const known: Record<string, [string, string]> = {
     "network is unreachable": [
       "no route matches (Network is unreachable)",
-      "맞는 경로가 없음 (Network is unreachable)",
+      "맞는 경로가 없음 ('Network is unreachable')",
     ],
     "invalid argument": [
       "a blackhole or prohibit route discards it (Invalid argument)",
-      "블랙홀 또는 금지 경로가 버림 (Invalid argument)",
+      "블랙홀 또는 금지 경로가 버림 ('Invalid argument')",
     ],
     "no route": ["no route matches", "맞는 경로가 없음"],
     "reject route": ["a reject route discards it", "거부 경로가 버림"],
@@ -67,7 +72,8 @@ function reasonIn(lang: Lang, reason: string | null): string | null {
   };
   if (reason === null) return null;
   const words = known[reason.toLowerCase()];
-  return words ? words[lang === "ko" ? 1 : 0] : reason;
+  // The kernel's own words, quoted in Korean as a value is.
+  return words ? words[lang === "ko" ? 1 : 0] : lang === "ko" ? `'${reason}'` : reason;
 }
 
 const SCOPE_EN: Record<AddressScope, string> = {
@@ -78,6 +84,7 @@ const SCOPE_EN: Record<AddressScope, string> = {
   cgnat: "carrier-grade NAT range (100.64.0.0/10): shared by a provider, not from the Internet",
   documentation: "documentation range: for examples, not for real hosts",
   multicast: "multicast range: a group, not one host",
+  broadcast: "limited broadcast address (255.255.255.255): every host on the local link, not one host",
   unspecified: "unspecified address (0.0.0.0, ::): means any, not a host",
   reserved: "reserved range",
 };
@@ -90,6 +97,7 @@ const SCOPE_KO: Record<AddressScope, string> = {
   cgnat: "통신사 NAT 대역 (100.64.0.0/10): 통신사가 나누어 쓰며 인터넷에서는 닿지 않음",
   documentation: "문서용 주소: 예시용이며 실제 호스트가 아님",
   multicast: "멀티캐스트 주소: 한 호스트가 아니라 그룹",
+  broadcast: "제한 브로드캐스트 주소 (255.255.255.255): 한 호스트가 아니라 로컬 링크의 모든 호스트",
   unspecified: "지정되지 않은 주소 (0.0.0.0, ::): 호스트가 아니라 '모든 주소'라는 뜻",
   reserved: "예약된 주소",
 };
@@ -121,6 +129,12 @@ const en: DiagnoseMessages = {
   subnet: (iface, address, mask, network, cidr) =>
     `    on the subnet of interface ${iface}: ${address} AND ${mask} = ${network}, the network ${cidr}; sent straight to the host, no gateway`,
   subnetNoMask: (iface) => `    on the subnet of interface ${iface}: sent straight to the host, no gateway`,
+  broadcast: (iface, cidr) =>
+    cidr === null
+      ? `    broadcast: the limited broadcast address goes to every host on the link of interface ${iface}, not to one host, and no router passes it on; TCP cannot connect to it`
+      : `    broadcast: the broadcast address of the network ${cidr} on interface ${iface} (every host bit 1) goes to every host on that subnet, not to one host; TCP cannot connect to it`,
+  multicast: (iface, range) =>
+    `    multicast: a group address (${range}) goes through interface ${iface} to every host that joined the group, not to one host; TCP cannot connect to it`,
   gateway: (gateway, iface) =>
     `    not on any interface's subnet: handed to the gateway ${gateway} via interface ${iface}`,
   unreachable: (reason) => {
@@ -157,7 +171,7 @@ const en: DiagnoseMessages = {
 };
 
 const ko: DiagnoseMessages = {
-  isAddress: (host) => `${host}은(는) 주소이므로 이름 풀이가 필요 없습니다`,
+  isAddress: (host) => `${host}: 주소이므로 이름 풀이가 필요 없습니다`,
   resolved: (host, addresses) => `${host}의 주소 ${addresses.length}개: ${addresses.join(", ")}`,
   nameNotFound: (host, code) => `이름을 찾을 수 없음: ${host}에 해당하는 주소가 없습니다 (${code})`,
   address: (address, family, scope) => `주소 ${address} (IPv${family}): ${SCOPE_KO[scope]}`,
@@ -170,6 +184,12 @@ const ko: DiagnoseMessages = {
   subnet: (iface, address, mask, network, cidr) =>
     `    ${iface} 인터페이스의 서브넷: ${address} AND 서브넷 마스크 ${mask} = ${network}, 네트워크 ${cidr}. 게이트웨이 없이 상대 호스트로 바로 보냅니다`,
   subnetNoMask: (iface) => `    ${iface} 인터페이스의 서브넷: 게이트웨이 없이 상대 호스트로 바로 보냅니다`,
+  broadcast: (iface, cidr) =>
+    cidr === null
+      ? `    브로드캐스트: 제한 브로드캐스트 주소로 보낸 패킷은 한 호스트가 아니라 ${iface} 인터페이스가 닿는 링크의 모든 호스트에 가고, 라우터는 넘겨주지 않습니다. TCP로는 접속할 수 없습니다`
+      : `    브로드캐스트: ${iface} 인터페이스의 네트워크 ${cidr} 의 브로드캐스트 주소(호스트 비트가 모두 1)로 보낸 패킷은 한 호스트가 아니라 그 서브넷의 모든 호스트에 갑니다. TCP로는 접속할 수 없습니다`,
+  multicast: (iface, range) =>
+    `    멀티캐스트: 그룹 주소(${range})로 보낸 패킷은 ${iface} 인터페이스를 거쳐 한 호스트가 아니라 그룹에 가입한 모든 호스트에 갑니다. TCP로는 접속할 수 없습니다`,
   gateway: (gateway, iface) =>
     `    어느 인터페이스의 서브넷에도 없음: ${iface} 인터페이스를 거쳐 게이트웨이 ${gateway}에 넘깁니다`,
   unreachable: (reason) => {
@@ -178,7 +198,7 @@ const ko: DiagnoseMessages = {
   },
   source: (address) => `    출발지 주소: ${address}`,
   port: (port, range, service) =>
-    `포트 ${port}: ${RANGE_KO[range]}, ${service ? `/etc/services의 이름은 ${service}` : "/etc/services에 이름 없음"}`,
+    `포트 ${port}: ${RANGE_KO[range]}, ${service ? `/etc/services의 이름은 '${service}'` : "/etc/services에 이름 없음"}`,
   outcome: (outcome, endpoint, rtt, received, code) => {
     switch (outcome) {
       case "echoed":
@@ -188,7 +208,7 @@ const ko: DiagnoseMessages = {
       case "timed-out":
         return `접속 ${endpoint}: 시간 초과, 아무 응답이 없습니다 (방화벽이 막았거나 호스트가 꺼져 있음)`;
       case "no-route":
-        return `접속 ${endpoint}: 호스트로 가는 경로가 없습니다 (${code ?? "unreachable"})`;
+        return `접속 ${endpoint}: 호스트로 가는 경로가 없습니다${code === null ? "" : ` (${code})`}`;
       case "reset":
         return `접속 ${endpoint}: 상대가 연결을 강제로 끊었습니다 (RST)`;
       case "not-echo":

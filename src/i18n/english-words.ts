@@ -2,8 +2,10 @@
  * Finds English left inside Korean text, for the tests of the Korean
  * catalogues and help. What may stay in Korean sentences: flags (`--timeout`),
  * placeholders (`<n>`, `[host]`), paths and URLs, numbers with units (`500ms`),
- * acronyms and protocol names in capitals (TLS, PROXY, TCP, SOMAXCONN), and
- * the names of commands, programs and settings listed in {@link ALLOWED}.
+ * acronyms and protocol names in capitals (TLS, PROXY, TCP, SOMAXCONN), calls
+ * (`bind()`), faults as the server takes them (`delay=200ms`, `slice=1-3`),
+ * the commands of {@link COMMANDS}, and the names of commands,
+ * programs, socket calls and settings listed in {@link ALLOWED}.
  *
  * @module
  */
@@ -28,8 +30,18 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "localhost",
   "keepalive",
   "backlog",
-  "listen",
   "hello",
+  // the notes' socket calls, named as they are written
+  "socket",
+  "bind",
+  "listen",
+  "accept",
+  "recv",
+  "recvn",
+  "send",
+  "fd",
+  "shutdown",
+  "close",
   // other programs, systems and products named as such
   "ncat",
   "openssl",
@@ -46,12 +58,19 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "ipv4",
   "ipv6",
   "linux",
+  "windows",
+  "node",
+  "libuv",
+  "lo",
   // units and number words
   "ms",
   "ns",
   "kib",
   "mib",
 ]);
+
+/** Commands of several words that a sentence names as they are typed. */
+export const COMMANDS: readonly string[] = ["ip route get", "route -n get", "netstat -ano"];
 
 /**
  * The English words left in `text` once names, flags, units, placeholders and
@@ -60,13 +79,16 @@ export const ALLOWED: ReadonlySet<string> = new Set([
  * @example
  * ```ts
  * import { englishWords } from "./english-words.js";
- * englishWords("--timeout 의 값 '5x'이(가) 잘못되었습니다 (500ms, 10s 같은 시간)"); // []
+ * englishWords("--timeout 에는 500ms, 10s 같은 시간을 주세요 (받은 값: '5x')"); // []
  * englishWords("a PROXY header from a peer outside --proxy-trusted"); // ["header", "from", "peer", "outside"]
  * ```
  */
 export function englishWords(text: string): string[] {
-  const stripped = text
+  let stripped = text;
+  for (const command of COMMANDS) stripped = stripped.split(command).join(" ");
+  stripped = stripped
     .replace(/https?:\/\/\S+/g, " ")
+    .replace(/\b[A-Za-z_][\w.]*\(\)/g, " ") // calls: bind(), server.listen()
     .replace(/'[^']*'/g, " ") // a value quoted back as the person gave it
     .replace(/"[^"]*"/g, " ")
     .replace(/(^|[^\w-])-{1,2}[A-Za-z][\w-]*(=\S*)?/g, "$1 ") // flags
@@ -74,6 +96,11 @@ export function englishWords(text: string): string[] {
     .replace(/\S*[/.]\S*[/.]?\S*/g, (s) => (/[/]|\.\w/.test(s) ? " " : s)) // paths, file and host names
     .replace(/\b[A-Z][A-Z0-9_]+\b/g, " ") // acronyms and variables: TLS, SOMAXCONN, LC_ALL
     .replace(/\bCtrl-\w\b/g, " ")
+    // faults, by kind, as typed: delay=200ms, slice=1-3, reset-after=0
+    .replace(
+      /\b(hold|reset-after|close-after|stall-after|corrupt|delay|slice|bandwidth|slow-close)(=[^\s,)]*)?/g,
+      " ",
+    )
     .replace(/\\[rnt]/g, " ") // escapes: \r\n
     .replace(/\b\d+(\.\d+)?[a-zA-Z]+\b/g, " "); // 500ms, 10s, 2m, 16KiB, ipv6 handled below
   // Words with an underscore or a digit are identifiers (s_client, eth0); single letters are placeholders (N, A B A B).

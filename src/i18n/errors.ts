@@ -15,14 +15,17 @@ import {
   errorText,
   FAULT_KIND_NAMES,
   handshakeFailure,
+  isPlainExpectation,
   portHolderCommand,
   portInUse,
+  roughly,
+  setBy,
   type EchoErrorCode,
   type EchoErrorContext,
-  type FaultProblem,
   type FaultValue,
-  type OptionExpectation,
+  type PlainExpectation,
 } from "../net/error-text.js";
+import { fileProblemKo } from "./bench.js";
 import type { Lang } from "./lang.js";
 
 /** One language's error sentences. */
@@ -44,11 +47,15 @@ const FLAGS: Readonly<Record<string, string>> = {
   "tls.servername": "--tls-servername NAME",
   "tls.insecure": "--insecure",
   port: "--port",
+  host: "--host",
   allow: "--allow",
   deny: "--deny",
   proxyTrusted: "--proxy-trusted",
   proxyProtocol: "--proxy-protocol",
   fds: "LISTEN_FDS",
+  size: "--size",
+  pipeline: "--pipeline",
+  "halfClose: false": "--no-shutdown",
 };
 
 /**
@@ -79,30 +86,34 @@ const LISTEN_PORT_KO: Readonly<Record<string, (port: number | undefined) => stri
   "--udp": (p) => `UDP 에코 포트 ${p}(--udp)`,
 };
 
-/** What each kind of option value takes, in Korean (the English is the library's `TAKES_EN`). */
-const TAKES_KO: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext) => string>> = {
-  duration: () => "500ms, 10s, 2m, 1h 같은 시간; 단위 없는 숫자는 초",
-  "positive-duration": () => "0보다 긴 시간, 예: 500ms, 10s",
-  cidr: () => "10.0.0.0/8, 2001:db8::/32 같은 주소 범위나 주소 하나",
-  pem: (ctx) => `읽을 수 있는 PEM 파일${ctx.detail ? `: ${detailKo(ctx.detail)}` : ""}`,
-  hostname: () => "echo.example.org 같은 호스트 이름 (IP 주소는 안 됨)",
+/** What each plain kind of option value takes, in Korean, with its particle: "--timeout 에는 " + this + " 주세요". */
+const TAKES_KO: Readonly<Record<PlainExpectation, (ctx: EchoErrorContext) => string>> = {
+  duration: () => "500ms, 10s, 2m, 1h 같은 시간(단위가 없으면 초)을",
+  "positive-duration": () => "500ms, 10s 같은 1ms 이상의 시간을",
+  cidr: () => "10.0.0.0/8, 2001:db8::/32 같은 주소 범위나 주소 하나를",
+  hostname: () => "echo.example.org 같은 호스트 이름(IP 주소는 안 됨)을",
   count: (ctx) =>
-    ctx.max !== undefined ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수` : `${ctx.min ?? 0} 이상의 정수`,
+    ctx.max !== undefined ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 정수를` : `${ctx.min ?? 0} 이상의 정수를`,
   number: (ctx) =>
-    ctx.max !== undefined ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 수` : `${ctx.min ?? 0} 이상의 수`,
-  "positive-number": () => "0보다 큰 수",
-  "listening-socket": (ctx) =>
-    `서비스 관리자가 넘겨준 TCP 대기 소켓이어야 함${ctx.detail ? `; 이것은 ${detailKo(ctx.detail)}` : ""}`,
-  "socket-activation": (ctx) =>
-    ctx.option === "--workers"
-      ? "소켓 활성화에서는 1: 프로세스 하나로 실행됩니다. 소켓 유닛을 여러 개 두거나 --workers 를 빼세요"
-      : "소켓 활성화에서는 줄 수 없음: 대기 소켓은 서비스 관리자(LISTEN_FDS)가 넘겨줍니다. 주소는 .socket 유닛의 ListenStream= 으로 정하세요",
-  fault: (ctx) => faultProblemKo(ctx.fault),
-  control: (ctx) =>
-    ctx.detail === "workers"
-      ? "프로세스 하나일 때만 쓸 수 있습니다: --workers 에서는 워커마다 장애 설정이 따로 있고, HTTP 리스너는 주 프로세스가 맡습니다"
-      : `리스너(${ctx.value ?? ""})가 이 컴퓨터 밖에서도 닿으므로 토큰이 필요합니다: --control-token TOKEN 을 주거나 TCPECHO_CONTROL_TOKEN 을 설정하세요. 아니면 127.0.0.1 에서 대기하세요`,
+    ctx.max !== undefined ? `${ctx.min ?? 0}부터 ${ctx.max}까지의 수를` : `${ctx.min ?? 0} 이상의 수를`,
+  "positive-number": () => "0보다 큰 수를",
+  "too-large": (ctx) => `${ctx.max} 이하의 값을`,
+  "too-small": (ctx) => `${ctx.min ?? 0} 이상의 값을`,
+  "too-long": (ctx) => `${durationLimitKo(ctx.max ?? 0)} 이하의 시간을`,
 };
+
+/** A duration's limit in Korean: `2147483647ms(약 24.8일)`. */
+function durationLimitKo(max: number): string {
+  const exact = max % 1000 === 0 ? `${max / 1000}s` : `${max}ms`;
+  return `${exact}(약 ${roughly(max, { days: "일", hours: "시간", seconds: "초" })})`;
+}
+
+/** A Hangul noun with its subject particle: 이 after a final consonant, else 가. */
+function subjectKo(noun: string): string {
+  const code = noun.charCodeAt(noun.length - 1) - 0xac00;
+  if (code < 0 || code > 11_171) return `${noun}이(가)`;
+  return `${noun}${code % 28 === 0 ? "가" : "이"}`;
+}
 
 /** What each kind of fault value takes, in Korean. */
 const FAULT_VALUE_KO: Readonly<Record<FaultValue, string>> = {
@@ -114,20 +125,61 @@ const FAULT_VALUE_KO: Readonly<Record<FaultValue, string>> = {
   rate: "64KiB/s, 1MB/s 같은 초당 바이트 수",
 };
 
-function faultProblemKo(p: FaultProblem | undefined): string {
+/** A fault that does not parse, in Korean: what to give, then what was given. */
+function faultProblemKo(ctx: EchoErrorContext, option: string): string {
+  const p = ctx.fault;
+  const given = `받은 값: ${option} '${ctx.value ?? ""}'`;
   switch (p?.reason) {
     case "unknown-kind":
-      return `'${p.part ?? ""}' 이라는 장애는 없습니다. 종류: ${FAULT_KIND_NAMES}`;
+      return `${option} 에는 ${FAULT_KIND_NAMES} 중 하나를 주세요 (${given})`;
     case "value-missing":
-      return `${p.kind} 에는 값을 주세요: ${FAULT_VALUE_KO[p.takes ?? "duration"]}`;
+      return `${p.kind} 에 값을 주세요: ${FAULT_VALUE_KO[p.takes ?? "duration"]} (${given})`;
     case "bad-value":
-      return `${p.kind} 의 값은 ${FAULT_VALUE_KO[p.takes ?? "duration"]} 입니다`;
+      return `${p.kind} 의 값은 ${FAULT_VALUE_KO[p.takes ?? "duration"]} 형식으로 주세요 (${given})`;
     case "bad-cidr":
-      return `@ 뒤에는 10.0.0.0/8, ::1 같은 주소 범위를 주세요 ('${p.part ?? ""}' 이 아니라)`;
+      return `@ 뒤에는 10.0.0.0/8, ::1 같은 주소 범위를 주세요 ('${p.part ?? ""}' 말고; ${given})`;
     case "bad-percent":
-      return `% 뒤에는 연결의 비율을 0부터 100까지로 주세요 ('${p.part ?? ""}' 이 아니라)`;
+      return `% 뒤에는 연결의 비율을 0부터 100까지로 주세요 ('${p.part ?? ""}' 말고; ${given})`;
     default:
-      return "장애는 KIND[=VALUE][@CIDR][%PERCENT] 꼴로 씁니다";
+      return `${option} 에는 KIND[=VALUE][@CIDR][%PERCENT] 꼴의 장애를 주세요 (${given})`;
+  }
+}
+
+/** A bad value of an option (ERR_INVALID_OPTION with `option`), in Korean: what to give, then the value given. */
+function invalidOptionKo(ctx: EchoErrorContext & { option: string }): string {
+  const v = ctx.value ?? "";
+  const option = cliFlag(ctx.option);
+  switch (ctx.expect) {
+    case "as-option":
+      return `${option} ${v} 처럼 옵션으로 주세요: serve 는 대기할 주소와 포트를 인자로 받지 않습니다`;
+    case "missing":
+      return `${option} 도 주세요: ${cliFlag(ctx.needs ?? "")} 에는 ${subjectKo(ctx.detail === undefined ? `${option} 옵션` : detailKo(ctx.detail))} 필요합니다`;
+    case "same-port":
+      return `${option} 에는 다른 포트를 주세요: 에코 서버(${ctx.detail ?? ""})와 같은 포트입니다 (${option} ${v})`;
+    case "ipv6":
+      return `:: (또는 다른 IPv6 주소)에서 대기하거나 ${option} 를 빼세요: ${option} 는 IPv6 클라이언트만 받는데, 대기할 주소(${v})가 IPv4 주소입니다`;
+    case "fault":
+      return faultProblemKo(ctx, option);
+    case "control-workers":
+      return `--workers 에서는 ${option} 없이 실행하세요: 워커마다 장애 설정이 따로 있고, HTTP 리스너는 주 프로세스가 맡습니다`;
+    case "control-token":
+      return `${option} 에는 --control-token TOKEN (또는 TCPECHO_CONTROL_TOKEN) 을 함께 주거나 127.0.0.1 에서 대기하세요: 리스너(${v})가 이 컴퓨터 밖에서도 닿습니다`;
+  }
+  if (ctx.needs !== undefined) {
+    const needs = cliFlag(ctx.needs);
+    return `${needs} 도 주거나 ${option} 없이 실행하세요 (받은 값: '${v}'): ${option} 옵션은 ${needs} 옵션과 함께만 쓸 수 있습니다`;
+  }
+  switch (ctx.expect) {
+    case "pem":
+      return `${option} 에는 읽을 수 있는 PEM 파일을 주세요 ('${v}'${ctx.detail ? `: ${detailKo(ctx.detail)}` : ""})`;
+    case "listening-socket":
+      return `${option} 에는 서비스 관리자가 넘겨준 TCP 대기 소켓만 주세요 (디스크립터 ${v}${ctx.detail ? `: ${detailKo(ctx.detail)}` : ""})`;
+    case "socket-activation":
+      return ctx.option === "--workers"
+        ? `소켓 활성화에서는 ${option} 없이 실행하세요 (받은 값: '${v}'): 프로세스 하나로 실행됩니다. 더 필요하면 소켓 유닛을 여러 개 두세요`
+        : `소켓 활성화에서는 ${option} 없이 실행하세요 (받은 값: '${v}'): 대기 소켓은 서비스 관리자(LISTEN_FDS)가 넘겨줍니다. 주소는 .socket 유닛의 ListenStream= 으로 정하세요`;
+    default:
+      return `${option} 에는 ${TAKES_KO[ctx.expect ?? "count"](ctx)} 주세요 (받은 값: '${v}')`;
   }
 }
 
@@ -135,6 +187,8 @@ const TRUST_KO = "--tls-ca 파일(서버 인증서나 그 CA, PEM)로 신뢰하�
 
 /** Which check a server certificate failed, and how to trust it (ERR_TLS_VERIFY). */
 function certificateAdviceKo(ctx: EchoErrorContext): string {
+  if (ctx.option === "tls.ca")
+    return `${ctx.value === undefined ? "--tls-ca 로 준" : `${ctx.value} 의`} CA가 서명한 인증서가 아닙니다. 서버 자신의 인증서나 그것을 서명한 CA(PEM)를 --tls-ca 파일로 주거나, --insecure 로 검사를 모두 건너뛰세요`;
   switch (certificateCheck(ctx.tlsCheck)) {
     case "self-signed":
       return `자체 서명 인증서입니다. ${TRUST_KO}`;
@@ -153,6 +207,14 @@ function certificateAdviceKo(ctx: EchoErrorContext): string {
 
 const PLAIN_KO = "이 포트가 TLS 서버인지 확인하세요 (일반 TCP라면 --tls 를 빼세요)";
 
+/** What a plain connection's failure adds when the server seems to speak TLS, or stopped at our FIN. */
+function plainAdviceKo(ctx: EchoErrorContext): string {
+  if (ctx.peerTls) return ". 이 포트는 TLS를 쓰는 것 같습니다: --tls 를 붙여 보세요";
+  if (ctx.afterFin)
+    return ". 입력이 끝났다는 FIN 을 받은 뒤 에코를 다 돌려보내지 않고 닫았습니다: ncat --exec 처럼 FIN 에서 멈추는 서버라면 --no-shutdown 을 붙여 보세요";
+  return "";
+}
+
 /** Why a client's TLS handshake failed (ERR_TLS with operation "tls handshake"), in words. */
 function handshakeFailedKo(detail: string | undefined): string {
   switch (handshakeFailure(detail)) {
@@ -168,25 +230,18 @@ function handshakeFailedKo(detail: string | undefined): string {
 }
 
 /**
- * The English `detail`s the command and the library put into errors, in
- * Korean: exact sentences first, then the ones that carry a flag or a number.
- * Anything else (an operating system's or OpenSSL's own reason) is quoted
- * as it came, as a value is.
+ * The English `detail`s the command and the library put into errors as a
+ * reason (why a file, a socket or a handshake failed), in Korean: exact
+ * sentences first, then the ones that carry a flag or a number. Anything else
+ * (an operating system's or OpenSSL's own reason) is quoted as it came, as a
+ * value is.
  */
 const DETAILS_KO: Readonly<Record<string, string>> = {
-  "the mode: --rate paces messages, --stream has none":
-    "모드(--rate 는 메시지의 속도를 정하는데 --stream 에는 속도가 없습니다)",
-  "the host: give it once, as an argument or with --host": "호스트(인자나 --host 중 한 곳에 한 번만 주세요)",
-  "the port: give it once": "포트(한 번만 주세요)",
-  "line endings: pick one": "줄 끝(--crlf 와 --lf 중 하나만 고르세요)",
-  "--tls-ca (with --insecure nothing is verified, so a CA means nothing): give one of them":
-    "--tls-ca(--insecure 면 아무것도 검증하지 않으므로 CA가 소용없습니다; 둘 중 하나만 주세요)",
-  "--connect-only (it sends no data)": "--connect-only(데이터를 보내지 않습니다)",
-  "size × pipeline (at most 64 MiB in flight per connection)":
-    "--size × --pipeline(연결마다 한 번에 보내 둘 수 있는 데이터는 최대 64MiB)",
-  proxyProtocol: "--proxy-protocol",
   "closed before listening": "대기를 시작하기 전에 닫혔습니다",
   "no such file": "그런 파일이 없습니다",
+  "the certificate's private key": "인증서의 개인 키",
+  "an HTTP listener": "HTTP 리스너",
+  "the certificate": "인증서",
   "permission denied": "읽을 권한이 없습니다",
   "no PEM block in it": "PEM 블록이 없습니다",
   "no certificate in it": "인증서가 없습니다",
@@ -195,49 +250,147 @@ const DETAILS_KO: Readonly<Record<string, string>> = {
   "closed during the handshake": "핸드셰이크 도중 연결이 닫혔습니다",
   "the client closed the connection during the handshake": "핸드셰이크 도중 클라이언트가 연결을 닫았습니다",
   "the client reset the connection during the handshake": "핸드셰이크 도중 클라이언트가 연결을 리셋했습니다",
-  // bench --plot
-  "--plot (a file name ending in .svg or .png)": "--plot(.svg 나 .png 로 끝나는 파일 이름)",
-  "the mode: --plot draws latency, --stream has none":
-    "모드(--plot 은 지연 시간을 그리는데 --stream 에는 지연 시간이 없습니다)",
-  // bench --hgrm
-  "the mode: --hgrm writes latency, --stream has none":
-    "모드(--hgrm 은 지연 시간을 쓰는데 --stream 에는 지연 시간이 없습니다)",
-  "the targets: --hgrm writes the distribution of one target (to compare several, use --plot)":
-    "대상(--hgrm 은 대상 하나의 분포를 씁니다; 여러 대상을 비교하려면 --plot 을 쓰세요)",
-  "not open": "열려 있지 않은 디스크립터입니다",
+  "not open": "열려 있지 않습니다",
   "not a socket": "소켓이 아닙니다",
   "a connected socket, not a listening one (Accept=yes in the .socket unit?)":
     "대기 소켓이 아니라 연결된 소켓입니다 (.socket 유닛에 Accept=yes 가 있나요?)",
   "not a TCP socket (a UDP or Unix socket?)": "TCP 소켓이 아닙니다 (UDP나 유닉스 소켓인가요?)",
-  "fds (one or more descriptors, each once)": "LISTEN_FDS(디스크립터 하나 이상, 각각 한 번씩)",
-  "LISTEN_FDNAMES (one name per descriptor of LISTEN_FDS, separated by ':')":
-    "LISTEN_FDNAMES(LISTEN_FDS 의 디스크립터마다 이름 하나, ':' 로 구분)",
-};
-
-/** Why `bench --plot` or `--hgrm` cannot write its file, in Korean. */
-const PLOT_WHY_KO: Readonly<Record<string, string>> = {
-  "no such directory": "그런 디렉터리가 없습니다",
-  "permission denied": "쓸 권한이 없습니다",
-  "it is a directory": "디렉터리입니다",
 };
 
 const DETAIL_PATTERNS_KO: readonly [RegExp, (...m: string[]) => string][] = [
+  [/^no complete handshake within (\d+) ms$/, (_, ms) => `${ms}ms 안에 핸드셰이크가 끝나지 않았습니다`],
+];
+
+/** A usage error's words, in one language, from the value given. */
+type UsageWords = (v: string) => string;
+
+/**
+ * Usage errors without an option (ERR_INVALID_OPTION whose `detail` says
+ * what is wrong, mostly two options that do not go together), as what to do:
+ * English and Korean side by side. The library's own (`fds`,
+ * `proxyProtocol`, …) have their English in `net/error-text.ts`.
+ */
+const USAGE_DETAILS: Readonly<Record<string, { en?: UsageWords; ko: UsageWords }>> = {
+  "the host: give it once, as an argument or with --host": {
+    en: (v) => `give the host once: as an argument ('${v}') or with --host, not both`,
+    ko: (v) => `호스트는 인자('${v}')와 --host 중 한 곳에만 주세요`,
+  },
+  "the port: give it once": {
+    en: (v) => `give the port only once (here twice: ${v})`,
+    ko: (v) => `포트는 한 번만 주세요 (두 번 받음: ${v})`,
+  },
+  "line endings: pick one": {
+    en: () => "give only one of --crlf and --lf",
+    ko: () => "--crlf 와 --lf 중 하나만 주세요",
+  },
+  "--tls-ca (with --insecure nothing is verified, so a CA means nothing): give one of them": {
+    en: () =>
+      "give only one of --tls-ca and --insecure: with --insecure nothing is verified, so a CA means nothing",
+    ko: () =>
+      "--tls-ca 와 --insecure 중 하나만 주세요: --insecure 면 아무것도 검증하지 않으므로 CA가 소용없습니다",
+  },
+  "--connect-only (it sends no data)": {
+    en: (v) => `leave out ${v} with --connect-only: it sends no data`,
+    ko: (v) => `--connect-only 에서는 ${v} 없이 실행하세요: 데이터를 보내지 않습니다`,
+  },
+  // bench
+  "the mode: --rate paces messages, --stream has none": {
+    en: () => "give only one of --rate and --stream: --rate paces messages, --stream has none",
+    ko: () =>
+      "--rate 와 --stream 중 하나만 주세요: --rate 는 메시지의 속도를 정하는데 --stream 에는 속도가 없습니다",
+  },
+  "the mode: --plot draws latency, --stream has none": {
+    en: () => "give only one of --plot and --stream: --plot draws latency, --stream has none",
+    ko: () =>
+      "--plot 과 --stream 중 하나만 주세요: --plot 은 지연 시간을 그리는데 --stream 에는 지연 시간이 없습니다",
+  },
+  "the mode: --hgrm writes latency, --stream has none": {
+    en: () => "give only one of --hgrm and --stream: --hgrm writes latency, --stream has none",
+    ko: () =>
+      "--hgrm 과 --stream 중 하나만 주세요: --hgrm 은 지연 시간을 쓰는데 --stream 에는 지연 시간이 없습니다",
+  },
+  "the targets: --hgrm writes the distribution of one target (to compare several, use --plot)": {
+    en: (v) =>
+      `give one target only with --hgrm: it writes one distribution; to compare several (${v}), use --plot`,
+    ko: (v) =>
+      `--hgrm 을 쓰려면 대상을 하나만 주세요: 분포 하나를 씁니다. 여러 대상(${v})을 비교하려면 --plot 을 쓰세요`,
+  },
+  "--plot (a file name ending in .svg or .png)": {
+    en: (v) => `give --plot a file name ending in .svg or .png, not '${v}'`,
+    ko: (v) => `--plot 에는 .svg 나 .png 로 끝나는 파일 이름을 주세요 (받은 값: '${v}')`,
+  },
+  // the library's
+  "size × pipeline (at most 64 MiB in flight per connection)": {
+    ko: (v) =>
+      `--size × --pipeline 을 64MiB 이하로 주세요: 연결 하나가 한 번에 보내 둘 수 있는 한도입니다 (받은 값: ${v})`,
+  },
+  proxyProtocol: { ko: (v) => `--proxy-protocol 에는 v1, v2, any 중 하나를 주세요 (받은 값: '${v}')` },
+  "fds (one or more descriptors, each once)": {
+    ko: (v) => `LISTEN_FDS 에는 디스크립터를 하나 이상, 각각 한 번씩 주세요 (받은 값: '${v}')`,
+  },
+  "LISTEN_FDNAMES (one name per descriptor of LISTEN_FDS, separated by ':')": {
+    ko: (v) =>
+      `LISTEN_FDNAMES 에는 LISTEN_FDS 의 디스크립터마다 이름을 하나씩, ':' 로 구분해 주세요 (받은 값: '${v}')`,
+  },
+};
+
+/** The usage errors whose detail carries a flag or a reason, by pattern. */
+const USAGE_PATTERNS: readonly [
+  RegExp,
+  { en?: (v: string, ...m: string[]) => string; ko: (v: string, ...m: string[]) => string },
+][] = [
   [
     /^(--[\w-]+): TLS needs (--[\w-]+) too$/,
-    (_, given, missing) => `${given}(TLS에는 ${missing} 도 필요합니다)`,
+    {
+      en: (v, given, missing) => `give ${missing} too: TLS needs a certificate and its key (${given} '${v}')`,
+      ko: (v, given, missing) =>
+        `${missing} 도 주세요: TLS에는 인증서와 키가 모두 필요합니다 (${given} '${v}')`,
+    },
   ],
-  [/^(--[\w-]+) \(HOST:PORT\)$/, (_, flag) => `${flag}(HOST:PORT)`],
-  [/^no complete handshake within (\d+) ms$/, (_, ms) => `${ms}ms 안에 핸드셰이크가 끝나지 않았습니다`],
-  [/^the TLS certificate and key: (.*)$/s, (_, why) => `TLS 인증서와 키: '${why}'`],
+  [
+    /^(--[\w-]+) \(HOST:PORT\)$/,
+    {
+      en: (v, flag) => `give ${flag} an address as HOST:PORT, such as 127.0.0.1:9100, not '${v}'`,
+      ko: (v, flag) => `${flag} 에는 127.0.0.1:9100 같은 HOST:PORT 주소를 주세요 (받은 값: '${v}')`,
+    },
+  ],
+  [/^the TLS certificate and key: (.*)$/s, { ko: (_, why) => `TLS 인증서와 키를 확인하세요: '${why}'` }],
   [
     /^(--hgrm|--plot) \(reports with latency: stream reports have none\)$/,
-    (_, flag) => `${flag}(지연 시간이 있는 보고서: 스트림 보고서에는 지연 시간이 없습니다)`,
+    {
+      en: (v, flag) => `leave out ${flag}, or give reports with latency: stream reports (${v}) have none`,
+      ko: (v, flag) =>
+        `${flag} 을 빼거나 지연 시간이 있는 보고서를 주세요: 스트림 보고서(${v})에는 지연 시간이 없습니다`,
+    },
   ],
   [
     /^(--plot|--hgrm) \(a file it can write: (.*)\)$/s,
-    (_, flag, why) => `${flag}(쓸 수 있는 파일: ${PLOT_WHY_KO[why] ?? `'${why}'`})`,
+    {
+      en: (v, flag, why) => `give ${flag} a file it can write ('${v}': ${why})`,
+      ko: (v, flag, why) => `${flag} 에는 쓸 수 있는 파일을 주세요 ('${v}': ${fileProblemKo(why)})`,
+    },
   ],
 ];
+
+/**
+ * A usage error without an option, as what to do, in `lang`; undefined for a
+ * detail with no sentence here (in English the library may still have one).
+ *
+ * @example
+ * ```ts
+ * import { usageSentence } from "./errors.js";
+ * usageSentence("ko", "line endings: pick one", "--crlf --lf"); // "--crlf 와 --lf 중 하나만 주세요"
+ * ```
+ */
+export function usageSentence(lang: Lang, detail: string, value: string): string | undefined {
+  const known = USAGE_DETAILS[detail];
+  if (known !== undefined) return known[lang]?.(value);
+  for (const [pattern, words] of USAGE_PATTERNS) {
+    const m = pattern.exec(detail);
+    if (m) return words[lang]?.(value, ...m.slice(1));
+  }
+  return undefined;
+}
 
 /**
  * An error's `detail` in Korean: a known sentence translated, anything else
@@ -246,7 +399,7 @@ const DETAIL_PATTERNS_KO: readonly [RegExp, (...m: string[]) => string][] = [
  * @example
  * ```ts
  * import { detailKo } from "./errors.js";
- * detailKo("the port: give it once"); // "포트(한 번만 주세요)"
+ * detailKo("no such file"); // "그런 파일이 없습니다"
  * detailKo("wrong version number"); // "'wrong version number'"
  * ```
  */
@@ -302,38 +455,75 @@ function quoted(message: string): string[] {
   return [...message.matchAll(/'([^']*)'/g)].map((m) => m[1] ?? "");
 }
 
+/** Commander's message taken apart: the flags it names (`--port` of `-p, --port <port>`), its quoted parts, the choices. */
+function commanderParts(message: string) {
+  const [first = "", second = ""] = quoted(message);
+  const flag = (text: string) => /--[\w-]+/.exec(text)?.[0] ?? text;
+  const [, expected, got] = /Expected (\d+) arguments? but got (\d+)/.exec(message) ?? [];
+  return {
+    first,
+    second,
+    flag: flag(first),
+    other: flag(second),
+    placeholder: /<[^>]*>|\[[^\]]*\]/.exec(first)?.[0] ?? "",
+    choices: /Allowed choices are (.+)\.$/.exec(message)?.[1],
+    expected: expected ?? "?",
+    got: got ?? "?",
+  };
+}
+
+/** Commander's sentences (commander 14's wording) put as what to do, in English; others as commander says them. */
+function commanderErrorEn(code: string, message: string): string {
+  const p = commanderParts(message);
+  switch (code) {
+    case "commander.missingArgument":
+      return `give the '${p.first}' argument`;
+    case "commander.optionMissingArgument":
+      return `give ${p.flag} a value${p.placeholder ? ` (${p.placeholder})` : ""}`;
+    case "commander.missingMandatoryOptionValue":
+      return `give the required option ${p.first}`;
+    case "commander.conflictingOption":
+      return `give only one of ${p.flag} and ${p.other}`;
+    case "commander.excessArguments":
+      return `give ${p.first} at most ${p.expected} argument${p.expected === "1" ? "" : "s"}, not ${p.got}`;
+    case "commander.invalidArgument":
+      return p.choices ? `give ${p.flag} one of ${p.choices}, not '${p.second}'` : message;
+    default:
+      return message;
+  }
+}
+
 /** Commander's own sentences (commander 14's wording), in Korean; an unknown one is quoted. */
 function commanderErrorKo(code: string, message: string): string {
-  const [first = "", second = ""] = quoted(message);
+  const p = commanderParts(message);
   const didYouMean = /\(Did you mean (?:one of )?(.+)\?\)/.exec(message)?.[1];
   const hint = didYouMean === undefined ? "" : ` (혹시: ${didYouMean})`;
-  const choices = /Allowed choices are (.+)\.$/.exec(message)?.[1];
   switch (code) {
     case "commander.unknownOption":
-      return `알 수 없는 옵션 '${first}'${hint}`;
+      return `알 수 없는 옵션 '${p.first}'${hint}`;
     case "commander.unknownCommand":
-      return `알 수 없는 명령 '${first}'${hint}`;
+      return `알 수 없는 명령 '${p.first}'${hint}`;
     case "commander.missingArgument":
-      return `꼭 필요한 인자 '${first}'이(가) 없습니다`;
+      return `'${p.first}' 인자를 주세요`;
     case "commander.optionMissingArgument":
-      return `옵션 '${first}'에 값이 없습니다`;
+      return `${p.flag} 에 값을 주세요${p.placeholder ? ` (${p.placeholder})` : ""}`;
     case "commander.missingMandatoryOptionValue":
-      return `꼭 필요한 옵션 '${first}'이(가) 없습니다`;
+      return `꼭 필요한 옵션을 주세요: ${p.first}`;
     case "commander.conflictingOption":
-      return `${first} 와 ${second} 는 함께 쓸 수 없습니다`;
-    case "commander.excessArguments": {
-      const [, expected, got] = /Expected (\d+) arguments? but got (\d+)/.exec(message) ?? [];
-      return `인자가 너무 많습니다: ${expected ?? "?"}개까지인데 ${got ?? "?"}개를 주었습니다`;
-    }
+      return `${p.flag}, ${p.other} 중 하나만 주세요`;
+    case "commander.excessArguments":
+      return `인자는 ${p.expected}개까지만 주세요 (받은 인자 ${p.got}개)`;
     case "commander.invalidArgument":
-      return `옵션 '${first}'의 값 '${second}'이(가) 잘못되었습니다${choices ? ` (고를 수 있는 값: ${choices})` : ""}`;
+      return p.choices
+        ? `${p.flag} 에는 ${p.choices} 중 하나를 주세요 (받은 값: '${p.second}')`
+        : `${p.flag} 에 맞는 값을 주세요 (받은 값: '${p.second}')`;
     default:
       return `'${message}'`;
   }
 }
 
 const en: ErrorMessages = {
-  commanderError: (_code, message) => message,
+  commanderError: commanderErrorEn,
   usage: (message, command) => `tcpecho: ${message} (see: tcpecho ${command}--help)`,
   error: (code, ctx) =>
     // Only the command line knows which of its ports (--port, --metrics, --udp) a listen error is about.
@@ -343,7 +533,9 @@ const en: ErrorMessages = {
           ctx,
           ctx.option === "--udp",
         )
-      : errorText(code, ctx, cliFlag),
+      : code === "ERR_INVALID_OPTION" && ctx.option === undefined && ctx.detail !== undefined
+        ? (usageSentence("en", ctx.detail, ctx.value ?? "") ?? errorText(code, ctx, cliFlag))
+        : errorText(code, ctx, cliFlag),
 };
 
 const ko: ErrorMessages = {
@@ -351,19 +543,23 @@ const ko: ErrorMessages = {
   usage: (message, command) => `tcpecho: ${message} (도움말: tcpecho ${command}--help)`,
   error(code, ctx) {
     const at = ctx.host === undefined ? "서버" : errorPlace(ctx);
+    // "서버에서", "127.0.0.1:9000 에서": a particle that reads the same after any address.
+    const from = ctx.host === undefined ? "서버에서" : `${at} 에서`;
     switch (code) {
       case "ERR_INVALID_PORT":
-        return `잘못된 포트 번호 '${ctx.value}': 포트 번호는 ${ctx.min ?? 0}부터 65535까지의 정수입니다`;
+        return `${ctx.option === undefined ? "포트 번호는" : `${cliFlag(ctx.option)} 에는 포트 번호를`} ${ctx.min ?? 0}부터 65535까지의 정수로 주세요 (받은 값: '${ctx.value}')`;
       case "ERR_INVALID_HOST":
-        return `잘못된 호스트 '${ctx.value}': 127.0.0.1, ::1 같은 IP 주소나 localhost 같은 호스트 이름을 주세요`;
+        return `${ctx.option === undefined ? "" : `${cliFlag(ctx.option)} 에는 `}127.0.0.1, ::1 같은 IP 주소나 localhost 같은 호스트 이름을 주세요 (받은 값: '${ctx.value}')`;
       case "ERR_INVALID_OPTION":
-        if (ctx.option === undefined)
-          return `${ctx.detail === undefined ? "옵션" : detailKo(ctx.detail)}의 값 '${ctx.value}'이(가) 잘못되었습니다`;
-        if (ctx.needs !== undefined)
-          return `${cliFlag(ctx.needs)} 없이 ${cliFlag(ctx.option)} 의 값 '${ctx.value}'을(를) 주었습니다: ${cliFlag(ctx.option)} 는 ${cliFlag(ctx.needs)} 와 함께만 쓸 수 있습니다`;
-        return `${cliFlag(ctx.option)}의 값 '${ctx.value}'이(가) 잘못되었습니다 (${TAKES_KO[ctx.expect ?? "count"](ctx)})`;
+        if (ctx.option !== undefined) return invalidOptionKo({ ...ctx, option: ctx.option });
+        if (isPlainExpectation(ctx.expect))
+          return `${TAKES_KO[ctx.expect](ctx)} 주세요 (받은 값: '${ctx.value}')`;
+        return ctx.detail === undefined
+          ? `옵션 값을 확인하세요 (받은 값: '${ctx.value}')`
+          : (usageSentence("ko", ctx.detail, ctx.value ?? "") ??
+              `${detailKo(ctx.detail)}: 값을 확인하세요 (받은 값: '${ctx.value}')`);
       case "ECONNREFUSED":
-        return `${at} 이(가) 접속을 거부했습니다: 그 포트에서 대기 중인 프로그램이 없습니다 (서버가 실행 중인지, 포트 번호가 맞는지 확인하세요)`;
+        return `${from} 접속을 거부했습니다: 그 포트에서 대기 중인 프로그램이 없습니다 (서버가 실행 중인지, 포트 번호가 맞는지 확인하세요)`;
       case "ETIMEDOUT":
         if (ctx.operation === "tls handshake")
           return `${at} 에서 ${errorSeconds(ctx.timeoutMs, "초")} 안에 TLS 핸드셰이크가 끝나지 않았습니다: 서버가 접속은 받았지만 TLS로 응답하지 않았습니다. ${PLAIN_KO}`;
@@ -377,35 +573,35 @@ const ko: ErrorMessages = {
       case "ENETUNREACH":
         return `${at} 의 네트워크에 닿을 수 없습니다: 그쪽으로 가는 인터페이스나 게이트웨이가 없습니다`;
       case "ENOTFOUND":
-        return `이름 '${ctx.host}'을(를) 찾을 수 없습니다: 철자를 확인하거나 IP 주소를 주세요`;
+        return `이름을 찾을 수 없습니다: '${ctx.host}'. 철자를 확인하거나 IP 주소를 주세요`;
       case "EAI_AGAIN":
-        return `이름 '${ctx.host}'을(를) 지금 조회할 수 없습니다 (DNS 서버가 응답하지 않음): 다시 시도하거나 IP 주소를 주세요`;
+        return `지금은 이름을 조회할 수 없습니다: '${ctx.host}' (DNS 서버가 응답하지 않음). 다시 시도하거나 IP 주소를 주세요`;
       case "ECONNRESET":
-        return `${at} 와(과)의 연결이 리셋되었습니다: 상대가 연결을 갑자기 끊었습니다`;
+        return `${at} 연결이 리셋되었습니다: 상대가 연결을 갑자기 끊었습니다${plainAdviceKo(ctx)}`;
       case "EPIPE":
-        return `${at} 와(과)의 연결을 상대가 닫았습니다 (보내는 중이던 데이터가 있었습니다)`;
+        return `${at} 연결을 상대가 닫았습니다 (보내는 중이던 데이터가 있었습니다)`;
       case "EADDRINUSE":
         if (ctx.operation === "connect")
           return `${at} 에 접속할 때 쓸 로컬 포트가 남아 있지 않습니다 (동시 연결이 너무 많거나 TIME_WAIT 상태가 많습니다)`;
-        return `${ctx.host} 의 ${(LISTEN_PORT_KO[ctx.option ?? ""] ?? ((p) => `포트 ${p}`))(ctx.port)}은(는) 다른 프로그램이 이미 쓰고 있습니다. 확인: ${portHolderCommand(ctx.port, ctx.option === "--udp")}`;
+        return `${ctx.host} 의 ${(LISTEN_PORT_KO[ctx.option ?? ""] ?? ((p) => `포트 ${p}`))(ctx.port)}: 다른 프로그램이 이미 쓰고 있습니다. 확인: ${portHolderCommand(ctx.port, ctx.option === "--udp")}`;
       case "EACCES":
         if (ctx.operation === "connect")
           return `${at} 에 접속할 권한이 없습니다: 브로드캐스트 주소이거나 로컬 방화벽 규칙이 막고 있습니다`;
         return ctx.port !== undefined && ctx.port > 0 && ctx.port < 1024
-          ? `포트 ${ctx.port}에서 대기할 권한이 없습니다: 1024 미만은 well-known 포트라서 root 권한(또는 CAP_NET_BIND_SERVICE)이 필요합니다. 1024 이상을 쓰세요 (예: --port 9000)`
-          : `${at} 에 대한 권한이 없습니다`;
+          ? `포트 ${ctx.port}${setBy(ctx, cliFlag, "port")}에서 대기할 권한이 없습니다: 1024 미만은 잘 알려진 포트라서 root 권한(또는 CAP_NET_BIND_SERVICE)이 필요합니다. 1024 이상을 쓰세요${setBy(ctx, cliFlag, "port") === "" ? " (예: --port 9000)" : ""}`
+          : `${at}${setBy(ctx, cliFlag, "port")} 에 대한 권한이 없습니다`;
       case "EADDRNOTAVAIL":
         if (ctx.operation === "connect")
           return `${at} 에 접속할 수 없습니다: 쓸 수 있는 로컬 주소나 포트가 없습니다 (로컬 포트가 바닥났을 수 있습니다: net.ipv4.ip_local_port_range)`;
-        return `이 컴퓨터에는 ${ctx.host} 주소가 없습니다: 0.0.0.0(모든 인터페이스), 127.0.0.1, 또는 이 컴퓨터의 주소 중 하나를 쓰세요`;
+        return `이 컴퓨터에는 ${ctx.host}${setBy(ctx, cliFlag, "host")} 주소가 없습니다: 0.0.0.0(모든 인터페이스), 127.0.0.1, 또는 이 컴퓨터의 주소 중 하나를 쓰세요`;
       case "EMFILE":
         return `파일 디스크립터가 모자랍니다: 이 프로세스는 파일을 한 번에 ${ctx.limit === undefined ? "더 이상" : `${ctx.limit}개까지`} 열 수 있는데 ("Max open files" 한도) 모두 쓰고 있어, 연결이 닫힐 때까지 새 클라이언트는 끊깁니다. 시작 전에 ulimit -n 65536, 또는 systemd 유닛의 LimitNOFILE=65536 으로 한도를 올리세요`;
       case "ENFILE":
         return "시스템 전체의 파일 디스크립터가 모자랍니다 (fs.file-max): 디스크립터가 풀릴 때까지 새 클라이언트는 끊깁니다. sysctl 로 fs.file-max 를 올리거나 다른 프로그램이 연 파일을 줄이세요";
       case "ERR_PEER_CLOSED":
-        return `${at} 이(가) ${ctx.expected ?? "?"}바이트 중 ${ctx.received ?? 0}바이트만 돌려보내고 연결을 닫았습니다`;
+        return `${from} ${ctx.expected ?? "?"}바이트 중 ${ctx.received ?? 0}바이트만 돌려보내고 연결을 닫았습니다${plainAdviceKo(ctx)}`;
       case "ERR_ECHO_MISMATCH":
-        return `${at} 의 에코가 보낸 데이터와 다릅니다 (처음 다른 곳: ${ctx.offset}번째 바이트)`;
+        return `${at} 의 에코가 보낸 데이터와 다릅니다 (처음 다른 곳: ${ctx.offset}번째 바이트)${plainAdviceKo(ctx)}`;
       case "ERR_SOCKET":
         return `${at} 소켓 오류: ${ctx.detail === undefined ? "알 수 없음" : detailKo(ctx.detail)}`;
       case "ERR_PROXY":
@@ -415,9 +611,8 @@ const ko: ErrorMessages = {
             : `${cliFlag(ctx.option)} 범위 밖의 상대가 PROXY 헤더를 보냈습니다`
         }; 연결을 닫았습니다`;
       case "ERR_TLS":
-        if (ctx.operation === "tls handshake")
-          return `${at} 와(과)의 TLS 실패: ${handshakeFailedKo(ctx.detail)}`;
-        return `${at} 와(과)의 TLS 실패: ${ctx.detail === undefined ? "알 수 없음" : detailKo(ctx.detail)} (클라이언트가 TLS로 접속했는지, 이 인증서를 신뢰하는지 확인하세요)`;
+        if (ctx.operation === "tls handshake") return `${at} TLS 연결 실패: ${handshakeFailedKo(ctx.detail)}`;
+        return `${at} TLS 연결 실패: ${ctx.detail === undefined ? "알 수 없음" : detailKo(ctx.detail)} (클라이언트가 TLS로 접속했는지, 이 인증서를 신뢰하는지 확인하세요)`;
       case "ERR_TLS_VERIFY":
         return `${at} 의 TLS 인증서를 신뢰할 수 없습니다: ${certificateAdviceKo(ctx)}`;
     }

@@ -26,7 +26,7 @@ const en: Words = (e) => {
     case "stall-after":
       return `stalled after ${bytesEn(e.bytes)} of echo: no more reads, no more echo`;
     case "corrupt":
-      return `one bit flipped in byte ${n(e.offset)} of a ${bytesEn(e.bytes)} echo`;
+      return `one bit flipped in byte ${n(e.offset)} of a ${n(e.bytes)}-byte echo`;
     case "delay":
       return `echo of ${bytesEn(e.bytes)} held back ${n(e.ms)} ms`;
     case "slice":
@@ -41,23 +41,23 @@ const en: Words = (e) => {
 const ko: Words = (e) => {
   switch (e.kind) {
     case "hold":
-      return `accept 뒤 ${n(e.ms)} ms 동안 읽지 않음`;
+      return `accept 뒤 ${n(e.ms)}밀리초 동안 읽지 않음`;
     case "reset-after":
-      return `${n(e.bytes)} 바이트를 에코한 뒤 리셋(RST)`;
+      return `${n(e.bytes)}바이트를 에코한 뒤 리셋(RST)`;
     case "close-after":
-      return `${n(e.bytes)} 바이트를 에코한 뒤 닫음(FIN). 그 뒤에 온 데이터는 읽고 버림`;
+      return `${n(e.bytes)}바이트를 에코한 뒤 닫음(FIN). 그 뒤에 온 데이터는 읽고 버림`;
     case "stall-after":
-      return `${n(e.bytes)} 바이트를 에코한 뒤 멈춤: 더 읽지도 에코하지도 않음`;
+      return `${n(e.bytes)}바이트를 에코한 뒤 멈춤: 더 읽지도 에코하지도 않음`;
     case "corrupt":
-      return `${n(e.bytes)} 바이트 에코의 ${n(e.offset)}번째 바이트에서 비트 하나를 뒤집음`;
+      return `${n(e.bytes)}바이트 에코의 ${n(e.offset)}번째 바이트에서 비트 하나를 뒤집음`;
     case "delay":
-      return `${n(e.bytes)} 바이트의 에코를 ${n(e.ms)} ms 늦춤`;
+      return `${n(e.bytes)}바이트의 에코를 ${n(e.ms)}밀리초 늦춤`;
     case "slice":
-      return `${n(e.bytes)} 바이트의 에코를 ${n(e.pieces)}번에 나누어 씀`;
+      return `${n(e.bytes)}바이트의 에코를 ${n(e.pieces)}번에 나누어 씀`;
     case "bandwidth":
-      return `속도 제한: 다음 ${n(e.bytes)} 바이트는 ${n(e.ms)} ms 기다림`;
+      return `속도 제한: 다음 ${n(e.bytes)}바이트는 ${n(e.ms)}밀리초 기다림`;
     case "slow-close":
-      return `클라이언트의 FIN이 옴: 남은 에코와 서버의 FIN을 ${n(e.ms)} ms 늦춤`;
+      return `클라이언트의 FIN이 옴: 남은 에코와 서버의 FIN을 ${n(e.ms)}밀리초 늦춤`;
   }
 };
 
@@ -68,7 +68,7 @@ const ko: Words = (e) => {
  * ```ts
  * import { faultDone } from "./faults.js";
  * faultDone("en", { kind: "delay", spec: "delay=200ms", bytes: 5, ms: 200 }); // "echo of 5 bytes held back 200 ms"
- * faultDone("ko", { kind: "delay", spec: "delay=200ms", bytes: 5, ms: 200 }); // "5 바이트의 에코를 200 ms 늦춤"
+ * faultDone("ko", { kind: "delay", spec: "delay=200ms", bytes: 5, ms: 200 }); // "5바이트의 에코를 200밀리초 늦춤"
  * ```
  */
 export function faultDone(lang: Lang, effect: FaultEffect): string {

@@ -39,8 +39,14 @@ export interface HelpWords {
 /** The commands whose help is translated: the program itself and each subcommand. */
 export type HelpCommand = "tcpecho" | "serve" | "client" | "ping" | "bench" | "merge" | "diagnose";
 
-const HOST_ARG = "서버 주소나 이름, 또는 HOST:PORT, [IPv6]:PORT (기본값: 127.0.0.1)";
-const PORT_ARG = "서버 포트 (기본값: 9000)";
+const HOST_ARG = "서버 주소: HOST, HOST:PORT, [IPv6]:PORT, 또는 :PORT (기본값: 127.0.0.1)";
+const PORT_ARG = "서버 포트, 주소에 포트가 없을 때 (기본값: 9000)";
+
+/** Help of `-H` and `-p` of the commands that connect (`addAddressOptions`). */
+const ADDRESS: Readonly<Record<string, string>> = {
+  "--host": "서버 주소, 인자와 같은 형식으로 (HOST, HOST:PORT, …)",
+  "--port": "서버 포트",
+};
 
 /** Help of the options every client-side command shares (`addConnectionOptions`). */
 const CONNECTION: Readonly<Record<string, string>> = {
@@ -73,10 +79,11 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
     description: "에코 서버 실행: 클라이언트가 보낸 모든 바이트를 순서대로 돌려보냅니다",
     arguments: {},
     options: {
-      "--host": "대기할 주소: 0.0.0.0 은 모든 IPv4 인터페이스, :: 는 IPv4와 IPv6, 127.0.0.1 은 이 컴퓨터만",
+      "--host":
+        "대기할 주소: 0.0.0.0 은 모든 IPv4 인터페이스, :: 는 IPv4와 IPv6, 127.0.0.1 은 이 컴퓨터만; 포트까지 HOST:PORT 로 주면 --port 도 정합니다",
       "--port": "대기할 포트 (0: 아무 빈 포트; 1024 미만은 root 권한 필요)",
       "--backlog": "연결 대기 큐의 길이 (listen 의 backlog; 커널이 SOMAXCONN 으로 제한)",
-      "--ipv6-only": "--host :: 와 함께: IPv6 클라이언트만 받습니다",
+      "--ipv6-only": ":: 같은 IPv6 --host 와 함께: IPv6 클라이언트만 받습니다",
       "--drain-timeout": "SIGINT/SIGTERM 을 받았을 때 열린 연결이 마무리할 수 있는 시간",
       "--shutdown-delay":
         "SIGINT/SIGTERM 을 받으면 먼저 준비 안 됨(/readyz 503)으로 바꾸고 이만큼은 접속을 계속 받아, 로드 밸런서가 클라이언트를 그만 보내게 합니다. 그다음 열린 연결을 마무리합니다 (0: 바로 마무리)",
@@ -104,12 +111,17 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
         "같은 포트에서 UDP 데이터그램도 에코합니다 (보낸 쪽마다 속도 제한; 7, 19 같은 서비스 포트로는 보내지 않음)",
       "--tls-cert": "TLS로 에코: 인증서 체인 (PEM); --tls-key 가 필요합니다",
       "--tls-key": "인증서의 개인 키 (PEM)",
+      "--fault":
+        "일부러 오동작합니다: KIND[=VALUE][@CIDR][%PERCENT], 예: delay=200ms, slice=1-3:50ms, reset-after=1KiB (여러 번 지정 가능; 종류: hold, reset-after, close-after, stall-after, corrupt, delay, slice, bandwidth, slow-close)",
+      "--control": "실행 중에 장애를 바꿀 수 있게 합니다: --metrics 리스너에서 /faults 를 GET, PUT, DELETE",
+      "--control-token":
+        "--control 과 함께: 요청에 'Authorization: Bearer TOKEN' 헤더를 요구합니다 (--metrics 가 루프백 밖에서 대기하면 필요)",
     },
-    defaults: { "--idle-timeout": "0: 닫지 않음", "--shutdown-delay": "0: 바로 마무리" },
+    defaults: {},
     after: `
 예:
   tcpecho serve                          강의 노트처럼 0.0.0.0:9000 에서 대기
-  tcpecho serve -H 127.0.0.1 -p 9001     이 컴퓨터에서만, 포트 9001
+  tcpecho serve -H 127.0.0.1 -p 9001     이 컴퓨터에서만, 포트 9001 (-H 127.0.0.1:9001 로도)
   tcpecho serve -H :: --quiet            IPv4와 IPv6, 클라이언트별 출력 없이
   tcpecho serve -H :: --ipv6-only --udp  IPv6 클라이언트만, TCP와 UDP로
   tcpecho serve --backlog 4096 --drain-timeout 30s --data-lines 0
@@ -131,6 +143,13 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
                                          10.x 네트워크만, 한 대는 빼고
   tcpecho serve -H 127.0.0.1 --trace --trace-lines 50
                                          소켓 호출마다 그 뒤에 커널이 알려 주는 TCP 상태
+  tcpecho serve --fault slice=1-3:50ms   에코를 1~3바이트 조각으로 50ms 간격을 두고 보냄: TCP 에는 메시지 경계가 없음
+  tcpecho serve --fault reset-after=100 --fault delay=200ms@10.0.0.0/8
+                                         모든 클라이언트를 100바이트 뒤에 리셋; 10.x 클라이언트는 200ms 씩 늦춤
+  tcpecho serve --metrics 127.0.0.1:9100 --control
+                                         실행 중에 장애 바꾸기: curl -X PUT -d '{"faults":["delay=1s"]}' 127.0.0.1:9100/faults
+  tcpecho serve --metrics 0.0.0.0:9100 --control --control-token "$TOKEN"
+                                         다른 컴퓨터에서도, 이렇게: curl -H "Authorization: Bearer $TOKEN" …
   tcpecho serve --keepalive 15s          말없이 사라진 클라이언트(호스트나 링크 장애)를 25초쯤 안에 닫기
   systemd-socket-activate -l 9000 tcpecho serve
                                          포트를 직접 열지 않고 systemd가 넘겨준 대기 소켓(LISTEN_FDS)에서 대기
@@ -141,8 +160,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
     description: "에코 서버에 접속: 터미널에서 줄을 입력하거나, 아무 바이트나 파이프로 통과시킵니다",
     arguments: { host: HOST_ARG, port: PORT_ARG },
     options: {
-      "--host": "서버 주소 (옵션으로 줄 때)",
-      "--port": "서버 포트 (옵션으로 줄 때)",
+      ...ADDRESS,
       "--send": "이 텍스트를 한 번 보내고, 에코를 출력한 뒤 끝냅니다",
       "--crlf": "보내는 줄마다 \\r\\n 을 붙입니다 (줄 단위로 받는 서버용)",
       "--lf": "보내는 줄마다 \\n 을 붙입니다",
@@ -151,7 +169,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
         "파이프 입력: 입력이 끝나면 먼저 절반 닫기(FIN)를 하지 않고, 에코가 모두 돌아온 뒤 닫습니다 (ncat --exec 처럼 FIN 뒤의 데이터를 버리는 서버용)",
       "--trace":
         "소켓 호출(connect, 송신, 수신, 절반 닫기, 닫기)마다 그 뒤에 커널이 알려 주는 TCP 상태를 표준 오류로 보여 줍니다",
-      "--timeout": "접속이나 에코 대기가 이보다 오래 걸리면 포기합니다",
+      "--timeout": "접속이나 에코 대기가 이보다 오래 걸리면 포기합니다; 0: 제한 없음",
       ...CONNECTION,
     },
     defaults: {},
@@ -168,15 +186,18 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho client --send hello --trace         에코 한 번 뒤의 소켓 호출과 TCP 상태
 
 터미널에서는 빈 줄(또는 Ctrl-D)로 연결을 정상적으로 닫습니다. 서버가 먼저 닫으면
-(예: 유휴 시간 초과) 클라이언트가 그렇다고 알리고 0으로 끝나며, 리셋되면 1로 끝납니다.`,
+(예: 유휴 시간 초과) 클라이언트가 그렇다고 알리고 0으로 끝나며, 리셋되면 1로 끝납니다.
+Ctrl-C 는 에코를 기다리는 중에도 언제든 클라이언트를 바로 끝냅니다 (종료 코드 130).`,
   },
   ping: {
     description: "TCP ping: 간격마다 번호 붙은 프로브의 에코 시간, 그리고 손실과 왕복 시간 통계",
     arguments: { host: HOST_ARG, port: PORT_ARG },
     options: {
+      ...ADDRESS,
       "--count": "프로브 n개 뒤에 멈춥니다 (기본값: Ctrl-C 까지)",
       "--interval": "프로브 사이의 시간; 단위 없는 숫자는 초 (ping -i 0.2 처럼)",
-      "--timeout": "프로브가 이보다 오래 걸리면 손실로 셉니다 (기본값: 간격, 최소 1s)",
+      "--timeout":
+        "프로브가 이보다 오래 걸리면 손실로 셉니다; 0: 제한 없이 모든 에코를 기다림 (기본값: 간격, 최소 1s)",
       "--size": "프로브 크기 (바이트), 16부터 65535까지",
       "--connect-only": "에코 대신 프로브마다 새 TCP 핸드셰이크의 시간을 잽니다 (에코하지 않는 서비스용)",
       "--json": "프로브마다 JSON 객체 하나, 마지막 줄에 통계를 JSON 객체 하나로",
@@ -203,20 +224,22 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   bench: {
     description: "모든 에코 서버용 부하 생성기: 요청 속도, 처리량, 지연 시간, 그리고 돌아온 모든 바이트 검사",
     arguments: {
-      targets: "각 서버의 HOST[:PORT]; 여럿이면 A B A B … 차례로 돌려 비교합니다",
+      targets:
+        "각 서버의 주소, client 와 같은 형식이나 HOST PORT; 여럿이면 A B A B … 차례로 돌려 비교합니다 (기본값: 127.0.0.1:9000)",
     },
     options: {
+      ...ADDRESS,
       "--connections": "연결 수",
       "--size": "메시지 크기; --stream 이면 한 번에 쓰는 크기 (기본값: 512, --stream 이면 65536)",
       "--pipeline": "연결마다 동시에 보내 둔 메시지 수",
       "--duration": "측정할 시간",
-      "--count": "시간 대신 메시지를 이만큼 완료합니다",
+      "--count": "시간 대신 메시지를 이만큼 완료합니다 (-d 와 함께 쓸 수 없음)",
       "--rate":
-        "이 요청 속도를 유지합니다 (모든 연결 합계); 지연 시간은 각 메시지를 보냈어야 할 때부터 잽니다",
+        "이 요청 속도를 유지합니다 (모든 연결 합계, 최대 1000000000); 지연 시간은 각 메시지를 보냈어야 할 때부터 잽니다",
       "--stream": "포화: 연결마다 계속 쓰고 에코를 읽어 들입니다 (MB/s)",
       "--threads": "부하를 만드는 작업 스레드 수",
       "--warmup": "측정 전의 측정하지 않는 시간",
-      "--timeout": "접속 제한 시간; --tls 면 핸드셰이크 포함",
+      "--timeout": "접속 제한 시간; --tls 면 핸드셰이크 포함; 0: 제한 없음",
       "--rounds": "대상이 여럿일 때: A B A B … 의 라운드 수",
       "--json": "마지막 줄에 JSON 객체 하나를 출력합니다 (시간은 ms, 지연 시간 히스토그램 포함)",
       "--hgrm": "지연 시간 백분위 분포를 HdrHistogram의 .hgrm 형식으로 FILE에 씁니다 (ms); 대상 하나",
@@ -237,7 +260,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho bench 10.0.0.5:9000 --json > a.json         부하를 거는 컴퓨터마다 돌린 뒤:
   tcpecho bench merge a.json b.json                   보고서 하나로: 수와 속도는 합치고, 백분위는 합친 히스토그램에서
 
-돌아온 모든 바이트를 검사합니다. 손상되거나 빠지거나 남는 바이트가 있으면 종료 코드 1입니다.`,
+돌아온 모든 바이트를 검사합니다. 손상되거나 빠지거나 남는 바이트가 있으면 종료 코드 1입니다.
+Ctrl-C 를 누르면 그때까지 잰 보고서를 출력하고 종료 코드 130으로 끝납니다.`,
   },
   merge: {
     description:
@@ -264,13 +288,11 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   },
   diagnose: {
     description: "내 패킷은 어디로 가는가? 커널이 고르는 경로, 주소와 포트의 범위, 그리고 에코 프로브",
-    arguments: {
-      host: "주소나 이름, 또는 HOST:PORT, [IPv6]:PORT",
-      port: "포트 (기본값: 9000)",
-    },
+    arguments: { host: HOST_ARG, port: PORT_ARG },
     options: {
+      ...ADDRESS,
       "--no-connect": "이름 풀이와 경로만 보고, 접속하지 않습니다",
-      "--timeout": "접속과 에코에 각각 허용하는 시간",
+      "--timeout": "접속과 에코에 각각 허용하는 시간; 0: 제한 없음",
       "--json": "마지막 줄에 보고서를 JSON 객체 하나로",
     },
     defaults: {},
@@ -282,7 +304,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
                                           모든 주소와, 각각이 거쳐 가는 게이트웨이
   tcpecho diagnose localhost --json | tail -n 1
 
-프로브가 에코되면(또는 --no-connect 이면) 종료 코드 0, 아니면 1입니다.`,
+프로브가 에코되면(--no-connect 이면 이름을 풀었으면) 종료 코드 0, 아니면 1입니다.`,
   },
 };
 

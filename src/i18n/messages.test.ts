@@ -8,7 +8,7 @@ import type { ListenScope } from "../net/interfaces.js";
 import type { DisconnectReason } from "../server/connection.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { ProxyHeaderParser } from "../server/proxy-protocol.js";
-import { detailKo } from "./errors.js";
+import { detailKo, usageSentence } from "./errors.js";
 import { englishWords } from "./english-words.js";
 import { LANGS } from "./lang.js";
 import { messages, type Messages } from "./messages.js";
@@ -115,6 +115,7 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
   receivedBytes: (m) => [m.receivedBytes(5), m.receivedBytes(1)],
   clientClosed: (m) => [m.clientClosed],
   serverClosedConnection: (m) => [m.serverClosedConnection("127.0.0.1:9000")],
+  clientInterrupted: (m) => [m.clientInterrupted(true), m.clientInterrupted(false)],
   tlsInsecure: (m) => [m.tlsInsecure],
   verified: (m) => [m.verified(5)],
   usage: (m) => [m.usage("unknown option '--x'", "serve ")],
@@ -253,14 +254,22 @@ test("error messages use their context", () => {
   const { en, ko } = messages;
   assert.equal(
     en.error("ERR_INVALID_PORT", { value: "70000", min: 1 }),
-    "invalid port '70000': a port is a whole number from 1 to 65535",
+    "give a port number from 1 to 65535, not '70000'",
+  );
+  assert.equal(
+    ko.error("ERR_INVALID_PORT", { value: "70000", min: 1 }),
+    "포트 번호는 1부터 65535까지의 정수로 주세요 (받은 값: '70000')",
   );
   assert.match(
     en.error("ECONNREFUSED", { host: "::1", port: 9000 }),
     /^connection refused by \[::1\]:9000: /,
   );
   assert.match(en.error("ECONNREFUSED", {}), /^connection refused by the server: /);
-  assert.match(ko.error("ECONNREFUSED", {}), /^서버 이\(가\) 접속을 거부했습니다/);
+  assert.match(ko.error("ECONNREFUSED", {}), /^서버에서 접속을 거부했습니다/);
+  assert.match(
+    ko.error("ECONNREFUSED", { host: "::1", port: 9000 }),
+    /^\[::1\]:9000 에서 접속을 거부했습니다/,
+  );
   assert.match(en.error("ENOTFOUND", { host: "nosuch.example" }), /'nosuch\.example' was not found/);
   assert.match(
     en.error("EACCES", { host: "0.0.0.0", port: 80, operation: "listen" }),
@@ -298,6 +307,60 @@ test("error messages use their context", () => {
   assert.match(en.error("ERR_ECHO_MISMATCH", { host: "::1", port: 7, offset: 12 }), /first at byte 12$/);
   assert.match(en.error("ERR_SOCKET", { host: "::1", port: 7, detail: "EMFILE" }), /: EMFILE$/);
   assert.match(en.error("ERR_SOCKET", {}), /: unknown$/);
+});
+
+test("limits, a missing TLS part, the echo port taken by --metrics, and each listen error's option, in both languages", () => {
+  const { en, ko } = messages;
+  const limit = { value: "597h", option: "--timeout", expect: "too-long", max: 2_147_483_647 } as const;
+  assert.equal(
+    en.error("ERR_INVALID_OPTION", limit),
+    "give --timeout at most 2147483647ms (about 24.8 days), not '597h'",
+  );
+  assert.match(
+    ko.error("ERR_INVALID_OPTION", limit),
+    /--timeout 에는 2147483647ms\(약 24\.8일\) 이하의 시간을 주세요/,
+  );
+  const many = {
+    value: "9007199254740992",
+    option: "--connections",
+    expect: "too-large",
+    max: 100_000,
+  } as const;
+  assert.match(
+    en.error("ERR_INVALID_OPTION", many),
+    /^give --connections at most 100000, not '9007199254740992'$/,
+  );
+  assert.match(ko.error("ERR_INVALID_OPTION", many), /--connections 에는 100000 이하의 값을 주세요/);
+  const missing = {
+    option: "--tls-key",
+    needs: "--tls-cert",
+    expect: "missing",
+    detail: "the certificate's private key",
+  } as const;
+  assert.equal(
+    en.error("ERR_INVALID_OPTION", missing),
+    "give --tls-key too: --tls-cert needs the certificate's private key",
+  );
+  assert.match(
+    ko.error("ERR_INVALID_OPTION", missing),
+    /^--tls-key 도 주세요: --tls-cert 에는 인증서의 개인 키가 필요합니다$/,
+  );
+  const same = {
+    value: "127.0.0.1:9000",
+    option: "--metrics",
+    expect: "same-port",
+    detail: "0.0.0.0:9000",
+  } as const;
+  assert.match(en.error("ERR_INVALID_OPTION", same), /same port/);
+  assert.match(ko.error("ERR_INVALID_OPTION", same), /같은 포트/);
+  const metrics = { host: "192.0.2.7", port: 80, operation: "listen", option: "--metrics" };
+  for (const m of [en, ko]) {
+    assert.match(m.error("EADDRNOTAVAIL", metrics), /192\.0\.2\.7 \(--metrics\)/);
+    assert.match(m.error("EACCES", metrics), /80 \(--metrics\)/);
+    assert.doesNotMatch(m.error("EACCES", metrics), /--port/);
+    assert.match(m.error("EADDRNOTAVAIL", { ...metrics, option: "--port" }), /\(--host\)/);
+    assert.match(m.error("ERR_INVALID_PORT", { value: "99999", option: "--metrics" }), /--metrics/);
+  }
 });
 
 test("usage lines point at the command's help", () => {
@@ -412,19 +475,21 @@ function koreanErrors(): string[] {
     texts.push(ko.error("ERR_TLS_VERIFY", { ...where, tlsCheck, detail: "echo.example.org" }));
   for (const operation of ["connect", "read", "listen", "tls handshake"])
     for (const code of ALL_CODES)
-      texts.push(
-        ko.error(code, {
-          ...where,
-          operation,
-          timeoutMs: 1500,
-          received: 2,
-          expected: 5,
-          offset: 1,
-          value: "x",
-          min: 1,
-          max: 9,
-        }),
-      );
+      for (const port of [80, 9000])
+        texts.push(
+          ko.error(code, {
+            ...where,
+            port,
+            operation,
+            timeoutMs: 1500,
+            received: 2,
+            expected: 5,
+            offset: 1,
+            value: "x",
+            min: 1,
+            max: 9,
+          }),
+        );
   for (const expect of [
     "duration",
     "positive-duration",
@@ -434,8 +499,30 @@ function koreanErrors(): string[] {
     "cidr",
     "pem",
     "hostname",
+    "too-large",
+    "too-small",
+    "too-long",
+    "as-option",
+    "ipv6",
   ] as const)
     texts.push(ko.error("ERR_INVALID_OPTION", { value: "x", option: "--timeout", expect, min: 1, max: 9 }));
+  texts.push(
+    ko.error("ERR_INVALID_OPTION", {
+      option: "--tls-key",
+      needs: "--tls-cert",
+      expect: "missing",
+      detail: "the certificate's private key",
+    }),
+    ko.error("ERR_INVALID_OPTION", {
+      value: "127.0.0.1:9000",
+      option: "--metrics",
+      expect: "same-port",
+      detail: "0.0.0.0:9000",
+    }),
+  );
+  for (const option of ["--port", "--metrics", "--host"])
+    for (const code of ["ERR_INVALID_PORT", "ERR_INVALID_HOST", "EACCES", "EADDRNOTAVAIL"] as const)
+      texts.push(ko.error(code, { host: "192.0.2.7", port: 8080, operation: "listen", value: "x", option }));
   return texts;
 }
 
@@ -457,13 +544,20 @@ test("the checker finds English where it is", () => {
   ]);
   assert.deepEqual(englishWords("--proxy-trusted without --proxy-protocol의 값"), ["without"]);
   assert.deepEqual(englishWords("--timeout 의 값 '5x' (500ms, 10s; TLS, PROXY; /etc/services)"), []);
+  assert.deepEqual(englishWords("[추적] recv(22, 65536) = 65536 \\x00… (+65521 bytes)"), ["bytes"]);
+  assert.deepEqual(englishWords("커널의 라우팅 결정 (ip route get 기준): Node는 socket(), bind()"), []);
 });
 
 test("every detail the command and the library put into an error has its Korean, and the parser's kinds read apart", () => {
   const literals = detailLiterals();
   assert.ok(literals.length >= 10, literals.join(" | "));
-  for (const detail of literals)
-    assert.doesNotMatch(detailKo(detail), /^'/, `no Korean for the detail "${detail}"`);
+  for (const detail of literals) {
+    const usage = usageSentence("ko", detail, "x");
+    assert.ok(
+      usage !== undefined || !detailKo(detail).startsWith("'"),
+      `no Korean for the detail "${detail}"`,
+    );
+  }
   const said = proxyDetails().map((detail) =>
     messages.ko.error("ERR_PROXY", { host: "::1", port: 7, detail }),
   );
@@ -480,4 +574,113 @@ test("every detail the command and the library put into an error has its Korean,
     said.join("\n"),
   );
   assert.equal(detailKo("wrong version number"), "'wrong version number'");
+});
+
+/** Usage errors in every form they take: a bad value of an option of each kind, a bad port or host, two options that do not go together. */
+function usageErrors(): { ctx: EchoErrorContext; code: EchoErrorCode; names: string[] }[] {
+  const out: { ctx: EchoErrorContext; code: EchoErrorCode; names: string[] }[] = [
+    { code: "ERR_INVALID_PORT", ctx: { value: "70000", min: 1 }, names: [] },
+    { code: "ERR_INVALID_HOST", ctx: { value: "a b" }, names: [] },
+    { code: "ERR_INVALID_OPTION", ctx: { value: "soon", expect: "duration" }, names: [] },
+    {
+      code: "ERR_INVALID_OPTION",
+      ctx: { value: "10.0.0.0/8", option: "proxyTrusted", needs: "proxyProtocol" },
+      names: ["--proxy-trusted", "--proxy-protocol"],
+    },
+    {
+      code: "ERR_INVALID_OPTION",
+      ctx: { value: "3", option: "fds", expect: "listening-socket", detail: "not a socket" },
+      names: ["LISTEN_FDS"],
+    },
+    {
+      code: "ERR_INVALID_OPTION",
+      ctx: { value: "2", option: "--workers", expect: "socket-activation" },
+      names: ["--workers"],
+    },
+    {
+      code: "ERR_INVALID_OPTION",
+      ctx: { value: "::", option: "--host", expect: "socket-activation" },
+      names: ["--host"],
+    },
+    {
+      code: "ERR_INVALID_OPTION",
+      ctx: { value: "ca.pem", option: "--tls-ca", expect: "pem", detail: "no such file" },
+      names: ["--tls-ca"],
+    },
+  ];
+  for (const expect of [
+    "duration",
+    "positive-duration",
+    "count",
+    "number",
+    "positive-number",
+    "cidr",
+    "hostname",
+  ] as const)
+    out.push({
+      code: "ERR_INVALID_OPTION",
+      ctx: { value: "x1", option: "--timeout", expect, min: 1, max: 9 },
+      names: ["--timeout"],
+    });
+  const details = [
+    ...detailLiterals().filter((d) => usageSentence("ko", d, "x") !== undefined),
+    "--tls-cert: TLS needs --tls-key too",
+    "--metrics (HOST:PORT)",
+    "--plot (a file it can write: no such directory)",
+    "--hgrm (reports with latency: stream reports have none)",
+    "the TLS certificate and key: key values mismatch",
+  ];
+  for (const detail of details) {
+    const names = [...detail.matchAll(/--[\w-]+|LISTEN_\w+/g)].map((m) => m[0]);
+    out.push({ code: "ERR_INVALID_OPTION", ctx: { value: "v1", detail }, names });
+  }
+  return out;
+}
+
+test("usage errors say what to do first, in one line, naming the option and the value", () => {
+  const all = usageErrors();
+  assert.ok(all.length >= 30, String(all.length));
+  for (const { code, ctx, names } of all) {
+    for (const lang of LANGS) {
+      const text = messages[lang].error(code, ctx);
+      const said = `${lang} ${JSON.stringify(ctx)}: ${text}`;
+      assert.doesNotMatch(text, /\n/, said);
+      for (const name of names) assert.ok(text.includes(name), `${said} (names ${name})`);
+      // The value given, where the sentence shows it (not where the value is the two flags the sentence names).
+      const shows = messages[lang].error(code, { ...ctx, value: "other" }) !== text;
+      if (shows) assert.ok(text.includes(ctx.value ?? ""), said);
+    }
+    const en = messages.en.error(code, ctx);
+    const ko = messages.ko.error(code, ctx);
+    assert.match(en, /^(give|leave out|keep|check) /, en);
+    assert.doesNotMatch(en, /invalid value/, en);
+    assert.match(ko, /(주세요|하세요)/, ko);
+    assert.doesNotMatch(ko, /잘못되었습니다|이\(가\)|을\(를\)|은\(는\)/, ko);
+  }
+});
+
+test("commander's usage errors say what to do too, in both languages", () => {
+  const said = (code: string, message: string) => LANGS.map((l) => messages[l].commanderError(code, message));
+  assert.deepEqual(
+    said(
+      "commander.invalidArgument",
+      "option '--log-format <format>' argument 'x' is invalid. Allowed choices are text, json.",
+    ),
+    [
+      "give --log-format one of text, json, not 'x'",
+      "--log-format 에는 text, json 중 하나를 주세요 (받은 값: 'x')",
+    ],
+  );
+  assert.deepEqual(said("commander.optionMissingArgument", "option '-p, --port <port>' argument missing"), [
+    "give --port a value (<port>)",
+    "--port 에 값을 주세요 (<port>)",
+  ]);
+  assert.deepEqual(said("commander.conflictingOption", "option '--crlf' cannot be used with option '--lf'"), [
+    "give only one of --crlf and --lf",
+    "--crlf, --lf 중 하나만 주세요",
+  ]);
+  assert.deepEqual(
+    said("commander.excessArguments", "too many arguments for 'client'. Expected 2 arguments but got 3."),
+    ["give client at most 2 arguments, not 3", "인자는 2개까지만 주세요 (받은 인자 3개)"],
+  );
 });

@@ -26,6 +26,7 @@ const SAMPLES: { [K in keyof PingMessages]: (m: PingMessages) => string[] } = {
     m.probeError("ERR_SOCKET", { host: "127.0.0.1", port: 9, detail: "x" }),
   ],
   noEcho: (m) => [m.noEcho(1000, 0, 56), m.noEcho(250, 20, 56)],
+  speaksTls: (m) => [m.speaksTls("127.0.0.1:9443")],
   late: (m) => [m.late(56, "127.0.0.1:9000", 2, "350", 100)],
   statsTitle: (m) => [m.statsTitle("127.0.0.1:9000")],
   summary: (m) => [m.summary(3, 3, 0, 402, false), m.summary(1, 0, 100, 0, true)],

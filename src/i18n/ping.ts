@@ -30,6 +30,8 @@ export interface PingMessages {
   probeError(code: EchoErrorCode, ctx: EchoErrorContext): string;
   /** The reason for a probe whose echo did not (fully) come back in time. */
   noEcho(timeoutMs: number, received: number, expected: number): string;
+  /** A plain ping's probes fail, and the port answers a TLS handshake. */
+  speaksTls(target: string): string;
   /** An echo that came after its probe had timed out. */
   late(bytes: number, target: string, seq: number, time: string, timeoutMs: number): string;
   statsTitle(target: string): string;
@@ -143,6 +145,7 @@ const en: PingMessages = {
     received > 0
       ? `only ${received} of ${expected} bytes echoed within ${units.en.duration(ms)}`
       : `no echo within ${units.en.duration(ms)}`,
+  speaksTls: (target) => `${target} seems to speak TLS (it answers a TLS handshake): try --tls`,
   late: (bytes, target, seq, time, ms) =>
     `${en.echoed(bytes, target, seq, time)} (late: after the ${units.en.duration(ms)} timeout, counted as lost)`,
   statsTitle: (target) => `--- ${target} tcpecho ping statistics ---`,
@@ -173,6 +176,8 @@ const ko: PingMessages = {
     received > 0
       ? `${units.ko.duration(ms)} 안에 ${expected}바이트 중 ${received}바이트만 돌아왔습니다`
       : `${units.ko.duration(ms)} 안에 에코가 오지 않았습니다`,
+  speaksTls: (target) =>
+    `${target} 에서 TLS를 쓰는 것 같습니다 (TLS 핸드셰이크에 응답합니다): --tls 를 붙여 보세요`,
   late: (bytes, target, seq, time, ms) =>
     `${ko.echoed(bytes, target, seq, time)} (늦게 도착: 제한 시간 ${units.ko.duration(ms)}를 넘겨 손실로 셈)`,
   statsTitle: (target) => `--- ${target} tcpecho ping 통계 ---`,

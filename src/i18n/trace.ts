@@ -8,6 +8,7 @@
  */
 
 import type { Lang } from "./lang.js";
+import { units } from "./units.js";
 
 /** One language's trace words. */
 export interface TraceMessages {
@@ -47,8 +48,20 @@ export interface TraceMessages {
   ephemeral(endpoint: string): string;
   /** How many recv calls the notes' recvn loop took for one echo (the line's call is `recvn`). */
   recvCalls(n: number): string;
+  /** connect() = -1 ECONNREFUSED: the peer answered our SYN with RST. */
+  connectRefused: string;
+  /** connect() gave up: no answer to our SYN within `duration` (already worded). */
+  connectTimedOut(duration: string): string;
+  /** recvn gave up: nothing (more) came back within `duration` (already worded). */
+  recvnTimedOut(duration: string): string;
+  /** recv returned 0 inside recvn: the server's FIN before the whole echo. */
+  recvnPeerClosed(received: number, expected: number): string;
+  /** recv failed with ECONNRESET inside recvn. */
+  recvnReset: string;
   /** Trace lines were left out: more than `n` a second. */
   suppressed(n: number): string;
+  /** A read's bytes were cut: `n` more not shown. */
+  moreBytes(n: number): string;
 }
 
 const en: TraceMessages = {
@@ -72,7 +85,13 @@ const en: TraceMessages = {
   joinedConnect: "Node makes socket() and connect() in one call",
   ephemeral: (endpoint) => `our side ${endpoint} (the port is an ephemeral one the kernel chose)`,
   recvCalls: (n) => `${n} recv call${n === 1 ? "" : "s"} (the recvn loop)`,
+  connectRefused: "nothing listens on that port: our SYN was answered with RST",
+  connectTimedOut: (d) => `no answer to our SYN within ${d}`,
+  recvnTimedOut: (d) => `nothing more came back within ${d}, so the client gives up`,
+  recvnPeerClosed: (r, e) => `recv returned 0 (the server's FIN) after ${r} of ${e} bytes`,
+  recvnReset: "the server reset the connection (RST)",
   suppressed: (n) => `more than ${n} trace lines a second: the rest of this second is left out`,
+  moreBytes: (n) => `(+${units.en.bytes(n)})`,
 };
 
 const ko: TraceMessages = {
@@ -96,7 +115,13 @@ const ko: TraceMessages = {
   joinedConnect: "Node는 socket()과 connect()를 한 번의 호출로 합니다",
   ephemeral: (endpoint) => `이쪽 주소 ${endpoint}(포트는 커널이 고른 임시 포트)`,
   recvCalls: (n) => `recv ${n}번 호출(recvn 반복)`,
+  connectRefused: "그 포트에서 대기 중인 소켓이 없어 SYN에 RST가 돌아왔습니다",
+  connectTimedOut: (d) => `${d} 안에 SYN에 대한 응답이 없습니다`,
+  recvnTimedOut: (d) => `${d} 동안 더 돌아온 것이 없어 클라이언트가 기다리기를 그만둡니다`,
+  recvnPeerClosed: (r, e) => `recv가 0을 돌려줌(서버의 FIN): ${e}바이트 중 ${r}바이트를 받은 뒤`,
+  recvnReset: "서버가 연결을 리셋했습니다(RST)",
   suppressed: (n) => `추적 줄이 초당 ${n}줄을 넘어 이번 1초의 나머지는 생략합니다`,
+  moreBytes: (n) => `(+${units.ko.bytes(n)})`,
 };
 
 /**

@@ -18,6 +18,7 @@ export type AddressScope =
   | "cgnat"
   | "documentation"
   | "multicast"
+  | "broadcast"
   | "unspecified"
   | "reserved";
 
@@ -60,6 +61,8 @@ export function addressScope(address: string): AddressScope | undefined {
       return "cgnat";
     case "multicast":
       return "multicast";
+    case "broadcast":
+      return "broadcast";
     case "unspecified":
       return "unspecified";
     case "unicast":

@@ -3,7 +3,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { DEFAULT_PORT, isWellKnownPort, parseHost, parseHostPort, parsePort } from "./address.js";
+import {
+  DEFAULT_PORT,
+  isWellKnownPort,
+  parseAddress,
+  parseHost,
+  parseHostPort,
+  parsePort,
+} from "./address.js";
 import { EchoError, type EchoErrorCode } from "./echo-error.js";
 
 /** Asserts that `fn` throws an EchoError with `code` (and, if given, the offending `value`). */
@@ -78,7 +85,7 @@ test("parsePort's error names the value and the range", () => {
   assert.throws(() => parsePort("70000"), {
     name: "EchoError",
     code: "ERR_INVALID_PORT",
-    message: "invalid port '70000': a port is a whole number from 0 to 65535",
+    message: "give a port number from 0 to 65535, not '70000'",
   });
   assert.throws(() => parsePort("0", 1), { message: /from 1 to 65535/ });
 });
@@ -208,7 +215,7 @@ test("parseHost enforces 63-character labels and 253-character names", () => {
 test("parseHost's error names the value as given", () => {
   assert.throws(() => parseHost("a b"), {
     code: "ERR_INVALID_HOST",
-    message: /^invalid host 'a b': give an IP address/,
+    message: /^give an IP address .*, not 'a b'$/,
   });
 });
 
@@ -276,6 +283,23 @@ test("parseHostPort round-trips generated addresses and ports", () => {
   );
 });
 
+test("parseAddress: every way an address is written, :PORT included, each part optional", () => {
+  assert.deepEqual(parseAddress("127.0.0.1:9000"), { host: "127.0.0.1", port: 9000 });
+  assert.deepEqual(parseAddress(":9000"), { host: undefined, port: 9000 });
+  assert.deepEqual(parseAddress(" :7 "), { host: undefined, port: 7 });
+  assert.deepEqual(parseAddress("[::1]:9000"), { host: "::1", port: 9000 });
+  assert.deepEqual(parseAddress("[::1]"), { host: "::1", port: undefined });
+  assert.deepEqual(parseAddress("::"), { host: "::", port: undefined });
+  assert.deepEqual(parseAddress("localhost"), { host: "localhost", port: undefined });
+  // Where something listens, port 0 (any free port) is a port; for a destination it is not.
+  assert.deepEqual(parseAddress("0.0.0.0:0", 0), { host: "0.0.0.0", port: 0 });
+  throwsCode(() => parseAddress(":0"), "ERR_INVALID_PORT", "0");
+  throwsCode(() => parseAddress(":"), "ERR_INVALID_PORT", "");
+  throwsCode(() => parseAddress(":http"), "ERR_INVALID_PORT", "http");
+  throwsCode(() => parseAddress("300.1.1.1:9000"), "ERR_INVALID_HOST", "300.1.1.1");
+  throwsCode(() => parseAddress(""), "ERR_INVALID_HOST", "");
+});
+
 /** Strings made mostly of the characters the parsers branch on, to reach deep paths. */
 const addressish = fc.string({
   unit: fc.constantFrom(..."0123456789abcdefxz.:[]%-_ \t", "ffff", "::", "127.0.0.1", "é", "\u0000"),
@@ -294,6 +318,13 @@ test("parseHost, parsePort and parseHostPort throw nothing but their EchoError f
         onlyEchoErrors(() => parseHost(s), "ERR_INVALID_HOST");
         onlyEchoErrors(() => parsePort(s), "ERR_INVALID_PORT");
         onlyEchoErrors(() => parsePort(s, 1), "ERR_INVALID_PORT");
+        try {
+          const r = parseAddress(s, 0);
+          assert.ok(r.host !== undefined || r.port !== undefined);
+        } catch (err) {
+          assert.ok(err instanceof EchoError, `threw a non-EchoError: ${String(err)}`);
+          assert.ok(err.code === "ERR_INVALID_HOST" || err.code === "ERR_INVALID_PORT", err.code);
+        }
         try {
           const r = parseHostPort(s);
           assert.equal(typeof r.host, "string");

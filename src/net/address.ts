@@ -84,18 +84,47 @@ export interface HostPort {
  * ```
  */
 export function parseHostPort(value: string): HostPort {
-  const text = value.trim();
+  const { host, port } = splitHostPort(value.trim(), 1);
+  return { host: parseHost(host), port };
+}
+
+function splitHostPort(text: string, min: 0 | 1): { host: string; port: number | undefined } {
   const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
   if (bracketed) {
     const rest = bracketed[2];
-    return { host: parseHost(bracketed[1] ?? ""), port: rest === undefined ? undefined : parsePort(rest, 1) };
+    return { host: `[${bracketed[1] ?? ""}]`, port: rest === undefined ? undefined : parsePort(rest, min) };
   }
   const colons = text.split(":").length - 1;
-  if (colons === 1) {
-    const at = text.indexOf(":");
-    return { host: parseHost(text.slice(0, at)), port: parsePort(text.slice(at + 1), 1) };
-  }
-  return { host: parseHost(text), port: undefined };
+  if (colons !== 1) return { host: text, port: undefined };
+  const at = text.indexOf(":");
+  return { host: text.slice(0, at), port: parsePort(text.slice(at + 1), min) };
+}
+
+/** An address as a person wrote it: either part may be left out. */
+export interface AddressParts {
+  host: string | undefined;
+  port: number | undefined;
+}
+
+/**
+ * Parses an address the way every command reads one: `HOST`, `HOST:PORT`,
+ * `[IPv6]:PORT`, a bare IPv6 address, or `:PORT` (a port, the host left to
+ * the command's default). `min` is the smallest port: 0 where something will
+ * listen (any free port), 1 for a destination.
+ *
+ * @example
+ * ```ts
+ * import { parseAddress } from "tcpecho";
+ * parseAddress(":9000"); // { host: undefined, port: 9000 }
+ * parseAddress("[::1]:7"); // { host: "::1", port: 7 }
+ * parseAddress("localhost"); // { host: "localhost", port: undefined }
+ * ```
+ */
+export function parseAddress(value: string, min: 0 | 1 = 1): AddressParts {
+  const text = value.trim();
+  if (/^:[^:]*$/.test(text)) return { host: undefined, port: parsePort(text.slice(1), min) };
+  const { host, port } = splitHostPort(text, min);
+  return { host: parseHost(host), port };
 }
 
 /**

@@ -8,6 +8,12 @@
 import { readFileSync } from "node:fs";
 
 /**
+ * The largest backlog listen() can be asked for: Node hands it on as a 32-bit
+ * signed integer, and a larger one wraps (4294967297 becomes 1).
+ */
+export const MAX_BACKLOG = 2_147_483_647;
+
+/**
  * The kernel's cap on listen()'s backlog, or undefined where it cannot be read
  * (not Linux).
  *

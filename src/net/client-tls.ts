@@ -8,6 +8,7 @@
 import { isIP } from "node:net";
 import type { ConnectionOptions } from "node:tls";
 import { EchoError, type EchoErrorContext } from "./echo-error.js";
+import { certificateCheck } from "./error-text.js";
 
 /**
  * How a client speaks TLS. `true` in an option that takes this means "TLS,
@@ -76,6 +77,8 @@ const VERIFY_CODES: ReadonlySet<string> = new Set([
  * A TLS failure on the client side as an {@link EchoError}: `ERR_TLS_VERIFY`
  * (with `tlsCheck`) when the server's certificate failed a check, `ERR_TLS`
  * for any other TLS failure, or undefined when `err` is no TLS error at all.
+ * With `caGiven` (the client trusts its own CA, `tls.ca`), a certificate no
+ * trusted CA signed has `option: "tls.ca"`: it is not signed by that CA.
  *
  * @example
  * ```ts
@@ -88,6 +91,7 @@ export function tlsClientError(
   err: unknown,
   context: EchoErrorContext,
   servername?: string,
+  caGiven = false,
 ): EchoError | undefined {
   if (err instanceof EchoError)
     return err.code === "ERR_TLS" || err.code === "ERR_TLS_VERIFY" ? err : undefined;
@@ -100,6 +104,9 @@ export function tlsClientError(
         ...context,
         tlsCheck: code,
         ...(code === "ERR_TLS_CERT_ALTNAME_INVALID" ? { detail: servername ?? context.host } : {}),
+        ...(caGiven && ["self-signed", "untrusted-ca"].includes(certificateCheck(code))
+          ? { option: "tls.ca" }
+          : {}),
       },
       { cause: err },
     );
@@ -117,4 +124,25 @@ export function plainTlsReason(message: string): string {
   const firstLine = message.split(/\r?\n/)[0] ?? message;
   const m = /error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/i.exec(firstLine);
   return (m?.[1] ?? firstLine).trim();
+}
+
+/**
+ * True when `bytes` start like a TLS record a server sends (an alert or a
+ * handshake, TLS 1.0 to 1.3 or SSL 3): what a TLS server may answer to a
+ * client that speaks plain TCP to it.
+ *
+ * @example
+ * ```ts
+ * import { looksLikeTlsRecord } from "./client-tls.js";
+ * looksLikeTlsRecord(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46])); // true
+ * looksLikeTlsRecord(Buffer.from("hello")); // false
+ * ```
+ */
+export function looksLikeTlsRecord(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= 3 &&
+    (bytes[0] === 0x15 || bytes[0] === 0x16) &&
+    bytes[1] === 0x03 &&
+    (bytes[2] ?? 0xff) <= 0x04
+  );
 }

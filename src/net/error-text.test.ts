@@ -51,7 +51,7 @@ test("options are named as the library spells them, or as the namer says", () =>
   );
   assert.equal(
     errorText("ERR_INVALID_OPTION", { value: "10.0.0.0/8", option: "proxyTrusted", needs: "proxyProtocol" }),
-    "invalid value '10.0.0.0/8' for proxyTrusted without proxyProtocol",
+    "give proxyProtocol too, or leave out proxyTrusted ('10.0.0.0/8'): it works only with proxyProtocol",
   );
   assert.match(errorText("EACCES", { host: "0.0.0.0", port: 80, operation: "listen" }), /e\.g\. port 9000$/);
 });

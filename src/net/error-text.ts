@@ -112,10 +112,23 @@ export interface EchoErrorContext {
     | "listening-socket"
     // An option that means nothing (or cannot be) while the service manager passes the sockets.
     | "socket-activation"
+    // Well written, but beyond the limit: `max` (a count), `min`, or `max` ms (a duration).
+    | "too-large"
+    | "too-small"
+    | "too-long"
+    // A word given as an argument where the command takes it as `option` (`serve 9000`: `--port 9000`).
+    | "as-option"
+    // `option` was not given, and `needs` cannot do without it; `detail` says what it is.
+    | "missing"
+    // `option`'s address `value` is the port `detail` already listens on.
+    | "same-port"
+    // `option` (`--ipv6-only`) with an IPv4 `value` to listen on.
+    | "ipv6"
     // A fault (`KIND[=VALUE][@CIDR][%PERCENT]`); `fault` says which part is wrong.
     | "fault"
-    // `--control` where it cannot be: `detail` "token" (a listener beyond loopback, no token) or "workers".
-    | "control";
+    // `--control` without a token on a listener beyond loopback (`value`), or with several workers.
+    | "control-token"
+    | "control-workers";
   /** The largest valid value, with expect "count" or "number". */
   max?: number;
   /** Extra words for the message (e.g. which option). */
@@ -136,6 +149,17 @@ export interface EchoErrorContext {
   tlsCheck?: string;
   /** The process's open-files limit (its soft limit), for EMFILE. */
   limit?: number;
+  /**
+   * For ERR_PEER_CLOSED, ECONNRESET and ERR_ECHO_MISMATCH on a plain
+   * connection: what came back was a TLS record, or the port answered a TLS
+   * handshake tried after: it speaks TLS, not plain TCP.
+   */
+  peerTls?: boolean;
+  /**
+   * For ERR_PEER_CLOSED: the server closed after our half-close (FIN), before
+   * echoing everything (ncat --exec does that): `halfClose: false` waits instead.
+   */
+  afterFin?: boolean;
   /** With expect "fault": what is wrong with it. */
   fault?: FaultProblem;
 }
@@ -169,20 +193,23 @@ export const FAULT_VALUE_EN: Readonly<Record<FaultValue, string>> = {
   rate: "bytes per second such as 64KiB/s or 1MB/s",
 };
 
-function faultProblemEn(p: FaultProblem | undefined): string {
+/** A fault that does not parse, in English: what to give, then what was given. */
+function faultProblemEn(ctx: EchoErrorContext, option: string): string {
+  const p = ctx.fault;
+  const given = `${option} '${ctx.value ?? ""}'`;
   switch (p?.reason) {
     case "unknown-kind":
-      return `no fault is called '${p.part ?? ""}'; the kinds are ${FAULT_KIND_NAMES}`;
+      return `give ${option} one of the kinds ${FAULT_KIND_NAMES}, not '${p.part ?? ""}'`;
     case "value-missing":
-      return `${p.kind} needs a value: ${FAULT_VALUE_EN[p.takes ?? "duration"]}`;
+      return `give ${p.kind} a value in ${given}: ${FAULT_VALUE_EN[p.takes ?? "duration"]}`;
     case "bad-value":
-      return `the value of ${p.kind} takes ${FAULT_VALUE_EN[p.takes ?? "duration"]}`;
+      return `give ${p.kind} ${FAULT_VALUE_EN[p.takes ?? "duration"]} in ${given}`;
     case "bad-cidr":
-      return `after @ comes an address range such as 10.0.0.0/8 or ::1, not '${p.part ?? ""}'`;
+      return `put an address range such as 10.0.0.0/8 or ::1 after @ in ${given}, not '${p.part ?? ""}'`;
     case "bad-percent":
-      return `after % comes the share of connections, from 0 to 100, not '${p.part ?? ""}'`;
+      return `put the share of connections, from 0 to 100, after % in ${given}, not '${p.part ?? ""}'`;
     default:
-      return `a fault is KIND[=VALUE][@CIDR][%PERCENT]`;
+      return `give ${option} a fault as KIND[=VALUE][@CIDR][%PERCENT], not '${ctx.value ?? ""}'`;
   }
 }
 
@@ -258,13 +285,44 @@ export function certificateCheck(tlsCheck: string | undefined): CertificateCheck
   }
 }
 
-/** What each kind of option value takes, in English. */
-export const TAKES_EN: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext) => string>> = {
-  duration: () => "a duration such as 500ms, 10s, 2m or 1h; a bare number is seconds",
-  "positive-duration": () => "a duration of more than zero, such as 500ms or 10s",
+/**
+ * Milliseconds in the largest unit that reads well, rounded down so that the
+ * words never promise more than the limit: `24.8 days`, `9.1 hours`.
+ */
+export function roughly(ms: number, unit: { days: string; hours: string; seconds: string }): string {
+  const down = (n: number) => Math.floor(n * 10) / 10;
+  if (ms >= 172_800_000) return `${down(ms / 86_400_000)}${unit.days}`;
+  if (ms >= 7_200_000) return `${down(ms / 3_600_000)}${unit.hours}`;
+  return `${down(ms / 1000)}${unit.seconds}`;
+}
+
+/** A duration's limit: in s when whole seconds, else in ms, and roughly in days or hours. */
+function durationLimitEn(max: number): string {
+  const exact = max % 1000 === 0 ? `${max / 1000}s` : `${max}ms`;
+  return `at most ${exact} (about ${roughly(max, { days: " days", hours: " hours", seconds: " s" })})`;
+}
+
+/** The kinds of option value worded as "give --x <what it takes>"; the others have sentences of their own. */
+export type PlainExpectation = Exclude<
+  OptionExpectation,
+  | "pem"
+  | "listening-socket"
+  | "socket-activation"
+  | "as-option"
+  | "missing"
+  | "same-port"
+  | "ipv6"
+  | "fault"
+  | "control-token"
+  | "control-workers"
+>;
+
+/** What each plain kind of option value takes, in English: "give --timeout " + this. */
+export const TAKES_EN: Readonly<Record<PlainExpectation, (ctx: EchoErrorContext) => string>> = {
+  duration: () => "a duration such as 500ms, 10s, 2m or 1h (a bare number is seconds)",
+  "positive-duration": () => "a duration of at least 1ms, such as 500ms or 10s",
   cidr: () => "an address range such as 10.0.0.0/8 or 2001:db8::/32, or one address",
-  pem: (ctx) => `a readable PEM file${ctx.detail ? `: ${ctx.detail}` : ""}`,
-  hostname: () => "a host name such as echo.example.org, not an IP address",
+  hostname: () => "a host name such as echo.example.org (no IP address)",
   count: (ctx) =>
     ctx.max !== undefined
       ? `a whole number from ${ctx.min ?? 0} to ${ctx.max}`
@@ -274,28 +332,86 @@ export const TAKES_EN: Readonly<Record<OptionExpectation, (ctx: EchoErrorContext
       ? `a number from ${ctx.min ?? 0} to ${ctx.max}`
       : `a number of at least ${ctx.min ?? 0}`,
   "positive-number": () => "a number greater than 0",
-  "listening-socket": (ctx) =>
-    `a listening TCP socket passed by the service manager${ctx.detail ? `; this one is ${ctx.detail}` : ""}`,
-  "socket-activation": (ctx) =>
-    ctx.option === "--workers"
-      ? "1 with socket activation, which runs one process: use several socket units, or leave out --workers"
-      : "none with socket activation: the listening sockets come from the service manager (LISTEN_FDS); set their addresses with ListenStream= in the .socket unit",
-  fault: (ctx) => faultProblemEn(ctx.fault),
-  control: (ctx) =>
-    ctx.detail === "workers"
-      ? "a single process: with --workers each worker has its own faults, and the primary serves the HTTP listener"
-      : `a token when the listener (${ctx.value}) is reachable beyond this machine: give --control-token TOKEN or set TCPECHO_CONTROL_TOKEN, or listen on 127.0.0.1`,
+  "too-large": (ctx) => `at most ${ctx.max}`,
+  "too-small": (ctx) => `at least ${ctx.min ?? 0}`,
+  "too-long": (ctx) => durationLimitEn(ctx.max ?? 0),
 };
 
+/**
+ * The library's own usage errors without an option (`detail` names what is
+ * wrong), as what to do; `v` is the value given.
+ */
+const DETAILS_EN: Readonly<Record<string, (v: string, name: OptionNamer) => string>> = {
+  "fds (one or more descriptors, each once)": (v, name) =>
+    `give ${name("fds")} one or more descriptors, each once, not '${v}'`,
+  "LISTEN_FDNAMES (one name per descriptor of LISTEN_FDS, separated by ':')": (v) =>
+    `give LISTEN_FDNAMES one name per descriptor of LISTEN_FDS, separated by ':', not '${v}'`,
+  proxyProtocol: (v, name) => `give ${name("proxyProtocol")} v1, v2 or any, not '${v}'`,
+  "size × pipeline (at most 64 MiB in flight per connection)": (v, name) =>
+    `keep ${name("size")} × ${name("pipeline")} within 64 MiB, the most one connection may have in flight, not ${v}`,
+};
+
+/** A usage error without an option, in English: a sentence of {@link DETAILS_EN}, else the detail and the value. */
+function detailUsage(detail: string | undefined, v: string, name: OptionNamer = ownName): string {
+  if (detail === undefined) return `check the options (given: '${v}')`;
+  const known = DETAILS_EN[detail];
+  if (known !== undefined) return known(v, name);
+  const tls = /^the TLS certificate and key: (.*)$/s.exec(detail);
+  if (tls) return `check the TLS certificate and key: ${tls[1]}`;
+  return `check ${detail} (given: '${v}')`;
+}
+
+/** Whether values of this kind are worded as "give --x <what it takes>". */
+export function isPlainExpectation(expect: OptionExpectation | undefined): expect is PlainExpectation {
+  return expect !== undefined && Object.hasOwn(TAKES_EN, expect);
+}
+
 function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {
-  if (ctx.option === undefined) return `invalid value '${ctx.value}' for ${ctx.detail ?? "an option"}`;
+  const v = ctx.value ?? "";
+  if (ctx.option === undefined)
+    return isPlainExpectation(ctx.expect)
+      ? `give ${TAKES_EN[ctx.expect](ctx)}, not '${v}'`
+      : detailUsage(ctx.detail, v, name);
+  const option = name(ctx.option);
+  switch (ctx.expect) {
+    case "as-option":
+      return `give ${option} ${v} as an option: serve takes no address or port as an argument`;
+    case "missing":
+      return `give ${option} too: ${name(ctx.needs ?? "")} needs ${ctx.detail ?? option}`;
+    case "same-port":
+      return `give ${option} another port: ${v} and the echo server (${ctx.detail ?? ""}) would be the same port`;
+    case "ipv6":
+      return `listen on :: (or another IPv6 address), or leave out ${option}: it takes IPv6 clients only, and ${v} is an IPv4 address`;
+    case "fault":
+      return faultProblemEn(ctx, option);
+    case "control-workers":
+      return `leave out ${option} with --workers: each worker has its own faults, and the primary serves the HTTP listener`;
+    case "control-token":
+      return `give --control-token TOKEN (or set TCPECHO_CONTROL_TOKEN) with ${option}, or listen on 127.0.0.1: the listener ${v} is reachable beyond this machine`;
+  }
   if (ctx.needs !== undefined)
-    return `invalid value '${ctx.value}' for ${name(ctx.option)} without ${name(ctx.needs)}`;
-  return `invalid value '${ctx.value}' for ${name(ctx.option)} (${TAKES_EN[ctx.expect ?? "count"](ctx)})`;
+    return `give ${name(ctx.needs)} too, or leave out ${option} ('${v}'): it works only with ${name(ctx.needs)}`;
+  switch (ctx.expect) {
+    case "pem":
+      return `give ${option} a readable PEM file ('${v}'${ctx.detail ? `: ${ctx.detail}` : ""})`;
+    case "listening-socket":
+      return `give ${option} only listening TCP sockets from the service manager: descriptor ${v} is ${ctx.detail ?? "not one"}`;
+    case "socket-activation":
+      return ctx.option === "--workers"
+        ? `leave out ${option} ('${v}') with socket activation: it runs one process; for more, use several socket units`
+        : `leave out ${option} ('${v}') with socket activation: the listening sockets come from the service manager (LISTEN_FDS); set their addresses with ListenStream= in the .socket unit`;
+    default:
+      return `give ${option} ${TAKES_EN[ctx.expect ?? "count"](ctx)}, not '${v}'`;
+  }
 }
 
 function certificateAdvice(ctx: EchoErrorContext, name: OptionNamer): string {
   const trust = `trust it with ${name("tls.ca")} (the server's certificate or its CA, PEM), or skip every check with ${name("tls.insecure")}`;
+  if (ctx.option === "tls.ca") {
+    // A CA was given and does not vouch for this certificate: "self-signed; trust it with tls.ca" would mislead.
+    const ca = ctx.value === undefined ? `given as ${name("tls.ca")}` : `in ${ctx.value}`;
+    return `it is not signed by the CA ${ca}; trust the server's own certificate or the CA that signed it (PEM) with ${name("tls.ca")}, or skip every check with ${name("tls.insecure")}`;
+  }
   switch (certificateCheck(ctx.tlsCheck)) {
     case "self-signed":
       return `it is self-signed; ${trust}`;
@@ -310,6 +426,14 @@ function certificateAdvice(ctx: EchoErrorContext, name: OptionNamer): string {
     case "other":
       return `${ctx.tlsCheck ?? "verification failed"}; ${trust}`;
   }
+}
+
+/** What a plain connection's failure adds when the server seems to speak TLS, or stopped at our FIN. */
+function plainAdvice(ctx: EchoErrorContext, name: OptionNamer): string {
+  if (ctx.peerTls) return `; this port seems to speak TLS: try ${name("tls")}`;
+  if (ctx.afterFin)
+    return `; it closed after our end of input (FIN) without echoing everything: if it stops at a FIN, as ncat --exec does, try ${name("halfClose: false")}`;
+  return "";
 }
 
 function notTlsAdvice(name: OptionNamer): string {
@@ -344,9 +468,9 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
   const at = errorPlace(ctx);
   switch (code) {
     case "ERR_INVALID_PORT":
-      return `invalid port '${ctx.value}': a port is a whole number from ${ctx.min ?? 0} to 65535`;
+      return `give ${ctx.option === undefined ? "" : `${name(ctx.option)} `}a port number from ${ctx.min ?? 0} to 65535, not '${ctx.value}'`;
     case "ERR_INVALID_HOST":
-      return `invalid host '${ctx.value}': give an IP address such as 127.0.0.1 or ::1, or a host name such as localhost`;
+      return `give ${ctx.option === undefined ? "" : `${name(ctx.option)} `}an IP address such as 127.0.0.1 or ::1, or a host name such as localhost, not '${ctx.value}'`;
     case "ERR_INVALID_OPTION":
       return invalidOption(ctx, name);
     case "ECONNREFUSED":
@@ -368,7 +492,7 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
     case "EAI_AGAIN":
       return `the name '${ctx.host}' could not be looked up right now (the DNS server did not answer); try again, or give an IP address`;
     case "ECONNRESET":
-      return `the connection to ${at} was reset: the other side closed it abruptly`;
+      return `the connection to ${at} was reset: the other side closed it abruptly${plainAdvice(ctx, name)}`;
     case "EPIPE":
       return `the connection to ${at} was closed by the other side while data was still being sent`;
     case "EADDRINUSE":
@@ -379,20 +503,20 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
       if (ctx.operation === "connect")
         return `permission denied connecting to ${at}: a broadcast address, or a local firewall rule forbids it`;
       return ctx.port !== undefined && ctx.port > 0 && ctx.port < 1024
-        ? `no permission to listen on port ${ctx.port}: ports below 1024 are well-known ports and need root (or CAP_NET_BIND_SERVICE); use 1024 or above, e.g. ${name("port")} 9000`
-        : `permission denied for ${at}`;
+        ? `no permission to listen on port ${ctx.port}${setBy(ctx, name, "port")}: ports below 1024 are well-known ports and need root (or CAP_NET_BIND_SERVICE); use 1024 or above${setBy(ctx, name, "port") === "" ? `, e.g. ${name("port")} 9000` : ""}`
+        : `permission denied for ${at}${setBy(ctx, name, "port")}`;
     case "EADDRNOTAVAIL":
       if (ctx.operation === "connect")
         return `cannot connect to ${at}: no local address or port is available for it (the local ports may be used up: see net.ipv4.ip_local_port_range)`;
-      return `this machine has no address ${ctx.host}: listen on 0.0.0.0 (every interface), 127.0.0.1, or one of this machine's own addresses`;
+      return `this machine has no address ${ctx.host}${setBy(ctx, name, "host")}: listen on 0.0.0.0 (every interface), 127.0.0.1, or one of this machine's own addresses`;
     case "EMFILE":
       return `out of file descriptors: this process may have ${ctx.limit ?? "no more"} files open at once (its "Max open files" limit) and all are in use, so new clients are dropped until connections close; raise the limit with ulimit -n 65536 before starting, or LimitNOFILE=65536 in a systemd unit`;
     case "ENFILE":
       return "the whole system is out of file descriptors (fs.file-max), so new clients are dropped until some are freed; raise fs.file-max with sysctl, or close other programs' files";
     case "ERR_PEER_CLOSED":
-      return `${at} closed the connection after sending back ${ctx.received ?? 0} of ${ctx.expected ?? "?"} bytes`;
+      return `${at} closed the connection after sending back ${ctx.received ?? 0} of ${ctx.expected ?? "?"} bytes${plainAdvice(ctx, name)}`;
     case "ERR_ECHO_MISMATCH":
-      return `the echo from ${at} differs from what was sent, first at byte ${ctx.offset}`;
+      return `the echo from ${at} differs from what was sent, first at byte ${ctx.offset}${plainAdvice(ctx, name)}`;
     case "ERR_SOCKET":
       return `socket error with ${at}: ${ctx.detail ?? "unknown"}`;
     case "ERR_PROXY":
@@ -408,6 +532,18 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
     case "ERR_TLS_VERIFY":
       return `the TLS certificate of ${at} is not trusted: ${certificateAdvice(ctx, name)}`;
   }
+}
+
+/** ` for --metrics`: the option a bad host or port was given to, when known. */
+/**
+ * ` (--metrics)`: the option that set a listen error's address or port. The
+ * server's own port (`port`) goes unsaid for a port, and is its `host` for an address.
+ */
+export function setBy(ctx: EchoErrorContext, name: OptionNamer, part: "host" | "port"): string {
+  if (ctx.option === undefined) return "";
+  const own = ctx.option === "port" || name(ctx.option) === name("port");
+  if (!own) return ` (${name(ctx.option)})`;
+  return part === "host" ? ` (${name("host")})` : "";
 }
 
 /** A listen error's sentence for a port already taken; `which` says which port (`port 9000`). */

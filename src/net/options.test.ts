@@ -4,7 +4,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { EchoError } from "./echo-error.js";
-import { checkNumber, MAX_TIMER_MS, parseCount, parseDuration, parsePositiveDuration } from "./options.js";
+import {
+  checkNumber,
+  MAX_KEEPALIVE_MS,
+  MAX_TIMER_MS,
+  parseCount,
+  parseDuration,
+  parsePositiveDuration,
+} from "./options.js";
 
 function rejects(fn: () => unknown, call = "it"): EchoError {
   let caught: unknown;
@@ -56,12 +63,26 @@ test("parseCount rejects signs, decimals, exponents, hex, empty and unsafe integ
 test("parseCount's error names the option and the allowed range", () => {
   assert.equal(
     rejects(() => parseCount("-3", "--backlog", 1)).message,
-    "invalid value '-3' for --backlog (a whole number of at least 1)",
+    "give --backlog a whole number of at least 1, not '-3'",
   );
   assert.equal(
-    rejects(() => parseCount("300", "--n", 0, 255)).message,
-    "invalid value '300' for --n (a whole number from 0 to 255)",
+    rejects(() => parseCount("x", "--n", 0, 255)).message,
+    "give --n a whole number from 0 to 255, not 'x'",
   );
+  assert.equal(rejects(() => parseCount("300", "--n", 0, 255)).message, "give --n at most 255, not '300'");
+});
+
+test("parseCount: a whole number out of range is told the limit it passed, not the format", () => {
+  assert.equal(rejects(() => parseCount("300", "--n", 0, 255)).message, "give --n at most 255, not '300'");
+  assert.equal(rejects(() => parseCount("0", "--backlog", 1)).message, "give --backlog at least 1, not '0'");
+  const unsafe = rejects(() => parseCount("9007199254740992", "--count", 1));
+  assert.deepEqual(unsafe.context, {
+    value: "9007199254740992",
+    option: "--count",
+    expect: "too-large",
+    max: Number.MAX_SAFE_INTEGER,
+  });
+  assert.equal(rejects(() => parseCount("9".repeat(400), "--n")).context.expect, "too-large");
 });
 
 test("parseCount round-trips every safe non-negative integer", () => {
@@ -163,10 +184,27 @@ test("parseDuration rejects values beyond what a timer can wait (2^31-1 ms)", ()
   rejectsDuration("9".repeat(400)); // Number() gives Infinity
 });
 
+test("parseDuration: a duration too long says the limit, in ms and roughly in days or hours", () => {
+  const timer = rejectsDuration("597h", "--timeout");
+  assert.deepEqual(timer.context, {
+    value: "597h",
+    option: "--timeout",
+    expect: "too-long",
+    max: MAX_TIMER_MS,
+  });
+  assert.equal(timer.message, "give --timeout at most 2147483647ms (about 24.8 days), not '597h'");
+  assert.equal(parseDuration("9h", "--keepalive", MAX_KEEPALIVE_MS), 9 * 3_600_000);
+  assert.equal(
+    rejects(() => parseDuration("10h", "--keepalive", MAX_KEEPALIVE_MS)).message,
+    "give --keepalive at most 32767s (about 9.1 hours), not '10h'",
+  );
+  assert.equal(rejectsDuration("1x").context.expect, "duration");
+});
+
 test("parseDuration's error names the option it was given", () => {
   const err = rejectsDuration("soon", "--timeout");
-  assert.match(err.message, /^invalid value 'soon' for --timeout \(a duration such as 500ms/);
-  assert.match(rejectsDuration("x").message, /for a duration \(/);
+  assert.match(err.message, /^give --timeout a duration such as 500ms, .*, not 'soon'$/);
+  assert.match(rejectsDuration("x").message, /^give a duration such as 500ms, .*, not 'x'$/);
 });
 
 test("parseDuration: n with each unit is n times the unit", () => {
@@ -226,14 +264,17 @@ test("parsePositiveDuration takes what parseDuration takes, except what rounds t
     ["0.4ms", "positive-duration"],
     ["soon", "duration"],
     ["-1", "duration"],
-    [`${MAX_TIMER_MS + 1}ms`, "duration"],
   ] as const) {
     const err = rejects(() => parsePositiveDuration(bad, "--interval"));
     assert.deepEqual(err.context, { value: bad, option: "--interval", expect });
   }
   assert.equal(
-    rejects(() => parsePositiveDuration("0", "--timeout")).message,
-    "invalid value '0' for --timeout (a duration of more than zero, such as 500ms or 10s)",
+    rejects(() => parsePositiveDuration(`${MAX_TIMER_MS + 1}ms`, "--d")).context.expect,
+    "too-long",
+  );
+  assert.equal(
+    rejects(() => parsePositiveDuration("0", "--interval")).message,
+    "give --interval a duration of at least 1ms, such as 500ms or 10s, not '0'",
   );
 });
 
@@ -294,22 +335,19 @@ test("checkNumber's error names the library option and what it takes", () => {
     rejects(() => checkNumber(value, option, rule)).message;
   assert.equal(
     message(0, "backlog", { integer: true, min: 1 }),
-    "invalid value '0' for backlog (a whole number of at least 1)",
+    "give backlog a whole number of at least 1, not '0'",
   );
   assert.equal(
     message(8, "size", { integer: true, min: 16, max: 65_535 }),
-    "invalid value '8' for size (a whole number from 16 to 65535)",
+    "give size a whole number from 16 to 65535, not '8'",
   );
-  assert.equal(message(-1, "idleTimeout"), "invalid value '-1' for idleTimeout (a number of at least 0)");
+  assert.equal(message(-1, "idleTimeout"), "give idleTimeout a number of at least 0, not '-1'");
   assert.equal(
     message(0, "interval", { min: 1, max: MAX_TIMER_MS }),
-    `invalid value '0' for interval (a number from 1 to ${MAX_TIMER_MS})`,
+    `give interval a number from 1 to ${MAX_TIMER_MS}, not '0'`,
   );
-  assert.equal(
-    message(0, "rate", { positive: true }),
-    "invalid value '0' for rate (a number greater than 0)",
-  );
-  assert.equal(message(NaN, "keepAlive"), "invalid value 'NaN' for keepAlive (a number of at least 0)");
+  assert.equal(message(0, "rate", { positive: true }), "give rate a number greater than 0, not '0'");
+  assert.equal(message(NaN, "keepAlive"), "give keepAlive a number of at least 0, not 'NaN'");
 });
 
 test("checkNumber accepts exactly the numbers in [min, max], and parseCount the same range", () => {
@@ -332,8 +370,9 @@ test("checkNumber accepts exactly the numbers in [min, max], and parseCount the 
         viaNumber = err as EchoError;
       }
       assert.equal(typeof viaString, typeof viaNumber);
-      if (viaString instanceof EchoError && viaNumber instanceof EchoError)
-        assert.equal(viaString.message, viaNumber.message);
+      // A whole number typed out of range is told its limit.
+      if (viaString instanceof EchoError)
+        assert.ok(["too-large", "too-small"].includes(String(viaString.context.expect)), viaString.message);
     }),
   );
 });

@@ -14,6 +14,13 @@ import { EchoError, type EchoErrorContext } from "./echo-error.js";
 /** The longest a Node timer can wait, in ms (2^31-1, about 24.8 days): the cap of every duration. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
+/**
+ * The longest TCP keepalive idle time Linux takes, in ms (`TCP_KEEPIDLE` is at
+ * most 32767 s, about 9.1 hours); a longer one is refused by the kernel, and
+ * the socket silently keeps the system's default (2 hours).
+ */
+export const MAX_KEEPALIVE_MS = 32_767_000;
+
 /** What a numeric option takes: bounds are inclusive, the lower one 0 unless given. */
 export interface NumberRule {
   /** Whole numbers only (safe integers); otherwise any finite number. */
@@ -57,7 +64,7 @@ function invalid(value: string, option: string, rule: NumberRule): EchoError {
  * import { checkNumber } from "./options.js";
  * checkNumber(511, "backlog", { integer: true, min: 1 }); // 511
  * checkNumber(2.5, "idleTimeout"); // 2.5: any finite number of at least 0
- * checkNumber(0, "backlog", { integer: true, min: 1 }); // throws: "invalid value '0' for backlog (a whole number of at least 1)"
+ * checkNumber(0, "backlog", { integer: true, min: 1 }); // throws: "give backlog a whole number of at least 1, not '0'"
  * ```
  */
 export function checkNumber(value: number, option: string, rule: NumberRule = {}): number {
@@ -74,17 +81,23 @@ export function checkNumber(value: number, option: string, rule: NumberRule = {}
  * ```ts
  * import { parseCount } from "./options.js";
  * parseCount("511", "--backlog", 1); // 511
- * parseCount("-3", "--backlog", 1); // throws: "invalid value '-3' for --backlog (a whole number of at least 1)"
+ * parseCount("-3", "--backlog", 1); // throws: "give --backlog a whole number of at least 1, not '-3'"
  * ```
  */
 export function parseCount(value: string, option: string, min = 0, max?: number): number {
-  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  const rule = {
-    integer: true,
-    min,
-    ...(max === undefined || max === Number.MAX_SAFE_INTEGER ? {} : { max }),
-  };
-  if (!inRange(n, rule)) throw invalid(value, option, rule);
+  if (!/^\s*\d+\s*$/.test(value)) {
+    const rule = {
+      integer: true,
+      min,
+      ...(max === undefined || max === Number.MAX_SAFE_INTEGER ? {} : { max }),
+    };
+    throw invalid(value, option, rule);
+  }
+  // Written as a count should be: out of range, the error says the limit it passed, not the format.
+  const n = Number(value);
+  const most = Math.min(max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (n > most) throw new EchoError("ERR_INVALID_OPTION", { value, option, expect: "too-large", max: most });
+  if (n < min) throw new EchoError("ERR_INVALID_OPTION", { value, option, expect: "too-small", min });
   return n;
 }
 
@@ -93,7 +106,8 @@ const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h
 /**
  * Parses a duration as people type them (`500ms`, `10s`, `1.5m`, `2h`, or a
  * bare number of seconds, as `timeout(1)` and `ping -W` read them) into whole
- * milliseconds, at most {@link MAX_TIMER_MS}. `what` names the option in the error.
+ * milliseconds, at most `max` ({@link MAX_TIMER_MS} unless given). `what` names
+ * the option in the error, if any; a duration well written but too long says the limit.
  *
  * @example
  * ```ts
@@ -103,14 +117,17 @@ const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h
  * parseDuration("soon", "--timeout"); // throws EchoError with code "ERR_INVALID_OPTION"
  * ```
  */
-export function parseDuration(value: string, what = "a duration"): number {
+export function parseDuration(value: string, what?: string, max = MAX_TIMER_MS): number {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|)\s*$/i.exec(value);
-  const unit = m?.[2]?.toLowerCase();
-  const ms = m && unit !== undefined ? Number(m[1]) * (UNIT_MS[unit] ?? NaN) : NaN;
-  if (!inRange(ms, { max: MAX_TIMER_MS })) {
-    throw new EchoError("ERR_INVALID_OPTION", { value, option: what, expect: "duration" });
+  const perUnit = UNIT_MS[m?.[2]?.toLowerCase() ?? "?"];
+  const option = what === undefined ? {} : { option: what };
+  if (!m || perUnit === undefined) {
+    throw new EchoError("ERR_INVALID_OPTION", { value, ...option, expect: "duration" });
   }
-  return Math.round(ms);
+  const ms = Math.round(Number(m[1]) * perUnit);
+  // Written as a duration should be: too long, the error says the limit, not the format.
+  if (!(ms <= max)) throw new EchoError("ERR_INVALID_OPTION", { value, ...option, expect: "too-long", max });
+  return ms;
 }
 
 /**
@@ -121,7 +138,7 @@ export function parseDuration(value: string, what = "a duration"): number {
  * ```ts
  * import { parsePositiveDuration } from "./options.js";
  * parsePositiveDuration("0.2", "--interval"); // 200
- * parsePositiveDuration("0", "--interval"); // throws: "invalid value '0' for --interval (a duration of more than zero, …)"
+ * parsePositiveDuration("0", "--interval"); // throws: "give --interval a duration of more than zero, …, not '0'"
  * ```
  */
 export function parsePositiveDuration(value: string, what: string): number {

@@ -168,6 +168,43 @@ test("routeTo: without ip, /proc/net/route and the interface list decide, and sa
   assert.deepEqual([r.kind, r.via], ["unreachable", "/proc/net/ipv6_route"]);
 });
 
+test("routeTo: broadcast and multicast destinations are named as such, not as one host on a subnet", async () => {
+  const answer = (stdout: string) => ({
+    ip: async () => ({ code: 0, stdout, stderr: "" }),
+    interfaces: ETH0,
+  });
+  // The kernel says broadcast: a subnet's, with its network, or the limited one, with none.
+  let r = await routeTo("192.0.2.255", answer("broadcast 192.0.2.255 dev eth0 src 192.0.2.2 uid 0"));
+  assert.deepEqual([r.kind, r.interface, r.network?.cidr], ["broadcast", "eth0", "192.0.2.0/24"]);
+  r = await routeTo("255.255.255.255", answer("broadcast 255.255.255.255 dev eth0 src 192.0.2.2 uid 0"));
+  assert.deepEqual([r.kind, r.interface, r.network], ["broadcast", "eth0", null]);
+  // An address added without `brd`: the kernel routes its subnet's broadcast as unicast; the prefix tells.
+  r = await routeTo("192.0.2.255", answer("192.0.2.255 dev eth0 src 192.0.2.2 uid 0"));
+  assert.deepEqual([r.kind, r.network?.cidr], ["broadcast", "192.0.2.0/24"]);
+  r = await routeTo("224.0.0.1", answer("multicast 224.0.0.1 dev eth0 src 192.0.2.2 uid 0"));
+  assert.deepEqual([r.kind, r.interface, r.source], ["multicast", "eth0", "192.0.2.2"]);
+  r = await routeTo(
+    "ff02::1",
+    answer("multicast ff02::1 from :: dev eth0 table local proto kernel src fe80::1 metric 256 pref medium"),
+  );
+  assert.equal(r.kind, "multicast");
+  // Without ip: the same names, from the address and the interfaces' prefixes.
+  const proc = { ip: async () => null, readFile: async () => PROC_ROUTE, interfaces: ETH0 };
+  r = await routeTo("192.0.2.255", proc);
+  assert.deepEqual(
+    [r.kind, r.interface, r.network?.cidr, r.via],
+    ["broadcast", "eth0", "192.0.2.0/24", "/proc/net/route"],
+  );
+  assert.equal((await routeTo("255.255.255.255", proc)).kind, "broadcast");
+  assert.equal((await routeTo("239.1.2.3", proc)).kind, "multicast");
+  // One host stays one host.
+  assert.equal((await routeTo("192.0.2.254", proc)).kind, "subnet");
+  assert.equal(
+    (await routeTo("192.0.2.254", answer("192.0.2.254 dev eth0 src 192.0.2.2 uid 0"))).kind,
+    "subnet",
+  );
+});
+
 test("addressScope: each range, IPv4 and IPv6", () => {
   const cases: [string, string | undefined][] = [
     ["127.0.0.1", "loopback"],
@@ -188,6 +225,8 @@ test("addressScope: each range, IPv4 and IPv6", () => {
     ["2001:db8::1", "documentation"],
     ["::ffff:10.0.0.1", "private"],
     ["224.0.0.1", "multicast"],
+    ["ff02::1", "multicast"],
+    ["255.255.255.255", "broadcast"],
     ["0.0.0.0", "unspecified"],
     ["example.com", undefined],
   ];

@@ -18,8 +18,12 @@ import ipaddr from "ipaddr.js";
  * `loopback` (127.0.0.0/8, ::1), `local` (one of this machine's own
  * addresses, delivered inside it), `subnet` (on an interface's network, sent
  * straight to the host), `gateway` (handed to a router), `unreachable` (no route).
+ * And two destinations that are no one host: `broadcast` (255.255.255.255,
+ * or a subnet's broadcast address: every host bit 1 in an interface's
+ * network) and `multicast` (a group: 224.0.0.0/4, ff00::/8).
  */
-export type RouteKind = "loopback" | "local" | "subnet" | "gateway" | "unreachable";
+export type RouteKind =
+  "loopback" | "local" | "subnet" | "gateway" | "unreachable" | "broadcast" | "multicast";
 
 /** Where a route decision came from. */
 export type RouteSource = "ip route get" | "/proc/net/route" | "/proc/net/ipv6_route";
@@ -45,7 +49,7 @@ export interface RouteDecision {
   gateway: string | null;
   /** The source address the kernel would use, or null if not known. */
   source: string | null;
-  /** For `subnet`: the network, address AND mask; otherwise null. */
+  /** For `subnet`, and `broadcast` to a subnet: the network, address AND mask; otherwise null. */
   network: MaskArithmetic | null;
   /** For `local`: the interface that holds the address, when known. */
   owner: string | null;
@@ -275,6 +279,34 @@ function interfaceNetwork(
   return null;
 }
 
+/**
+ * A destination that is no one host, or null: multicast (by its range),
+ * the limited broadcast 255.255.255.255, or the broadcast address of an
+ * interface's IPv4 network (every host bit 1, by that interface's prefix).
+ */
+function groupDestination(
+  address: string,
+  interfaces: Interfaces,
+): { kind: "broadcast" | "multicast"; interface: string | null; network: MaskArithmetic | null } | null {
+  const a = ipaddr.process(address);
+  if (a.range() === "multicast") return { kind: "multicast", interface: null, network: null };
+  if (a.kind() !== "ipv4") return null;
+  if (a.toString() === "255.255.255.255") return { kind: "broadcast", interface: null, network: null };
+  for (const [name, infos] of Object.entries(interfaces)) {
+    for (const info of infos ?? []) {
+      if (info.family !== "IPv4" || info.cidr === null) continue;
+      const prefix = Number(info.cidr.split("/")[1]);
+      // A /31 or /32 has no broadcast address (RFC 3021).
+      if (prefix > 30) continue;
+      const own = ipaddr.IPv4.parse(info.address);
+      if (!a.match(own, prefix)) continue;
+      if (ipaddr.IPv4.broadcastAddressFromCIDR(info.cidr).toString() === a.toString())
+        return { kind: "broadcast", interface: name, network: maskArithmetic(address, prefix) };
+    }
+  }
+  return null;
+}
+
 function sourceOn(address: string, name: string, interfaces: Interfaces): string | null {
   const kind = ipaddr.process(address).kind();
   const infos = (interfaces[name] ?? []).filter(
@@ -356,6 +388,13 @@ export async function routeTo(address: string, probes: RouteProbes = {}): Promis
     if (got.type !== "unicast" && got.type !== "broadcast" && got.type !== "multicast") {
       return { ...found, kind: "unreachable", reason: got.type };
     }
+    const group = groupDestination(bare, interfaces);
+    if (group !== null || got.type !== "unicast") {
+      const kind = group?.kind ?? (got.type as "broadcast" | "multicast");
+      const network =
+        group?.network ?? (kind === "broadcast" ? interfaceNetwork(bare, got.interface, interfaces) : null);
+      return { ...found, kind, network, interface: got.interface ?? group?.interface ?? null };
+    }
     if (got.gateway !== null) return { ...found, kind: "gateway", gateway: got.gateway };
     // The mask: the interface's own address on that network, else the route that matched (a
     // network routed onto the interface without an address of ours in it).
@@ -375,6 +414,11 @@ export async function routeTo(address: string, probes: RouteProbes = {}): Promis
   const route = longestMatch(bare, await procRoutes(v4, read));
   if (route === undefined || route.reject) {
     return { ...base, kind: "unreachable", reason: route ? "reject route" : "no route", via };
+  }
+  const group = groupDestination(bare, interfaces);
+  if (group !== null) {
+    const iface = group.interface ?? route.interface;
+    return { ...base, ...group, interface: iface, source: sourceOn(bare, iface, interfaces), via };
   }
   const found = {
     ...base,

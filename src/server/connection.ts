@@ -104,6 +104,13 @@ export abstract class Connection implements ConnectionInfo {
    */
   abstract destroy(err?: NodeJS.ErrnoException): void;
 
+  /**
+   * The server began to drain: a connection that can never finish by
+   * itself (one stalled on purpose by a fault) ends now rather than at the
+   * drain deadline. Others are let be.
+   */
+  draining(): void {}
+
   /** Records why the connection ends: the first reason wins, but an error or reset outranks a plain end. */
   setReason(reason: DisconnectReason, error?: EchoError): void {
     if (

@@ -11,9 +11,9 @@ import { EventEmitter } from "node:events";
 import { createServer, type Server } from "node:net";
 import { performance } from "node:perf_hooks";
 import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
-import { effectiveBacklog } from "../net/backlog.js";
+import { effectiveBacklog, MAX_BACKLOG } from "../net/backlog.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
-import { checkNumber, MAX_TIMER_MS } from "../net/options.js";
+import { checkNumber, MAX_KEEPALIVE_MS, MAX_TIMER_MS } from "../net/options.js";
 import { AccessRules } from "./access-rules.js";
 import type { Connection, ConnectionInfo, DisconnectInfo } from "./connection.js";
 import { ConnectionLimits, type RefusalReason } from "./connection-limits.js";
@@ -67,7 +67,7 @@ export interface EchoServerOptions {
   host?: string;
   /** Port to bind, 0 for any free one. Default 9000. */
   port?: number;
-  /** Accept-queue length asked of listen(); the kernel caps it at its SOMAXCONN. Default 511. */
+  /** Accept-queue length asked of listen(), at most 2147483647; the kernel caps it at its SOMAXCONN. Default 511. */
   backlog?: number;
   /** With host `::`, refuse IPv4 clients. Default false (dual stack). */
   ipv6Only?: boolean;
@@ -121,7 +121,8 @@ export interface EchoServerOptions {
    * answering (its host or link went away without a FIN or RST) its
    * connection is closed with reason `keepalive`. On Linux the probes go a
    * second apart, ten of them: a dead client is found about this + 10 s
-   * after it went silent. Default 60000.
+   * after it went silent. Default 60000; at most 32767000 (Linux takes no
+   * longer keepalive idle time).
    */
   keepAlive?: number;
   /**
@@ -274,7 +275,11 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     this.#fds = options.fds === undefined ? undefined : checkFds(options);
     this.#host = parseHost(options.host ?? "0.0.0.0");
     this.#port = parsePort(options.port ?? DEFAULT_PORT, 0);
-    this.#backlog = checkNumber(options.backlog ?? 511, "backlog", { integer: true, min: 1 });
+    this.#backlog = checkNumber(options.backlog ?? 511, "backlog", {
+      integer: true,
+      min: 1,
+      max: MAX_BACKLOG,
+    });
     this.#ipv6Only = options.ipv6Only ?? false;
     this.#drainTimeout = checkNumber(options.drainTimeout ?? 10_000, "drainTimeout");
     this.#shutdownDelay = checkNumber(options.shutdownDelay ?? 0, "shutdownDelay", { max: MAX_TIMER_MS });
@@ -283,7 +288,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       maxPerIp: checkNumber(options.maxPerIp ?? 0, "maxPerIp", { integer: true }),
     });
     this.#idleTimeout = checkNumber(options.idleTimeout ?? 0, "idleTimeout");
-    const keepAlive = checkNumber(options.keepAlive ?? 60_000, "keepAlive");
+    const keepAlive = checkNumber(options.keepAlive ?? 60_000, "keepAlive", { max: MAX_KEEPALIVE_MS });
     // The kernel counts whole seconds; less than one, asked for, is one.
     this.#keepAliveSeconds = keepAlive === 0 ? 0 : Math.max(1, Math.round(keepAlive / 1000));
     this.#tlsHandshakeTimeout = checkNumber(options.tlsHandshakeTimeout ?? 10_000, "tlsHandshakeTimeout", {
@@ -563,7 +568,6 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       const drain = () => {
         this.#endDelay = undefined;
         clearTimeout(delayTimer);
-        this.emit("draining", this.#conns.size);
         if (wasListening) {
           for (const server of this.#servers) {
             server.close(() => {
@@ -572,6 +576,10 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
             });
           }
         }
+        // Only now: close() closed the listening descriptors at once, so a client that connects on
+        // hearing of it is refused. Said before, it could land in the accept queue and be reset.
+        this.emit("draining", this.#conns.size);
+        for (const c of this.#conns) c.draining();
         if (this.#open() > 0) this.#drainTimer = setTimeout(() => this.#cutOff(), deadline);
         this.#finishClose?.();
       };

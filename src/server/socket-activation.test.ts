@@ -57,7 +57,7 @@ test("listenFds: malformed values are usage errors naming the variable", () => {
     assert.equal(err.context.value, value);
   }
   const names = failure({ LISTEN_PID: "42", LISTEN_FDS: "2", LISTEN_FDNAMES: "only-one" });
-  assert.match(names.message, /LISTEN_FDNAMES \(one name per descriptor/);
+  assert.match(names.message, /^give LISTEN_FDNAMES one name per descriptor/);
 });
 
 test("listeningSocketProblem: a listening TCP socket passes; a file, a connected socket do not", async () => {
@@ -98,14 +98,11 @@ test("EchoServer fds: checked like every option; a descriptor that is no TCP soc
     }
     assert.fail(`accepted ${JSON.stringify(options)}`);
   };
-  assert.match(refused({ fds: [] }), /invalid value '\[\]' for fds \(one or more descriptors/);
-  assert.match(refused({ fds: [3, 3] }), /invalid value '3' for fds/);
-  assert.match(refused({ fds: [-1] }), /invalid value '-1' for fds \(a whole number of at least 0\)/);
-  assert.match(
-    refused({ fds: [3], port: 9000 }),
-    /invalid value '9000' for port \(none with socket activation/,
-  );
-  assert.match(refused({ fds: [3], host: "::" }), /for host \(none with socket activation/);
+  assert.match(refused({ fds: [] }), /^give fds one or more descriptors, each once, not '\[\]'$/);
+  assert.match(refused({ fds: [3, 3] }), /^give fds .*, not '3'$/);
+  assert.match(refused({ fds: [-1] }), /^give fds a whole number of at least 0, not '-1'$/);
+  assert.match(refused({ fds: [3], port: 9000 }), /^leave out port \('9000'\) with socket activation/);
+  assert.match(refused({ fds: [3], host: "::" }), /^leave out host \('::'\) with socket activation/);
 
   const udp = createSocket("udp4");
   udp.bind(0, "127.0.0.1");
@@ -115,7 +112,7 @@ test("EchoServer fds: checked like every option; a descriptor that is no TCP soc
   await assert.rejects(server.listen(), (err: unknown) => {
     assert.ok(err instanceof EchoError);
     assert.equal(err.code, "ERR_INVALID_OPTION");
-    assert.match(err.message, /this one is not a TCP socket \(a UDP or Unix socket\?\)/);
+    assert.match(err.message, /: descriptor \d+ is not a TCP socket \(a UDP or Unix socket\?\)$/);
     return true;
   });
   udp.close();

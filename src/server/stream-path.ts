@@ -71,6 +71,12 @@ class StreamConnection extends Connection {
     this.faults.start();
   }
 
+  override draining(): void {
+    if (this.faults?.stalled !== true) return;
+    this.setReason("shutdown");
+    this.end();
+  }
+
   /** Remembers what is queued before the stream forgets it on destroy. */
   noteDropped(): void {
     if (this.dropped === 0) this.dropped = this.socket.writableLength;
@@ -132,6 +138,10 @@ class SocketTransport implements EchoTransport {
     // resetAndDestroy() closes with SO_LINGER 0: an RST, not a FIN (a TLS socket: its TCP connection).
     if (typeof tcp.resetAndDestroy === "function" && !tcp.destroyed) tcp.resetAndDestroy();
     socket.destroy();
+  }
+
+  close(): void {
+    this.#conn.socket.destroy();
   }
 
   wrote(bytes: number, queued: number): void {

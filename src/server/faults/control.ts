@@ -17,6 +17,7 @@
 
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseFault } from "./spec.js";
 
 /** What the control needs of a server: `EchoServer` has both. */
 export interface FaultHolder {
@@ -130,6 +131,8 @@ function replace(res: ServerResponse, holder: FaultHolder, body: string): void {
     return;
   }
   try {
+    // Each checked first, so that the reason names the body's field rather than the library's option.
+    for (const f of faults) parseFault(f, '"faults"');
     holder.setFaults(faults);
   } catch (err) {
     // A fault that does not parse changes nothing: setFaults parses them all before replacing any.

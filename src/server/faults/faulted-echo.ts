@@ -57,6 +57,8 @@ export interface EchoTransport {
   finish(byFault: boolean): void;
   /** Resets the connection (RST), dropping anything unsent. */
   reset(): void;
+  /** Closes the connection now, its descriptor freed (a stalled one, whose client's FIN is never read). */
+  close(): void;
   /** A piece was written: `bytes` the kernel took, `queued` left for later. */
   wrote(bytes: number, queued: number): void;
   /** A fault acted (every time); `first`: the first time this kind acted on the connection. */
@@ -102,6 +104,11 @@ export class FaultedEcho {
   /** Bytes handed to the kernel so far. */
   get echoed(): number {
     return this.#echoed;
+  }
+
+  /** Stalled on purpose (`stall-after` acted): it reads and writes nothing more, ever. */
+  get stalled(): boolean {
+    return this.#acted && this.plan.limit?.action === "stall";
   }
 
   /** Bytes taken for echo and not yet handed to the kernel. */
@@ -191,7 +198,7 @@ export class FaultedEcho {
       this.#timer = undefined;
     }
     this.#t.pauseInput();
-    if (this.#acted && this.plan.limit?.action === "stall") this.#finish();
+    if (this.#acted && this.plan.limit?.action === "stall") this.#close();
     else this.#pump();
   }
 
@@ -293,13 +300,21 @@ export class FaultedEcho {
         this.#finish(true);
       }
       // A stall does nothing more: the connection waits for its client, its idle timeout or the server's end.
-      else if (this.#serverEnded) this.#finish(false);
+      else if (this.#serverEnded) this.#close();
       return;
     }
     if (!this.#inputEnded) return;
     const wait = this.#closeAt - performance.now();
     if (wait > 0) this.#wait(wait, () => this.#pump());
     else this.#finish();
+  }
+
+  // A stalled connection reads nothing, not even its client's FIN: a polite close would wait for
+  // that forever, so the server's end (idle timeout, shutdown) closes it outright.
+  #close(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#t.close();
   }
 
   #finish(byFault = false): void {
