@@ -62,6 +62,9 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "node",
   "libuv",
   "lo",
+  // HTTP's own words, as a request writes them (Authorization: Bearer TOKEN)
+  "authorization",
+  "bearer",
   // units and number words
   "ms",
   "ns",

@@ -115,7 +115,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
         "일부러 오동작합니다: KIND[=VALUE][@CIDR][%PERCENT], 예: delay=200ms, slice=1-3:50ms, reset-after=1KiB (여러 번 지정 가능; 종류: hold, reset-after, close-after, stall-after, corrupt, delay, slice, bandwidth, slow-close)",
       "--control": "실행 중에 장애를 바꿀 수 있게 합니다: --metrics 리스너에서 /faults 를 GET, PUT, DELETE",
       "--control-token":
-        "--control 과 함께: 요청에 'Authorization: Bearer TOKEN' 헤더를 요구합니다 (--metrics 가 루프백 밖에서 대기하면 필요)",
+        "--control 과 함께: 요청에 Authorization: Bearer TOKEN 헤더를 요구합니다 (--metrics 가 루프백 밖에서 대기하면 필요)",
     },
     defaults: {},
     after: `
