@@ -44,6 +44,7 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "close",
   // other programs, systems and products named as such
   "ncat",
+  "curl",
   "openssl",
   "ulimit",
   "ss",
