@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { EchoError } from "../../net/echo-error.js";
+import { FAULT_KIND_NAMES } from "../../net/error-text.js";
 import { Bandwidth } from "./bandwidth.js";
 import { ByteLimit } from "./byte-limit.js";
 import { Corrupt } from "./corrupt.js";
@@ -132,4 +133,8 @@ test("the kinds, one job each", () => {
   assert.equal(limit.take(4), 2);
   assert.equal(limit.reached, true);
   assert.equal(limit.take(4), 0);
+});
+
+test("the kinds a bad fault's message lists are the kinds there are, in their order", () => {
+  assert.equal(FAULT_KIND_NAMES, FAULT_KINDS.join(", "));
 });
