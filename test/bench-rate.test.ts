@@ -107,11 +107,13 @@ for (const { connections, threads } of [
         const l = r.latency;
         assert.ok(l !== null && l.samples >= 150, `${l?.samples} samples`);
         const p50 = l.p50Us / 1000;
-        assert.ok(p50 >= DELAY_MS && p50 <= DELAY_MS + 2, `p50 ${p50} ms with a ${DELAY_MS} ms server`);
-        // The messages of all connections are spread evenly: one every 10 ms at 100/s.
+        // At least the server's delay; not the queue of a run above capacity (which grows to hundreds
+        // of ms, see below). The upper bound is loose: a loaded machine wakes timers late.
+        assert.ok(p50 >= DELAY_MS && p50 <= DELAY_MS + 25, `p50 ${p50} ms with a ${DELAY_MS} ms server`);
+        // The messages of all connections are spread evenly: one every 10 ms at 100/s (not in bursts).
         const arrived = await srv.stop();
         const gap = medianOf(gaps(arrived));
-        assert.ok(gap >= 7 && gap <= 13, `median gap between messages ${gap} ms (planned 10 ms)`);
+        assert.ok(gap >= 5 && gap <= 15, `median gap between messages ${gap} ms (planned 10 ms)`);
         assert.ok(
           arrived.length >= 150 && arrived.length <= 202,
           `${arrived.length} messages in 2 s at 100/s`,
@@ -163,7 +165,7 @@ test("CLI: --rate under capacity reports p50Ms near the delay", { timeout: 30_00
     assert.equal(r.code, 0, r.stderr);
     const last = JSON.parse(r.stdout.toString().trim().split("\n").at(-1) ?? "{}");
     assert.ok(
-      last.latency.p50Ms >= DELAY_MS && last.latency.p50Ms <= DELAY_MS + 2,
+      last.latency.p50Ms >= DELAY_MS && last.latency.p50Ms <= DELAY_MS + 25,
       JSON.stringify(last.latency),
     );
   } finally {
