@@ -201,9 +201,9 @@ function faultProblemEn(ctx: EchoErrorContext, option: string): string {
     case "unknown-kind":
       return `give ${option} one of the kinds ${FAULT_KIND_NAMES}, not '${p.part ?? ""}'`;
     case "value-missing":
-      return `give ${p.kind} a value in ${given}: ${FAULT_VALUE_EN[p.takes ?? "duration"]}`;
+      return `fix ${given}: ${p.kind} needs a value, ${FAULT_VALUE_EN[p.takes ?? "duration"]}`;
     case "bad-value":
-      return `give ${p.kind} ${FAULT_VALUE_EN[p.takes ?? "duration"]} in ${given}`;
+      return `fix ${given}: ${p.kind} takes ${FAULT_VALUE_EN[p.takes ?? "duration"]}`;
     case "bad-cidr":
       return `put an address range such as 10.0.0.0/8 or ::1 after @ in ${given}, not '${p.part ?? ""}'`;
     case "bad-percent":
