@@ -26,6 +26,7 @@ export {
   type EchoServerStats,
   type EchoServerEvents,
   type RefusedInfo,
+  type OpenConnectionInfo,
 } from "./server/echo-server.js";
 export { AccessRules } from "./server/access-rules.js";
 export { ConnectionLimits, type RefusalReason } from "./server/connection-limits.js";
@@ -153,6 +154,7 @@ export { Pattern } from "./bench/pattern.js";
 export { echoDataPath } from "./server/echo-path.js";
 // The data path's contract as users see it: which path, and the socket-step seam (EchoServer.observe).
 export type { DataPathName, SocketObserver, SocketStep, SocketStepKind } from "./server/data-path.js";
+export { SOCKET_STEP_CHANNEL, type SocketStepMessage } from "./server/diagnostics.js";
 export { zeroEchoServerStats } from "./server/server-stats.js";
 export { type ClientTls, type ClientTlsOptions } from "./net/client-tls.js";
 // `diagnose`: where packets go (route, scope, port), and an echo probe.

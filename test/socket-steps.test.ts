@@ -4,9 +4,16 @@
  */
 
 import assert from "node:assert/strict";
+import diagnosticsChannel from "node:diagnostics_channel";
 import { once } from "node:events";
 import { test } from "node:test";
-import { createEchoServer, type EchoServer, type SocketStep } from "tcpecho";
+import {
+  createEchoServer,
+  SOCKET_STEP_CHANNEL,
+  type EchoServer,
+  type SocketStep,
+  type SocketStepMessage,
+} from "tcpecho";
 import { rawConnect, readAll, readN, sleep, waitUntil } from "./helpers.js";
 
 interface Seen {
@@ -95,9 +102,22 @@ test("a client that resets: failed, then closed", async () => {
   await server.close();
 });
 
-test("a detached observer hears nothing more; one observer at a time", async () => {
+test("a detached observer hears nothing more; several observe at once", async () => {
   const { server, port, seen, detach } = await observed();
-  assert.throws(() => server.observe(() => {}), /observer is attached already/);
+  const other: string[] = [];
+  const detachOther = server.observe((_c, step) => other.push(step.kind));
+  const first = await rawConnect(port);
+  const firstGone = once(server, "disconnect");
+  first.end("both");
+  await readAll(first);
+  await firstGone;
+  await waitUntil("both observers' closed step", () => other.includes("closed"));
+  assert.deepEqual(
+    seen.map((x) => x.step.kind),
+    other,
+  );
+  detachOther();
+  seen.length = 0;
   detach();
   const s = await rawConnect(port);
   const gone = once(server, "disconnect");
@@ -115,5 +135,53 @@ test("a detached observer hears nothing more; one observer at a time", async () 
   await gone2;
   assert.ok(calls >= 6, `${calls} steps`);
   again();
+  await server.close();
+});
+
+test("the tcpecho:connection:step diagnostics channel carries every server's steps", async () => {
+  const a = createEchoServer({ host: "127.0.0.1", port: 0 });
+  const b = createEchoServer({ host: "127.0.0.1", port: 0 });
+  const heard: { server: object; id: number; kind: string }[] = [];
+  const watch = (message: unknown) => {
+    const m = message as SocketStepMessage;
+    heard.push({ server: m.server, id: m.connection.id, kind: m.step.kind });
+  };
+  diagnosticsChannel.subscribe(SOCKET_STEP_CHANNEL, watch);
+  try {
+    for (const server of [a, b]) {
+      const { port } = await server.listen();
+      const s = await rawConnect(port);
+      const gone = once(server, "disconnect");
+      s.end("x");
+      await readAll(s);
+      await gone;
+      await waitUntil("its closed step", () => heard.some((h) => h.server === server && h.kind === "closed"));
+    }
+    for (const server of [a, b])
+      assert.deepEqual(
+        heard.filter((h) => h.server === server).map((h) => h.kind),
+        ["accepted", "read", "written", "end", "shutdown", "closed"],
+      );
+  } finally {
+    diagnosticsChannel.unsubscribe(SOCKET_STEP_CHANNEL, watch);
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+test("connections() lists the clients being served, with their counts", async () => {
+  const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+  const { port } = await server.listen();
+  const s = await rawConnect(port);
+  s.write("hello");
+  assert.equal((await readN(s, 5)).toString(), "hello");
+  const open = [...server.connections()];
+  assert.equal(open.length, 1);
+  assert.equal(open[0]?.remotePort, s.localPort);
+  assert.equal(open[0]?.bytesIn, 5);
+  assert.equal(open[0]?.bytesOut, 5);
+  const gone = once(server, "disconnect");
+  s.end();
+  await gone;
+  assert.deepEqual([...server.connections()], []);
   await server.close();
 });

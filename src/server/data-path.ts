@@ -2,18 +2,20 @@
  * The contract between the echo server and its data paths (handle-path.ts,
  * stream-path.ts): what a path tells its {@link PathOwner}, the
  * {@link Preamble} a connection may have to send before its echo, the
- * {@link DataTap} for logs and the {@link SocketObserver} that sees every
- * socket step. A leaf: the paths and the server import it, it imports no
- * path. (echo-path.ts chooses the path.)
+ * {@link DataTap} for logs and the {@link SocketStep}s observers see
+ * (published on diagnostics.ts's channel). A leaf: the paths and the server
+ * import it, it imports no path. (echo-path.ts chooses the path.)
  *
- * Taps and observers sit in slots whose `fn` is null when nobody looks, so
- * the hot path pays one comparison per step.
+ * The tap sits in a slot whose `fn` is null when nobody looks, and a step is
+ * published only when the channel has subscribers, so the hot path pays one
+ * check per step.
  *
  * @module
  */
 
 import type { EchoError } from "../net/echo-error.js";
 import type { Connection, ConnectionInfo } from "./connection.js";
+import { publishStep, steps } from "./diagnostics.js";
 import type { FaultEffect } from "./faults/faulted-echo.js";
 import type { FaultBook } from "./faults/plan.js";
 
@@ -57,8 +59,8 @@ export type SocketStepKind = SocketStep["kind"];
 
 /**
  * Sees every socket step of every connection, in order, as it happens
- * (attach one with `EchoServer.observe`). Called on the data path: keep it
- * quick, and do not keep `step` (it may be reused).
+ * (attach any number with `EchoServer.observe`). Called on the data path:
+ * keep it quick, and do not keep `step` (it may be reused).
  *
  * @example
  * ```ts
@@ -67,11 +69,6 @@ export type SocketStepKind = SocketStep["kind"];
  * ```
  */
 export type SocketObserver = (conn: ConnectionInfo, step: SocketStep) => void;
-
-/** Where the paths find the observer: `fn` is null when nobody observes. */
-export interface ObserverSlot {
-  fn: SocketObserver | null;
-}
 
 /** The `accepted` step: one object for every connection, as it carries nothing. */
 export const ACCEPTED: SocketStep = { kind: "accepted" };
@@ -110,7 +107,8 @@ export interface FaultSlot {
 /** What a data path tells the server. */
 export interface PathOwner {
   readonly tap: DataTap;
-  readonly observer: ObserverSlot;
+  /** The `EchoServer`, named in every published step. */
+  readonly server: object;
   readonly faults: FaultSlot;
   /** Connections send a PROXY header first: their client, and so their faults, are known only after it. */
   readonly proxied: boolean;
@@ -187,8 +185,7 @@ export function passPreamble(conn: PathConnection, preamble: Preamble, chunk: Bu
  * error); otherwise it ends politely: what is queued goes out, then our FIN.
  */
 export function inputEnded(conn: PathConnection): void {
-  const see = conn.owner.observer.fn;
-  if (see !== null) see(conn, END);
+  if (steps.hasSubscribers) publishStep(conn.owner.server, conn, END);
   const preamble = conn.preamble;
   if (preamble !== null) {
     const error = preamble.endedEarly();

@@ -21,18 +21,12 @@ import { descriptorsExhausted, openFileLimit } from "./descriptors.js";
 import { IdleSweeper } from "./idle-sweeper.js";
 import { ProxyGate } from "./proxy-preamble.js";
 import type { ProxyVersion } from "./proxy-protocol.js";
-import type {
-  DataPathName,
-  DataTap,
-  FaultSlot,
-  ObserverSlot,
-  PathOwner,
-  SocketObserver,
-} from "./data-path.js";
+import type { DataPathName, DataTap, FaultSlot, PathOwner, SocketObserver } from "./data-path.js";
 import type { FaultEffect } from "./faults/faulted-echo.js";
 import { FaultBook } from "./faults/plan.js";
 import type { FaultSpec } from "./faults/spec.js";
 import { attachEchoPath } from "./echo-path.js";
+import { steps, type SocketStepMessage } from "./diagnostics.js";
 import { ServerStats, type EchoServerStats } from "./server-stats.js";
 import { createTlsListener, type TlsFailureInfo } from "./tls-server.js";
 import { listeningSocketProblem, NOT_LISTENING_TCP } from "./socket-activation.js";
@@ -145,10 +139,15 @@ export interface EchoServerOptions {
   faults?: readonly (string | FaultSpec)[];
   /**
    * Sees every connection's socket steps from the start, as
-   * `EchoServer.observe` would (one observer at a time: with this option,
-   * `observe` throws). The command's `--trace` is built on it.
+   * `EchoServer.observe` would (it stays attached until the server closes).
    */
   observer?: SocketObserver;
+}
+
+/** A connection being served, as {@link EchoServer.connections} lists it. */
+export interface OpenConnectionInfo extends ConnectionInfo {
+  /** Bytes echoed and handed to the kernel so far. */
+  readonly bytesOut: number;
 }
 
 /** A client turned away before being served. */
@@ -254,7 +253,6 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   #sweeper: IdleSweeper | undefined;
   readonly #conns = new Set<Connection>();
   readonly #tap: DataTap = { fn: null };
-  readonly #observer: ObserverSlot = { fn: null };
   readonly #faults: FaultSlot = { book: null };
   #dataPath: DataPathName | undefined;
   readonly #secure: boolean;
@@ -295,7 +293,10 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       positive: true,
     });
     this.#rules = new AccessRules(options.allow, options.deny);
-    this.#observer.fn = options.observer ?? null;
+    if (options.observer !== undefined) {
+      const detach = this.observe(options.observer);
+      this.once("close", detach);
+    }
     this.setFaults(options.faults ?? []);
     this.#proxyGate = null;
     if (options.proxyProtocol !== undefined) {
@@ -467,6 +468,24 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     return this.#conns.size;
   }
 
+  /**
+   * The connections being served now, in the order they were opened (not
+   * those still sending their PROXY header). Live objects: their counters
+   * move on, so read what you need during the iteration.
+   *
+   * @example
+   * ```ts
+   * import { createEchoServer } from "tcpecho";
+   * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+   * await server.listen();
+   * for (const c of server.connections()) console.log(c.id, c.remoteAddress, c.bytesIn, c.bytesOut);
+   * await server.close();
+   * ```
+   */
+  connections(): IterableIterator<OpenConnectionInfo> {
+    return this.#conns.values();
+  }
+
   /** Counters since start, open connections included. */
   stats(): EchoServerStats {
     return this.#stats.snapshot(this.#conns, this.#startedAt === 0 ? 0 : performance.now() - this.#startedAt);
@@ -475,8 +494,10 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   /**
    * Attaches `observer` to every connection's socket steps (accepted, read,
    * written, end, shutdown, failed, closed: a {@link SocketObserver}), for a
-   * trace or a live view. One observer at a time; returns the function that
-   * detaches it. Unobserved, the data path pays one comparison per step.
+   * trace or a live view. Any number may watch at once (each is a subscriber
+   * of the `tcpecho:connection:step` diagnostics channel that sees only this
+   * server's steps); returns the function that detaches this one. Unobserved,
+   * the data path pays one check per step.
    *
    * @example
    * ```ts
@@ -491,10 +512,15 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
    * ```
    */
   observe(observer: SocketObserver): () => void {
-    if (this.#observer.fn !== null) throw new Error("observe(): an observer is attached already");
-    this.#observer.fn = observer;
+    const watch = (message: unknown) => {
+      const m = message as SocketStepMessage;
+      if (m.server === this) observer(m.connection, m.step);
+    };
+    steps.subscribe(watch);
+    let attached = true;
     return () => {
-      if (this.#observer.fn === observer) this.#observer.fn = null;
+      if (attached) steps.unsubscribe(watch);
+      attached = false;
     };
   }
 
@@ -683,7 +709,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   #owner(): PathOwner {
     return {
       tap: this.#tap,
-      observer: this.#observer,
+      server: this,
       faults: this.#faults,
       proxied: this.#proxyGate !== null,
       faulted: (conn, effect, first) => this.#onFault(conn, effect, first),

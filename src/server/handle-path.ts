@@ -44,6 +44,7 @@ import {
   type TcpHandle,
 } from "../net/node-internals.js";
 import { Connection } from "./connection.js";
+import { publishStep, steps } from "./diagnostics.js";
 import {
   CLOSED,
   inputEnded,
@@ -136,9 +137,10 @@ class HandleConnection extends Connection {
       written = 0;
     }
     if (written < nread) this.queue(buffer.subarray(written, nread));
-    const see = this.owner.observer.fn;
-    if (see !== null && !this.destroyed)
-      see(this, { kind: "written", bytes: nread - this.queuedBytes, queued: this.queuedBytes });
+    if (steps.hasSubscribers && !this.destroyed) {
+      const step = { kind: "written", bytes: nread - this.queuedBytes, queued: this.queuedBytes } as const;
+      publishStep(this.owner.server, this, step);
+    }
   }
 
   /** Sends the rest later, from a copy, and reads no more until it is sent (backpressure). */
@@ -177,8 +179,7 @@ class HandleConnection extends Connection {
     if (this.destroyed) return;
     if (err !== undefined) {
       this.owner.failed(this, err);
-      const see = this.owner.observer.fn;
-      if (see !== null) see(this, { kind: "failed", error: err });
+      if (steps.hasSubscribers) publishStep(this.owner.server, this, { kind: "failed", error: err });
     }
     if (this.queuedBytes !== 0) this.dropped = this.handle.writeQueueSize;
     this.destroyed = true;
@@ -191,9 +192,8 @@ function onRead(this: TcpHandle): void {
   const { state, readResult, eof } = internals;
   const nread = state[readResult] as number;
   const conn = (this as ConnectionHandle)[CONNECTION];
-  const see = conn.owner.observer.fn;
   if (nread > 0) {
-    if (see !== null) see(conn, { kind: "read", bytes: nread });
+    if (steps.hasSubscribers) publishStep(conn.owner.server, conn, { kind: "read", bytes: nread });
     if (conn.preamble === null) {
       conn.echo(nread);
       return;
@@ -219,16 +219,14 @@ function onQueuedWritten(this: HandleRequest, status: number): void {
 
 function onShutdown(this: HandleRequest, status: number): void {
   const conn = (this.handle as ConnectionHandle)[CONNECTION];
-  const see = conn.owner.observer.fn;
-  if (see !== null && status >= 0) see(conn, SHUTDOWN);
+  if (steps.hasSubscribers && status >= 0) publishStep(conn.owner.server, conn, SHUTDOWN);
   conn.destroy();
 }
 
 function onClosed(this: TcpHandle): void {
   const conn = (this as ConnectionHandle)[CONNECTION];
   conn.owner.closed(conn);
-  const see = conn.owner.observer.fn;
-  if (see !== null) see(conn, CLOSED);
+  if (steps.hasSubscribers) publishStep(conn.owner.server, conn, CLOSED);
 }
 
 /**
@@ -272,8 +270,7 @@ export function attachHandlePath(server: Server, owner: PathOwner): boolean {
     const conn = new HandleConnection(owner.nextId(), held, owner, readBuffer, peer.address, peer.port);
     held[CONNECTION] = conn;
     handle.onread = onRead;
-    const see = owner.observer.fn;
-    if (see !== null) see(conn, ACCEPTED);
+    if (steps.hasSubscribers) publishStep(owner.server, conn, ACCEPTED);
     const preamble = owner.preamble(conn);
     if (preamble !== null) {
       conn.preamble = preamble;

@@ -20,6 +20,7 @@ import type { Server, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { tcpUnderTls } from "../net/node-internals.js";
 import { Connection } from "./connection.js";
+import { publishStep, steps } from "./diagnostics.js";
 import {
   ACCEPTED,
   CLOSED,
@@ -145,14 +146,13 @@ class SocketTransport implements EchoTransport {
   }
 
   wrote(bytes: number, queued: number): void {
-    const see = this.#conn.owner.observer.fn;
-    if (see !== null) see(this.#conn, { kind: "written", bytes, queued });
+    if (steps.hasSubscribers)
+      publishStep(this.#conn.owner.server, this.#conn, { kind: "written", bytes, queued });
   }
 
   faulted(effect: FaultEffect, first: boolean): void {
     this.#conn.owner.faulted(this.#conn, effect, first);
-    const see = this.#conn.owner.observer.fn;
-    if (see !== null) see(this.#conn, { kind: "fault", effect });
+    if (steps.hasSubscribers) publishStep(this.#conn.owner.server, this.#conn, { kind: "fault", effect });
   }
 }
 
@@ -160,8 +160,7 @@ class SocketTransport implements EchoTransport {
 // connection carries no closures of its own.
 function onData(this: Socket, chunk: Buffer): void {
   const conn = connectionOf(this);
-  const see = conn.owner.observer.fn;
-  if (see !== null) see(conn, { kind: "read", bytes: chunk.length });
+  if (steps.hasSubscribers) publishStep(conn.owner.server, conn, { kind: "read", bytes: chunk.length });
   if (conn.preamble !== null) {
     const rest = passPreamble(conn, conn.preamble, chunk);
     if (rest === null) return;
@@ -179,7 +178,7 @@ function onData(this: Socket, chunk: Buffer): void {
     conn.faults.push(chunk);
     return;
   }
-  if (see === null) {
+  if (!steps.hasSubscribers) {
     if (!this.write(chunk)) this.pause();
     return;
   }
@@ -187,7 +186,7 @@ function onData(this: Socket, chunk: Buffer): void {
   const more = this.write(chunk);
   // What the socket still holds of this chunk; a write the kernel took only part of counts whole.
   const queued = Math.max(0, this.writableLength - before);
-  see(conn, { kind: "written", bytes: chunk.length - queued, queued });
+  publishStep(conn.owner.server, conn, { kind: "written", bytes: chunk.length - queued, queued });
   if (!more) this.pause();
 }
 
@@ -201,32 +200,28 @@ function onEnd(this: Socket): void {
     inputEnded(conn);
     return;
   }
-  const see = conn.owner.observer.fn;
-  if (see !== null) see(conn, END);
+  if (steps.hasSubscribers) publishStep(conn.owner.server, conn, END);
   conn.setReason("end");
   conn.faults.clientEnded();
 }
 
 function onFinish(this: Socket): void {
   const conn = connectionOf(this);
-  const see = conn.owner.observer.fn;
-  if (see !== null) see(conn, SHUTDOWN);
+  if (steps.hasSubscribers) publishStep(conn.owner.server, conn, SHUTDOWN);
 }
 
 function onError(this: Socket, err: NodeJS.ErrnoException): void {
   const conn = connectionOf(this);
   conn.noteDropped();
   conn.owner.failed(conn, err);
-  const see = conn.owner.observer.fn;
-  if (see !== null) see(conn, { kind: "failed", error: err });
+  if (steps.hasSubscribers) publishStep(conn.owner.server, conn, { kind: "failed", error: err });
 }
 
 function onClose(this: Socket): void {
   const conn = connectionOf(this);
   conn.faults?.stop();
   conn.owner.closed(conn);
-  const see = conn.owner.observer.fn;
-  if (see !== null) see(conn, CLOSED);
+  if (steps.hasSubscribers) publishStep(conn.owner.server, conn, CLOSED);
 }
 
 /**
@@ -265,8 +260,7 @@ export function serveSocket(
   socket.setNoDelay(true);
   if (fresh && owner.keepAliveSeconds > 0) socket.setKeepAlive(true, owner.keepAliveSeconds * 1000);
   const conn = new StreamConnection(owner.nextId(), socket, owner, remoteAddress, remotePort);
-  const see = owner.observer.fn;
-  if (see !== null) see(conn, ACCEPTED);
+  if (steps.hasSubscribers) publishStep(owner.server, conn, ACCEPTED);
   conn.preamble = owner.preamble(conn);
   socket.on("close", onClose);
   if (conn.preamble === null && !owner.opened(conn)) {
