@@ -27,6 +27,7 @@ export {
   type EchoServerEvents,
   type RefusedInfo,
   type OpenConnectionInfo,
+  type EchoServerState,
 } from "./server/echo-server.js";
 export { AccessRules } from "./server/access-rules.js";
 export { ConnectionLimits, type RefusalReason } from "./server/connection-limits.js";
@@ -153,8 +154,29 @@ export {
 export { Pattern } from "./bench/pattern.js";
 export { echoDataPath } from "./server/echo-path.js";
 // The data path's contract as users see it: which path, and the socket-step seam (EchoServer.observe).
-export type { DataPathName, SocketObserver, SocketStep, SocketStepKind } from "./server/data-path.js";
-export { SOCKET_STEP_CHANNEL, type SocketStepMessage } from "./server/diagnostics.js";
+export type { DataPathName } from "./server/data-path.js";
+export {
+  SOCKET_STEP_CHANNEL,
+  type SocketObserver,
+  type SocketStep,
+  type SocketStepKind,
+  type SocketStepMessage,
+} from "./server/diagnostics.js";
+// A live model of a server (what `serve --ui` draws), for a program's own view.
+export {
+  LiveView,
+  type LiveCall,
+  type LiveCallName,
+  type LiveConnection,
+  type LiveFollowed,
+  type LiveListener,
+  type LiveSnapshot,
+  type LiveTotals,
+  type LiveViewOptions,
+  type LiveWindow,
+  type ServerKnownState,
+  type StateSource,
+} from "./server/live-view.js";
 export { zeroEchoServerStats } from "./server/server-stats.js";
 export { type ClientTls, type ClientTlsOptions } from "./net/client-tls.js";
 // `diagnose`: where packets go (route, scope, port), and an echo probe.

@@ -19,7 +19,9 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   client: ["net"],
   bench: ["net", "client"],
   i18n: ["net", "server", "client", "bench"],
-  cli: ["net", "server", "client", "bench", "i18n"],
+  // The live page's server side; its browser side (ui/page) imports only types.
+  ui: ["net", "server"],
+  cli: ["net", "server", "client", "bench", "i18n", "ui"],
   ".": ["net", "server", "client", "bench"],
 };
 

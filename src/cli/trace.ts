@@ -30,7 +30,7 @@ import {
   type TcpTableName,
 } from "../net/tcp-state.js";
 import type { ConnectionInfo } from "../server/connection.js";
-import type { SocketStep } from "../server/data-path.js";
+import type { SocketStep } from "../server/diagnostics.js";
 import type { EchoServer, EchoServerAddress } from "../server/echo-server.js";
 import { LineBudget } from "./line-budget.js";
 import { printableText } from "./printable.js";

@@ -28,7 +28,58 @@
 
 import diagnosticsChannel from "node:diagnostics_channel";
 import type { ConnectionInfo } from "./connection.js";
-import type { SocketStep } from "./data-path.js";
+import type { FaultEffect } from "./faults/faulted-echo.js";
+
+/**
+ * One step of a connection's socket, as the data path takes it:
+ * - `accepted`: accept() gave it (before any PROXY header, limit or access
+ *   rule: a refused client's next step is `closed`; over TLS, once its
+ *   handshake is done);
+ * - `read`: `bytes` came in (a PROXY header's too);
+ * - `written`: the echo of a read: `bytes` the kernel took at once, `queued`
+ *   left to send later (the stream path counts a write the kernel takes only
+ *   part of as queued whole);
+ * - `end`: the client's FIN, the end of its input;
+ * - `shutdown`: our FIN went out, after everything queued;
+ * - `failed`: a socket error (`error`); `closed` follows;
+ * - `fault`: a fault the server was asked for acted (`serve --fault`): an
+ *   echo held back or cut into pieces, a bit flipped, a reset, …;
+ * - `closed`: the descriptor is released; the last step.
+ */
+export type SocketStep =
+  | { readonly kind: "accepted" }
+  | { readonly kind: "read"; readonly bytes: number }
+  | { readonly kind: "written"; readonly bytes: number; readonly queued: number }
+  | { readonly kind: "end" }
+  | { readonly kind: "shutdown" }
+  | { readonly kind: "failed"; readonly error: Error }
+  | { readonly kind: "fault"; readonly effect: FaultEffect }
+  | { readonly kind: "closed" };
+
+/** The name of a {@link SocketStep}. */
+export type SocketStepKind = SocketStep["kind"];
+
+/**
+ * Sees every socket step of every connection, in order, as it happens
+ * (attach any number with `EchoServer.observe`). Called on the data path:
+ * keep it quick, and do not keep `step` (it may be reused).
+ *
+ * @example
+ * ```ts
+ * import type { SocketObserver } from "tcpecho";
+ * const trace: SocketObserver = (conn, step) => console.log(conn.id, step.kind);
+ * ```
+ */
+export type SocketObserver = (conn: ConnectionInfo, step: SocketStep) => void;
+
+/** The `accepted` step: one object for every connection, as it carries nothing. */
+export const ACCEPTED: SocketStep = { kind: "accepted" };
+/** The `end` step, shared likewise. */
+export const END: SocketStep = { kind: "end" };
+/** The `shutdown` step, shared likewise. */
+export const SHUTDOWN: SocketStep = { kind: "shutdown" };
+/** The `closed` step, shared likewise. */
+export const CLOSED: SocketStep = { kind: "closed" };
 
 /** The name of the channel every socket step is published on. */
 export const SOCKET_STEP_CHANNEL = "tcpecho:connection:step";

@@ -21,12 +21,12 @@ import { descriptorsExhausted, openFileLimit } from "./descriptors.js";
 import { IdleSweeper } from "./idle-sweeper.js";
 import { ProxyGate } from "./proxy-preamble.js";
 import type { ProxyVersion } from "./proxy-protocol.js";
-import type { DataPathName, DataTap, FaultSlot, PathOwner, SocketObserver } from "./data-path.js";
+import type { DataPathName, DataTap, FaultSlot, PathOwner } from "./data-path.js";
 import type { FaultEffect } from "./faults/faulted-echo.js";
 import { FaultBook } from "./faults/plan.js";
 import type { FaultSpec } from "./faults/spec.js";
 import { attachEchoPath } from "./echo-path.js";
-import { steps, type SocketStepMessage } from "./diagnostics.js";
+import { steps, type SocketObserver, type SocketStepMessage } from "./diagnostics.js";
 import { ServerStats, type EchoServerStats } from "./server-stats.js";
 import { createTlsListener, type TlsFailureInfo } from "./tls-server.js";
 import { listeningSocketProblem, NOT_LISTENING_TCP } from "./socket-activation.js";
@@ -216,7 +216,9 @@ export interface EchoServerEvents {
   close: [stats: EchoServerStats];
 }
 
-type State = "new" | "listening" | "draining" | "closed";
+/** Where a server is in its life: `draining` from the start of a graceful close to its end. */
+export type EchoServerState = "new" | "listening" | "draining" | "closed";
+type State = EchoServerState;
 
 /**
  * An echo server. Create it with {@link createEchoServer}.
@@ -461,6 +463,11 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
    */
   get draining(): boolean {
     return this.#state === "draining";
+  }
+
+  /** Where the server is in its life: new, listening, draining (closing gracefully) or closed. */
+  get state(): EchoServerState {
+    return this.#state;
   }
 
   /** Connections open now. */

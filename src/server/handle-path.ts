@@ -44,16 +44,8 @@ import {
   type TcpHandle,
 } from "../net/node-internals.js";
 import { Connection } from "./connection.js";
-import { publishStep, steps } from "./diagnostics.js";
-import {
-  CLOSED,
-  inputEnded,
-  passPreamble,
-  SHUTDOWN,
-  ACCEPTED,
-  type PathOwner,
-  type Preamble,
-} from "./data-path.js";
+import { ACCEPTED, CLOSED, publishStep, SHUTDOWN, steps } from "./diagnostics.js";
+import { inputEnded, passPreamble, type PathOwner, type Preamble } from "./data-path.js";
 import { serveSocket } from "./stream-path.js";
 
 // The size of one read: as in the C reference server.

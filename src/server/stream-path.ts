@@ -20,17 +20,8 @@ import type { Server, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { tcpUnderTls } from "../net/node-internals.js";
 import { Connection } from "./connection.js";
-import { publishStep, steps } from "./diagnostics.js";
-import {
-  ACCEPTED,
-  CLOSED,
-  END,
-  inputEnded,
-  passPreamble,
-  SHUTDOWN,
-  type PathOwner,
-  type Preamble,
-} from "./data-path.js";
+import { ACCEPTED, CLOSED, END, publishStep, SHUTDOWN, steps } from "./diagnostics.js";
+import { inputEnded, passPreamble, type PathOwner, type Preamble } from "./data-path.js";
 import { FaultedEcho, type EchoTransport, type FaultEffect } from "./faults/faulted-echo.js";
 import type { FaultPlan } from "./faults/plan.js";
 

@@ -1,0 +1,535 @@
+/**
+ * A live model of one echo server, for a page that draws it (`serve --ui`)
+ * or a program's own view: the listening sockets with their accept queues,
+ * each communication socket with its TCP state and counts, the socket calls
+ * of the connections someone follows, and the totals. Built from the
+ * server's socket steps (`EchoServer.observe`) and, where the OS tells
+ * (Linux's /proc/net/tcp), the kernel's own view of each socket.
+ *
+ * Costs nothing until {@link LiveView.start}: it subscribes then, and
+ * {@link LiveView.stop} unsubscribes. Connections open before the start are
+ * listed from `server.connections()`, their earlier calls unknown.
+ *
+ * Bounded: per connection a fixed record and at most
+ * {@link LiveViewOptions.maxCalls} calls (the first few and the latest);
+ * closed connections are kept {@link LiveViewOptions.keepClosedMs}, then
+ * dropped.
+ *
+ * @module
+ */
+
+import { performance } from "node:perf_hooks";
+import { formatEndpoint } from "../net/endpoint.js";
+import { findTcpSocket, readTcpTable, type TcpSocketRow, type TcpTableName } from "../net/tcp-state.js";
+import type { ConnectionInfo } from "./connection.js";
+import type { SocketStep } from "./diagnostics.js";
+import type { EchoServer, EchoServerAddress } from "./echo-server.js";
+
+/**
+ * A connection's state as the server knows it, where the kernel does not
+ * tell: `open` (ESTABLISHED), `half-closed` (the client's FIN came:
+ * CLOSE_WAIT), `closing` (our FIN went out), `closed` (descriptor released).
+ */
+export type ServerKnownState = "open" | "half-closed" | "closing" | "closed";
+
+/** Where a state came from: the kernel's table (Linux) or what the server knows. */
+export type StateSource = "kernel" | "server";
+
+/** One listening socket (대기 소켓). */
+export interface LiveListener {
+  /** `host:port` as bound (IPv6 in brackets). */
+  address: string;
+  family: "IPv4" | "IPv6";
+  /** The accept queue's length as applied (the request capped at SOMAXCONN). */
+  backlog: number;
+  /** Connections waiting in the accept queue now, where the OS tells (Linux); null elsewhere. */
+  acceptQueue: number | null;
+}
+
+/** One communication socket (통신 소켓), as a row of the list. */
+export interface LiveConnection {
+  id: number;
+  /** The client's `address:port` (the PROXY header's client where that is on). */
+  peer: string;
+  /** With PROXY protocol: the load balancer the TCP connection came from. */
+  proxy: string | null;
+  /** A kernel TCP state name (ESTABLISHED, CLOSE_WAIT, …) or a {@link ServerKnownState}. */
+  state: string;
+  stateFrom: StateSource;
+  bytesIn: number;
+  bytesOut: number;
+  /** Received and not yet echoed (waiting for the kernel's send buffer, or held by a fault). */
+  queued: number;
+  ageMs: number;
+  /** The faults that acted on it, by spec (`delay=200ms`). */
+  faults: string[];
+  /** Closed, and kept a moment so a watcher sees it go. */
+  closed: boolean;
+}
+
+/** The socket calls a step stands for, in the notes' words. */
+export type LiveCallName = "accept" | "recv" | "send" | "shutdown" | "close" | "error" | "fault";
+
+/** One socket call of a followed connection, with the state after it. */
+export interface LiveCall {
+  /** ms since the connection was accepted. */
+  atMs: number;
+  call: LiveCallName;
+  /** What was asked: `recv`'s buffer, `send`'s length, `shutdown`'s how, a fault's spec. */
+  args: string;
+  /** What came back: bytes, `0` (the client's FIN), an error code, "" when nothing. */
+  result: string;
+  /** For `send`: bytes left queued (backpressure). */
+  queued: number;
+  state: string;
+  stateFrom: StateSource;
+  /** For `recv`: the start of the bytes received, as text (only while followed). */
+  data?: string;
+}
+
+/** The calls of a followed connection. */
+export interface LiveFollowed {
+  id: number;
+  calls: LiveCall[];
+  /** Calls left out between the first ones and the latest (the bound). */
+  skipped: number;
+  /** False when the connection opened before anyone watched: its first calls are unknown. */
+  fromAccept: boolean;
+  closed: boolean;
+}
+
+/** Counters of the whole server. */
+export interface LiveTotals {
+  served: number;
+  open: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Resets, other errors, failed TLS handshakes and PROXY headers, accept errors. */
+  errors: number;
+  refused: number;
+  /** Connections a fault acted on (once per connection and kind). */
+  faults: number;
+}
+
+/** Everything a page draws, for one window of the connection list. */
+export interface LiveSnapshot {
+  /** The server's clock (ms since the epoch) when taken. */
+  at: number;
+  server: {
+    state: "starting" | "listening" | "draining" | "closed";
+    dataPath: string | null;
+    faults: string[];
+    uptimeMs: number;
+  };
+  listeners: LiveListener[];
+  totals: LiveTotals;
+  /** `total` connections listed (open and just closed); `rows` from index `from`. */
+  connections: { total: number; from: number; rows: LiveConnection[] };
+  followed: LiveFollowed | null;
+}
+
+/** Which part of the list a watcher shows, and whose calls. */
+export interface LiveWindow {
+  from?: number;
+  count?: number;
+  follow?: number | undefined;
+}
+
+/** Bounds of a {@link LiveView}. */
+export interface LiveViewOptions {
+  /** Calls kept per connection: the first 8 and the latest. Default 64. */
+  maxCalls?: number;
+  /** How long a closed connection stays listed, ms. Default 3000. */
+  keepClosedMs?: number;
+  /** Rows a window may ask for. Default 200. */
+  maxRows?: number;
+  /** Read the kernel's TCP table (Linux). Default true; off, states are the server's. */
+  kernel?: boolean;
+}
+
+const FIRST_CALLS = 8;
+const DATA_PREVIEW = 48;
+// Kernel lookups for a followed connection's calls, at most this many a second (each reads the table).
+const LOOKUPS_PER_SECOND = 20;
+
+/** What the view keeps of one connection. */
+interface Tracked {
+  readonly info: ConnectionInfo;
+  /** Bytes echoed, as of its close (while open, the connection's own count is read). */
+  bytesOut: number;
+  known: ServerKnownState;
+  kernel: string | undefined;
+  faults: string[];
+  calls: LiveCall[];
+  skipped: number;
+  readonly fromAccept: boolean;
+  closedAt: number | undefined;
+  /** A recv whose bytes (the `data` event right after it) are still to come. */
+  awaitingData: LiveCall | undefined;
+}
+
+/**
+ * The live model of `server`.
+ *
+ * @example
+ * ```ts
+ * import { createEchoServer, LiveView } from "tcpecho";
+ * const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+ * await server.listen();
+ * const view = new LiveView(server);
+ * view.start();
+ * console.log(view.snapshot({ from: 0, count: 50 }).totals.open); // 0
+ * view.stop();
+ * await server.close();
+ * ```
+ */
+export class LiveView {
+  readonly #server: EchoServer;
+  readonly #maxCalls: number;
+  readonly #keepClosedMs: number;
+  readonly #maxRows: number;
+  readonly #kernel: boolean;
+  readonly #tracked = new Map<number, Tracked>();
+  readonly #followed = new Set<number>();
+  #detach: (() => void) | null = null;
+  #table: TcpSocketRow[] | undefined;
+  #lookups = { second: 0, used: 0 };
+  #version = 0;
+
+  constructor(server: EchoServer, options: LiveViewOptions = {}) {
+    this.#server = server;
+    this.#maxCalls = Math.max(FIRST_CALLS + 1, options.maxCalls ?? 64);
+    this.#keepClosedMs = options.keepClosedMs ?? 3000;
+    this.#maxRows = options.maxRows ?? 200;
+    this.#kernel = options.kernel ?? true;
+  }
+
+  /** Grows whenever something a watcher sees changed: send a snapshot when it moved. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Whether it is watching the server now. */
+  get started(): boolean {
+    return this.#detach !== null;
+  }
+
+  /** Starts watching: lists the connections open now and follows their steps from here. */
+  start(): void {
+    if (this.#detach !== null) return;
+    for (const c of this.#server.connections()) this.#track(c, false);
+    const detachSteps = this.#server.observe((conn, step) => this.#onStep(conn, step));
+    const onData = (conn: ConnectionInfo, chunk: Buffer) => this.#onData(conn, chunk);
+    const onChange = () => this.#version++;
+    this.#server.on("data", onData);
+    for (const e of ["draining", "close", "faultsChanged", "refused"] as const) this.#server.on(e, onChange);
+    this.#detach = () => {
+      detachSteps();
+      this.#server.off("data", onData);
+      for (const e of ["draining", "close", "faultsChanged", "refused"] as const)
+        this.#server.off(e, onChange);
+    };
+    this.#version++;
+  }
+
+  /** Stops watching and forgets every connection. */
+  stop(): void {
+    this.#detach?.();
+    this.#detach = null;
+    this.#tracked.clear();
+    this.#followed.clear();
+    this.#table = undefined;
+  }
+
+  /**
+   * Follows `id`'s calls with the bytes each recv brought (several watchers
+   * may follow several). Returns the function that stops following.
+   */
+  follow(id: number): () => void {
+    this.#followed.add(id);
+    return () => this.#followed.delete(id);
+  }
+
+  /**
+   * Brings the view up to date with the clock: reads the kernel's table (so
+   * states and accept queues move without steps), and drops connections
+   * closed longer than the bound. Call it a few times a second while watched.
+   */
+  refresh(): void {
+    const now = performance.now();
+    let changed = false;
+    for (const [id, t] of this.#tracked) {
+      if (t.closedAt !== undefined && now - t.closedAt >= this.#keepClosedMs) {
+        this.#tracked.delete(id);
+        changed = true;
+      }
+    }
+    if (this.#kernel) changed = this.#readKernel() || changed;
+    if (changed) this.#version++;
+  }
+
+  /** What a watcher of `window` draws now. */
+  snapshot(window: LiveWindow = {}): LiveSnapshot {
+    const now = performance.now();
+    const count = Math.max(0, Math.min(window.count ?? 50, this.#maxRows));
+    const total = this.#tracked.size;
+    const from = Math.max(0, Math.min(window.from ?? 0, Math.max(0, total - 1)));
+    const rows: LiveConnection[] = [];
+    let i = 0;
+    for (const t of this.#tracked.values()) {
+      if (i >= from + count) break;
+      if (i++ >= from) rows.push(this.#row(t, now));
+    }
+    return {
+      at: Date.now(),
+      server: this.#serverState(),
+      listeners: this.#listeners(),
+      totals: this.#totals(),
+      connections: { total, from, rows },
+      followed: window.follow === undefined ? null : this.#followedCalls(window.follow),
+    };
+  }
+
+  #track(info: ConnectionInfo, fromAccept: boolean): Tracked {
+    const t: Tracked = {
+      info,
+      bytesOut: 0,
+      known: "open",
+      kernel: undefined,
+      faults: [],
+      calls: [],
+      skipped: 0,
+      fromAccept,
+      closedAt: undefined,
+      awaitingData: undefined,
+    };
+    this.#tracked.set(info.id, t);
+    return t;
+  }
+
+  #onStep(conn: ConnectionInfo, step: SocketStep): void {
+    this.#version++;
+    const t = this.#tracked.get(conn.id) ?? this.#track(conn, step.kind === "accepted");
+    if (step.kind === "end") t.known = "half-closed";
+    else if (step.kind === "shutdown") t.known = "closing";
+    else if (step.kind === "fault" && !t.faults.includes(step.effect.spec)) t.faults.push(step.effect.spec);
+    else if (step.kind === "closed") {
+      t.known = "closed";
+      t.kernel = undefined;
+      t.closedAt = performance.now();
+      t.bytesOut = outOf(conn);
+    }
+    const [call, args, result, queued] = callOf(step);
+    const record = this.#call(t, call, args, result, queued);
+    t.awaitingData = step.kind === "read" ? record : undefined;
+  }
+
+  /** Records a call; returns it (for a recv, whose bytes come next). */
+  #call(t: Tracked, call: LiveCallName, args: string, result: string, queued: number): LiveCall | undefined {
+    const followed = this.#followed.has(t.info.id);
+    const { state, stateFrom } = followed ? this.#stateNow(t) : this.#stateKnown(t);
+    const record: LiveCall = {
+      atMs: Math.round(performance.now() - t.info.acceptedAt),
+      call,
+      args,
+      result,
+      queued,
+      state,
+      stateFrom,
+    };
+    if (t.calls.length >= this.#maxCalls) {
+      // Keep the first few (how it began) and the latest.
+      t.calls.splice(FIRST_CALLS, 1);
+      t.skipped++;
+    }
+    t.calls.push(record);
+    return followed ? record : undefined;
+  }
+
+  #onData(conn: ConnectionInfo, chunk: Buffer): void {
+    const t = this.#tracked.get(conn.id);
+    const call = t?.awaitingData;
+    if (call === undefined || t === undefined) return;
+    call.data = preview(chunk);
+    t.awaitingData = undefined;
+  }
+
+  #stateKnown(t: Tracked): { state: string; stateFrom: StateSource } {
+    return t.kernel === undefined || t.known === "closed"
+      ? { state: t.known, stateFrom: "server" }
+      : { state: t.kernel, stateFrom: "kernel" };
+  }
+
+  /** The kernel's state of a followed connection right after a call, within a budget of table reads. */
+  #stateNow(t: Tracked): { state: string; stateFrom: StateSource } {
+    const second = Math.floor(performance.now() / 1000);
+    if (this.#lookups.second !== second) this.#lookups = { second, used: 0 };
+    if (!this.#kernel || this.#lookups.used >= LOOKUPS_PER_SECOND) return this.#stateKnown(t);
+    this.#lookups.used++;
+    const rows = readTcpTable(undefined, this.#tables());
+    if (rows === undefined) return this.#stateKnown(t);
+    const row = findTcpSocket(rows, this.#query(t));
+    // Gone from the table: the socket is closed (both FINs acknowledged, or reset).
+    return { state: row?.state ?? "CLOSED", stateFrom: "kernel" };
+  }
+
+  #query(t: Tracked): { localPort: number | undefined; remoteAddress: string; remotePort: number } {
+    const port = this.#server.addresses()[0]?.port;
+    return { localPort: port, remoteAddress: t.info.remoteAddress, remotePort: t.info.remotePort };
+  }
+
+  #tables(): TcpTableName[] {
+    return this.#server.addresses().some((a) => a.family === "IPv6") ? ["tcp", "tcp6"] : ["tcp"];
+  }
+
+  /** Reads the kernel's table once; true when a state changed. */
+  #readKernel(): boolean {
+    this.#table = readTcpTable(undefined, this.#tables());
+    if (this.#table === undefined) return false;
+    const ports = new Set(this.#listenerPorts());
+    const byPeer = new Map<string, string>();
+    for (const r of this.#table) {
+      if (ports.has(r.localPort) && r.state !== "LISTEN")
+        byPeer.set(`${r.remoteAddress} ${r.remotePort}`, r.state);
+    }
+    let changed = false;
+    for (const t of this.#tracked.values()) {
+      // A PROXY client's own port is not the TCP peer's: the kernel cannot be asked about it.
+      if (t.closedAt !== undefined || t.info.proxyAddress !== undefined) continue;
+      const state = byPeer.get(`${t.info.remoteAddress} ${t.info.remotePort}`);
+      if (state !== t.kernel) {
+        t.kernel = state;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  #listenerPorts(): number[] {
+    try {
+      return this.#server.addresses().map((a) => a.port);
+    } catch {
+      return [];
+    }
+  }
+
+  #row(t: Tracked, now: number): LiveConnection {
+    const { state, stateFrom } = this.#stateKnown(t);
+    const info = t.info;
+    const open = t.closedAt === undefined;
+    const bytesOut = open ? outOf(info) : t.bytesOut;
+    return {
+      id: info.id,
+      peer: formatEndpoint(info.remoteAddress, info.remotePort),
+      proxy: info.proxyAddress ?? null,
+      state,
+      stateFrom,
+      bytesIn: info.bytesIn,
+      bytesOut,
+      queued: open ? Math.max(0, info.bytesIn - bytesOut) : 0,
+      ageMs: Math.round((t.closedAt ?? now) - info.acceptedAt),
+      faults: t.faults,
+      closed: !open,
+    };
+  }
+
+  #followedCalls(id: number): LiveFollowed | null {
+    const t = this.#tracked.get(id);
+    if (t === undefined) return null;
+    return {
+      id,
+      calls: t.calls,
+      skipped: t.skipped,
+      fromAccept: t.fromAccept,
+      closed: t.closedAt !== undefined,
+    };
+  }
+
+  #serverState(): LiveSnapshot["server"] {
+    const s = this.#server;
+    const state = s.state === "new" ? "starting" : s.state;
+    return {
+      state,
+      dataPath: s.dataPath ?? null,
+      faults: s.faults(),
+      uptimeMs: Math.round(s.stats().uptimeMs),
+    };
+  }
+
+  #listeners(): LiveListener[] {
+    let addresses: readonly EchoServerAddress[];
+    try {
+      addresses = this.#server.addresses();
+    } catch {
+      return [];
+    }
+    return addresses.map((a) => {
+      const listen =
+        this.#table === undefined
+          ? undefined
+          : findTcpSocket(this.#table, { localPort: a.port, state: "LISTEN" });
+      return {
+        address: formatEndpoint(a.host, a.port),
+        family: a.family,
+        backlog: a.backlog,
+        acceptQueue: listen?.rxQueue ?? null,
+      };
+    });
+  }
+
+  #totals(): LiveTotals {
+    const s = this.#server.stats();
+    const refused = Object.values(s.refused).reduce((a, b) => a + b, 0);
+    const faults = Object.values(s.faults).reduce((a, b) => a + b, 0);
+    return {
+      served: s.connectionsTotal,
+      open: s.connectionsOpen,
+      bytesIn: s.bytesIn,
+      bytesOut: s.bytesOut,
+      errors: s.resets + s.errors + s.tlsErrors + s.proxyErrors + s.acceptErrors,
+      refused,
+      faults,
+    };
+  }
+}
+
+/** A step as the socket call it stands for: the call, what was asked, what came back, what was left queued. */
+function callOf(step: SocketStep): [LiveCallName, string, string, number] {
+  switch (step.kind) {
+    case "accepted":
+      return ["accept", "", "", 0];
+    case "read":
+      return ["recv", "65536", String(step.bytes), 0];
+    case "written":
+      return ["send", String(step.bytes + step.queued), String(step.bytes), step.queued];
+    case "end":
+      return ["recv", "65536", "0", 0];
+    case "shutdown":
+      return ["shutdown", "SHUT_WR", "", 0];
+    case "failed":
+      return ["error", "", (step.error as NodeJS.ErrnoException).code ?? step.error.message, 0];
+    case "fault":
+      return ["fault", step.effect.spec, "", 0];
+    case "closed":
+      return ["close", "", "", 0];
+  }
+}
+
+/** A live connection's own count of bytes echoed, where it has one. */
+function outOf(info: ConnectionInfo): number {
+  const out = (info as { bytesOut?: unknown }).bytesOut;
+  return typeof out === "number" ? out : 0;
+}
+
+/** The start of a chunk as text: UTF-8 where it is, control bytes and the rest escaped. */
+function preview(chunk: Buffer): string {
+  const head = chunk.subarray(0, DATA_PREVIEW).toString("utf8");
+  // eslint-disable-next-line no-control-regex
+  const text = head.replace(/[\u0000-\u001f\u007f]/g, (c) => {
+    if (c === "\n") return "\\n";
+    if (c === "\r") return "\\r";
+    if (c === "\t") return "\\t";
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  });
+  return chunk.length > DATA_PREVIEW ? `${text}…` : text;
+}
