@@ -1,0 +1,207 @@
+/**
+ * The live model (LiveView): what it lists and follows, its bounds, and that
+ * it costs nothing (no subscriber on the step channel) until started and
+ * after it stops. On both data paths (TCPECHO_DATA_PATH).
+ */
+import assert from "node:assert/strict";
+import diagnosticsChannel from "node:diagnostics_channel";
+import { once } from "node:events";
+import { test } from "node:test";
+import { createEchoServer, LiveView, SOCKET_STEP_CHANNEL, type EchoServer, type LiveSnapshot } from "tcpecho";
+import { rawConnect, readAll, readN, waitUntil } from "./helpers.js";
+
+const linux = process.platform === "linux";
+
+async function listening(options: Parameters<typeof createEchoServer>[0] = {}): Promise<{
+  server: EchoServer;
+  port: number;
+}> {
+  const server = createEchoServer({ host: "127.0.0.1", port: 0, ...options });
+  const { port } = await server.listen();
+  return { server, port };
+}
+
+const calls = (s: LiveSnapshot) => s.followed?.calls.map((c) => c.call) ?? [];
+
+test("a view subscribes only while started: no page, no observer on the data path", async () => {
+  const { server } = await listening();
+  const view = new LiveView(server);
+  assert.equal(diagnosticsChannel.hasSubscribers(SOCKET_STEP_CHANNEL), false);
+  view.start();
+  assert.equal(diagnosticsChannel.hasSubscribers(SOCKET_STEP_CHANNEL), true);
+  assert.equal(server.listenerCount("data"), 1);
+  view.stop();
+  assert.equal(diagnosticsChannel.hasSubscribers(SOCKET_STEP_CHANNEL), false);
+  assert.equal(server.listenerCount("data"), 0);
+  await server.close();
+});
+
+test("a followed connection's calls come in order, with its bytes as text and the state after each", async () => {
+  const { server, port } = await listening();
+  const view = new LiveView(server);
+  view.start();
+  try {
+    const s = await rawConnect(port);
+    await waitUntil("the connection listed", () => view.snapshot().connections.total === 1);
+    const id = view.snapshot().connections.rows[0]!.id;
+    const unfollow = view.follow(id);
+    const hostile = '<img src=x onerror="alert(1)">\u0007</script>';
+    s.write(hostile);
+    await readN(s, Buffer.byteLength(hostile));
+    const gone = once(server, "disconnect");
+    s.end();
+    await readAll(s);
+    await gone;
+    await waitUntil("the close call", () => calls(view.snapshot({ follow: id })).includes("close"));
+    const followed = view.snapshot({ follow: id }).followed!;
+    assert.deepEqual(
+      followed.calls.map((c) => c.call),
+      ["accept", "recv", "send", "recv", "shutdown", "close"],
+    );
+    const [, recv, send, fin] = followed.calls;
+    assert.equal(recv?.result, String(Buffer.byteLength(hostile)));
+    assert.equal(recv?.data, '<img src=x onerror="alert(1)">\\x07</script>');
+    assert.equal(send?.result, recv?.result);
+    assert.equal(fin?.result, "0");
+    assert.equal(followed.fromAccept, true, "seen from its accept, though followed later");
+    // The state after each call: the kernel's where it tells (after the accept, before anyone followed: the server's).
+    if (linux) {
+      assert.equal(recv?.stateFrom, "kernel");
+      assert.equal(recv?.state, "ESTABLISHED");
+    }
+    // Closed after our FIN was acknowledged: no socket left (the kernel's table has no row: TCP's CLOSED).
+    assert.equal(followed.calls.at(-1)?.state, linux ? "CLOSED" : "closed");
+    unfollow();
+  } finally {
+    view.stop();
+    await server.close();
+  }
+});
+
+test("rows: peer, counts, kernel state and accept queue where the OS tells; closed rows kept, then dropped", async () => {
+  const { server, port } = await listening();
+  const view = new LiveView(server, { keepClosedMs: 0 });
+  view.start();
+  try {
+    const s = await rawConnect(port);
+    s.write("hello");
+    await readN(s, 5);
+    view.refresh();
+    const snap = view.snapshot();
+    const row = snap.connections.rows[0]!;
+    assert.equal(row.peer, `127.0.0.1:${s.localPort}`);
+    assert.equal(row.bytesIn, 5);
+    assert.equal(row.bytesOut, 5);
+    assert.equal(row.queued, 0);
+    assert.equal(row.closed, false);
+    assert.equal(snap.totals.open, 1);
+    assert.equal(snap.listeners[0]?.address, `127.0.0.1:${port}`);
+    if (linux) {
+      assert.equal(row.state, "ESTABLISHED");
+      assert.equal(row.stateFrom, "kernel");
+      assert.equal(snap.listeners[0]?.acceptQueue, 0);
+    } else {
+      assert.equal(row.state, "open");
+      assert.equal(snap.listeners[0]?.acceptQueue, null);
+    }
+    const gone = once(server, "disconnect");
+    s.end();
+    await readAll(s);
+    await gone;
+    await waitUntil("the row marked closed", () => view.snapshot().connections.rows[0]?.closed === true);
+    view.refresh();
+    assert.equal(view.snapshot().connections.total, 0);
+  } finally {
+    view.stop();
+    await server.close();
+  }
+});
+
+test("connections open before the view started are listed, their first calls unknown", async () => {
+  const { server, port } = await listening();
+  const s = await rawConnect(port);
+  s.write("ab");
+  await readN(s, 2);
+  const view = new LiveView(server);
+  view.start();
+  try {
+    const snap = view.snapshot();
+    assert.equal(snap.connections.total, 1);
+    const id = snap.connections.rows[0]!.id;
+    assert.equal(snap.connections.rows[0]?.bytesIn, 2);
+    const followed = view.snapshot({ follow: id }).followed;
+    assert.equal(followed?.fromAccept, false);
+    assert.deepEqual(followed?.calls, []);
+  } finally {
+    s.destroy();
+    view.stop();
+    await server.close();
+  }
+});
+
+test("bounded: a window of rows, and per connection the first calls and the latest", async () => {
+  const { server, port } = await listening();
+  const view = new LiveView(server, { maxCalls: 16 });
+  view.start();
+  const sockets = [];
+  try {
+    for (let i = 0; i < 5; i++) sockets.push(await rawConnect(port));
+    await waitUntil("five listed", () => view.snapshot().connections.total === 5);
+    const window = view.snapshot({ from: 2, count: 2 }).connections;
+    assert.equal(window.total, 5);
+    assert.equal(window.from, 2);
+    assert.equal(window.rows.length, 2);
+    const first = sockets[0]!;
+    for (let i = 0; i < 40; i++) {
+      first.write("x");
+      await readN(first, 1);
+    }
+    const id = view.snapshot().connections.rows[0]!.id;
+    await waitUntil("the calls counted", () => (view.snapshot({ follow: id }).followed?.skipped ?? 0) > 0);
+    const followed = view.snapshot({ follow: id }).followed!;
+    assert.equal(followed.calls.length, 16);
+    assert.equal(followed.calls[0]?.call, "accept");
+    assert.equal(followed.skipped, 1 + 80 - 16);
+  } finally {
+    for (const s of sockets) s.destroy();
+    view.stop();
+    await server.close();
+  }
+});
+
+test("faults: the call a fault made and the spec on its row; the server's faults and totals", async () => {
+  const { server, port } = await listening({ faults: ["delay=20ms"] });
+  const view = new LiveView(server);
+  view.start();
+  try {
+    const s = await rawConnect(port);
+    s.write("slow");
+    await readN(s, 4);
+    const snap = view.snapshot();
+    assert.deepEqual(snap.server.faults, ["delay=20ms"]);
+    assert.deepEqual(snap.connections.rows[0]?.faults, ["delay=20ms"]);
+    assert.equal(snap.totals.faults, 1);
+    const id = snap.connections.rows[0]!.id;
+    assert.ok(calls(view.snapshot({ follow: id })).includes("fault"));
+    s.destroy();
+  } finally {
+    view.stop();
+    await server.close();
+  }
+});
+
+test("the server's state as it drains and closes", async () => {
+  const { server, port } = await listening();
+  const view = new LiveView(server);
+  view.start();
+  const s = await rawConnect(port);
+  await waitUntil("listed", () => view.snapshot().connections.total === 1);
+  assert.equal(view.snapshot().server.state, "listening");
+  const closed = server.close();
+  await waitUntil("draining", () => view.snapshot().server.state === "draining");
+  s.end();
+  await readAll(s);
+  await closed;
+  assert.equal(view.snapshot().server.state, "closed");
+  view.stop();
+});
