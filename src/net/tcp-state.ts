@@ -68,10 +68,25 @@ function address(hex: string, littleEndian: boolean): string {
   return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toRFC5952String();
 }
 
+// Few distinct addresses fill a big table (loopback, a handful of clients): each is converted once.
+const addresses = new Map<string, string>();
+
+function cachedAddress(hex: string, littleEndian: boolean): string {
+  if (littleEndian !== LITTLE_ENDIAN) return address(hex, littleEndian);
+  let text = addresses.get(hex);
+  if (text === undefined) {
+    if (addresses.size >= 4096) addresses.clear();
+    text = address(hex, littleEndian);
+    addresses.set(hex, text);
+  }
+  return text;
+}
+
 /**
  * Parses the text of /proc/net/tcp or /proc/net/tcp6 (the header line is
  * skipped, malformed lines too). Addresses are in the host's byte order:
- * `littleEndian` defaults to this machine's.
+ * `littleEndian` defaults to this machine's. With `localPorts`, only the
+ * sockets on those local ports.
  *
  * @example
  * ```ts
@@ -86,10 +101,16 @@ function address(hex: string, littleEndian: boolean): string {
  * row?.rxQueue; // 2
  * ```
  */
-export function parseProcNetTcp(text: string, littleEndian = LITTLE_ENDIAN): TcpSocketRow[] {
+export function parseProcNetTcp(
+  text: string,
+  littleEndian = LITTLE_ENDIAN,
+  localPorts?: ReadonlySet<number>,
+): TcpSocketRow[] {
   const rows: TcpSocketRow[] = [];
   for (const line of text.split("\n")) {
     const f = line.trim().split(/\s+/);
+    // A big table (tens of thousands of sockets) is read several times a second by the live page: skip early.
+    if (localPorts !== undefined && !localPorts.has(parseInt(f[1]?.slice(-4) ?? "", 16))) continue;
     const m = /^([0-9A-F]{8}|[0-9A-F]{32}):([0-9A-F]{4})$/i;
     const local = m.exec(f[1] ?? "");
     const remote = m.exec(f[2] ?? "");
@@ -97,9 +118,9 @@ export function parseProcNetTcp(text: string, littleEndian = LITTLE_ENDIAN): Tcp
     const inode = Number(f[9]);
     if (local === null || remote === null || queues === null || !Number.isSafeInteger(inode)) continue;
     rows.push({
-      localAddress: address(local[1] as string, littleEndian),
+      localAddress: cachedAddress(local[1] as string, littleEndian),
       localPort: parseInt(local[2] as string, 16),
-      remoteAddress: address(remote[1] as string, littleEndian),
+      remoteAddress: cachedAddress(remote[1] as string, littleEndian),
       remotePort: parseInt(remote[2] as string, 16),
       state: STATES[parseInt(f[3] ?? "0", 16)] ?? "UNKNOWN",
       txQueue: parseInt(queues[1] as string, 16),
@@ -115,9 +136,10 @@ export type TcpTableName = "tcp" | "tcp6";
 
 /**
  * The TCP sockets of this network namespace in `tables` (default both), read
- * now; or undefined where the kernel does not show them (not Linux). Each
- * read walks the kernel's whole socket hash, a few milliseconds: read only
- * the table the socket is in.
+ * now (with `localPorts`, only the sockets on those local ports); or
+ * undefined where the kernel does not show them (not Linux). Each read walks
+ * the kernel's whole socket hash: a few milliseconds, and tens of them with
+ * tens of thousands of sockets. Read only the table the socket is in.
  *
  * @example
  * ```ts
@@ -128,12 +150,14 @@ export type TcpTableName = "tcp" | "tcp6";
 export function readTcpTable(
   dir = "/proc/net",
   tables: readonly TcpTableName[] = ["tcp", "tcp6"],
+  localPorts?: ReadonlySet<number>,
 ): TcpSocketRow[] | undefined {
   let found = false;
   const rows: TcpSocketRow[] = [];
   for (const file of tables) {
     try {
-      rows.push(...parseProcNetTcp(readFileSync(`${dir}/${file}`, "utf8")));
+      for (const row of parseProcNetTcp(readFileSync(`${dir}/${file}`, "latin1"), LITTLE_ENDIAN, localPorts))
+        rows.push(row);
       found = true;
     } catch {
       // No IPv6 in this kernel: the other file is enough.

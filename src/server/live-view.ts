@@ -149,8 +149,11 @@ export interface LiveViewOptions {
 
 const FIRST_CALLS = 8;
 const DATA_PREVIEW = 48;
-// Kernel lookups for a followed connection's calls, at most this many a second (each reads the table).
-const LOOKUPS_PER_SECOND = 20;
+// Reading the kernel's table takes ~5 ms per thousand sockets. Reads spend from a credit of time that
+// grows by 1/KERNEL_SHARE (5%) of the clock, up to KERNEL_BURST_MS: a small table is read after every call
+// of a followed connection, a big one (tens of thousands of sockets) about once a second.
+const KERNEL_SHARE = 20;
+const KERNEL_BURST_MS = 50;
 
 /** What the view keeps of one connection. */
 interface Tracked {
@@ -193,7 +196,7 @@ export class LiveView {
   readonly #followed = new Set<number>();
   #detach: (() => void) | null = null;
   #table: TcpSocketRow[] | undefined;
-  #lookups = { second: 0, used: 0 };
+  #kernelCredit = { ms: KERNEL_BURST_MS, at: 0 };
   #version = 0;
 
   constructor(server: EchoServer, options: LiveViewOptions = {}) {
@@ -264,7 +267,7 @@ export class LiveView {
         changed = true;
       }
     }
-    if (this.#kernel) changed = this.#readKernel() || changed;
+    changed = this.#readKernel() || changed;
     if (changed) this.#version++;
   }
 
@@ -360,17 +363,28 @@ export class LiveView {
       : { state: t.kernel, stateFrom: "kernel" };
   }
 
-  /** The kernel's state of a followed connection right after a call, within a budget of table reads. */
+  /** The kernel's state of a followed connection right after a call, when a read of the table is due. */
   #stateNow(t: Tracked): { state: string; stateFrom: StateSource } {
-    const second = Math.floor(performance.now() / 1000);
-    if (this.#lookups.second !== second) this.#lookups = { second, used: 0 };
-    if (!this.#kernel || this.#lookups.used >= LOOKUPS_PER_SECOND) return this.#stateKnown(t);
-    this.#lookups.used++;
-    const rows = readTcpTable(undefined, this.#tables());
+    const rows = this.#readTable();
     if (rows === undefined) return this.#stateKnown(t);
     const row = findTcpSocket(rows, this.#query(t));
     // Gone from the table: the socket is closed (both FINs acknowledged, or reset).
     return { state: row?.state ?? "CLOSED", stateFrom: "kernel" };
+  }
+
+  /** The kernel's rows for the listening ports, or undefined where it does not tell or no read is due. */
+  #readTable(): TcpSocketRow[] | undefined {
+    const start = performance.now();
+    const credit = this.#kernelCredit;
+    credit.ms = Math.min(KERNEL_BURST_MS, credit.ms + (start - credit.at) / KERNEL_SHARE);
+    credit.at = start;
+    if (!this.#kernel || credit.ms <= 0) return undefined;
+    const rows = readTcpTable(undefined, this.#tables(), new Set(this.#listenerPorts()));
+    credit.ms -= performance.now() - start;
+    // Not Linux: never again.
+    if (rows === undefined) credit.ms = -Infinity;
+    else this.#table = rows;
+    return rows;
   }
 
   #query(t: Tracked): { localPort: number | undefined; remoteAddress: string; remotePort: number } {
@@ -382,16 +396,12 @@ export class LiveView {
     return this.#server.addresses().some((a) => a.family === "IPv6") ? ["tcp", "tcp6"] : ["tcp"];
   }
 
-  /** Reads the kernel's table once; true when a state changed. */
+  /** Reads the kernel's table when a read is due; true when a state changed. */
   #readKernel(): boolean {
-    this.#table = readTcpTable(undefined, this.#tables());
-    if (this.#table === undefined) return false;
-    const ports = new Set(this.#listenerPorts());
+    const rows = this.#readTable();
+    if (rows === undefined) return false;
     const byPeer = new Map<string, string>();
-    for (const r of this.#table) {
-      if (ports.has(r.localPort) && r.state !== "LISTEN")
-        byPeer.set(`${r.remoteAddress} ${r.remotePort}`, r.state);
-    }
+    for (const r of rows) if (r.state !== "LISTEN") byPeer.set(`${r.remoteAddress} ${r.remotePort}`, r.state);
     let changed = false;
     for (const t of this.#tracked.values()) {
       // A PROXY client's own port is not the TCP peer's: the kernel cannot be asked about it.
