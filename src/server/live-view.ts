@@ -137,7 +137,7 @@ export interface LiveWindow {
 
 /** Bounds of a {@link LiveView}. */
 export interface LiveViewOptions {
-  /** Calls kept per connection: the first 8 and the latest. Default 64. */
+  /** Calls kept per connection: the first 8 and the latest. Default 32. */
   maxCalls?: number;
   /** How long a closed connection stays listed, ms. Default 3000. */
   keepClosedMs?: number;
@@ -201,7 +201,7 @@ export class LiveView {
 
   constructor(server: EchoServer, options: LiveViewOptions = {}) {
     this.#server = server;
-    this.#maxCalls = Math.max(FIRST_CALLS + 1, options.maxCalls ?? 64);
+    this.#maxCalls = Math.max(FIRST_CALLS + 1, options.maxCalls ?? 32);
     this.#keepClosedMs = options.keepClosedMs ?? 3000;
     this.#maxRows = options.maxRows ?? 200;
     this.#kernel = options.kernel ?? true;
