@@ -24,6 +24,7 @@ import { findTcpSocket, readTcpTable, type TcpSocketRow, type TcpTableName } fro
 import type { ConnectionInfo } from "./connection.js";
 import type { SocketStep } from "./diagnostics.js";
 import type { EchoServer, EchoServerAddress } from "./echo-server.js";
+import type { EchoServerStats } from "./server-stats.js";
 
 /**
  * A connection's state as the server knows it, where the kernel does not
@@ -283,11 +284,12 @@ export class LiveView {
       if (i >= from + count) break;
       if (i++ >= from) rows.push(this.#row(t, now));
     }
+    const stats = this.#server.stats();
     return {
       at: Date.now(),
-      server: this.#serverState(),
+      server: this.#serverState(stats),
       listeners: this.#listeners(),
-      totals: this.#totals(),
+      totals: totalsOf(stats),
       connections: { total, from, rows },
       followed: window.follow === undefined ? null : this.#followedCalls(window.follow),
     };
@@ -455,7 +457,7 @@ export class LiveView {
     };
   }
 
-  #serverState(): LiveSnapshot["server"] {
+  #serverState(stats: EchoServerStats): LiveSnapshot["server"] {
     const s = this.#server;
     const state = s.state === "new" ? "starting" : s.state;
     return {
@@ -486,21 +488,21 @@ export class LiveView {
       };
     });
   }
+}
 
-  #totals(): LiveTotals {
-    const s = this.#server.stats();
-    const refused = Object.values(s.refused).reduce((a, b) => a + b, 0);
-    const faults = Object.values(s.faults).reduce((a, b) => a + b, 0);
-    return {
-      served: s.connectionsTotal,
-      open: s.connectionsOpen,
-      bytesIn: s.bytesIn,
-      bytesOut: s.bytesOut,
-      errors: s.resets + s.errors + s.tlsErrors + s.proxyErrors + s.acceptErrors,
-      refused,
-      faults,
-    };
-  }
+/** The totals a page shows, from the server's counters. */
+function totalsOf(s: EchoServerStats): LiveTotals {
+  const refused = Object.values(s.refused).reduce((a, b) => a + b, 0);
+  const faults = Object.values(s.faults).reduce((a, b) => a + b, 0);
+  return {
+    served: s.connectionsTotal,
+    open: s.connectionsOpen,
+    bytesIn: s.bytesIn,
+    bytesOut: s.bytesOut,
+    errors: s.resets + s.errors + s.tlsErrors + s.proxyErrors + s.acceptErrors,
+    refused,
+    faults,
+  };
 }
 
 /** A step as the socket call it stands for: the call, what was asked, what came back, what was left queued. */
