@@ -464,7 +464,7 @@ export class LiveView {
       state,
       dataPath: s.dataPath ?? null,
       faults: s.faults(),
-      uptimeMs: Math.round(s.stats().uptimeMs),
+      uptimeMs: Math.round(stats.uptimeMs),
     };
   }
 
