@@ -6,7 +6,8 @@
  *   lines under it, up to the next command, are what it prints.
  * - `tcpecho` runs the built CLI, `node dist/…` a built script of this
  *   repository (the examples) with the same node; port 9000 (also the
- *   default, through TCPECHO_PORT) becomes a free loopback port.
+ *   default, through TCPECHO_PORT) becomes a free loopback port, and 9100
+ *   (the live page's, the metrics') another.
  * - A command ending in ` &` starts in the background; the next command waits
  *   for its first shown line, and its shown lines are checked (waiting up to
  *   10 s) at the end of the block, where it is stopped.
@@ -103,13 +104,14 @@ function assertShown(step: Step, output: string[], file: string): void {
 }
 
 /** The shell command to run for a tutorial command. */
-function shell(command: string, port: number, asNobody: boolean): string {
+function shell(command: string, port: number, asNobody: boolean, httpPort: number): string {
   const wrap =
     asNobody && process.getuid?.() === 0 ? "setpriv --reuid=nobody --regid=nogroup --clear-groups " : "";
   return (
     command
       .replace(/ &$/, "")
       .replace(/\b9000\b/g, String(port))
+      .replace(/\b9100\b/g, String(httpPort))
       .replace(/\btcpecho\b/g, `${wrap}'${process.execPath}' '${CLI}'`)
       // After the CLI's path is in: the root's path may itself contain "tcpecho".
       .replace(/\bnode (dist\/\S+)/g, (_, script: string) => `'${process.execPath}' '${ROOT}${script}'`)
@@ -148,10 +150,11 @@ async function waitShown(bg: Background, lines: string[], ms: number): Promise<b
 
 async function runBlock(block: Block, file: string): Promise<void> {
   const port = await freePort();
+  const httpPort = await freePort();
   const running: Background[] = [];
   try {
     for (const step of block.steps) {
-      const command = shell(step.command, port, block.asNobody);
+      const command = shell(step.command, port, block.asNobody, httpPort);
       if (step.command.endsWith(" &")) {
         const bg = background(command, step, port);
         running.push(bg);
