@@ -8,10 +8,9 @@
  * @module
  */
 
-import { createServer, type Server } from "node:http";
 import { AggregatorRegistry, Counter, Gauge, Registry } from "prom-client";
 import type { EchoServer } from "./echo-server.js";
-import { toEchoError } from "../net/echo-error.js";
+import { listenHttp } from "./http-listener.js";
 import type { EchoServerStats } from "./echo-server.js";
 import type { UdpEchoServer, UdpEchoStats } from "./udp-echo.js";
 import type { HttpRoute } from "./faults/control.js";
@@ -155,7 +154,9 @@ export interface MetricsEndpoint {
  * Serves `/metrics`, `/healthz` and `/readyz` over HTTP. `text()` produces
  * the exposition (one registry, or a cluster's aggregate); `ready()` says
  * whether the echo server takes new clients. `route` sees each request
- * first (the fault control's `/faults`, see {@link faultControl}).
+ * first (the fault control's `/faults`, see {@link faultControl}; the live
+ * page's, when it shares the listener). The listener is hardened against
+ * hostile clients (see `http-listener.ts`).
  *
  * @example
  * ```ts
@@ -174,7 +175,7 @@ export async function serveMetrics(
   ready: () => boolean,
   route?: HttpRoute,
 ): Promise<MetricsEndpoint> {
-  const http: Server = createServer((req, res) => {
+  return listenHttp(host, port, (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (route?.(req, res) === true) return;
     if (req.method !== "GET" && req.method !== "HEAD") {
@@ -193,21 +194,6 @@ export async function serveMetrics(
       res.writeHead(404, { "content-type": "text/plain" }).end("try /metrics, /healthz or /readyz\n");
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once("error", (err) => reject(toEchoError(err, { host, port, operation: "listen" })));
-    http.listen({ host, port }, resolve);
-  });
-  const address = http.address();
-  const bound = typeof address === "object" && address !== null ? address.port : port;
-  return {
-    host,
-    port: bound,
-    close: () =>
-      new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      }),
-  };
 }
 
 /**
