@@ -509,7 +509,7 @@ test("without --control, /faults is 403 and nothing changes; a token is asked in
 test("--control beyond loopback without a token, without --metrics, or a token without --control: usage errors", async () => {
   for (const [args, said] of [
     [["--metrics", "0.0.0.0:0", "--control"], /--control-token|TCPECHO_CONTROL_TOKEN/],
-    [["--control"], /give --metrics too/],
+    [["--control"], /--ui HOST:PORT or --metrics HOST:PORT/],
     [["--control-token", "s3cret"], /give --control too/],
   ] as const) {
     const r = await runCli(["serve", "-H", "127.0.0.1", "-p", "0", ...args]);

@@ -94,6 +94,8 @@ export interface ServeLog {
    */
   failed(err: unknown, exitCode: number, from?: { worker: number; pid: number }): void;
   metrics(url: string): void;
+  /** `--ui`: where the live page is. */
+  livePage(url: string): void;
   udpStart(endpoint: string): void;
   udpData(address: string, port: number, chunk: Buffer): void;
   udpDropped(address: string, port: number, reason: UdpDropReason): void;
@@ -176,6 +178,7 @@ export function textServeLog(t: Terminal, origin?: LogOrigin): ServeLog {
       );
     },
     metrics: (url) => t.out(m.metricsAt(url)),
+    livePage: (url) => t.out(m.livePageAt(url)),
     udpStart: (ep) => t.out(m.udpListening(ep)),
     udpData: (address, port, chunk) =>
       t.out(`${t.dim(`[UDP/${formatEndpoint(address, port)}]`)} ${printable(chunk, 80, m.moreBytes)}`),
@@ -197,7 +200,12 @@ export function textServeLog(t: Terminal, origin?: LogOrigin): ServeLog {
 }
 
 /** Which of the server's endpoints a listen error is about, by the option that set it. */
-const ENDPOINT_OF: Record<string, string> = { "--port": "echo", "--metrics": "metrics", "--udp": "udp" };
+const ENDPOINT_OF: Record<string, string> = {
+  "--port": "echo",
+  "--metrics": "metrics",
+  "--ui": "ui",
+  "--udp": "udp",
+};
 
 /** A failure's code, words and the context fields worth a JSON key. */
 function failure(
@@ -404,6 +412,7 @@ export function jsonServeLog(write: (line: string) => void, m: Messages, origin?
       emit("error", { ...from, code: f.code, message: f.message, ...f.fields, exitCode });
     },
     metrics: (url) => emit("metrics", { url }),
+    livePage: (url) => emit("ui", { url }),
     udpStart: (endpoint) => emit("udp-start", { endpoint }),
     udpData: (address, port, chunk) =>
       emit("udp-data", {

@@ -12,10 +12,10 @@ import { availableParallelism } from "node:os";
 import { createSecureContext } from "node:tls";
 import { setFlagsFromString } from "node:v8";
 import { register } from "prom-client";
-import { clusterRegistry, registerEchoMetrics, registerUdpMetrics, serveMetrics } from "../server/metrics.js";
+import { clusterRegistry, registerEchoMetrics, registerUdpMetrics } from "../server/metrics.js";
 import { AccessRules } from "../server/access-rules.js";
 import { createUdpEchoServer, type UdpEchoServer, type UdpEchoStats } from "../server/udp-echo.js";
-import { metricsUrl, onPort, reportStats, runPrimary } from "./serve-workers.js";
+import { onPort, reportStats, runPrimary } from "./serve-workers.js";
 import { Option, type Command } from "commander";
 import { EchoError } from "../net/echo-error.js";
 import { parseAddress, parsePort, type AddressParts } from "../net/address.js";
@@ -26,7 +26,7 @@ import { createEchoServer, type EchoServerAddress, type EchoServerOptions } from
 import { listenFds, type ActivatedSocket } from "../server/socket-activation.js";
 import { MAX_BACKLOG } from "../net/backlog.js";
 import { MAX_KEEPALIVE_MS, parseCount, parseDuration } from "../net/options.js";
-import { faultControl, type FaultControlOptions } from "../server/faults/control.js";
+import type { FaultControlOptions } from "../server/faults/control.js";
 import { parseFault } from "../server/faults/spec.js";
 import { listenPort, named, refuseListenArgument, sameListenAddress } from "./address-options.js";
 import { narrateServer, narrateUdp, type NarrationOptions } from "./serve-narration.js";
@@ -44,6 +44,7 @@ import { openTerminal, type Terminal } from "./terminal.js";
 import { DEFAULT_KEEPALIVE_MS, readPemFile } from "./connection-options.js";
 import { openFileLimit } from "../server/descriptors.js";
 import { jsonTrace, textTrace, traceServer } from "./trace.js";
+import { parseUiAddress, startHttp, type ListenAddress } from "./serve-http.js";
 
 interface ServeOptions {
   host: string;
@@ -63,7 +64,8 @@ interface ServeOptions {
   logFormat: LogFormat;
   tlsCert?: string;
   tlsKey?: string;
-  metrics?: { host: string; port: number };
+  metrics?: ListenAddress;
+  ui?: ListenAddress;
   workers: number;
   udp?: boolean;
   proxyProtocol?: "v1" | "v2" | "any";
@@ -211,6 +213,12 @@ export function registerServe(program: Command): void {
       ).argParser((v) => parseListenAddress(v, "--metrics")),
     )
     .addOption(
+      new Option(
+        "--ui <[host:]port>",
+        "serve the live page at http://HOST:PORT/: the listening socket, each communication socket with its TCP state, a connection's socket calls as they happen (a bare port: 127.0.0.1; the same address as --metrics shares its listener; not with --workers)",
+      ).argParser(parseUiAddress),
+    )
+    .addOption(
       new Option("--workers <n|auto>", "run N processes sharing the port (auto: one per CPU)")
         .default(1)
         .argParser(parseWorkers),
@@ -251,12 +259,12 @@ export function registerServe(program: Command): void {
     )
     .option(
       "--control",
-      "let the faults change while running: GET, PUT and DELETE /faults on the --metrics listener",
+      "let the faults change while running: GET, PUT and DELETE /faults on the --ui or --metrics listener (and the live page's panel)",
     )
     .addOption(
       new Option(
         "--control-token <token>",
-        "with --control: ask for Authorization: Bearer TOKEN (needed when --metrics listens beyond loopback)",
+        "with --control: ask for Authorization: Bearer TOKEN (needed when --ui or --metrics listens beyond loopback)",
       ).env("TCPECHO_CONTROL_TOKEN"),
     )
     .option("--tls-cert <file>", "echo over TLS: the certificate chain (PEM); needs --tls-key")
@@ -295,6 +303,9 @@ Examples:
                                          change faults while running: curl -X PUT -d '{"faults":["delay=1s"]}' 127.0.0.1:9100/faults
   tcpecho serve --metrics 0.0.0.0:9100 --control --control-token "$TOKEN"
                                          the same from other machines, with: curl -H "Authorization: Bearer $TOKEN" …
+  tcpecho serve -H 127.0.0.1 --ui 8080   the live page: open http://127.0.0.1:8080/ in a browser, connect clients, watch
+  tcpecho serve --ui 8080 --control --fault delay=200ms
+                                         the same, with a panel to change the faults from the page
   tcpecho serve --keepalive 15s          close clients gone without a word (host or link down) within about 25 s
   systemd-socket-activate -l 9000 tcpecho serve
                                          take the listening socket from systemd (LISTEN_FDS) instead of binding
@@ -335,17 +346,31 @@ function checkIpv6Only(opts: ServeOptions): void {
     throw new EchoError("ERR_INVALID_OPTION", { value: opts.host, option: "--ipv6-only", expect: "ipv6" });
 }
 
-/** `--metrics` on the echo port itself: it would take the port first, and the echo would find it in use. */
-function checkMetricsPort(opts: ServeOptions): void {
-  const m = opts.metrics;
-  if (m === undefined || m.port === 0 || m.port !== opts.port) return;
-  if (!sameListenAddress(opts.host, m.host, opts.ipv6Only ?? false)) return;
-  throw new EchoError("ERR_INVALID_OPTION", {
-    value: formatEndpoint(m.host, m.port),
-    option: "--metrics",
-    expect: "same-port",
-    detail: formatEndpoint(opts.host, opts.port),
-  });
+/** `--metrics` or `--ui` on the echo port itself: it would take the port first, and the echo would find it in use. */
+function checkHttpPorts(opts: ServeOptions): void {
+  for (const [option, m] of [
+    ["--metrics", opts.metrics],
+    ["--ui", opts.ui],
+  ] as const) {
+    if (m === undefined || m.port === 0 || m.port !== opts.port) continue;
+    if (!sameListenAddress(opts.host, m.host, opts.ipv6Only ?? false)) continue;
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: formatEndpoint(m.host, m.port),
+      option,
+      expect: "same-port",
+      detail: formatEndpoint(opts.host, opts.port),
+    });
+  }
+}
+
+/** `--ui` with `--workers`: the page watches one process's sockets, and each worker has its own. */
+function checkUiWorkers(opts: ServeOptions): void {
+  if (opts.ui !== undefined && opts.workers > 1)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: formatEndpoint(opts.ui.host, opts.ui.port),
+      option: "--ui",
+      expect: "ui-workers",
+    });
 }
 
 /** The log in the chosen format, its events marked with the process they come from under `--workers`. */
@@ -446,9 +471,9 @@ function activatedSockets(opts: ServeOptions): ActivatedSocket[] {
 }
 
 /**
- * `--control` and its token: the control needs an HTTP listener, and one
- * reachable beyond this machine needs a token (anyone who reaches it could
- * otherwise make the server reset every client).
+ * `--control` and its token: the control needs an HTTP listener (`--ui` or
+ * `--metrics`), and one reachable beyond this machine needs a token (anyone
+ * who reaches it could otherwise make the server reset every client).
  */
 function controlOptions(opts: ServeOptions): FaultControlOptions {
   const token = opts.controlToken === "" ? undefined : opts.controlToken;
@@ -463,13 +488,8 @@ function controlOptions(opts: ServeOptions): FaultControlOptions {
       });
     return { enabled: false };
   }
-  if (opts.metrics === undefined)
-    throw new EchoError("ERR_INVALID_OPTION", {
-      option: "--metrics",
-      needs: "--control",
-      expect: "missing",
-      detail: "an HTTP listener",
-    });
+  if (opts.metrics === undefined && opts.ui === undefined)
+    throw new EchoError("ERR_INVALID_OPTION", { option: "--control", expect: "control-listener" });
   // Under --workers the primary serves the HTTP listener, and each worker its own faults.
   if (opts.workers > 1)
     throw new EchoError("ERR_INVALID_OPTION", {
@@ -477,13 +497,19 @@ function controlOptions(opts: ServeOptions): FaultControlOptions {
       option: "--control",
       expect: "control-workers",
     });
-  const loopback = listenScope(opts.metrics.host) === "loopback" || opts.metrics.host === "localhost";
-  if (token === undefined && !loopback)
-    throw new EchoError("ERR_INVALID_OPTION", {
-      value: formatEndpoint(opts.metrics.host, opts.metrics.port),
-      option: "--control",
-      expect: "control-token",
-    });
+  for (const [option, at] of [
+    ["--ui", opts.ui],
+    ["--metrics", opts.metrics],
+  ] as const) {
+    const loopback = at === undefined || listenScope(at.host) === "loopback" || at.host === "localhost";
+    if (token === undefined && !loopback)
+      throw new EchoError("ERR_INVALID_OPTION", {
+        value: formatEndpoint(at.host, at.port),
+        option: "--control",
+        expect: "control-token",
+        detail: option,
+      });
+  }
   return { enabled: true, token };
 }
 
@@ -493,8 +519,9 @@ async function serve(opts: ServeOptions): Promise<void> {
   const activated = activatedSockets(opts);
   if (activated.length === 0) {
     checkIpv6Only(opts);
-    checkMetricsPort(opts);
+    checkHttpPorts(opts);
   }
+  checkUiWorkers(opts);
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     const keyMissing = opts.tlsKey === undefined;
     throw new EchoError("ERR_INVALID_OPTION", {
@@ -555,20 +582,14 @@ async function serve(opts: ServeOptions): Promise<void> {
     registerEchoMetrics(server, register);
     if (worker) clusterRegistry();
   }
-  let metricsAt: string | undefined;
-  if (opts.metrics !== undefined && !worker) {
-    const endpoint = await serveMetrics(
-      opts.metrics.host,
-      opts.metrics.port,
-      () => register.metrics(),
-      () => !server.draining,
-      faultControl(server, control),
-    ).catch((e: unknown) => {
-      throw onPort(e, "--metrics");
-    });
-    server.on("close", () => void endpoint.close());
-    metricsAt = metricsUrl(endpoint.host, endpoint.port);
-  }
+  // Under --workers the primary serves the metrics of them all (and --ui is refused).
+  const http = await startHttp(server, {
+    metrics: worker ? undefined : opts.metrics,
+    ui: opts.ui,
+    lang: opts.lang === "ko" || opts.lang === "en" ? opts.lang : undefined,
+    control,
+  });
+  server.on("close", () => void http.close());
 
   const address = await server.listen().catch((e: unknown) => {
     throw onPort(e, "--port");
@@ -588,7 +609,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   if (!opts.quiet && external) log.noExternalInterface();
   const udp = opts.udp ? await startUdp(opts, address, log) : undefined;
   if (udp !== undefined && opts.metrics !== undefined) registerUdpMetrics(udp, register);
-  if (metricsAt !== undefined) log.metrics(metricsAt);
+  http.logStart(log);
   if (server.faults().length > 0) log.faults(server.faults(), false);
   // Steady idle memory (docs/performance.md): many long-lived connections make V8 grow its young
   // generation for good; the handle path allocates nothing per read, so a fixed one costs it nothing.
@@ -620,6 +641,7 @@ async function serve(opts: ServeOptions): Promise<void> {
         if (udpStats !== undefined) log.udpStopped(udpStats);
         clearInterval(reports);
         if (worker) await reportStats(stats, udpStats);
+        await http.close();
         process.exit(0);
       });
     } else if (signals === 2) {

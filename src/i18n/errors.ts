@@ -77,12 +77,14 @@ export function cliFlag(name: string): string {
 const LISTEN_PORT_EN: Readonly<Record<string, (port: number | undefined) => string>> = {
   "--port": (p) => `the echo port ${p}`,
   "--metrics": (p) => `the metrics port ${p} (--metrics)`,
+  "--ui": (p) => `the live page's port ${p} (--ui)`,
   "--udp": (p) => `the UDP echo port ${p} (--udp)`,
 };
 
 const LISTEN_PORT_KO: Readonly<Record<string, (port: number | undefined) => string>> = {
   "--port": (p) => `에코 포트 ${p}`,
   "--metrics": (p) => `메트릭 포트 ${p}(--metrics)`,
+  "--ui": (p) => `실시간 페이지 포트 ${p}(--ui)`,
   "--udp": (p) => `UDP 에코 포트 ${p}(--udp)`,
 };
 
@@ -163,7 +165,11 @@ function invalidOptionKo(ctx: EchoErrorContext & { option: string }): string {
     case "control-workers":
       return `--workers 에서는 ${option} 없이 실행하세요: 워커마다 장애 설정이 따로 있고, HTTP 리스너는 주 프로세스가 맡습니다`;
     case "control-token":
-      return `${option} 에는 --control-token TOKEN (또는 TCPECHO_CONTROL_TOKEN) 을 함께 주거나 127.0.0.1 에서 대기하세요: 리스너(${v})가 이 컴퓨터 밖에서도 닿습니다`;
+      return `${option} 에는 --control-token TOKEN (또는 TCPECHO_CONTROL_TOKEN) 을 함께 주거나 127.0.0.1 에서 대기하세요: ${ctx.detail === undefined ? "" : `${ctx.detail} `}리스너(${v})가 이 컴퓨터 밖에서도 닿습니다`;
+    case "control-listener":
+      return `--ui HOST:PORT 나 --metrics HOST:PORT 도 주세요: ${option} 은 그 HTTP 리스너에서 /faults 를 제공합니다`;
+    case "ui-workers":
+      return `--workers 에서는 ${option} 없이 실행하거나 프로세스 하나로 실행하세요: 실시간 페이지는 한 프로세스의 소켓만 봅니다`;
   }
   if (ctx.needs !== undefined) {
     const needs = cliFlag(ctx.needs);

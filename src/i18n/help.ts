@@ -98,6 +98,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--allow": "이 범위의 클라이언트만 서비스 (여러 번 지정 가능; IPv4나 IPv6, 예: 10.0.0.0/8, ::1)",
       "--deny": "이 범위의 클라이언트를 거부 (여러 번 지정 가능; --deny 가 --allow 보다 우선)",
       "--metrics": "http://HOST:PORT/metrics 에서 Prometheus 메트릭을 제공 (/healthz, /readyz 포함)",
+      "--ui":
+        "http://HOST:PORT/ 에서 실시간 페이지를 제공합니다: 대기 소켓, 통신 소켓마다 그 TCP 상태, 한 연결의 소켓 호출을 일어나는 대로 보여 줍니다 (포트만 주면 127.0.0.1; --metrics 와 같은 주소면 그 리스너를 함께 씀; --workers 와는 함께 쓸 수 없음)",
       "--workers": "포트를 공유하는 프로세스 N개를 실행 (auto: CPU마다 하나)",
       "--proxy-protocol":
         "연결의 맨 앞에 HAProxy 의 PROXY 헤더를 기대합니다 (로드 밸런서 뒤): 그 헤더의 클라이언트 주소로 기록하고 제한하고 검사합니다",
@@ -113,9 +115,10 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--tls-key": "인증서의 개인 키 (PEM)",
       "--fault":
         "일부러 오동작합니다: KIND[=VALUE][@CIDR][%PERCENT], 예: delay=200ms, slice=1-3:50ms, reset-after=1KiB (여러 번 지정 가능; 종류: hold, reset-after, close-after, stall-after, corrupt, delay, slice, bandwidth, slow-close)",
-      "--control": "실행 중에 장애를 바꿀 수 있게 합니다: --metrics 리스너에서 /faults 를 GET, PUT, DELETE",
+      "--control":
+        "실행 중에 장애를 바꿀 수 있게 합니다: --ui 나 --metrics 리스너에서 /faults 를 GET, PUT, DELETE (실시간 페이지의 장애 패널도)",
       "--control-token":
-        "--control 과 함께: 요청에 Authorization: Bearer TOKEN 헤더를 요구합니다 (--metrics 가 루프백 밖에서 대기하면 필요)",
+        "--control 과 함께: 요청에 Authorization: Bearer TOKEN 헤더를 요구합니다 (--ui 나 --metrics 가 루프백 밖에서 대기하면 필요)",
     },
     defaults: {},
     after: `
@@ -150,6 +153,9 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
                                          실행 중에 장애 바꾸기: curl -X PUT -d '{"faults":["delay=1s"]}' 127.0.0.1:9100/faults
   tcpecho serve --metrics 0.0.0.0:9100 --control --control-token "$TOKEN"
                                          다른 컴퓨터에서도, 이렇게: curl -H "Authorization: Bearer $TOKEN" …
+  tcpecho serve -H 127.0.0.1 --ui 8080   실시간 페이지: 브라우저로 http://127.0.0.1:8080/ 을 열고, 클라이언트를 접속해 지켜보기
+  tcpecho serve --ui 8080 --control --fault delay=200ms
+                                         같은 페이지에서 장애 패널로 장애도 바꾸기
   tcpecho serve --keepalive 15s          말없이 사라진 클라이언트(호스트나 링크 장애)를 25초쯤 안에 닫기
   systemd-socket-activate -l 9000 tcpecho serve
                                          포트를 직접 열지 않고 systemd가 넘겨준 대기 소켓(LISTEN_FDS)에서 대기

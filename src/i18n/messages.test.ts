@@ -79,6 +79,7 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
   dataSuppressed: (m) => [m.dataSuppressed(20)],
   refusedSuppressed: (m) => [m.refusedSuppressed(20)],
   metricsAt: (m) => [m.metricsAt("http://127.0.0.1:9100/metrics")],
+  livePageAt: (m) => [m.livePageAt("http://127.0.0.1:8080/")],
   udpListening: (m) => [m.udpListening("0.0.0.0:9000")],
   udpDropped: (m) => [
     m.udpDropped("10.0.0.1", 7, "service-port"),

@@ -31,6 +31,8 @@ export interface ServerMessages {
   refused(ip: string, port: number, reason: RefusalReason, limit: number): string;
   refusedSuppressed(perSecond: number): string;
   metricsAt(url: string): string;
+  /** `--ui`: where the live page is. */
+  livePageAt(url: string): string;
   udpListening(endpoint: string): string;
   udpDropped(ip: string, port: number, reason: UdpDropReason): string;
   udpDroppedSuppressed(perSecond: number): string;
@@ -112,6 +114,7 @@ const en: ServerMessages = {
       }[reason]
     }; closed without reading)`,
   metricsAt: (url) => `[TCP server] metrics at ${url} (also /healthz and /readyz)`,
+  livePageAt: (url) => `[TCP server] live page at ${url} (open it in a browser)`,
   udpListening: (ep) =>
     `[UDP server] echoing datagrams on ${ep} too (rate-limited per sender; none to service ports such as 7 and 19)`,
   udpDropped: (ip, port, reason) =>
@@ -222,6 +225,7 @@ const ko: ServerMessages = {
       }[reason]
     }; 읽지 않고 닫음)`,
   metricsAt: (url) => `[TCP 서버] 메트릭 주소: ${url} (/healthz, /readyz 도 있음)`,
+  livePageAt: (url) => `[TCP 서버] 실시간 페이지 주소: ${url} (브라우저로 여세요)`,
   udpListening: (ep) =>
     `[UDP 서버] ${ep} 에서 데이터그램도 에코합니다 (보낸 쪽마다 속도 제한; 7, 19 같은 서비스 포트에서 온 것은 버림)`,
   udpDropped: (ip, port, reason) =>

@@ -126,9 +126,13 @@ export interface EchoErrorContext {
     | "ipv6"
     // A fault (`KIND[=VALUE][@CIDR][%PERCENT]`); `fault` says which part is wrong.
     | "fault"
-    // `--control` without a token on a listener beyond loopback (`value`), or with several workers.
+    // `--control` without a token on a listener beyond loopback (`value`, set by `detail`), or with several workers.
     | "control-token"
-    | "control-workers";
+    | "control-workers"
+    // `--control` without an HTTP listener (`--ui` or `--metrics`) to serve it on.
+    | "control-listener"
+    // `option` (`--ui`) with several workers: the page watches one process's sockets.
+    | "ui-workers";
   /** The largest valid value, with expect "count" or "number". */
   max?: number;
   /** Extra words for the message (e.g. which option). */
@@ -315,6 +319,8 @@ export type PlainExpectation = Exclude<
   | "fault"
   | "control-token"
   | "control-workers"
+  | "control-listener"
+  | "ui-workers"
 >;
 
 /** What each plain kind of option value takes, in English: "give --timeout " + this. */
@@ -387,7 +393,11 @@ function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {
     case "control-workers":
       return `leave out ${option} with --workers: each worker has its own faults, and the primary serves the HTTP listener`;
     case "control-token":
-      return `give --control-token TOKEN (or set TCPECHO_CONTROL_TOKEN) with ${option}, or listen on 127.0.0.1: the listener ${v} is reachable beyond this machine`;
+      return `give --control-token TOKEN (or set TCPECHO_CONTROL_TOKEN) with ${option}, or listen on 127.0.0.1: the ${ctx.detail === undefined ? "" : `${ctx.detail} `}listener ${v} is reachable beyond this machine`;
+    case "control-listener":
+      return `give --ui HOST:PORT or --metrics HOST:PORT too: ${option} serves /faults on their HTTP listener`;
+    case "ui-workers":
+      return `leave out ${option} with --workers, or run one process: the live page watches the sockets of one process`;
   }
   if (ctx.needs !== undefined)
     return `give ${name(ctx.needs)} too, or leave out ${option} ('${v}'): it works only with ${name(ctx.needs)}`;

@@ -26,6 +26,8 @@ export interface LiveRouteOptions {
   control: PageControl;
   /** How often watchers are sent what changed, ms. Default 250. */
   intervalMs?: number;
+  /** Event streams open at once; more are answered 503. Default {@link MAX_STREAMS}. */
+  maxStreams?: number;
 }
 
 /** The route, and how to end its streams when the listener closes. */
@@ -39,6 +41,19 @@ export interface LiveRoute {
 const HEARTBEAT_MS = 5000;
 /** After the last page left, the model is kept this long (a page reconnecting keeps its history). */
 const LINGER_MS = 10_000;
+/**
+ * Event streams open at once. A person has a few tabs open; each stream costs
+ * a snapshot per change, so a client opening hundreds could make the server
+ * spend its time on them rather than on the echo.
+ */
+export const MAX_STREAMS = 64;
+/** A page asked to come back this much later when the streams are all taken, s. */
+const RETRY_AFTER_S = 5;
+/**
+ * Snapshots not yet taken by a page, bytes: one that reads nothing (gone
+ * without a word, or hostile) is closed past this, rather than buffered for.
+ */
+const MAX_UNSENT = 256 * 1024;
 
 const PAGE_DIR = new URL("./page/", import.meta.url);
 
@@ -64,6 +79,7 @@ const PAGE_DIR = new URL("./page/", import.meta.url);
 export function liveRoute(server: EchoServer, options: LiveRouteOptions): LiveRoute {
   const view = new LiveView(server);
   const watchers = new Set<Watcher>();
+  const maxStreams = options.maxStreams ?? MAX_STREAMS;
   let ticker: NodeJS.Timeout | undefined;
   let linger: NodeJS.Timeout | undefined;
 
@@ -104,7 +120,13 @@ export function liveRoute(server: EchoServer, options: LiveRouteOptions): LiveRo
         send(res, "text/css; charset=utf-8", readAsset("app.css"));
         return true;
       case "/events":
-        watch(new Watcher(req, res, windowOf(url), view, unwatch));
+        if (req.method === "HEAD") {
+          res.writeHead(200, { ...SECURITY_HEADERS, "content-type": EVENT_STREAM }).end();
+        } else if (watchers.size >= maxStreams) {
+          busy(res, maxStreams);
+        } else {
+          watch(new Watcher(req, res, windowOf(url), view, unwatch));
+        }
         return true;
     }
     const script = /^\/page\/([a-z-]+\.js)$/.exec(url.pathname)?.[1];
@@ -147,7 +169,7 @@ class Watcher {
     this.#unfollow = window.follow === undefined ? undefined : view.follow(window.follow);
     res.writeHead(200, {
       ...SECURITY_HEADERS,
-      "content-type": "text/event-stream; charset=utf-8",
+      "content-type": EVENT_STREAM,
       "cache-control": "no-store",
       connection: "keep-alive",
     });
@@ -162,6 +184,10 @@ class Watcher {
   }
 
   send(view: LiveView, now: number): void {
+    if (this.#res.writableLength > MAX_UNSENT) {
+      this.#res.destroy();
+      return;
+    }
     this.#sentVersion = view.version;
     this.#sentAt = now;
     this.#res.write(`event: snapshot\ndata: ${JSON.stringify(view.snapshot(this.#window))}\n\n`);
@@ -188,9 +214,33 @@ export const SECURITY_HEADERS = {
   "referrer-policy": "no-referrer",
 } as const;
 
+const EVENT_STREAM = "text/event-stream; charset=utf-8";
+const TEXT = "text/plain; charset=utf-8";
+
+/**
+ * The handler of a listener of the page's own (`--ui` apart from
+ * `--metrics`): each route in turn, else 404, with the page's headers.
+ */
+export function pageListener(...routes: HttpRoute[]): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    if (!routes.some((route) => route(req, res))) notFound(res);
+  };
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { ...SECURITY_HEADERS, "content-type": TEXT }).end("not found\n");
+}
+
+/** Every stream taken: a page may try again later. */
+function busy(res: ServerResponse, max: number): void {
+  res
+    .writeHead(503, { ...SECURITY_HEADERS, "content-type": TEXT, "retry-after": String(RETRY_AFTER_S) })
+    .end(`too many pages open at once (at most ${max}); try again in ${RETRY_AFTER_S} s\n`);
+}
+
 function send(res: ServerResponse, type: string, body: string | undefined): void {
   if (body === undefined) {
-    res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+    notFound(res);
     return;
   }
   res.writeHead(200, { ...SECURITY_HEADERS, "content-type": type, "cache-control": "no-store" }).end(body);
@@ -219,12 +269,27 @@ function windowOf(url: URL): LiveWindow {
   return { from: int("from") ?? 0, count: int("count") ?? 50, follow: int("follow") };
 }
 
-/** Korean when the browser prefers it to English. */
+/**
+ * Korean when the browser prefers it to English, by the weights of its
+ * `Accept-Language` (`q=`; equal weights go by order, `q=0` means never).
+ *
+ * @example
+ * ```ts
+ * import type { IncomingMessage } from "node:http";
+ * import { langOf } from "./live-route.js";
+ * const req = (v: string) => ({ headers: { "accept-language": v } }) as IncomingMessage;
+ * langOf(req("en;q=0.5, ko-KR;q=0.9")); // "ko"
+ * langOf(req("fr, ko;q=0")); // "en"
+ * ```
+ */
 export function langOf(req: IncomingMessage): PageLang {
+  let best: { lang: PageLang; q: number } = { lang: "en", q: 0 };
   for (const part of (req.headers["accept-language"] ?? "").split(",")) {
-    const tag = part.split(";")[0]?.trim().toLowerCase() ?? "";
-    if (tag.startsWith("ko")) return "ko";
-    if (tag.startsWith("en")) return "en";
+    const [tag = "", ...params] = part.split(";").map((p) => p.trim().toLowerCase());
+    const lang = /^ko(-|$)/.test(tag) ? "ko" : /^en(-|$)/.test(tag) ? "en" : undefined;
+    const qParam = params.find((p) => p.startsWith("q="));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    if (lang !== undefined && Number.isFinite(q) && q > best.q) best = { lang, q };
   }
-  return "en";
+  return best.lang;
 }

@@ -2,7 +2,7 @@
  * Faults changed at run time over HTTP (`serve --control`): `GET /faults`
  * answers `{"faults":[SPEC…]}`, `PUT /faults` with the same body replaces
  * them for connections accepted from then on, `DELETE /faults` removes
- * them. Served on the server's HTTP listeners (`--metrics`), which pass
+ * them. Served on the server's HTTP listeners (`--metrics`, `--ui`), which pass
  * each request here first.
  *
  * - Control off: every `/faults` request is 403, and nothing changes.
