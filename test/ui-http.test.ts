@@ -12,7 +12,16 @@ import { test } from "node:test";
 import type { LiveSnapshot } from "../src/server/live-view.js";
 import { HTTP_LIMITS } from "../src/server/http-listener.js";
 import { MAX_STREAMS } from "../src/ui/live-route.js";
-import { cleanEnv, rawConnect, readN, runCli, startCliServer, stopCli, type RunningCli } from "./helpers.js";
+import {
+  cleanEnv,
+  freePort,
+  rawConnect,
+  readN,
+  runCli,
+  startCliServer,
+  stopCli,
+  type RunningCli,
+} from "./helpers.js";
 
 interface Answer {
   status: number;
@@ -287,11 +296,17 @@ test("usage errors: --ui beyond loopback with --control and no token, with --wor
   await stopCli(srv.srv);
 });
 
+/** `serve` with --ui and --metrics on one free port. */
+async function startShared(args: string[] = []) {
+  const at = `127.0.0.1:${await freePort()}`;
+  const srv = await startCliServer(["--metrics", at, "--ui", at, ...args]);
+  return { srv, ui: await uiPort(srv) };
+}
+
 test("--ui and --metrics on one address share one listener: /metrics and / both answer", async () => {
-  const srv = await startCliServer(["--metrics", "127.0.0.1:0", "--ui", "127.0.0.1:0", "--control"]);
+  const { srv, ui } = await startShared(["--control"]);
   try {
     const metrics = Number(/:(\d+)\/metrics/.exec(await srv.waitFor(/metrics at http:/))?.[1]);
-    const ui = await uiPort(srv);
     assert.equal(ui, metrics);
     const text = await fetchPage(ui, "/metrics");
     assert.equal(text.status, 200);
@@ -305,10 +320,22 @@ test("--ui and --metrics on one address share one listener: /metrics and / both 
   } finally {
     await stopCli(srv);
   }
+  // Port 0 twice: two free ports, two listeners.
+  const two = await startCliServer(["--metrics", "127.0.0.1:0", "--ui", "127.0.0.1:0"]);
+  try {
+    const metrics = Number(/:(\d+)\/metrics/.exec(await two.waitFor(/metrics at http:/))?.[1]);
+    const ui = await uiPort(two);
+    assert.notEqual(ui, metrics);
+    assert.equal((await fetchPage(ui, "/metrics")).status, 404);
+    assert.equal((await fetchPage(metrics, "/")).status, 404);
+  } finally {
+    await stopCli(two);
+  }
 });
 
 test("a loopback listener answers 421 to a Host that is not localhost or a loopback address", async () => {
   const srv = await startCliServer(["--ui", "127.0.0.1:0", "--metrics", "127.0.0.1:0", "--control"]);
+  const shared = await startShared();
   try {
     const ui = await uiPort(srv);
     const metrics = Number(/:(\d+)\/metrics/.exec(await srv.waitFor(/metrics at http:/))?.[1]);
@@ -316,13 +343,14 @@ test("a loopback listener answers 421 to a Host that is not localhost or a loopb
       [ui, "/"],
       [ui, "/events"],
       [ui, "/faults"],
-      [metrics, "/metrics"],
       [metrics, "/faults"],
+      [shared.ui, "/"],
+      [shared.ui, "/faults"],
     ] as const) {
       for (const host of ["rebound.example", `rebound.example:${port}`, "10.0.0.1", "127.0.0.1.nip.io"]) {
         const r = await fetchPage(port, path, { host });
         assert.equal(r.status, 421, `${path} with Host: ${host}`);
-        assert.doesNotMatch(r.body, /<html|tcpecho_|faults/);
+        assert.doesNotMatch(r.body, /<html|faults/);
       }
       for (const host of [
         `localhost:${port}`,
@@ -333,8 +361,12 @@ test("a loopback listener answers 421 to a Host that is not localhost or a loopb
       ])
         if (path !== "/events") assert.notEqual((await fetchPage(port, path, { host })).status, 421, host);
     }
+    // Scrapers and health checks name the machine their own way (deploy/haproxy.cfg: Host: tcpecho).
+    for (const port of [metrics, shared.ui])
+      for (const path of ["/metrics", "/healthz", "/readyz"])
+        assert.equal((await fetchPage(port, path, { host: "tcpecho" })).status, 200, path);
   } finally {
-    await stopCli(srv);
+    await Promise.all([stopCli(srv), stopCli(shared.srv)]);
   }
 });
 

@@ -62,10 +62,19 @@ export interface HttpListeners {
   close(): Promise<void>;
 }
 
-/** Whether `--ui` and `--metrics` name one address, and so share a listener. */
+/**
+ * Whether `--ui` and `--metrics` name one address, and so share a listener
+ * (port 0 twice asks for two free ports, so two listeners).
+ */
 function shared(plan: HttpPlan): boolean {
   const { metrics, ui } = plan;
-  return metrics !== undefined && ui !== undefined && metrics.host === ui.host && metrics.port === ui.port;
+  return (
+    metrics !== undefined &&
+    ui !== undefined &&
+    metrics.port !== 0 &&
+    metrics.host === ui.host &&
+    metrics.port === ui.port
+  );
 }
 
 /** The page's fault panel: none without `--control`, asking for the token when there is one. */

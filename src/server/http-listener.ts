@@ -15,7 +15,11 @@
  *   kernel hands over more, and they are closed at once.
  * - On a loopback listener, a request whose `Host` is not a loopback address
  *   or `localhost` is answered 421 and nothing else: a web page elsewhere
- *   whose name was rebound to 127.0.0.1 (DNS rebinding) reaches nothing.
+ *   whose name was rebound to 127.0.0.1 (DNS rebinding) reaches neither the
+ *   live page nor the fault control. Paths for machines that name the host
+ *   their own way (`/metrics`, `/healthz` and `/readyz` for scrapers and
+ *   health checks, such as deploy/haproxy.cfg's `Host: tcpecho`) can be left
+ *   open to any `Host`: they change nothing and tell only counts.
  *
  * @module
  */
@@ -56,6 +60,12 @@ export interface HttpListener {
   close(): Promise<void>;
 }
 
+/** How a listener treats requests beyond its limits. */
+export interface HttpListenerOptions {
+  /** Paths answered whatever the request's `Host` (see the module's note). Default none. */
+  anyHost?: readonly string[];
+}
+
 /**
  * Listens on `host:port` with `handler`, under {@link HTTP_LIMITS}.
  * Rejects with an `EchoError` (operation `listen`) when it cannot bind.
@@ -72,8 +82,12 @@ export async function listenHttp(
   host: string,
   port: number,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
+  options: HttpListenerOptions = {},
 ): Promise<HttpListener> {
   const loopback = host === "localhost" || listenScope(host) === "loopback";
+  const anyHost = new Set(options.anyHost ?? []);
+  const misplaced = (req: IncomingMessage) =>
+    loopback && !anyHost.has((req.url ?? "/").split("?")[0] ?? "") && !isLoopbackHost(req.headers.host);
   const http: Server = createServer(
     {
       maxHeaderSize: HTTP_LIMITS.maxHeaderSize,
@@ -83,7 +97,7 @@ export async function listenHttp(
       keepAliveTimeout: HTTP_LIMITS.keepAliveTimeoutMs,
     },
     (req, res) => {
-      if (loopback && !isLoopbackHost(req.headers.host)) misdirected(res);
+      if (misplaced(req)) misdirected(res);
       else handler(req, res);
     },
   );

@@ -175,25 +175,30 @@ export async function serveMetrics(
   ready: () => boolean,
   route?: HttpRoute,
 ): Promise<MetricsEndpoint> {
-  return listenHttp(host, port, (req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (route?.(req, res) === true) return;
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { allow: "GET, HEAD" }).end();
-    } else if (path === "/metrics") {
-      text().then(
-        (body) => res.writeHead(200, { "content-type": Registry.PROMETHEUS_CONTENT_TYPE }).end(body),
-        (err: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`${String(err)}\n`),
-      );
-    } else if (path === "/healthz") {
-      res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
-    } else if (path === "/readyz") {
-      const ok = ready();
-      res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ready\n" : "draining\n");
-    } else {
-      res.writeHead(404, { "content-type": "text/plain" }).end("try /metrics, /healthz or /readyz\n");
-    }
-  });
+  return listenHttp(
+    host,
+    port,
+    (req, res) => {
+      const path = (req.url ?? "/").split("?")[0];
+      if (route?.(req, res) === true) return;
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        res.writeHead(405, { allow: "GET, HEAD" }).end();
+      } else if (path === "/metrics") {
+        text().then(
+          (body) => res.writeHead(200, { "content-type": Registry.PROMETHEUS_CONTENT_TYPE }).end(body),
+          (err: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`${String(err)}\n`),
+        );
+      } else if (path === "/healthz") {
+        res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+      } else if (path === "/readyz") {
+        const ok = ready();
+        res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ready\n" : "draining\n");
+      } else {
+        res.writeHead(404, { "content-type": "text/plain" }).end("try /metrics, /healthz or /readyz\n");
+      }
+    },
+    { anyHost: ["/metrics", "/healthz", "/readyz"] },
+  );
 }
 
 /**
