@@ -199,12 +199,20 @@ for (const name of ["tutorial.md", "tutorial.ko.md"]) {
         // diagnose's output names its route source: `ip route get` when iproute2 is there.
         ...(/\bdiagnose\b/.test(text) ? ["ip"] : []),
         ...(/\bpython3\b/.test(text) ? ["python3"] : []),
+        ...(/\bcurl\b/.test(text) ? ["curl"] : []),
         ...(block.tty ? ["script"] : []),
         ...(block.asNobody && process.getuid?.() === 0 ? ["setpriv"] : []),
       ];
       const skip = tools
         .map((tool) =>
-          needs(tool, tool === "ss" || tool === "ip" ? "iproute2" : tool === "python3" ? tool : "util-linux"),
+          needs(
+            tool,
+            tool === "ss" || tool === "ip"
+              ? "iproute2"
+              : ["python3", "curl"].includes(tool)
+                ? tool
+                : "util-linux",
+          ),
         )
         .find(Boolean);
       await t.test(`block ${i + 1}: ${text}`, { skip: skip || false }, () => runBlock(block, name));
