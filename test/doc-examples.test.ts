@@ -252,6 +252,8 @@ function compilerOptions(): ts.CompilerOptions {
     ...parsed.options,
     rootDir: SCRATCH,
     outDir: SCRATCH,
+    // The build's project settings (tsconfig.json is composite, for the page's reference to it) are not the scratch's.
+    composite: false,
     incremental: false,
     tsBuildInfoFile: undefined,
     declaration: false,

@@ -119,6 +119,10 @@ export function liveRoute(server: EchoServer, options: LiveRouteOptions): LiveRo
       case "/app.css":
         send(res, "text/css; charset=utf-8", readAsset("app.css"));
         return true;
+      case "/favicon.ico":
+        // Browsers ask for it by themselves; a 404 would be an error in the page's console.
+        res.writeHead(204, SECURITY_HEADERS).end();
+        return true;
       case "/events":
         if (req.method === "HEAD") {
           res.writeHead(200, { ...SECURITY_HEADERS, "content-type": EVENT_STREAM }).end();

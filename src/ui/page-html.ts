@@ -1,5 +1,5 @@
 /**
- * The live page's HTML: a skeleton the script (`/app.js`) fills in, in the
+ * The live page's HTML: a skeleton the script (`/page/app.js`) fills in, in the
  * page's language, saying whether the fault panel is on. No inline script
  * or style: the Content-Security-Policy allows neither.
  *
@@ -18,6 +18,18 @@ export interface PageSettings {
   control: PageControl;
 }
 
+/** What the skeleton itself says, before the script has run (or when it cannot). */
+const SKELETON: Readonly<Record<PageLang, { title: string; noscript: string }>> = {
+  en: {
+    title: "tcpecho live",
+    noscript: "This page draws the server live with JavaScript: turn it on to see it.",
+  },
+  ko: {
+    title: "tcpecho 실시간 보기",
+    noscript: "이 페이지는 JavaScript로 서버를 실시간으로 그립니다. JavaScript를 켜 주세요.",
+  },
+};
+
 /**
  * The page for `settings`.
  *
@@ -28,16 +40,19 @@ export interface PageSettings {
  * ```
  */
 export function pageHtml(settings: PageSettings): string {
+  const words = SKELETON[settings.lang];
   return `<!doctype html>
 <html lang="${settings.lang}" data-control="${settings.control}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>tcpecho</title>
+<meta name="color-scheme" content="light">
+<title>${words.title}</title>
 <link rel="stylesheet" href="/app.css">
-<script type="module" src="/app.js"></script>
+<script type="module" src="/page/app.js"></script>
 </head>
 <body>
+<noscript><p class="noscript">${words.noscript}</p></noscript>
 <main id="app"></main>
 </body>
 </html>
