@@ -105,3 +105,21 @@ test("a cycle would be found", () => {
   ]);
   assert.deepEqual(findCycles(g), [["a", "b", "c", "a"]]);
 });
+
+test("the live page's browser code takes only types from outside its folder", () => {
+  const page = join(SRC, "ui", "page");
+  const wrong: string[] = [];
+  for (const file of files.filter((f) => dirname(f) === page)) {
+    const text = readFileSync(file, "utf8");
+    // A value import would be fetched by the browser, which has only the page's own scripts.
+    for (const m of text.matchAll(/^\s*(import|export)\b([^;]*?)\bfrom\s+"([^"]+)"/gms)) {
+      const [, , what = "", spec = ""] = m;
+      if (!spec.startsWith("./") && !/^\s*type\b/.test(what)) wrong.push(`${relative(SRC, file)}: ${spec}`);
+    }
+  }
+  assert.ok(
+    files.some((f) => dirname(f) === page),
+    `no browser code found under ${page}`,
+  );
+  assert.deepEqual(wrong, []);
+});
