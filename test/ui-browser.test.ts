@@ -324,6 +324,43 @@ test(
   },
 );
 
+test(
+  "the table shows 50 connections a page with Previous and Next, and updates rows in place",
+  { skip, timeout: 30_000 },
+  async () => {
+    const live = await startLive();
+    const w = await openPage(live.url);
+    const clients: Socket[] = [];
+    try {
+      for (let i = 0; i < 60; i++) clients.push((await client(live.echo)).socket);
+      await textIs(w.page, ".pager .range", "1–50 of 60");
+      assert.equal(await w.page.locator(".connections tbody tr").count(), 50);
+      const previous = w.page.getByRole("button", { name: "Previous" });
+      const next = w.page.getByRole("button", { name: "Next" });
+      assert.ok(await previous.isDisabled());
+
+      // A row's element stays the same while its counts change: the table is not drawn anew.
+      const first = await w.page.$(".connections tbody tr");
+      assert.ok(first);
+      const id = Number(await first.getAttribute("data-id"));
+      await echoBack(clients[0]!, "hello");
+      await textIs(w.page, cell(id, COLUMN.bytesIn), "5 B");
+      assert.ok(await first.evaluate((tr, sel) => tr === document.querySelector(sel), row(id)));
+
+      await next.click();
+      await textIs(w.page, ".pager .range", "51–60 of 60");
+      assert.equal(await w.page.locator(".connections tbody tr").count(), 10);
+      assert.ok(await next.isDisabled());
+      await previous.click();
+      await textIs(w.page, ".pager .range", "1–50 of 60");
+      await done(w);
+    } finally {
+      for (const s of clients) s.destroy();
+      await live.close();
+    }
+  },
+);
+
 /** The page's words, less what the server or a client gave (addresses, bytes, calls, names). */
 const pageWords = (page: Page) =>
   page.evaluate(() => {
