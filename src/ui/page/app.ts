@@ -69,7 +69,9 @@ class Listeners {
     for (const name of w.listenerColumns) head.append(el("th", "", name));
     table.append(el("thead"), this.#body);
     table.tHead?.append(head);
-    this.element.append(table);
+    const scroller = el("div", "scroller");
+    scroller.append(table);
+    this.element.append(scroller);
   }
 
   update(listeners: readonly LiveListener[]): void {
@@ -209,6 +211,9 @@ function main(): void {
       pending ??= setTimeout(draw, Math.max(0, drawnAt + DRAW_EVERY_MS - performance.now()));
     },
     () => {
+      // A drawing still due would say "listening" over the stream's failure.
+      clearTimeout(pending);
+      pending = undefined;
       header.down(latest !== null);
       setClass(app, "stale", latest !== null);
     },

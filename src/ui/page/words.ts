@@ -163,7 +163,7 @@ const ko: Words = {
   serverState: {
     starting: "시작하는 중",
     listening: "대기 중",
-    draining: "마무리하는 중",
+    draining: "종료 중",
     closed: "닫힘",
     reconnecting: "다시 연결하는 중…",
     connecting: "연결하는 중…",
