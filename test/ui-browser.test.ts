@@ -22,7 +22,7 @@ import { faultControl } from "../src/server/faults/control.js";
 import { englishWords } from "../src/i18n/english-words.js";
 import { liveRoute, type LiveRoute } from "../src/ui/live-route.js";
 import type { PageControl, PageLang } from "../src/ui/page-html.js";
-import { rawConnect, readN } from "./helpers.js";
+import { rawConnect, readN, startCliServer, stopCli } from "./helpers.js";
 
 /** What the functions run in the page use of its globals (this program has no DOM types). */
 interface PageElement {
@@ -575,6 +575,42 @@ test(
       await done(w);
     } finally {
       await live.close();
+    }
+  },
+);
+
+test(
+  "through the command: serve --ui --control --lang ko, a client's connection and a fault set from the page",
+  { skip, timeout: 30_000 },
+  async () => {
+    const srv = await startCliServer(["--ui", "127.0.0.1:0", "--control", "--lang", "ko"]);
+    try {
+      const line = await srv.waitFor(/실시간 페이지 주소: http:\/\/127\.0\.0\.1:\d+\//);
+      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(line)?.[0];
+      assert.ok(url, line);
+      const w = await openPage(url);
+      assert.equal(await w.page.getAttribute("html", "lang"), "ko");
+      const socket = await rawConnect(srv.port);
+      socket.on("error", () => {});
+      const peer = w.page.locator(".connections tbody tr", { hasText: `127.0.0.1:${socket.localPort}` });
+      await peer.waitFor();
+      await echoBack(socket, "안녕");
+      await w.page.waitForFunction(
+        (port) =>
+          [...document.querySelectorAll(".connections tbody tr")].some(
+            (tr) => tr.textContent?.includes(`127.0.0.1:${port}`) && tr.textContent.includes("6바이트"),
+          ),
+        socket.localPort,
+      );
+      await w.page.fill("#fault-specs", "delay=50ms");
+      await w.page.getByRole("button", { name: "설정", exact: true }).click();
+      await textIs(w.page, ".fault-panel .message", "설정했습니다: delay=50ms");
+      const res = await fetch(`${url}faults`);
+      assert.deepEqual(await res.json(), { faults: ["delay=50ms"] });
+      socket.destroy();
+      await done(w);
+    } finally {
+      assert.equal(await stopCli(srv), 0);
     }
   },
 );
