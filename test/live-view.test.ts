@@ -151,17 +151,28 @@ test("bounded: a window of rows, and per connection the first calls and the late
     assert.equal(window.total, 5);
     assert.equal(window.from, 2);
     assert.equal(window.rows.length, 2);
-    const first = sockets[0]!;
+    const [first, second] = [sockets[0]!, sockets[1]!];
+    const [firstId, secondId] = view.snapshot().connections.rows.map((r) => r.id);
+    const unfollow = view.follow(firstId!);
     for (let i = 0; i < 40; i++) {
-      first.write("x");
-      await readN(first, 1);
+      for (const s of [first, second]) s.write("x");
+      await Promise.all([readN(first, 1), readN(second, 1)]);
     }
-    const id = view.snapshot().connections.rows[0]!.id;
-    await waitUntil("the calls counted", () => (view.snapshot({ follow: id }).followed?.skipped ?? 0) > 0);
-    const followed = view.snapshot({ follow: id }).followed!;
+    await waitUntil(
+      "the calls counted",
+      () => (view.snapshot({ follow: secondId }).followed?.skipped ?? 0) > 0,
+    );
+    // Followed: the first 8 and the latest, 16 in all (maxCalls); 1 accept + 40 × (recv, send) = 81 made.
+    const followed = view.snapshot({ follow: firstId }).followed!;
     assert.equal(followed.calls.length, 16);
     assert.equal(followed.calls[0]?.call, "accept");
-    assert.equal(followed.skipped, 1 + 80 - 16);
+    assert.equal(followed.skipped, 81 - 16);
+    // Not followed: the first 8 and the latest 4.
+    const other = view.snapshot({ follow: secondId }).followed!;
+    assert.equal(other.calls.length, 12);
+    assert.equal(other.calls[0]?.call, "accept");
+    assert.equal(other.skipped, 81 - 12);
+    unfollow();
   } finally {
     for (const s of sockets) s.destroy();
     view.stop();

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readlinkSync, readSync } from "node:fs";
 import { endianness } from "node:os";
 import ipaddr from "ipaddr.js";
 
@@ -108,9 +108,10 @@ export function parseProcNetTcp(
 ): TcpSocketRow[] {
   const rows: TcpSocketRow[] = [];
   for (const line of text.split("\n")) {
+    // A big table (tens of thousands of sockets) is read often by the live page: other ports are skipped
+    // before the line is split (the local address ends in its port, 4 hex digits, before the next blank).
+    if (localPorts !== undefined && !localPorts.has(localPortOf(line))) continue;
     const f = line.trim().split(/\s+/);
-    // A big table (tens of thousands of sockets) is read several times a second by the live page: skip early.
-    if (localPorts !== undefined && !localPorts.has(parseInt(f[1]?.slice(-4) ?? "", 16))) continue;
     const m = /^([0-9A-F]{8}|[0-9A-F]{32}):([0-9A-F]{4})$/i;
     const local = m.exec(f[1] ?? "");
     const remote = m.exec(f[2] ?? "");
@@ -129,6 +130,13 @@ export function parseProcNetTcp(
     });
   }
   return rows;
+}
+
+/** The local port of a line of the table, NaN for the header or a malformed line. */
+function localPortOf(line: string): number {
+  const start = line.indexOf(": ");
+  const end = start < 0 ? -1 : line.indexOf(" ", start + 2);
+  return end < 0 ? NaN : parseInt(line.slice(end - 4, end), 16);
 }
 
 /** Which of the kernel's tables: IPv4 sockets (`tcp`), IPv6 ones (`tcp6`, dual-stack ones too). */
@@ -156,14 +164,42 @@ export function readTcpTable(
   const rows: TcpSocketRow[] = [];
   for (const file of tables) {
     try {
-      for (const row of parseProcNetTcp(readFileSync(`${dir}/${file}`, "latin1"), LITTLE_ENDIAN, localPorts))
-        rows.push(row);
+      readInPieces(`${dir}/${file}`, (text) => {
+        for (const row of parseProcNetTcp(text, LITTLE_ENDIAN, localPorts)) rows.push(row);
+      });
       found = true;
     } catch {
       // No IPv6 in this kernel: the other file is enough.
     }
   }
   return found ? rows : undefined;
+}
+
+const PIECE = 64 * 1024;
+let pieceBuffer: Buffer | undefined;
+
+/**
+ * Reads `path` a piece at a time, handing `lines` whole lines: a table of
+ * tens of thousands of sockets (megabytes) never becomes one string, which
+ * would grow the heap for good.
+ */
+function readInPieces(path: string, lines: (text: string) => void): void {
+  pieceBuffer ??= Buffer.allocUnsafe(PIECE);
+  const fd = openSync(path, "r");
+  try {
+    let carry = "";
+    for (;;) {
+      const n = readSync(fd, pieceBuffer, 0, PIECE, null);
+      if (n === 0) break;
+      const text = carry + pieceBuffer.toString("latin1", 0, n);
+      const end = text.lastIndexOf("\n") + 1;
+      lines(text.slice(0, end));
+      carry = text.slice(end);
+    }
+    if (carry !== "") lines(carry);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** What identifies a socket in the table: its inode, or its endpoints. */

@@ -10,10 +10,10 @@
  * {@link LiveView.stop} unsubscribes. Connections open before the start are
  * listed from `server.connections()`, their earlier calls unknown.
  *
- * Bounded: per connection a fixed record and at most
- * {@link LiveViewOptions.maxCalls} calls (the first few and the latest);
- * closed connections are kept {@link LiveViewOptions.keepClosedMs}, then
- * dropped.
+ * Bounded: per connection a fixed record (about 200 bytes) and its first 8
+ * calls and latest 4 (about 100 bytes each); of a followed connection, up to
+ * {@link LiveViewOptions.maxCalls}. Closed connections are kept
+ * {@link LiveViewOptions.keepClosedMs}, then dropped.
  *
  * @module
  */
@@ -138,7 +138,10 @@ export interface LiveWindow {
 
 /** Bounds of a {@link LiveView}. */
 export interface LiveViewOptions {
-  /** Calls kept per connection: the first 8 and the latest. Default 32. */
+  /**
+   * Calls kept of a followed connection: its first 8 and the latest. Default
+   * 32. Of the others, the first 8 and the latest 4.
+   */
   maxCalls?: number;
   /** How long a closed connection stays listed, ms. Default 3000. */
   keepClosedMs?: number;
@@ -149,6 +152,8 @@ export interface LiveViewOptions {
 }
 
 const FIRST_CALLS = 8;
+// The latest calls kept of a connection nobody follows (about 100 bytes each, for every connection).
+const LATEST_UNFOLLOWED = 4;
 const DATA_PREVIEW = 48;
 // Reading the kernel's table takes ~5 ms per thousand sockets. Reads spend from a credit of time that
 // grows by 1/KERNEL_SHARE (5%) of the clock, up to KERNEL_BURST_MS: a small table is read after every call
@@ -196,7 +201,8 @@ export class LiveView {
   readonly #tracked = new Map<number, Tracked>();
   readonly #followed = new Set<number>();
   #detach: (() => void) | null = null;
-  #table: TcpSocketRow[] | undefined;
+  /** The LISTEN rows of the kernel's last read: each listener's accept queue. */
+  #listening: TcpSocketRow[] | undefined;
   #kernelCredit = { ms: KERNEL_BURST_MS, at: 0 };
   #version = 0;
 
@@ -242,7 +248,7 @@ export class LiveView {
     this.#detach = null;
     this.#tracked.clear();
     this.#followed.clear();
-    this.#table = undefined;
+    this.#listening = undefined;
   }
 
   /**
@@ -342,8 +348,9 @@ export class LiveView {
       state,
       stateFrom,
     };
-    if (t.calls.length >= this.#maxCalls) {
-      // Keep the first few (how it began) and the latest.
+    // Keep the first few (how it began) and the latest: more of them for a connection someone follows.
+    const max = followed ? this.#maxCalls : Math.min(this.#maxCalls, FIRST_CALLS + LATEST_UNFOLLOWED);
+    while (t.calls.length >= max) {
       t.calls.splice(FIRST_CALLS, 1);
       t.skipped++;
     }
@@ -385,7 +392,7 @@ export class LiveView {
     credit.ms -= performance.now() - start;
     // Not Linux: never again.
     if (rows === undefined) credit.ms = -Infinity;
-    else this.#table = rows;
+    else this.#listening = rows.filter((r) => r.state === "LISTEN");
     return rows;
   }
 
@@ -477,9 +484,7 @@ export class LiveView {
     }
     return addresses.map((a) => {
       const listen =
-        this.#table === undefined
-          ? undefined
-          : findTcpSocket(this.#table, { localPort: a.port, state: "LISTEN" });
+        this.#listening === undefined ? undefined : findTcpSocket(this.#listening, { localPort: a.port });
       return {
         address: formatEndpoint(a.host, a.port),
         family: a.family,
