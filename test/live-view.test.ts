@@ -216,3 +216,51 @@ test("the server's state as it drains and closes", async () => {
   assert.equal(view.snapshot().server.state, "closed");
   view.stop();
 });
+
+test("closed connections are dropped as others close, even when nobody refreshes the view", async () => {
+  const { server, port } = await listening();
+  const view = new LiveView(server, { keepClosedMs: 0 });
+  view.start();
+  try {
+    for (let i = 0; i < 3; i++) {
+      const s = await rawConnect(port);
+      const gone = once(server, "disconnect");
+      s.end();
+      await readAll(s);
+      await gone;
+    }
+    await waitUntil("the closed steps seen", () => view.snapshot().totals.open === 0);
+    // Each close dropped those closed before it (kept 0 ms); the last one waits for the next.
+    assert.equal(view.snapshot().connections.total, 1);
+  } finally {
+    view.stop();
+    await server.close();
+  }
+});
+
+test("a step that moves the state is not shown with the kernel's older word", async () => {
+  const { server, port } = await listening({ faults: ["stall-after=0"] });
+  const view = new LiveView(server);
+  view.start();
+  try {
+    const s = await rawConnect(port);
+    await waitUntil("listed", () => view.snapshot().connections.total === 1);
+    view.refresh();
+    const before = view.snapshot().connections.rows[0]!;
+    if (linux) assert.deepEqual([before.state, before.stateFrom], ["ESTABLISHED", "kernel"]);
+    s.end(); // the stalled server never answers the FIN
+    await waitUntil(
+      "the client's FIN seen",
+      () => view.snapshot().connections.rows[0]?.state !== before.state,
+    );
+    const after = view.snapshot().connections.rows[0]!;
+    assert.deepEqual([after.state, after.stateFrom], ["half-closed", "server"]);
+    view.refresh();
+    const read = view.snapshot().connections.rows[0]!;
+    if (linux) assert.deepEqual([read.state, read.stateFrom], ["CLOSE_WAIT", "kernel"]);
+    s.destroy();
+  } finally {
+    view.stop();
+    await server.close();
+  }
+});

@@ -199,7 +199,11 @@ export class LiveView {
   readonly #maxRows: number;
   readonly #kernel: boolean;
   readonly #tracked = new Map<number, Tracked>();
-  readonly #followed = new Set<number>();
+  /** Followed connections, with how many watchers follow each. */
+  readonly #followed = new Map<number, number>();
+  /** Closed connections' ids in the order they closed: the oldest are dropped first. */
+  #closedIds: number[] = [];
+  #closedHead = 0;
   #detach: (() => void) | null = null;
   /** The LISTEN rows of the kernel's last read: each listener's accept queue. */
   #listening: TcpSocketRow[] | undefined;
@@ -248,6 +252,8 @@ export class LiveView {
     this.#detach = null;
     this.#tracked.clear();
     this.#followed.clear();
+    this.#closedIds = [];
+    this.#closedHead = 0;
     this.#listening = undefined;
   }
 
@@ -256,8 +262,15 @@ export class LiveView {
    * may follow several). Returns the function that stops following.
    */
   follow(id: number): () => void {
-    this.#followed.add(id);
-    return () => this.#followed.delete(id);
+    this.#followed.set(id, (this.#followed.get(id) ?? 0) + 1);
+    let following = true;
+    return () => {
+      if (!following) return;
+      following = false;
+      const left = (this.#followed.get(id) ?? 1) - 1;
+      if (left > 0) this.#followed.set(id, left);
+      else this.#followed.delete(id);
+    };
   }
 
   /**
@@ -266,16 +279,24 @@ export class LiveView {
    * closed longer than the bound. Call it a few times a second while watched.
    */
   refresh(): void {
-    const now = performance.now();
-    let changed = false;
-    for (const [id, t] of this.#tracked) {
-      if (t.closedAt !== undefined && now - t.closedAt >= this.#keepClosedMs) {
-        this.#tracked.delete(id);
-        changed = true;
-      }
+    const changed = this.#pruneClosed(performance.now());
+    if (this.#readKernel() || changed) this.#version++;
+  }
+
+  /** Drops the connections closed longer than the bound, oldest first; true when there were some. */
+  #pruneClosed(now: number): boolean {
+    const ids = this.#closedIds;
+    let pruned = false;
+    for (; this.#closedHead < ids.length; this.#closedHead++) {
+      const t = this.#tracked.get(ids[this.#closedHead]!);
+      if (t !== undefined && now - (t.closedAt ?? now) < this.#keepClosedMs) break;
+      pruned = this.#tracked.delete(ids[this.#closedHead]!) || pruned;
     }
-    changed = this.#readKernel() || changed;
-    if (changed) this.#version++;
+    if (this.#closedHead > 1024 && this.#closedHead * 2 > ids.length) {
+      this.#closedIds = ids.slice(this.#closedHead);
+      this.#closedHead = 0;
+    }
+    return pruned;
   }
 
   /** What a watcher of `window` draws now. */
@@ -321,6 +342,8 @@ export class LiveView {
   #onStep(conn: ConnectionInfo, step: SocketStep): void {
     this.#version++;
     const t = this.#tracked.get(conn.id) ?? this.#track(conn, step.kind === "accepted");
+    // A step that moves the state makes the kernel's last word stale until its next read.
+    if (step.kind === "end" || step.kind === "shutdown" || step.kind === "failed") t.kernel = undefined;
     if (step.kind === "end") t.known = "half-closed";
     else if (step.kind === "shutdown") t.known = "closing";
     else if (step.kind === "fault" && !t.faults.includes(step.effect.spec)) t.faults.push(step.effect.spec);
@@ -329,6 +352,9 @@ export class LiveView {
       t.kernel = undefined;
       t.closedAt = performance.now();
       t.bytesOut = outOf(conn);
+      // Also when nobody calls refresh() (no page open, in the linger): closed ones never pile up.
+      this.#pruneClosed(t.closedAt);
+      this.#closedIds.push(conn.id);
     }
     const [call, args, result, queued] = callOf(step);
     const record = this.#call(t, call, args, result, queued);
@@ -338,7 +364,9 @@ export class LiveView {
   /** Records a call; returns it (for a recv, whose bytes come next). */
   #call(t: Tracked, call: LiveCallName, args: string, result: string, queued: number): LiveCall | undefined {
     const followed = this.#followed.has(t.info.id);
-    const { state, stateFrom } = followed ? this.#stateNow(t) : this.#stateKnown(t);
+    // A PROXY client's address is not the TCP peer's: the kernel cannot be asked about it.
+    const asked = followed && t.info.proxyAddress === undefined;
+    const { state, stateFrom } = asked ? this.#stateNow(t) : serverWord(t);
     const record: LiveCall = {
       atMs: Math.round(performance.now() - t.info.acceptedAt),
       call,
@@ -375,7 +403,7 @@ export class LiveView {
   /** The kernel's state of a followed connection right after a call, when a read of the table is due. */
   #stateNow(t: Tracked): { state: string; stateFrom: StateSource } {
     const rows = this.#readTable();
-    if (rows === undefined) return this.#stateKnown(t);
+    if (rows === undefined) return serverWord(t);
     const row = findTcpSocket(rows, this.#query(t));
     // Gone from the table: the socket is closed (both FINs acknowledged, or reset).
     return { state: row?.state ?? "CLOSED", stateFrom: "kernel" };
@@ -397,12 +425,12 @@ export class LiveView {
   }
 
   #query(t: Tracked): { localPort: number | undefined; remoteAddress: string; remotePort: number } {
-    const port = this.#server.addresses()[0]?.port;
+    const port = this.#addresses()[0]?.port;
     return { localPort: port, remoteAddress: t.info.remoteAddress, remotePort: t.info.remotePort };
   }
 
   #tables(): TcpTableName[] {
-    return this.#server.addresses().some((a) => a.family === "IPv6") ? ["tcp", "tcp6"] : ["tcp"];
+    return this.#addresses().some((a) => a.family === "IPv6") ? ["tcp", "tcp6"] : ["tcp"];
   }
 
   /** Reads the kernel's table when a read is due; true when a state changed. */
@@ -425,8 +453,13 @@ export class LiveView {
   }
 
   #listenerPorts(): number[] {
+    return this.#addresses().map((a) => a.port);
+  }
+
+  /** The server's listening sockets; none before it listens (a page may open first) or after it closed. */
+  #addresses(): readonly EchoServerAddress[] {
     try {
-      return this.#server.addresses().map((a) => a.port);
+      return this.#server.addresses();
     } catch {
       return [];
     }
@@ -476,12 +509,7 @@ export class LiveView {
   }
 
   #listeners(): LiveListener[] {
-    let addresses: readonly EchoServerAddress[];
-    try {
-      addresses = this.#server.addresses();
-    } catch {
-      return [];
-    }
+    const addresses = this.#addresses();
     return addresses.map((a) => {
       const listen =
         this.#listening === undefined ? undefined : findTcpSocket(this.#listening, { localPort: a.port });
@@ -493,6 +521,11 @@ export class LiveView {
       };
     });
   }
+}
+
+/** What the server itself knows of a connection's state (a call's state when the kernel was not read for it). */
+function serverWord(t: Tracked): { state: string; stateFrom: StateSource } {
+  return { state: t.known, stateFrom: "server" };
 }
 
 /** The totals a page shows, from the server's counters. */

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EchoServer } from "../server/echo-server.js";
 import type { HttpRoute } from "../server/faults/control.js";
@@ -144,7 +144,11 @@ export function liveRoute(server: EchoServer, options: LiveRouteOptions): LiveRo
   return {
     route,
     close() {
-      for (const w of watchers) w.end();
+      // A last snapshot first: the page shows the server closed rather than only losing its stream.
+      for (const w of watchers) {
+        w.send(view, Date.now());
+        w.end();
+      }
       watchers.clear();
       clearInterval(ticker);
       clearTimeout(linger);
@@ -250,16 +254,23 @@ function send(res: ServerResponse, type: string, body: string | undefined): void
   res.writeHead(200, { ...SECURITY_HEADERS, "content-type": type, "cache-control": "no-store" }).end(body);
 }
 
-const assets = new Map<string, string | undefined>();
+let assets: Map<string, string> | undefined;
 
-/** A file of the page, read once (the script the build compiled, the style). */
+/**
+ * A file of the page (the scripts the build compiled, the style). The
+ * folder is read once, whole: a name asked for that is not there costs
+ * neither a read nor memory.
+ */
 function readAsset(name: string): string | undefined {
-  if (!assets.has(name)) {
+  if (assets === undefined) {
+    assets = new Map();
+    let names: string[] = [];
     try {
-      assets.set(name, readFileSync(new URL(name, PAGE_DIR), "utf8"));
+      names = readdirSync(PAGE_DIR).filter((n) => n.endsWith(".js") || n.endsWith(".css"));
     } catch {
-      assets.set(name, undefined);
+      // Not built: every asset is missing.
     }
+    for (const n of names) assets.set(n, readFileSync(new URL(n, PAGE_DIR), "utf8"));
   }
   return assets.get(name);
 }
