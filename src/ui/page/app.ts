@@ -207,6 +207,14 @@ function main(): void {
   };
   const stream = new Stream(
     (s) => {
+      // Another server now (its uptime went back): the connection followed was the old one's.
+      if (latest !== null && query.follow !== null && s.server.uptimeMs + 1000 < latest.server.uptimeMs) {
+        query.follow = null;
+        calls.follow(null, "");
+        latest = s;
+        stream.open(query);
+        return;
+      }
       latest = s;
       pending ??= setTimeout(draw, Math.max(0, drawnAt + DRAW_EVERY_MS - performance.now()));
     },

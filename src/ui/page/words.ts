@@ -79,9 +79,10 @@ export interface Words {
 const group = (n: number) => Math.round(n).toLocaleString("en-US");
 
 function scaled(n: number, unit: string, join: string): string {
-  if (n < 10_000) return `${group(n)}${join}${unit}`;
-  const [value, prefix] = n < 1e7 ? [n / 1e3, "k"] : n < 1e10 ? [n / 1e6, "M"] : [n / 1e9, "G"];
-  return `${value.toFixed(1)}${join}${prefix}B`;
+  if (n < 1000) return `${group(n)}${join}${unit}`;
+  // Three significant figures at most, as the command's log writes sizes (4.5 MB, 12.0 kB).
+  const [value, prefix] = n < 1e6 ? [n / 1e3, "k"] : n < 1e9 ? [n / 1e6, "M"] : [n / 1e9, "G"];
+  return `${value.toFixed(value < 100 ? 1 : 0)}${join}${prefix}${unit}`;
 }
 
 const en: Words = {
@@ -181,7 +182,7 @@ const ko: Words = {
     bytesOut: "보낸 양",
     errors: "오류",
     refused: "거부한 연결",
-    faults: "장애가 작동한 연결",
+    faults: "장애가 적용된 연결",
   },
   currentFaults: "현재 장애",
   none: "없음",
@@ -190,15 +191,15 @@ const ko: Words = {
   noConnections: "아직 연결이 없습니다. 에코 포트에 클라이언트를 접속해 보세요.",
   via: (proxy) => `PROXY ${proxy} 경유`,
   knownState: { open: "열림", "half-closed": "반쯤 닫힘", closing: "닫는 중", closed: "닫힘" },
-  asServerKnows: "서버가 아는 상태",
+  asServerKnows: "서버 기준",
   window: (first, last, total) => `${total}개 중 ${first}–${last}`,
   previous: "이전",
   next: "다음",
-  pickHint: "연결을 클릭하거나 골라서 엔터 키를 누르면 그 소켓 호출을 따라갑니다.",
+  pickHint: "연결을 클릭하거나 선택한 뒤 엔터 키를 누르면 그 연결의 소켓 호출을 따라갑니다.",
   calls: "소켓 호출",
   callsOf: (id, peer) => `#${id}(${peer})의 소켓 호출`,
   unfollow: "그만 따라가기",
-  notFromAccept: "이 연결은 페이지가 보기 전에 열려서 처음 호출들은 알 수 없습니다.",
+  notFromAccept: "페이지를 열기 전에 맺어진 연결이라 처음 호출은 알 수 없습니다.",
   skipped: (n) => `중간의 호출 ${group(n)}개는 생략했습니다(처음과 최근 호출만 남김).`,
   followedGone: (id) => `#${id} 연결은 닫혀서 목록에서 빠졌습니다.`,
   followedClosed: "닫힘",
@@ -208,19 +209,19 @@ const ko: Words = {
   acceptDone: "접속 대기 큐에서 꺼냄",
   errorCall: (code) => `오류: ${code}`,
   faultCall: (spec) => `장애: ${spec}`,
-  backpressure: (q) => `${ko.bytes(q)} 송신 대기: 다 보낼 때까지 읽기를 멈춤(배압)`,
+  backpressure: (q) => `${ko.bytes(q)} 송신 대기: 다 보낼 때까지 읽기를 멈춤(백프레셔)`,
   faultPanel: "장애 주입",
   faultSpecs: "설정할 장애(여러 개는 공백이나 줄바꿈으로 구분)",
-  faultHint: "지금부터 접속하는 연결에 작동합니다.",
+  faultHint: "지금부터 접속하는 연결에 적용됩니다.",
   token: "제어 토큰",
   set: "설정",
   clear: "모두 지우기",
   faultsNow: (specs) => `현재 서버의 장애: ${specs}`,
   faultsSet: (specs) => `설정했습니다: ${specs}`,
-  faultsCleared: "모두 지웠습니다. 다시 보통 에코입니다.",
+  faultsCleared: "모두 지웠습니다. 이제 평소대로 에코합니다.",
   refused: (status, reason) => `서버가 거절했습니다(${status}): ${reason}`,
   unreachable: "서버에 연결할 수 없습니다.",
-  bytes: (n) => (n < 10_000 ? `${group(n)}바이트` : scaled(n, "B", "")),
+  bytes: (n) => (n < 1000 ? `${group(n)}바이트` : scaled(n, "B", "")),
   duration: (ms) =>
     ms < 1000
       ? `${Math.round(ms)}밀리초`
