@@ -10,7 +10,7 @@
  *   (the live page's, the metrics') another.
  * - A command ending in ` &` starts in the background; the next command waits
  *   for its first shown line, and its shown lines are checked (waiting up to
- *   10 s) at the end of the block, where it is stopped.
+ *   30 s) at the end of the block, where it is stopped.
  * - A shown line must appear in the output after normalising: numbers become 0
  *   (and `1 byte` reads as `0 bytes`), runs of blanks one space, and the TCP
  *   state after a data step (which races on loopback) is not compared. `…`
@@ -175,7 +175,8 @@ async function runBlock(block: Block, file: string): Promise<void> {
     }
     for (const bg of running) {
       const lines = checkable(bg.step.shown);
-      if (!(await waitShown(bg, lines, 10_000)))
+      // Generous: a loaded machine echoes slowly, and a line may need the kernel's buffers to fill first.
+      if (!(await waitShown(bg, lines, 30_000)))
         for (const l of lines) assertShown({ ...bg.step, shown: [l] }, bg.output(), file);
     }
   } finally {
