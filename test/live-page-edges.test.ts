@@ -1,7 +1,7 @@
 /**
- * Review of the live page: defects shown on today's code (each test fails
- * until its defect is fixed). Run with:
- *   node --test --test-force-exit dist/test/live-review.test.js
+ * The live page's edge cases: two pages following one connection, a
+ * followed PROXY connection, a page that asks before the echo listens, and
+ * requests for scripts that do not exist.
  */
 import assert from "node:assert/strict";
 import { once } from "node:events";
