@@ -485,3 +485,28 @@ export function terminalSession(
     });
   });
 }
+
+/**
+ * An environment in which the CLI (and every node process it starts) runs as
+ * if on macOS or Windows: see simulated-platform.ts for what changes.
+ */
+export function simulatedEnv(platform: "darwin" | "win32", extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const preload = new URL("./simulated-platform.js", import.meta.url).href;
+  const base = cleanEnv(extra);
+  return {
+    ...base,
+    TCPECHO_SIMULATE_PLATFORM: platform,
+    NODE_OPTIONS: `${base.NODE_OPTIONS ?? ""} --import=${preload}`.trim(),
+  };
+}
+
+/**
+ * Skip reason for a test that needs Linux (`what` says for what: `/proc`, `ip`,
+ * signals to drain, …), printed once; false on Linux.
+ */
+export function linuxOnly(what: string): string | false {
+  if (process.platform === "linux") return false;
+  const reason = `needs Linux (${what}); this is ${process.platform}; skipping`;
+  console.log(`# ${reason}`);
+  return reason;
+}
