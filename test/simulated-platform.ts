@@ -16,6 +16,9 @@
  * - On Windows a signal sent to a process is a hard kill: Node documents
  *   that `subprocess.kill()` and `process.kill()` end the process forcefully
  *   for SIGTERM, SIGINT and SIGKILL alike, so no handler runs.
+ * - Node's own code takes its Windows branches too; where one calls a method
+ *   only Windows' TCP handles have (`setSimultaneousAccepts`, when cluster
+ *   passes a listening socket to a worker), that method does nothing.
  *
  * What it cannot change: the kernel underneath is Linux (sockets, errno
  * numbers, the scheduler), and `node:path` stays POSIX (it is chosen when
@@ -175,11 +178,19 @@ function hardKills(): void {
   process.kill = (pid: number, signal?: string | number) => processKill(pid, signal === 0 ? 0 : "SIGKILL");
 }
 
+/** The Windows-only method of TCP handles, as a no-op (the kernel's accept is Linux's anyway). */
+function windowsTcpHandles(): void {
+  const binding = (process as unknown as { binding(name: string): unknown }).binding("tcp_wrap");
+  const proto = (binding as { TCP: { prototype: Record<string, unknown> } }).TCP.prototype;
+  proto.setSimultaneousAccepts ??= () => {};
+}
+
 const platform = simulatedPlatform();
 if (platform !== null) {
   Object.defineProperty(process, "platform", { value: platform, enumerable: true, configurable: true });
   hidePaths(platform);
   hideCommands(platform);
   if (platform === "win32") hardKills();
+  if (platform === "win32") windowsTcpHandles();
   syncBuiltinESMExports();
 }
