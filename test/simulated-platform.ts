@@ -16,6 +16,9 @@
  * - On Windows a signal sent to a process is a hard kill: Node documents
  *   that `subprocess.kill()` and `process.kill()` end the process forcefully
  *   for SIGTERM, SIGINT and SIGKILL alike, so no handler runs.
+ * - Ctrl-Break: Linux has no SIGBREAK, so a SIGUSR2 sent to a simulated
+ *   Windows process arrives as SIGBREAK, and ends it (as Windows does) when
+ *   nothing listens for SIGBREAK.
  * - Node's own code takes its Windows branches too; where one calls a method
  *   only Windows' TCP handles have (`setSimultaneousAccepts`, when cluster
  *   passes a listening socket to a worker), that method does nothing.
@@ -178,6 +181,14 @@ function hardKills(): void {
   process.kill = (pid: number, signal?: string | number) => processKill(pid, signal === 0 ? 0 : "SIGKILL");
 }
 
+/** SIGUSR2 stands for Ctrl-Break's SIGBREAK, which Linux cannot send. */
+function ctrlBreak(): void {
+  process.on("SIGUSR2", () => {
+    if (process.listenerCount("SIGBREAK") > 0) process.emit("SIGBREAK", "SIGBREAK");
+    else process.kill(process.pid, "SIGKILL");
+  });
+}
+
 /** The Windows-only method of TCP handles, as a no-op (the kernel's accept is Linux's anyway). */
 function windowsTcpHandles(): void {
   const binding = (process as unknown as { binding(name: string): unknown }).binding("tcp_wrap");
@@ -192,5 +203,6 @@ if (platform !== null) {
   hideCommands(platform);
   if (platform === "win32") hardKills();
   if (platform === "win32") windowsTcpHandles();
+  if (platform === "win32") ctrlBreak();
   syncBuiltinESMExports();
 }

@@ -12,6 +12,7 @@ import {
   readAll,
   readN,
   runCli,
+  simulatedEnv,
   sleep,
   startCli,
   stopCli,
@@ -358,6 +359,209 @@ test(
     } finally {
       client.close();
       await stopCli(cli);
+    }
+  },
+);
+
+/**
+ * `serve --workers 2 --log-format json` in a process group of its own (as a
+ * console or a service manager sees it), with a connection to each worker
+ * held open (each echoed once, so accepted); `signal` sends to the whole group.
+ */
+async function groupWithHeld(env: NodeJS.ProcessEnv, args: string[] = []) {
+  // setsid (not forking: a spawned child leads no group) makes the CLI itself lead a new group.
+  const cli = startCli(
+    ["serve", "--host", "127.0.0.1", "--port", "0", "--workers", "2", "--log-format", "json", ...args],
+    env,
+    ["setsid"],
+  );
+  const events = () =>
+    cli.stdout.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const of = (event: string, more: (e: Record<string, unknown>) => boolean = () => true) =>
+    events().filter((e) => e.event === event && more(e));
+  const held: Socket[] = [];
+  const signal = (name: NodeJS.Signals) => process.kill(-(cli.proc.pid as number), name);
+  const stop = async () => {
+    for (const s of held) s.destroy();
+    await stopCli(cli);
+    try {
+      process.kill(-(cli.proc.pid as number), "SIGKILL");
+    } catch {
+      // the group is gone already
+    }
+  };
+  try {
+    await waitUntil("two workers listening", () => of("start").length === 2, 20_000);
+    const port = Number(of("start")[0]?.port);
+    const holders = () => new Set(of("connect").map((e) => e.worker));
+    for (let i = 0; i < 40 && (i < 2 || holders().size < 2); i++) {
+      const s = await rawConnect(port);
+      s.on("error", () => {});
+      held.push(s);
+      s.write(`held ${i}\n`);
+      await readN(s, `held ${i}\n`.length);
+      await waitUntil("its connect event", () => of("connect").length > i);
+    }
+    assert.equal(holders().size, 2, "both workers hold a connection");
+  } catch (e) {
+    await stop();
+    throw new Error(`${String(e)}; stdout: ${cli.stdout.join("\n")}; stderr: ${cli.stderr.join("\n")}`);
+  }
+  return { cli, events, of, held, signal, stop };
+}
+
+test(
+  "--workers 2 on Windows (simulated): Ctrl-C on the console reaches every process; each worker drains and sums up, exit 0",
+  { timeout: 60_000 },
+  async () => {
+    const g = await groupWithHeld(simulatedEnv("win32"));
+    try {
+      // The console's Ctrl-C: every process attached to it gets SIGINT, the workers too.
+      g.signal("SIGINT");
+      await waitUntil("each worker draining", () => g.of("shutdown").length === 2).catch(() => {});
+      const drains = g.of("shutdown");
+      assert.equal(drains.length, 2, g.cli.stdout.join("\n") + g.cli.stderr.join("\n"));
+      assert.equal(new Set(drains.map((e) => e.worker)).size, 2);
+      assert.ok(
+        drains.every((e) => Number(e.open) >= 1 && e.forced === undefined),
+        JSON.stringify(drains),
+      );
+      // A held connection is still served while its worker drains, then closes.
+      for (const [i, s] of g.held.entries()) {
+        s.write(`after ${i}\n`);
+        assert.equal((await readN(s, `after ${i}\n`.length)).toString(), `after ${i}\n`);
+        s.end();
+      }
+      assert.equal(await g.cli.exited, 0);
+      const summaries = g.of("stopped", (e) => e.role !== "primary");
+      assert.equal(summaries.length, 2, "each worker's own summary");
+      const total = g.of("stopped", (e) => e.role === "primary");
+      assert.equal(total.length, 1);
+      assert.equal(total[0]?.connectionsTotal, g.held.length);
+    } finally {
+      await g.stop();
+    }
+  },
+);
+
+test(
+  "--workers 2 on Windows (simulated): a second Ctrl-C forces each worker's stop, with its summary",
+  { timeout: 60_000 },
+  async () => {
+    const g = await groupWithHeld(simulatedEnv("win32"), ["--drain-timeout", "60s"]);
+    try {
+      g.signal("SIGINT");
+      await waitUntil("each worker draining", () => g.of("shutdown").length === 2).catch(() => {});
+      assert.equal(g.of("shutdown").length, 2, g.cli.stdout.join("\n") + g.cli.stderr.join("\n"));
+      g.signal("SIGINT");
+      assert.equal(await g.cli.exited, 0);
+      const forced = g.of("shutdown", (e) => e.forced === true);
+      assert.equal(new Set(forced.map((e) => e.worker)).size, 2, g.cli.stdout.join("\n"));
+      assert.equal(g.of("stopped", (e) => e.role !== "primary").length, 2);
+      assert.equal(g.of("stopped", (e) => e.role === "primary")[0]?.connectionsTotal, g.held.length);
+    } finally {
+      await g.stop();
+    }
+  },
+);
+
+test(
+  "--workers 2 on Windows (simulated): Ctrl-Break stops as Ctrl-C does (drain), and a Ctrl-C after it forces",
+  { timeout: 60_000 },
+  async () => {
+    const g = await groupWithHeld(simulatedEnv("win32"), ["--drain-timeout", "60s"]);
+    try {
+      // The simulation's stand-in for Ctrl-Break, which the console sends to every process as SIGBREAK.
+      g.signal("SIGUSR2");
+      await waitUntil("each worker draining", () => g.of("shutdown").length === 2).catch(() => {});
+      assert.equal(g.of("shutdown").length, 2, g.cli.stdout.join("\n") + g.cli.stderr.join("\n"));
+      assert.deepEqual(
+        g.of("shutdown", (e) => e.forced === true),
+        [],
+        "the first stop drains",
+      );
+      g.signal("SIGINT");
+      assert.equal(await g.cli.exited, 0);
+      assert.equal(new Set(g.of("shutdown", (e) => e.forced === true).map((e) => e.worker)).size, 2);
+      assert.equal(g.of("stopped", (e) => e.role === "primary")[0]?.connectionsTotal, g.held.length);
+    } finally {
+      await g.stop();
+    }
+  },
+);
+
+test(
+  "without --workers on Windows (simulated): Ctrl-Break drains and sums up",
+  { timeout: 30_000 },
+  async () => {
+    const srv = startCli(
+      ["serve", "--host", "127.0.0.1", "--port", "0", "--log-format", "json"],
+      simulatedEnv("win32"),
+    );
+    try {
+      const port = Number(/"port":(\d+)/.exec(await srv.waitFor(/"event":"start"/))?.[1]);
+      const s = await rawConnect(port);
+      s.write("held\n");
+      await readN(s, 5);
+      srv.proc.kill("SIGUSR2"); // Ctrl-Break's stand-in (see simulated-platform.ts)
+      await srv.waitFor(/"event":"shutdown".*"open":1/);
+      s.end("last\n");
+      assert.equal((await readAll(s)).toString(), "last\n");
+      assert.equal(await srv.exited, 0);
+      assert.match(srv.stdout.at(-1) ?? "", /"event":"stopped".*"connectionsTotal":1,/);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
+test(
+  "--workers 2: a signal as the workers start is held until they listen, then they drain",
+  { timeout: 60_000 },
+  async () => {
+    const cli = startCli([
+      "serve",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--workers",
+      "2",
+      "--log-format",
+      "json",
+    ]);
+    try {
+      // The primary's first line, before any worker is up: an order sent now would find nobody listening.
+      await cli.waitFor(/"event":"workers"/);
+      cli.proc.kill("SIGTERM");
+      assert.equal(await cli.exited, 0);
+      const stopped = cli.stdout.filter((l) => /"event":"stopped"/.test(l));
+      assert.equal(stopped.length, 3, cli.stdout.join("\n") + cli.stderr.join("\n"));
+    } finally {
+      await stopCli(cli);
+    }
+  },
+);
+
+test(
+  "--workers 2: SIGTERM to the whole group (systemd stopping a service) drains once, not forced",
+  { timeout: 60_000 },
+  async () => {
+    const g = await groupWithHeld(cleanEnv(), ["--drain-timeout", "60s"]);
+    try {
+      g.signal("SIGTERM");
+      await waitUntil("each worker draining", () => g.of("shutdown").length >= 2).catch(() => {});
+      for (const s of g.held) s.end();
+      assert.equal(await g.cli.exited, 0);
+      assert.equal(g.of("shutdown").length, 2, g.cli.stdout.join("\n"));
+      assert.deepEqual(
+        g.of("shutdown", (e) => e.forced === true),
+        [],
+        "no worker forced its stop",
+      );
+      assert.equal(g.of("stopped", (e) => e.role === "primary")[0]?.connectionsTotal, g.held.length);
+    } finally {
+      await g.stop();
     }
   },
 );

@@ -1,7 +1,8 @@
 /**
  * `tcpecho serve --workers N`: the primary process forks N workers that
  * share the listening port (node:cluster), replaces a worker that dies, and
- * on SIGINT/SIGTERM lets every worker drain and stop. With `--metrics`, the
+ * on SIGINT/SIGTERM (and Ctrl-Break on Windows) lets every worker drain and
+ * stop. With `--metrics`, the
  * primary serves the sum of all workers' metrics. Workers report their
  * counts to the primary over the cluster channel, for one summary of them
  * all, and a worker's start-up failure, which the primary reports once.
@@ -27,6 +28,13 @@
  * the split between workers is uneven (docs/performance.md measures it).
  * `NODE_CLUSTER_SCHED_POLICY=rr` in the environment brings back Node's
  * round-robin.
+ *
+ * The primary gives its stop orders over the cluster channel, not by signal:
+ * on Windows a signal sent to a process ends it at once (no drain, no
+ * summary), and everywhere a signal to the whole group (Ctrl-C in a terminal
+ * or a Windows console, Ctrl-Break, systemd's SIGTERM to the service's
+ * processes) reaches the workers too. So a worker ignores those signals and
+ * counts only the primary's orders: the first drains, the second forces.
  *
  * @module
  */
@@ -55,6 +63,24 @@ interface WorkerMessage {
   message?: unknown;
 }
 
+/** The signals that stop the server: Ctrl-C, a service manager's stop, and Windows' Ctrl-Break. */
+export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGBREAK"] as const;
+
+/** The primary's order to a worker: the first drains, the second forces the stop. */
+const STOP_ORDER = { tcpecho: "stop" };
+
+/**
+ * In a worker: calls `onOrder` for each stop order of the primary, and
+ * tells the primary it may now send them (one sent earlier would be lost:
+ * nobody listened yet).
+ */
+export function takeStopOrders(onOrder: () => void): void {
+  process.on("message", (msg: { tcpecho?: unknown } | null) => {
+    if (msg?.tcpecho === STOP_ORDER.tcpecho) onOrder();
+  });
+  process.send?.({ tcpecho: "ready" });
+}
+
 /** What the primary needs to know. */
 export interface PrimaryOptions {
   workers: number;
@@ -72,6 +98,15 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   const { workers, log } = options;
   let stopping = false;
   let signals = 0;
+  // How many stop orders each worker is due (1 drains, 2 forces), and has been given.
+  let due = 0;
+  const given = new WeakMap<Worker, number>();
+  const order = (worker: Worker) => {
+    const sent = given.get(worker);
+    if (sent === undefined) return; // not listening for orders yet: it gets them when it is
+    for (let i = sent; i < due; i++) worker.send(STOP_ORDER);
+    given.set(worker, Math.max(sent, due));
+  };
   const deaths: number[] = [];
   const startedAt = performance.now();
   // A worker is named by its cluster id, never reused: a replacement is a new worker.
@@ -80,6 +115,17 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   let failedToStart = false;
   let failure: { exitCode: number } | undefined;
   const counts = new Map<number, { stats: EchoServerStats; udp: UdpEchoStats | undefined }>();
+
+  const onSignal = () => {
+    signals++;
+    stopping = true;
+    // The first signal lets each worker drain; the second makes each of them force its stop.
+    due = Math.min(signals, 2);
+    for (const worker of ids.keys()) order(worker);
+    if (signals >= 3) for (const worker of ids.keys()) worker.process.kill("SIGKILL");
+  };
+  // Ours from the start: a signal that came before its handler would end the primary on the spot.
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
 
   const fork = () => {
     const worker = cluster.fork();
@@ -93,6 +139,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     });
   };
   cluster.on("message", (worker, msg: WorkerMessage) => {
+    if (msg?.tcpecho === "ready") {
+      given.set(worker, 0);
+      order(worker);
+    }
     if (msg?.tcpecho === "stats" && msg.stats !== undefined)
       counts.set(worker.id, { stats: msg.stats, udp: msg.udp });
     if (msg?.tcpecho === "failed" && failure === undefined) {
@@ -140,7 +190,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
         // It never got to listen (port in use, bad address...): replacing it would fail the same way.
         failedToStart = true;
         stopping = true;
-        for (const w of ids.keys()) w.process.kill("SIGTERM");
+        due = Math.max(due, 1);
+        for (const w of ids.keys()) order(w);
       } else if (!stopping) {
         const now = Date.now();
         deaths.push(now);
@@ -153,15 +204,6 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     };
   });
 
-  const onSignal = () => {
-    signals++;
-    stopping = true;
-    // The first signal lets each worker drain; the second makes each of them force its stop.
-    for (const worker of ids.keys()) worker.process.kill("SIGTERM");
-    if (signals >= 3) for (const worker of ids.keys()) worker.process.kill("SIGKILL");
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
   await allStopped;
   await endpoint?.close();
   if (failedToStart) return failure?.exitCode ?? 1;

@@ -15,7 +15,7 @@ import { register } from "prom-client";
 import { clusterRegistry, registerEchoMetrics, registerUdpMetrics } from "../server/metrics.js";
 import { AccessRules } from "../server/access-rules.js";
 import { createUdpEchoServer, type UdpEchoServer, type UdpEchoStats } from "../server/udp-echo.js";
-import { onPort, reportStats, runPrimary } from "./serve-workers.js";
+import { onPort, reportStats, runPrimary, STOP_SIGNALS, takeStopOrders } from "./serve-workers.js";
 import { Option, type Command } from "commander";
 import { EchoError } from "../net/echo-error.js";
 import { parseAddress, parsePort, type AddressParts } from "../net/address.js";
@@ -550,10 +550,10 @@ async function serve(opts: ServeOptions): Promise<void> {
   let held = 0;
   let onSignal = () => void held++;
   const relay = () => onSignal();
-  // A worker takes its orders from the primary (SIGTERM). Ctrl-C reaches the whole process group:
-  // the primary relays it, so a worker that also counted it would force its stop at once.
-  process.on("SIGINT", worker ? () => {} : relay);
-  process.on("SIGTERM", relay);
+  // A worker takes its orders from the primary, over the cluster channel (serve-workers.ts says why).
+  // A signal to the whole group reaches it too: the primary counts that one, so the worker ignores it.
+  for (const signal of STOP_SIGNALS) process.on(signal, worker ? () => {} : relay);
+  if (worker) takeStopOrders(relay);
   const server = createEchoServer({
     // Under --workers each worker counts in its own range, so that ids stay unique across them all.
     ...(worker ? { firstConnectionId: (cluster.worker?.id ?? 0) * WORKER_ID_SPAN + 1 } : {}),
