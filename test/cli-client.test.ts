@@ -19,7 +19,9 @@ import {
   runTool,
   onTerminal,
   startCli,
+  simulatedEnv,
   terminalSession,
+  waitUntil,
 } from "./helpers.js";
 
 test("--send prints exactly the echo", { timeout: 15_000 }, async () => {
@@ -606,6 +608,125 @@ test(
       assert.equal(fixed.stdout.toString(), "hello\n");
     } finally {
       killGroup(ncat);
+    }
+  },
+);
+
+/**
+ * `client --interactive` with standard input and output pipes, as Git Bash's
+ * window (mintty) gives them to a Windows program: the terminal, not the
+ * client, shows what is typed. `out()` is standard output as it came.
+ */
+function pipedDialogue(port: number, args: string[] = []) {
+  const cli = startCli(["client", "-p", String(port), "--interactive", ...args]);
+  let text = "";
+  cli.proc.stdout!.on("data", (chunk: string) => (text += chunk));
+  const out = () => text;
+  const until = (what: string, ok: (out: string) => boolean) =>
+    waitUntil(`${what}; standard output: ${JSON.stringify(text)}`, () => ok(text));
+  return { cli, out, until };
+}
+
+test(
+  "--interactive over a pipe (Git Bash's window): the prompt, each reply once, an empty line quits, exit 0",
+  { timeout: 20_000 },
+  async () => {
+    const srv = await startCliServer(["--quiet"]);
+    const { cli, out, until } = pipedDialogue(srv.port);
+    try {
+      await until("the first prompt", (o) => o.endsWith("[send] "));
+      cli.proc.stdin!.write("hello\n");
+      await until("the reply, then a prompt", (o) => o.endsWith("[received data] hello\n[send] "));
+      cli.proc.stdin!.write("two words\n");
+      await until("the reply, then a prompt", (o) => o.endsWith("[received data] two words\n[send] "));
+      // Input stays open: the empty line alone ends the dialogue.
+      cli.proc.stdin!.write("\n");
+      assert.equal(await cli.exited, 0);
+      assert.equal(
+        out(),
+        `[TCP client] connected to 127.0.0.1:${srv.port}; type a line to send, an empty line to quit\n` +
+          "[send] [TCP client] sent 5 bytes.\n[TCP client] received 5 bytes.\n[received data] hello\n" +
+          "[send] [TCP client] sent 9 bytes.\n[TCP client] received 9 bytes.\n[received data] two words\n" +
+          "[send] [TCP client] connection closed.\n",
+      );
+      assert.deepEqual(cli.stderr, []);
+    } finally {
+      await stopCli(cli);
+      await stopCli(srv);
+    }
+  },
+);
+
+test(
+  "--interactive over a pipe: end of input closes as Ctrl-D does (exit 0), Ctrl-C at the prompt exits 130; not with --send",
+  { timeout: 20_000 },
+  async () => {
+    const srv = await startCliServer(["--quiet", "--lang", "ko"]);
+    try {
+      const eof = pipedDialogue(srv.port, ["--lang", "ko", "--lf"]);
+      await eof.until("the first prompt", (o) => o.endsWith("[보낼 데이터] "));
+      eof.cli.proc.stdin!.write("안녕\n");
+      await eof.until("the reply, then a prompt", (o) => o.endsWith("[받은 데이터] 안녕\n[보낼 데이터] "));
+      eof.cli.proc.stdin!.end(); // Ctrl-D at the prompt
+      assert.equal(await eof.cli.exited, 0);
+      assert.match(
+        eof.out(),
+        /\[보낼 데이터\] \[TCP 클라이언트\] 7바이트를 보냈습니다\.\n.*\n\[받은 데이터\] 안녕\n\[보낼 데이터\] \n\[TCP 클라이언트\] 연결을 닫았습니다\.\n$/,
+      );
+
+      const ctrlC = pipedDialogue(srv.port);
+      await ctrlC.until("the first prompt", (o) => o.endsWith("[send] "));
+      ctrlC.cli.proc.kill("SIGINT");
+      assert.equal(await ctrlC.cli.exited, 130);
+      assert.match(ctrlC.out(), /\[send\] \n\[TCP client\] interrupted \(Ctrl-C\); connection closed\.\n$/);
+      assert.deepEqual(ctrlC.cli.stderr, []);
+
+      const both = await runCli(["client", "-p", String(srv.port), "--send", "hi", "--interactive"]);
+      assert.equal(both.code, 2);
+      assert.equal(both.stderr.trim().split("\n").length, 1, both.stderr);
+      assert.match(both.stderr, /--send.*--interactive/);
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
+
+test(
+  "piped on Windows under Git Bash (simulated, MSYSTEM set): one note on standard error about --interactive and winpty; the bytes unchanged; no note elsewhere",
+  { timeout: 30_000 },
+  async () => {
+    const srv = await startCliServer(["--quiet"]);
+    try {
+      const args = ["client", "-p", String(srv.port)];
+      const gitBash = simulatedEnv("win32", { MSYSTEM: "MINGW64", TERM: "xterm" });
+      const r = await runCli(args, { input: "hello\n", env: gitBash });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.toString(), "hello\n");
+      const lines = r.stderr.trim().split("\n");
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(
+        lines[0] ?? "",
+        /^\[TCP client\] standard input is a pipe.*--interactive.*winpty tcpecho client$/,
+      );
+      const ko = await runCli([...args, "--lang", "ko"], { input: "hello\n", env: gitBash });
+      assert.match(ko.stderr, /^\[TCP 클라이언트\] .*--interactive.*winpty tcpecho client.*\n$/);
+      // Where no person can be typing into the pipe, or they said it is data: nothing but the bytes.
+      for (const [env, extra] of [
+        [gitBash, ["--no-interactive"]],
+        [simulatedEnv("win32", { MSYSTEM: undefined, TERM: undefined }), []],
+        [cleanEnv({ MSYSTEM: "MINGW64", TERM: "xterm" }), []],
+      ] as const) {
+        const quiet = await runCli([...args, ...extra], { input: "hello\n", env });
+        assert.equal(quiet.code, 0, quiet.stderr);
+        assert.equal(quiet.stdout.toString(), "hello\n");
+        assert.equal(
+          quiet.stderr,
+          "",
+          `${JSON.stringify(extra)} ${env.TCPECHO_SIMULATE_PLATFORM ?? "linux"}`,
+        );
+      }
+    } finally {
+      await stopCli(srv);
     }
   },
 );

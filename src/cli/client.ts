@@ -12,6 +12,7 @@
  * @module
  */
 
+import { fstatSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { TLSSocket } from "node:tls";
 import type { ReadStream } from "node:tty";
@@ -42,6 +43,7 @@ import { textTrace, traceClient, type ClientTrace } from "./trace.js";
 
 interface ClientOptions extends ConnectionCliOptions, AddressCliOptions {
   send?: string;
+  interactive?: boolean;
   crlf?: boolean;
   lf?: boolean;
   verify?: boolean;
@@ -61,6 +63,14 @@ export function registerClient(program: Command): void {
     .argument("[port]", PORT_ARGUMENT);
   addAddressOptions(cmd)
     .option("--send <text>", "send this text once, print the echo, and exit")
+    .option(
+      "--interactive",
+      "the dialogue even when standard input is a pipe, as in Git Bash's own window (mintty), where the terminal shows what is typed",
+    )
+    .option(
+      "--no-interactive",
+      "piped input is data, without the note Git Bash's window gets on standard error",
+    )
     .option("--crlf", "end each line sent with \\r\\n (for servers that want whole lines)")
     .option("--lf", "end each line sent with \\n")
     .option("--verify", "check that the echo equals what was sent (exit 1 at the first difference)")
@@ -109,6 +119,11 @@ echo: exit 130.`,
             value: "--crlf --lf",
             detail: "line endings: pick one",
           });
+        if (opts.send !== undefined && opts.interactive === true)
+          throw new EchoError("ERR_INVALID_OPTION", {
+            value: "--send --interactive",
+            detail: "the mode: --send sends one message, --interactive holds a dialogue",
+          });
         await runClient(target.host, target.port, opts);
       },
     );
@@ -130,7 +145,9 @@ async function runClient(host: string, port: number, opts: ClientOptions): Promi
   const ending = opts.crlf ? "\r\n" : opts.lf ? "\n" : "";
   const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
   const trace = opts.trace ? traceClient(textTrace(t.note, t.lang), t.lang) : undefined;
-  const onTerminal = opts.send === undefined && process.stdin.isTTY === true;
+  const onTerminal = opts.send === undefined && (process.stdin.isTTY === true || opts.interactive === true);
+  if (opts.send === undefined && opts.interactive === undefined && typingIntoPipe())
+    t.note(t.m.pipedInMintty);
   const abort = new AbortController();
   let client: EchoClient | undefined;
   // In raw mode the terminal does not show ^C itself: then we do.
@@ -169,7 +186,8 @@ async function runClient(host: string, port: number, opts: ClientOptions): Promi
 function sayInterrupted(t: Terminal, connected: boolean, onTerminal: boolean, showCtrlC: boolean): void {
   const stream = onTerminal ? process.stdout : process.stderr;
   // Off the line Ctrl-C was typed on: the prompt's, or the terminal's own ^C.
-  if (stream.isTTY) stream.write(showCtrlC ? "^C\n" : "\n");
+  // A dialogue over a pipe (--interactive) is a person's terminal all the same.
+  if (stream.isTTY || (onTerminal && process.stdin.isTTY !== true)) stream.write(showCtrlC ? "^C\n" : "\n");
   const line = t.m.clientInterrupted(connected);
   if (onTerminal) t.out(t.dim(line));
   else t.note(line);
@@ -289,8 +307,15 @@ async function dialogue(s: Session, client: EchoClient, ending: string): Promise
   const endpoint = formatEndpoint(client.remoteAddress ?? client.host, client.port);
   const protocol = client.encrypted ? ((client.socket as TLSSocket).getProtocol() ?? "TLS") : undefined;
   t.out(t.dim(m.clientConnected(endpoint, protocol)));
-  const keys = new TypedLines(process.stdin as ReadStream, s.interrupt);
-  const rl = createInterface({ input: keys, output: process.stdout, terminal: true, prompt: m.prompt });
+  // Over a pipe (--interactive: Git Bash's window) the terminal itself shows and edits the line, and
+  // sends it at Enter: readline only reads lines then, and echoes nothing.
+  const keys = process.stdin.isTTY ? new TypedLines(process.stdin as ReadStream, s.interrupt) : undefined;
+  const rl = createInterface({
+    input: keys ?? process.stdin,
+    output: process.stdout,
+    terminal: keys !== undefined,
+    prompt: m.prompt,
+  });
   let rlClosed = false;
   rl.once("close", () => (rlClosed = true));
   // While it waits at the prompt nobody reads the socket: watch it, so that a
@@ -320,7 +345,7 @@ async function dialogue(s: Session, client: EchoClient, ending: string): Promise
     if (socket.readableEnded || socket.destroyed) onGone();
     else if (!rlClosed) {
       rl.prompt();
-      keys.next();
+      keys?.next();
     }
   };
   let emptyLine = false;
@@ -348,7 +373,7 @@ async function dialogue(s: Session, client: EchoClient, ending: string): Promise
     }
   } finally {
     rl.close();
-    keys.stop();
+    keys?.stop();
     s.signal.removeEventListener("abort", onAbort);
     socket.off("end", onEnd);
     socket.off("close", onEnd);
@@ -377,4 +402,22 @@ async function stream(t: Terminal, client: EchoClient, opts: ClientOptions): Pro
     timeout: opts.timeout,
   });
   if (opts.verify) t.note(t.m.verified(result.received));
+}
+
+/**
+ * Standard input and output are pipes on Windows under a Unix-like terminal
+ * (MSYSTEM or TERM set): most likely Git Bash's own window (mintty), which
+ * gives Windows programs pipes rather than a console, so that a person may
+ * be typing into what looks like piped input. Node cannot read the pipe's
+ * name, which alone would tell mintty's from `echo hi |`; redirected files
+ * at least are told apart.
+ */
+function typingIntoPipe(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (process.platform !== "win32" || (!env.MSYSTEM && !env.TERM)) return false;
+  if (process.stdin.isTTY === true || process.stdout.isTTY === true) return false;
+  try {
+    return !fstatSync(0).isFile() && !fstatSync(1).isFile();
+  } catch {
+    return true;
+  }
 }

@@ -24,6 +24,8 @@ export interface ClientMessages {
   clientInterrupted(connected: boolean): string;
   /** Said once on standard error when --insecure turns certificate checks off. */
   tlsInsecure: string;
+  /** Said once on standard error when the piped input may be a person typing in Git Bash's window. */
+  pipedInMintty: string;
   verified(n: number): string;
 }
 
@@ -43,6 +45,8 @@ const en: ClientMessages = {
       : "[TCP client] interrupted (Ctrl-C) before the connection was made.",
   tlsInsecure:
     "[TCP client] --insecure: the server's certificate is not checked; the connection is encrypted, but anyone could be at the other end",
+  pipedInMintty:
+    "[TCP client] standard input is a pipe, so its bytes go through as they are (no prompt). Typing in Git Bash's window (mintty)? Add --interactive, or run: winpty tcpecho client",
   verified: (n) => `[TCP client] verified: all ${units.en.bytes(n)} came back exactly as sent`,
 };
 
@@ -62,6 +66,8 @@ const ko: ClientMessages = {
       : "[TCP 클라이언트] 접속하기 전에 중단했습니다(Ctrl-C).",
   tlsInsecure:
     "[TCP 클라이언트] --insecure: 서버 인증서를 확인하지 않습니다. 연결은 암호화되지만 상대가 누구인지는 보장되지 않습니다",
+  pipedInMintty:
+    "[TCP 클라이언트] 표준 입력이 파이프라서 받은 바이트를 그대로 통과시킵니다 (프롬프트 없음). Git Bash 창(mintty)에서 직접 입력하려면 --interactive 를 붙이거나 winpty tcpecho client 로 실행하세요",
   verified: (n) => `[TCP 클라이언트] 확인: ${n}바이트가 보낸 그대로 돌아왔습니다`,
 };
 

@@ -62,6 +62,10 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "windows",
   "node",
   "libuv",
+  "git",
+  "bash",
+  "mintty",
+  "winpty",
   "lo",
   // HTTP's own words, as a request writes them (Authorization: Bearer TOKEN)
   "authorization",

@@ -299,6 +299,12 @@ const USAGE_DETAILS: Readonly<Record<string, { en?: UsageWords; ko: UsageWords }
     en: (v) => `leave out ${v} with --connect-only: it sends no data`,
     ko: (v) => `--connect-only 에서는 ${v} 없이 실행하세요: 데이터를 보내지 않습니다`,
   },
+  "the mode: --send sends one message, --interactive holds a dialogue": {
+    en: () =>
+      "give only one of --send and --interactive: --send sends one message, --interactive holds a dialogue",
+    ko: () =>
+      "--send 와 --interactive 중 하나만 주세요: --send 는 메시지 하나를 보내고, --interactive 는 대화를 합니다",
+  },
   // bench
   "the mode: --rate paces messages, --stream has none": {
     en: () => "give only one of --rate and --stream: --rate paces messages, --stream has none",

@@ -168,6 +168,10 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
     options: {
       ...ADDRESS,
       "--send": "이 텍스트를 한 번 보내고, 에코를 출력한 뒤 끝냅니다",
+      "--interactive":
+        "표준 입력이 파이프여도 대화 모드로 동작합니다 (입력하는 줄을 터미널이 직접 보여 주는 Git Bash 창(mintty) 같은 곳에서)",
+      "--no-interactive":
+        "파이프 입력을 데이터로만 다루고, Git Bash 창에서 표준 오류로 알리는 안내도 하지 않습니다",
       "--crlf": "보내는 줄마다 \\r\\n 을 붙입니다 (줄 단위로 받는 서버용)",
       "--lf": "보내는 줄마다 \\n 을 붙입니다",
       "--verify": "에코가 보낸 것과 같은지 검사합니다 (처음 다른 곳에서 종료 코드 1)",

@@ -118,6 +118,7 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
   serverClosedConnection: (m) => [m.serverClosedConnection("127.0.0.1:9000")],
   clientInterrupted: (m) => [m.clientInterrupted(true), m.clientInterrupted(false)],
   tlsInsecure: (m) => [m.tlsInsecure],
+  pipedInMintty: (m) => [m.pipedInMintty],
   verified: (m) => [m.verified(5)],
   usage: (m) => [m.usage("unknown option '--x'", "serve ")],
   error: (m) => ALL_CODES.map((code) => m.error(code, FULL)),
