@@ -8,6 +8,7 @@ import { readdirSync } from "node:fs";
 import type { Socket } from "node:net";
 import {
   cleanEnv,
+  linuxOnly,
   rawConnect,
   readAll,
   readN,
@@ -413,7 +414,9 @@ async function groupWithHeld(env: NodeJS.ProcessEnv, args: string[] = []) {
 test(
   "--workers 2 on Windows (simulated): Ctrl-C on the console reaches every process; each worker drains and sums up, exit 0",
   { timeout: 60_000 },
-  async () => {
+  async (t) => {
+    const skip = linuxOnly("signals sent from the test");
+    if (skip) return t.skip(skip);
     const g = await groupWithHeld(simulatedEnv("win32"));
     try {
       // The console's Ctrl-C: every process attached to it gets SIGINT, the workers too.
@@ -447,7 +450,9 @@ test(
 test(
   "--workers 2 on Windows (simulated): a second Ctrl-C forces each worker's stop, with its summary",
   { timeout: 60_000 },
-  async () => {
+  async (t) => {
+    const skip = linuxOnly("signals sent from the test");
+    if (skip) return t.skip(skip);
     const g = await groupWithHeld(simulatedEnv("win32"), ["--drain-timeout", "60s"]);
     try {
       g.signal("SIGINT");
@@ -468,7 +473,9 @@ test(
 test(
   "--workers 2 on Windows (simulated): Ctrl-Break stops as Ctrl-C does (drain), and a Ctrl-C after it forces",
   { timeout: 60_000 },
-  async () => {
+  async (t) => {
+    const skip = linuxOnly("signals sent from the test");
+    if (skip) return t.skip(skip);
     const g = await groupWithHeld(simulatedEnv("win32"), ["--drain-timeout", "60s"]);
     try {
       // The simulation's stand-in for Ctrl-Break, which the console sends to every process as SIGBREAK.
@@ -493,7 +500,9 @@ test(
 test(
   "without --workers on Windows (simulated): Ctrl-Break drains and sums up",
   { timeout: 30_000 },
-  async () => {
+  async (t) => {
+    const skip = linuxOnly("signals sent from the test");
+    if (skip) return t.skip(skip);
     const srv = startCli(
       ["serve", "--host", "127.0.0.1", "--port", "0", "--log-format", "json"],
       simulatedEnv("win32"),
@@ -518,7 +527,9 @@ test(
 test(
   "--workers 2: a signal as the workers start is held until they listen, then they drain",
   { timeout: 60_000 },
-  async () => {
+  async (t) => {
+    const skip = linuxOnly("signals sent from the test");
+    if (skip) return t.skip(skip);
     const cli = startCli([
       "serve",
       "--host",
@@ -546,7 +557,9 @@ test(
 test(
   "--workers 2: SIGTERM to the whole group (systemd stopping a service) drains once, not forced",
   { timeout: 60_000 },
-  async () => {
+  async (t) => {
+    const skip = linuxOnly("signals sent from the test");
+    if (skip) return t.skip(skip);
     const g = await groupWithHeld(cleanEnv(), ["--drain-timeout", "60s"]);
     try {
       g.signal("SIGTERM");
