@@ -2,10 +2,10 @@
  * `tcpecho serve --workers N`: the primary process forks N workers that
  * share the listening port (node:cluster), replaces a worker that dies, and
  * on SIGINT/SIGTERM (and Ctrl-Break on Windows) lets every worker drain and
- * stop. With `--metrics`, the
- * primary serves the sum of all workers' metrics. Workers report their
- * counts to the primary over the cluster channel, for one summary of them
- * all, and a worker's start-up failure, which the primary reports once.
+ * stop. With `--metrics`, the primary serves the sum of all workers'
+ * metrics. Workers report their counts to the primary over the cluster
+ * channel, for one summary of them all, and a worker's start-up failure,
+ * which the primary reports once.
  *
  * Each worker accepts its own connections: the primary sets cluster's
  * shared-handle mode (`SCHED_NONE`) before forking, so every worker holds
