@@ -36,7 +36,8 @@ import {
   withCaFile,
   type ConnectionCliOptions,
 } from "./connection-options.js";
-import { parseDuration } from "../net/options.js";
+import { DEFAULT_TEXT_ENCODING, parseDuration, parseTextEncoding } from "../net/options.js";
+import { decodeCp949, encodeCp949, type TextEncoding } from "../net/text-encoding.js";
 import { printable } from "./printable.js";
 import { openTerminal, TypedLines, type Terminal } from "./terminal.js";
 import { textTrace, traceClient, type ClientTrace } from "./trace.js";
@@ -51,6 +52,7 @@ interface ClientOptions extends ConnectionCliOptions, AddressCliOptions {
   timeout: number;
   lang?: string;
   trace?: boolean;
+  encoding: TextEncoding;
 }
 
 /** Adds `client` (alias `connect`) to the program. */
@@ -70,6 +72,14 @@ export function registerClient(program: Command): void {
     .option(
       "--no-interactive",
       "piped input is data, without the note Git Bash's window gets on standard error",
+    )
+    .addOption(
+      new Option(
+        "--encoding <name>",
+        "send the dialogue's lines and --send's text as utf-8 or cp949 (Korean Windows, the textbook's Visual Studio program), and show what comes back read that way; piped bytes go through unchanged, so cp949 is refused with piped input",
+      )
+        .default(DEFAULT_TEXT_ENCODING)
+        .argParser((v) => parseTextEncoding(v, "--encoding")),
     )
     .option("--crlf", "end each line sent with \\r\\n (for servers that want whole lines)")
     .option("--lf", "end each line sent with \\n")
@@ -103,6 +113,7 @@ Examples:
   tcpecho client localhost --tls --tls-ca cert.pem
                                               over TLS, trusting that (self-signed) certificate
   tcpecho client --lang ko                    Korean messages
+  tcpecho client --encoding cp949             talk in Korean with the textbook's server built with Visual Studio on Korean Windows
   tcpecho client --send hello --trace         the socket calls and TCP states behind one echo
 
 On a terminal an empty line (or Ctrl-D) closes the connection politely. When the
@@ -138,16 +149,28 @@ interface Session {
   interrupt: () => void;
   /** Echoes that came back whole (--send and the dialogue). */
   echoes: number;
+  /** How typed text is sent and echoes are shown (`--encoding`). */
+  encoding: TextEncoding;
+  /** `--send`'s text (with its line ending) in that encoding. */
+  send: Buffer | undefined;
 }
 
 async function runClient(host: string, port: number, opts: ClientOptions): Promise<void> {
   const t = openTerminal(opts.lang);
   const ending = opts.crlf ? "\r\n" : opts.lf ? "\n" : "";
   const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
-  const trace = opts.trace ? traceClient(textTrace(t.note, t.lang), t.lang) : undefined;
+  const trace = opts.trace ? traceClient(textTrace(t.note, t.lang), t.lang, opts.encoding) : undefined;
   const onTerminal = opts.send === undefined && (process.stdin.isTTY === true || opts.interactive === true);
   if (opts.send === undefined && opts.interactive === undefined && typingIntoPipe())
     t.note(t.m.pipedInMintty);
+  // Checked before connecting: a usage error is said without touching the network.
+  if (opts.encoding !== "utf-8" && opts.send === undefined && !onTerminal)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: opts.encoding,
+      option: "--encoding",
+      expect: "encoding-piped",
+    });
+  const send = opts.send === undefined ? undefined : sendBytes(opts.send + ending, opts.encoding);
   const abort = new AbortController();
   let client: EchoClient | undefined;
   // In raw mode the terminal does not show ^C itself: then we do.
@@ -159,7 +182,7 @@ async function runClient(host: string, port: number, opts: ClientOptions): Promi
     client?.destroy();
   };
   process.on("SIGINT", interrupt);
-  const s: Session = { t, trace, signal: abort.signal, interrupt, echoes: 0 };
+  const s: Session = { t, trace, signal: abort.signal, interrupt, echoes: 0, encoding: opts.encoding, send };
   try {
     try {
       client = await connect({
@@ -209,8 +232,7 @@ async function converse(
   const streaming = opts.send === undefined && !onTerminal;
   let done = false;
   try {
-    if (opts.send !== undefined)
-      await sendOnce(s, client, Buffer.from(opts.send + ending, "utf8"), opts.verify ?? false);
+    if (s.send !== undefined) await sendOnce(s, client, s.send, opts.verify ?? false);
     else if (onTerminal) await dialogue(s, client, ending);
     else await stream(s.t, client, opts);
     done = !s.signal.aborted;
@@ -296,8 +318,8 @@ async function sendOnce(s: Session, client: EchoClient, bytes: Buffer, verify: b
       offset: firstDifference(reply, bytes),
     });
   }
-  process.stdout.write(reply);
-  // Exact bytes for scripts; a terminal also gets a line break.
+  // Exact bytes for scripts (with --encoding cp949: the text they are); a terminal also gets a line break.
+  process.stdout.write(s.encoding === "cp949" ? decodeCp949(reply) : reply);
   if (process.stdout.isTTY && reply[reply.length - 1] !== 0x0a) process.stdout.write("\n");
 }
 
@@ -357,8 +379,13 @@ async function dialogue(s: Session, client: EchoClient, ending: string): Promise
         emptyLine = true;
         break;
       }
+      const { bytes, unencodable } = encodeText(line + ending, s.encoding);
+      if (unencodable !== undefined) {
+        t.out(m.notSentUnencodable(unencodable));
+        prompt();
+        continue;
+      }
       atPrompt = false;
-      const bytes = Buffer.from(line + ending, "utf8");
       const reply = echoOnce(s, client, bytes);
       t.out(m.sentBytes(bytes.length));
       const got = await reply;
@@ -368,7 +395,7 @@ async function dialogue(s: Session, client: EchoClient, ending: string): Promise
         ending !== "" && got.subarray(got.length - ending.length).toString() === ending
           ? got.subarray(0, got.length - ending.length)
           : got;
-      t.out(`${m.receivedDataTag} ${printable(shown, Number.MAX_SAFE_INTEGER)}`);
+      t.out(`${m.receivedDataTag} ${printable(shown, Number.MAX_SAFE_INTEGER, undefined, s.encoding)}`);
       prompt();
     }
   } finally {
@@ -393,6 +420,39 @@ async function dialogue(s: Session, client: EchoClient, ending: string): Promise
   // Ctrl-D leaves the cursor on the prompt's line; an empty line's Enter has moved on already.
   if (!emptyLine) process.stdout.write("\n");
   t.out(t.dim(m.clientClosed));
+}
+
+/**
+ * `text` as `encoding` writes it, and the characters CP949 has no code for,
+ * described (`'😀' (U+1F600)`), or undefined when there are none. Those
+ * characters are left out of `bytes`: a caller sends nothing then.
+ */
+function encodeText(
+  text: string,
+  encoding: TextEncoding,
+): { bytes: Buffer; unencodable: string | undefined } {
+  if (encoding === "utf-8") return { bytes: Buffer.from(text, "utf8"), unencodable: undefined };
+  const { bytes, unencodable } = encodeCp949(text);
+  if (unencodable.length === 0) return { bytes, unencodable: undefined };
+  const named = unencodable.map((c) => {
+    const code = `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    // A control or separator character would act on the terminal: its code alone.
+    return /[\p{C}\p{Zl}\p{Zp}]/u.test(c) ? code : `'${c}' (${code})`;
+  });
+  return { bytes, unencodable: named.join(", ") };
+}
+
+/** `--send`'s text in `encoding`; text CP949 cannot write is a usage error. */
+function sendBytes(text: string, encoding: TextEncoding): Buffer {
+  const { bytes, unencodable } = encodeText(text, encoding);
+  if (unencodable !== undefined)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: text,
+      option: "--send",
+      expect: "cp949",
+      detail: unencodable,
+    });
+  return bytes;
 }
 
 async function stream(t: Terminal, client: EchoClient, opts: ClientOptions): Promise<void> {

@@ -258,3 +258,16 @@ test("jsonText: the text as it came for JSON to escape once; invalid bytes as \\
   assert.deepEqual(jsonText(utf8("x".repeat(90)), 80), { text: "x".repeat(80), rest: 10 });
   assert.equal(JSON.stringify(jsonText(utf8("hello\n")).text), '"hello\\n"');
 });
+
+test("printable and jsonText with cp949: the textbook's Korean as Hangul, bytes of no character escaped", () => {
+  const cp949 = Buffer.from("bec8b3e72100", "hex"); // 안녕!\0 as Visual Studio writes it on Korean Windows
+  assert.equal(printable(cp949), "\\xbeȳ\\xe7!\\x00", "read as UTF-8, as without --encoding");
+  assert.equal(printable(cp949, 80, undefined, "cp949"), "안녕!\\x00");
+  assert.equal(printable(bytes(0x80, 0xbe, 0x0a, 0xff), 80, undefined, "cp949"), "\\x80\\xbe\\n\\xff");
+  assert.equal(
+    printable(Buffer.from("bec8".repeat(50), "hex"), 10, undefined, "cp949"),
+    "안안안안안안안안안안… (+80 bytes)",
+  );
+  assert.deepEqual(jsonText(cp949, 80, "cp949"), { text: "안녕!\u0000", rest: 0 });
+  assert.deepEqual(jsonText(bytes(0xbe), 80, "cp949"), { text: "\\xbe", rest: 0 });
+});

@@ -5,10 +5,15 @@
  * chunk is cut with a count of what was left out. For JSON logs, the same
  * bytes as text that JSON itself escapes ({@link jsonText}). A character
  * that TCP split across two reads is carried to the next line whole
- * ({@link CharacterCarry}).
+ * ({@link CharacterCarry}). With `cp949`, bytes are read as CP949 (the
+ * textbook's Visual Studio program's Korean) instead of UTF-8.
  *
  * @module
  */
+
+import { cp949Char, cp949CharLength, utf8SequenceLength, type TextEncoding } from "../net/text-encoding.js";
+
+export { CharacterCarry, unfinishedTail } from "../net/text-encoding.js";
 
 /** Text shown for some bytes, and how many of them it leaves out (a cut). */
 export interface ShownText {
@@ -26,20 +31,22 @@ export interface ShownText {
  * printable(Buffer.from("hi\r\n")); // "hi\\r\\n"
  * printable(Buffer.from("안녕")); // "안녕"
  * printable(Buffer.alloc(100, 0x61), 10); // "aaaaaaaaaa… (+90 bytes)"
+ * printable(Buffer.from([0xbe, 0xc8, 0xb3, 0xe7]), 80, undefined, "cp949"); // "안녕"
  * ```
  */
 export function printable(
   bytes: Uint8Array,
   maxChars = 80,
   more: (n: number) => string = (n) => `(+${n} byte${n === 1 ? "" : "s"})`,
+  encoding: TextEncoding = "utf-8",
 ): string {
-  const { text, rest } = printableText(bytes, maxChars);
+  const { text, rest } = printableText(bytes, maxChars, encoding);
   return rest > 0 ? `${text}… ${more(rest)}` : text;
 }
 
 /** What {@link printable} shows, with the count of bytes it cut off apart. */
-export function printableText(bytes: Uint8Array, maxChars = 80): ShownText {
-  return render(bytes, maxChars, false);
+export function printableText(bytes: Uint8Array, maxChars = 80, encoding: TextEncoding = "utf-8"): ShownText {
+  return render(bytes, maxChars, false, encoding);
 }
 
 /**
@@ -55,11 +62,12 @@ export function printableText(bytes: Uint8Array, maxChars = 80): ShownText {
  * jsonText(Buffer.from([0x61, 0xff])); // { text: "a\\xff", rest: 0 }
  * ```
  */
-export function jsonText(bytes: Uint8Array, maxChars = 80): ShownText {
-  return render(bytes, maxChars, true);
+export function jsonText(bytes: Uint8Array, maxChars = 80, encoding: TextEncoding = "utf-8"): ShownText {
+  return render(bytes, maxChars, true, encoding);
 }
 
-function render(bytes: Uint8Array, maxChars: number, json: boolean): ShownText {
+function render(bytes: Uint8Array, maxChars: number, json: boolean, encoding: TextEncoding): ShownText {
+  const cp949 = encoding === "cp949";
   let out = "";
   let i = 0;
   while (i < bytes.length && out.length < maxChars) {
@@ -71,9 +79,11 @@ function render(bytes: Uint8Array, maxChars: number, json: boolean): ShownText {
       out += b === 0x0a ? "\\n" : b === 0x0d ? "\\r" : "\\t";
       i++;
     } else {
-      const len = utf8SequenceLength(bytes, i, json);
+      const len = cp949 ? cp949CharLength(bytes, i) : utf8CharLength(bytes, i, json);
       if (len > 0) {
-        out += Buffer.from(bytes.buffer, bytes.byteOffset + i, len).toString("utf8");
+        out += cp949
+          ? String.fromCharCode(cp949Char(b, bytes[i + 1] as number))
+          : Buffer.from(bytes.buffer, bytes.byteOffset + i, len).toString("utf8");
         i += len;
       } else {
         out += "\\x" + b.toString(16).padStart(2, "0");
@@ -84,21 +94,13 @@ function render(bytes: Uint8Array, maxChars: number, json: boolean): ShownText {
   return { text: out, rest: bytes.length - i };
 }
 
-/** The length a UTF-8 sequence announces by its lead byte `b0` (2–4), or 0 for no lead byte. */
-function sequenceLength(b0: number): number {
-  if (b0 >= 0xc2 && b0 <= 0xdf) return 2;
-  if (b0 >= 0xe0 && b0 <= 0xef) return 3;
-  if (b0 >= 0xf0 && b0 <= 0xf4) return 4;
-  return 0;
-}
-
 /**
  * Length of a valid UTF-8 sequence of 2–4 bytes at `i`, or 0; for a log line
  * (`any` false) only of a printable character.
  */
-function utf8SequenceLength(bytes: Uint8Array, i: number, any: boolean): number {
+function utf8CharLength(bytes: Uint8Array, i: number, any: boolean): number {
   const b0 = bytes[i] as number;
-  const len = sequenceLength(b0);
+  const len = utf8SequenceLength(b0);
   if (len === 0 || i + len > bytes.length) return 0;
   let cp = b0 & (0xff >> (len + 1));
   for (let k = 1; k < len; k++) {
@@ -111,89 +113,4 @@ function utf8SequenceLength(bytes: Uint8Array, i: number, any: boolean): number 
   // C1 controls and the line/paragraph separators would break a log line.
   if (!any && (cp < 0xa0 || cp === 0x2028 || cp === 0x2029)) return 0;
   return len;
-}
-
-/**
- * How many bytes at the end of `bytes` (0 to 3) begin a UTF-8 character
- * that bytes still to come may complete: a lead byte and the continuation
- * bytes that may follow it, fewer than it announces.
- *
- * @example
- * ```ts
- * import { unfinishedTail } from "./printable.js";
- * unfinishedTail(Buffer.from([0xec, 0x95, 0x88, 0xeb])); // 1: "안", then the first byte of "녕"
- * unfinishedTail(Buffer.from("안")); // 0
- * ```
- */
-export function unfinishedTail(bytes: Uint8Array): number {
-  const end = bytes.length;
-  for (let k = 1; k <= 3 && k <= end; k++) {
-    const b = bytes[end - k] as number;
-    if ((b & 0xc0) === 0x80) continue;
-    return sequenceLength(b) > k && mayContinue(b, bytes[end - k + 1]) ? k : 0;
-  }
-  return 0;
-}
-
-/** Whether `second` (undefined: not come yet) may follow the lead byte `b0`: no overlong form, surrogate or code point past U+10FFFF. */
-function mayContinue(b0: number, second: number | undefined): boolean {
-  if (second === undefined) return true;
-  if (b0 === 0xe0) return second >= 0xa0;
-  if (b0 === 0xed) return second <= 0x9f;
-  if (b0 === 0xf0) return second >= 0x90;
-  if (b0 === 0xf4) return second <= 0x8f;
-  return true;
-}
-
-/**
- * Per connection, the last bytes of a read that begin a character the next
- * read completes, so that each log line shows whole characters: `안\xeb`
- * then `\x85\x95` become `안` then `녕`. At most 3 bytes a connection, and
- * only for connections that hold some.
- *
- * @example
- * ```ts
- * import { CharacterCarry } from "./printable.js";
- * const carry = new CharacterCarry();
- * carry.next(1, Buffer.from([0xec, 0x95, 0x88, 0xeb])).toString(); // "안"
- * carry.next(1, Buffer.from([0x85, 0x95])).toString(); // "녕"
- * ```
- */
-export class CharacterCarry {
-  readonly #held = new Map<number, Buffer>();
-
-  /** Connections holding bytes now. */
-  get size(): number {
-    return this.#held.size;
-  }
-
-  /**
-   * The bytes to show for connection `id`'s `chunk`: what it held before, then
-   * the chunk, less a character left unfinished at the end (held for the next).
-   */
-  next(id: number, chunk: Buffer): Buffer {
-    const before = this.#held.get(id);
-    let all = chunk;
-    if (before !== undefined) {
-      this.#held.delete(id);
-      all = Buffer.concat([before, chunk]);
-    }
-    const tail = unfinishedTail(all);
-    if (tail === 0) return all;
-    // A copy: the server reads every connection into one buffer, which the next read overwrites.
-    this.#held.set(id, Buffer.from(all.subarray(all.length - tail)));
-    return all.subarray(0, all.length - tail);
-  }
-
-  /** What connection `id` still holds (it closed in the middle of a character), forgotten. */
-  release(id: number): Buffer | undefined {
-    const held = this.#held.get(id);
-    this.#held.delete(id);
-    return held;
-  }
-
-  /** Forgets every connection's bytes: the reads that follow are not the next ones (lines were left out). */
-  clear(): void {
-    this.#held.clear();
-  }
 }

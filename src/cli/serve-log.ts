@@ -21,6 +21,7 @@ import { jsonText, printable } from "./printable.js";
 import type { Terminal } from "./terminal.js";
 import type { UdpDropReason, UdpEchoStats } from "../server/udp-echo.js";
 import type { TlsFailureInfo } from "../server/tls-server.js";
+import type { TextEncoding } from "../net/text-encoding.js";
 
 /** The log formats `--log-format` takes. */
 export type LogFormat = "text" | "json";
@@ -108,7 +109,8 @@ export interface ServeLog {
 }
 
 /**
- * The textbook's lines, in the terminal's language.
+ * The textbook's lines, in the terminal's language; received bytes read as
+ * `encoding` (`--encoding`).
  *
  * @example
  * ```ts
@@ -118,7 +120,7 @@ export interface ServeLog {
  * log.forcing(2); // [TCP server] forced stop: closing 2 connections now
  * ```
  */
-export function textServeLog(t: Terminal, origin?: LogOrigin): ServeLog {
+export function textServeLog(t: Terminal, origin?: LogOrigin, encoding: TextEncoding = "utf-8"): ServeLog {
   const { m } = t;
   const worker = origin?.role === "primary" ? 0 : (origin?.worker ?? 0);
   return {
@@ -133,7 +135,7 @@ export function textServeLog(t: Terminal, origin?: LogOrigin): ServeLog {
       // A read that brought only the start of a character: its line comes with the rest.
       if (shown.length > 0)
         t.out(
-          `${t.dim(`[TCP/${formatEndpoint(c.remoteAddress, c.remotePort)}]`)} ${printable(shown, 80, m.moreBytes)}`,
+          `${t.dim(`[TCP/${formatEndpoint(c.remoteAddress, c.remotePort)}]`)} ${printable(shown, 80, m.moreBytes, encoding)}`,
         );
     },
     dataSuppressed: (n) => t.out(m.dataSuppressed(n)),
@@ -181,7 +183,9 @@ export function textServeLog(t: Terminal, origin?: LogOrigin): ServeLog {
     livePage: (url) => t.out(m.livePageAt(url)),
     udpStart: (ep) => t.out(m.udpListening(ep)),
     udpData: (address, port, chunk) =>
-      t.out(`${t.dim(`[UDP/${formatEndpoint(address, port)}]`)} ${printable(chunk, 80, m.moreBytes)}`),
+      t.out(
+        `${t.dim(`[UDP/${formatEndpoint(address, port)}]`)} ${printable(chunk, 80, m.moreBytes, encoding)}`,
+      ),
     udpDropped: (address, port, reason) => t.out(m.udpDropped(address, port, reason)),
     udpDroppedSuppressed: (n) => t.out(m.udpDroppedSuppressed(n)),
     udpStopped: (s) => {
@@ -259,11 +263,11 @@ export function failureFromMessage(msg: { code?: unknown; context?: unknown; mes
 
 /**
  * Received bytes in a JSON event: `text`, the first 80 characters of what
- * came as a JSON string (each byte that is not UTF-8 as `\xNN`), and
- * `moreBytes` when it is cut.
+ * came as a JSON string, read as `encoding` (each byte that is no character
+ * in it as `\xNN`), and `moreBytes` when it is cut.
  */
-function textFields(bytes: Uint8Array): { text: string; moreBytes?: number } {
-  const { text, rest } = jsonText(bytes, 80);
+function textFields(bytes: Uint8Array, encoding: TextEncoding): { text: string; moreBytes?: number } {
+  const { text, rest } = jsonText(bytes, 80, encoding);
   return rest > 0 ? { text, moreBytes: rest } : { text };
 }
 
@@ -297,7 +301,12 @@ function escapeUnsafe(line: string): string {
  * log.forcing(2); // {"time":"…","event":"shutdown","pid":…,"open":2,"forced":true}
  * ```
  */
-export function jsonServeLog(write: (line: string) => void, m: Messages, origin?: LogOrigin): ServeLog {
+export function jsonServeLog(
+  write: (line: string) => void,
+  m: Messages,
+  origin?: LogOrigin,
+  encoding: TextEncoding = "utf-8",
+): ServeLog {
   const emit = (event: string, fields: Record<string, unknown>) =>
     write(
       escapeUnsafe(
@@ -326,7 +335,8 @@ export function jsonServeLog(write: (line: string) => void, m: Messages, origin?
       }),
     noExternalInterface: () => {},
     connect: (c) => emit("connect", client(c)),
-    data: (c, received, shown) => emit("data", { ...client(c), bytes: received, ...textFields(shown) }),
+    data: (c, received, shown) =>
+      emit("data", { ...client(c), bytes: received, ...textFields(shown, encoding) }),
     dataSuppressed: (n) => emit("data-suppressed", { perSecond: n }),
     disconnect: (d) =>
       emit("disconnect", {
@@ -419,7 +429,7 @@ export function jsonServeLog(write: (line: string) => void, m: Messages, origin?
         remoteAddress: address,
         remotePort: port,
         bytes: chunk.length,
-        ...textFields(chunk),
+        ...textFields(chunk, encoding),
       }),
     udpDropped: (address, port, reason) =>
       emit("udp-dropped", { remoteAddress: address, remotePort: port, reason }),

@@ -78,7 +78,7 @@ export function narrateServer(server: EchoServer, log: ServeLog, o: NarrationOpt
   const refusals = lines.add(PEER_LINES, () => log.refusedSuppressed(PEER_LINES));
   const faults = lines.add(PEER_LINES, () => log.faultsSuppressed(PEER_LINES));
   // Made only with data lines on: without them, the log holds nothing per connection.
-  const carry = o.dataLines > 0 ? new CharacterCarry() : null;
+  const carry = o.dataLines > 0 ? new CharacterCarry(server.textEncoding) : null;
   const onData = (c: ConnectionInfo, chunk: Buffer) => {
     if (carry !== null && data.take()) log.data(c, chunk.length, carry.next(c.id, chunk));
   };

@@ -25,7 +25,14 @@ import { listenScope, reachableAddresses } from "../net/interfaces.js";
 import { createEchoServer, type EchoServerAddress, type EchoServerOptions } from "../server/echo-server.js";
 import { listenFds, type ActivatedSocket } from "../server/socket-activation.js";
 import { MAX_BACKLOG } from "../net/backlog.js";
-import { MAX_KEEPALIVE_MS, parseCount, parseDuration } from "../net/options.js";
+import {
+  DEFAULT_TEXT_ENCODING,
+  MAX_KEEPALIVE_MS,
+  parseCount,
+  parseDuration,
+  parseTextEncoding,
+} from "../net/options.js";
+import type { TextEncoding } from "../net/text-encoding.js";
 import type { FaultControlOptions } from "../server/faults/control.js";
 import { parseFault } from "../server/faults/spec.js";
 import { listenPort, named, refuseListenArgument, sameListenAddress } from "./address-options.js";
@@ -62,6 +69,7 @@ interface ServeOptions {
   allow: string[];
   deny: string[];
   logFormat: LogFormat;
+  encoding: TextEncoding;
   tlsCert?: string;
   tlsKey?: string;
   metrics?: ListenAddress;
@@ -159,6 +167,14 @@ export function registerServe(program: Command): void {
       )
         .choices(["text", "json"])
         .default("text"),
+    )
+    .addOption(
+      new Option(
+        "--encoding <name>",
+        "read clients' bytes as utf-8 or cp949 (Korean Windows, the textbook's Visual Studio program) in data lines, --trace and --ui; the echo never changes a byte",
+      )
+        .default(DEFAULT_TEXT_ENCODING)
+        .argParser((v) => parseTextEncoding(v, "--encoding")),
     )
     .addOption(
       new Option("--data-lines <n>", "at most this many received-data lines a second (0: none)")
@@ -290,6 +306,7 @@ Examples:
   tcpecho serve --tls-cert cert.pem --tls-key key.pem
                                          echo over TLS (try: openssl s_client -connect 127.0.0.1:9000)
   tcpecho serve --lang ko                Korean messages (also with LANG=ko_KR.UTF-8)
+  tcpecho serve --encoding cp949         show the Korean of a client built with Visual Studio on Korean Windows
   tcpecho serve --max-connections 1000 --max-per-ip 10 --idle-timeout 5m
                                          a public endpoint that one client cannot hog
   tcpecho serve --allow 10.0.0.0/8 --deny 10.0.0.13
@@ -380,7 +397,9 @@ function serveLog(opts: ServeOptions, t: Terminal): ServeLog {
     : opts.workers > 1
       ? { worker: 0, role: "primary" }
       : undefined;
-  return opts.logFormat === "json" ? jsonServeLog(t.out, t.m, origin) : textServeLog(t, origin);
+  return opts.logFormat === "json"
+    ? jsonServeLog(t.out, t.m, origin, opts.encoding)
+    : textServeLog(t, origin, opts.encoding);
 }
 
 /**
@@ -571,6 +590,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     ...(opts.proxyProtocol === undefined ? {} : { proxyProtocol: opts.proxyProtocol }),
     ...(opts.proxyTrusted === undefined ? {} : { proxyTrusted: opts.proxyTrusted }),
     faults: opts.fault ?? [],
+    textEncoding: opts.encoding,
   });
 
   narrateServer(server, log, narration(opts));

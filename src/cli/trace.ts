@@ -33,7 +33,8 @@ import type { ConnectionInfo } from "../server/connection.js";
 import type { SocketStep } from "../server/diagnostics.js";
 import type { EchoServer, EchoServerAddress } from "../server/echo-server.js";
 import { LineBudget } from "./line-budget.js";
-import { printableText } from "./printable.js";
+import { CharacterCarry, printableText } from "./printable.js";
+import type { TextEncoding } from "../net/text-encoding.js";
 
 /** One traced call. */
 export interface TraceEvent {
@@ -60,8 +61,8 @@ export interface TraceEvent {
 export type TraceSink = (e: TraceEvent) => void;
 
 /** Received bytes in a line: quoted, and what a cut left out counted after the quote, in words. */
-function quotedData(bytes: Uint8Array, m: TraceMessages): string {
-  const { text, rest } = printableText(bytes, 60);
+function quotedData(bytes: Uint8Array, m: TraceMessages, encoding: TextEncoding): string {
+  const { text, rest } = printableText(bytes, 60, encoding);
   return rest > 0 ? `"${text}…" ${m.moreBytes(rest)}` : `"${text}"`;
 }
 
@@ -181,9 +182,12 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
     if (pendingRead !== null) sink(pendingRead.event);
     pendingRead = null;
   };
+  // Whole characters, as the data lines show them: one a read split is shown with the next read.
+  const carry = new CharacterCarry(server.textEncoding);
   const onData = (conn: ConnectionInfo, chunk: Buffer) => {
+    const shown = carry.next(conn.id, chunk);
     if (pendingRead === null || pendingRead.conn !== conn) return;
-    pendingRead.event.result += ` ${quotedData(chunk, m)}`;
+    pendingRead.event.result += ` ${quotedData(shown, m, server.textEncoding)}`;
     flush();
   };
   const observer = (conn: ConnectionInfo, step: SocketStep) => {
@@ -207,6 +211,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
       server.off("data", onData);
       // Connections may close unseen meanwhile: forget them all, and look them up afresh.
       conns.clear();
+      carry.clear();
       sink({ call: "suppressed", fd: undefined, notes: [m.suppressed(perSecond)], fields: { perSecond } });
     },
     attach,
@@ -317,6 +322,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
       }
       case "closed": {
         conns.delete(conn.id);
+        carry.release(conn.id);
         // No descriptor any more: what the kernel keeps (TIME_WAIT), by its endpoints.
         const state = stateOf(table, undefined, ends);
         return { call: "close", fd: t.fd, state, notes: [m.released], fields };
@@ -414,7 +420,7 @@ interface TracedClient {
 }
 
 /**
- * Traces a client's steps into `sink`.
+ * Traces a client's steps into `sink`; the bytes of an echo shown read as `encoding`.
  *
  * @example
  * ```ts
@@ -430,7 +436,7 @@ interface TracedClient {
  * await server.close();
  * ```
  */
-export function traceClient(sink: TraceSink, lang: Lang): ClientTrace {
+export function traceClient(sink: TraceSink, lang: Lang, encoding: TextEncoding = "utf-8"): ClientTrace {
   const m: TraceMessages = traceMessages[lang];
   // As the error line under the trace words it ("within 2 s"), so that the two agree.
   const duration = (ms: number | undefined) => errorSeconds(ms ?? 0, lang === "ko" ? "초" : " s");
@@ -512,7 +518,7 @@ export function traceClient(sink: TraceSink, lang: Lang): ClientTrace {
         call: "recvn",
         fd,
         args: String(sent),
-        result: `${received.length} ${quotedData(received, m)}`,
+        result: `${received.length} ${quotedData(received, m, encoding)}`,
         state: now(),
         notes: [m.recvCalls(recvCalls)],
         fields: { bytes: received.length, recvCalls },

@@ -17,6 +17,8 @@ export interface ClientMessages {
   clientConnected(endpoint: string, tls?: string): string;
   sentBytes(n: number): string;
   receivedBytes(n: number): string;
+  /** A typed line with characters the encoding (CP949) has no code for (`chars`, described): nothing was sent. */
+  notSentUnencodable(chars: string): string;
   clientClosed: string;
   /** The server ended the connection while the terminal client waited at the prompt. */
   serverClosedConnection(endpoint: string): string;
@@ -37,6 +39,8 @@ const en: ClientMessages = {
     `[TCP client] connected to ${ep}${tls ? ` (${tls})` : ""}; type a line to send, an empty line to quit`,
   sentBytes: (n) => `[TCP client] sent ${units.en.bytes(n)}.`,
   receivedBytes: (n) => `[TCP client] received ${units.en.bytes(n)}.`,
+  notSentUnencodable: (chars) =>
+    `[TCP client] not sent: CP949 has no code for ${chars}; type the line without it.`,
   clientClosed: "[TCP client] connection closed.",
   serverClosedConnection: (ep) => `[TCP client] the server (${ep}) closed the connection.`,
   clientInterrupted: (connected) =>
@@ -58,6 +62,8 @@ const ko: ClientMessages = {
     `[TCP 클라이언트] ${ep} 에 접속했습니다${tls ? ` (${tls})` : ""}. 보낼 줄을 입력하세요 (빈 줄이면 종료)`,
   sentBytes: (n) => `[TCP 클라이언트] ${n}바이트를 보냈습니다.`,
   receivedBytes: (n) => `[TCP 클라이언트] ${n}바이트를 받았습니다.`,
+  notSentUnencodable: (chars) =>
+    `[TCP 클라이언트] 보내지 않았습니다: CP949에 없는 글자가 있습니다 (${chars}). 그 글자를 빼고 다시 입력하세요.`,
   clientClosed: "[TCP 클라이언트] 연결을 닫았습니다.",
   serverClosedConnection: (ep) => `[TCP 클라이언트] 서버(${ep})가 연결을 닫았습니다.`,
   clientInterrupted: (connected) =>

@@ -56,6 +56,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   size: "--size",
   pipeline: "--pipeline",
   "halfClose: false": "--no-shutdown",
+  textEncoding: "--encoding",
 };
 
 /**
@@ -102,6 +103,7 @@ const TAKES_KO: Readonly<Record<PlainExpectation, (ctx: EchoErrorContext) => str
   "too-large": (ctx) => `${ctx.max} 이하의 값을`,
   "too-small": (ctx) => `${ctx.min ?? 0} 이상의 값을`,
   "too-long": (ctx) => `${durationLimitKo(ctx.max ?? 0)} 이하의 시간을`,
+  encoding: () => "utf-8 이나 cp949(한국어 Windows의 코드 페이지)를",
 };
 
 /** A duration's limit in Korean: `2147483647ms(약 24.8일)`. */
@@ -170,6 +172,10 @@ function invalidOptionKo(ctx: EchoErrorContext & { option: string }): string {
       return `--ui HOST:PORT 나 --metrics HOST:PORT 도 주세요: ${option} 은 그 HTTP 리스너에서 /faults 를 제공합니다`;
     case "ui-workers":
       return `--workers 에서는 ${option} 없이 실행하거나 프로세스 하나로 실행하세요: 실시간 페이지는 한 프로세스의 소켓만 봅니다`;
+    case "cp949":
+      return `${option} 에는 CP949로 쓸 수 있는 글자만 주거나 --encoding cp949 를 빼세요 (CP949에 없는 글자: ${ctx.detail ?? v})`;
+    case "encoding-piped":
+      return `파이프로 쓸 때는 ${option} ${v} 를 빼세요: 파이프의 바이트는 바뀌지 않고 그대로 오갑니다 (변환은 iconv -f UTF-8 -t CP949 로). ${option} 은 대화에서 입력한 줄과 --send 의 글을 변환합니다`;
   }
   if (ctx.needs !== undefined) {
     const needs = cliFlag(ctx.needs);

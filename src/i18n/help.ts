@@ -90,6 +90,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--quiet": "시작, 오류, 종료 요약만 출력합니다",
       "--log-format": "text: 교재의 출력 형식; json: 이벤트마다 한 줄에 JSON 객체 하나 (실패 포함)",
       "--data-lines": "받은 데이터 줄을 초당 최대 이만큼 출력 (0: 출력 안 함)",
+      "--encoding":
+        "받은 바이트를 데이터 줄, --trace, --ui 에서 utf-8 이나 cp949 (한국어 Windows, 교재의 Visual Studio 프로그램)로 읽어 보여 줍니다. 에코하는 바이트는 하나도 바꾸지 않습니다",
       "--max-connections": "동시에 최대 이만큼의 클라이언트만 서비스하고, 넘으면 거부 (0: 제한 없음)",
       "--max-per-ip": "한 주소에서 동시에 최대 이만큼의 클라이언트만 서비스 (0: 제한 없음)",
       "--idle-timeout": "클라이언트가 이만큼 아무것도 보내지 않으면 연결을 닫습니다 (0: 닫지 않음)",
@@ -140,6 +142,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho serve --tls-cert cert.pem --tls-key key.pem
                                          TLS로 에코 (확인: openssl s_client -connect 127.0.0.1:9000)
   tcpecho serve --lang ko                한국어 메시지 (LANG=ko_KR.UTF-8 로도)
+  tcpecho serve --encoding cp949         한국어 Windows 의 Visual Studio 로 만든 클라이언트가 보낸 한글을 그대로 보여 주기
   tcpecho serve --max-connections 1000 --max-per-ip 10 --idle-timeout 5m
                                          한 클라이언트가 독차지할 수 없는 공개 서버
   tcpecho serve --allow 10.0.0.0/8 --deny 10.0.0.13
@@ -172,6 +175,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
         "표준 입력이 파이프여도 대화 모드로 동작합니다 (입력하는 줄을 터미널이 직접 보여 주는 Git Bash 창(mintty) 같은 곳에서)",
       "--no-interactive":
         "파이프 입력을 데이터로만 다루고, Git Bash 창에서 표준 오류로 알리는 안내도 하지 않습니다",
+      "--encoding":
+        "대화에서 입력한 줄과 --send 의 글을 utf-8 이나 cp949 (한국어 Windows, 교재의 Visual Studio 프로그램)로 보내고, 받은 데이터도 그렇게 읽어 보여 줍니다. 파이프 입력에는 쓸 수 없습니다",
       "--crlf": "보내는 줄마다 \\r\\n 을 붙입니다 (줄 단위로 받는 서버용)",
       "--lf": "보내는 줄마다 \\n 을 붙입니다",
       "--verify": "에코가 보낸 것과 같은지 검사합니다 (처음 다른 곳에서 종료 코드 1)",
@@ -193,6 +198,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho client localhost --tls --tls-ca cert.pem
                                               TLS로, 그 (자체 서명) 인증서를 신뢰하며
   tcpecho client --lang ko                    한국어 메시지
+  tcpecho client --encoding cp949             한국어 Windows 의 Visual Studio 로 만든 교재 서버와 한글로 대화
   tcpecho client --send hello --trace         에코 한 번 뒤의 소켓 호출과 TCP 상태
 
 터미널에서는 빈 줄(또는 Ctrl-D)로 연결을 정상적으로 닫습니다. 서버가 먼저 닫으면

@@ -114,6 +114,7 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
   clientConnected: (m) => [m.clientConnected("127.0.0.1:9000"), m.clientConnected("[::1]:9000", "TLSv1.3")],
   sentBytes: (m) => [m.sentBytes(5), m.sentBytes(1)],
   receivedBytes: (m) => [m.receivedBytes(5), m.receivedBytes(1)],
+  notSentUnencodable: (m) => [m.notSentUnencodable("'😀' (U+1F600)")],
   clientClosed: (m) => [m.clientClosed],
   serverClosedConnection: (m) => [m.serverClosedConnection("127.0.0.1:9000")],
   clientInterrupted: (m) => [m.clientInterrupted(true), m.clientInterrupted(false)],

@@ -132,7 +132,13 @@ export interface EchoErrorContext {
     // `--control` without an HTTP listener (`--ui` or `--metrics`) to serve it on.
     | "control-listener"
     // `option` (`--ui`) with several workers: the page watches one process's sockets.
-    | "ui-workers";
+    | "ui-workers"
+    // A text encoding: utf-8 or cp949.
+    | "encoding"
+    // Text for `option` (`--send`) with characters CP949 has no code for (`detail` lists them).
+    | "cp949"
+    // `option` (`--encoding`) with piped input, which goes through byte for byte.
+    | "encoding-piped";
   /** The largest valid value, with expect "count" or "number". */
   max?: number;
   /** Extra words for the message (e.g. which option). */
@@ -321,6 +327,8 @@ export type PlainExpectation = Exclude<
   | "control-workers"
   | "control-listener"
   | "ui-workers"
+  | "cp949"
+  | "encoding-piped"
 >;
 
 /** What each plain kind of option value takes, in English: "give --timeout " + this. */
@@ -341,6 +349,7 @@ export const TAKES_EN: Readonly<Record<PlainExpectation, (ctx: EchoErrorContext)
   "too-large": (ctx) => `at most ${ctx.max}`,
   "too-small": (ctx) => `at least ${ctx.min ?? 0}`,
   "too-long": (ctx) => durationLimitEn(ctx.max ?? 0),
+  encoding: () => "utf-8, or cp949 (the code page of Korean Windows)",
 };
 
 /**
@@ -398,6 +407,10 @@ function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {
       return `give --ui HOST:PORT or --metrics HOST:PORT too: ${option} serves /faults on their HTTP listener`;
     case "ui-workers":
       return `leave out ${option} with --workers, or run one process: the live page watches the sockets of one process`;
+    case "cp949":
+      return `give ${option} only characters CP949 can write, or leave out --encoding cp949 (no CP949 code for ${ctx.detail ?? v})`;
+    case "encoding-piped":
+      return `leave out ${option} ${v} when piping: piped bytes go through unchanged (convert them with iconv -f UTF-8 -t CP949); ${option} converts the dialogue's lines and --send's text`;
   }
   if (ctx.needs !== undefined)
     return `give ${name(ctx.needs)} too, or leave out ${option} ('${v}'): it works only with ${name(ctx.needs)}`;

@@ -10,6 +10,7 @@
  */
 
 import { EchoError, type EchoErrorContext } from "./echo-error.js";
+import { TEXT_ENCODINGS, type TextEncoding } from "./text-encoding.js";
 
 /** The longest a Node timer can wait, in ms (2^31-1, about 24.8 days): the cap of every duration. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -147,4 +148,27 @@ export function parsePositiveDuration(value: string, what: string): number {
     throw new EchoError("ERR_INVALID_OPTION", { value, option: what, expect: "positive-duration" });
   }
   return ms;
+}
+
+/** The encoding text is shown and typed in unless `--encoding` (or the library's `textEncoding`) says otherwise. */
+export const DEFAULT_TEXT_ENCODING: TextEncoding = "utf-8";
+
+/**
+ * Parses a text encoding: `utf-8` (or `utf8`) or `cp949`, in any case; throws
+ * `ERR_INVALID_OPTION` naming `option` otherwise. Also checks the library's
+ * option (`textEncoding`).
+ *
+ * @example
+ * ```ts
+ * import { parseTextEncoding } from "./options.js";
+ * parseTextEncoding("CP949", "--encoding"); // "cp949"
+ * parseTextEncoding("euc-jp", "--encoding"); // throws: "give --encoding utf-8 or cp949 …, not 'euc-jp'"
+ * ```
+ */
+export function parseTextEncoding(value: string, option: string): TextEncoding {
+  const name = String(value).trim().toLowerCase();
+  const found = TEXT_ENCODINGS.find((e) => e === (name === "utf8" ? "utf-8" : name));
+  if (found === undefined)
+    throw new EchoError("ERR_INVALID_OPTION", { value: String(value), option, expect: "encoding" });
+  return found;
 }

@@ -13,7 +13,14 @@ import { performance } from "node:perf_hooks";
 import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
 import { effectiveBacklog, MAX_BACKLOG } from "../net/backlog.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
-import { checkNumber, MAX_KEEPALIVE_MS, MAX_TIMER_MS } from "../net/options.js";
+import {
+  checkNumber,
+  DEFAULT_TEXT_ENCODING,
+  MAX_KEEPALIVE_MS,
+  MAX_TIMER_MS,
+  parseTextEncoding,
+} from "../net/options.js";
+import type { TextEncoding } from "../net/text-encoding.js";
 import { AccessRules } from "./access-rules.js";
 import type { Connection, ConnectionInfo, DisconnectInfo } from "./connection.js";
 import { ConnectionLimits, type RefusalReason } from "./connection-limits.js";
@@ -142,6 +149,14 @@ export interface EchoServerOptions {
    * `EchoServer.observe` would (it stays attached until the server closes).
    */
   observer?: SocketObserver;
+  /**
+   * How clients' bytes are read where they are shown as text: "utf-8" (the
+   * default) or "cp949", the code page of Korean Windows, in which a program
+   * built with Visual Studio there sends its Korean strings. The
+   * `LiveView`'s previews read it, and so may a program's own log
+   * ({@link EchoServer.textEncoding}); the echo never changes a byte.
+   */
+  textEncoding?: TextEncoding;
 }
 
 /** A connection being served, as {@link EchoServer.connections} lists it. */
@@ -258,6 +273,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #faults: FaultSlot = { book: null };
   #dataPath: DataPathName | undefined;
   readonly #secure: boolean;
+  readonly #textEncoding: TextEncoding;
   #state: State = "new";
   #nextId = 1;
   #startedAt = 0;
@@ -295,6 +311,10 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       positive: true,
     });
     this.#rules = new AccessRules(options.allow, options.deny);
+    this.#textEncoding =
+      options.textEncoding === undefined
+        ? DEFAULT_TEXT_ENCODING
+        : parseTextEncoding(options.textEncoding, "textEncoding");
     if (options.observer !== undefined) {
       const detach = this.observe(options.observer);
       this.once("close", detach);
@@ -455,6 +475,11 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
    */
   get dataPath(): DataPathName | undefined {
     return this.#dataPath;
+  }
+
+  /** How clients' bytes are read where they are shown as text (the `textEncoding` option). */
+  get textEncoding(): TextEncoding {
+    return this.#textEncoding;
   }
 
   /**

@@ -25,6 +25,7 @@ import type { ConnectionInfo } from "./connection.js";
 import type { SocketStep } from "./diagnostics.js";
 import type { EchoServer, EchoServerAddress } from "./echo-server.js";
 import type { EchoServerStats } from "./server-stats.js";
+import { CharacterCarry, decodeCp949, unfinishedTail, type TextEncoding } from "../net/text-encoding.js";
 
 /**
  * A connection's state as the server knows it, where the kernel does not
@@ -209,6 +210,9 @@ export class LiveView {
   #listening: TcpSocketRow[] | undefined;
   #kernelCredit = { ms: KERNEL_BURST_MS, at: 0 };
   #version = 0;
+  // Followed connections' bytes shown in whole characters: one that a read split waits for the next.
+  readonly #carry: CharacterCarry;
+  readonly #encoding: TextEncoding;
 
   constructor(server: EchoServer, options: LiveViewOptions = {}) {
     this.#server = server;
@@ -216,6 +220,8 @@ export class LiveView {
     this.#keepClosedMs = options.keepClosedMs ?? 3000;
     this.#maxRows = options.maxRows ?? 200;
     this.#kernel = options.kernel ?? true;
+    this.#encoding = server.textEncoding;
+    this.#carry = new CharacterCarry(this.#encoding);
   }
 
   /** Grows whenever something a watcher sees changed: send a snapshot when it moved. */
@@ -252,6 +258,7 @@ export class LiveView {
     this.#detach = null;
     this.#tracked.clear();
     this.#followed.clear();
+    this.#carry.clear();
     this.#closedIds = [];
     this.#closedHead = 0;
     this.#listening = undefined;
@@ -269,7 +276,10 @@ export class LiveView {
       following = false;
       const left = (this.#followed.get(id) ?? 1) - 1;
       if (left > 0) this.#followed.set(id, left);
-      else this.#followed.delete(id);
+      else {
+        this.#followed.delete(id);
+        this.#carry.release(id);
+      }
     };
   }
 
@@ -352,6 +362,7 @@ export class LiveView {
       t.kernel = undefined;
       t.closedAt = performance.now();
       t.bytesOut = outOf(conn);
+      this.#carry.release(conn.id);
       // Also when nobody calls refresh() (no page open, in the linger): closed ones never pile up.
       this.#pruneClosed(t.closedAt);
       this.#closedIds.push(conn.id);
@@ -387,10 +398,12 @@ export class LiveView {
   }
 
   #onData(conn: ConnectionInfo, chunk: Buffer): void {
+    if (!this.#followed.has(conn.id)) return;
+    const shown = this.#carry.next(conn.id, chunk);
     const t = this.#tracked.get(conn.id);
     const call = t?.awaitingData;
     if (call === undefined || t === undefined) return;
-    call.data = preview(chunk);
+    call.data = preview(shown, this.#encoding);
     t.awaitingData = undefined;
   }
 
@@ -571,9 +584,12 @@ function outOf(info: ConnectionInfo): number {
   return typeof out === "number" ? out : 0;
 }
 
-/** The start of a chunk as text: UTF-8 where it is, control bytes and the rest escaped. */
-function preview(chunk: Buffer): string {
-  const head = chunk.subarray(0, DATA_PREVIEW).toString("utf8");
+/** The start of a chunk as text, cut between characters: control bytes escaped, bytes of no character U+FFFD. */
+function preview(chunk: Buffer, encoding: TextEncoding): string {
+  const cut = chunk.subarray(0, DATA_PREVIEW);
+  const whole =
+    chunk.length > DATA_PREVIEW ? cut.subarray(0, cut.length - unfinishedTail(cut, encoding)) : cut;
+  const head = encoding === "cp949" ? decodeCp949(whole) : whole.toString("utf8");
   // eslint-disable-next-line no-control-regex
   const text = head.replace(/[\u0000-\u001f\u007f]/g, (c) => {
     if (c === "\n") return "\\n";
