@@ -7,7 +7,14 @@ import assert from "node:assert/strict";
 import diagnosticsChannel from "node:diagnostics_channel";
 import { once } from "node:events";
 import { test } from "node:test";
-import { createEchoServer, LiveView, SOCKET_STEP_CHANNEL, type EchoServer, type LiveSnapshot } from "tcpecho";
+import {
+  createEchoServer,
+  EchoError,
+  LiveView,
+  SOCKET_STEP_CHANNEL,
+  type EchoServer,
+  type LiveSnapshot,
+} from "tcpecho";
 import { rawConnect, readAll, readN, waitUntil } from "./helpers.js";
 
 const linux = process.platform === "linux";
@@ -259,6 +266,45 @@ test("a step that moves the state is not shown with the kernel's older word", as
     const read = view.snapshot().connections.rows[0]!;
     if (linux) assert.deepEqual([read.state, read.stateFrom], ["CLOSE_WAIT", "kernel"]);
     s.destroy();
+  } finally {
+    view.stop();
+    await server.close();
+  }
+});
+
+test("textEncoding cp949: a followed connection's bytes shown as Hangul, a character split between reads shown whole", async () => {
+  assert.equal(createEchoServer().textEncoding, "utf-8");
+  assert.throws(
+    () => createEchoServer({ textEncoding: "latin1" as "utf-8" }),
+    (e: unknown) =>
+      e instanceof EchoError && e.code === "ERR_INVALID_OPTION" && e.context.option === "textEncoding",
+  );
+  const { server, port } = await listening({ textEncoding: "cp949" });
+  const view = new LiveView(server);
+  view.start();
+  try {
+    const s = await rawConnect(port);
+    await waitUntil("the connection listed", () => view.snapshot().connections.total === 1);
+    const id = view.snapshot().connections.rows[0]!.id;
+    view.follow(id);
+    // 안녕A in CP949, as Visual Studio writes it on Korean Windows, cut inside 녕.
+    for (const part of ["bec8b3", "e741"]) {
+      s.write(Buffer.from(part, "hex"));
+      await readN(s, part.length / 2);
+    }
+    s.end();
+    await readAll(s);
+    await waitUntil("the close call", () => calls(view.snapshot({ follow: id })).includes("close"));
+    const recvs = view
+      .snapshot({ follow: id })
+      .followed!.calls.filter((c) => c.call === "recv" && c.result !== "0");
+    assert.deepEqual(
+      recvs.map((c) => [c.result, c.data]),
+      [
+        ["3", "안"],
+        ["2", "녕A"],
+      ],
+    );
   } finally {
     view.stop();
     await server.close();
