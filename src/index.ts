@@ -121,7 +121,14 @@ export {
   type ListenScope,
   type ReachableAddress,
 } from "./net/interfaces.js";
-export { parseDuration } from "./net/options.js";
+export { parseDuration, DEFAULT_TEXT_ENCODING } from "./net/options.js";
+export {
+  encodeCp949,
+  decodeCp949,
+  TEXT_ENCODINGS,
+  type TextEncoding,
+  type Cp949Text,
+} from "./net/text-encoding.js";
 export {
   bench,
   benchCompare,
