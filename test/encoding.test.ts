@@ -223,3 +223,22 @@ test(
     }
   },
 );
+
+test("client --interactive --encoding cp949: piped lines are the dialogue's, sent in CP949", async () => {
+  const got: Buffer[] = [];
+  const peer = await startPeer((s) => {
+    s.on("data", (b: Buffer) => got.push(b));
+    s.pipe(s);
+  });
+  try {
+    const r = await runCli(
+      ["client", "-p", String(peer.port), "--interactive", "--encoding", "cp949", "--lang", "ko"],
+      { input: "안녕\n\n" },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout.toString(), /4바이트를 보냈습니다\.[^]*\[받은 데이터\] 안녕\n/);
+    assert.equal(Buffer.concat(got).toString("hex"), "bec8b3e7");
+  } finally {
+    await peer.close();
+  }
+});

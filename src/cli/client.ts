@@ -76,7 +76,7 @@ export function registerClient(program: Command): void {
     .addOption(
       new Option(
         "--encoding <name>",
-        "send the dialogue's lines and --send's text as utf-8 or cp949 (Korean Windows, the textbook's Visual Studio program), and show what comes back read that way; piped bytes go through unchanged, so cp949 is refused with piped input",
+        "send the dialogue's lines and --send's text as utf-8 or cp949 (Korean Windows, the textbook's Visual Studio program), and show what comes back read that way; piped bytes go through unchanged, so cp949 is refused with piped input unless --interactive",
       )
         .default(DEFAULT_TEXT_ENCODING)
         .argParser((v) => parseTextEncoding(v, "--encoding")),

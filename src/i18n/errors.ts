@@ -175,7 +175,7 @@ function invalidOptionKo(ctx: EchoErrorContext & { option: string }): string {
     case "cp949":
       return `${option} 에는 CP949로 쓸 수 있는 글자만 주거나 --encoding cp949 를 빼세요 (CP949에 없는 글자: ${ctx.detail ?? v})`;
     case "encoding-piped":
-      return `파이프로 쓸 때는 ${option} ${v} 를 빼세요: 파이프의 바이트는 바뀌지 않고 그대로 오갑니다 (변환은 iconv -f UTF-8 -t CP949 로). ${option} 은 대화에서 입력한 줄과 --send 의 글을 변환합니다`;
+      return `파이프로 쓸 때는 ${option} ${v} 를 빼거나, 파이프에서 대화하려면 --interactive 를 붙이세요: 파이프의 바이트는 바뀌지 않고 그대로 오갑니다 (변환은 iconv -f UTF-8 -t CP949 로). ${option} 은 대화에서 입력한 줄과 --send 의 글을 변환합니다`;
   }
   if (ctx.needs !== undefined) {
     const needs = cliFlag(ctx.needs);

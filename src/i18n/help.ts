@@ -176,7 +176,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--no-interactive":
         "파이프 입력을 데이터로만 다루고, Git Bash 창에서 표준 오류로 알리는 안내도 하지 않습니다",
       "--encoding":
-        "대화에서 입력한 줄과 --send 의 글을 utf-8 이나 cp949 (한국어 Windows, 교재의 Visual Studio 프로그램)로 보내고, 받은 데이터도 그렇게 읽어 보여 줍니다. 파이프 입력에는 쓸 수 없습니다",
+        "대화에서 입력한 줄과 --send 의 글을 utf-8 이나 cp949 (한국어 Windows, 교재의 Visual Studio 프로그램)로 보내고, 받은 데이터도 그렇게 읽어 보여 줍니다. 파이프 입력에는 --interactive 와 함께만 쓸 수 있습니다",
       "--crlf": "보내는 줄마다 \\r\\n 을 붙입니다 (줄 단위로 받는 서버용)",
       "--lf": "보내는 줄마다 \\n 을 붙입니다",
       "--verify": "에코가 보낸 것과 같은지 검사합니다 (처음 다른 곳에서 종료 코드 1)",
