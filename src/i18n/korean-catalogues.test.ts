@@ -55,7 +55,15 @@ const SCOPES: readonly AddressScope[] = [
   "unspecified",
   "reserved",
 ];
-const SOURCES: readonly RouteSource[] = ["ip route get", "/proc/net/route", "/proc/net/ipv6_route"];
+const SOURCES: readonly RouteSource[] = [
+  "ip route get",
+  "/proc/net/route",
+  "/proc/net/ipv6_route",
+  "route -n get",
+  "Find-NetRoute",
+  "route print",
+];
+const FAILURES = ["missing", "denied", "failed", "timed-out", "unparsable"] as const;
 const OUTCOMES = [
   "echoed",
   "refused",
@@ -92,13 +100,22 @@ const DIAGNOSE: { [K in keyof DiagnoseMessages]: (m: DiagnoseMessages) => string
       "unreachable",
       "blackhole",
       "prohibit",
+      "not in table",
       "something the kernel says",
     ].map((r) => m.unreachable(r)),
+  routeUnknown: (m) =>
+    FAILURES.flatMap((f) => [
+      m.routeUnknown(["route -n get"], f),
+      m.routeUnknown(["Find-NetRoute", "route print"], f),
+    ]),
   source: (m) => [m.source("192.168.0.7")],
   port: (m) => [
     m.port(80, "well-known", "http"),
     m.port(9000, "registered", null),
     m.port(50_000, "dynamic", null),
+    m.port(9000, "registered", "cslistener", "IANA"),
+    m.port(9001, "registered", null, "IANA"),
+    m.port(80, "well-known", "http", "C:\\Windows\\System32\\drivers\\etc\\services"),
   ],
   outcome: (m) =>
     OUTCOMES.flatMap((o) => [
