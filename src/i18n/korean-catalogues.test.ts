@@ -31,7 +31,12 @@ const TRACE: { [K in keyof TraceMessages]: (m: TraceMessages) => string[] } = {
   lastAckOver: (m) => [m.lastAckOver],
   released: (m) => [m.released],
   gone: (m) => [m.gone],
+  goneBy: (m) => [m.goneBy("netstat"), m.goneBy("Get-NetTCPConnection")],
   noState: (m) => [m.noState],
+  noStateFrom: (m) => [
+    m.noStateFrom("netstat -an -p tcp", "명령이 이 시스템에 없음"),
+    m.noStateFrom("netstat -ano", "제한 시간 안에 끝나지 않음"),
+  ],
   joinedConnect: (m) => [m.joinedConnect],
   ephemeral: (m) => [m.ephemeral("127.0.0.1:51234")],
   recvCalls: (m) => [m.recvCalls(1), m.recvCalls(3)],

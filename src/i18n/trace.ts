@@ -40,8 +40,12 @@ export interface TraceMessages {
   released: string;
   /** The socket is no longer in the kernel's table. */
   gone: string;
+  /** Gone from the table by the time `tool` (which gives the states where there is no /proc) read it. */
+  goneBy(tool: string): string;
   /** The kernel's table of TCP sockets cannot be read here. */
   noState: string;
+  /** The tool that gives the states elsewhere (`netstat -an -p tcp`) could not answer: `why` already worded. */
+  noStateFrom(tool: string, why: string): string;
   /** Node's connect makes socket() and connect() in one call. */
   joinedConnect: string;
   /** The address the kernel gave our side (with its ephemeral port). */
@@ -81,7 +85,9 @@ const en: TraceMessages = {
   lastAckOver: "the client's ACK of it already came, so LAST_ACK is over (at once on loopback)",
   released: "descriptor released",
   gone: "gone from the kernel's table",
+  goneBy: (tool) => `gone from the kernel's table by the time ${tool} read it`,
   noState: "state unknown (no /proc/net/tcp here)",
+  noStateFrom: (tool, why) => `state unknown (${tool}: ${why})`,
   joinedConnect: "Node makes socket() and connect() in one call",
   ephemeral: (endpoint) => `our side ${endpoint} (the port is an ephemeral one the kernel chose)`,
   recvCalls: (n) => `${n} recv call${n === 1 ? "" : "s"} (the recvn loop)`,
@@ -111,7 +117,9 @@ const ko: TraceMessages = {
   lastAckOver: "클라이언트의 ACK가 이미 와서 LAST_ACK 상태가 끝났습니다(루프백에서는 즉시)",
   released: "디스크립터 반환",
   gone: "커널의 소켓 표에서 사라짐",
+  goneBy: (tool) => `${tool} 명령이 읽었을 때는 이미 커널의 소켓 표에서 사라짐`,
   noState: "상태를 알 수 없음(/proc/net/tcp 없음)",
+  noStateFrom: (tool, why) => `상태를 알 수 없음(${tool}: ${why})`,
   joinedConnect: "Node는 socket()과 connect()를 한 번의 호출로 합니다",
   ephemeral: (endpoint) => `이쪽 주소 ${endpoint}(포트는 커널이 고른 임시 포트)`,
   recvCalls: (n) => `recv ${n}번 호출(recvn 반복)`,
