@@ -219,7 +219,7 @@ test(
       const lines = await traceAs("darwin", tools);
       assert.deepEqual(calls(lines), CALLS, lines.join("\n"));
       assert.match(lines[2] ?? "", /^\[trace\] listen\(\?, backlog \d+.*\) → LISTEN \(netstat\)$/);
-      assert.match(lines[3] ?? "", / → ESTABLISHED \(netstat\)  — communication socket/);
+      assert.match(lines[3] ?? "", / → ESTABLISHED \(netstat\) {2}— communication socket/);
       assert.match(lines[4] ?? "", /^\[trace\] recv\(\S+, 65536\) = 5 "hello" → ESTABLISHED \(netstat\)$/);
       assert.match(lines[5] ?? "", /^\[trace\] send\(\S+, 5\) = 5 → ESTABLISHED \(netstat\)$/);
       // After the client's FIN the states move fast (CLOSE_WAIT, LAST_ACK, gone): each names its source.

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { AddressScope } from "../net/address-scope.js";
 import type { RouteSource } from "../net/route.js";
-import { diagnoseMessages, type DiagnoseMessages } from "./diagnose.js";
+import { diagnoseMessages, toolFailure, type DiagnoseMessages } from "./diagnose.js";
 import { englishWords } from "./english-words.js";
 import { traceMessages, type TraceMessages } from "./trace.js";
 
@@ -33,10 +33,13 @@ const TRACE: { [K in keyof TraceMessages]: (m: TraceMessages) => string[] } = {
   gone: (m) => [m.gone],
   goneBy: (m) => [m.goneBy("netstat"), m.goneBy("Get-NetTCPConnection")],
   noState: (m) => [m.noState],
-  noStateFrom: (m) => [
-    m.noStateFrom("netstat -an -p tcp", "명령이 이 시스템에 없음"),
-    m.noStateFrom("netstat -ano", "제한 시간 안에 끝나지 않음"),
-  ],
+  noStateFrom: (m) => {
+    const lang = m === traceMessages.ko ? "ko" : "en";
+    return [
+      m.noStateFrom("netstat -an -p tcp", toolFailure(lang, "missing")),
+      m.noStateFrom("netstat -ano", toolFailure(lang, "timed-out")),
+    ];
+  },
   joinedConnect: (m) => [m.joinedConnect],
   ephemeral: (m) => [m.ephemeral("127.0.0.1:51234")],
   recvCalls: (m) => [m.recvCalls(1), m.recvCalls(3)],
