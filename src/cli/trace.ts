@@ -74,6 +74,8 @@ export interface TraceEvent {
   stateFrom?: string;
   /** Why that tool gave no state (with `state` `unknown`). */
   stateFailure?: ToolFailure;
+  /** The tool read the table only after this socket's next calls: the state may be theirs. */
+  stateLate?: boolean;
   /** Notes in words (already in the reader's language). */
   notes: string[];
   /** Figures for JSON (bytes, queued, acceptQueue, remote…). */
@@ -124,7 +126,8 @@ function stateText(e: TraceEvent, m: TraceMessages, lang: Lang): string {
   if (e.stateFrom === undefined)
     return e.state === "gone" ? m.gone : e.state === "unknown" ? m.noState : (e.state ?? "");
   const tool = e.stateFrom.split(" ")[0] ?? e.stateFrom;
-  return e.state === "gone" ? m.goneBy(tool) : `${e.state ?? ""} (${tool})`;
+  if (e.state === "gone") return m.goneBy(tool);
+  return e.stateLate === true ? m.stateLate(e.state ?? "", tool) : `${e.state ?? ""} (${tool})`;
 }
 
 /**
@@ -150,6 +153,7 @@ export function jsonTrace(write: (line: string) => void): TraceSink {
         ...(e.state === undefined ? {} : { state: e.state }),
         ...(e.stateFrom === undefined ? {} : { stateFrom: e.stateFrom }),
         ...(e.stateFailure === undefined ? {} : { stateFailure: e.stateFailure }),
+        ...(e.stateLate === true ? { stateLate: true } : {}),
         ...e.fields,
         ...(e.notes.length === 0 ? {} : { notes: e.notes }),
       }),
@@ -174,17 +178,40 @@ function stateOf(table: TcpTableName, inode: number | undefined, ends: TcpSocket
  */
 class ToolStates {
   readonly #snapshots: SharedTcpSnapshots;
-  readonly #asked = new WeakMap<TraceEvent, { snapshot: Promise<TcpTableSnapshot>; query: TcpSocketQuery }>();
+  readonly #asked = new WeakMap<TraceEvent, Asked>();
+  /** The steps asked so far, counted; and what the count was when each reading ended. */
+  #seq = 0;
+  readonly #readBy = new WeakMap<TcpTableSnapshot, number>();
+  /** Per socket, the count of each of its lines still waiting, in order. */
+  readonly #waiting = new Map<string, number[]>();
   #chain: Promise<void> = Promise.resolve();
 
   constructor(reader: TcpTableReader) {
-    this.#snapshots = new SharedTcpSnapshots(reader);
+    this.#snapshots = new SharedTcpSnapshots({
+      source: reader.source,
+      read: async () => {
+        const snapshot = await reader.read();
+        // The tool read the table somewhere between its start and now: every step up to now may show.
+        this.#readBy.set(snapshot, this.#seq);
+        return snapshot;
+      },
+    });
   }
 
   /** Asks the state of the socket `query` names for `event`, as of now (a placeholder until written). */
   ask(event: TraceEvent, query: TcpSocketQuery): TraceEvent["state"] {
-    this.#asked.set(event, { snapshot: this.#snapshots.next(), query });
+    const seq = ++this.#seq;
+    const key = `${query.localPort}|${query.remoteAddress}|${query.remotePort}|${query.state}`;
+    const waiting = this.#waiting.get(key) ?? [];
+    waiting.push(seq);
+    this.#waiting.set(key, waiting);
+    this.#asked.set(event, { snapshot: this.#snapshots.next(), query, seq, key });
     return "unknown";
+  }
+
+  /** Resolves once every line given so far is written. */
+  drained(): Promise<void> {
+    return this.#chain;
   }
 
   /** Writes `event` to `sink` once its state (if asked) is known, after every earlier line; `settled` may add notes. */
@@ -196,11 +223,29 @@ class ToolStates {
         event.stateFrom = s.source;
         if (s.ok) event.state = findTcpRow(s.rows, asked.query)?.state ?? "gone";
         else event.stateFailure = s.failure;
+        if (s.ok && event.state !== "gone" && this.#later(asked, s)) event.stateLate = true;
         settled?.(event);
       }
       sink(event);
     });
   }
+
+  /** Whether the same socket's next step came before the reading ended: the state may be that step's. */
+  #later(asked: Asked, s: TcpTableSnapshot): boolean {
+    const waiting = this.#waiting.get(asked.key) ?? [];
+    const next = waiting[waiting.indexOf(asked.seq) + 1];
+    waiting.splice(waiting.indexOf(asked.seq), 1);
+    if (waiting.length === 0) this.#waiting.delete(asked.key);
+    return next !== undefined && next <= (this.#readBy.get(s) ?? Infinity);
+  }
+}
+
+/** A state asked of a tool: the reading that answers it, the socket, and the step's count. */
+interface Asked {
+  snapshot: Promise<TcpTableSnapshot>;
+  query: TcpSocketQuery;
+  seq: number;
+  key: string;
 }
 
 /** A connection's descriptor: the fast path's own, or a net.Socket's handle's (a Node internal, read behind a check). */
@@ -500,6 +545,8 @@ export interface ClientTrace {
   close(close: () => Promise<void>): Promise<void>;
   /** The socket was closed without a shutdown first (a failure, Ctrl-C). */
   destroyed(): void;
+  /** Resolves once every line is written (elsewhere than Linux, lines wait for the tool's reading). */
+  drained(): Promise<void>;
 }
 
 /** The connection the client trace follows, once it is made. */
@@ -527,8 +574,19 @@ interface TracedClient {
  * await server.close();
  * ```
  */
-export function traceClient(sink: TraceSink, lang: Lang): ClientTrace {
+export function traceClient(
+  write: TraceSink,
+  lang: Lang,
+  reader: TcpTableReader | null = process.platform === "linux" ? null : tcpTableReader(),
+): ClientTrace {
   const m: TraceMessages = traceMessages[lang];
+  const tool = reader === null ? null : new ToolStates(reader);
+  // Elsewhere than Linux a line with a state asks the tool for it, and waits for the answer in order.
+  const sink: TraceSink = (e) => {
+    if (tool === null) return write(e);
+    if (e.state !== undefined && traced !== undefined) e.state = tool.ask(e, traced.ends);
+    tool.write(e, write);
+  };
   // As the error line under the trace words it ("within 2 s"), so that the two agree.
   const duration = (ms: number | undefined) => errorSeconds(ms ?? 0, lang === "ko" ? "초" : " s");
   let fd: number | undefined;
@@ -541,7 +599,9 @@ export function traceClient(sink: TraceSink, lang: Lang): ClientTrace {
     fd = own;
     tcpInode = socketInode(own);
   };
-  const now = () => (traced === undefined ? undefined : stateOf(traced.table, traced.inode, traced.ends));
+  const stateNow = (inode: number | undefined): TraceEvent["state"] =>
+    traced === undefined ? undefined : tool !== null ? "unknown" : stateOf(traced.table, inode, traced.ends);
+  const now = () => stateNow(traced?.inode);
   const socketLine = (address: string) =>
     sink({
       call: "socket",
@@ -551,7 +611,7 @@ export function traceClient(sink: TraceSink, lang: Lang): ClientTrace {
       notes: [m.joinedConnect],
     });
   const closeLine = () => {
-    const state = traced === undefined ? undefined : stateOf(traced.table, undefined, traced.ends);
+    const state = stateNow(undefined);
     sink({ call: "close", fd, ...(state === undefined ? {} : { state }), notes: [m.released] });
   };
   return {
@@ -650,5 +710,6 @@ export function traceClient(sink: TraceSink, lang: Lang): ClientTrace {
       closeLine();
     },
     destroyed: closeLine,
+    drained: () => tool?.drained() ?? Promise.resolve(),
   };
 }

@@ -32,6 +32,7 @@ const TRACE: { [K in keyof TraceMessages]: (m: TraceMessages) => string[] } = {
   released: (m) => [m.released],
   gone: (m) => [m.gone],
   goneBy: (m) => [m.goneBy("netstat"), m.goneBy("Get-NetTCPConnection")],
+  stateLate: (m) => [m.stateLate("TIME_WAIT", "netstat"), m.stateLate("ESTABLISHED", "Get-NetTCPConnection")],
   noState: (m) => [m.noState],
   noStateFrom: (m) => {
     const lang = m === traceMessages.ko ? "ko" : "en";

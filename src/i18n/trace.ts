@@ -40,6 +40,8 @@ export interface TraceMessages {
   released: string;
   /** The socket is no longer in the kernel's table. */
   gone: string;
+  /** `state` as `tool` read it only after the socket's next calls (so it may be theirs). */
+  stateLate(state: string, tool: string): string;
   /** Gone from the table by the time `tool` (which gives the states where there is no /proc) read it. */
   goneBy(tool: string): string;
   /** The kernel's table of TCP sockets cannot be read here. */
@@ -86,6 +88,7 @@ const en: TraceMessages = {
   released: "descriptor released",
   gone: "gone from the kernel's table",
   goneBy: (tool) => `gone from the kernel's table by the time ${tool} read it`,
+  stateLate: (state, tool) => `${state} (${tool} read it only after the next calls)`,
   noState: "state unknown (no /proc/net/tcp here)",
   noStateFrom: (tool, why) => `state unknown (${tool}: ${why})`,
   joinedConnect: "Node makes socket() and connect() in one call",
@@ -118,6 +121,7 @@ const ko: TraceMessages = {
   released: "디스크립터 반환",
   gone: "커널의 소켓 표에서 사라짐",
   goneBy: (tool) => `${tool} 명령이 읽었을 때는 이미 커널의 소켓 표에서 사라짐`,
+  stateLate: (state, tool) => `${state} (${tool} 명령이 다음 호출들이 끝난 뒤에야 읽음)`,
   noState: "상태를 알 수 없음(/proc/net/tcp 없음)",
   noStateFrom: (tool, why) => `상태를 알 수 없음(${tool}: ${why})`,
   joinedConnect: "Node는 socket()과 connect()를 한 번의 호출로 합니다",
