@@ -175,6 +175,12 @@ test(
         neither.out,
         /route not known: asked Find-NetRoute, then route print, no answer \(the command is not on this system\)/,
       );
+      // Loopback needs no route table: said from the address itself, and which tools gave no answer.
+      const lo = await diagnoseAs("win32", none, "127.0.0.1", "7");
+      assert.match(
+        lo.out,
+        /the route \(from this machine's own addresses; Find-NetRoute, then route print gave no answer: the command is not on this system\):\n {4}loopback: delivered through the lo interface/,
+      );
     } finally {
       tools.remove();
       none.remove();

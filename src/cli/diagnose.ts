@@ -70,7 +70,7 @@ function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
   for (const a of r.addresses) {
     const route = a.route;
     t.out(dm.address(a.address, a.family, a.scope));
-    t.out(dm.routeFrom(route.via));
+    t.out(dm.routeFrom(route.via, route.tried, route.failure));
     switch (route.kind) {
       case "loopback":
         t.out(dm.loopback(route.interface ?? "lo"));

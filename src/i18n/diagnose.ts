@@ -21,7 +21,8 @@ export interface DiagnoseMessages {
   nameNotFound(host: string, code: string): string;
   /** The address heading: its family and range. */
   address(address: string, family: 4 | 6, scope: AddressScope): string;
-  routeFrom(via: RouteSource): string;
+  /** The heading; for `interfaces`, `tried` and `failure` say which tools could not answer and why. */
+  routeFrom(via: RouteSource, tried?: readonly string[], failure?: ToolFailure): string;
   loopback(iface: string): string;
   /** One of this machine's own addresses; `owner` the interface holding it, if known. */
   local(owner: string | null): string;
@@ -149,7 +150,10 @@ const en: DiagnoseMessages = {
     `${host} resolves to ${addresses.length} address${addresses.length === 1 ? "" : "es"}: ${addresses.join(", ")}`,
   nameNotFound: (host, code) => `name not found: ${host} does not resolve to any address (${code})`,
   address: (address, family, scope) => `address ${address} (IPv${family}): ${SCOPE_EN[scope]}`,
-  routeFrom: (via) => `  the kernel's route decision (from ${via}):`,
+  routeFrom: (via, tried = [], failure = "failed") =>
+    via === "interfaces"
+      ? `  the route (from this machine's own addresses; ${tried.join(", then ")} gave no answer: ${toolFailure("en", failure)}):`
+      : `  the kernel's route decision (from ${via}):`,
   loopback: (iface) => `    loopback: delivered through the ${iface} interface; it never leaves this machine`,
   local: (owner) =>
     `    one of this machine's own addresses${owner ? ` (on ${owner})` : ""}: delivered inside the machine, never on the wire`,
@@ -208,7 +212,10 @@ const ko: DiagnoseMessages = {
   resolved: (host, addresses) => `${host}의 주소 ${addresses.length}개: ${addresses.join(", ")}`,
   nameNotFound: (host, code) => `이름을 찾을 수 없음: ${host}에 해당하는 주소가 없습니다 (${code})`,
   address: (address, family, scope) => `주소 ${address} (IPv${family}): ${SCOPE_KO[scope]}`,
-  routeFrom: (via) => `  커널의 라우팅 결정 (${via} 기준):`,
+  routeFrom: (via, tried = [], failure = "failed") =>
+    via === "interfaces"
+      ? `  경로 (이 컴퓨터 자신의 주소 기준, ${tried.join(", ")} 명령은 답하지 못함: ${toolFailure("ko", failure)}):`
+      : `  커널의 라우팅 결정 (${via} 기준):`,
   loopback: (iface) => `    루프백: ${iface} 인터페이스로 전달되며 이 컴퓨터 밖으로 나가지 않습니다`,
   local: (owner) =>
     `    이 컴퓨터 자신의 주소${owner ? ` (${owner})` : ""}: 컴퓨터 안에서 전달되며 네트워크 선로에 나가지 않습니다`,

@@ -90,7 +90,10 @@ const DIAGNOSE: { [K in keyof DiagnoseMessages]: (m: DiagnoseMessages) => string
   resolved: (m) => [m.resolved("localhost", ["127.0.0.1"]), m.resolved("example.org", ["192.0.2.1", "::1"])],
   nameNotFound: (m) => [m.nameNotFound("nosuch.example", "ENOTFOUND")],
   address: (m) => SCOPES.flatMap((s) => [m.address("192.0.2.1", 4, s), m.address("::1", 6, s)]),
-  routeFrom: (m) => SOURCES.map((s) => m.routeFrom(s)),
+  routeFrom: (m) => [
+    ...SOURCES.map((s) => m.routeFrom(s)),
+    ...FAILURES.map((f) => m.routeFrom("interfaces", ["Find-NetRoute", "route print"], f)),
+  ],
   loopback: (m) => [m.loopback("lo")],
   local: (m) => [m.local("eth0"), m.local(null)],
   localNote: (m) => [m.localNote],

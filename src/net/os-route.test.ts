@@ -67,6 +67,41 @@ test("routeTo on macOS asks route -n get (-inet6 for IPv6), and says so when rou
   assert.equal(r.kind, "gateway");
   const missing = await routeTo("93.184.216.34", { platform: "darwin", run: runner({}), interfaces: NONE });
   assert.deepEqual([missing.kind, missing.via, missing.failure], ["unknown", "route -n get", "missing"]);
+  // What the address alone tells still holds without the tool: loopback, and this machine's own addresses.
+  const lo = {
+    lo0: [
+      {
+        address: "127.0.0.1",
+        netmask: "255.0.0.0",
+        family: "IPv4",
+        mac: "",
+        internal: true,
+        cidr: "127.0.0.1/8",
+      },
+    ],
+  };
+  const en = {
+    en0: [
+      {
+        address: "192.168.1.23",
+        netmask: "255.255.255.0",
+        family: "IPv4",
+        mac: "",
+        internal: false,
+        cidr: "192.168.1.23/24",
+      },
+    ],
+  };
+  const loop = await routeTo("127.0.0.1", { platform: "darwin", run: runner({}), interfaces: lo as never });
+  assert.deepEqual(
+    [loop.kind, loop.via, loop.interface, loop.tried, loop.failure],
+    ["loopback", "interfaces", "lo0", ["route -n get"], "missing"],
+  );
+  const own = await routeTo("192.168.1.23", { platform: "win32", run: runner({}), interfaces: en as never });
+  assert.deepEqual(
+    [own.kind, own.via, own.owner, own.tried],
+    ["local", "interfaces", "en0", ["Find-NetRoute", "route print"]],
+  );
 });
 
 test("Windows Find-NetRoute: each recording taken apart and decided", async () => {

@@ -26,13 +26,20 @@ export type RouteKind =
   "loopback" | "local" | "subnet" | "gateway" | "unreachable" | "broadcast" | "multicast" | "unknown";
 
 /** Where a route decision came from. */
+/**
+ * Where a route decision came from: the tool or table asked, or
+ * `interfaces` — this machine's own address list, which alone tells a
+ * loopback or own address when no tool could answer (with `tried` and
+ * `failure` saying which tools and why).
+ */
 export type RouteSource =
   | "ip route get"
   | "/proc/net/route"
   | "/proc/net/ipv6_route"
   | "route -n get"
   | "Find-NetRoute"
-  | "route print";
+  | "route print"
+  | "interfaces";
 
 /** The subnet mask arithmetic: address AND mask = network. */
 export interface MaskArithmetic {
@@ -63,9 +70,9 @@ export interface RouteDecision {
   reason: string | null;
   /** Which source of truth decided (for `unknown`: the tool that was tried last). */
   via: RouteSource;
-  /** For `unknown` only: why the tool gave no answer. */
+  /** For `unknown`, and `interfaces`: why the tool gave no answer. */
   failure?: ToolFailure;
-  /** For `unknown` only, when more than one tool was tried: each, in order. */
+  /** For `unknown` (when more than one tool was tried) and `interfaces`: each tool asked, in order. */
   tried?: RouteSource[];
 }
 
@@ -205,4 +212,27 @@ export const isLoopback = (address: string) => ipaddr.process(address).range() =
 /** A decision with nothing found yet, for `address` (no zone). */
 export function emptyDecision(address: string): Omit<RouteDecision, "kind" | "via"> {
   return { address, interface: null, gateway: null, source: null, network: null, owner: null, reason: null };
+}
+
+/**
+ * What is known when no tool could answer: a loopback address, or one of this
+ * machine's own addresses, by the interface list; else `unknown`.
+ */
+export function withoutTool(
+  address: string,
+  interfaces: Interfaces,
+  tried: RouteSource[],
+  failure: ToolFailure,
+): RouteDecision {
+  const owner = ownerOf(address, interfaces);
+  const known = { ...emptyDecision(address), via: "interfaces" as const, tried, failure, source: address };
+  if (isLoopback(address)) return { ...known, kind: "loopback", interface: owner };
+  if (owner !== null) return { ...known, kind: "local", owner };
+  return {
+    ...emptyDecision(address),
+    kind: "unknown",
+    via: tried.at(-1) ?? "interfaces",
+    failure,
+    ...(tried.length > 1 ? { tried } : {}),
+  };
 }

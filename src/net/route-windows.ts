@@ -26,6 +26,7 @@ import {
   type Interfaces,
   type ProcRoute,
   type RouteDecision,
+  withoutTool,
 } from "./route-common.js";
 
 /** The part of Find-NetRoute's two objects that is read, as {@link findNetRouteCommand} selects it. */
@@ -242,11 +243,5 @@ export async function windowsRouteTo(
     if (rows.length > 0) return routePrintDecision(bare, rows);
   }
   const failure: ToolFailure = !printed.ok ? printed.failure : printed.code === 0 ? "unparsable" : "failed";
-  return {
-    ...emptyDecision(bare),
-    kind: "unknown",
-    via: "route print",
-    failure,
-    tried: ["Find-NetRoute", "route print"],
-  };
+  return withoutTool(bare, interfaces, ["Find-NetRoute", "route print"], failure);
 }
