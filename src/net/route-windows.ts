@@ -223,6 +223,8 @@ export async function windowsRouteTo(
   run: ToolRunner = runTool,
 ): Promise<RouteDecision> {
   const bare = address.replace(/%[\w.-]+$/, "");
+  // Only an IP address may reach PowerShell's command line.
+  if (!isIp(bare)) throw new TypeError(`not an IP address: ${address}`);
   const ps = await run(
     "powershell",
     ["-NoProfile", "-NonInteractive", "-Command", findNetRouteCommand(bare)],
