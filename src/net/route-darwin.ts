@@ -128,7 +128,7 @@ export function darwinDecision(
  * ```ts
  * import { networkInterfaces } from "node:os";
  * import { darwinRouteTo } from "./route-darwin.js";
- * (await darwinRouteTo("127.0.0.1", networkInterfaces())).via; // "route -n get"
+ * (await darwinRouteTo("127.0.0.1", networkInterfaces())).kind; // "loopback"
  * ```
  */
 export async function darwinRouteTo(
