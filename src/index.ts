@@ -207,7 +207,24 @@ export {
   type RouteProbes,
 } from "./net/route.js";
 export { addressScope, type AddressScope } from "./net/address-scope.js";
-export { portRange, serviceName, type PortRange } from "./net/services.js";
+export {
+  portName,
+  portRange,
+  serviceName,
+  type PortName,
+  type PortRange,
+  type ServiceSource,
+} from "./net/services.js";
+export {
+  findTcpRow,
+  SharedTcpSnapshots,
+  tcpTableReader,
+  type TcpTableReader,
+  type TcpTableRow,
+  type TcpTableSnapshot,
+  type TcpTableSource,
+} from "./net/tcp-table.js";
+export { type ToolFailure } from "./net/os-tool.js";
 export {
   parseFault,
   faultCovers,

@@ -201,6 +201,7 @@ async function runClient(host: string, port: number, opts: ClientOptions): Promi
     if (client !== undefined) await converse(s, client, ending, onTerminal, opts);
   } finally {
     process.off("SIGINT", interrupt);
+    await trace?.drained();
   }
   if (abort.signal.aborted) sayInterrupted(t, client !== undefined, onTerminal, showCtrlC);
 }

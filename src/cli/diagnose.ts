@@ -43,6 +43,7 @@ function toJson(r: DiagnoseReport): object {
     address: first ? { address: first.address, family: first.family, scope: first.scope } : null,
     route: first ? route(first) : null,
     port: r.port,
+    serviceSource: r.serviceSource,
     connect: r.connect,
     nameError: r.nameError,
     addresses: r.addresses.map((a) => ({
@@ -69,7 +70,7 @@ function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
   for (const a of r.addresses) {
     const route = a.route;
     t.out(dm.address(a.address, a.family, a.scope));
-    t.out(dm.routeFrom(route.via));
+    t.out(dm.routeFrom(route.via, route.tried, route.failure));
     switch (route.kind) {
       case "loopback":
         t.out(dm.loopback(route.interface ?? "lo"));
@@ -93,12 +94,15 @@ function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
       case "multicast":
         t.out(dm.multicast(route.interface ?? "?", a.family === 6 ? "ff00::/8" : "224.0.0.0/4"));
         break;
+      case "unknown":
+        t.out(dm.routeUnknown(route.tried ?? [route.via], route.failure ?? "failed"));
+        break;
       default:
         t.out(dm.unreachable(route.reason));
     }
     if (route.source !== null) t.out(dm.source(route.source));
   }
-  t.out(dm.port(r.port.number, r.port.range, r.port.service));
+  t.out(dm.port(r.port.number, r.port.range, r.port.service, r.serviceSource));
   if (!connectTried) {
     t.out(dm.noConnect);
     return;

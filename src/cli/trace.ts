@@ -5,6 +5,17 @@
  * right after the step (read from /proc/net/tcp{,6}, never assumed). Where
  * Node joins calls (socket+bind+listen; libuv's accept), the line says so.
  *
+ * Without /proc (macOS, Windows) the server's states come from the system's
+ * own tool (`netstat -an -p tcp`; `Get-NetTCPConnection`, else `netstat
+ * -ano`: `net/tcp-table.ts`), and a process per step would cost more than
+ * the step. So a step asks for the first table read that starts after it;
+ * every step made while a read runs shares the next one (at most one tool
+ * process at a time, each bounded in time), and the lines wait for their
+ * read and are written in the order of the steps. Each such state names the
+ * tool it came from (`→ ESTABLISHED (netstat)`); where the tool could not
+ * answer, the line says which and why. Descriptors are Linux's to show
+ * (/proc/self/fd): elsewhere they are `?`.
+ *
  * The server's lines come from its socket-step observer, within a per-second
  * budget: past it the observer is detached until the next second, so a busy
  * server pays nothing meanwhile; without `--trace` nothing is attached.
@@ -15,11 +26,20 @@
 import type { Socket } from "node:net";
 import type { EchoClient } from "../client/connect.js";
 import { faultDone } from "../i18n/faults.js";
+import { toolFailure } from "../i18n/diagnose.js";
 import type { Lang } from "../i18n/lang.js";
 import { traceMessages, type TraceMessages } from "../i18n/trace.js";
 import type { EchoError } from "../net/echo-error.js";
 import { errorSeconds } from "../net/error-text.js";
 import { formatEndpoint } from "../net/endpoint.js";
+import type { ToolFailure } from "../net/os-tool.js";
+import {
+  findTcpRow,
+  SharedTcpSnapshots,
+  tcpTableReader,
+  type TcpTableReader,
+  type TcpTableSnapshot,
+} from "../net/tcp-table.js";
 import {
   descriptorOf,
   findTcpSocket,
@@ -51,6 +71,12 @@ export interface TraceEvent {
   result?: string;
   /** The kernel's state for the socket right after the call; `gone` when it has left the table. */
   state?: TcpStateName | "gone" | "unknown";
+  /** Where the state came from, when not /proc (`netstat -an -p tcp`, `Get-NetTCPConnection`, …). */
+  stateFrom?: string;
+  /** Why that tool gave no state (with `state` `unknown`). */
+  stateFailure?: ToolFailure;
+  /** The tool read the table only after this socket's next calls: the state may be theirs. */
+  stateLate?: boolean;
   /** Notes in words (already in the reader's language). */
   notes: string[];
   /** Figures for JSON (bytes, queued, acceptQueue, remote…). */
@@ -87,13 +113,22 @@ export function textTrace(write: (line: string) => void, lang: Lang): TraceSink 
     const args = e.args === undefined ? "" : `, ${e.args}`;
     const fd = e.call === "socket" ? e.args : fdText(e.fd) + args;
     const result = e.result === undefined ? "" : ` = ${e.result}`;
-    const state =
-      e.state === undefined
-        ? ""
-        : ` → ${e.state === "gone" ? m.gone : e.state === "unknown" ? m.noState : e.state}`;
+    const state = e.state === undefined ? "" : ` → ${stateText(e, m, lang)}`;
     const notes = e.notes.length === 0 ? "" : `  — ${e.notes.join("; ")}`;
     write(`${m.tag} ${e.call}(${fd ?? ""})${result}${state}${notes}`);
   };
+}
+
+/** A line's state in words: the tool's name after a state it gave, or why it gave none. */
+function stateText(e: TraceEvent, m: TraceMessages, lang: Lang): string {
+  if (e.stateFailure !== undefined && e.stateFrom !== undefined) {
+    return m.noStateFrom(e.stateFrom, toolFailure(lang, e.stateFailure));
+  }
+  if (e.stateFrom === undefined)
+    return e.state === "gone" ? m.gone : e.state === "unknown" ? m.noState : (e.state ?? "");
+  const tool = e.stateFrom.split(" ")[0] ?? e.stateFrom;
+  if (e.state === "gone") return m.goneBy(tool);
+  return e.stateLate === true ? m.stateLate(e.state ?? "", tool) : `${e.state ?? ""} (${tool})`;
 }
 
 /**
@@ -117,6 +152,9 @@ export function jsonTrace(write: (line: string) => void): TraceSink {
         ...(e.args === undefined ? {} : { args: e.args }),
         ...(e.result === undefined ? {} : { result: e.result }),
         ...(e.state === undefined ? {} : { state: e.state }),
+        ...(e.stateFrom === undefined ? {} : { stateFrom: e.stateFrom }),
+        ...(e.stateFailure === undefined ? {} : { stateFailure: e.stateFailure }),
+        ...(e.stateLate === true ? { stateLate: true } : {}),
         ...e.fields,
         ...(e.notes.length === 0 ? {} : { notes: e.notes }),
       }),
@@ -132,6 +170,83 @@ function stateOf(table: TcpTableName, inode: number | undefined, ends: TcpSocket
   if (rows === undefined) return "unknown";
   const row = (inode === undefined ? undefined : findTcpSocket(rows, { inode })) ?? findTcpSocket(rows, ends);
   return row?.state ?? "gone";
+}
+
+/**
+ * States from a system tool (no /proc): each line that asked for a state
+ * waits for the first table read started after its step, reads shared by
+ * the steps waiting; lines leave in the order they came.
+ */
+class ToolStates {
+  readonly #snapshots: SharedTcpSnapshots;
+  readonly #asked = new WeakMap<TraceEvent, Asked>();
+  /** The steps asked so far, counted; and what the count was when each reading ended. */
+  #seq = 0;
+  readonly #readBy = new WeakMap<TcpTableSnapshot, number>();
+  /** Per socket, the count of each of its lines still waiting, in order. */
+  readonly #waiting = new Map<string, number[]>();
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(reader: TcpTableReader) {
+    this.#snapshots = new SharedTcpSnapshots({
+      source: reader.source,
+      read: async () => {
+        const snapshot = await reader.read();
+        // The tool read the table somewhere between its start and now: every step up to now may show.
+        this.#readBy.set(snapshot, this.#seq);
+        return snapshot;
+      },
+    });
+  }
+
+  /** Asks the state of the socket `query` names for `event`, as of now (a placeholder until written). */
+  ask(event: TraceEvent, query: TcpSocketQuery): TraceEvent["state"] {
+    const seq = ++this.#seq;
+    const key = `${query.localPort}|${query.remoteAddress}|${query.remotePort}|${query.state}`;
+    const waiting = this.#waiting.get(key) ?? [];
+    waiting.push(seq);
+    this.#waiting.set(key, waiting);
+    this.#asked.set(event, { snapshot: this.#snapshots.next(), query, seq, key });
+    return "unknown";
+  }
+
+  /** Resolves once every line given so far is written. */
+  drained(): Promise<void> {
+    return this.#chain;
+  }
+
+  /** Writes `event` to `sink` once its state (if asked) is known, after every earlier line; `settled` may add notes. */
+  write(event: TraceEvent, sink: TraceSink, settled?: (e: TraceEvent) => void): void {
+    const asked = this.#asked.get(event);
+    this.#chain = this.#chain.then(async () => {
+      if (asked !== undefined) {
+        const s = await asked.snapshot;
+        event.stateFrom = s.source;
+        if (s.ok) event.state = findTcpRow(s.rows, asked.query)?.state ?? "gone";
+        else event.stateFailure = s.failure;
+        if (s.ok && event.state !== "gone" && this.#later(asked, s)) event.stateLate = true;
+        settled?.(event);
+      }
+      sink(event);
+    });
+  }
+
+  /** Whether the same socket's next step came before the reading ended: the state may be that step's. */
+  #later(asked: Asked, s: TcpTableSnapshot): boolean {
+    const waiting = this.#waiting.get(asked.key) ?? [];
+    const next = waiting[waiting.indexOf(asked.seq) + 1];
+    waiting.splice(waiting.indexOf(asked.seq), 1);
+    if (waiting.length === 0) this.#waiting.delete(asked.key);
+    return next !== undefined && next <= (this.#readBy.get(s) ?? Infinity);
+  }
+}
+
+/** A state asked of a tool: the reading that answers it, the socket, and the step's count. */
+interface Asked {
+  snapshot: Promise<TcpTableSnapshot>;
+  query: TcpSocketQuery;
+  seq: number;
+  key: string;
 }
 
 /** A connection's descriptor: the fast path's own, or a net.Socket's handle's (a Node internal, read behind a check). */
@@ -169,8 +284,20 @@ export interface ServerTrace {
  * await server.close();
  * ```
  */
-export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, perSecond: number): ServerTrace {
+export function traceServer(
+  server: EchoServer,
+  sink: TraceSink,
+  lang: Lang,
+  perSecond: number,
+  reader: TcpTableReader | null = process.platform === "linux" ? null : tcpTableReader(),
+): ServerTrace {
   const m = traceMessages[lang];
+  const tool = reader === null ? null : new ToolStates(reader);
+  // Gone right after our FIN: the client's ACK came already (at once on loopback), ending LAST_ACK.
+  const afterShutdown = (e: TraceEvent) => {
+    if (e.call === "shutdown" && e.state === "gone") e.notes.push(m.lastAckOver);
+  };
+  const out = (e: TraceEvent) => (tool === null ? sink(e) : tool.write(e, sink, afterShutdown));
   const conns = new Map<number, Traced>();
   let listenFd: number | undefined;
   let port = 0;
@@ -179,7 +306,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
   // A read's line waits for its bytes (the data event right after it), to show them.
   let pendingRead: { conn: ConnectionInfo; event: TraceEvent } | null = null;
   const flush = () => {
-    if (pendingRead !== null) sink(pendingRead.event);
+    if (pendingRead !== null) out(pendingRead.event);
     pendingRead = null;
   };
   // Whole characters, as the data lines show them: one a read split is shown with the next read.
@@ -195,7 +322,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
     if (!budget.take()) return;
     const event = describe(conn, step);
     if (step.kind === "read") pendingRead = { conn, event };
-    else sink(event);
+    else out(event);
   };
   let detach: (() => void) | null = null;
   const attach = () => {
@@ -212,7 +339,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
       // Connections may close unseen meanwhile: forget them all, and look them up afresh.
       conns.clear();
       carry.clear();
-      sink({ call: "suppressed", fd: undefined, notes: [m.suppressed(perSecond)], fields: { perSecond } });
+      out({ call: "suppressed", fd: undefined, notes: [m.suppressed(perSecond)], fields: { perSecond } });
     },
     attach,
   );
@@ -228,7 +355,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
       const peer = { address: conn.proxyAddress ?? conn.remoteAddress, port: conn.remotePort };
       let fd = connectionFd(conn);
       let inode = fd === undefined ? undefined : socketInode(fd);
-      if (inode === undefined) {
+      if (inode === undefined && tool === null) {
         const rows = readTcpTable(undefined, [table]) ?? [];
         inode = findTcpSocket(rows, {
           localPort: port,
@@ -245,19 +372,32 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
 
   function describe(conn: ConnectionInfo, step: SocketStep): TraceEvent {
     const t = traced(conn);
+    const event = describeStep(conn, t, step);
+    if (tool !== null && event.state !== undefined) {
+      event.state = tool.ask(event, {
+        localPort: port,
+        remoteAddress: t.peer.address,
+        remotePort: t.peer.port,
+      });
+    }
+    return event;
+  }
+
+  function describeStep(conn: ConnectionInfo, t: Traced, step: SocketStep): TraceEvent {
     const fields = { id: conn.id };
     const ends = { localPort: port, remoteAddress: t.peer.address, remotePort: t.peer.port };
-    const now = () => stateOf(table, t.inode, ends);
+    // Elsewhere than Linux the state is asked afterwards (describe), and written when the tool answers.
+    const now = () => (tool === null ? stateOf(table, t.inode, ends) : "unknown");
     switch (step.kind) {
       case "accepted": {
-        const rows = readTcpTable(undefined, [table]);
+        const rows = tool === null ? readTcpTable(undefined, [table]) : undefined;
         const queue = findTcpSocket(rows ?? [], { localPort: port, state: "LISTEN" })?.rxQueue;
         const remote = formatEndpoint(t.peer.address, t.peer.port);
         return {
           call: "accept",
           fd: listenFd,
           result: `fd ${fdText(t.fd)} ← ${remote}`,
-          state: rows === undefined ? "unknown" : now(),
+          state: rows === undefined && tool === null ? "unknown" : now(),
           notes: [
             m.communicationSocket,
             ...(queue === undefined ? [] : [m.acceptQueue(queue)]),
@@ -301,7 +441,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
       case "shutdown": {
         const state = now();
         // Gone right after our FIN: the client's ACK came already (at once on loopback), ending LAST_ACK.
-        const notes = state === "gone" ? [m.ourFin, m.lastAckOver] : [m.ourFin];
+        const notes = tool === null && state === "gone" ? [m.ourFin, m.lastAckOver] : [m.ourFin];
         return { call: "shutdown", fd: t.fd, args: "SHUT_WR", state, notes, fields };
       }
       case "failed": {
@@ -324,7 +464,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
         conns.delete(conn.id);
         carry.release(conn.id);
         // No descriptor any more: what the kernel keeps (TIME_WAIT), by its endpoints.
-        const state = stateOf(table, undefined, ends);
+        const state = tool === null ? stateOf(table, undefined, ends) : "unknown";
         return { call: "close", fd: t.fd, state, notes: [m.released], fields };
       }
     }
@@ -334,7 +474,7 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
     listening(address, requestedBacklog) {
       port = address.port;
       table = address.family === "IPv6" ? "tcp6" : "tcp";
-      const rows = readTcpTable(undefined, [table]);
+      const rows = tool === null ? readTcpTable(undefined, [table]) : undefined;
       const listeners = (rows ?? []).filter((r) => r.localPort === port && r.state === "LISTEN");
       // Under --workers the primary may hold the listener: its state still, without our descriptor.
       let state: TraceEvent["state"] = rows === undefined ? "unknown" : (listeners[0]?.state ?? "gone");
@@ -352,22 +492,24 @@ export function traceServer(server: EchoServer, sink: TraceSink, lang: Lang, per
         address.backlog === requestedBacklog
           ? String(requestedBacklog)
           : `${requestedBacklog} → ${m.appliedBacklog(address.backlog)}`;
-      sink({
+      out({
         call: "socket",
         fd: listenFd,
         args: `${family}, SOCK_STREAM, 0`,
         result: `fd ${fdText(listenFd)}`,
         notes: [m.listeningSocket, m.joinedListen],
       });
-      sink({ call: "bind", fd: listenFd, args: bound, notes: [], fields: { address: bound } });
-      sink({
+      out({ call: "bind", fd: listenFd, args: bound, notes: [], fields: { address: bound } });
+      const listen: TraceEvent = {
         call: "listen",
         fd: listenFd,
         args: `backlog ${applied}`,
         state,
         notes: [],
         fields: { backlog: address.backlog, backlogRequested: requestedBacklog },
-      });
+      };
+      if (tool !== null) listen.state = tool.ask(listen, { localPort: port, state: "LISTEN" });
+      out(listen);
     },
   };
 }
@@ -409,6 +551,8 @@ export interface ClientTrace {
   close(close: () => Promise<void>): Promise<void>;
   /** The socket was closed without a shutdown first (a failure, Ctrl-C). */
   destroyed(): void;
+  /** Resolves once every line is written (elsewhere than Linux, lines wait for the tool's reading). */
+  drained(): Promise<void>;
 }
 
 /** The connection the client trace follows, once it is made. */
@@ -420,7 +564,8 @@ interface TracedClient {
 }
 
 /**
- * Traces a client's steps into `sink`; the bytes of an echo shown read as `encoding`.
+ * Traces a client's steps into `write`; the bytes of an echo shown read as `encoding`; elsewhere
+ * than Linux the TCP states come from `reader` (netstat or Get-NetTCPConnection).
  *
  * @example
  * ```ts
@@ -436,8 +581,20 @@ interface TracedClient {
  * await server.close();
  * ```
  */
-export function traceClient(sink: TraceSink, lang: Lang, encoding: TextEncoding = "utf-8"): ClientTrace {
+export function traceClient(
+  write: TraceSink,
+  lang: Lang,
+  encoding: TextEncoding = "utf-8",
+  reader: TcpTableReader | null = process.platform === "linux" ? null : tcpTableReader(),
+): ClientTrace {
   const m: TraceMessages = traceMessages[lang];
+  const tool = reader === null ? null : new ToolStates(reader);
+  // Elsewhere than Linux a line with a state asks the tool for it, and waits for the answer in order.
+  const sink: TraceSink = (e) => {
+    if (tool === null) return write(e);
+    if (e.state !== undefined && traced !== undefined) e.state = tool.ask(e, traced.ends);
+    tool.write(e, write);
+  };
   // As the error line under the trace words it ("within 2 s"), so that the two agree.
   const duration = (ms: number | undefined) => errorSeconds(ms ?? 0, lang === "ko" ? "초" : " s");
   let fd: number | undefined;
@@ -450,7 +607,9 @@ export function traceClient(sink: TraceSink, lang: Lang, encoding: TextEncoding 
     fd = own;
     tcpInode = socketInode(own);
   };
-  const now = () => (traced === undefined ? undefined : stateOf(traced.table, traced.inode, traced.ends));
+  const stateNow = (inode: number | undefined): TraceEvent["state"] =>
+    traced === undefined ? undefined : tool !== null ? "unknown" : stateOf(traced.table, inode, traced.ends);
+  const now = () => stateNow(traced?.inode);
   const socketLine = (address: string) =>
     sink({
       call: "socket",
@@ -460,7 +619,7 @@ export function traceClient(sink: TraceSink, lang: Lang, encoding: TextEncoding 
       notes: [m.joinedConnect],
     });
   const closeLine = () => {
-    const state = traced === undefined ? undefined : stateOf(traced.table, undefined, traced.ends);
+    const state = stateNow(undefined);
     sink({ call: "close", fd, ...(state === undefined ? {} : { state }), notes: [m.released] });
   };
   return {
@@ -559,5 +718,6 @@ export function traceClient(sink: TraceSink, lang: Lang, encoding: TextEncoding 
       closeLine();
     },
     destroyed: closeLine,
+    drained: () => tool?.drained() ?? Promise.resolve(),
   };
 }

@@ -15,7 +15,7 @@ import { addressScope, type AddressScope } from "../net/address-scope.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { checkNumber, MAX_TIMER_MS } from "../net/options.js";
 import { routeTo, type RouteDecision, type RouteProbes } from "../net/route.js";
-import { portRange, serviceName, type PortRange } from "../net/services.js";
+import { portName, portRange, type PortRange, type ServiceSource } from "../net/services.js";
 import { connect } from "./connect.js";
 
 /** What happened when diagnose connected and echoed its probe. */
@@ -48,6 +48,8 @@ export interface AddressReport {
 export interface DiagnoseReport {
   host: string;
   port: { number: number; range: PortRange; service: string | null };
+  /** What named the port (or was asked and named nothing): a services file's path, or `IANA` (the built-in table). */
+  serviceSource: ServiceSource;
   /** Each address found, in the resolver's order; empty when the name was not found. */
   addresses: AddressReport[];
   /** The attempt that counts: the first address that echoed, else the first one tried; null if none was. */
@@ -64,7 +66,7 @@ export interface DiagnoseOptions {
   timeout?: number;
   /** How the route is asked (tests replace it). */
   probes?: RouteProbes;
-  /** The services file. Default `/etc/services`. */
+  /** The services file. Default `/etc/services` (on Windows, the one under `%SystemRoot%`); IANA's names where it cannot be read. */
   servicesFile?: string;
 }
 
@@ -147,9 +149,14 @@ export async function diagnose(
   parsePort(port);
   const timeout = options.timeout ?? 3000;
   checkNumber(timeout, "timeout", { max: MAX_TIMER_MS });
+  const named = await portName(
+    port,
+    options.servicesFile === undefined ? {} : { file: options.servicesFile },
+  );
   const report: DiagnoseReport = {
     host: name,
-    port: { number: port, range: portRange(port), service: await serviceName(port, options.servicesFile) },
+    port: { number: port, range: portRange(port), service: named.name },
+    serviceSource: named.source,
     addresses: [],
     connect: null,
     nameError: null,

@@ -7,7 +7,8 @@
  */
 
 import type { AddressScope } from "../net/address-scope.js";
-import type { PortRange } from "../net/services.js";
+import type { ToolFailure } from "../net/os-tool.js";
+import type { PortRange, ServiceSource } from "../net/services.js";
 import type { RouteSource } from "../net/route.js";
 import type { ConnectOutcome } from "../client/diagnose.js";
 import type { Lang } from "./lang.js";
@@ -20,7 +21,8 @@ export interface DiagnoseMessages {
   nameNotFound(host: string, code: string): string;
   /** The address heading: its family and range. */
   address(address: string, family: 4 | 6, scope: AddressScope): string;
-  routeFrom(via: RouteSource): string;
+  /** The heading; for `interfaces`, `tried` and `failure` say which tools could not answer and why. */
+  routeFrom(via: RouteSource, tried?: readonly string[], failure?: ToolFailure): string;
   loopback(iface: string): string;
   /** One of this machine's own addresses; `owner` the interface holding it, if known. */
   local(owner: string | null): string;
@@ -34,8 +36,11 @@ export interface DiagnoseMessages {
   multicast(iface: string, range: string): string;
   gateway(gateway: string, iface: string): string;
   unreachable(reason: string | null): string;
+  /** No tool could answer: `tools` were asked, in order; `failure` why the last gave nothing. */
+  routeUnknown(tools: readonly string[], failure: ToolFailure): string;
   source(address: string): string;
-  port(port: number, range: PortRange, service: string | null): string;
+  /** `from`: what named the port (a services file, or the built-in IANA table); default `/etc/services`. */
+  port(port: number, range: PortRange, service: string | null, from?: ServiceSource): string;
   /** `rtt` formatted in ms. */
   outcome(
     outcome: ConnectOutcome,
@@ -65,6 +70,7 @@ function reasonIn(lang: Lang, reason: string | null): string | null {
       "블랙홀 또는 금지 경로가 버림 ('Invalid argument')",
     ],
     "no route": ["no route matches", "맞는 경로가 없음"],
+    "not in table": ["no route matches (not in table)", "맞는 경로가 없음 ('not in table')"],
     "reject route": ["a reject route discards it", "거부 경로가 버림"],
     unreachable: ["an unreachable route", "도달 불가 경로"],
     blackhole: ["a blackhole route discards it", "블랙홀 경로가 버림"],
@@ -75,6 +81,30 @@ function reasonIn(lang: Lang, reason: string | null): string | null {
   // The kernel's own words, quoted in Korean as a value is.
   return words ? words[lang === "ko" ? 1 : 0] : lang === "ko" ? `'${reason}'` : reason;
 }
+
+/**
+ * Why a system tool gave no answer, in words.
+ *
+ * @example
+ * ```ts
+ * import { toolFailure } from "./diagnose.js";
+ * toolFailure("ko", "missing"); // "명령이 이 시스템에 없음"
+ * ```
+ */
+export function toolFailure(lang: Lang, failure: ToolFailure): string {
+  const words: Record<ToolFailure, [string, string]> = {
+    missing: ["the command is not on this system", "명령이 이 시스템에 없음"],
+    denied: ["not allowed to run it", "실행할 권한이 없음"],
+    failed: ["it ran and failed", "실행했으나 실패함"],
+    "timed-out": ["it did not finish in time", "제한 시간 안에 끝나지 않음"],
+    unparsable: ["its output could not be read", "출력을 해석할 수 없음"],
+  };
+  return words[failure][lang === "ko" ? 1 : 0];
+}
+
+/** The built-in table's name in a sentence. */
+const IANA_EN = "the built-in IANA table (no services file here)";
+const IANA_KO = "내장 IANA 표(이 시스템에는 서비스 파일이 없음)";
 
 const SCOPE_EN: Record<AddressScope, string> = {
   loopback: "loopback (127.0.0.0/8, ::1): this machine itself",
@@ -120,7 +150,10 @@ const en: DiagnoseMessages = {
     `${host} resolves to ${addresses.length} address${addresses.length === 1 ? "" : "es"}: ${addresses.join(", ")}`,
   nameNotFound: (host, code) => `name not found: ${host} does not resolve to any address (${code})`,
   address: (address, family, scope) => `address ${address} (IPv${family}): ${SCOPE_EN[scope]}`,
-  routeFrom: (via) => `  the kernel's route decision (from ${via}):`,
+  routeFrom: (via, tried = [], failure = "failed") =>
+    via === "interfaces"
+      ? `  the route (from this machine's own addresses; ${tried.join(", then ")} gave no answer: ${toolFailure("en", failure)}):`
+      : `  the kernel's route decision (from ${via}):`,
   loopback: (iface) => `    loopback: delivered through the ${iface} interface; it never leaves this machine`,
   local: (owner) =>
     `    one of this machine's own addresses${owner ? ` (on ${owner})` : ""}: delivered inside the machine, never on the wire`,
@@ -141,9 +174,13 @@ const en: DiagnoseMessages = {
     const words = reasonIn("en", reason);
     return `    no route: the kernel has no way there${words ? `: ${words}` : ""}`;
   },
+  routeUnknown: (tools, failure) =>
+    `    route not known: asked ${tools.join(", then ")}, no answer (${toolFailure("en", failure)})`,
   source: (address) => `    source address: ${address}`,
-  port: (port, range, service) =>
-    `port ${port}: ${RANGE_EN[range]}; ${service ? `named ${service} in /etc/services` : "no name in /etc/services"}`,
+  port: (port, range, service, from = "/etc/services") => {
+    const where = from === "IANA" ? IANA_EN : from;
+    return `port ${port}: ${RANGE_EN[range]}; ${service ? `named ${service} in ${where}` : `no name in ${where}`}`;
+  },
   outcome: (outcome, endpoint, rtt, received, code) => {
     switch (outcome) {
       case "echoed":
@@ -175,7 +212,10 @@ const ko: DiagnoseMessages = {
   resolved: (host, addresses) => `${host}의 주소 ${addresses.length}개: ${addresses.join(", ")}`,
   nameNotFound: (host, code) => `이름을 찾을 수 없음: ${host}에 해당하는 주소가 없습니다 (${code})`,
   address: (address, family, scope) => `주소 ${address} (IPv${family}): ${SCOPE_KO[scope]}`,
-  routeFrom: (via) => `  커널의 라우팅 결정 (${via} 기준):`,
+  routeFrom: (via, tried = [], failure = "failed") =>
+    via === "interfaces"
+      ? `  경로 (이 컴퓨터 자신의 주소 기준, ${tried.join(", ")} 명령은 답하지 못함: ${toolFailure("ko", failure)}):`
+      : `  커널의 라우팅 결정 (${via} 기준):`,
   loopback: (iface) => `    루프백: ${iface} 인터페이스로 전달되며 이 컴퓨터 밖으로 나가지 않습니다`,
   local: (owner) =>
     `    이 컴퓨터 자신의 주소${owner ? ` (${owner})` : ""}: 컴퓨터 안에서 전달되며 네트워크 선로에 나가지 않습니다`,
@@ -196,9 +236,13 @@ const ko: DiagnoseMessages = {
     const words = reasonIn("ko", reason);
     return `    경로 없음: 커널에 그곳으로 가는 경로가 없습니다${words ? `: ${words}` : ""}`;
   },
+  routeUnknown: (tools, failure) =>
+    `    경로를 알 수 없음: ${tools.join(", ")} 명령에 물었으나 답을 얻지 못했습니다 (${toolFailure("ko", failure)})`,
   source: (address) => `    출발지 주소: ${address}`,
-  port: (port, range, service) =>
-    `포트 ${port}: ${RANGE_KO[range]}, ${service ? `/etc/services의 이름은 '${service}'` : "/etc/services에 이름 없음"}`,
+  port: (port, range, service, from = "/etc/services") => {
+    const where = from === "IANA" ? IANA_KO : from;
+    return `포트 ${port}: ${RANGE_KO[range]}, ${service ? `${where}의 이름은 '${service}'` : `${where}에 이름 없음`}`;
+  },
   outcome: (outcome, endpoint, rtt, received, code) => {
     switch (outcome) {
       case "echoed":

@@ -71,6 +71,9 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "mintty",
   "winpty",
   "lo",
+  "netstat",
+  "powershell",
+  "lsof",
   // HTTP's own words, as a request writes them (Authorization: Bearer TOKEN)
   "authorization",
   "bearer",
@@ -82,7 +85,15 @@ export const ALLOWED: ReadonlySet<string> = new Set([
 ]);
 
 /** Commands of several words that a sentence names as they are typed. */
-export const COMMANDS: readonly string[] = ["ip route get", "route -n get", "netstat -ano"];
+export const COMMANDS: readonly string[] = [
+  "ip route get",
+  "route -n get",
+  "netstat -ano",
+  "netstat -an -p tcp",
+  "route print",
+  "Find-NetRoute",
+  "Get-NetTCPConnection",
+];
 
 /**
  * The English words left in `text` once names, flags, units, placeholders and
@@ -100,6 +111,7 @@ export function englishWords(text: string): string[] {
   for (const command of COMMANDS) stripped = stripped.split(command).join(" ");
   stripped = stripped
     .replace(/https?:\/\/\S+/g, " ")
+    .replace(/\b[A-Za-z]:\\\S*/g, " ") // Windows paths: C:\Windows\System32\drivers\etc\services
     .replace(/\b[A-Za-z_][\w.]*\(\)/g, " ") // calls: bind(), server.listen()
     .replace(/'[^']*'/g, " ") // a value quoted back as the person gave it
     .replace(/"[^"]*"/g, " ")

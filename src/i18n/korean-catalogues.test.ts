@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { AddressScope } from "../net/address-scope.js";
 import type { RouteSource } from "../net/route.js";
-import { diagnoseMessages, type DiagnoseMessages } from "./diagnose.js";
+import { diagnoseMessages, toolFailure, type DiagnoseMessages } from "./diagnose.js";
 import { englishWords } from "./english-words.js";
 import { traceMessages, type TraceMessages } from "./trace.js";
 
@@ -31,7 +31,16 @@ const TRACE: { [K in keyof TraceMessages]: (m: TraceMessages) => string[] } = {
   lastAckOver: (m) => [m.lastAckOver],
   released: (m) => [m.released],
   gone: (m) => [m.gone],
+  goneBy: (m) => [m.goneBy("netstat"), m.goneBy("Get-NetTCPConnection")],
+  stateLate: (m) => [m.stateLate("TIME_WAIT", "netstat"), m.stateLate("ESTABLISHED", "Get-NetTCPConnection")],
   noState: (m) => [m.noState],
+  noStateFrom: (m) => {
+    const lang = m === traceMessages.ko ? "ko" : "en";
+    return [
+      m.noStateFrom("netstat -an -p tcp", toolFailure(lang, "missing")),
+      m.noStateFrom("netstat -ano", toolFailure(lang, "timed-out")),
+    ];
+  },
   joinedConnect: (m) => [m.joinedConnect],
   ephemeral: (m) => [m.ephemeral("127.0.0.1:51234")],
   recvCalls: (m) => [m.recvCalls(1), m.recvCalls(3)],
@@ -55,7 +64,15 @@ const SCOPES: readonly AddressScope[] = [
   "unspecified",
   "reserved",
 ];
-const SOURCES: readonly RouteSource[] = ["ip route get", "/proc/net/route", "/proc/net/ipv6_route"];
+const SOURCES: readonly RouteSource[] = [
+  "ip route get",
+  "/proc/net/route",
+  "/proc/net/ipv6_route",
+  "route -n get",
+  "Find-NetRoute",
+  "route print",
+];
+const FAILURES = ["missing", "denied", "failed", "timed-out", "unparsable"] as const;
 const OUTCOMES = [
   "echoed",
   "refused",
@@ -73,7 +90,10 @@ const DIAGNOSE: { [K in keyof DiagnoseMessages]: (m: DiagnoseMessages) => string
   resolved: (m) => [m.resolved("localhost", ["127.0.0.1"]), m.resolved("example.org", ["192.0.2.1", "::1"])],
   nameNotFound: (m) => [m.nameNotFound("nosuch.example", "ENOTFOUND")],
   address: (m) => SCOPES.flatMap((s) => [m.address("192.0.2.1", 4, s), m.address("::1", 6, s)]),
-  routeFrom: (m) => SOURCES.map((s) => m.routeFrom(s)),
+  routeFrom: (m) => [
+    ...SOURCES.map((s) => m.routeFrom(s)),
+    ...FAILURES.map((f) => m.routeFrom("interfaces", ["Find-NetRoute", "route print"], f)),
+  ],
   loopback: (m) => [m.loopback("lo")],
   local: (m) => [m.local("eth0"), m.local(null)],
   localNote: (m) => [m.localNote],
@@ -92,13 +112,22 @@ const DIAGNOSE: { [K in keyof DiagnoseMessages]: (m: DiagnoseMessages) => string
       "unreachable",
       "blackhole",
       "prohibit",
+      "not in table",
       "something the kernel says",
     ].map((r) => m.unreachable(r)),
+  routeUnknown: (m) =>
+    FAILURES.flatMap((f) => [
+      m.routeUnknown(["route -n get"], f),
+      m.routeUnknown(["Find-NetRoute", "route print"], f),
+    ]),
   source: (m) => [m.source("192.168.0.7")],
   port: (m) => [
     m.port(80, "well-known", "http"),
     m.port(9000, "registered", null),
     m.port(50_000, "dynamic", null),
+    m.port(9000, "registered", "cslistener", "IANA"),
+    m.port(9001, "registered", null, "IANA"),
+    m.port(80, "well-known", "http", "C:\\Windows\\System32\\drivers\\etc\\services"),
   ],
   outcome: (m) =>
     OUTCOMES.flatMap((o) => [

@@ -40,8 +40,14 @@ export interface TraceMessages {
   released: string;
   /** The socket is no longer in the kernel's table. */
   gone: string;
+  /** `state` as `tool` read it only after the socket's next calls (so it may be theirs). */
+  stateLate(state: string, tool: string): string;
+  /** Gone from the table by the time `tool` (which gives the states where there is no /proc) read it. */
+  goneBy(tool: string): string;
   /** The kernel's table of TCP sockets cannot be read here. */
   noState: string;
+  /** The tool that gives the states elsewhere (`netstat -an -p tcp`) could not answer: `why` already worded. */
+  noStateFrom(tool: string, why: string): string;
   /** Node's connect makes socket() and connect() in one call. */
   joinedConnect: string;
   /** The address the kernel gave our side (with its ephemeral port). */
@@ -81,7 +87,10 @@ const en: TraceMessages = {
   lastAckOver: "the client's ACK of it already came, so LAST_ACK is over (at once on loopback)",
   released: "descriptor released",
   gone: "gone from the kernel's table",
+  goneBy: (tool) => `gone from the kernel's table by the time ${tool} read it`,
+  stateLate: (state, tool) => `${state} (${tool} read it only after the next calls)`,
   noState: "state unknown (no /proc/net/tcp here)",
+  noStateFrom: (tool, why) => `state unknown (${tool}: ${why})`,
   joinedConnect: "Node makes socket() and connect() in one call",
   ephemeral: (endpoint) => `our side ${endpoint} (the port is an ephemeral one the kernel chose)`,
   recvCalls: (n) => `${n} recv call${n === 1 ? "" : "s"} (the recvn loop)`,
@@ -111,7 +120,10 @@ const ko: TraceMessages = {
   lastAckOver: "클라이언트의 ACK가 이미 와서 LAST_ACK 상태가 끝났습니다(루프백에서는 즉시)",
   released: "디스크립터 반환",
   gone: "커널의 소켓 표에서 사라짐",
+  goneBy: (tool) => `${tool} 명령이 읽었을 때는 이미 커널의 소켓 표에서 사라짐`,
+  stateLate: (state, tool) => `${state} (${tool} 명령이 다음 호출들이 끝난 뒤에야 읽음)`,
   noState: "상태를 알 수 없음(/proc/net/tcp 없음)",
+  noStateFrom: (tool, why) => `상태를 알 수 없음(${tool}: ${why})`,
   joinedConnect: "Node는 socket()과 connect()를 한 번의 호출로 합니다",
   ephemeral: (endpoint) => `이쪽 주소 ${endpoint}(포트는 커널이 고른 임시 포트)`,
   recvCalls: (n) => `recv ${n}번 호출(recvn 반복)`,

@@ -1,63 +1,50 @@
 /**
  * Where the kernel sends a packet for an address: its own route decision,
- * asked with `ip route get ADDRESS` (which sees the local table and policy
- * rules), or, where `ip` is missing, worked out from `/proc/net/route` and
- * `/proc/net/ipv6_route` (the main table only) and this machine's addresses.
- * The decision says which of the two it came from.
+ * asked of each system its own way, chosen by `process.platform`:
+ *
+ * - Linux: `ip route get ADDRESS` (which sees the local table and policy
+ *   rules), or, where `ip` is missing, worked out from `/proc/net/route` and
+ *   `/proc/net/ipv6_route` (the main table only) and this machine's addresses;
+ * - macOS: `route -n get ADDRESS` (`route-darwin.ts`);
+ * - Windows: PowerShell's `Find-NetRoute -RemoteIPAddress ADDRESS`, or
+ *   `route print` where PowerShell cannot answer (`route-windows.ts`).
+ *
+ * The decision says which source it came from; where none could answer, its
+ * kind is `unknown` and it says which tool was tried and why it failed.
  *
  * @module
  */
 
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { networkInterfaces, type NetworkInterfaceInfo } from "node:os";
+import { networkInterfaces } from "node:os";
 import ipaddr from "ipaddr.js";
+import type { ToolRunner } from "./os-tool.js";
+import {
+  groupDestination,
+  interfaceNetwork,
+  isIp,
+  isLoopback,
+  longestMatch,
+  maskArithmetic,
+  ownerOf,
+  sourceOn,
+  type Interfaces,
+  type ProcRoute,
+  type RouteDecision,
+} from "./route-common.js";
+import { darwinRouteTo } from "./route-darwin.js";
+import { windowsRouteTo } from "./route-windows.js";
 
-/**
- * The four answers of the notes' question, and none:
- * `loopback` (127.0.0.0/8, ::1), `local` (one of this machine's own
- * addresses, delivered inside it), `subnet` (on an interface's network, sent
- * straight to the host), `gateway` (handed to a router), `unreachable` (no route).
- * And two destinations that are no one host: `broadcast` (255.255.255.255,
- * or a subnet's broadcast address: every host bit 1 in an interface's
- * network) and `multicast` (a group: 224.0.0.0/4, ff00::/8).
- */
-export type RouteKind =
-  "loopback" | "local" | "subnet" | "gateway" | "unreachable" | "broadcast" | "multicast";
-
-/** Where a route decision came from. */
-export type RouteSource = "ip route get" | "/proc/net/route" | "/proc/net/ipv6_route";
-
-/** The subnet mask arithmetic: address AND mask = network. */
-export interface MaskArithmetic {
-  address: string;
-  /** The mask, dotted for IPv4 (`255.255.255.0`), expanded for IPv6. */
-  mask: string;
-  prefix: number;
-  network: string;
-  /** `network/prefix`. */
-  cidr: string;
-}
-
-/** The kernel's route decision for one address. */
-export interface RouteDecision {
-  kind: RouteKind;
-  address: string;
-  /** The interface the packet leaves by (`lo` for loopback and local), or null. */
-  interface: string | null;
-  /** The router it is handed to (kind `gateway`), or null. */
-  gateway: string | null;
-  /** The source address the kernel would use, or null if not known. */
-  source: string | null;
-  /** For `subnet`, and `broadcast` to a subnet: the network, address AND mask; otherwise null. */
-  network: MaskArithmetic | null;
-  /** For `local`: the interface that holds the address, when known. */
-  owner: string | null;
-  /** For `unreachable`: the kernel's words (`Network is unreachable`) or the route's type. */
-  reason: string | null;
-  /** Which source of truth decided. */
-  via: RouteSource;
-}
+export {
+  longestMatch,
+  maskArithmetic,
+  type MaskArithmetic,
+  type ProcRoute,
+  type RouteDecision,
+  type RouteKind,
+  type RouteSource,
+} from "./route-common.js";
 
 /** One line of `ip route get`, taken apart. */
 export interface IpRouteGet {
@@ -68,8 +55,6 @@ export interface IpRouteGet {
   interface: string | null;
   source: string | null;
 }
-
-const isIp = (text: string) => ipaddr.isValid(text.replace(/%[\w.-]+$/, ""));
 
 /**
  * Parses the output of `ip route get ADDRESS` (IPv4 or IPv6).
@@ -95,20 +80,6 @@ export function parseIpRouteGet(output: string): IpRouteGet | undefined {
     return next ?? null;
   };
   return { type, destination, gateway: after("via"), interface: after("dev"), source: after("src") };
-}
-
-/** A route from `/proc/net/route` or `/proc/net/ipv6_route`. */
-export interface ProcRoute {
-  interface: string;
-  destination: string;
-  prefix: number;
-  /** The gateway, or null for a directly connected network. */
-  gateway: string | null;
-  /** RTF_REJECT: an unreachable, prohibit or blackhole route. */
-  reject: boolean;
-  /** RTF_LOCAL (IPv6 only): one of this machine's addresses. */
-  local: boolean;
-  metric: number;
 }
 
 const RTF_UP = 0x1;
@@ -200,121 +171,6 @@ export function parseProcIpv6Route(text: string): ProcRoute[] {
   return routes;
 }
 
-/**
- * The route a table chooses for an address: the longest matching prefix,
- * then the lowest metric.
- *
- * @example
- * ```ts
- * import { longestMatch } from "./route.js";
- * const r = (destination: string, prefix: number) =>
- *   ({ interface: "eth0", destination, prefix, gateway: null, reject: false, local: false, metric: 0 });
- * longestMatch("10.1.2.3", [r("0.0.0.0", 0), r("10.1.0.0", 16)])?.prefix; // 16
- * ```
- */
-export function longestMatch(address: string, routes: readonly ProcRoute[]): ProcRoute | undefined {
-  const a = ipaddr.process(address);
-  let best: ProcRoute | undefined;
-  for (const r of routes) {
-    const net = ipaddr.parse(r.destination);
-    if (net.kind() !== a.kind() || !a.match(net, r.prefix)) continue;
-    if (!best || r.prefix > best.prefix || (r.prefix === best.prefix && r.metric < best.metric)) best = r;
-  }
-  return best;
-}
-
-/**
- * The mask arithmetic of an address in a network of `prefix` bits.
- *
- * @example
- * ```ts
- * import { maskArithmetic } from "./route.js";
- * maskArithmetic("10.1.0.3", 24);
- * // { address: "10.1.0.3", mask: "255.255.255.0", prefix: 24, network: "10.1.0.0", cidr: "10.1.0.0/24" }
- * ```
- */
-export function maskArithmetic(address: string, prefix: number): MaskArithmetic {
-  const a = ipaddr.process(address.replace(/%[\w.-]+$/, ""));
-  const kind = a.kind();
-  const mask =
-    kind === "ipv4"
-      ? ipaddr.IPv4.subnetMaskFromPrefixLength(prefix)
-      : ipaddr.IPv6.subnetMaskFromPrefixLength(prefix);
-  const maskBytes = mask.toByteArray();
-  const network = ipaddr.fromByteArray(a.toByteArray().map((b, i) => b & (maskBytes[i] ?? 0))).toString();
-  return { address: a.toString(), mask: mask.toString(), prefix, network, cidr: `${network}/${prefix}` };
-}
-
-type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
-
-function ownerOf(address: string, interfaces: Interfaces): string | null {
-  for (const [name, infos] of Object.entries(interfaces)) {
-    if ((infos ?? []).some((i) => sameAddress(i.address, address))) return name;
-  }
-  return null;
-}
-
-function sameAddress(a: string, b: string): boolean {
-  try {
-    return ipaddr.process(a.replace(/%[\w.-]+$/, "")).toString() === ipaddr.process(b).toString();
-  } catch {
-    return false;
-  }
-}
-
-/** The network of the interface's address that holds `address`, from the interface list. */
-function interfaceNetwork(
-  address: string,
-  name: string | null,
-  interfaces: Interfaces,
-): MaskArithmetic | null {
-  if (name === null) return null;
-  const a = ipaddr.process(address);
-  for (const info of interfaces[name] ?? []) {
-    if (info.cidr === null) continue;
-    const prefix = Number(info.cidr.split("/")[1]);
-    const own = ipaddr.process(info.address.replace(/%[\w.-]+$/, ""));
-    if (own.kind() === a.kind() && a.match(own, prefix)) return maskArithmetic(address, prefix);
-  }
-  return null;
-}
-
-/**
- * A destination that is no one host, or null: multicast (by its range),
- * the limited broadcast 255.255.255.255, or the broadcast address of an
- * interface's IPv4 network (every host bit 1, by that interface's prefix).
- */
-function groupDestination(
-  address: string,
-  interfaces: Interfaces,
-): { kind: "broadcast" | "multicast"; interface: string | null; network: MaskArithmetic | null } | null {
-  const a = ipaddr.process(address);
-  if (a.range() === "multicast") return { kind: "multicast", interface: null, network: null };
-  if (a.kind() !== "ipv4") return null;
-  if (a.toString() === "255.255.255.255") return { kind: "broadcast", interface: null, network: null };
-  for (const [name, infos] of Object.entries(interfaces)) {
-    for (const info of infos ?? []) {
-      if (info.family !== "IPv4" || info.cidr === null) continue;
-      const prefix = Number(info.cidr.split("/")[1]);
-      // A /31 or /32 has no broadcast address (RFC 3021).
-      if (prefix > 30) continue;
-      const own = ipaddr.IPv4.parse(info.address);
-      if (!a.match(own, prefix)) continue;
-      if (ipaddr.IPv4.broadcastAddressFromCIDR(info.cidr).toString() === a.toString())
-        return { kind: "broadcast", interface: name, network: maskArithmetic(address, prefix) };
-    }
-  }
-  return null;
-}
-
-function sourceOn(address: string, name: string, interfaces: Interfaces): string | null {
-  const kind = ipaddr.process(address).kind();
-  const infos = (interfaces[name] ?? []).filter(
-    (i) => (i.family === "IPv4") === (kind === "ipv4") && !i.address.toLowerCase().startsWith("fe80:"),
-  );
-  return infos[0]?.address ?? null;
-}
-
 /** How {@link routeTo} asks the system; replaceable for tests. */
 export interface RouteProbes {
   /** Runs `ip` with these arguments; `null` when there is no `ip` command. */
@@ -323,6 +179,10 @@ export interface RouteProbes {
   readFile?: (path: string) => Promise<string>;
   /** This machine's interfaces, as `os.networkInterfaces()` gives them. */
   interfaces?: Interfaces;
+  /** Whose tools to ask. Default `process.platform`. */
+  platform?: NodeJS.Platform;
+  /** Runs macOS's and Windows's tools (`route`, `powershell`). */
+  run?: ToolRunner;
 }
 
 function runIp(args: string[]): Promise<{ code: number; stdout: string; stderr: string } | null> {
@@ -344,10 +204,8 @@ async function procRoutes(v4: boolean, read: (path: string) => Promise<string>):
   }
 }
 
-const isLoopback = (address: string) => ipaddr.process(address).range() === "loopback";
-
 /**
- * The kernel's route decision for an IP address.
+ * The kernel's route decision for an IP address, asked as this system asks it.
  *
  * @example
  * ```ts
@@ -357,6 +215,15 @@ const isLoopback = (address: string) => ipaddr.process(address).range() === "loo
  * ```
  */
 export async function routeTo(address: string, probes: RouteProbes = {}): Promise<RouteDecision> {
+  const platform = probes.platform ?? process.platform;
+  const interfaces = probes.interfaces ?? networkInterfaces();
+  if (platform === "darwin") return darwinRouteTo(address, interfaces, probes.run);
+  if (platform === "win32") return windowsRouteTo(address, interfaces, probes.run);
+  return linuxRouteTo(address, probes);
+}
+
+/** Linux's route decision: `ip route get`, else /proc. */
+async function linuxRouteTo(address: string, probes: RouteProbes): Promise<RouteDecision> {
   const interfaces = probes.interfaces ?? networkInterfaces();
   const bare = address.replace(/%[\w.-]+$/, "");
   const zone = /%([\w.-]+)$/.exec(address)?.[1];

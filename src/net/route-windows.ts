@@ -1,0 +1,249 @@
+/**
+ * Windows's route decision. First PowerShell's `Find-NetRoute
+ * -RemoteIPAddress ADDRESS` (the NetTCPIP module, Windows 8 and later),
+ * which returns the source address Windows would pick (an MSFT_NetIPAddress:
+ * `IPAddress`, `PrefixLength`, `InterfaceAlias`) and the route it would use
+ * (an MSFT_NetRoute: `DestinationPrefix`, `NextHop` — `0.0.0.0` or `::` when
+ * the destination is on the link — `RouteMetric`), selected and written as
+ * JSON. Where PowerShell cannot answer, `route print`'s active routes,
+ * matched here by the longest prefix (`Gateway` `On-link` for a network on
+ * the link).
+ *
+ * @module
+ */
+
+import ipaddr from "ipaddr.js";
+import { runTool, type ToolFailure, type ToolRunner } from "./os-tool.js";
+import {
+  emptyDecision,
+  groupDestination,
+  isIp,
+  isLoopback,
+  longestMatch,
+  maskArithmetic,
+  ownerOf,
+  sameAddress,
+  type Interfaces,
+  type ProcRoute,
+  type RouteDecision,
+  withoutTool,
+} from "./route-common.js";
+
+/** The part of Find-NetRoute's two objects that is read, as {@link findNetRouteCommand} selects it. */
+export interface FindNetRoute {
+  /** The source address Windows picks, its prefix length and interface (null if not returned). */
+  source: { address: string; prefix: number | null; interface: string | null } | null;
+  route: { destination: string; prefix: number; nextHop: string | null; interface: string | null };
+}
+
+/** The PowerShell command line for an address (already checked to be an IP address). */
+export function findNetRouteCommand(address: string): string {
+  return (
+    `$ProgressPreference='SilentlyContinue'; Find-NetRoute -RemoteIPAddress '${address}' | ` +
+    "Select-Object IPAddress,PrefixLength,InterfaceAlias,InterfaceIndex,DestinationPrefix,NextHop,RouteMetric | " +
+    "ConvertTo-Json -Compress"
+  );
+}
+
+type Json = Record<string, unknown>;
+const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+
+/**
+ * Parses Find-NetRoute's objects written by `ConvertTo-Json` (one array of
+ * two objects: the address, then the route); undefined without a route.
+ *
+ * @example
+ * ```ts
+ * import { parseFindNetRoute } from "./route-windows.js";
+ * parseFindNetRoute(
+ *   '[{"IPAddress":"192.168.1.23","PrefixLength":24,"InterfaceAlias":"Ethernet"},' +
+ *     '{"InterfaceAlias":"Ethernet","DestinationPrefix":"0.0.0.0/0","NextHop":"192.168.1.1"}]',
+ * )?.route.nextHop; // "192.168.1.1"
+ * ```
+ */
+export function parseFindNetRoute(json: string): FindNetRoute | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json.replace(/^\uFEFF/, ""));
+  } catch {
+    return undefined;
+  }
+  const items = (Array.isArray(parsed) ? parsed : [parsed]).filter(
+    (i): i is Json => i !== null && typeof i === "object",
+  );
+  const address = items.find((i) => text(i.IPAddress) !== null && isIp(text(i.IPAddress) as string));
+  const route = items.find((i) => /^[\da-f.:]+\/\d{1,3}$/i.test(text(i.DestinationPrefix) ?? ""));
+  if (route === undefined) return undefined;
+  const [destination = "", prefix = "0"] = (route.DestinationPrefix as string).split("/");
+  if (!isIp(destination)) return undefined;
+  return {
+    source:
+      address === undefined
+        ? null
+        : {
+            address: address.IPAddress as string,
+            prefix: typeof address.PrefixLength === "number" ? address.PrefixLength : null,
+            interface: text(address.InterfaceAlias),
+          },
+    route: {
+      destination,
+      prefix: Number(prefix),
+      nextHop: text(route.NextHop),
+      interface: text(route.InterfaceAlias),
+    },
+  };
+}
+
+const onLink = (hop: string | null) => hop === null || hop === "0.0.0.0" || hop === "::";
+
+/** The broadcast address of an IPv4 network of `prefix` bits holding `own` (none for /31, /32). */
+function broadcastOf(own: string, prefix: number | null): string | null {
+  if (prefix === null || prefix > 30 || ipaddr.process(own).kind() !== "ipv4") return null;
+  return ipaddr.IPv4.broadcastAddressFromCIDR(`${own}/${prefix}`).toString();
+}
+
+/** The route decision from Find-NetRoute's answer. */
+export function findNetRouteDecision(
+  address: string,
+  got: FindNetRoute,
+  interfaces: Interfaces,
+): RouteDecision {
+  const iface = got.route.interface ?? got.source?.interface ?? null;
+  const source = got.source?.address ?? null;
+  const found = { ...emptyDecision(address), via: "Find-NetRoute" as const, interface: iface, source };
+  if (isLoopback(address)) return { ...found, kind: "loopback" };
+  if ((source !== null && sameAddress(source, address)) || ownerOf(address, interfaces) !== null) {
+    return { ...found, kind: "local", owner: ownerOf(address, interfaces) ?? iface };
+  }
+  const group = groupDestination(address, interfaces);
+  if (group !== null) return { ...found, kind: group.kind, network: group.network };
+  if (source !== null && broadcastOf(source, got.source?.prefix ?? null) === address) {
+    return { ...found, kind: "broadcast", network: maskArithmetic(address, got.source?.prefix ?? 32) };
+  }
+  if (!onLink(got.route.nextHop)) return { ...found, kind: "gateway", gateway: got.route.nextHop };
+  // The mask: the source address's own network when the destination is in it, else the route's.
+  const own = got.source?.prefix ?? null;
+  const inOwn =
+    own !== null &&
+    source !== null &&
+    maskArithmetic(source, own).network === maskArithmetic(address, own).network;
+  return { ...found, kind: "subnet", network: maskArithmetic(address, inOwn ? own : got.route.prefix) };
+}
+
+/** A row of `route print`'s active routes; `interface` is the interface's address (IPv4) or `If N` (IPv6). */
+export type RoutePrintRow = ProcRoute;
+
+/**
+ * Parses the active routes of `route print` (IPv4 and IPv6 tables; the
+ * persistent routes are skipped: they are in the active ones when they apply).
+ *
+ * @example
+ * ```ts
+ * import { parseRoutePrint } from "./route-windows.js";
+ * const rows = parseRoutePrint(
+ *   "IPv4 Route Table\nActive Routes:\nNetwork Destination        Netmask          Gateway       Interface  Metric\n" +
+ *     "          0.0.0.0          0.0.0.0      192.168.1.1     192.168.1.23     25\n",
+ * );
+ * rows[0]?.gateway; // "192.168.1.1"
+ * ```
+ */
+export function parseRoutePrint(output: string): RoutePrintRow[] {
+  const rows: RoutePrintRow[] = [];
+  let table: "v4" | "v6" | null = null;
+  let carry: string[] | null = null;
+  for (const raw of output.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (/^IPv4 Route Table/i.test(line)) table = "v4";
+    else if (/^IPv6 Route Table/i.test(line)) table = "v6";
+    else if (/^Persistent Routes/i.test(line)) table = null;
+    const f = line.split(/\s+/);
+    if (table === "v4" && f.length === 5 && isIp(f[0] ?? "") && isIp(f[1] ?? "")) {
+      const prefix = ipaddr.IPv4.parse(f[1] as string).prefixLengthFromSubnetMask();
+      if (prefix === null) continue;
+      const gateway = isIp(f[2] ?? "") ? (f[2] as string) : null;
+      rows.push(row(f[0] as string, prefix, gateway, f[3] as string, Number(f[4])));
+    } else if (table === "v6") {
+      // A long destination pushes the gateway onto the next line.
+      const parts: string[] = carry !== null && f.length === 1 ? [...carry, ...f] : f;
+      carry = null;
+      const m = /^([\da-f:.]+)\/(\d{1,3})$/i.exec(parts[2] ?? "");
+      if (!/^\d+$/.test(parts[0] ?? "") || m === null) continue;
+      if (parts.length === 3) {
+        carry = parts;
+        continue;
+      }
+      const gateway = isIp(parts[3] ?? "") && !onLink(parts[3] as string) ? (parts[3] as string) : null;
+      rows.push(row(m[1] as string, Number(m[2]), gateway, `If ${parts[0]}`, Number(parts[1])));
+    }
+  }
+  return rows;
+}
+
+function row(destination: string, prefix: number, gateway: string | null, iface: string, metric: number) {
+  return { interface: iface, destination, prefix, gateway, reject: false, local: false, metric };
+}
+
+/** The route decision from `route print`'s table. */
+export function routePrintDecision(address: string, rows: readonly RoutePrintRow[]): RouteDecision {
+  const found = { ...emptyDecision(address), via: "route print" as const };
+  const route = longestMatch(address, rows);
+  if (route === undefined) return { ...found, kind: "unreachable", reason: "no route" };
+  const v4 = ipaddr.process(address).kind() === "ipv4";
+  const source = v4 ? route.interface : null;
+  const at = { ...found, interface: route.interface, source };
+  if (isLoopback(address)) return { ...at, kind: "loopback" };
+  if (v4 && sameAddress(route.interface, address)) return { ...at, kind: "local", owner: route.interface };
+  if (ipaddr.process(address).range() === "multicast") return { ...at, kind: "multicast" };
+  if (address === "255.255.255.255") return { ...at, kind: "broadcast" };
+  // A subnet's broadcast address has a host route of its own: the on-link network it ends says so.
+  const net = longestMatch(
+    address,
+    rows.filter((r) => r.interface === route.interface && r.gateway === null && r.prefix <= 30),
+  );
+  if (v4 && net !== undefined && broadcastOf(net.destination, net.prefix) === address) {
+    return { ...at, kind: "broadcast", network: maskArithmetic(address, net.prefix) };
+  }
+  if (route.gateway !== null) return { ...at, kind: "gateway", gateway: route.gateway };
+  return { ...at, kind: "subnet", network: maskArithmetic(address, (net ?? route).prefix) };
+}
+
+/**
+ * Windows's route decision for an address: Find-NetRoute, else `route print`.
+ *
+ * @example
+ * ```ts
+ * import { networkInterfaces } from "node:os";
+ * import { windowsRouteTo } from "./route-windows.js";
+ * (await windowsRouteTo("127.0.0.1", networkInterfaces())).kind;
+ * ```
+ */
+export async function windowsRouteTo(
+  address: string,
+  interfaces: Interfaces,
+  run: ToolRunner = runTool,
+): Promise<RouteDecision> {
+  const bare = address.replace(/%[\w.-]+$/, "");
+  // Only an IP address may reach PowerShell's command line.
+  if (!isIp(bare)) throw new TypeError(`not an IP address: ${address}`);
+  const ps = await run(
+    "powershell",
+    ["-NoProfile", "-NonInteractive", "-Command", findNetRouteCommand(bare)],
+    15_000,
+  );
+  if (ps.ok) {
+    const got = parseFindNetRoute(ps.stdout);
+    if (got !== undefined) return findNetRouteDecision(bare, got, interfaces);
+    // No route: Find-NetRoute writes an error record and nothing on standard output.
+    const words = /Find-NetRoute\s*:\s*(.+)/.exec(ps.stderr)?.[1]?.trim();
+    if (ps.code !== 0 && words !== undefined && !/not recognized/i.test(ps.stderr)) {
+      return { ...emptyDecision(bare), via: "Find-NetRoute", kind: "unreachable", reason: words };
+    }
+  }
+  const printed = await run("route", ["print"], 5000);
+  if (printed.ok && printed.code === 0) {
+    const rows = parseRoutePrint(printed.stdout);
+    if (rows.length > 0) return routePrintDecision(bare, rows);
+  }
+  const failure: ToolFailure = !printed.ok ? printed.failure : printed.code === 0 ? "unparsable" : "failed";
+  return withoutTool(bare, interfaces, ["Find-NetRoute", "route print"], failure);
+}
