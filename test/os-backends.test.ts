@@ -213,6 +213,33 @@ async function traceAs(
   }
 }
 
+test(
+  "serve on macOS: the start line's backlog is what kern.ipc.somaxconn lets listen() apply (sysctl), or the one asked for without sysctl",
+  { skip: SKIP },
+  async () => {
+    const tools = fakeTools({
+      sysctl: [{ when: "-n kern.ipc.somaxconn", stdout: "darwin/sysctl-somaxconn.txt" }],
+    });
+    const bare = fakeTools({});
+    try {
+      for (const [dir, expected] of [
+        [tools, "backlog 128 \\(1000 asked; the kernel caps it at kern\\.ipc\\.somaxconn\\)"],
+        [bare, "backlog 1000"],
+      ] as const) {
+        const cli = await startCliServer(["--backlog", "1000"], simulatedEnv("darwin", { PATH: dir.path }));
+        try {
+          assert.match(cli.stdout[0] ?? "", new RegExp(`, ${expected}$`), cli.stdout.join("\n"));
+        } finally {
+          await stopCli(cli);
+        }
+      }
+    } finally {
+      tools.remove();
+      bare.remove();
+    }
+  },
+);
+
 const CALLS = ["socket", "bind", "listen", "accept", "recv", "send", "recv", "shutdown", "close"];
 const calls = (lines: string[]) => lines.map((l) => /^\[\S+\] (\w+)/.exec(l)?.[1]);
 

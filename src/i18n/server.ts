@@ -85,7 +85,7 @@ const en: ServerMessages = {
         loopback: "loopback: this machine only",
         one: "this address only",
       }[scope]
-    }), backlog ${backlog}${requested > backlog ? ` (${requested} asked; the kernel caps it at net.core.somaxconn)` : ""}`,
+    }), backlog ${backlog}${requested > backlog ? ` (${requested} asked; the kernel caps it at ${process.platform === "darwin" ? "kern.ipc.somaxconn" : "net.core.somaxconn"})` : ""}`,
   reachAt: (ep, via) => `[TCP server] a client can connect to ${ep}${via ? ` (${via})` : ""}`,
   loopbackLabel: "loopback, from this machine",
   noExternalInterface:
@@ -196,7 +196,7 @@ const ko: ServerMessages = {
         loopback: "루프백: 이 컴퓨터에서만",
         one: "이 주소에서만",
       }[scope]
-    }), 접속 대기 큐 ${backlog}${requested > backlog ? ` (${requested} 요청; 커널이 net.core.somaxconn 으로 제한)` : ""}`,
+    }), 접속 대기 큐 ${backlog}${requested > backlog ? ` (${requested} 요청; 커널이 ${process.platform === "darwin" ? "kern.ipc.somaxconn" : "net.core.somaxconn"} 으로 제한)` : ""}`,
   reachAt: (ep, via) => `[TCP 서버] 클라이언트 접속 주소: ${ep}${via ? ` (${via})` : ""}`,
   loopbackLabel: "루프백, 이 컴퓨터에서",
   noExternalInterface:

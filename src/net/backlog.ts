@@ -5,6 +5,7 @@
  * @module
  */
 
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 /**
@@ -14,22 +15,45 @@ import { readFileSync } from "node:fs";
 export const MAX_BACKLOG = 2_147_483_647;
 
 /**
- * The kernel's cap on listen()'s backlog, or undefined where it cannot be read
- * (not Linux).
+ * The kernel's cap on listen()'s backlog, or undefined where it cannot be
+ * read: Linux's net.core.somaxconn from /proc, macOS's kern.ipc.somaxconn
+ * from `sysctl` (asked once per process), nothing on Windows (Winsock picks
+ * its own limit and does not tell it).
  *
  * @example
  * ```ts
  * import { kernelBacklogCap } from "tcpecho";
- * kernelBacklogCap(); // 4096 on a recent Linux
+ * kernelBacklogCap(); // 4096 on a recent Linux, 128 on a default macOS
  * ```
  */
 export function kernelBacklogCap(path = "/proc/sys/net/core/somaxconn"): number | undefined {
+  if (process.platform === "darwin") return (darwinCap ??= { value: sysctlSomaxconn() }).value;
   try {
-    const n = Number(readFileSync(path, "utf8").trim());
-    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+    return positive(readFileSync(path, "utf8"));
   } catch {
     return undefined;
   }
+}
+
+let darwinCap: { value: number | undefined } | undefined;
+
+function sysctlSomaxconn(): number | undefined {
+  try {
+    return positive(
+      execFileSync("sysctl", ["-n", "kern.ipc.somaxconn"], {
+        encoding: "utf8",
+        timeout: 2000,
+        stdio: ["ignore", "pipe", "ignore"],
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+function positive(text: string): number | undefined {
+  const n = Number(text.trim());
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 /**
