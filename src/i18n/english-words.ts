@@ -75,6 +75,9 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "errno",
   "winsock",
   "microsoft",
+  "defender",
+  "hyper",
+  "docker",
   "macos",
   "darwin",
   "sudo",
@@ -102,7 +105,14 @@ export const ALLOWED: ReadonlySet<string> = new Set([
 ]);
 
 /** Commands of several words that a sentence names as they are typed. */
-export const COMMANDS: readonly string[] = ["ip route get", "route -n get", "netstat -ano"];
+export const COMMANDS: readonly string[] = [
+  "ip route get",
+  "route -n get",
+  "netsh int ipv4 show excludedportrange protocol=tcp",
+  "netsh int ipv4 show dynamicport tcp",
+  "netsh advfirewall show allprofiles state",
+  "netstat -ano",
+];
 
 /**
  * The English words left in `text` once names, flags, units, placeholders and
