@@ -21,6 +21,7 @@ export const ALLOWED: ReadonlySet<string> = new Set([
   "ping",
   "bench",
   "diagnose",
+  "explain",
   "merge",
   "help",
   "text",
