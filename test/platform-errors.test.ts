@@ -7,9 +7,11 @@
  */
 
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { cleanEnv, freePort, linuxOnly, runCli, simulatedEnv } from "./helpers.js";
+import { CLI, cleanEnv, freePort, have, linuxOnly, runCli, simulatedEnv } from "./helpers.js";
 
 /** A port this test holds on 127.0.0.1, so that `serve` finds it taken. */
 async function holdPort(): Promise<{ server: Server; port: number }> {
@@ -92,6 +94,43 @@ describe("the words of the system it runs on", () => {
       ),
     );
   });
+
+  test(
+    "a port below 1024 refused by the kernel: each system's reason and remedy",
+    { timeout: 30_000 },
+    (t) => {
+      // The kernel's EACCES for real: the CLI run as nobody on a Linux that keeps ports below 1024 privileged.
+      if (process.getuid?.() !== 0 || !have("setpriv") || process.platform !== "linux")
+        return t.skip("needs root and setpriv on Linux, to run the CLI as an unprivileged user");
+      if (Number(readFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8")) <= 7)
+        return t.skip("this kernel lets anyone bind low ports (ip_unprivileged_port_start)");
+      const serveAsNobody = (env: NodeJS.ProcessEnv) => {
+        const nobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+        const r = spawnSync(
+          "setpriv",
+          [...nobody, process.execPath, CLI, "serve", "-H", "127.0.0.1", "-p", "7"],
+          {
+            env,
+            timeout: 15_000,
+            encoding: "utf8",
+          },
+        );
+        assert.equal(r.status, 1, r.stderr);
+        return oneLine(r.stderr);
+      };
+      const windows = serveAsNobody(simulatedEnv("win32"));
+      assert.match(windows, /EACCES \(10013, WSAEACCES\): /);
+      assert.match(windows, /netsh int ipv4 show excludedportrange protocol=tcp/);
+      assert.doesNotMatch(windows, /root|CAP_NET_BIND_SERVICE/);
+      const mac = serveAsNobody(simulatedEnv("darwin"));
+      assert.match(
+        mac,
+        /macOS 10\.14 and later let any user listen on the wildcard address \(0\.0\.0\.0 or ::\)/,
+      );
+      assert.match(mac, /run with sudo/);
+      assert.match(serveAsNobody(cleanEnv()), /need root \(or CAP_NET_BIND_SERVICE\)/);
+    },
+  );
 
   test("diagnose: the well-known range as each system has it", async () => {
     const port = async (env: NodeJS.ProcessEnv) => {
