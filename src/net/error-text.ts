@@ -523,7 +523,10 @@ function handshakeFailed(detail: string | undefined, name: OptionNamer): string 
 
 /**
  * The English sentence for an error code in its context. `name` spells the
- * options it mentions: by default as the library names them.
+ * options it mentions: by default as the library names them. `platform`
+ * (by default the one this runs on) picks the system's commands and rules
+ * (`ss`, `lsof` or `netstat`; who may bind below 1024), and on Windows puts
+ * the Winsock number and name first: `ECONNREFUSED (10061, WSAECONNREFUSED): …`.
  *
  * @example
  * ```ts
