@@ -10,7 +10,16 @@ import { test } from "node:test";
 import { englishWords } from "../src/i18n/english-words.js";
 import { cleanEnv, runCli } from "./helpers.js";
 
-const COMMANDS = [[], ["serve"], ["client"], ["ping"], ["bench"], ["bench", "merge"], ["diagnose"]];
+const COMMANDS = [
+  [],
+  ["serve"],
+  ["client"],
+  ["ping"],
+  ["bench"],
+  ["bench", "merge"],
+  ["diagnose"],
+  ["explain"],
+];
 
 /** A help's long flags, in order. */
 function flags(help: string): string[] {
@@ -59,4 +68,13 @@ test("README.ko.md names every option of README.md's option tables, and each REA
   assert.ok(tableFlags(en).size > 40);
   assert.match(en.slice(0, 200), /\(README\.ko\.md\)/);
   assert.match(ko.slice(0, 200), /\(README\.md\)/);
+});
+
+test("each command's --help lists --lang, in English and in Korean", { timeout: 30_000 }, async () => {
+  for (const name of ["serve", "client", "ping", "bench", "diagnose", "explain"]) {
+    const en = (await runCli([name, "--help"])).stdout.toString();
+    assert.match(en, /\nGlobal Options:\n(.*\n)*? {2}--lang <lang> +message language/, name);
+    const ko = (await runCli([name, "--help", "--lang", "ko"])).stdout.toString();
+    assert.match(ko, /\n공통 옵션:\n(.*\n)*? {2}--lang <lang> +메시지 언어/, name);
+  }
 });

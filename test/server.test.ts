@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { test } from "node:test";
 import { createEchoServer, EchoError, echoDataPath, type DisconnectInfo, type EchoServer } from "tcpecho";
+import { portHolderCommand } from "../src/net/error-text.js";
 import { rawConnect, readAll, readN, randomBytesSeeded, sleep, waitUntil } from "./helpers.js";
 
 async function started(
@@ -286,7 +287,9 @@ test("listen errors are typed: port in use, address not on this machine", { time
   const second = createEchoServer({ host: "127.0.0.1", port });
   await assert.rejects(
     second.listen(),
-    (e: unknown) => e instanceof EchoError && e.code === "EADDRINUSE" && /ss -ltnp/.test(e.message),
+    // The command that shows who holds the port, on this system (ss on Linux).
+    (e: unknown) =>
+      e instanceof EchoError && e.code === "EADDRINUSE" && e.message.includes(portHolderCommand(port, false)),
   );
   // 192.0.2.0/24 is TEST-NET-1: never assigned to a machine, so bind fails locally without any traffic.
   const elsewhere = createEchoServer({ host: "192.0.2.123", port: 0 });

@@ -20,6 +20,7 @@ import {
   waitUntil,
 } from "./helpers.js";
 import { readTcpTable, socketInode } from "../src/net/tcp-state.js";
+import { errorIn } from "../src/i18n/errors.js";
 
 function alive(pid: number): boolean {
   try {
@@ -305,7 +306,8 @@ test(
       const text = await runCli(args, { env: cleanEnv(), timeout: 20_000 });
       assert.equal(text.code, 1, text.stderr);
       assert.deepEqual(text.stderr.trim().split("\n"), [
-        `[TCP server] the echo port ${port} on 127.0.0.1 is already in use by another program; see which with: ss -ltnp 'sport = :${port}'`,
+        // ss -ltnp 'sport = :PORT' on Linux; each system's own command elsewhere.
+        `[TCP server] ${errorIn("en", "EADDRINUSE", { host: "127.0.0.1", port: Number(port), operation: "listen", option: "--port" })}`,
       ]);
       const json = await runCli([...args, "--log-format", "json"], { env: cleanEnv(), timeout: 20_000 });
       assert.equal(json.code, 1, json.stderr);

@@ -8,6 +8,7 @@ import { registerBench } from "./bench.js";
 import { registerBenchMerge } from "./bench-merge.js";
 import { registerClient } from "./client.js";
 import { registerDiagnose } from "./diagnose.js";
+import { registerExplain } from "./explain.js";
 import { registerPing } from "./ping.js";
 import { registerServe } from "./serve.js";
 
@@ -21,6 +22,7 @@ function commands(): Command[] {
     registerBench,
     registerBenchMerge,
     registerDiagnose,
+    registerExplain,
   ])
     register(program);
   // And their subcommands (`bench merge`).

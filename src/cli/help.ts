@@ -39,6 +39,8 @@ function koreanHelpFor(cmd: Command): Partial<Help> {
   const record = recordOf(cmd);
   const w = helpWordsKo;
   return {
+    // A command's help lists the program's --lang too, as the English does (not `bench merge`'s: see main.ts).
+    showGlobalOptions: cmd.parent?.parent == null,
     styleTitle: (title: string) => w.titles[title] ?? title,
     commandUsage(c: Command): string {
       return placeholders(Help.prototype.commandUsage.call(this, c));
@@ -63,7 +65,7 @@ function koreanHelpFor(cmd: Command): Partial<Help> {
           ? w.help
           : flag === "--version"
             ? w.version
-            : (record?.options[flag] ?? option.description);
+            : (record?.options[flag] ?? helpKo.tcpecho.options[flag] ?? option.description);
       const parts = choices(option.argChoices);
       // Shown exactly when commander shows its "default:".
       const showDefault =

@@ -17,6 +17,7 @@ import { registerBench } from "./bench.js";
 import { registerBenchMerge } from "./bench-merge.js";
 import { registerClient } from "./client.js";
 import { registerDiagnose } from "./diagnose.js";
+import { registerExplain } from "./explain.js";
 import { registerPing } from "./ping.js";
 import { registerServe } from "./serve.js";
 import { jsonServeLog, ReportedFailure } from "./serve-log.js";
@@ -31,8 +32,13 @@ function buildProgram(lang: Lang): Command {
     )
     .version(pkg.version, "-V, --version")
     .addOption(
-      new Option("--lang <lang>", "message language (default: from LC_ALL / LANG)").choices(["en", "ko"]),
+      new Option(
+        "--lang <lang>",
+        "message language (default: from LC_ALL, LC_MESSAGES or LANG, else the system's locale)",
+      ).choices(["en", "ko"]),
     )
+    // Each command's --help lists --lang too.
+    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ outputError: () => {} })
@@ -44,7 +50,8 @@ Examples:
   tcpecho client                    talk to it from another terminal
   echo hi | tcpecho client --verify pipe bytes through and check them
   tcpecho ping 127.0.0.1:9000 -c 3  round-trip time of small numbered probes
-  tcpecho bench 127.0.0.1:9000      load: requests/s, MB/s, latency, every byte checked`,
+  tcpecho bench 127.0.0.1:9000      load: requests/s, MB/s, latency, every byte checked
+  tcpecho explain ECONNREFUSED      what an error means, how to see it on this system, the fix`,
     );
   registerServe(program);
   registerClient(program);
@@ -52,6 +59,10 @@ Examples:
   registerBench(program);
   registerBenchMerge(program);
   registerDiagnose(program);
+  registerExplain(program);
+  // A subcommand's subcommand (`bench merge`) would list its parent's options as global ones: not those.
+  for (const sub of program.commands.flatMap((c) => c.commands))
+    sub.configureHelp({ ...sub.configureHelp(), showGlobalOptions: false });
   if (lang === "ko") useKoreanHelp(program);
   return program;
 }

@@ -12,6 +12,7 @@ import type { PortRange, ServiceSource } from "../net/services.js";
 import type { RouteSource } from "../net/route.js";
 import type { ConnectOutcome } from "../client/diagnose.js";
 import type { Lang } from "./lang.js";
+import { textPlatform, type TextPlatform } from "../net/winsock.js";
 
 /** One language's diagnose sentences. */
 export interface DiagnoseMessages {
@@ -138,6 +139,33 @@ const RANGE_EN: Record<PortRange, string> = {
   dynamic: "a dynamic port (49152–65535, where the OS picks clients' ephemeral ports)",
 };
 
+/**
+ * The well-known range on each system: Linux needs root (or
+ * CAP_NET_BIND_SERVICE) to bind it; macOS 10.14 and later need none on the
+ * wildcard address but root on a single address; Windows needs none.
+ */
+const WELL_KNOWN: Record<"en" | "ko", Record<TextPlatform, string>> = {
+  en: {
+    linux: "a well-known port (0–1023; binding it needs privilege)",
+    darwin:
+      "a well-known port (0–1023; macOS 10.14 and later let anyone bind it on 0.0.0.0 or ::, but a single address needs root)",
+    win32: "a well-known port (0–1023; Windows needs no privilege to bind it)",
+  },
+  ko: {
+    linux: "잘 알려진 포트 (0~1023, 바인드하려면 관리자 권한이 필요)",
+    darwin:
+      "잘 알려진 포트 (0~1023, macOS 10.14 이상에서는 0.0.0.0 이나 :: 라면 누구나 바인드할 수 있지만 한 주소에는 root 권한이 필요)",
+    win32: "잘 알려진 포트 (0~1023, Windows 에서는 바인드에 관리자 권한이 필요 없음)",
+  },
+};
+
+/** A port's range in words, the well-known one as this system has it. */
+function rangeText(lang: "en" | "ko", range: PortRange): string {
+  return range === "well-known"
+    ? WELL_KNOWN[lang][textPlatform()]
+    : (lang === "ko" ? RANGE_KO : RANGE_EN)[range];
+}
+
 const RANGE_KO: Record<PortRange, string> = {
   "well-known": "잘 알려진 포트 (0~1023, 바인드하려면 관리자 권한이 필요)",
   registered: "등록된 포트 (1024~49151)",
@@ -179,7 +207,7 @@ const en: DiagnoseMessages = {
   source: (address) => `    source address: ${address}`,
   port: (port, range, service, from = "/etc/services") => {
     const where = from === "IANA" ? IANA_EN : from;
-    return `port ${port}: ${RANGE_EN[range]}; ${service ? `named ${service} in ${where}` : `no name in ${where}`}`;
+    return `port ${port}: ${rangeText("en", range)}; ${service ? `named ${service} in ${where}` : `no name in ${where}`}`;
   },
   outcome: (outcome, endpoint, rtt, received, code) => {
     switch (outcome) {
@@ -241,7 +269,7 @@ const ko: DiagnoseMessages = {
   source: (address) => `    출발지 주소: ${address}`,
   port: (port, range, service, from = "/etc/services") => {
     const where = from === "IANA" ? IANA_KO : from;
-    return `포트 ${port}: ${RANGE_KO[range]}, ${service ? `${where}의 이름은 '${service}'` : `${where}에 이름 없음`}`;
+    return `포트 ${port}: ${rangeText("ko", range)}, ${service ? `${where}의 이름은 '${service}'` : `${where}에 이름 없음`}`;
   },
   outcome: (outcome, endpoint, rtt, received, code) => {
     switch (outcome) {

@@ -12,19 +12,26 @@ import {
   certificateCheck,
   errorPlace,
   errorSeconds,
+  errorSentence,
   errorText,
+  excludedPortsCommand,
   FAULT_KIND_NAMES,
   handshakeFailure,
   isPlainExpectation,
+  listenDeniedKind,
+  localPortsCommand,
+  pidCommand,
   portHolderCommand,
   portInUse,
   roughly,
   setBy,
+  systemPrefix,
   type EchoErrorCode,
   type EchoErrorContext,
   type FaultValue,
   type PlainExpectation,
 } from "../net/error-text.js";
+import { textPlatform, type TextPlatform } from "../net/winsock.js";
 import { fileProblemKo } from "./bench.js";
 import type { Lang } from "./lang.js";
 
@@ -540,102 +547,165 @@ function commanderErrorKo(code: string, message: string): string {
   }
 }
 
+/** An error's English sentence on `platform`, with the CLI's flags. */
+function errorEn(code: EchoErrorCode, ctx: EchoErrorContext, platform: TextPlatform): string {
+  // Only the command line knows which of its ports (--port, --metrics, --udp) a listen error is about.
+  if (code === "EADDRINUSE" && ctx.operation !== "connect")
+    return portInUse(
+      (LISTEN_PORT_EN[ctx.option ?? ""] ?? ((p) => `port ${p}`))(ctx.port),
+      ctx,
+      ctx.option === "--udp",
+      platform,
+    );
+  if (code === "ERR_INVALID_OPTION" && ctx.option === undefined && ctx.detail !== undefined)
+    return usageSentence("en", ctx.detail, ctx.value ?? "") ?? errorText(code, ctx, cliFlag, platform);
+  return errorSentence(code, ctx, cliFlag, platform);
+}
+
 const en: ErrorMessages = {
   commanderError: commanderErrorEn,
   usage: (message, command) => `tcpecho: ${message} (see: tcpecho ${command}--help)`,
-  error: (code, ctx) =>
-    // Only the command line knows which of its ports (--port, --metrics, --udp) a listen error is about.
-    code === "EADDRINUSE" && ctx.operation !== "connect"
-      ? portInUse(
-          (LISTEN_PORT_EN[ctx.option ?? ""] ?? ((p) => `port ${p}`))(ctx.port),
-          ctx,
-          ctx.option === "--udp",
-        )
-      : code === "ERR_INVALID_OPTION" && ctx.option === undefined && ctx.detail !== undefined
-        ? (usageSentence("en", ctx.detail, ctx.value ?? "") ?? errorText(code, ctx, cliFlag))
-        : errorText(code, ctx, cliFlag),
+  error: (code, ctx) => errorIn("en", code, ctx),
 };
+
+/** EACCES on listen, in Korean, on `platform` (see `listenDenied` in net/error-text.ts for the rules). */
+function listenDeniedKo(ctx: EchoErrorContext, platform: TextPlatform): string {
+  const by = setBy(ctx, cliFlag, "port");
+  const eg = by === "" ? " (예: --port 9000)" : "";
+  switch (listenDeniedKind(ctx.port, platform)) {
+    case "reserved":
+      return `${ctx.host} 의 포트 ${ctx.port}${by}에서 대기할 권한이 없습니다: Windows 에서는 어느 포트든 관리자 권한이 필요 없으므로, 이 포트는 Windows 가 예약한 범위(Hyper-V, WSL2, Docker 등이 잡아 둔 제외 포트 범위, 확인: ${excludedPortsCommand})에 있거나 다른 프로그램이 독점하고 있습니다 (확인: ${portHolderCommand(ctx.port, false, platform)}). 그 범위 밖의 포트를 쓰세요${eg}`;
+    case "privileged":
+      return platform === "darwin"
+        ? `포트 ${ctx.port}${by}에서 대기할 권한이 없습니다: macOS 10.14 이상에서는 1024 미만 포트라도 와일드카드 주소(0.0.0.0 이나 ::)에서는 누구나 대기할 수 있지만, 127.0.0.1 같은 한 주소에서는 root 권한이 필요합니다 (그 전의 macOS 는 모든 주소에서 필요). 0.0.0.0 에서 대기하거나, sudo 로 실행하거나, 1024 이상을 쓰세요${eg}`
+        : `포트 ${ctx.port}${by}에서 대기할 권한이 없습니다: 1024 미만은 잘 알려진 포트라서 root 권한(또는 CAP_NET_BIND_SERVICE)이 필요합니다. 1024 이상을 쓰세요${eg}`;
+    case "other":
+      return `${ctx.host === undefined ? "서버" : errorPlace(ctx)}${by} 에 대한 권한이 없습니다`;
+  }
+}
 
 const ko: ErrorMessages = {
   commanderError: commanderErrorKo,
   usage: (message, command) => `tcpecho: ${message} (도움말: tcpecho ${command}--help)`,
-  error(code, ctx) {
-    const at = ctx.host === undefined ? "서버" : errorPlace(ctx);
-    // "서버에서", "127.0.0.1:9000 에서": a particle that reads the same after any address.
-    const from = ctx.host === undefined ? "서버에서" : `${at} 에서`;
-    switch (code) {
-      case "ERR_INVALID_PORT":
-        return `${ctx.option === undefined ? "포트 번호는" : `${cliFlag(ctx.option)} 에는 포트 번호를`} ${ctx.min ?? 0}부터 65535까지의 정수로 주세요 (받은 값: '${ctx.value}')`;
-      case "ERR_INVALID_HOST":
-        return `${ctx.option === undefined ? "" : `${cliFlag(ctx.option)} 에는 `}127.0.0.1, ::1 같은 IP 주소나 localhost 같은 호스트 이름을 주세요 (받은 값: '${ctx.value}')`;
-      case "ERR_INVALID_OPTION":
-        if (ctx.option !== undefined) return invalidOptionKo({ ...ctx, option: ctx.option });
-        if (isPlainExpectation(ctx.expect))
-          return `${TAKES_KO[ctx.expect](ctx)} 주세요 (받은 값: '${ctx.value}')`;
-        return ctx.detail === undefined
-          ? `옵션 값을 확인하세요 (받은 값: '${ctx.value}')`
-          : (usageSentence("ko", ctx.detail, ctx.value ?? "") ??
-              `${detailKo(ctx.detail)}: 값을 확인하세요 (받은 값: '${ctx.value}')`);
-      case "ECONNREFUSED":
-        return `${from} 접속을 거부했습니다: 그 포트에서 대기 중인 프로그램이 없습니다 (서버가 실행 중인지, 포트 번호가 맞는지 확인하세요)`;
-      case "ETIMEDOUT":
-        if (ctx.operation === "tls handshake")
-          return `${at} 에서 ${errorSeconds(ctx.timeoutMs, "초")} 안에 TLS 핸드셰이크가 끝나지 않았습니다: 서버가 접속은 받았지만 TLS로 응답하지 않았습니다. ${PLAIN_KO}`;
-        if (ctx.operation === "read" && ctx.received)
-          return `${at} 의 에코가 멈췄습니다: ${ctx.expected}바이트 중 ${ctx.received}바이트가 돌아온 뒤 ${errorSeconds(ctx.timeoutMs, "초")} 동안 더 오지 않았습니다`;
-        return ctx.operation === "read"
-          ? `${at} 에서 ${errorSeconds(ctx.timeoutMs, "초")} 안에 에코가 오지 않았습니다: 서버가 접속은 받았지만 아무것도 돌려보내지 않았습니다`
-          : `${at} 에서 ${ctx.timeoutMs ? `${errorSeconds(ctx.timeoutMs, "초")} 안에 ` : ""}응답이 없습니다: 방화벽이 패킷을 버리거나, 호스트가 꺼져 있거나, 이 컴퓨터가 닿지 않는 네트워크에 있습니다`;
-      case "EHOSTUNREACH":
-        return `${at} 까지 가는 경로가 없습니다: 호스트가 꺼져 있거나, 이 네트워크에 없거나, 방화벽이 거부합니다`;
-      case "ENETUNREACH":
-        return `${at} 의 네트워크에 닿을 수 없습니다: 그쪽으로 가는 인터페이스나 게이트웨이가 없습니다`;
-      case "ENOTFOUND":
-        return `이름을 찾을 수 없습니다: '${ctx.host}'. 철자를 확인하거나 IP 주소를 주세요`;
-      case "EAI_AGAIN":
-        return `지금은 이름을 조회할 수 없습니다: '${ctx.host}' (DNS 서버가 응답하지 않음). 다시 시도하거나 IP 주소를 주세요`;
-      case "ECONNRESET":
-        return `${at} 연결이 리셋되었습니다: 상대가 연결을 갑자기 끊었습니다${plainAdviceKo(ctx)}`;
-      case "EPIPE":
-        return `${at} 연결을 상대가 닫았습니다 (보내는 중이던 데이터가 있었습니다)`;
-      case "EADDRINUSE":
-        if (ctx.operation === "connect")
-          return `${at} 에 접속할 때 쓸 로컬 포트가 남아 있지 않습니다 (동시 연결이 너무 많거나 TIME_WAIT 상태가 많습니다)`;
-        return `${ctx.host} 의 ${(LISTEN_PORT_KO[ctx.option ?? ""] ?? ((p) => `포트 ${p}`))(ctx.port)}: 다른 프로그램이 이미 쓰고 있습니다. 확인: ${portHolderCommand(ctx.port, ctx.option === "--udp")}`;
-      case "EACCES":
-        if (ctx.operation === "connect")
-          return `${at} 에 접속할 권한이 없습니다: 브로드캐스트 주소이거나 로컬 방화벽 규칙이 막고 있습니다`;
-        return ctx.port !== undefined && ctx.port > 0 && ctx.port < 1024
-          ? `포트 ${ctx.port}${setBy(ctx, cliFlag, "port")}에서 대기할 권한이 없습니다: 1024 미만은 잘 알려진 포트라서 root 권한(또는 CAP_NET_BIND_SERVICE)이 필요합니다. 1024 이상을 쓰세요${setBy(ctx, cliFlag, "port") === "" ? " (예: --port 9000)" : ""}`
-          : `${at}${setBy(ctx, cliFlag, "port")} 에 대한 권한이 없습니다`;
-      case "EADDRNOTAVAIL":
-        if (ctx.operation === "connect")
-          return `${at} 에 접속할 수 없습니다: 쓸 수 있는 로컬 주소나 포트가 없습니다 (로컬 포트가 바닥났을 수 있습니다: net.ipv4.ip_local_port_range)`;
-        return `이 컴퓨터에는 ${ctx.host}${setBy(ctx, cliFlag, "host")} 주소가 없습니다: 0.0.0.0(모든 인터페이스), 127.0.0.1, 또는 이 컴퓨터의 주소 중 하나를 쓰세요`;
-      case "EMFILE":
-        return `파일 디스크립터가 모자랍니다: 이 프로세스는 파일을 한 번에 ${ctx.limit === undefined ? "더 이상" : `${ctx.limit}개까지`} 열 수 있는데 ("Max open files" 한도) 모두 쓰고 있어, 연결이 닫힐 때까지 새 클라이언트는 끊깁니다. 시작 전에 ulimit -n 65536, 또는 systemd 유닛의 LimitNOFILE=65536 으로 한도를 올리세요`;
-      case "ENFILE":
-        return "시스템 전체의 파일 디스크립터가 모자랍니다 (fs.file-max): 디스크립터가 풀릴 때까지 새 클라이언트는 끊깁니다. sysctl 로 fs.file-max 를 올리거나 다른 프로그램이 연 파일을 줄이세요";
-      case "ERR_PEER_CLOSED":
-        return `${from} ${ctx.expected ?? "?"}바이트 중 ${ctx.received ?? 0}바이트만 돌려보내고 연결을 닫았습니다${plainAdviceKo(ctx)}`;
-      case "ERR_ECHO_MISMATCH":
-        return `${at} 의 에코가 보낸 데이터와 다릅니다 (처음 다른 곳: ${ctx.offset}번째 바이트)${plainAdviceKo(ctx)}`;
-      case "ERR_SOCKET":
-        return `${at} 소켓 오류: ${ctx.detail === undefined ? "알 수 없음" : detailKo(ctx.detail)}`;
-      case "ERR_PROXY":
-        return `${at} 의 PROXY 프로토콜 헤더: ${
-          ctx.option === undefined
-            ? proxyReasonKo(ctx.detail)
-            : `${cliFlag(ctx.option)} 범위 밖의 상대가 PROXY 헤더를 보냈습니다`
-        }; 연결을 닫았습니다`;
-      case "ERR_TLS":
-        if (ctx.operation === "tls handshake") return `${at} TLS 연결 실패: ${handshakeFailedKo(ctx.detail)}`;
-        return `${at} TLS 연결 실패: ${ctx.detail === undefined ? "알 수 없음" : detailKo(ctx.detail)} (클라이언트가 TLS로 접속했는지, 이 인증서를 신뢰하는지 확인하세요)`;
-      case "ERR_TLS_VERIFY":
-        return `${at} 의 TLS 인증서를 신뢰할 수 없습니다: ${certificateAdviceKo(ctx)}`;
-    }
-  },
+  error: (code, ctx) => errorIn("ko", code, ctx),
 };
+
+/** An error's Korean sentence on `platform`. */
+function errorKo(code: EchoErrorCode, ctx: EchoErrorContext, platform: TextPlatform): string {
+  const at = ctx.host === undefined ? "서버" : errorPlace(ctx);
+  // "서버에서", "127.0.0.1:9000 에서": a particle that reads the same after any address.
+  const from = ctx.host === undefined ? "서버에서" : `${at} 에서`;
+  switch (code) {
+    case "ERR_INVALID_PORT":
+      return `${ctx.option === undefined ? "포트 번호는" : `${cliFlag(ctx.option)} 에는 포트 번호를`} ${ctx.min ?? 0}부터 65535까지의 정수로 주세요 (받은 값: '${ctx.value}')`;
+    case "ERR_INVALID_HOST":
+      return `${ctx.option === undefined ? "" : `${cliFlag(ctx.option)} 에는 `}127.0.0.1, ::1 같은 IP 주소나 localhost 같은 호스트 이름을 주세요 (받은 값: '${ctx.value}')`;
+    case "ERR_INVALID_OPTION":
+      if (ctx.option !== undefined) return invalidOptionKo({ ...ctx, option: ctx.option });
+      if (isPlainExpectation(ctx.expect))
+        return `${TAKES_KO[ctx.expect](ctx)} 주세요 (받은 값: '${ctx.value}')`;
+      return ctx.detail === undefined
+        ? `옵션 값을 확인하세요 (받은 값: '${ctx.value}')`
+        : (usageSentence("ko", ctx.detail, ctx.value ?? "") ??
+            `${detailKo(ctx.detail)}: 값을 확인하세요 (받은 값: '${ctx.value}')`);
+    case "ECONNREFUSED":
+      return `${from} 접속을 거부했습니다: 그 포트에서 대기 중인 프로그램이 없습니다 (서버가 실행 중인지, 포트 번호가 맞는지 확인하세요${
+        platform === "linux"
+          ? ""
+          : `. 서버 컴퓨터에서 대기 중인 프로그램 보기: ${portHolderCommand(ctx.port, false, platform)}`
+      })`;
+    case "ETIMEDOUT":
+      if (ctx.operation === "tls handshake")
+        return `${at} 에서 ${errorSeconds(ctx.timeoutMs, "초")} 안에 TLS 핸드셰이크가 끝나지 않았습니다: 서버가 접속은 받았지만 TLS로 응답하지 않았습니다. ${PLAIN_KO}`;
+      if (ctx.operation === "read" && ctx.received)
+        return `${at} 의 에코가 멈췄습니다: ${ctx.expected}바이트 중 ${ctx.received}바이트가 돌아온 뒤 ${errorSeconds(ctx.timeoutMs, "초")} 동안 더 오지 않았습니다`;
+      return ctx.operation === "read"
+        ? `${at} 에서 ${errorSeconds(ctx.timeoutMs, "초")} 안에 에코가 오지 않았습니다: 서버가 접속은 받았지만 아무것도 돌려보내지 않았습니다`
+        : `${at} 에서 ${ctx.timeoutMs ? `${errorSeconds(ctx.timeoutMs, "초")} 안에 ` : ""}응답이 없습니다: 방화벽이 패킷을 버리거나, 호스트가 꺼져 있거나, 이 컴퓨터가 닿지 않는 네트워크에 있습니다${
+            platform === "win32"
+              ? " (서버가 Windows 라면: 처음 대기할 때 Windows 가 물어본 창에서 node 를 허용하지 않았으면 Windows Defender 방화벽이 패킷을 버립니다)"
+              : ""
+          }`;
+    case "EHOSTUNREACH":
+      return `${at} 까지 가는 경로가 없습니다: 호스트가 꺼져 있거나, 이 네트워크에 없거나, 방화벽이 거부합니다`;
+    case "ENETUNREACH":
+      return `${at} 의 네트워크에 닿을 수 없습니다: 그쪽으로 가는 인터페이스나 게이트웨이가 없습니다`;
+    case "ENOTFOUND":
+      return `이름을 찾을 수 없습니다: '${ctx.host}'. 철자를 확인하거나 IP 주소를 주세요`;
+    case "EAI_AGAIN":
+      return `지금은 이름을 조회할 수 없습니다: '${ctx.host}' (DNS 서버가 응답하지 않음). 다시 시도하거나 IP 주소를 주세요`;
+    case "ECONNRESET":
+      return `${at} 연결이 리셋되었습니다: 상대가 연결을 갑자기 끊었습니다${plainAdviceKo(ctx)}`;
+    case "EPIPE":
+      return `${at} 연결을 상대가 닫았습니다 (보내는 중이던 데이터가 있었습니다)`;
+    case "EADDRINUSE":
+      if (ctx.operation === "connect")
+        return `${at} 에 접속할 때 쓸 로컬 포트가 남아 있지 않습니다 (동시 연결이 너무 많거나 TIME_WAIT 상태가 많습니다)`;
+      return `${ctx.host} 의 ${(LISTEN_PORT_KO[ctx.option ?? ""] ?? ((p) => `포트 ${p}`))(ctx.port)}: 다른 프로그램이 이미 쓰고 있습니다. 확인: ${portHolderCommand(ctx.port, ctx.option === "--udp", platform)}${
+        platform === "win32"
+          ? ` (마지막 열이 프로세스 ID 이고, ${pidCommand} 로 어떤 프로그램인지 볼 수 있습니다)`
+          : ""
+      }`;
+    case "EACCES":
+      if (ctx.operation === "connect")
+        return `${at} 에 접속할 권한이 없습니다: 브로드캐스트 주소이거나 로컬 방화벽 규칙이 막고 있습니다`;
+      return listenDeniedKo(ctx, platform);
+    case "EADDRNOTAVAIL":
+      if (ctx.operation === "connect")
+        return `${at} 에 접속할 수 없습니다: 쓸 수 있는 로컬 주소나 포트가 없습니다 (로컬 포트가 바닥났을 수 있습니다: ${localPortsCommand(platform)})`;
+      return `이 컴퓨터에는 ${ctx.host}${setBy(ctx, cliFlag, "host")} 주소가 없습니다: 0.0.0.0(모든 인터페이스), 127.0.0.1, 또는 이 컴퓨터의 주소 중 하나를 쓰세요`;
+    case "EMFILE":
+      if (platform === "win32")
+        return "열린 소켓이 너무 많습니다: Windows 가 소켓을 더 만들어 주지 않아, 연결이 닫힐 때까지 새 클라이언트는 끊깁니다";
+      if (platform === "darwin")
+        return `파일 디스크립터가 모자랍니다: 이 프로세스는 파일을 한 번에 ${ctx.limit === undefined ? "더 이상" : `${ctx.limit}개까지`} 열 수 있는데 ("Max open files" 한도) 모두 쓰고 있어, 연결이 닫힐 때까지 새 클라이언트는 끊깁니다. 시작 전에 ulimit -n 65536 으로 한도를 올리세요 (올릴 수 있는 최대치: sysctl kern.maxfilesperproc)`;
+      return `파일 디스크립터가 모자랍니다: 이 프로세스는 파일을 한 번에 ${ctx.limit === undefined ? "더 이상" : `${ctx.limit}개까지`} 열 수 있는데 ("Max open files" 한도) 모두 쓰고 있어, 연결이 닫힐 때까지 새 클라이언트는 끊깁니다. 시작 전에 ulimit -n 65536, 또는 systemd 유닛의 LimitNOFILE=65536 으로 한도를 올리세요`;
+    case "ENFILE":
+      if (platform === "win32")
+        return "시스템 전체의 핸들이 모자랍니다: 핸들이 풀릴 때까지 새 클라이언트는 끊깁니다. 다른 프로그램을 닫으세요";
+      if (platform === "darwin")
+        return "시스템 전체의 파일 디스크립터가 모자랍니다 (kern.maxfiles): 디스크립터가 풀릴 때까지 새 클라이언트는 끊깁니다. sysctl 로 kern.maxfiles 를 올리거나 다른 프로그램이 연 파일을 줄이세요";
+      return "시스템 전체의 파일 디스크립터가 모자랍니다 (fs.file-max): 디스크립터가 풀릴 때까지 새 클라이언트는 끊깁니다. sysctl 로 fs.file-max 를 올리거나 다른 프로그램이 연 파일을 줄이세요";
+    case "ERR_PEER_CLOSED":
+      return `${from} ${ctx.expected ?? "?"}바이트 중 ${ctx.received ?? 0}바이트만 돌려보내고 연결을 닫았습니다${plainAdviceKo(ctx)}`;
+    case "ERR_ECHO_MISMATCH":
+      return `${at} 의 에코가 보낸 데이터와 다릅니다 (처음 다른 곳: ${ctx.offset}번째 바이트)${plainAdviceKo(ctx)}`;
+    case "ERR_SOCKET":
+      return `${at} 소켓 오류: ${ctx.detail === undefined ? "알 수 없음" : detailKo(ctx.detail)}`;
+    case "ERR_PROXY":
+      return `${at} 의 PROXY 프로토콜 헤더: ${
+        ctx.option === undefined
+          ? proxyReasonKo(ctx.detail)
+          : `${cliFlag(ctx.option)} 범위 밖의 상대가 PROXY 헤더를 보냈습니다`
+      }; 연결을 닫았습니다`;
+    case "ERR_TLS":
+      if (ctx.operation === "tls handshake") return `${at} TLS 연결 실패: ${handshakeFailedKo(ctx.detail)}`;
+      return `${at} TLS 연결 실패: ${ctx.detail === undefined ? "알 수 없음" : detailKo(ctx.detail)} (클라이언트가 TLS로 접속했는지, 이 인증서를 신뢰하는지 확인하세요)`;
+    case "ERR_TLS_VERIFY":
+      return `${at} 의 TLS 인증서를 신뢰할 수 없습니다: ${certificateAdviceKo(ctx)}`;
+  }
+}
+
+/**
+ * An error in `lang`, worded for `platform` (by default the one this runs
+ * on): its commands and rules, and on Windows the Winsock number and name
+ * before the sentence.
+ *
+ * @example
+ * ```ts
+ * import { errorIn } from "./errors.js";
+ * errorIn("en", "ECONNREFUSED", { host: "127.0.0.1", port: 9000 }, "win32");
+ * // "ECONNREFUSED (10061, WSAECONNREFUSED): connection refused by 127.0.0.1:9000: …"
+ * ```
+ */
+export function errorIn(
+  lang: Lang,
+  code: EchoErrorCode,
+  ctx: EchoErrorContext,
+  platform: TextPlatform = textPlatform(),
+): string {
+  return systemPrefix(code, platform) + (lang === "ko" ? errorKo : errorEn)(code, ctx, platform);
+}
 
 /**
  * The error sentences by language.

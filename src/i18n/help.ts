@@ -37,7 +37,8 @@ export interface HelpWords {
 }
 
 /** The commands whose help is translated: the program itself and each subcommand. */
-export type HelpCommand = "tcpecho" | "serve" | "client" | "ping" | "bench" | "merge" | "diagnose";
+export type HelpCommand =
+  "tcpecho" | "serve" | "client" | "ping" | "bench" | "merge" | "diagnose" | "explain";
 
 const HOST_ARG = "서버 주소: HOST, HOST:PORT, [IPv6]:PORT, 또는 :PORT (기본값: 127.0.0.1)";
 const PORT_ARG = "서버 포트, 주소에 포트가 없을 때 (기본값: 9000)";
@@ -64,7 +65,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
     description: "TCP 에코 서버와 클라이언트: 소켓 프로그래밍 수업의 예제에서 믿고 쓸 수 있는 도구까지",
     arguments: {},
     options: {
-      "--lang": "메시지 언어 (기본값: LC_ALL / LANG 에서)",
+      "--lang": "메시지 언어 (기본값: LC_ALL, LC_MESSAGES, LANG 중 하나, 없으면 시스템의 로캘)",
     },
     defaults: {},
     after: `
@@ -73,7 +74,8 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho client                    다른 터미널에서 그 서버와 대화
   echo hi | tcpecho client --verify 바이트를 통과시키고 그대로 돌아오는지 검사
   tcpecho ping 127.0.0.1:9000 -c 3  번호 붙은 작은 프로브의 왕복 시간
-  tcpecho bench 127.0.0.1:9000      부하: 초당 요청 수, MB/s, 지연 시간, 모든 바이트 검사`,
+  tcpecho bench 127.0.0.1:9000      부하: 초당 요청 수, MB/s, 지연 시간, 모든 바이트 검사
+  tcpecho explain ECONNREFUSED      오류의 뜻, 이 시스템에서 확인하는 방법, 해결 방법`,
   },
   serve: {
     description: "에코 서버 실행: 클라이언트가 보낸 모든 바이트를 순서대로 돌려보냅니다",
@@ -321,6 +323,26 @@ Ctrl-C 를 누르면 그때까지 잰 보고서를 출력하고 종료 코드 13
   tcpecho diagnose localhost --json | tail -n 1
 
 프로브가 에코되면(--no-connect 이면 이름을 풀었으면) 종료 코드 0, 아니면 1입니다.`,
+  },
+  explain: {
+    description:
+      "오류 코드의 뜻, 이 시스템에서 확인하는 방법, 해결 방법: errno(ECONNREFUSED), Winsock(WSAECONNREFUSED, 10061), Node(ENOTFOUND), tcpecho 의 코드",
+    arguments: {
+      code: "코드, 대소문자 무관: ECONNREFUSED, WSAECONNREFUSED, 10061, ERR_TLS_CERT_ALTNAME_INVALID, …",
+    },
+    options: {
+      "--os": "다른 시스템 기준으로 설명: linux, darwin (macOS), win32 (Windows)",
+      "--list": "설명하는 코드와 아는 Winsock 오류를 모두 나열합니다",
+    },
+    defaults: { "--os": "이 시스템" },
+    after: `
+예:
+  tcpecho explain ECONNREFUSED            원인, 여기서 확인하는 명령, 해결 방법
+  tcpecho explain 10061                   Windows 의 C 프로그램이 출력하는 Winsock 번호 (WSAGetLastError())
+  tcpecho explain EACCES --os win32       같은 오류를 Windows 기준으로
+  tcpecho explain --list
+
+종료 코드는 0, 모르는 코드면 2입니다.`,
   },
 };
 

@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { detectLang, LANGS } from "./lang.js";
+import { detectLang, LANGS, osLocale } from "./lang.js";
 
 test("LANGS lists English and Korean", () => {
   assert.deepEqual([...LANGS], ["en", "ko"]);
@@ -32,7 +32,10 @@ test("LC_ALL beats LC_MESSAGES, which beats LANG", () => {
 test("empty locale variables are skipped, as setlocale(3) does", () => {
   assert.equal(detectLang(undefined, { LC_ALL: "", LC_MESSAGES: "", LANG: "ko_KR.UTF-8" }), "ko");
   assert.equal(detectLang(undefined, { LC_ALL: "", LC_MESSAGES: "ko", LANG: "en_US.UTF-8" }), "ko");
-  assert.equal(detectLang(undefined, { LC_ALL: "", LANG: "" }), "en");
+  assert.equal(
+    detectLang(undefined, { LC_ALL: "", LANG: "" }, () => "en-US"),
+    "en",
+  );
 });
 
 test("any Korean locale spelling means Korean", () => {
@@ -67,7 +70,53 @@ test("other locales, including ones that merely start with 'ko', mean English", 
   }
 });
 
-test("without --lang or any locale variable the language is English", () => {
-  assert.equal(detectLang(undefined, {}), "en");
-  assert.equal(detectLang(undefined, { TERM: "xterm", HOME: "/root" }), "en");
+test("without --lang or any locale variable, an English (or other) OS locale means English", () => {
+  for (const locale of ["en-US", "en-US-u-va-posix", "ja-JP", "kok-IN", ""]) {
+    assert.equal(
+      detectLang(undefined, {}, () => locale),
+      "en",
+      locale,
+    );
+    assert.equal(
+      detectLang(undefined, { TERM: "xterm", HOME: "/root" }, () => locale),
+      "en",
+      locale,
+    );
+  }
+});
+
+test("without --lang or any locale variable, a Korean OS locale (a Korean Windows) means Korean", () => {
+  for (const locale of ["ko-KR", "ko", "ko-Kore-KR"]) {
+    assert.equal(
+      detectLang(undefined, {}, () => locale),
+      "ko",
+      locale,
+    );
+    assert.equal(
+      detectLang(undefined, { LC_ALL: "", LANG: "" }, () => locale),
+      "ko",
+      locale,
+    );
+  }
+});
+
+test("a locale variable, even C or English, beats the OS locale; --lang beats both", () => {
+  for (const env of [{ LANG: "C" }, { LANG: "en_US.UTF-8" }, { LC_ALL: "POSIX" }, { LC_MESSAGES: "en_GB" }])
+    assert.equal(
+      detectLang(undefined, env, () => "ko-KR"),
+      "en",
+      JSON.stringify(env),
+    );
+  assert.equal(
+    detectLang(undefined, { LANG: "ko_KR.UTF-8" }, () => "en-US"),
+    "ko",
+  );
+  assert.equal(
+    detectLang("en", {}, () => "ko-KR"),
+    "en",
+  );
+});
+
+test("the OS locale is what ICU resolves for this process", () => {
+  assert.equal(osLocale(), Intl.DateTimeFormat().resolvedOptions().locale);
 });

@@ -11,6 +11,7 @@
  */
 
 import { formatEndpoint } from "./endpoint.js";
+import { systemCode, textPlatform, winsockFor, type TextPlatform } from "./winsock.js";
 
 /** Codes that say what the caller got wrong: the CLI exits 2 on these. */
 export type UsageErrorCode = "ERR_INVALID_PORT" | "ERR_INVALID_HOST" | "ERR_INVALID_OPTION";
@@ -245,9 +246,53 @@ export function errorSeconds(ms: number | undefined, unit: string): string {
   return ms === undefined ? "" : `${+(ms / 1000).toFixed(3)}${unit}`;
 }
 
-/** The `ss` command that shows who holds a port: UDP (`-lunp`) or TCP (`-ltnp`). */
-export function portHolderCommand(port: number | undefined, udp: boolean): string {
-  return `ss -l${udp ? "u" : "t"}np 'sport = :${port}'`;
+/**
+ * The command that shows who holds a port (UDP or TCP) on `platform`: `ss` on
+ * Linux, `lsof` on macOS, `netstat -ano` on Windows (its last column is the
+ * process id, which {@link pidCommand} names).
+ */
+export function portHolderCommand(
+  port: number | string | undefined,
+  udp: boolean,
+  platform: TextPlatform = textPlatform(),
+): string {
+  switch (platform) {
+    case "win32":
+      return `netstat -ano${udp ? " -p udp" : ""} | findstr :${port}`;
+    case "darwin":
+      return udp ? `lsof -nP -iUDP:${port}` : `lsof -nP -iTCP:${port} -sTCP:LISTEN`;
+    case "linux":
+      return `ss -l${udp ? "u" : "t"}np 'sport = :${port}'`;
+  }
+}
+
+/** Windows: the command that names the program with process id PID (netstat's last column). */
+export const pidCommand = 'tasklist /FI "PID eq PID"';
+
+/** The command that lists the ports Windows reserves (Hyper-V, WSL2, Docker): no program may listen on them. */
+export const excludedPortsCommand = "netsh int ipv4 show excludedportrange protocol=tcp";
+
+/** The command that shows the range of local (ephemeral) ports connections are given, on `platform`. */
+export function localPortsCommand(platform: TextPlatform): string {
+  switch (platform) {
+    case "win32":
+      return "netsh int ipv4 show dynamicport tcp";
+    case "darwin":
+      return "sysctl net.inet.ip.portrange.first net.inet.ip.portrange.last";
+    case "linux":
+      return "net.ipv4.ip_local_port_range";
+  }
+}
+
+/**
+ * What goes before an error's sentence on `platform`: on Windows, a system
+ * error's code with its Winsock number and name
+ * (`ECONNREFUSED (10061, WSAECONNREFUSED): `), which is what a Windows
+ * program's WSAGetLastError() reports and what its documentation is found by;
+ * elsewhere nothing.
+ */
+export function systemPrefix(code: string, platform: TextPlatform = textPlatform()): string {
+  return platform === "win32" && winsockFor(code) !== undefined ? `${systemCode(code, platform)}: ` : "";
 }
 
 /** OpenSSL's reasons when the bytes that came back are no TLS at all (a plain TCP server, an echo of our hello). */
@@ -478,7 +523,10 @@ function handshakeFailed(detail: string | undefined, name: OptionNamer): string 
 
 /**
  * The English sentence for an error code in its context. `name` spells the
- * options it mentions: by default as the library names them.
+ * options it mentions: by default as the library names them. `platform`
+ * (by default the one this runs on) picks the system's commands and rules
+ * (`ss`, `lsof` or `netstat`; who may bind below 1024), and on Windows puts
+ * the Winsock number and name first: `ECONNREFUSED (10061, WSAECONNREFUSED): …`.
  *
  * @example
  * ```ts
@@ -487,7 +535,22 @@ function handshakeFailed(detail: string | undefined, name: OptionNamer): string 
  * // "no permission to listen on port 80: … use 1024 or above, e.g. port 9000"
  * ```
  */
-export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: OptionNamer = ownName): string {
+export function errorText(
+  code: EchoErrorCode,
+  ctx: EchoErrorContext,
+  name: OptionNamer = ownName,
+  platform: TextPlatform = textPlatform(),
+): string {
+  return systemPrefix(code, platform) + errorSentence(code, ctx, name, platform);
+}
+
+/** {@link errorText} without the Windows prefix. */
+export function errorSentence(
+  code: EchoErrorCode,
+  ctx: EchoErrorContext,
+  name: OptionNamer,
+  platform: TextPlatform,
+): string {
   const at = errorPlace(ctx);
   switch (code) {
     case "ERR_INVALID_PORT":
@@ -497,7 +560,11 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
     case "ERR_INVALID_OPTION":
       return invalidOption(ctx, name);
     case "ECONNREFUSED":
-      return `connection refused by ${at}: nothing is listening on that port there (is the server running, on this port?)`;
+      return `connection refused by ${at}: nothing is listening on that port there (is the server running, on this port?${
+        platform === "linux"
+          ? ""
+          : ` on its machine, see what listens with: ${portHolderCommand(ctx.port, false, platform)}`
+      })`;
     case "ETIMEDOUT":
       if (ctx.operation === "tls handshake")
         return `no TLS handshake from ${at} within ${errorSeconds(ctx.timeoutMs, " s")}: the server accepted the connection but did not answer in TLS; ${notTlsAdvice(name)}`;
@@ -505,7 +572,11 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
         return `the echo from ${at} stopped: nothing more for ${errorSeconds(ctx.timeoutMs, " s")} after ${ctx.received} of ${ctx.expected} bytes came back`;
       return ctx.operation === "read"
         ? `no echo from ${at} within ${errorSeconds(ctx.timeoutMs, " s")}: the server accepted the connection but sent nothing back`
-        : `no answer from ${at}${ctx.timeoutMs ? ` within ${errorSeconds(ctx.timeoutMs, " s")}` : ""}: a firewall may be dropping the packets, or the host is down or not on a network this machine reaches`;
+        : `no answer from ${at}${ctx.timeoutMs ? ` within ${errorSeconds(ctx.timeoutMs, " s")}` : ""}: a firewall may be dropping the packets, or the host is down or not on a network this machine reaches${
+            platform === "win32"
+              ? " (a server on Windows: Windows Defender Firewall drops them unless node was allowed when Windows asked at its first listen)"
+              : ""
+          }`;
     case "EHOSTUNREACH":
       return `no route to ${at}: the host is down, not on this network, or a firewall rejects the packets`;
     case "ENETUNREACH":
@@ -521,21 +592,29 @@ export function errorText(code: EchoErrorCode, ctx: EchoErrorContext, name: Opti
     case "EADDRINUSE":
       if (ctx.operation === "connect")
         return `no local port was free to connect to ${at} from (too many connections at once, or many in TIME_WAIT)`;
-      return portInUse(`port ${ctx.port}`, ctx, false);
+      return portInUse(`port ${ctx.port}`, ctx, false, platform);
     case "EACCES":
       if (ctx.operation === "connect")
         return `permission denied connecting to ${at}: a broadcast address, or a local firewall rule forbids it`;
-      return ctx.port !== undefined && ctx.port > 0 && ctx.port < 1024
-        ? `no permission to listen on port ${ctx.port}${setBy(ctx, name, "port")}: ports below 1024 are well-known ports and need root (or CAP_NET_BIND_SERVICE); use 1024 or above${setBy(ctx, name, "port") === "" ? `, e.g. ${name("port")} 9000` : ""}`
-        : `permission denied for ${at}${setBy(ctx, name, "port")}`;
+      return listenDenied(ctx, name, platform);
     case "EADDRNOTAVAIL":
       if (ctx.operation === "connect")
-        return `cannot connect to ${at}: no local address or port is available for it (the local ports may be used up: see net.ipv4.ip_local_port_range)`;
+        return `cannot connect to ${at}: no local address or port is available for it (the local ports may be used up: see ${localPortsCommand(platform)})`;
       return `this machine has no address ${ctx.host}${setBy(ctx, name, "host")}: listen on 0.0.0.0 (every interface), 127.0.0.1, or one of this machine's own addresses`;
     case "EMFILE":
-      return `out of file descriptors: this process may have ${ctx.limit ?? "no more"} files open at once (its "Max open files" limit) and all are in use, so new clients are dropped until connections close; raise the limit with ulimit -n 65536 before starting, or LimitNOFILE=65536 in a systemd unit`;
+      if (platform === "win32")
+        return "too many sockets are open: Windows refused another one, so new clients are dropped until connections close";
+      return `out of file descriptors: this process may have ${ctx.limit ?? "no more"} files open at once (its "Max open files" limit) and all are in use, so new clients are dropped until connections close; raise the limit with ulimit -n 65536 before starting${
+        platform === "darwin"
+          ? " (sysctl kern.maxfilesperproc is the most it may be)"
+          : ", or LimitNOFILE=65536 in a systemd unit"
+      }`;
     case "ENFILE":
-      return "the whole system is out of file descriptors (fs.file-max), so new clients are dropped until some are freed; raise fs.file-max with sysctl, or close other programs' files";
+      if (platform === "win32")
+        return "the whole system is out of handles, so new clients are dropped until some are freed; close other programs";
+      return platform === "darwin"
+        ? "the whole system is out of file descriptors (kern.maxfiles), so new clients are dropped until some are freed; raise kern.maxfiles with sysctl, or close other programs' files"
+        : "the whole system is out of file descriptors (fs.file-max), so new clients are dropped until some are freed; raise fs.file-max with sysctl, or close other programs' files";
     case "ERR_PEER_CLOSED":
       return `${at} closed the connection after sending back ${ctx.received ?? 0} of ${ctx.expected ?? "?"} bytes${plainAdvice(ctx, name)}`;
     case "ERR_ECHO_MISMATCH":
@@ -570,6 +649,45 @@ export function setBy(ctx: EchoErrorContext, name: OptionNamer, part: "host" | "
 }
 
 /** A listen error's sentence for a port already taken; `which` says which port (`port 9000`). */
-export function portInUse(which: string, ctx: EchoErrorContext, udp: boolean): string {
-  return `${which} on ${ctx.host} is already in use by another program; see which with: ${portHolderCommand(ctx.port, udp)}`;
+export function portInUse(
+  which: string,
+  ctx: EchoErrorContext,
+  udp: boolean,
+  platform: TextPlatform = textPlatform(),
+): string {
+  const see = portHolderCommand(ctx.port, udp, platform);
+  return `${which} on ${ctx.host} is already in use by another program; see which with: ${see}${
+    platform === "win32" ? ` (the last column is its process id; ${pidCommand} names it)` : ""
+  }`;
+}
+
+/** Which kind of refusal a listen's EACCES is, on `platform`: a port below 1024, a reserved one (Windows), or other. */
+export function listenDeniedKind(
+  port: number | undefined,
+  platform: TextPlatform,
+): "privileged" | "reserved" | "other" {
+  if (platform === "win32") return "reserved";
+  return port !== undefined && port > 0 && port < 1024 ? "privileged" : "other";
+}
+
+/**
+ * EACCES on listen, in English. Linux: below 1024 needs root or
+ * CAP_NET_BIND_SERVICE. macOS 10.14 and later: below 1024 needs no root on
+ * the wildcard address (0.0.0.0, ::), but does on a single address.
+ * Windows: no port needs privilege, so the port is in a range Windows
+ * reserves (Hyper-V, WSL2, Docker) or another socket holds it exclusively.
+ */
+function listenDenied(ctx: EchoErrorContext, name: OptionNamer, platform: TextPlatform): string {
+  const by = setBy(ctx, name, "port");
+  const eg = by === "" ? `, e.g. ${name("port")} 9000` : "";
+  switch (listenDeniedKind(ctx.port, platform)) {
+    case "reserved":
+      return `permission denied for port ${ctx.port}${by} on ${ctx.host}: Windows needs no privilege for any port, so the port is reserved (an excluded port range, e.g. of Hyper-V, WSL2 or Docker: see ${excludedPortsCommand}) or another program holds it exclusively (see ${portHolderCommand(ctx.port, false, platform)}); use a port outside those ranges${eg}`;
+    case "privileged":
+      return platform === "darwin"
+        ? `no permission to listen on port ${ctx.port}${by}: below 1024, macOS 10.14 and later let any user listen on the wildcard address (0.0.0.0 or ::) but a single address such as 127.0.0.1 needs root (on older macOS, every address does); listen on 0.0.0.0, run with sudo, or use 1024 or above${eg}`
+        : `no permission to listen on port ${ctx.port}${by}: ports below 1024 are well-known ports and need root (or CAP_NET_BIND_SERVICE); use 1024 or above${eg}`;
+    case "other":
+      return `permission denied for ${errorPlace(ctx)}${by}`;
+  }
 }
