@@ -24,7 +24,8 @@ const dist = fileURLToPath(new URL("..", import.meta.url));
 export function testFiles(dir: string): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith(".test.js")) found.push(join(entry.parentPath, entry.name));
+    if (entry.isFile() && entry.name.endsWith(".test.js"))
+      found.push(join(entry.parentPath ?? (entry as { path?: string }).path ?? dir, entry.name));
   }
   return found.map((f) => relative(process.cwd(), f)).sort();
 }
