@@ -2,6 +2,8 @@
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { closeSync, openSync } from "node:fs";
 import { test } from "node:test";
 import {
   cleanEnv,
@@ -85,6 +87,38 @@ test("a server that closes early: exit 1 with the counts", { timeout: 15_000 }, 
     await peer.close();
   }
 });
+
+test(
+  "piped, the server closes before anything was sent: says so (not '0 of 0 bytes'), exit 1; Korean too",
+  { timeout: 20_000 },
+  async () => {
+    const peer = await startPeer((s) => s.end());
+    try {
+      for (const [lang, line] of [
+        [
+          "en",
+          `[TCP client] the server (127.0.0.1:${peer.port}) closed the connection before anything was sent to it`,
+        ],
+        [
+          "ko",
+          `[TCP 클라이언트] 아직 아무것도 보내지 않았는데 서버(127.0.0.1:${peer.port})가 연결을 닫았습니다`,
+        ],
+      ] as const) {
+        // Standard input stays open, as `sleep 5 | tcpecho client` keeps it.
+        const cli = startCli(["client", "-p", String(peer.port), "--lang", lang]);
+        try {
+          const [code] = await Promise.all([cli.exited, once(cli.proc, "close")]);
+          assert.equal(code, 1);
+          assert.deepEqual(cli.stderr, [line]);
+        } finally {
+          await stopCli(cli);
+        }
+      }
+    } finally {
+      await peer.close();
+    }
+  },
+);
 
 test("refused and timed out, explained; Korean too", { timeout: 20_000 }, async () => {
   const port = await freePort();
@@ -706,7 +740,7 @@ test(
 );
 
 test(
-  "piped on Windows under Git Bash (simulated, MSYSTEM set): one note on standard error about --interactive and winpty; the bytes unchanged; no note elsewhere",
+  "piped on Windows under Git Bash (simulated, MSYSTEM set): one note on standard error about --interactive and winpty; the bytes unchanged; no note elsewhere, nor with output to /dev/null",
   { timeout: 30_000 },
   async () => {
     const srv = await startCliServer(["--quiet"]);
@@ -732,6 +766,22 @@ test(
       // This machine's own system, if it is not Windows (the scripts' piped output stays as it was).
       if (process.platform !== "win32")
         quietCases.push([cleanEnv({ MSYSTEM: "MINGW64", TERM: "xterm" }), []]);
+      // Output to /dev/null (NUL on Windows, a character device), as in `tar c src | tcpecho client --verify >/dev/null`.
+      const devNull = openSync("/dev/null", "w");
+      try {
+        const proc = spawn(process.execPath, [CLI, ...args], {
+          env: gitBash,
+          stdio: ["pipe", devNull, "pipe"],
+        });
+        let stderr = "";
+        proc.stderr!.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+        proc.stdin!.end("hello\n");
+        const [code] = (await once(proc, "close")) as [number];
+        assert.equal(code, 0, stderr);
+        assert.equal(stderr, "", "standard output to /dev/null");
+      } finally {
+        closeSync(devNull);
+      }
       for (const [env, extra] of quietCases) {
         const quiet = await runCli([...args, ...extra], { input: "hello\n", env });
         assert.equal(quiet.code, 0, quiet.stderr);

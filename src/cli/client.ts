@@ -39,6 +39,7 @@ import {
 import { DEFAULT_TEXT_ENCODING, parseDuration, parseTextEncoding } from "../net/options.js";
 import { decodeCp949, encodeCp949, type TextEncoding } from "../net/text-encoding.js";
 import { printable } from "./printable.js";
+import { ReportedFailure } from "./serve-log.js";
 import { openTerminal, TypedLines, type Terminal } from "./terminal.js";
 import { textTrace, traceClient, type ClientTrace } from "./trace.js";
 
@@ -457,11 +458,21 @@ function sendBytes(text: string, encoding: TextEncoding): Buffer {
 }
 
 async function stream(t: Terminal, client: EchoClient, opts: ClientOptions): Promise<void> {
-  const result = await streamEcho(client, process.stdin, process.stdout, {
-    verify: opts.verify ?? false,
-    halfClose: opts.shutdown,
-    timeout: opts.timeout,
-  });
+  let result;
+  try {
+    result = await streamEcho(client, process.stdin, process.stdout, {
+      verify: opts.verify ?? false,
+      halfClose: opts.shutdown,
+      timeout: opts.timeout,
+    });
+  } catch (err) {
+    // "returned 0 of 0 bytes" would count an echo nobody asked for: say what happened instead.
+    if (err instanceof EchoError && err.code === "ERR_PEER_CLOSED" && err.context.expected === 0) {
+      t.note(t.m.serverClosedBeforeSending(formatEndpoint(client.remoteAddress ?? client.host, client.port)));
+      throw new ReportedFailure(1);
+    }
+    throw err;
+  }
   if (opts.verify) t.note(t.m.verified(result.received));
 }
 
@@ -470,15 +481,21 @@ async function stream(t: Terminal, client: EchoClient, opts: ClientOptions): Pro
  * (MSYSTEM or TERM set): most likely Git Bash's own window (mintty), which
  * gives Windows programs pipes rather than a console, so that a person may
  * be typing into what looks like piped input. Node cannot read the pipe's
- * name, which alone would tell mintty's from `echo hi |`; redirected files
- * at least are told apart.
+ * name, which alone would tell mintty's from `echo hi |`; output redirected
+ * to a file or to /dev/null (NUL, a character device) at least is told apart.
  */
 function typingIntoPipe(env: NodeJS.ProcessEnv = process.env): boolean {
   if (process.platform !== "win32" || (!env.MSYSTEM && !env.TERM)) return false;
   if (process.stdin.isTTY === true || process.stdout.isTTY === true) return false;
   try {
-    return !fstatSync(0).isFile() && !fstatSync(1).isFile();
+    return isPipe(0) && isPipe(1);
   } catch {
-    return true;
+    return false;
   }
+}
+
+/** libuv reports a Windows pipe as a FIFO; a Unix parent may hand over a socket pair (Node's own pipes). */
+function isPipe(fd: number): boolean {
+  const stat = fstatSync(fd);
+  return stat.isFIFO() || stat.isSocket();
 }

@@ -22,6 +22,8 @@ export interface ClientMessages {
   clientClosed: string;
   /** The server ended the connection while the terminal client waited at the prompt. */
   serverClosedConnection(endpoint: string): string;
+  /** Piped: the server ended the connection before a byte of input had been sent to it. */
+  serverClosedBeforeSending(endpoint: string): string;
   /** Ctrl-C (SIGINT) ended the client; `connected`: a connection was made, and is now closed. */
   clientInterrupted(connected: boolean): string;
   /** Said once on standard error when --insecure turns certificate checks off. */
@@ -43,6 +45,8 @@ const en: ClientMessages = {
     `[TCP client] not sent: CP949 has no code for ${chars}; type the line without it.`,
   clientClosed: "[TCP client] connection closed.",
   serverClosedConnection: (ep) => `[TCP client] the server (${ep}) closed the connection.`,
+  serverClosedBeforeSending: (ep) =>
+    `[TCP client] the server (${ep}) closed the connection before anything was sent to it`,
   clientInterrupted: (connected) =>
     connected
       ? "[TCP client] interrupted (Ctrl-C); connection closed."
@@ -66,6 +70,8 @@ const ko: ClientMessages = {
     `[TCP 클라이언트] 보내지 않았습니다: CP949에 없는 글자가 있습니다 (${chars}). 그 글자를 빼고 다시 입력하세요.`,
   clientClosed: "[TCP 클라이언트] 연결을 닫았습니다.",
   serverClosedConnection: (ep) => `[TCP 클라이언트] 서버(${ep})가 연결을 닫았습니다.`,
+  serverClosedBeforeSending: (ep) =>
+    `[TCP 클라이언트] 아직 아무것도 보내지 않았는데 서버(${ep})가 연결을 닫았습니다`,
   clientInterrupted: (connected) =>
     connected
       ? "[TCP 클라이언트] 중단했습니다(Ctrl-C). 연결을 닫았습니다."

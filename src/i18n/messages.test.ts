@@ -117,6 +117,7 @@ const SAMPLES: { [K in keyof Messages]: (m: Messages) => string[] } = {
   notSentUnencodable: (m) => [m.notSentUnencodable("'😀' (U+1F600)")],
   clientClosed: (m) => [m.clientClosed],
   serverClosedConnection: (m) => [m.serverClosedConnection("127.0.0.1:9000")],
+  serverClosedBeforeSending: (m) => [m.serverClosedBeforeSending("127.0.0.1:9000")],
   clientInterrupted: (m) => [m.clientInterrupted(true), m.clientInterrupted(false)],
   tlsInsecure: (m) => [m.tlsInsecure],
   pipedInMintty: (m) => [m.pipedInMintty],
