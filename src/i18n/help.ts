@@ -84,7 +84,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
       "--host":
         "대기할 주소: 0.0.0.0 은 모든 IPv4 인터페이스, :: 는 IPv4와 IPv6, 127.0.0.1 은 이 컴퓨터만; 포트까지 HOST:PORT 로 주면 --port 도 정합니다",
       "--port": "대기할 포트 (0: 아무 빈 포트; 1024 미만은 root 권한 필요)",
-      "--backlog": "연결 대기 큐의 길이 (listen 의 backlog; 커널이 SOMAXCONN 으로 제한)",
+      "--backlog": "접속 대기 큐의 길이 (listen 의 backlog; 커널이 SOMAXCONN 으로 제한)",
       "--ipv6-only": ":: 같은 IPv6 --host 와 함께: IPv6 클라이언트만 받습니다",
       "--drain-timeout": "SIGINT/SIGTERM 을 받았을 때 열린 연결이 마무리할 수 있는 시간",
       "--shutdown-delay":
@@ -132,7 +132,7 @@ export const helpKo: Readonly<Record<HelpCommand, CommandHelp>> = {
   tcpecho serve -H :: --quiet            IPv4와 IPv6, 클라이언트별 출력 없이
   tcpecho serve -H :: --ipv6-only --udp  IPv6 클라이언트만, TCP와 UDP로
   tcpecho serve --backlog 4096 --drain-timeout 30s --data-lines 0
-                                         바쁜 서버: 더 긴 연결 대기 큐, 마무리에 30초, 데이터 줄 없음
+                                         바쁜 서버: 더 긴 접속 대기 큐, 마무리에 30초, 데이터 줄 없음
   tcpecho serve --metrics 0.0.0.0:9100 --shutdown-delay 3s
                                          로드 밸런서 뒤에서: SIGTERM 뒤 3초 동안 /readyz 503, 그다음 마무리
   TCPECHO_PORT=7007 tcpecho serve        환경 변수로 포트 지정

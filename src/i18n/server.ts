@@ -197,8 +197,8 @@ const ko: ServerMessages = {
         one: "이 주소에서만",
       }[scope]
     }), 접속 대기 큐 ${backlog}${requested > backlog ? ` (${requested} 요청; 커널이 ${process.platform === "darwin" ? "kern.ipc.somaxconn" : "net.core.somaxconn"} 으로 제한)` : ""}`,
-  reachAt: (ep, via) => `[TCP 서버] 클라이언트 접속 주소: ${ep}${via ? ` (${via})` : ""}`,
-  loopbackLabel: "루프백, 이 컴퓨터에서",
+  reachAt: (ep, via) => `[TCP 서버] 클라이언트가 접속할 주소: ${ep}${via ? ` (${via})` : ""}`,
+  loopbackLabel: "루프백: 이 컴퓨터에서만",
   noExternalInterface:
     "[TCP 서버] 루프백 외에 켜진 네트워크 인터페이스가 없습니다: 이 컴퓨터에서만 접속할 수 있습니다",
   connected: (ip, port) => `[TCP 서버] 클라이언트 접속: IP 주소=${ip}, 포트 번호=${port}`,
