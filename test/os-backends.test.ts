@@ -353,3 +353,30 @@ test(
     }
   },
 );
+
+test(
+  "serve --trace on macOS: lines still waiting for netstat are written before the stop summary when SIGINT comes at once",
+  { skip: SKIP },
+  async () => {
+    // A slow netstat: the connection is over long before the tool has read the table for its lines.
+    const tools = fakeTools({ netstat: [{ when: "-an -p tcp", live: "darwin-netstat", delayMs: 800 }] });
+    const env = simulatedEnv("darwin", { PATH: tools.path });
+    const server = await startCliServer(["--trace"], env);
+    try {
+      await server.waitFor(/^\[trace\] listen\(/, 20_000);
+      const r = await runCli(["client", "127.0.0.1", String(server.port), "--send", "hi"]);
+      assert.equal(r.code, 0, r.stderr);
+      server.proc.kill("SIGINT");
+      await server.exited;
+      const lines = server.stdout.filter((l) => l.startsWith("[trace]"));
+      assert.deepEqual(calls(lines), CALLS, server.stdout.join("\n"));
+      // The summary comes after the last trace line, as the steps came before the stop.
+      const summary = server.stdout.findIndex((l) => /\] stopped after/.test(l));
+      const lastTrace = server.stdout.findLastIndex((l) => l.startsWith("[trace]"));
+      assert.ok(summary === -1 || summary > lastTrace, server.stdout.join("\n"));
+    } finally {
+      await stopCli(server);
+      tools.remove();
+    }
+  },
+);

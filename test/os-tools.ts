@@ -27,6 +27,8 @@ export interface FakeAnswer {
   /** Instead of a recording: this machine's TCP table in macOS's netstat or Get-NetTCPConnection's JSON. */
   live?: "darwin-netstat" | "windows-json";
   code?: number;
+  /** How long the tool takes before it reads the table and answers (a slow tool, as PowerShell is). */
+  delayMs?: number;
 }
 
 const TCP_STATE = fileURLToPath(new URL("../src/net/tcp-state.js", import.meta.url));
@@ -48,6 +50,7 @@ const WIN = { CLOSE: 1, LISTEN: 2, SYN_SENT: 3, SYN_RECV: 4, ESTABLISHED: 5, FIN
   CLOSE_WAIT: 8, CLOSING: 9, LAST_ACK: 10, TIME_WAIT: 11 };
 async function main() {
   if (a === undefined) { process.stderr.write("usage\\n"); process.exit(64); }
+  if (a.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, a.delayMs));
   if (a.live !== undefined) {
     const { readTcpTable } = await import(${JSON.stringify(TCP_STATE)});
     const rows = readTcpTable() ?? [];

@@ -657,6 +657,8 @@ async function serve(opts: ServeOptions): Promise<void> {
         }),
       );
       void Promise.all([server.close(), udpClosed]).then(async ([stats, udpStats]) => {
+        // Without /proc, trace lines wait for the system tool's reading: written before the summary.
+        await trace?.drained(TRACE_DRAIN_MS);
         log.stopped(stats);
         if (udpStats !== undefined) log.udpStopped(udpStats);
         clearInterval(reports);
@@ -671,6 +673,13 @@ async function serve(opts: ServeOptions): Promise<void> {
   };
   for (; held > 0; held--) onSignal();
 }
+
+/**
+ * How long the stop waits for trace lines still waiting for the system
+ * tool's table reading: one netstat reading, most of a PowerShell one (each
+ * tool is bounded by its own timeout too).
+ */
+const TRACE_DRAIN_MS = 5000;
 
 /** Where the server listens: the sockets systemd passed, or the address to bind. */
 function listenOn(opts: ServeOptions, activated: ActivatedSocket[]): EchoServerOptions {

@@ -177,7 +177,7 @@ function stateOf(table: TcpTableName, inode: number | undefined, ends: TcpSocket
  * waits for the first table read started after its step, reads shared by
  * the steps waiting; lines leave in the order they came.
  */
-class ToolStates {
+export class ToolStates {
   readonly #snapshots: SharedTcpSnapshots;
   readonly #asked = new WeakMap<TraceEvent, Asked>();
   /** The steps asked so far, counted; and what the count was when each reading ended. */
@@ -221,17 +221,27 @@ class ToolStates {
     this.#chain = this.#chain.then(async () => {
       if (asked !== undefined) {
         const s = await asked.snapshot;
+        // Whatever the reading gave, this step no longer waits.
+        const late = this.#later(asked, s);
         event.stateFrom = s.source;
         if (s.ok) event.state = findTcpRow(s.rows, asked.query)?.state ?? "gone";
         else event.stateFailure = s.failure;
-        if (s.ok && event.state !== "gone" && this.#later(asked, s)) event.stateLate = true;
+        if (s.ok && event.state !== "gone" && late) event.stateLate = true;
         settled?.(event);
       }
       sink(event);
     });
   }
 
-  /** Whether the same socket's next step came before the reading ended: the state may be that step's. */
+  /** How many sockets have steps waiting for a reading: none once every line is written. */
+  get waiting(): number {
+    return this.#waiting.size;
+  }
+
+  /**
+   * Whether the same socket's next step came before the reading ended (the
+   * state may be that step's); the step stops waiting.
+   */
   #later(asked: Asked, s: TcpTableSnapshot): boolean {
     const waiting = this.#waiting.get(asked.key) ?? [];
     const next = waiting[waiting.indexOf(asked.seq) + 1];
@@ -268,6 +278,11 @@ interface Traced {
 export interface ServerTrace {
   /** Traces the listening socket's calls (socket, bind, listen) for the address the server got. */
   listening(address: EchoServerAddress, requestedBacklog: number): void;
+  /**
+   * Resolves once every line given so far is written (elsewhere than Linux,
+   * lines wait for the tool's reading), or after `ms`, whichever comes first.
+   */
+  drained(ms: number): Promise<void>;
 }
 
 /**
@@ -510,6 +525,14 @@ export function traceServer(
       };
       if (tool !== null) listen.state = tool.ask(listen, { localPort: port, state: "LISTEN" });
       out(listen);
+    },
+    async drained(ms) {
+      flush();
+      if (tool === null) return;
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+      await Promise.race([tool.drained(), bound]);
+      clearTimeout(timer);
     },
   };
 }
