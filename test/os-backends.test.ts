@@ -188,6 +188,110 @@ test(
   },
 );
 
+test(
+  "diagnose on Korean Windows: PowerShell's answers read as UTF-8, the adapter 이더넷 and the no-route words in Korean intact",
+  { skip: SKIP },
+  async () => {
+    // PowerShell 5.1 writes the OEM code page (CP949) unless told to write UTF-8.
+    const tools = fakeTools({
+      powershell: [
+        {
+          when: "'192.168.1.40'",
+          stdout: "win32/find-netroute-neighbour-ko.json",
+          oem: { stdout: "win32/find-netroute-neighbour-ko.cp949.json" },
+        },
+        {
+          when: "'10.9.9.9'",
+          stderr: "win32/find-netroute-none-ko.stderr",
+          oem: { stderr: "win32/find-netroute-none-ko.cp949.stderr" },
+          code: 1,
+        },
+      ],
+    });
+    try {
+      const r = await diagnoseAs("win32", tools, "192.168.1.40", "7");
+      assert.match(r.out, /on the subnet of interface 이더넷: 192\.168\.1\.40 AND 255\.255\.255\.0/);
+      const ko = await diagnoseAs("win32", tools, "192.168.1.40", "7", "--lang", "ko");
+      assert.match(ko.out, /이더넷 인터페이스의 서브넷: 192\.168\.1\.40 AND/);
+      const none = await diagnoseAs("win32", tools, "10.9.9.9", "7", "--lang", "ko");
+      assert.match(none.out, /경로 없음: .*'네트워크 위치에 연결할 수 없습니다\./);
+      assert.doesNotMatch(r.out + ko.out + none.out, /\uFFFD/);
+    } finally {
+      tools.remove();
+    }
+  },
+);
+
+test(
+  "diagnose on Korean Windows without Find-NetRoute: told by PowerShell's exit code, not its words, and route print's Korean table decides",
+  { skip: SKIP },
+  async () => {
+    const tools = fakeTools({
+      // The command asks Get-Command first and exits 127 without the cmdlet, as PowerShell does then.
+      powershell: [
+        { when: "Get-Command Find-NetRoute", code: 127 },
+        {
+          when: "Find-NetRoute",
+          stderr: "win32/find-netroute-missing-ko.stderr",
+          oem: { stderr: "win32/find-netroute-missing-ko.cp949.stderr" },
+          code: 1,
+        },
+      ],
+      // route.exe writes the OEM code page: `IPv4 경로 테이블`, `연결됨`, in CP949.
+      route: [{ when: "print", stdout: "win32/route-print-ko.cp949.txt" }],
+    });
+    try {
+      const r = await diagnoseAs("win32", tools, "192.168.1.40", "7");
+      assert.match(r.out, /route decision \(from route print\):/, r.out);
+      assert.match(r.out, /on the subnet of interface 192\.168\.1\.23: 192\.168\.1\.40 AND 255\.255\.255\.0/);
+      const gw = await diagnoseAs("win32", tools, "93.184.216.34", "7", "--lang", "ko");
+      assert.match(gw.out, /커널의 라우팅 결정 \(route print 기준\)/);
+      assert.match(gw.out, /게이트웨이 192\.168\.1\.1에 넘깁니다/);
+    } finally {
+      tools.remove();
+    }
+  },
+);
+
+test(
+  "diagnose when no route tool answers: a heading that names no tool, then each tool asked with its own failure; in Korean too",
+  { skip: SKIP },
+  async () => {
+    const none = fakeTools({});
+    // No PowerShell; route print runs and fails.
+    const failing = fakeTools({ route: [{ when: "print", code: 1 }] });
+    try {
+      const mac = await diagnoseAs("darwin", none, "192.168.1.40", "7");
+      assert.match(
+        mac.out,
+        /\n {2}the route:\n {4}route not known: asked route -n get, no answer \(the command is not on this system\)\n/,
+      );
+      assert.doesNotMatch(mac.out, /route decision/);
+      const win = await diagnoseAs("win32", failing, "192.168.1.40", "7");
+      assert.match(
+        win.out,
+        /\n {2}the route:\n {4}route not known: asked Find-NetRoute \(the command is not on this system\), then route print \(it ran and failed\), no answer\n/,
+      );
+      const ko = await diagnoseAs("win32", failing, "192.168.1.40", "7", "--lang", "ko");
+      assert.match(
+        ko.out,
+        /\n {2}경로:\n {4}경로를 알 수 없음: Find-NetRoute\(명령이 이 시스템에 없음\), route print\(실행했으나 실패함\) 명령에 물었으나 답을 얻지 못했습니다\n/,
+      );
+      assert.doesNotMatch(ko.out, /라우팅 결정/);
+      const lo = await diagnoseAs("win32", failing, "127.0.0.1", "7");
+      assert.match(
+        lo.out,
+        /the route \(from this machine's own addresses; Find-NetRoute \(the command is not on this system\), then route print \(it ran and failed\) gave no answer\):/,
+      );
+      const j = json((await diagnoseAs("win32", failing, "192.168.1.40", "7", "--json")).out);
+      assert.deepEqual(j.route.failures, ["missing", "failed"]);
+    } finally {
+      none.remove();
+      failing.remove();
+    }
+  },
+);
+
 /** Runs a traced server as `platform`, one client that sends `hello` and closes; returns the trace lines. */
 async function traceAs(
   platform: "darwin" | "win32",

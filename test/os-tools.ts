@@ -27,6 +27,12 @@ export interface FakeAnswer {
   /** Instead of a recording: this machine's TCP table in macOS's netstat or Get-NetTCPConnection's JSON. */
   live?: "darwin-netstat" | "windows-json";
   code?: number;
+  /**
+   * PowerShell 5.1 on a localised Windows: these recordings (in the OEM code
+   * page, CP949 for Korean) are printed instead unless the command sets the
+   * console's output encoding to UTF-8.
+   */
+  oem?: { stdout?: string; stderr?: string };
   /** How long the tool takes before it reads the table and answers (a slow tool, as PowerShell is). */
   delayMs?: number;
 }
@@ -35,10 +41,12 @@ const TCP_STATE = fileURLToPath(new URL("../src/net/tcp-state.js", import.meta.u
 
 /** The fake's program: the answers and the path of tcp-state.js are written into it. */
 function program(answers: FakeAnswer[]): string {
+  const path = (name: string | undefined) => (name === undefined ? undefined : fixture(`os/${name}`));
   const resolved = answers.map((a) => ({
     ...a,
-    stdout: a.stdout === undefined ? undefined : fixture(`os/${a.stdout}`),
-    stderr: a.stderr === undefined ? undefined : fixture(`os/${a.stderr}`),
+    stdout: path(a.stdout),
+    stderr: path(a.stderr),
+    oem: a.oem === undefined ? undefined : { stdout: path(a.oem.stdout), stderr: path(a.oem.stderr) },
   }));
   return `#!/usr/bin/env -S -u NODE_OPTIONS ${process.execPath}
 const fs = require("node:fs");
@@ -64,8 +72,10 @@ async function main() {
       process.stdout.write("Active Internet connections (including servers)\\nProto Recv-Q Send-Q  Local Address          Foreign Address        (state)\\n" + lines.join("\\n") + "\\n");
     }
   }
-  if (a.stdout) process.stdout.write(fs.readFileSync(a.stdout));
-  if (a.stderr) process.stderr.write(fs.readFileSync(a.stderr));
+  const utf8 = /\\[Console\\]::OutputEncoding\\s*=\\s*\\[Text\\.Encoding\\]::UTF8/.test(args);
+  const out = a.oem !== undefined && !utf8 ? a.oem : a;
+  if (out.stdout) process.stdout.write(fs.readFileSync(out.stdout));
+  if (out.stderr) process.stderr.write(fs.readFileSync(out.stderr));
   process.exitCode = a.code ?? 0;
 }
 main();

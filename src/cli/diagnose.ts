@@ -70,7 +70,9 @@ function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
   for (const a of r.addresses) {
     const route = a.route;
     t.out(dm.address(a.address, a.family, a.scope));
-    t.out(dm.routeFrom(route.via, route.tried, route.failure));
+    const failures = route.failures ?? (route.failure === undefined ? [] : [route.failure]);
+    // No tool answered: the line below says which were asked, so the heading names none.
+    t.out(route.kind === "unknown" ? dm.routeHeading : dm.routeFrom(route.via, route.tried, failures));
     switch (route.kind) {
       case "loopback":
         t.out(dm.loopback(route.interface ?? "lo"));
@@ -95,7 +97,7 @@ function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
         t.out(dm.multicast(route.interface ?? "?", a.family === 6 ? "ff00::/8" : "224.0.0.0/4"));
         break;
       case "unknown":
-        t.out(dm.routeUnknown(route.tried ?? [route.via], route.failure ?? "failed"));
+        t.out(dm.routeUnknown(route.tried ?? [route.via], failures));
         break;
       default:
         t.out(dm.unreachable(route.reason));

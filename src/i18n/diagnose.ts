@@ -22,8 +22,10 @@ export interface DiagnoseMessages {
   nameNotFound(host: string, code: string): string;
   /** The address heading: its family and range. */
   address(address: string, family: 4 | 6, scope: AddressScope): string;
-  /** The heading; for `interfaces`, `tried` and `failure` say which tools could not answer and why. */
-  routeFrom(via: RouteSource, tried?: readonly string[], failure?: ToolFailure): string;
+  /** The heading; for `interfaces`, `tried` and `failures` say which tools could not answer and why, each. */
+  routeFrom(via: RouteSource, tried?: readonly string[], failures?: readonly ToolFailure[]): string;
+  /** The heading when no tool answered (what follows says which were asked). */
+  routeHeading: string;
   loopback(iface: string): string;
   /** One of this machine's own addresses; `owner` the interface holding it, if known. */
   local(owner: string | null): string;
@@ -37,8 +39,8 @@ export interface DiagnoseMessages {
   multicast(iface: string, range: string): string;
   gateway(gateway: string, iface: string): string;
   unreachable(reason: string | null): string;
-  /** No tool could answer: `tools` were asked, in order; `failure` why the last gave nothing. */
-  routeUnknown(tools: readonly string[], failure: ToolFailure): string;
+  /** No tool could answer: `tools` were asked, in order; `failures` why each gave nothing. */
+  routeUnknown(tools: readonly string[], failures: readonly ToolFailure[]): string;
   source(address: string): string;
   /** `from`: what named the port (a services file, or the built-in IANA table); default `/etc/services`. */
   port(port: number, range: PortRange, service: string | null, from?: ServiceSource): string;
@@ -101,6 +103,26 @@ export function toolFailure(lang: Lang, failure: ToolFailure): string {
     unparsable: ["its output could not be read", "출력을 해석할 수 없음"],
   };
   return words[failure][lang === "ko" ? 1 : 0];
+}
+
+/**
+ * The tools asked and why they gave no answer: one reason after them all
+ * when it is the same for each (`A, then B … (reason)`), else each tool's own
+ * after its name (`A (reason), then B (reason)`).
+ */
+function toolsAsked(
+  lang: Lang,
+  tools: readonly string[],
+  failures: readonly ToolFailure[],
+): { tools: string; reason: string | null } {
+  const join = lang === "ko" ? ", " : ", then ";
+  const first = failures[0] ?? "failed";
+  if (failures.every((f) => f === first))
+    return { tools: tools.join(join), reason: toolFailure(lang, first) };
+  const each = tools.map(
+    (t, i) => `${t}${lang === "ko" ? "" : " "}(${toolFailure(lang, failures[i] ?? first)})`,
+  );
+  return { tools: each.join(join), reason: null };
 }
 
 /** The built-in table's name in a sentence. */
@@ -178,10 +200,12 @@ const en: DiagnoseMessages = {
     `${host} resolves to ${addresses.length} address${addresses.length === 1 ? "" : "es"}: ${addresses.join(", ")}`,
   nameNotFound: (host, code) => `name not found: ${host} does not resolve to any address (${code})`,
   address: (address, family, scope) => `address ${address} (IPv${family}): ${SCOPE_EN[scope]}`,
-  routeFrom: (via, tried = [], failure = "failed") =>
-    via === "interfaces"
-      ? `  the route (from this machine's own addresses; ${tried.join(", then ")} gave no answer: ${toolFailure("en", failure)}):`
-      : `  the kernel's route decision (from ${via}):`,
+  routeFrom: (via, tried = [], failures = []) => {
+    if (via !== "interfaces") return `  the kernel's route decision (from ${via}):`;
+    const asked = toolsAsked("en", tried, failures);
+    return `  the route (from this machine's own addresses; ${asked.tools} gave no answer${asked.reason === null ? "" : `: ${asked.reason}`}):`;
+  },
+  routeHeading: "  the route:",
   loopback: (iface) => `    loopback: delivered through the ${iface} interface; it never leaves this machine`,
   local: (owner) =>
     `    one of this machine's own addresses${owner ? ` (on ${owner})` : ""}: delivered inside the machine, never on the wire`,
@@ -202,8 +226,10 @@ const en: DiagnoseMessages = {
     const words = reasonIn("en", reason);
     return `    no route: the kernel has no way there${words ? `: ${words}` : ""}`;
   },
-  routeUnknown: (tools, failure) =>
-    `    route not known: asked ${tools.join(", then ")}, no answer (${toolFailure("en", failure)})`,
+  routeUnknown: (tools, failures) => {
+    const asked = toolsAsked("en", tools, failures);
+    return `    route not known: asked ${asked.tools}, no answer${asked.reason === null ? "" : ` (${asked.reason})`}`;
+  },
   source: (address) => `    source address: ${address}`,
   port: (port, range, service, from = "/etc/services") => {
     const where = from === "IANA" ? IANA_EN : from;
@@ -240,10 +266,12 @@ const ko: DiagnoseMessages = {
   resolved: (host, addresses) => `${host}의 주소 ${addresses.length}개: ${addresses.join(", ")}`,
   nameNotFound: (host, code) => `이름을 찾을 수 없음: ${host}에 해당하는 주소가 없습니다 (${code})`,
   address: (address, family, scope) => `주소 ${address} (IPv${family}): ${SCOPE_KO[scope]}`,
-  routeFrom: (via, tried = [], failure = "failed") =>
-    via === "interfaces"
-      ? `  경로 (이 컴퓨터 자신의 주소 기준, ${tried.join(", ")} 명령은 답하지 못함: ${toolFailure("ko", failure)}):`
-      : `  커널의 라우팅 결정 (${via} 기준):`,
+  routeFrom: (via, tried = [], failures = []) => {
+    if (via !== "interfaces") return `  커널의 라우팅 결정 (${via} 기준):`;
+    const asked = toolsAsked("ko", tried, failures);
+    return `  경로 (이 컴퓨터 자신의 주소 기준, ${asked.tools} 명령은 답하지 못함${asked.reason === null ? "" : `: ${asked.reason}`}):`;
+  },
+  routeHeading: "  경로:",
   loopback: (iface) => `    루프백: ${iface} 인터페이스로 전달되며 이 컴퓨터 밖으로 나가지 않습니다`,
   local: (owner) =>
     `    이 컴퓨터 자신의 주소${owner ? ` (${owner})` : ""}: 컴퓨터 안에서 전달되며 네트워크 선로에 나가지 않습니다`,
@@ -264,8 +292,10 @@ const ko: DiagnoseMessages = {
     const words = reasonIn("ko", reason);
     return `    경로 없음: 커널에 그곳으로 가는 경로가 없습니다${words ? `: ${words}` : ""}`;
   },
-  routeUnknown: (tools, failure) =>
-    `    경로를 알 수 없음: ${tools.join(", ")} 명령에 물었으나 답을 얻지 못했습니다 (${toolFailure("ko", failure)})`,
+  routeUnknown: (tools, failures) => {
+    const asked = toolsAsked("ko", tools, failures);
+    return `    경로를 알 수 없음: ${asked.tools} 명령에 물었으나 답을 얻지 못했습니다${asked.reason === null ? "" : ` (${asked.reason})`}`;
+  },
   source: (address) => `    출발지 주소: ${address}`,
   port: (port, range, service, from = "/etc/services") => {
     const where = from === "IANA" ? IANA_KO : from;

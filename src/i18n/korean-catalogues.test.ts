@@ -92,8 +92,10 @@ const DIAGNOSE: { [K in keyof DiagnoseMessages]: (m: DiagnoseMessages) => string
   address: (m) => SCOPES.flatMap((s) => [m.address("192.0.2.1", 4, s), m.address("::1", 6, s)]),
   routeFrom: (m) => [
     ...SOURCES.map((s) => m.routeFrom(s)),
-    ...FAILURES.map((f) => m.routeFrom("interfaces", ["Find-NetRoute", "route print"], f)),
+    ...FAILURES.map((f) => m.routeFrom("interfaces", ["Find-NetRoute", "route print"], [f, f])),
+    m.routeFrom("interfaces", ["Find-NetRoute", "route print"], ["missing", "failed"]),
   ],
+  routeHeading: (m) => [m.routeHeading],
   loopback: (m) => [m.loopback("lo")],
   local: (m) => [m.local("eth0"), m.local(null)],
   localNote: (m) => [m.localNote],
@@ -117,8 +119,9 @@ const DIAGNOSE: { [K in keyof DiagnoseMessages]: (m: DiagnoseMessages) => string
     ].map((r) => m.unreachable(r)),
   routeUnknown: (m) =>
     FAILURES.flatMap((f) => [
-      m.routeUnknown(["route -n get"], f),
-      m.routeUnknown(["Find-NetRoute", "route print"], f),
+      m.routeUnknown(["route -n get"], [f]),
+      m.routeUnknown(["Find-NetRoute", "route print"], [f, f]),
+      m.routeUnknown(["Find-NetRoute", "route print"], ["missing", f]),
     ]),
   source: (m) => [m.source("192.168.0.7")],
   port: (m) => [

@@ -1,10 +1,16 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import type { ToolRun, ToolRunner } from "./os-tool.js";
+import { POWERSHELL_UTF8, type ToolRun, type ToolRunner } from "./os-tool.js";
 import { routeTo } from "./route.js";
 import { darwinDecision, parseDarwinRouteGet } from "./route-darwin.js";
-import { parseFindNetRoute, parseRoutePrint, routePrintDecision } from "./route-windows.js";
+import {
+  findNetRouteCommand,
+  parseFindNetRoute,
+  parseRoutePrint,
+  routePrintDecision,
+} from "./route-windows.js";
+import { GET_NET_TCP_CONNECTION } from "./tcp-table.js";
 
 /** A recording of test/fixtures/os (tests run from dist/src/net). */
 const recording = (name: string) =>
@@ -177,5 +183,43 @@ test("Windows route print: the active routes, IPv4 and IPv6 (a wrapped line join
   assert.deepEqual(
     [neither.kind, neither.failure, neither.tried],
     ["unknown", "missing", ["Find-NetRoute", "route print"]],
+  );
+});
+
+test("Windows route print in Korean (IPv4 경로 테이블, 연결됨), as written or in CP949 read as UTF-8: the same routes as in English", () => {
+  const english = parseRoutePrint(recording("win32/route-print.txt"));
+  assert.equal(english.length, 19);
+  assert.deepEqual(parseRoutePrint(recording("win32/route-print-ko.txt")), english);
+  assert.deepEqual(parseRoutePrint(recording("win32/route-print-ko.cp949.txt")), english);
+  // An on-link word of more than one word, as other languages have, is no gateway either.
+  const two = parseRoutePrint(
+    "IPv4 Route Table\n=====\n   192.168.1.0    255.255.255.0     Auf Verbindung    192.168.1.23    281\n=====\n",
+  );
+  assert.deepEqual([two[0]?.prefix, two[0]?.gateway, two[0]?.interface], [24, null, "192.168.1.23"]);
+});
+
+test("Windows without Find-NetRoute: PowerShell's exit code says so in any language; each tool's own failure is kept", async () => {
+  const missing = ok("", 127, "");
+  const run = runner({ powershell: missing, route: ok(recording("win32/route-print-ko.txt")) });
+  const r = await routeTo("93.184.216.34", { platform: "win32", run, interfaces: NONE });
+  assert.deepEqual([r.kind, r.via, run.asked], ["gateway", "route print", ["powershell", "route"]]);
+  const failed = await routeTo("93.184.216.34", {
+    platform: "win32",
+    run: runner({ route: ok("", 1) }),
+    interfaces: NONE,
+  });
+  assert.deepEqual(
+    [failed.kind, failed.tried, failed.failures, failed.failure],
+    ["unknown", ["Find-NetRoute", "route print"], ["missing", "failed"], "failed"],
+  );
+});
+
+test("the PowerShell commands set UTF-8 output first (PowerShell 5.1 writes the OEM code page) and look for Find-NetRoute by exit code", () => {
+  for (const command of [findNetRouteCommand("192.0.2.1"), GET_NET_TCP_CONNECTION]) {
+    assert.ok(command.startsWith(POWERSHELL_UTF8), command);
+  }
+  assert.match(
+    findNetRouteCommand("192.0.2.1"),
+    /Get-Command Find-NetRoute .*exit 127 .*Find-NetRoute -RemoteIPAddress '192\.0\.2\.1'/,
   );
 });

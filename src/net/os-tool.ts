@@ -21,12 +21,24 @@ export type ToolRun =
 /** Runs a tool; replaceable in tests. */
 export type ToolRunner = (command: string, args: readonly string[], timeoutMs: number) => Promise<ToolRun>;
 
+/**
+ * Put before a PowerShell command: Windows PowerShell 5.1 writes its pipes
+ * in the console's OEM code page (CP949 on Korean Windows, so an adapter
+ * named `이더넷` and its error records would not read as UTF-8), PowerShell 7
+ * too where the console's code page is not UTF-8. The setter needs a console;
+ * without one the command goes on as before.
+ */
+export const POWERSHELL_UTF8 = "try { [Console]::OutputEncoding = [Text.Encoding]::UTF8 } catch {}; ";
+
 /** Output beyond this is a tool gone wrong, not a table (a busy server's is a few megabytes). */
 const MAX_OUTPUT = 64 * 1024 * 1024;
 
 /**
  * Runs `command` with `args`, at most `timeoutMs`. A non-zero exit is still
  * an answer (`route -n get` exits 1 for "not in table"): `ok` with its code.
+ * Output is read as UTF-8 (PowerShell is told to write it so:
+ * {@link POWERSHELL_UTF8}); a tool missing is told by the system's ENOENT,
+ * in no language.
  *
  * @example
  * ```ts

@@ -70,10 +70,12 @@ export interface RouteDecision {
   reason: string | null;
   /** Which source of truth decided (for `unknown`: the tool that was tried last). */
   via: RouteSource;
-  /** For `unknown`, and `interfaces`: why the tool gave no answer. */
+  /** For `unknown`, and `interfaces`: why the tool gave no answer (the last one asked). */
   failure?: ToolFailure;
   /** For `unknown` (when more than one tool was tried) and `interfaces`: each tool asked, in order. */
   tried?: RouteSource[];
+  /** With `tried`: why each of those tools gave no answer, in the same order. */
+  failures?: ToolFailure[];
 }
 
 /** A route from `/proc/net/route` or `/proc/net/ipv6_route`. */
@@ -222,17 +224,18 @@ export function withoutTool(
   address: string,
   interfaces: Interfaces,
   tried: RouteSource[],
-  failure: ToolFailure,
+  failures: ToolFailure[],
 ): RouteDecision {
   const owner = ownerOf(address, interfaces);
-  const known = { ...emptyDecision(address), via: "interfaces" as const, tried, failure, source: address };
-  if (isLoopback(address)) return { ...known, kind: "loopback", interface: owner };
-  if (owner !== null) return { ...known, kind: "local", owner };
+  const failure = failures.at(-1) ?? "failed";
+  const known = { ...emptyDecision(address), via: "interfaces" as const, tried, failure, failures };
+  if (isLoopback(address)) return { ...known, source: address, kind: "loopback", interface: owner };
+  if (owner !== null) return { ...known, source: address, kind: "local", owner };
   return {
     ...emptyDecision(address),
     kind: "unknown",
     via: tried.at(-1) ?? "interfaces",
     failure,
-    ...(tried.length > 1 ? { tried } : {}),
+    ...(tried.length > 1 ? { tried, failures } : {}),
   };
 }

@@ -139,9 +139,9 @@ export async function darwinRouteTo(
   const bare = address.replace(/%[\w.-]+$/, "");
   const v6 = ipaddr.process(bare).kind() === "ipv6";
   const ran = await run("route", ["-n", "get", ...(v6 ? ["-inet6"] : []), address], 5000);
-  if (!ran.ok) return withoutTool(bare, interfaces, ["route -n get"], ran.failure);
+  if (!ran.ok) return withoutTool(bare, interfaces, ["route -n get"], [ran.failure]);
   const decision = darwinDecision(bare, ran, interfaces);
   return decision.kind === "unknown"
-    ? withoutTool(bare, interfaces, ["route -n get"], decision.failure ?? "failed")
+    ? withoutTool(bare, interfaces, ["route -n get"], [decision.failure ?? "failed"])
     : decision;
 }

@@ -7,13 +7,14 @@
  * the destination is on the link — `RouteMetric`), selected and written as
  * JSON. Where PowerShell cannot answer, `route print`'s active routes,
  * matched here by the longest prefix (`Gateway` `On-link` for a network on
- * the link).
+ * the link). PowerShell is told to write UTF-8 (`POWERSHELL_UTF8`), and
+ * nothing here depends on the words Windows prints in its own language.
  *
  * @module
  */
 
 import ipaddr from "ipaddr.js";
-import { runTool, type ToolFailure, type ToolRunner } from "./os-tool.js";
+import { POWERSHELL_UTF8, runTool, type ToolFailure, type ToolRunner } from "./os-tool.js";
 import {
   emptyDecision,
   groupDestination,
@@ -36,10 +37,20 @@ export interface FindNetRoute {
   route: { destination: string; prefix: number; nextHop: string | null; interface: string | null };
 }
 
+/**
+ * The exit code of {@link findNetRouteCommand} when PowerShell has no
+ * Find-NetRoute (before Windows 8): told by a code, not by the error's
+ * words, which are in Windows's own language.
+ */
+export const NO_FIND_NETROUTE = 127;
+
 /** The PowerShell command line for an address (already checked to be an IP address). */
 export function findNetRouteCommand(address: string): string {
   return (
-    `$ProgressPreference='SilentlyContinue'; Find-NetRoute -RemoteIPAddress '${address}' | ` +
+    POWERSHELL_UTF8 +
+    "$ProgressPreference='SilentlyContinue'; " +
+    `if (-not (Get-Command Find-NetRoute -ErrorAction SilentlyContinue)) { exit ${NO_FIND_NETROUTE} }; ` +
+    `Find-NetRoute -RemoteIPAddress '${address}' | ` +
     "Select-Object IPAddress,PrefixLength,InterfaceAlias,InterfaceIndex,DestinationPrefix,NextHop,RouteMetric | " +
     "ConvertTo-Json -Compress"
   );
@@ -136,12 +147,16 @@ export type RoutePrintRow = ProcRoute;
 /**
  * Parses the active routes of `route print` (IPv4 and IPv6 tables; the
  * persistent routes are skipped: they are in the active ones when they apply).
+ * Read by shape, not by words, which are in Windows's own language (`IPv4
+ * 경로 테이블`, `연결됨` for On-link): a table begins at a line starting
+ * `IPv4` or `IPv6`, its active routes are the rows up to its second line of
+ * `=`, and a gateway that is no address is the on-link word.
  *
  * @example
  * ```ts
  * import { parseRoutePrint } from "./route-windows.js";
  * const rows = parseRoutePrint(
- *   "IPv4 Route Table\nActive Routes:\nNetwork Destination        Netmask          Gateway       Interface  Metric\n" +
+ *   "IPv4 Route Table\n=====\nActive Routes:\nNetwork Destination        Netmask          Gateway       Interface  Metric\n" +
  *     "          0.0.0.0          0.0.0.0      192.168.1.1     192.168.1.23     25\n",
  * );
  * rows[0]?.gateway; // "192.168.1.1"
@@ -150,34 +165,52 @@ export type RoutePrintRow = ProcRoute;
 export function parseRoutePrint(output: string): RoutePrintRow[] {
   const rows: RoutePrintRow[] = [];
   let table: "v4" | "v6" | null = null;
+  let rules = 0;
   let carry: string[] | null = null;
   for (const raw of output.split(/\r?\n/)) {
     const line = raw.trim();
-    if (/^IPv4 Route Table/i.test(line)) table = "v4";
-    else if (/^IPv6 Route Table/i.test(line)) table = "v6";
-    else if (/^Persistent Routes/i.test(line)) table = null;
+    const heading = /^IPv([46])\b/i.exec(line);
+    if (heading !== null) [table, rules, carry] = [heading[1] === "4" ? "v4" : "v6", 0, null];
+    else if (/^=+$/.test(line)) rules++;
+    // Between the table's first and second rule: its active routes.
+    if (table === null || rules !== 1 || line === "") continue;
     const f = line.split(/\s+/);
-    if (table === "v4" && f.length === 5 && isIp(f[0] ?? "") && isIp(f[1] ?? "")) {
-      const prefix = ipaddr.IPv4.parse(f[1] as string).prefixLengthFromSubnetMask();
-      if (prefix === null) continue;
-      const gateway = isIp(f[2] ?? "") ? (f[2] as string) : null;
-      rows.push(row(f[0] as string, prefix, gateway, f[3] as string, Number(f[4])));
-    } else if (table === "v6") {
-      // A long destination pushes the gateway onto the next line.
-      const parts: string[] = carry !== null && f.length === 1 ? [...carry, ...f] : f;
-      carry = null;
-      const m = /^([\da-f:.]+)\/(\d{1,3})$/i.exec(parts[2] ?? "");
-      if (!/^\d+$/.test(parts[0] ?? "") || m === null) continue;
-      if (parts.length === 3) {
-        carry = parts;
-        continue;
-      }
-      const gateway = isIp(parts[3] ?? "") && !onLink(parts[3] as string) ? (parts[3] as string) : null;
-      rows.push(row(m[1] as string, Number(m[2]), gateway, `If ${parts[0]}`, Number(parts[1])));
+    if (table === "v4") {
+      const got = v4Row(f);
+      if (got !== undefined) rows.push(got);
+      continue;
     }
+    // A long destination pushes the gateway onto the next line.
+    const parts: string[] = carry !== null && !v6RowStart(f) ? [...carry, ...f] : f;
+    carry = null;
+    if (!v6RowStart(parts)) continue;
+    if (parts.length === 3) {
+      carry = parts;
+      continue;
+    }
+    const [destination = "", prefix = "0"] = (parts[2] as string).split("/");
+    const hop = parts.slice(3).join(" ");
+    const gateway = isIp(hop) && !onLink(hop) ? hop : null;
+    rows.push(row(destination, Number(prefix), gateway, `If ${parts[0]}`, Number(parts[1])));
   }
   return rows;
 }
+
+/** An IPv4 active route: destination, mask, gateway (an address, or the on-link word in any language), interface, metric. */
+function v4Row(f: string[]): RoutePrintRow | undefined {
+  const [destination = "", mask = ""] = f;
+  const iface = f.at(-2) ?? "";
+  if (f.length < 5 || !isIp(destination) || !isIp(mask) || !isIp(iface) || !/^\d+$/.test(f.at(-1) ?? ""))
+    return undefined;
+  const prefix = ipaddr.IPv4.parse(mask).prefixLengthFromSubnetMask();
+  if (prefix === null) return undefined;
+  const hop = f.slice(2, -2).join(" ");
+  return row(destination, prefix, isIp(hop) ? hop : null, iface, Number(f.at(-1)));
+}
+
+/** The start of an IPv6 active route: interface number, metric, `destination/prefix`. */
+const v6RowStart = (f: string[]) =>
+  /^\d+$/.test(f[0] ?? "") && /^\d+$/.test(f[1] ?? "") && /^[\da-f:.]+\/\d{1,3}$/i.test(f[2] ?? "");
 
 function row(destination: string, prefix: number, gateway: string | null, iface: string, metric: number) {
   return { interface: iface, destination, prefix, gateway, reject: false, local: false, metric };
@@ -230,20 +263,24 @@ export async function windowsRouteTo(
     ["-NoProfile", "-NonInteractive", "-Command", findNetRouteCommand(bare)],
     15_000,
   );
-  if (ps.ok) {
+  let first: ToolFailure;
+  if (!ps.ok) first = ps.failure;
+  else if (ps.code === NO_FIND_NETROUTE) first = "missing";
+  else {
     const got = parseFindNetRoute(ps.stdout);
     if (got !== undefined) return findNetRouteDecision(bare, got, interfaces);
     // No route: Find-NetRoute writes an error record and nothing on standard output.
     const words = /Find-NetRoute\s*:\s*(.+)/.exec(ps.stderr)?.[1]?.trim();
-    if (ps.code !== 0 && words !== undefined && !/not recognized/i.test(ps.stderr)) {
+    if (ps.code !== 0 && words !== undefined) {
       return { ...emptyDecision(bare), via: "Find-NetRoute", kind: "unreachable", reason: words };
     }
+    first = ps.code === 0 ? "unparsable" : "failed";
   }
   const printed = await run("route", ["print"], 5000);
   if (printed.ok && printed.code === 0) {
     const rows = parseRoutePrint(printed.stdout);
     if (rows.length > 0) return routePrintDecision(bare, rows);
   }
-  const failure: ToolFailure = !printed.ok ? printed.failure : printed.code === 0 ? "unparsable" : "failed";
-  return withoutTool(bare, interfaces, ["Find-NetRoute", "route print"], failure);
+  const second: ToolFailure = !printed.ok ? printed.failure : printed.code === 0 ? "unparsable" : "failed";
+  return withoutTool(bare, interfaces, ["Find-NetRoute", "route print"], [first, second]);
 }

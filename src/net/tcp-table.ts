@@ -23,7 +23,7 @@
  */
 
 import ipaddr from "ipaddr.js";
-import { runTool, type ToolFailure, type ToolRunner } from "./os-tool.js";
+import { POWERSHELL_UTF8, runTool, type ToolFailure, type ToolRunner } from "./os-tool.js";
 import { readTcpTable, type TcpSocketQuery, type TcpStateName } from "./tcp-state.js";
 
 /** Where a table came from. */
@@ -192,6 +192,7 @@ export function parseWindowsNetstat(text: string): TcpTableRow[] {
 
 /** The PowerShell command for the table, as JSON; its State left as PowerShell writes an enumeration (a number). */
 export const GET_NET_TCP_CONNECTION =
+  POWERSHELL_UTF8 +
   "$ProgressPreference='SilentlyContinue'; Get-NetTCPConnection | " +
   "Select-Object LocalAddress,LocalPort,RemoteAddress,RemotePort,State,OwningProcess | ConvertTo-Json -Compress";
 
