@@ -285,6 +285,173 @@ export interface ServerTrace {
   drained(ms: number): Promise<void>;
 }
 
+/** A connection's descriptor, inode and peer, found once (by /proc where there is one: not with a `tool`). */
+function lookUp(conn: ConnectionInfo, port: number, table: TcpTableName, tool: boolean): Traced {
+  const peer = { address: conn.proxyAddress ?? conn.remoteAddress, port: conn.remotePort };
+  let fd = connectionFd(conn);
+  let inode = fd === undefined ? undefined : socketInode(fd);
+  if (inode === undefined && !tool) {
+    const rows = readTcpTable(undefined, [table]) ?? [];
+    inode = findTcpSocket(rows, {
+      localPort: port,
+      remoteAddress: peer.address,
+      remotePort: peer.port,
+    })?.inode;
+    if (inode !== undefined) fd ??= descriptorOf(inode);
+  }
+  return { fd, inode, peer };
+}
+
+/** What describing one server step needs of the trace. */
+interface StepContext {
+  m: TraceMessages;
+  lang: Lang;
+  server: EchoServer;
+  /** States come from a system tool, asked after the step (elsewhere than Linux), not read from /proc now. */
+  tool: boolean;
+  table: TcpTableName;
+  port: number;
+  listenFd: number | undefined;
+}
+
+/** One server step as a trace line; its state read from /proc now, or left for the tool. */
+function describeServerStep(c: StepContext, conn: ConnectionInfo, t: Traced, step: SocketStep): TraceEvent {
+  const { m, server, tool, table, port } = c;
+  const fields = { id: conn.id };
+  const ends = { localPort: port, remoteAddress: t.peer.address, remotePort: t.peer.port };
+  // Elsewhere than Linux the state is asked afterwards (describe), and written when the tool answers.
+  const now = () => (tool ? "unknown" : stateOf(table, t.inode, ends));
+  switch (step.kind) {
+    case "accepted": {
+      const rows = tool ? undefined : readTcpTable(undefined, [table]);
+      const queue = findTcpSocket(rows ?? [], { localPort: port, state: "LISTEN" })?.rxQueue;
+      const remote = formatEndpoint(t.peer.address, t.peer.port);
+      return {
+        call: "accept",
+        fd: c.listenFd,
+        result: `fd ${fdText(t.fd)} ← ${remote}`,
+        state: rows === undefined && !tool ? "unknown" : now(),
+        notes: [
+          m.communicationSocket,
+          ...(queue === undefined ? [] : [m.acceptQueue(queue)]),
+          m.acceptedByLibuv,
+        ],
+        fields: {
+          ...fields,
+          newFd: t.fd ?? null,
+          remote,
+          ...(queue === undefined ? {} : { acceptQueue: queue }),
+        },
+      };
+    }
+    case "read":
+      return {
+        call: "recv",
+        fd: t.fd,
+        args: "65536",
+        result: String(step.bytes),
+        state: now(),
+        notes: [],
+        fields: { ...fields, bytes: step.bytes },
+      };
+    case "written": {
+      const asked = step.bytes + step.queued;
+      const streams = server.dataPath === "streams";
+      const notes =
+        step.queued === 0 ? [] : [streams ? m.streamQueued(step.queued) : m.backpressure(step.queued)];
+      return {
+        call: "send",
+        fd: t.fd,
+        args: String(asked),
+        result: streams && step.queued > 0 ? "?" : String(step.bytes),
+        state: now(),
+        notes,
+        fields: { ...fields, bytes: step.bytes, queued: step.queued },
+      };
+    }
+    case "end":
+      return { call: "recv", fd: t.fd, result: "0", state: now(), notes: [m.clientFin], fields };
+    case "shutdown": {
+      const state = now();
+      // Gone right after our FIN: the client's ACK came already (at once on loopback), ending LAST_ACK.
+      const notes = !tool && state === "gone" ? [m.ourFin, m.lastAckOver] : [m.ourFin];
+      return { call: "shutdown", fd: t.fd, args: "SHUT_WR", state, notes, fields };
+    }
+    case "failed": {
+      const code = (step.error as NodeJS.ErrnoException).code ?? step.error.message;
+      return { call: "error", fd: t.fd, result: code, state: now(), notes: [], fields };
+    }
+    case "fault": {
+      const { kind, spec, ...figures } = step.effect;
+      // Not a socket call: what the server did on purpose, between the calls it changed.
+      return {
+        call: "fault",
+        fd: t.fd,
+        args: spec,
+        state: now(),
+        notes: [faultDone(c.lang, step.effect)],
+        fields: { ...fields, fault: kind, spec, ...figures },
+      };
+    }
+    case "closed": {
+      // No descriptor any more: what the kernel keeps (TIME_WAIT), by its endpoints.
+      const state = tool ? "unknown" : stateOf(table, undefined, ends);
+      return { call: "close", fd: t.fd, state, notes: [m.released], fields };
+    }
+  }
+}
+
+/**
+ * The listening socket's lines (socket, bind, listen) and its descriptor; the
+ * listen line's state read from /proc now, or left for the system tool.
+ */
+function listenerLines(
+  address: EchoServerAddress,
+  requestedBacklog: number,
+  table: TcpTableName,
+  m: TraceMessages,
+  tool: boolean,
+): { fd: number | undefined; events: [TraceEvent, TraceEvent, TraceEvent] } {
+  let listenFd: number | undefined;
+  const rows = tool ? undefined : readTcpTable(undefined, [table]);
+  const listeners = (rows ?? []).filter((r) => r.localPort === address.port && r.state === "LISTEN");
+  // Under --workers the primary may hold the listener: its state still, without our descriptor.
+  let state: TraceEvent["state"] = rows === undefined ? "unknown" : (listeners[0]?.state ?? "gone");
+  for (const r of listeners) {
+    const fd = descriptorOf(r.inode);
+    if (fd !== undefined) {
+      listenFd = fd;
+      state = r.state;
+      break;
+    }
+  }
+  const family = address.family === "IPv6" ? "AF_INET6" : "AF_INET";
+  const bound = formatEndpoint(address.host, address.port);
+  const applied =
+    address.backlog === requestedBacklog
+      ? String(requestedBacklog)
+      : `${requestedBacklog} → ${m.appliedBacklog(address.backlog)}`;
+  const events: [TraceEvent, TraceEvent, TraceEvent] = [
+    {
+      call: "socket",
+      fd: listenFd,
+      args: `${family}, SOCK_STREAM, 0`,
+      result: `fd ${fdText(listenFd)}`,
+      notes: [m.listeningSocket, m.joinedListen],
+    },
+    { call: "bind", fd: listenFd, args: bound, notes: [], fields: { address: bound } },
+    {
+      call: "listen",
+      fd: listenFd,
+      args: `backlog ${applied}`,
+      state,
+      notes: [],
+      fields: { backlog: address.backlog, backlogRequested: requestedBacklog },
+    },
+  ];
+  return { fd: listenFd, events };
+}
+
 /**
  * Traces `server`'s socket steps into `sink`, at most `perSecond` lines a
  * second (past that, one `suppressed` line and nothing until the next second).
@@ -367,19 +534,7 @@ export function traceServer(
   function traced(conn: ConnectionInfo): Traced {
     let t = conns.get(conn.id);
     if (t === undefined) {
-      const peer = { address: conn.proxyAddress ?? conn.remoteAddress, port: conn.remotePort };
-      let fd = connectionFd(conn);
-      let inode = fd === undefined ? undefined : socketInode(fd);
-      if (inode === undefined && tool === null) {
-        const rows = readTcpTable(undefined, [table]) ?? [];
-        inode = findTcpSocket(rows, {
-          localPort: port,
-          remoteAddress: peer.address,
-          remotePort: peer.port,
-        })?.inode;
-        if (inode !== undefined) fd ??= descriptorOf(inode);
-      }
-      t = { fd, inode, peer };
+      t = lookUp(conn, port, table, tool !== null);
       conns.set(conn.id, t);
     }
     return t;
@@ -387,7 +542,12 @@ export function traceServer(
 
   function describe(conn: ConnectionInfo, step: SocketStep): TraceEvent {
     const t = traced(conn);
-    const event = describeStep(conn, t, step);
+    if (step.kind === "closed") {
+      conns.delete(conn.id);
+      carry.release(conn.id);
+    }
+    const context = { m, lang, server, tool: tool !== null, table, port, listenFd };
+    const event = describeServerStep(context, conn, t, step);
     if (tool !== null && event.state !== undefined) {
       event.state = tool.ask(event, {
         localPort: port,
@@ -398,131 +558,15 @@ export function traceServer(
     return event;
   }
 
-  function describeStep(conn: ConnectionInfo, t: Traced, step: SocketStep): TraceEvent {
-    const fields = { id: conn.id };
-    const ends = { localPort: port, remoteAddress: t.peer.address, remotePort: t.peer.port };
-    // Elsewhere than Linux the state is asked afterwards (describe), and written when the tool answers.
-    const now = () => (tool === null ? stateOf(table, t.inode, ends) : "unknown");
-    switch (step.kind) {
-      case "accepted": {
-        const rows = tool === null ? readTcpTable(undefined, [table]) : undefined;
-        const queue = findTcpSocket(rows ?? [], { localPort: port, state: "LISTEN" })?.rxQueue;
-        const remote = formatEndpoint(t.peer.address, t.peer.port);
-        return {
-          call: "accept",
-          fd: listenFd,
-          result: `fd ${fdText(t.fd)} ← ${remote}`,
-          state: rows === undefined && tool === null ? "unknown" : now(),
-          notes: [
-            m.communicationSocket,
-            ...(queue === undefined ? [] : [m.acceptQueue(queue)]),
-            m.acceptedByLibuv,
-          ],
-          fields: {
-            ...fields,
-            newFd: t.fd ?? null,
-            remote,
-            ...(queue === undefined ? {} : { acceptQueue: queue }),
-          },
-        };
-      }
-      case "read":
-        return {
-          call: "recv",
-          fd: t.fd,
-          args: "65536",
-          result: String(step.bytes),
-          state: now(),
-          notes: [],
-          fields: { ...fields, bytes: step.bytes },
-        };
-      case "written": {
-        const asked = step.bytes + step.queued;
-        const streams = server.dataPath === "streams";
-        const notes =
-          step.queued === 0 ? [] : [streams ? m.streamQueued(step.queued) : m.backpressure(step.queued)];
-        return {
-          call: "send",
-          fd: t.fd,
-          args: String(asked),
-          result: streams && step.queued > 0 ? "?" : String(step.bytes),
-          state: now(),
-          notes,
-          fields: { ...fields, bytes: step.bytes, queued: step.queued },
-        };
-      }
-      case "end":
-        return { call: "recv", fd: t.fd, result: "0", state: now(), notes: [m.clientFin], fields };
-      case "shutdown": {
-        const state = now();
-        // Gone right after our FIN: the client's ACK came already (at once on loopback), ending LAST_ACK.
-        const notes = tool === null && state === "gone" ? [m.ourFin, m.lastAckOver] : [m.ourFin];
-        return { call: "shutdown", fd: t.fd, args: "SHUT_WR", state, notes, fields };
-      }
-      case "failed": {
-        const code = (step.error as NodeJS.ErrnoException).code ?? step.error.message;
-        return { call: "error", fd: t.fd, result: code, state: now(), notes: [], fields };
-      }
-      case "fault": {
-        const { kind, spec, ...figures } = step.effect;
-        // Not a socket call: what the server did on purpose, between the calls it changed.
-        return {
-          call: "fault",
-          fd: t.fd,
-          args: spec,
-          state: now(),
-          notes: [faultDone(lang, step.effect)],
-          fields: { ...fields, fault: kind, spec, ...figures },
-        };
-      }
-      case "closed": {
-        conns.delete(conn.id);
-        carry.release(conn.id);
-        // No descriptor any more: what the kernel keeps (TIME_WAIT), by its endpoints.
-        const state = tool === null ? stateOf(table, undefined, ends) : "unknown";
-        return { call: "close", fd: t.fd, state, notes: [m.released], fields };
-      }
-    }
-  }
-
   return {
     listening(address, requestedBacklog) {
       port = address.port;
       table = address.family === "IPv6" ? "tcp6" : "tcp";
-      const rows = tool === null ? readTcpTable(undefined, [table]) : undefined;
-      const listeners = (rows ?? []).filter((r) => r.localPort === port && r.state === "LISTEN");
-      // Under --workers the primary may hold the listener: its state still, without our descriptor.
-      let state: TraceEvent["state"] = rows === undefined ? "unknown" : (listeners[0]?.state ?? "gone");
-      for (const r of listeners) {
-        const fd = descriptorOf(r.inode);
-        if (fd !== undefined) {
-          listenFd = fd;
-          state = r.state;
-          break;
-        }
-      }
-      const family = address.family === "IPv6" ? "AF_INET6" : "AF_INET";
-      const bound = formatEndpoint(address.host, address.port);
-      const applied =
-        address.backlog === requestedBacklog
-          ? String(requestedBacklog)
-          : `${requestedBacklog} → ${m.appliedBacklog(address.backlog)}`;
-      out({
-        call: "socket",
-        fd: listenFd,
-        args: `${family}, SOCK_STREAM, 0`,
-        result: `fd ${fdText(listenFd)}`,
-        notes: [m.listeningSocket, m.joinedListen],
-      });
-      out({ call: "bind", fd: listenFd, args: bound, notes: [], fields: { address: bound } });
-      const listen: TraceEvent = {
-        call: "listen",
-        fd: listenFd,
-        args: `backlog ${applied}`,
-        state,
-        notes: [],
-        fields: { backlog: address.backlog, backlogRequested: requestedBacklog },
-      };
+      const lines = listenerLines(address, requestedBacklog, table, m, tool !== null);
+      listenFd = lines.fd;
+      const [socket, bind, listen] = lines.events;
+      out(socket);
+      out(bind);
       if (tool !== null) listen.state = tool.ask(listen, { localPort: port, state: "LISTEN" });
       out(listen);
     },
@@ -584,6 +628,49 @@ interface TracedClient {
   ends: TcpSocketQuery;
   table: TcpTableName;
   inode: number | undefined;
+}
+
+/** The connect line of a connect that failed, and the address it went to. */
+function failedConnectLine(
+  error: EchoError,
+  fd: number | undefined,
+  m: TraceMessages,
+  duration: (ms: number | undefined) => string,
+): { address: string; event: TraceEvent } {
+  const cause = error.cause as { address?: unknown } | undefined;
+  const address = typeof cause?.address === "string" ? cause.address : (error.context.host ?? "?");
+  const remote = formatEndpoint(address, error.context.port);
+  const handshake = error.context.operation === "tls handshake";
+  const notes =
+    error.code === "ECONNREFUSED"
+      ? [m.connectRefused]
+      : error.code === "ETIMEDOUT" && !handshake
+        ? [m.connectTimedOut(duration(error.context.timeoutMs))]
+        : [];
+  // A TLS handshake fails after the TCP connect succeeded; its error line says why.
+  const result = handshake ? "0" : `-1 ${error.code}`;
+  return {
+    address,
+    event: { call: "connect", fd, args: remote, result, notes, fields: { remote, code: error.code } },
+  };
+}
+
+/**
+ * What a failed recvn returns, and its note: the notes' recvn returns what it
+ * got when recv returns 0, and SOCKET_ERROR otherwise.
+ */
+function recvnFailure(
+  error: EchoError,
+  sent: number,
+  m: TraceMessages,
+  duration: (ms: number | undefined) => string,
+): [string, string | undefined] {
+  const ctx = error.context;
+  if (error.code === "ERR_PEER_CLOSED")
+    return [String(ctx.received ?? 0), m.recvnPeerClosed(ctx.received ?? 0, sent)];
+  if (error.code === "ETIMEDOUT") return ["-1 ETIMEDOUT", m.recvnTimedOut(duration(ctx.timeoutMs))];
+  if (error.code === "ECONNRESET") return ["-1 ECONNRESET", m.recvnReset];
+  return [`-1 ${error.code}`, undefined];
 }
 
 /**
@@ -678,20 +765,9 @@ export function traceClient(
     },
     connectFailed(error) {
       if (!attempted && fd === undefined) return;
-      const cause = error.cause as { address?: unknown } | undefined;
-      const address = typeof cause?.address === "string" ? cause.address : (error.context.host ?? "?");
-      const remote = formatEndpoint(address, error.context.port);
+      const { address, event } = failedConnectLine(error, fd, m, duration);
       socketLine(address);
-      const handshake = error.context.operation === "tls handshake";
-      const notes =
-        error.code === "ECONNREFUSED"
-          ? [m.connectRefused]
-          : error.code === "ETIMEDOUT" && !handshake
-            ? [m.connectTimedOut(duration(error.context.timeoutMs))]
-            : [];
-      // A TLS handshake fails after the TCP connect succeeded; its error line says why.
-      const result = handshake ? "0" : `-1 ${error.code}`;
-      sink({ call: "connect", fd, args: remote, result, notes, fields: { remote, code: error.code } });
+      sink(event);
       closeLine();
     },
     echoed(sent, received, recvCalls) {
@@ -707,17 +783,8 @@ export function traceClient(
       });
     },
     echoFailed(sent, error, recvCalls) {
-      const ctx = error.context;
       sink({ call: "send", fd, args: String(sent), result: String(sent), state: now(), notes: [] });
-      // The notes' recvn returns what it got when recv returns 0, and SOCKET_ERROR otherwise.
-      const [result, note] =
-        error.code === "ERR_PEER_CLOSED"
-          ? [String(ctx.received ?? 0), m.recvnPeerClosed(ctx.received ?? 0, sent)]
-          : error.code === "ETIMEDOUT"
-            ? ["-1 ETIMEDOUT", m.recvnTimedOut(duration(ctx.timeoutMs))]
-            : error.code === "ECONNRESET"
-              ? ["-1 ECONNRESET", m.recvnReset]
-              : [`-1 ${error.code}`, undefined];
+      const [result, note] = recvnFailure(error, sent, m, duration);
       sink({
         call: "recvn",
         fd,
