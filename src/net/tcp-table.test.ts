@@ -108,6 +108,17 @@ test("the readers: macOS netstat, Windows PowerShell then netstat (remembered), 
   assert.ok(read.ok && read.source === "netstat -an -p tcp" && read.rows.length === 16);
   const garbled = await tcpTableReader("darwin", async () => ok("netstat: illegal option\n")).read();
   assert.deepEqual(garbled, { ok: false, source: "netstat -an -p tcp", failure: "unparsable" });
+  // Linux's net-tools netstat has the same header but host:port endpoints: unreadable, not an empty table.
+  const linuxNetstat =
+    "Active Internet connections (servers and established)\n" +
+    "Proto Recv-Q Send-Q Local Address           Foreign Address         State\n" +
+    "tcp        0      0 127.0.0.1:9000          0.0.0.0:*               LISTEN\n";
+  const other = await tcpTableReader("darwin", async () => ok(linuxNetstat)).read();
+  assert.deepEqual(other, { ok: false, source: "netstat -an -p tcp", failure: "unparsable" });
+  const otherWin = await tcpTableReader("win32", async (command) =>
+    command === "powershell" ? { ok: false, failure: "missing", stderr: "" } : ok(linuxNetstat),
+  ).read();
+  assert.deepEqual(otherWin, { ok: false, source: "netstat -ano", failure: "unparsable" });
   const asked: string[] = [];
   const win = tcpTableReader("win32", async (command) => {
     asked.push(command);

@@ -263,7 +263,10 @@ function darwinReader(run: ToolRunner): TcpTableReader {
       if (r.code !== 0) return { ok: false, source, failure: "failed" };
       // Even an idle Mac has a header; no header is output this code cannot read.
       if (!/Proto\s+Recv-Q/.test(r.stdout)) return { ok: false, source, failure: "unparsable" };
-      return { ok: true, source, rows: parseDarwinNetstat(r.stdout) };
+      const rows = parseDarwinNetstat(r.stdout);
+      // tcp rows none of which reads (another netstat's format): not an empty table, which would say "gone".
+      if (rows.length === 0 && /^tcp/m.test(r.stdout)) return { ok: false, source, failure: "unparsable" };
+      return { ok: true, source, rows };
     },
   };
 }
@@ -276,7 +279,10 @@ function windowsReader(run: ToolRunner): TcpTableReader {
     const r = await run("netstat", ["-ano"], NETSTAT_MS);
     if (!r.ok) return { ok: false, source, failure: r.failure };
     if (r.code !== 0) return { ok: false, source, failure: "failed" };
-    return { ok: true, source, rows: parseWindowsNetstat(r.stdout) };
+    // Windows always lists some TCP socket (the traced server's own at least): no row read is
+    // output this code cannot read, not an empty table that would call every socket gone.
+    const rows = parseWindowsNetstat(r.stdout);
+    return rows.length === 0 ? { ok: false, source, failure: "unparsable" } : { ok: true, source, rows };
   };
   return {
     source: "Get-NetTCPConnection",
