@@ -98,3 +98,35 @@ test("explain --list lists the codes and the Winsock errors", async () => {
   assert.match(r.out, /^ {2}ECONNREFUSED$/m);
   assert.match(r.out, /^ {2}10061 WSAECONNREFUSED \(ECONNREFUSED\)$/m);
 });
+
+test("explain gives each code its own numbers: EPIPE, ESHUTDOWN, ECANCELED and EINTR are four errors", async () => {
+  const numbersOf = async (code: string, lang = "en") => {
+    const r = await explain([code, "--os", "linux", "--lang", lang]);
+    assert.equal(r.code, 0, r.stderr);
+    return {
+      head: r.out.split("\n")[0],
+      numbers: r.out.split("\n").find((l) => /^(the same error|같은 오류): /.test(l)),
+    };
+  };
+  const epipe = await numbersOf("EPIPE");
+  assert.equal(epipe.head, "EPIPE — broken pipe");
+  assert.match(
+    epipe.numbers ?? "",
+    /^the same error: Linux: errno 32 · macOS: errno 32 · Windows: 10058 WSAESHUTDOWN, which Node reports as EPIPE$/,
+  );
+  const shutdown = await numbersOf("ESHUTDOWN");
+  assert.match(
+    shutdown.head ?? "",
+    /^ESHUTDOWN \(10058, WSAESHUTDOWN\) — Cannot send after socket shutdown$/,
+  );
+  assert.match(shutdown.numbers ?? "", /Linux: errno 108 · macOS: errno 58 · /);
+  const canceled = await numbersOf("ECANCELED", "ko");
+  assert.match(canceled.head ?? "", /^ECANCELED — 작업이 취소됨$/);
+  assert.match(
+    canceled.numbers ?? "",
+    /^같은 오류: Linux: errno 125 · macOS: errno 89 · Windows: 10004 WSAEINTR \(Node 는 ECANCELED 로 알림\)$/,
+  );
+  const eintr = await numbersOf("EINTR");
+  assert.match(eintr.head ?? "", /^EINTR \(10004, WSAEINTR\) — Interrupted function call$/);
+  assert.match(eintr.numbers ?? "", /Linux: errno 4 · macOS: errno 4 · /);
+});
