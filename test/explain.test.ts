@@ -43,13 +43,13 @@ test("explain by Winsock name and number leads to the same error, worded for Win
     const r = await explain([code, "--os", "win32"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.out, /^ECONNREFUSED \(10061, WSAECONNREFUSED\) — connection refused$/m, code);
-    assert.match(r.out, /^see it on Windows: .*netstat -ano \| findstr :PORT/m, code);
+    assert.match(r.out, /^see it on Windows: .*netstat -ano \| findstr \/R \/C:":PORT \.\*LISTENING"/m, code);
   }
   const ko = await explain(["10048", "--os", "win32", "--lang", "ko"]);
   assert.match(ko.out, /^EADDRINUSE \(10048, WSAEADDRINUSE\) — 주소가 이미 사용 중$/m);
   assert.match(
     ko.out,
-    /^Windows 에서 확인: netstat -ano \| findstr :PORT, 그다음 마지막 열의 PID 로 tasklist/m,
+    /^Windows 에서 확인: netstat -ano \| findstr \/R \/C:":PORT \.\*LISTENING", 그다음 마지막 열의 PID 로 tasklist/m,
   );
 });
 

@@ -1,7 +1,7 @@
 /**
  * The CLI's errors in the words of the system it runs on, end to end: under
  * the simulated Windows a refused connect and a taken port name the Winsock
- * error and `netstat -ano | findstr :PORT`; under the simulated macOS, `lsof`;
+ * error and `netstat -ano | findstr` on the port; under the simulated macOS, `lsof`;
  * on Linux the words are today's. (The kernel underneath is Linux in every
  * case: the errno is real, the words follow `process.platform`.)
  */
@@ -59,7 +59,7 @@ describe("the words of the system it runs on", () => {
       assert.equal(r.code, 1, r.stderr);
       const line = clientError(r.stderr, /ECONNREFUSED/);
       assert.match(line, /ECONNREFUSED \(10061, WSAECONNREFUSED\): /);
-      assert.match(line, new RegExp(`netstat -ano \\| findstr :${closed}\\b`));
+      assert.match(line, new RegExp(`netstat -ano \\| findstr /R /C:":${closed} \\.\\*LISTENING"`));
       assert.match(line, words);
     }
   });
@@ -71,7 +71,7 @@ describe("the words of the system it runs on", () => {
     assert.equal(r.code, 1, r.stderr);
     const line = oneLine(r.stderr);
     assert.match(line, /EADDRINUSE \(10048, WSAEADDRINUSE\): /);
-    assert.match(line, new RegExp(`netstat -ano \\| findstr :${held.port}\\b`));
+    assert.match(line, new RegExp(`netstat -ano \\| findstr /R /C:":${held.port} \\.\\*LISTENING"`));
     assert.match(line, /tasklist \/FI "PID eq PID"/);
     assert.doesNotMatch(line, /ss -l/);
   });

@@ -63,7 +63,10 @@ test("every explained code has a title, cause, command and fix in both languages
 test("the commands are each system's own", () => {
   const see = (code: string, os: (typeof TEXT_PLATFORMS)[number]) =>
     explanation(code, "en", os)?.words.see ?? "";
-  assert.match(see("EADDRINUSE", "win32"), /netstat -ano \| findstr :PORT.*tasklist \/FI "PID eq PID"/);
+  assert.match(
+    see("EADDRINUSE", "win32"),
+    /netstat -ano \| findstr \/R \/C:":PORT \.\*LISTENING".*tasklist \/FI "PID eq PID"/,
+  );
   assert.match(see("EADDRINUSE", "darwin"), /lsof -nP -iTCP:PORT -sTCP:LISTEN/);
   assert.match(see("EADDRINUSE", "linux"), /ss -ltnp 'sport = :PORT'/);
   assert.match(see("EACCES", "win32"), /netsh int ipv4 show excludedportrange protocol=tcp/);
@@ -82,7 +85,10 @@ test("the head names the Winsock error on Windows; the numbers line gives each s
   const win = explainLines(resolveCode("10061")!, "en", "win32");
   assert.equal(win[0], "ECONNREFUSED (10061, WSAECONNREFUSED) — connection refused");
   assert.match(win[1] ?? "", /Linux: errno 111 · macOS: errno 61 · Windows: 10061 WSAECONNREFUSED/);
-  assert.match(win.find((l) => l.startsWith("see it on Windows:")) ?? "", /netstat -ano \| findstr :PORT/);
+  assert.match(
+    win.find((l) => l.startsWith("see it on Windows:")) ?? "",
+    /netstat -ano \| findstr \/R \/C:":PORT \.\*LISTENING"/,
+  );
   const linux = explainLines(resolveCode("ECONNREFUSED")!, "ko", "linux");
   assert.equal(linux[0], "ECONNREFUSED — 연결 거부");
   assert.ok(linux.some((l) => l.startsWith("원인: ")));

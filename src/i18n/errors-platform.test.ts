@@ -81,16 +81,19 @@ test("Windows: a system error names its Winsock number and name beside the code,
   );
 });
 
-test("Windows: who holds a port is netstat -ano | findstr :PORT, then tasklist by its PID", () => {
+test("Windows: who holds a port is netstat -ano | findstr on its LISTENING line, then tasklist by its PID", () => {
   for (const lang of ["en", "ko"] as const) {
     const text = errorIn(lang, "EADDRINUSE", IN_USE, "win32");
-    assert.match(text, /netstat -ano \| findstr :9000/);
+    assert.match(text, /netstat -ano \| findstr \/R \/C:":9000 \.\*LISTENING"/);
     assert.match(text, /tasklist \/FI "PID eq PID"/);
     assert.doesNotMatch(text, /ss -l/);
-    assert.match(errorIn(lang, "ECONNREFUSED", REFUSED, "win32"), /netstat -ano \| findstr :9000/);
+    assert.match(
+      errorIn(lang, "ECONNREFUSED", REFUSED, "win32"),
+      /netstat -ano \| findstr \/R \/C:":9000 \.\*LISTENING"/,
+    );
     assert.match(
       errorIn(lang, "EADDRINUSE", { ...IN_USE, option: "--udp" }, "win32"),
-      /netstat -ano -p udp \| findstr :9000/,
+      /netstat -ano \| findstr \/R \/C:"UDP \.\*:9000 "/,
     );
   }
 });
@@ -100,7 +103,7 @@ test("Windows: EACCES on listen is a reserved range or an exclusive bind, never 
     for (const lang of ["en", "ko"] as const) {
       const text = errorIn(lang, "EACCES", ctx, "win32");
       assert.match(text, /netsh int ipv4 show excludedportrange protocol=tcp/);
-      assert.match(text, new RegExp(`findstr :${ctx.port}`));
+      assert.match(text, new RegExp(`findstr /R /C:":${ctx.port} `));
       assert.doesNotMatch(text, /CAP_NET_BIND_SERVICE|root/);
     }
   assert.match(errorIn("en", "EACCES", LOW, "win32"), /Windows needs no privilege for any port/);

@@ -47,7 +47,7 @@ const connections = (os: TextPlatform) =>
   per(os, {
     linux: "ss -tnp 'sport = :PORT or dport = :PORT'",
     darwin: "netstat -an -p tcp | grep '\\.PORT '",
-    win32: "netstat -ano | findstr :PORT",
+    win32: 'netstat -ano | findstr /R /C:":PORT "',
   });
 
 /** The route this machine takes to an address. */
@@ -85,14 +85,14 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
       title: "connection refused",
       cause:
         "the host answered, but nothing listens on that port at that address: the server is not running, listens on another port, or only on another address (127.0.0.1 is not the LAN address)",
-      see: `on the server's machine: ${listeners(os)}${os === "win32" ? " (a LISTENING line)" : ""}; from here: tcpecho diagnose HOST PORT`,
+      see: `on the server's machine: ${listeners(os)}; from here: tcpecho diagnose HOST PORT`,
       fix: "start the server, or connect to the address and port it listens on; to be reached from other machines it must listen on 0.0.0.0 (tcpecho serve --host 0.0.0.0)",
     }),
     ko: (os) => ({
       title: "연결 거부",
       cause:
         "호스트는 응답했지만 그 주소의 그 포트에서 대기 중인 프로그램이 없습니다: 서버가 꺼져 있거나, 다른 포트에서 대기하거나, 다른 주소에서만 대기합니다 (127.0.0.1 은 LAN 주소가 아닙니다)",
-      see: `서버 컴퓨터에서: ${listeners(os)}${os === "win32" ? " (LISTENING 줄)" : ""}, 여기서: tcpecho diagnose HOST PORT`,
+      see: `서버 컴퓨터에서: ${listeners(os)}, 여기서: tcpecho diagnose HOST PORT`,
       fix: "서버를 켜거나, 서버가 대기하는 주소와 포트로 접속하세요. 다른 컴퓨터에서 접속하려면 서버가 0.0.0.0 에서 대기해야 합니다 (tcpecho serve --host 0.0.0.0)",
     }),
   },

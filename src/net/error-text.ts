@@ -249,7 +249,10 @@ export function errorSeconds(ms: number | undefined, unit: string): string {
 /**
  * The command that shows who holds a port (UDP or TCP) on `platform`: `ss` on
  * Linux, `lsof` on macOS, `netstat -ano` on Windows (its last column is the
- * process id, which {@link pidCommand} names).
+ * process id, which {@link pidCommand} names). On Windows findstr looks for
+ * the port followed by netstat's column space (`/R /C:` keeps the space in
+ * one pattern; cmd and PowerShell pass it alike), so port 1 is not found in
+ * `[::1]:135` or `:10000`, and for TCP only the LISTENING line.
  */
 export function portHolderCommand(
   port: number | string | undefined,
@@ -258,7 +261,7 @@ export function portHolderCommand(
 ): string {
   switch (platform) {
     case "win32":
-      return `netstat -ano${udp ? " -p udp" : ""} | findstr :${port}`;
+      return `netstat -ano | findstr /R /C:"${udp ? `UDP .*:${port} ` : `:${port} .*LISTENING`}"`;
     case "darwin":
       return udp ? `lsof -nP -iUDP:${port}` : `lsof -nP -iTCP:${port} -sTCP:LISTEN`;
     case "linux":
