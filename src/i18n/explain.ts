@@ -246,7 +246,7 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
         darwin: {
           title: "permission denied",
           cause:
-            "below 1024, macOS 10.14 and later let any user listen on the wildcard address (0.0.0.0 or ::), but a single address such as 127.0.0.1 still needs root (older macOS: every address)",
+            "below 1024, macOS 10.14 and later let any user listen on the wildcard address (0.0.0.0 or ::), but listening on a specific address such as 127.0.0.1 still needs root (older macOS: every address)",
           see: listeners(os),
           fix: "listen on 0.0.0.0, run with sudo, or use a port of 1024 or above",
         },
@@ -270,7 +270,7 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
         darwin: {
           title: "권한 없음",
           cause:
-            "macOS 10.14 이상에서는 1024 미만 포트라도 와일드카드 주소(0.0.0.0 이나 ::)에서는 누구나 대기할 수 있지만, 127.0.0.1 같은 한 주소에서는 root 권한이 필요합니다 (그 전의 macOS 는 모든 주소에서 필요)",
+            "macOS 10.14 이상에서는 1024 미만 포트라도 와일드카드 주소(0.0.0.0 이나 ::)에서는 누구나 대기할 수 있지만, 127.0.0.1 같은 특정 주소에서 대기하려면 root 권한이 필요합니다 (그 전의 macOS 는 모든 주소에서 필요)",
           see: listeners(os),
           fix: "0.0.0.0 에서 대기하거나, sudo 로 실행하거나, 1024 이상의 포트를 쓰세요",
         },
