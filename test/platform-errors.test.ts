@@ -156,7 +156,7 @@ describe("the words of the system it runs on", () => {
     assert.match(await port(simulatedEnv("win32")), /Windows needs no privilege to bind it/);
     assert.match(
       await port(simulatedEnv("darwin")),
-      /macOS 10\.14 and later let anyone bind it on 0\.0\.0\.0 or ::/,
+      /macOS 10\.14 and later let anyone bind it on the wildcard address 0\.0\.0\.0 or ::, but binding it on a specific address such as 127\.0\.0\.1 needs root/,
     );
     if (process.platform === "linux")
       assert.match(await port(cleanEnv()), /a well-known port \(0–1023; binding it needs privilege\)/);
