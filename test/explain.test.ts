@@ -43,13 +43,13 @@ test("explain by Winsock name and number leads to the same error, worded for Win
     const r = await explain([code, "--os", "win32"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.out, /^ECONNREFUSED \(10061, WSAECONNREFUSED\) — connection refused$/m, code);
-    assert.match(r.out, /^see it on Windows: .*netstat -ano \| findstr :PORT/m, code);
+    assert.match(r.out, /^see it on Windows: .*netstat -ano \| findstr \/R \/C:":PORT \.\*LISTENING"/m, code);
   }
   const ko = await explain(["10048", "--os", "win32", "--lang", "ko"]);
   assert.match(ko.out, /^EADDRINUSE \(10048, WSAEADDRINUSE\) — 주소가 이미 사용 중$/m);
   assert.match(
     ko.out,
-    /^Windows 에서 확인: netstat -ano \| findstr :PORT, 그다음 마지막 열의 PID 로 tasklist/m,
+    /^Windows 에서 확인: netstat -ano \| findstr \/R \/C:":PORT \.\*LISTENING", 그다음 마지막 열의 PID 로 tasklist/m,
   );
 });
 
@@ -97,4 +97,36 @@ test("explain --list lists the codes and the Winsock errors", async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.out, /^ {2}ECONNREFUSED$/m);
   assert.match(r.out, /^ {2}10061 WSAECONNREFUSED \(ECONNREFUSED\)$/m);
+});
+
+test("explain gives each code its own numbers: EPIPE, ESHUTDOWN, ECANCELED and EINTR are four errors", async () => {
+  const numbersOf = async (code: string, lang = "en") => {
+    const r = await explain([code, "--os", "linux", "--lang", lang]);
+    assert.equal(r.code, 0, r.stderr);
+    return {
+      head: r.out.split("\n")[0],
+      numbers: r.out.split("\n").find((l) => /^(the same error|같은 오류): /.test(l)),
+    };
+  };
+  const epipe = await numbersOf("EPIPE");
+  assert.equal(epipe.head, "EPIPE — broken pipe");
+  assert.match(
+    epipe.numbers ?? "",
+    /^the same error: Linux: errno 32 · macOS: errno 32 · Windows: 10058 WSAESHUTDOWN, which Node reports as EPIPE$/,
+  );
+  const shutdown = await numbersOf("ESHUTDOWN");
+  assert.match(
+    shutdown.head ?? "",
+    /^ESHUTDOWN \(10058, WSAESHUTDOWN\) — Cannot send after socket shutdown$/,
+  );
+  assert.match(shutdown.numbers ?? "", /Linux: errno 108 · macOS: errno 58 · /);
+  const canceled = await numbersOf("ECANCELED", "ko");
+  assert.match(canceled.head ?? "", /^ECANCELED — 작업이 취소됨$/);
+  assert.match(
+    canceled.numbers ?? "",
+    /^같은 오류: Linux: errno 125 · macOS: errno 89 · Windows: 10004 WSAEINTR \(Node 는 ECANCELED 로 알림\)$/,
+  );
+  const eintr = await numbersOf("EINTR");
+  assert.match(eintr.head ?? "", /^EINTR \(10004, WSAEINTR\) — Interrupted function call$/);
+  assert.match(eintr.numbers ?? "", /Linux: errno 4 · macOS: errno 4 · /);
 });

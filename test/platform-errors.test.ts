@@ -1,7 +1,7 @@
 /**
  * The CLI's errors in the words of the system it runs on, end to end: under
  * the simulated Windows a refused connect and a taken port name the Winsock
- * error and `netstat -ano | findstr :PORT`; under the simulated macOS, `lsof`;
+ * error and `netstat -ano | findstr` on the port; under the simulated macOS, `lsof`;
  * on Linux the words are today's. (The kernel underneath is Linux in every
  * case: the errno is real, the words follow `process.platform`.)
  */
@@ -59,7 +59,7 @@ describe("the words of the system it runs on", () => {
       assert.equal(r.code, 1, r.stderr);
       const line = clientError(r.stderr, /ECONNREFUSED/);
       assert.match(line, /ECONNREFUSED \(10061, WSAECONNREFUSED\): /);
-      assert.match(line, new RegExp(`netstat -ano \\| findstr :${closed}\\b`));
+      assert.match(line, new RegExp(`netstat -ano \\| findstr /R /C:":${closed} \\.\\*LISTENING"`));
       assert.match(line, words);
     }
   });
@@ -71,7 +71,7 @@ describe("the words of the system it runs on", () => {
     assert.equal(r.code, 1, r.stderr);
     const line = oneLine(r.stderr);
     assert.match(line, /EADDRINUSE \(10048, WSAEADDRINUSE\): /);
-    assert.match(line, new RegExp(`netstat -ano \\| findstr :${held.port}\\b`));
+    assert.match(line, new RegExp(`netstat -ano \\| findstr /R /C:":${held.port} \\.\\*LISTENING"`));
     assert.match(line, /tasklist \/FI "PID eq PID"/);
     assert.doesNotMatch(line, /ss -l/);
   });
@@ -156,7 +156,7 @@ describe("the words of the system it runs on", () => {
     assert.match(await port(simulatedEnv("win32")), /Windows needs no privilege to bind it/);
     assert.match(
       await port(simulatedEnv("darwin")),
-      /macOS 10\.14 and later let anyone bind it on 0\.0\.0\.0 or ::/,
+      /macOS 10\.14 and later let anyone bind it on the wildcard address 0\.0\.0\.0 or ::, but binding it on a specific address such as 127\.0\.0\.1 needs root/,
     );
     if (process.platform === "linux")
       assert.match(await port(cleanEnv()), /a well-known port \(0–1023; binding it needs privilege\)/);

@@ -13,7 +13,8 @@ import { Option, type Command } from "commander";
 import { EXPLAINED_CODES, explainWords, explanation, OS_NAMES, type ExplainWords } from "../i18n/explain.js";
 import type { Lang } from "../i18n/lang.js";
 import {
-  darwinErrno,
+  errnoNumbers,
+  ownCode,
   systemCode,
   TEXT_PLATFORMS,
   textPlatform,
@@ -42,11 +43,11 @@ interface Resolved {
 /** Finds what `input` names: a Winsock number or name, an explained code, or a Berkeley name in the table. */
 export function resolveCode(input: string): Resolved | undefined {
   const upper = input.trim().toUpperCase();
-  const byWinsock = winsockByName(upper);
-  if (byWinsock) return { code: byWinsock.node ?? byWinsock.errno ?? byWinsock.name, wsa: byWinsock };
-  if (EXPLAINED_CODES.includes(upper)) return { code: upper, wsa: winsockFor(upper) };
-  const byErrno = WINSOCK_ERRORS.find((e) => e.errno === upper) ?? winsockFor(upper);
-  return byErrno && { code: byErrno.node ?? byErrno.errno ?? byErrno.name, wsa: byErrno };
+  const byWinsock = winsockByName(upper) ?? WINSOCK_ERRORS.find((e) => e.errno === upper);
+  if (byWinsock) return { code: ownCode(byWinsock), wsa: byWinsock };
+  // A code of its own that Node may report for a Winsock error of another name (EPIPE for WSAESHUTDOWN).
+  const wsa = winsockFor(upper);
+  return EXPLAINED_CODES.includes(upper) || wsa ? { code: upper, wsa } : undefined;
 }
 
 /** The edit distance of two short words, for "did you mean". */
@@ -78,14 +79,27 @@ export function closestCode(input: string): string | undefined {
   return best;
 }
 
-/** The error's number on each system: `Linux: errno 111 · macOS: errno 61 · Windows: 10061 WSAECONNREFUSED`. */
-function numbers(wsa: WinsockError): string[] {
+/**
+ * The code's number on each system, `Linux: errno 111 · macOS: errno 61 ·
+ * Windows: 10061 WSAECONNREFUSED`: its own errno numbers, and the Winsock
+ * error that copies it or that libuv reports as it, with the code Node gives
+ * it where libuv translates (`10058 WSAESHUTDOWN, which Node reports as EPIPE`).
+ */
+function numbers(code: string, wsa: WinsockError | undefined, w: ExplainWords): string[] {
   const parts: string[] = [];
-  if (wsa.linux !== undefined) parts.push(`${OS_NAMES.linux}: errno ${wsa.linux}`);
-  const darwin = darwinErrno(wsa);
-  if (darwin !== undefined) parts.push(`${OS_NAMES.darwin}: errno ${darwin}`);
-  parts.push(`${OS_NAMES.win32}: ${wsa.wsa} ${wsa.name}`);
+  const errno = errnoNumbers(code);
+  if (errno !== undefined)
+    parts.push(`${OS_NAMES.linux}: errno ${errno.linux}`, `${OS_NAMES.darwin}: errno ${errno.darwin}`);
+  if (wsa !== undefined)
+    parts.push(`${OS_NAMES.win32}: ${wsa.wsa} ${wsa.name}${wsa.libuv ? w.reportedAs(wsa.libuv) : ""}`);
   return parts;
+}
+
+/** What a code means when only the tables know it: the Winsock error's words, or the errno's own. */
+function tableTitle(code: string, wsa: WinsockError | undefined, lang: Lang): string | undefined {
+  const errno = errnoNumbers(code);
+  if (wsa !== undefined && ownCode(wsa) === code) return lang === "ko" ? wsa.ko : wsa.en;
+  return lang === "ko" ? errno?.ko : errno?.en;
 }
 
 /** The lines of an explanation, in `lang`, for `os`. */
@@ -95,17 +109,29 @@ export function explainLines(resolved: Resolved, lang: Lang, os: TextPlatform): 
   const found = explanation(code, lang, os);
   const head = systemCode(code, os);
   if (found === undefined) {
-    // Known to the Winsock table only: its meaning and numbers.
-    if (wsa === undefined) return [head];
+    // Known to the tables only: its meaning and numbers.
+    const own = wsa !== undefined && ownCode(wsa) === code;
+    const name = !own
+      ? code
+      : code === wsa.name
+        ? `${code} (${wsa.wsa})`
+        : `${code} (${wsa.wsa}, ${wsa.name})`;
     return [
-      `${code === wsa.name ? `${code} (${wsa.wsa})` : `${code} (${wsa.wsa}, ${wsa.name})`} — ${lang === "ko" ? wsa.ko : wsa.en}`,
-      w.numbers(numbers(wsa)),
-      w.tableOnly(wsa.node),
+      `${name} — ${tableTitle(code, wsa, lang) ?? ""}`,
+      w.numbers(numbers(code, wsa, w)),
+      w.tableOnly(own ? wsa.node : undefined),
     ];
   }
   const { source, words } = found;
+  const parts = source === "system" ? numbers(code, wsa, w) : [];
   const origin =
-    source === "node" ? w.node : source === "tcpecho" ? w.tcpecho : wsa ? w.numbers(numbers(wsa)) : undefined;
+    source === "node"
+      ? w.node
+      : source === "tcpecho"
+        ? w.tcpecho
+        : parts.length > 0
+          ? w.numbers(parts)
+          : undefined;
   return [
     `${head} — ${words.title}`,
     ...(origin === undefined ? [] : [origin]),
@@ -120,8 +146,7 @@ function list(t: Terminal): void {
   t.out(w.listCodes);
   for (const code of EXPLAINED_CODES) t.out(`  ${code}`);
   t.out(w.listWinsock);
-  for (const e of WINSOCK_ERRORS)
-    t.out(`  ${e.wsa} ${e.name}${e.errno || e.node ? ` (${e.node ?? e.errno})` : ""}`);
+  for (const e of WINSOCK_ERRORS) t.out(`  ${e.wsa} ${e.name}${e.errno || e.node ? ` (${ownCode(e)})` : ""}`);
 }
 
 /** Registers `tcpecho explain`. */

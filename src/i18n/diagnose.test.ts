@@ -44,3 +44,20 @@ test("diagnose's catalogue: broadcast and multicast are no one host, in both lan
   assert.match(diagnoseMessages.ko.multicast("eth0", "ff00::/8"), /멀티캐스트/);
   assert.doesNotMatch(diagnoseMessages.en.multicast("eth0", "ff00::/8"), /straight to the host/);
 });
+
+test("the well-known range on macOS says a specific address such as 127.0.0.1 needs root to bind", () => {
+  const platform = Object.getOwnPropertyDescriptor(process, "platform")!;
+  Object.defineProperty(process, "platform", { value: "darwin" });
+  try {
+    const en = diagnoseMessages.en.port(80, "well-known", "http");
+    const ko = diagnoseMessages.ko.port(80, "well-known", "http");
+    assert.match(
+      en,
+      /wildcard address 0\.0\.0\.0 or ::, but binding it on a specific address such as 127\.0\.0\.1 needs root/,
+    );
+    assert.match(ko, /127\.0\.0\.1 같은 특정 주소에 바인드하려면 root 권한이 필요/);
+    assert.doesNotMatch(ko, /한 주소에는/);
+  } finally {
+    Object.defineProperty(process, "platform", platform);
+  }
+});

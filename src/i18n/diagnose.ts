@@ -164,19 +164,20 @@ const RANGE_EN: Record<PortRange, string> = {
 /**
  * The well-known range on each system: Linux needs root (or
  * CAP_NET_BIND_SERVICE) to bind it; macOS 10.14 and later need none on the
- * wildcard address but root on a single address; Windows needs none.
+ * wildcard address but root to bind a specific address (127.0.0.1); Windows
+ * needs none.
  */
 const WELL_KNOWN: Record<"en" | "ko", Record<TextPlatform, string>> = {
   en: {
     linux: "a well-known port (0–1023; binding it needs privilege)",
     darwin:
-      "a well-known port (0–1023; macOS 10.14 and later let anyone bind it on 0.0.0.0 or ::, but a single address needs root)",
+      "a well-known port (0–1023; macOS 10.14 and later let anyone bind it on the wildcard address 0.0.0.0 or ::, but binding it on a specific address such as 127.0.0.1 needs root)",
     win32: "a well-known port (0–1023; Windows needs no privilege to bind it)",
   },
   ko: {
     linux: "잘 알려진 포트 (0~1023, 바인드하려면 관리자 권한이 필요)",
     darwin:
-      "잘 알려진 포트 (0~1023, macOS 10.14 이상에서는 0.0.0.0 이나 :: 라면 누구나 바인드할 수 있지만 한 주소에는 root 권한이 필요)",
+      "잘 알려진 포트 (0~1023, macOS 10.14 이상에서는 와일드카드 주소 0.0.0.0 이나 :: 에는 누구나 바인드할 수 있지만, 127.0.0.1 같은 특정 주소에 바인드하려면 root 권한이 필요)",
     win32: "잘 알려진 포트 (0~1023, Windows 에서는 바인드에 관리자 권한이 필요 없음)",
   },
 };

@@ -10,6 +10,7 @@ import { ECHO_ERROR_CODES, errorText, type EchoErrorCode, type EchoErrorContext 
 import { TEXT_PLATFORMS } from "../net/winsock.js";
 import { englishWords } from "./english-words.js";
 import { errorIn } from "./errors.js";
+import { explanation } from "./explain.js";
 
 /** The codes whose words differ from one system to another. */
 const SYSTEM_CODES: readonly EchoErrorCode[] = [
@@ -81,16 +82,19 @@ test("Windows: a system error names its Winsock number and name beside the code,
   );
 });
 
-test("Windows: who holds a port is netstat -ano | findstr :PORT, then tasklist by its PID", () => {
+test("Windows: who holds a port is netstat -ano | findstr on its LISTENING line, then tasklist by its PID", () => {
   for (const lang of ["en", "ko"] as const) {
     const text = errorIn(lang, "EADDRINUSE", IN_USE, "win32");
-    assert.match(text, /netstat -ano \| findstr :9000/);
+    assert.match(text, /netstat -ano \| findstr \/R \/C:":9000 \.\*LISTENING"/);
     assert.match(text, /tasklist \/FI "PID eq PID"/);
     assert.doesNotMatch(text, /ss -l/);
-    assert.match(errorIn(lang, "ECONNREFUSED", REFUSED, "win32"), /netstat -ano \| findstr :9000/);
+    assert.match(
+      errorIn(lang, "ECONNREFUSED", REFUSED, "win32"),
+      /netstat -ano \| findstr \/R \/C:":9000 \.\*LISTENING"/,
+    );
     assert.match(
       errorIn(lang, "EADDRINUSE", { ...IN_USE, option: "--udp" }, "win32"),
-      /netstat -ano -p udp \| findstr :9000/,
+      /netstat -ano \| findstr \/R \/C:"UDP \.\*:9000 "/,
     );
   }
 });
@@ -100,14 +104,14 @@ test("Windows: EACCES on listen is a reserved range or an exclusive bind, never 
     for (const lang of ["en", "ko"] as const) {
       const text = errorIn(lang, "EACCES", ctx, "win32");
       assert.match(text, /netsh int ipv4 show excludedportrange protocol=tcp/);
-      assert.match(text, new RegExp(`findstr :${ctx.port}`));
+      assert.match(text, new RegExp(`findstr /R /C:":${ctx.port} `));
       assert.doesNotMatch(text, /CAP_NET_BIND_SERVICE|root/);
     }
   assert.match(errorIn("en", "EACCES", LOW, "win32"), /Windows needs no privilege for any port/);
   assert.match(errorIn("ko", "EACCES", LOW, "win32"), /관리자 권한이 필요 없으므로/);
 });
 
-test("macOS: lsof shows who listens; below 1024 only a single address needs root (10.14 and later)", () => {
+test("macOS: lsof shows who listens; below 1024 only a specific address such as 127.0.0.1 needs root (10.14 and later)", () => {
   for (const lang of ["en", "ko"] as const) {
     assert.match(errorIn(lang, "EADDRINUSE", IN_USE, "darwin"), /lsof -nP -iTCP:9000 -sTCP:LISTEN/);
     assert.match(errorIn(lang, "ECONNREFUSED", REFUSED, "darwin"), /lsof -nP -iTCP:9000 -sTCP:LISTEN/);
@@ -119,6 +123,13 @@ test("macOS: lsof shows who listens; below 1024 only a single address needs root
     assert.match(low, /macOS 10\.14/);
     assert.match(low, /0\.0\.0\.0/);
     assert.doesNotMatch(low, /CAP_NET_BIND_SERVICE|WSA/);
+  }
+  for (const [lang, rule] of [
+    ["en", /listening on a specific address such as 127\.0\.0\.1 (still )?needs root/],
+    ["ko", /127\.0\.0\.1 같은 특정 주소에서 대기하려면 root 권한이 필요합니다/],
+  ] as const) {
+    assert.match(errorIn(lang, "EACCES", LOW, "darwin"), rule);
+    assert.match(explanation("EACCES", lang, "darwin")?.words.cause ?? "", rule);
   }
   assert.doesNotMatch(errorIn("en", "EACCES", HIGH, "darwin"), /1024/);
 });

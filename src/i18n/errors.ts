@@ -577,7 +577,7 @@ function listenDeniedKo(ctx: EchoErrorContext, platform: TextPlatform): string {
       return `${ctx.host} 의 포트 ${ctx.port}${by}에서 대기할 권한이 없습니다: Windows 에서는 어느 포트든 관리자 권한이 필요 없으므로, 이 포트는 Windows 가 예약한 범위(Hyper-V, WSL2, Docker 등이 잡아 둔 제외 포트 범위, 확인: ${excludedPortsCommand})에 있거나 다른 프로그램이 독점하고 있습니다 (확인: ${portHolderCommand(ctx.port, false, platform)}). 그 범위 밖의 포트를 쓰세요${eg}`;
     case "privileged":
       return platform === "darwin"
-        ? `포트 ${ctx.port}${by}에서 대기할 권한이 없습니다: macOS 10.14 이상에서는 1024 미만 포트라도 와일드카드 주소(0.0.0.0 이나 ::)에서는 누구나 대기할 수 있지만, 127.0.0.1 같은 한 주소에서는 root 권한이 필요합니다 (그 전의 macOS 는 모든 주소에서 필요). 0.0.0.0 에서 대기하거나, sudo 로 실행하거나, 1024 이상을 쓰세요${eg}`
+        ? `포트 ${ctx.port}${by}에서 대기할 권한이 없습니다: macOS 10.14 이상에서는 1024 미만 포트라도 와일드카드 주소(0.0.0.0 이나 ::)에서는 누구나 대기할 수 있지만, 127.0.0.1 같은 특정 주소에서 대기하려면 root 권한이 필요합니다 (그 전의 macOS 는 모든 주소에서 필요). 0.0.0.0 에서 대기하거나, sudo 로 실행하거나, 1024 이상을 쓰세요${eg}`
         : `포트 ${ctx.port}${by}에서 대기할 권한이 없습니다: 1024 미만은 잘 알려진 포트라서 root 권한(또는 CAP_NET_BIND_SERVICE)이 필요합니다. 1024 이상을 쓰세요${eg}`;
     case "other":
       return `${ctx.host === undefined ? "서버" : errorPlace(ctx)}${by} 에 대한 권한이 없습니다`;

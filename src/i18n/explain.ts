@@ -47,7 +47,7 @@ const connections = (os: TextPlatform) =>
   per(os, {
     linux: "ss -tnp 'sport = :PORT or dport = :PORT'",
     darwin: "netstat -an -p tcp | grep '\\.PORT '",
-    win32: "netstat -ano | findstr :PORT",
+    win32: 'netstat -ano | findstr /R /C:":PORT "',
   });
 
 /** The route this machine takes to an address. */
@@ -85,14 +85,14 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
       title: "connection refused",
       cause:
         "the host answered, but nothing listens on that port at that address: the server is not running, listens on another port, or only on another address (127.0.0.1 is not the LAN address)",
-      see: `on the server's machine: ${listeners(os)}${os === "win32" ? " (a LISTENING line)" : ""}; from here: tcpecho diagnose HOST PORT`,
+      see: `on the server's machine: ${listeners(os)}; from here: tcpecho diagnose HOST PORT`,
       fix: "start the server, or connect to the address and port it listens on; to be reached from other machines it must listen on 0.0.0.0 (tcpecho serve --host 0.0.0.0)",
     }),
     ko: (os) => ({
       title: "연결 거부",
       cause:
         "호스트는 응답했지만 그 주소의 그 포트에서 대기 중인 프로그램이 없습니다: 서버가 꺼져 있거나, 다른 포트에서 대기하거나, 다른 주소에서만 대기합니다 (127.0.0.1 은 LAN 주소가 아닙니다)",
-      see: `서버 컴퓨터에서: ${listeners(os)}${os === "win32" ? " (LISTENING 줄)" : ""}, 여기서: tcpecho diagnose HOST PORT`,
+      see: `서버 컴퓨터에서: ${listeners(os)}, 여기서: tcpecho diagnose HOST PORT`,
       fix: "서버를 켜거나, 서버가 대기하는 주소와 포트로 접속하세요. 다른 컴퓨터에서 접속하려면 서버가 0.0.0.0 에서 대기해야 합니다 (tcpecho serve --host 0.0.0.0)",
     }),
   },
@@ -179,16 +179,22 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
   },
   EPIPE: {
     source: "system",
-    en: () => ({
+    en: (os) => ({
       title: "broken pipe",
-      cause: "data was written to a connection the other side had already closed",
-      see: "the other side's log; tcpecho client --verbose shows when it closed",
+      cause:
+        os === "win32"
+          ? "on Windows, Node reports WSAESHUTDOWN as EPIPE: data was written after this side shut down its sending half (shutdown); a write to a connection the other side closed reports ECONNRESET or ECONNABORTED there instead"
+          : "data was written to a connection the other side had already closed",
+      see: "the other side's log; tcpecho client HOST PORT --send hello --trace shows each socket call and when the other side closed (recv = 0)",
       fix: "the other side closes first: find out why (a limit, a timeout, a crash); read before writing more",
     }),
-    ko: () => ({
+    ko: (os) => ({
       title: "끊어진 파이프",
-      cause: "상대가 이미 닫은 연결에 데이터를 썼습니다",
-      see: "상대 쪽 로그, 그리고 tcpecho client --verbose 로 언제 닫혔는지 보세요",
+      cause:
+        os === "win32"
+          ? "Windows 에서 Node 는 WSAESHUTDOWN 을 EPIPE 로 알립니다: 이쪽이 보내는 쪽을 닫은(shutdown) 뒤에 데이터를 썼습니다. 상대가 닫은 연결에 쓰면 Windows 에서는 ECONNRESET 이나 ECONNABORTED 가 납니다"
+          : "상대가 이미 닫은 연결에 데이터를 썼습니다",
+      see: "상대 쪽 로그, 그리고 tcpecho client HOST PORT --send hello --trace 로 소켓 호출마다, 상대가 언제 닫았는지(recv = 0) 보세요",
       fix: "상대가 먼저 닫습니다: 그 이유(한도, 시간 초과, 비정상 종료)를 찾으세요",
     }),
   },
@@ -240,7 +246,7 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
         darwin: {
           title: "permission denied",
           cause:
-            "below 1024, macOS 10.14 and later let any user listen on the wildcard address (0.0.0.0 or ::), but a single address such as 127.0.0.1 still needs root (older macOS: every address)",
+            "below 1024, macOS 10.14 and later let any user listen on the wildcard address (0.0.0.0 or ::), but listening on a specific address such as 127.0.0.1 still needs root (older macOS: every address)",
           see: listeners(os),
           fix: "listen on 0.0.0.0, run with sudo, or use a port of 1024 or above",
         },
@@ -264,7 +270,7 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
         darwin: {
           title: "권한 없음",
           cause:
-            "macOS 10.14 이상에서는 1024 미만 포트라도 와일드카드 주소(0.0.0.0 이나 ::)에서는 누구나 대기할 수 있지만, 127.0.0.1 같은 한 주소에서는 root 권한이 필요합니다 (그 전의 macOS 는 모든 주소에서 필요)",
+            "macOS 10.14 이상에서는 1024 미만 포트라도 와일드카드 주소(0.0.0.0 이나 ::)에서는 누구나 대기할 수 있지만, 127.0.0.1 같은 특정 주소에서 대기하려면 root 권한이 필요합니다 (그 전의 macOS 는 모든 주소에서 필요)",
           see: listeners(os),
           fix: "0.0.0.0 에서 대기하거나, sudo 로 실행하거나, 1024 이상의 포트를 쓰세요",
         },
@@ -471,14 +477,14 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
       title: "the server closed before echoing everything",
       cause:
         "the connection ended (FIN) before every byte sent came back: the server closed early, or it stops at our end of input as ncat --exec does",
-      see: "tcpecho client HOST PORT --verbose",
+      see: "tcpecho client HOST PORT --trace (the server's FIN is the recv that returns 0)",
       fix: "for a server that stops at a FIN, add --no-shutdown; otherwise look at the server's log",
     }),
     ko: () => ({
       title: "에코를 다 돌려보내기 전에 서버가 닫음",
       cause:
         "보낸 바이트가 다 돌아오기 전에 연결이 끝났습니다 (FIN): 서버가 일찍 닫았거나, ncat --exec 처럼 입력의 끝에서 멈춥니다",
-      see: "tcpecho client HOST PORT --verbose",
+      see: "tcpecho client HOST PORT --trace (서버의 FIN 은 0 을 돌려주는 recv)",
       fix: "FIN 에서 멈추는 서버라면 --no-shutdown 을 붙이고, 아니라면 서버 로그를 보세요",
     }),
   },
@@ -537,6 +543,8 @@ export interface ExplainWords {
   readonly fix: string;
   /** The line with the code's number on each system. */
   numbers(parts: string[]): string;
+  /** After a Winsock error Node reports under another code: `, which Node reports as EPIPE`. */
+  reportedAs(code: string): string;
   readonly node: string;
   readonly tcpecho: string;
   /** A Winsock or errno name tcpecho has no entry for: Node's code for it, if Node reports it. */
@@ -561,6 +569,7 @@ export const explainWords: Readonly<Record<Lang, ExplainWords>> = {
     see: (os) => `see it on ${os}:`,
     fix: "fix:",
     numbers: (parts) => `the same error: ${parts.join(" · ")}`,
+    reportedAs: (code) => `, which Node reports as ${code}`,
     node: "a Node.js code: the same on every system",
     tcpecho: "tcpecho's own code (EchoError.code)",
     tableOnly: (nodeCode) =>
@@ -575,6 +584,7 @@ export const explainWords: Readonly<Record<Lang, ExplainWords>> = {
     see: (os) => `${os} 에서 확인:`,
     fix: "해결:",
     numbers: (parts) => `같은 오류: ${parts.join(" · ")}`,
+    reportedAs: (code) => ` (Node 는 ${code} 로 알림)`,
     node: "Node.js 의 코드: 어느 시스템에서나 같습니다",
     tcpecho: "tcpecho 자체의 코드 (EchoError.code)",
     tableOnly: (nodeCode) =>

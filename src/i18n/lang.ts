@@ -1,9 +1,11 @@
 /**
  * Which language to speak: `--lang` first, then the POSIX locale variables in
  * their order of precedence (LC_ALL, LC_MESSAGES, LANG), then the operating
- * system's locale as ICU reports it (on Windows, the user's display
- * locale: a Korean Windows speaks Korean without any variable). Korean for any
- * locale starting with `ko`, English otherwise.
+ * system's locale as ICU resolves it. On Windows ICU asks for the user
+ * default locale (GetUserDefaultLocaleName), which is the Region format
+ * setting, not the display language: a Windows whose format is Korean speaks
+ * Korean without any variable, whatever language its menus are in. Korean for
+ * any locale starting with `ko`, English otherwise.
  *
  * @module
  */

@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ECHO_ERROR_CODES, errorText, type EchoErrorContext } from "./error-text.js";
+import { ECHO_ERROR_CODES, errorText, portHolderCommand, type EchoErrorContext } from "./error-text.js";
 
 /** Contexts as the library's throw sites make them: every operation, check and reason that changes the words. */
 const CONTEXTS: EchoErrorContext[] = [
@@ -54,4 +54,42 @@ test("options are named as the library spells them, or as the namer says", () =>
     "give proxyProtocol too, or leave out proxyTrusted ('10.0.0.0/8'): it works only with proxyProtocol",
   );
   assert.match(errorText("EACCES", { host: "0.0.0.0", port: 80, operation: "listen" }), /e\.g\. port 9000$/);
+});
+
+/** What `netstat … | findstr ARGS` keeps of `lines`: findstr's regex (`.`, `*`, `[…]`), as /C: or space-separated strings. */
+function findstr(command: string, lines: readonly string[]): string[] {
+  const args = command.slice(command.indexOf("findstr ") + "findstr ".length);
+  const literal = /\/L\b/i.test(args);
+  const quoted = /\/C:"([^"]*)"/i.exec(args)?.[1];
+  const strings =
+    quoted !== undefined
+      ? [quoted]
+      : args
+          .replace(/\/\w+\s*/g, "")
+          .trim()
+          .split(/\s+/);
+  const toRegex = (s: string) =>
+    new RegExp(literal ? s.replace(/[^\w\s]/g, "\\$&") : s.replace(/[^\w\s.*[\]^$-]/g, "\\$&"));
+  return lines.filter((line) => strings.some((s) => toRegex(s).test(line)));
+}
+
+test("Windows: who holds a port finds that port's listener, not every line with the digits", () => {
+  // netstat -ano on Windows: IPv4 and IPv6, listening and connected, TCP and UDP.
+  const netstat = [
+    "  TCP    0.0.0.0:1              0.0.0.0:0              LISTENING       4100",
+    "  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       1024",
+    "  TCP    0.0.0.0:10000          0.0.0.0:0              LISTENING       2200",
+    "  TCP    127.0.0.1:51000        127.0.0.1:1            ESTABLISHED     3300",
+    "  TCP    [::]:9000              [::]:0                 LISTENING       5500",
+    "  TCP    [::1]:135              [::]:0                 LISTENING       1024",
+    "  TCP    [::1]:49700            [::1]:9000             ESTABLISHED     6600",
+    "  UDP    0.0.0.0:1              *:*                                    4100",
+    "  UDP    [::1]:1900             *:*                                    7700",
+  ];
+  const holders = (port: number, udp: boolean) => findstr(portHolderCommand(port, udp, "win32"), netstat);
+  assert.deepEqual(holders(1, false), [netstat[0]]);
+  assert.deepEqual(holders(135, false), [netstat[1], netstat[5]]);
+  assert.deepEqual(holders(9000, false), [netstat[4]]);
+  assert.deepEqual(holders(1, true), [netstat[7]]);
+  assert.deepEqual(holders(1900, true), [netstat[8]]);
 });

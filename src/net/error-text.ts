@@ -249,7 +249,10 @@ export function errorSeconds(ms: number | undefined, unit: string): string {
 /**
  * The command that shows who holds a port (UDP or TCP) on `platform`: `ss` on
  * Linux, `lsof` on macOS, `netstat -ano` on Windows (its last column is the
- * process id, which {@link pidCommand} names).
+ * process id, which {@link pidCommand} names). On Windows findstr looks for
+ * the port followed by netstat's column space (`/R /C:` keeps the space in
+ * one pattern; cmd and PowerShell pass it alike), so port 1 is not found in
+ * `[::1]:135` or `:10000`, and for TCP only the LISTENING line.
  */
 export function portHolderCommand(
   port: number | string | undefined,
@@ -258,7 +261,7 @@ export function portHolderCommand(
 ): string {
   switch (platform) {
     case "win32":
-      return `netstat -ano${udp ? " -p udp" : ""} | findstr :${port}`;
+      return `netstat -ano | findstr /R /C:"${udp ? `UDP .*:${port} ` : `:${port} .*LISTENING`}"`;
     case "darwin":
       return udp ? `lsof -nP -iUDP:${port}` : `lsof -nP -iTCP:${port} -sTCP:LISTEN`;
     case "linux":
@@ -673,7 +676,7 @@ export function listenDeniedKind(
 /**
  * EACCES on listen, in English. Linux: below 1024 needs root or
  * CAP_NET_BIND_SERVICE. macOS 10.14 and later: below 1024 needs no root on
- * the wildcard address (0.0.0.0, ::), but does on a single address.
+ * the wildcard address (0.0.0.0, ::), but does on a specific address (127.0.0.1).
  * Windows: no port needs privilege, so the port is in a range Windows
  * reserves (Hyper-V, WSL2, Docker) or another socket holds it exclusively.
  */
@@ -685,7 +688,7 @@ function listenDenied(ctx: EchoErrorContext, name: OptionNamer, platform: TextPl
       return `permission denied for port ${ctx.port}${by} on ${ctx.host}: Windows needs no privilege for any port, so the port is reserved (an excluded port range, e.g. of Hyper-V, WSL2 or Docker: see ${excludedPortsCommand}) or another program holds it exclusively (see ${portHolderCommand(ctx.port, false, platform)}); use a port outside those ranges${eg}`;
     case "privileged":
       return platform === "darwin"
-        ? `no permission to listen on port ${ctx.port}${by}: below 1024, macOS 10.14 and later let any user listen on the wildcard address (0.0.0.0 or ::) but a single address such as 127.0.0.1 needs root (on older macOS, every address does); listen on 0.0.0.0, run with sudo, or use 1024 or above${eg}`
+        ? `no permission to listen on port ${ctx.port}${by}: below 1024, macOS 10.14 and later let any user listen on the wildcard address (0.0.0.0 or ::) but listening on a specific address such as 127.0.0.1 needs root (on older macOS, every address does); listen on 0.0.0.0, run with sudo, or use 1024 or above${eg}`
         : `no permission to listen on port ${ctx.port}${by}: ports below 1024 are well-known ports and need root (or CAP_NET_BIND_SERVICE); use 1024 or above${eg}`;
     case "other":
       return `permission denied for ${errorPlace(ctx)}${by}`;

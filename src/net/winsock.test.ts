@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { constants } from "node:os";
 import { test } from "node:test";
 import {
-  darwinErrno,
+  ERRNO_NUMBERS,
+  errnoNumbers,
   systemCode,
   textPlatform,
   WINSOCK_ERRORS,
@@ -41,16 +42,38 @@ test("each number and each name is in the table once", () => {
 test("a Berkeley error's Winsock name is WSA + its name, and its number 10000 + the BSD (macOS) errno", () => {
   for (const e of WINSOCK_ERRORS.filter((x) => x.wsa < 10072 && x.errno !== undefined)) {
     assert.equal(e.name, `WSA${e.errno}`);
-    assert.equal(darwinErrno(e), e.wsa - 10000);
+    assert.equal(errnoNumbers(e.errno ?? "")?.darwin, e.wsa - 10000, e.name);
   }
-  assert.equal(darwinErrno(winsockByName("WSAECONNREFUSED")!), 61);
-  assert.equal(darwinErrno(winsockByName("WSAHOST_NOT_FOUND")!), undefined);
+});
+
+test("each errno has its own numbers, known values on Linux and macOS", () => {
+  const known: Record<string, [linux: number, darwin: number]> = {
+    EPIPE: [32, 32],
+    ECONNREFUSED: [111, 61],
+    ECONNRESET: [104, 54],
+    EADDRINUSE: [98, 48],
+    ETIMEDOUT: [110, 60],
+    ECANCELED: [125, 89],
+    ESHUTDOWN: [108, 58],
+    EINTR: [4, 4],
+    EAGAIN: [11, 35],
+    EHOSTUNREACH: [113, 65],
+  };
+  for (const [code, [linux, darwin]] of Object.entries(known))
+    assert.deepEqual([errnoNumbers(code)?.linux, errnoNumbers(code)?.darwin], [linux, darwin], code);
+  assert.equal(errnoNumbers("ENOTFOUND"), undefined);
+  // Every errno the Winsock table copies or Node reports in its place has numbers.
+  for (const e of WINSOCK_ERRORS)
+    for (const code of [e.errno, e.libuv])
+      if (code?.startsWith("E")) assert.ok(errnoNumbers(code), `${e.name}: ${code}`);
 });
 
 test("the Linux numbers are this Linux's errno values", { skip: process.platform !== "linux" }, () => {
   const errno = constants.errno as Record<string, number | undefined>;
-  for (const e of WINSOCK_ERRORS)
-    if (e.errno !== undefined && errno[e.errno] !== undefined) assert.equal(e.linux, errno[e.errno], e.errno);
+  // Node lists most of them (not ESHUTDOWN).
+  const listed = Object.keys(ERRNO_NUMBERS).filter((code) => errno[code] !== undefined);
+  assert.ok(listed.length >= 25, listed.join(" "));
+  for (const code of listed) assert.equal(ERRNO_NUMBERS[code]?.linux, errno[code], code);
 });
 
 test("Node's code leads to its Winsock error, as libuv translates them", () => {
@@ -58,6 +81,11 @@ test("Node's code leads to its Winsock error, as libuv translates them", () => {
   assert.equal(winsockFor("ENOTFOUND")?.name, "WSAHOST_NOT_FOUND");
   assert.equal(winsockFor("EAI_AGAIN")?.name, "WSATRY_AGAIN");
   assert.equal(winsockFor("EAGAIN")?.name, "WSAEWOULDBLOCK");
+  // libuv's uv_translate_sys_error: WSAESHUTDOWN becomes EPIPE, WSAEINTR ECANCELED; ESHUTDOWN and EINTR never come.
+  assert.equal(winsockFor("EPIPE")?.name, "WSAESHUTDOWN");
+  assert.equal(winsockFor("ECANCELED")?.name, "WSAEINTR");
+  assert.equal(winsockFor("ESHUTDOWN"), undefined);
+  assert.equal(winsockFor("EINTR"), undefined);
   assert.equal(winsockFor("ENFILE"), undefined);
   assert.equal(winsockFor("ERR_PEER_CLOSED"), undefined);
 });

@@ -2,8 +2,8 @@
  * The socket errors of the three systems side by side: each Winsock error
  * (number and name, as Microsoft's "Windows Sockets Error Codes" lists them)
  * with the Berkeley errno it copies and the code Node reports for it on
- * Windows (libuv's `uv_translate_sys_error` and its getaddrinfo errors), and
- * that errno's number on Linux and macOS. Winsock numbered its copies of the
+ * Windows (libuv's `uv_translate_sys_error` and its getaddrinfo errors); and
+ * each errno's own number on Linux and macOS. Winsock numbered its copies of the
  * BSD errors 10000 + the BSD number (WSABASEERR), so WSAECONNREFUSED is 10061
  * where macOS's ECONNREFUSED is 61; Linux numbers them its own way (111).
  *
@@ -41,10 +41,14 @@ export interface WinsockError {
   readonly name: string;
   /** The Berkeley name it copies (an errno, or an h_errno for the 11001–11004 lookup errors). */
   readonly errno?: string;
-  /** The code Node reports for it on Windows, where that is not `errno` (libuv's translation). */
+  /** Node's name for the same error, where that is not `errno` (EAGAIN for EWOULDBLOCK). */
   readonly node?: string;
-  /** The errno's number on Linux, where Linux has it. */
-  readonly linux?: number;
+  /**
+   * Another error Node reports it as on Windows: libuv's `uv_translate_sys_error`
+   * turns WSAESHUTDOWN into EPIPE and WSAEINTR into ECANCELED, errors with their
+   * own numbers elsewhere.
+   */
+  readonly libuv?: string;
   /** Microsoft's short description. */
   readonly en: string;
   /** The same, in Korean. */
@@ -57,19 +61,17 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10004,
     name: "WSAEINTR",
     errno: "EINTR",
-    node: "ECANCELED",
-    linux: 4,
+    libuv: "ECANCELED",
     en: "Interrupted function call",
     ko: "함수 호출이 중단됨",
   },
-  { wsa: 10013, name: "WSAEACCES", errno: "EACCES", linux: 13, en: "Permission denied", ko: "권한 없음" },
-  { wsa: 10014, name: "WSAEFAULT", errno: "EFAULT", linux: 14, en: "Bad address", ko: "잘못된 포인터 주소" },
-  { wsa: 10022, name: "WSAEINVAL", errno: "EINVAL", linux: 22, en: "Invalid argument", ko: "잘못된 인자" },
+  { wsa: 10013, name: "WSAEACCES", errno: "EACCES", en: "Permission denied", ko: "권한 없음" },
+  { wsa: 10014, name: "WSAEFAULT", errno: "EFAULT", en: "Bad address", ko: "잘못된 포인터 주소" },
+  { wsa: 10022, name: "WSAEINVAL", errno: "EINVAL", en: "Invalid argument", ko: "잘못된 인자" },
   {
     wsa: 10024,
     name: "WSAEMFILE",
     errno: "EMFILE",
-    linux: 24,
     en: "Too many open files",
     ko: "열린 소켓이 너무 많음",
   },
@@ -78,7 +80,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     name: "WSAEWOULDBLOCK",
     errno: "EWOULDBLOCK",
     node: "EAGAIN",
-    linux: 11,
     en: "Resource temporarily unavailable",
     ko: "지금은 바로 끝낼 수 없음 (논블로킹 소켓)",
   },
@@ -86,7 +87,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10036,
     name: "WSAEINPROGRESS",
     errno: "EINPROGRESS",
-    linux: 115,
     en: "Operation now in progress",
     ko: "작업이 진행 중",
   },
@@ -94,7 +94,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10037,
     name: "WSAEALREADY",
     errno: "EALREADY",
-    linux: 114,
     en: "Operation already in progress",
     ko: "이미 진행 중인 작업",
   },
@@ -102,7 +101,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10038,
     name: "WSAENOTSOCK",
     errno: "ENOTSOCK",
-    linux: 88,
     en: "Socket operation on nonsocket",
     ko: "소켓이 아닌 것에 소켓 작업",
   },
@@ -110,7 +108,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10040,
     name: "WSAEMSGSIZE",
     errno: "EMSGSIZE",
-    linux: 90,
     en: "Message too long",
     ko: "메시지가 너무 김",
   },
@@ -118,7 +115,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10047,
     name: "WSAEAFNOSUPPORT",
     errno: "EAFNOSUPPORT",
-    linux: 97,
     en: "Address family not supported by protocol family",
     ko: "지원하지 않는 주소 체계",
   },
@@ -126,7 +122,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10048,
     name: "WSAEADDRINUSE",
     errno: "EADDRINUSE",
-    linux: 98,
     en: "Address already in use",
     ko: "주소가 이미 사용 중",
   },
@@ -134,7 +129,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10049,
     name: "WSAEADDRNOTAVAIL",
     errno: "EADDRNOTAVAIL",
-    linux: 99,
     en: "Cannot assign requested address",
     ko: "요청한 주소를 쓸 수 없음",
   },
@@ -142,7 +136,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10050,
     name: "WSAENETDOWN",
     errno: "ENETDOWN",
-    linux: 100,
     en: "Network is down",
     ko: "네트워크가 내려가 있음",
   },
@@ -150,7 +143,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10051,
     name: "WSAENETUNREACH",
     errno: "ENETUNREACH",
-    linux: 101,
     en: "Network is unreachable",
     ko: "네트워크에 닿을 수 없음",
   },
@@ -158,7 +150,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10052,
     name: "WSAENETRESET",
     errno: "ENETRESET",
-    linux: 102,
     en: "Network dropped connection on reset",
     ko: "keepalive 가 실패를 감지해 연결이 끊김",
   },
@@ -166,7 +157,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10053,
     name: "WSAECONNABORTED",
     errno: "ECONNABORTED",
-    linux: 103,
     en: "Software caused connection abort",
     ko: "이 컴퓨터의 소프트웨어가 연결을 중단함",
   },
@@ -174,7 +164,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10054,
     name: "WSAECONNRESET",
     errno: "ECONNRESET",
-    linux: 104,
     en: "Connection reset by peer",
     ko: "상대가 연결을 리셋함",
   },
@@ -182,7 +171,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10055,
     name: "WSAENOBUFS",
     errno: "ENOBUFS",
-    linux: 105,
     en: "No buffer space available",
     ko: "버퍼 공간이 없음",
   },
@@ -190,7 +178,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10056,
     name: "WSAEISCONN",
     errno: "EISCONN",
-    linux: 106,
     en: "Socket is already connected",
     ko: "소켓이 이미 연결됨",
   },
@@ -198,7 +185,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10057,
     name: "WSAENOTCONN",
     errno: "ENOTCONN",
-    linux: 107,
     en: "Socket is not connected",
     ko: "소켓이 연결되지 않음",
   },
@@ -206,8 +192,7 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10058,
     name: "WSAESHUTDOWN",
     errno: "ESHUTDOWN",
-    node: "EPIPE",
-    linux: 108,
+    libuv: "EPIPE",
     en: "Cannot send after socket shutdown",
     ko: "shutdown 한 소켓으로는 보낼 수 없음",
   },
@@ -215,7 +200,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10060,
     name: "WSAETIMEDOUT",
     errno: "ETIMEDOUT",
-    linux: 110,
     en: "Connection timed out",
     ko: "연결 시간 초과",
   },
@@ -223,7 +207,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10061,
     name: "WSAECONNREFUSED",
     errno: "ECONNREFUSED",
-    linux: 111,
     en: "Connection refused",
     ko: "연결이 거부됨",
   },
@@ -231,7 +214,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10064,
     name: "WSAEHOSTDOWN",
     errno: "EHOSTDOWN",
-    linux: 112,
     en: "Host is down",
     ko: "호스트가 꺼져 있음",
   },
@@ -239,7 +221,6 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
     wsa: 10065,
     name: "WSAEHOSTUNREACH",
     errno: "EHOSTUNREACH",
-    linux: 113,
     en: "No route to host",
     ko: "호스트로 가는 경로가 없음",
   },
@@ -287,17 +268,67 @@ export const WINSOCK_ERRORS: readonly WinsockError[] = [
   },
 ];
 
-/**
- * The errno's number on macOS: the BSD number, which Winsock's 10000 + n keeps
- * (for the errors Winsock numbered from the BSD list, 10004–10071).
- */
-export function darwinErrno(entry: WinsockError): number | undefined {
-  return entry.errno !== undefined && entry.wsa > 10000 && entry.wsa < 10072 ? entry.wsa - 10000 : undefined;
+/** An errno's number on Linux and on macOS, which number most of them differently. */
+export interface ErrnoNumbers {
+  readonly linux: number;
+  readonly darwin: number;
+  /** What it means, for the errors no Winsock error copies (Node reports them for another on Windows). */
+  readonly en?: string;
+  readonly ko?: string;
 }
 
 /**
- * The Winsock error behind a code Node reports (`ECONNREFUSED`, `ENOTFOUND`),
- * or undefined when Windows has none for it.
+ * The numbers of the errnos the tables name: Linux's from its asm-generic
+ * errno.h (os.constants.errno there), macOS's from its sys/errno.h, which
+ * keeps the BSD numbers Winsock copied (WSAE… = 10000 + n).
+ */
+export const ERRNO_NUMBERS: Readonly<Record<string, ErrnoNumbers>> = {
+  EINTR: { linux: 4, darwin: 4 },
+  EAGAIN: { linux: 11, darwin: 35 },
+  EWOULDBLOCK: { linux: 11, darwin: 35 },
+  EACCES: { linux: 13, darwin: 13 },
+  EFAULT: { linux: 14, darwin: 14 },
+  EINVAL: { linux: 22, darwin: 22 },
+  ENFILE: { linux: 23, darwin: 23 },
+  EMFILE: { linux: 24, darwin: 24 },
+  EPIPE: { linux: 32, darwin: 32, en: "Broken pipe", ko: "끊어진 파이프" },
+  EINPROGRESS: { linux: 115, darwin: 36 },
+  EALREADY: { linux: 114, darwin: 37 },
+  ENOTSOCK: { linux: 88, darwin: 38 },
+  EMSGSIZE: { linux: 90, darwin: 40 },
+  EAFNOSUPPORT: { linux: 97, darwin: 47 },
+  EADDRINUSE: { linux: 98, darwin: 48 },
+  EADDRNOTAVAIL: { linux: 99, darwin: 49 },
+  ENETDOWN: { linux: 100, darwin: 50 },
+  ENETUNREACH: { linux: 101, darwin: 51 },
+  ENETRESET: { linux: 102, darwin: 52 },
+  ECONNABORTED: { linux: 103, darwin: 53 },
+  ECONNRESET: { linux: 104, darwin: 54 },
+  ENOBUFS: { linux: 105, darwin: 55 },
+  EISCONN: { linux: 106, darwin: 56 },
+  ENOTCONN: { linux: 107, darwin: 57 },
+  ESHUTDOWN: { linux: 108, darwin: 58 },
+  ETIMEDOUT: { linux: 110, darwin: 60 },
+  ECONNREFUSED: { linux: 111, darwin: 61 },
+  EHOSTDOWN: { linux: 112, darwin: 64 },
+  EHOSTUNREACH: { linux: 113, darwin: 65 },
+  ECANCELED: { linux: 125, darwin: 89, en: "Operation canceled", ko: "작업이 취소됨" },
+};
+
+/** An errno's numbers on Linux and macOS, or undefined for a name that is no errno (ENOTFOUND). */
+export function errnoNumbers(code: string): ErrnoNumbers | undefined {
+  return Object.hasOwn(ERRNO_NUMBERS, code) ? ERRNO_NUMBERS[code] : undefined;
+}
+
+/** The code that names a Winsock error itself: Node's name for it, its Berkeley name, or its Winsock name. */
+export function ownCode(entry: WinsockError): string {
+  return entry.node ?? entry.errno ?? entry.name;
+}
+
+/**
+ * The Winsock error behind a code Node reports on Windows (`ECONNREFUSED`,
+ * `ENOTFOUND`, and `EPIPE`, which libuv makes of WSAESHUTDOWN), or undefined
+ * when libuv turns no Winsock error into it.
  *
  * @example
  * ```ts
@@ -307,7 +338,7 @@ export function darwinErrno(entry: WinsockError): number | undefined {
  * ```
  */
 export function winsockFor(code: string): WinsockError | undefined {
-  return WINSOCK_ERRORS.find((e) => (e.node ?? e.errno) === code);
+  return WINSOCK_ERRORS.find((e) => (e.libuv ?? e.node ?? e.errno) === code);
 }
 
 /**
