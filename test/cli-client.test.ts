@@ -129,7 +129,7 @@ test("refused and timed out, explained; Korean too", { timeout: 20_000 }, async 
     `[TCP client] connection refused by 127.0.0.1:${port}: nothing is listening on that port there (is the server running, on this port?)`,
   );
   const ko = await runCli(["client", "-p", String(port), "--send", "x", "--lang", "ko"]);
-  assert.match(ko.stderr, /^\[TCP 클라이언트\] 127\.0\.0\.1:\d+ 에서 접속을 거부했습니다/);
+  assert.match(ko.stderr, /^\[TCP 클라이언트\] 서버\(127\.0\.0\.1:\d+\)가 접속을 거부했습니다/);
   // A server that accepts and never answers.
   const mute = await startPeer(() => {});
   try {

@@ -130,7 +130,7 @@ test("client --encoding cp949 refuses piped input before connecting; utf-8 pipes
     });
     assert.equal(refused.code, 2);
     assert.equal(refused.stderr.trimEnd().split("\n").length, 1, refused.stderr);
-    assert.match(refused.stderr, /--encoding cp949.*iconv/);
+    assert.match(refused.stderr, /--encoding cp949.*iconv.*Git Bash/);
     assert.equal(connections, 0);
     const piped = await runCli(["client", "-p", String(peer.port), "--encoding", "utf-8"], {
       input: "안녕\n",

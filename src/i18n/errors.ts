@@ -182,7 +182,7 @@ function invalidOptionKo(ctx: EchoErrorContext & { option: string }): string {
     case "cp949":
       return `${option} 에는 CP949로 쓸 수 있는 글자만 주거나 --encoding cp949 를 빼세요 (CP949에 없는 글자: ${ctx.detail ?? v})`;
     case "encoding-piped":
-      return `파이프로 쓸 때는 ${option} ${v} 를 빼거나, 파이프에서 대화하려면 --interactive 를 붙이세요: 파이프의 바이트는 바뀌지 않고 그대로 오갑니다 (변환은 iconv -f UTF-8 -t CP949 로). ${option} 은 대화에서 입력한 줄과 --send 의 글을 변환합니다`;
+      return `파이프로 쓸 때는 ${option} ${v} 를 빼거나, 파이프에서 대화하려면 --interactive 를 붙이세요: 파이프의 바이트는 바뀌지 않고 그대로 오갑니다 (변환은 iconv -f UTF-8 -t CP949로 하며, Windows에서는 Git Bash에 있고 cmd와 PowerShell에는 없습니다). ${option} 은 대화에서 입력한 줄과 --send 의 글을 변환합니다`;
   }
   if (ctx.needs !== undefined) {
     const needs = cliFlag(ctx.needs);
@@ -593,8 +593,8 @@ const ko: ErrorMessages = {
 /** An error's Korean sentence on `platform`. */
 function errorKo(code: EchoErrorCode, ctx: EchoErrorContext, platform: TextPlatform): string {
   const at = ctx.host === undefined ? "서버" : errorPlace(ctx);
-  // "서버에서", "127.0.0.1:9000 에서": a particle that reads the same after any address.
-  const from = ctx.host === undefined ? "서버에서" : `${at} 에서`;
+  // The server is the subject, its address beside it: "서버(127.0.0.1:9000)가" reads the same after any address.
+  const from = ctx.host === undefined ? "서버가" : `서버(${at})가`;
   switch (code) {
     case "ERR_INVALID_PORT":
       return `${ctx.option === undefined ? "포트 번호는" : `${cliFlag(ctx.option)} 에는 포트 번호를`} ${ctx.min ?? 0}부터 65535까지의 정수로 주세요 (받은 값: '${ctx.value}')`;

@@ -271,10 +271,10 @@ test("error messages use their context", () => {
     /^connection refused by \[::1\]:9000: /,
   );
   assert.match(en.error("ECONNREFUSED", {}), /^connection refused by the server: /);
-  assert.match(ko.error("ECONNREFUSED", {}), /^서버에서 접속을 거부했습니다/);
+  assert.match(ko.error("ECONNREFUSED", {}), /^서버가 접속을 거부했습니다/);
   assert.match(
     ko.error("ECONNREFUSED", { host: "::1", port: 9000 }),
-    /^\[::1\]:9000 에서 접속을 거부했습니다/,
+    /^서버\(\[::1\]:9000\)가 접속을 거부했습니다/,
   );
   assert.match(en.error("ENOTFOUND", { host: "nosuch.example" }), /'nosuch\.example' was not found/);
   assert.match(

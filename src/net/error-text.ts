@@ -458,7 +458,7 @@ function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {
     case "cp949":
       return `give ${option} only characters CP949 can write, or leave out --encoding cp949 (no CP949 code for ${ctx.detail ?? v})`;
     case "encoding-piped":
-      return `leave out ${option} ${v} when piping, or give --interactive for the dialogue over a pipe: piped bytes go through unchanged (convert them with iconv -f UTF-8 -t CP949); ${option} converts the dialogue's lines and --send's text`;
+      return `leave out ${option} ${v} when piping, or give --interactive for the dialogue over a pipe: piped bytes go through unchanged (convert them with iconv -f UTF-8 -t CP949, which Git Bash has on Windows; cmd and PowerShell have none); ${option} converts the dialogue's lines and --send's text`;
   }
   if (ctx.needs !== undefined)
     return `give ${name(ctx.needs)} too, or leave out ${option} ('${v}'): it works only with ${name(ctx.needs)}`;
