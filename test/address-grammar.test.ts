@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  STOPPED,
   cleanEnv,
   fixture,
   freePort,
@@ -160,7 +161,7 @@ test(
     try {
       await srv.waitFor(new RegExp(`listening on 127\\.0\\.0\\.1:${port} `));
     } finally {
-      assert.equal(await stopCli(srv), 0);
+      assert.equal(await stopCli(srv), STOPPED);
     }
     // The command line outranks the environment: -H's port over TCPECHO_PORT.
     const other = await freePort();
@@ -209,7 +210,7 @@ test(
     try {
       await srv.waitFor(new RegExp(`metrics at http://127\\.0\\.0\\.2:${port}/metrics`));
     } finally {
-      assert.equal(await stopCli(srv), 0);
+      assert.equal(await stopCli(srv), STOPPED);
     }
   },
 );

@@ -16,7 +16,7 @@ import { checkMerged, lastJson, type BenchJsonLine } from "./bench-merge-check.j
 import { PLOT_COLORS } from "../src/cli/bench-plot.js";
 import { benchMessages } from "../src/i18n/bench.js";
 import { englishWords } from "../src/i18n/english-words.js";
-import { needs, runCli, startCliServer, stopCli, type RunningCli } from "./helpers.js";
+import { needs, requiredInCi, runCli, startCliServer, stopCli, type RunningCli } from "./helpers.js";
 import { assertCurve, readSvg } from "./svg-chart.js";
 
 const JAR = "/usr/share/java/hdrhistogram.jar";
@@ -210,7 +210,7 @@ function javaHgrm(name: string, data: string): string {
 }
 
 function jarMissing(): string {
-  if (process.env.CI) throw new Error(`${JAR} is required in CI (.ci/run installs libhdrhistogram-java)`);
+  if (requiredInCi()) throw new Error(`${JAR} is required in CI (.ci/run installs libhdrhistogram-java)`);
   const reason = `HdrHistogram's Java library is not installed (apt-get install libhdrhistogram-java); skipping`;
   console.log(`# ${reason}`);
   return reason;

@@ -16,7 +16,7 @@ import { after, test } from "node:test";
 import { PNG } from "pngjs";
 import { LatencyHistogram, percentileDistribution } from "tcpecho";
 import { latencyCurve, PLOT_COLORS } from "../src/cli/bench-plot.js";
-import { freePort, runCli, startCliServer, stopCli } from "./helpers.js";
+import { freePort, linuxOnly, notSimulated, runCli, startCliServer, stopCli } from "./helpers.js";
 import { assertCurve, readSvg, xOf, yOf } from "./svg-chart.js";
 
 const DIR = mkdtempSync(join(tmpdir(), "tcpecho-plot-"));
@@ -142,7 +142,9 @@ test(
 test(
   "A B, PNG: a 1000×600 picture that decodes, with both series' colours",
   { timeout: 30_000 },
-  async () => {
+  async (t) => {
+    const skip = notSimulated("the PNG renderer's native binary for this system (@resvg/resvg-js)");
+    if (skip) return t.skip(skip);
     const file = join(DIR, "ab.png");
     await benchAB(file, ["--rounds", "1"]);
     const png = readFileSync(file);
@@ -238,6 +240,8 @@ test(
   "--hgrm or --plot to a file of the kernel fails before the run, in words; a full disk after it, in words",
   { timeout: 60_000 },
   async (t) => {
+    const skip = linuxOnly("/proc/self/mem and /dev/full");
+    if (skip) return t.skip(skip);
     // /proc/self/mem opens for writing, but writing a report to it fails (EIO): refused before any connection.
     const target = `127.0.0.1:${await freePort()}`;
     symlinkSync("/proc/self/mem", join(DIR, "mem.svg"));

@@ -6,10 +6,12 @@ import { once } from "node:events";
 import { closeSync, openSync } from "node:fs";
 import { test } from "node:test";
 import {
+  needsSignals,
   cleanEnv,
   CLI,
   freePort,
   needs,
+  needsTerminal,
   randomBytesSeeded,
   runCli,
   startCliServer,
@@ -155,7 +157,7 @@ test(
   "on a terminal: the textbook dialogue, and an empty line closes politely",
   { timeout: 20_000 },
   async (t) => {
-    const skip = needs("script");
+    const skip = needsTerminal();
     if (skip) return t.skip(skip);
     const srv = await startCliServer();
     try {
@@ -183,7 +185,7 @@ test(
 );
 
 test("on a terminal in Korean, with --crlf", { timeout: 20_000 }, async (t) => {
-  const skip = needs("script");
+  const skip = needsTerminal();
   if (skip) return t.skip(skip);
   const srv = await startCliServer(["--lang", "ko"]);
   try {
@@ -208,7 +210,7 @@ test(
   "on a terminal: the server closing the connection is said at once, exit 0; a reset exits 1",
   { timeout: 30_000 },
   async (t) => {
-    const skip = needs("script");
+    const skip = needsTerminal();
     if (skip) return t.skip(skip);
     // The server's idle timeout closes the connection (FIN) while the client waits at the prompt.
     const srv = await startCliServer(["--idle-timeout", "1s"]);
@@ -254,7 +256,7 @@ test(
   "on a terminal over TLS: the dialogue names the protocol; a server close is noticed",
   { timeout: 20_000 },
   async (t) => {
-    const skip = needs("script");
+    const skip = needsTerminal();
     if (skip) return t.skip(skip);
     const cert = fixture("localhost.cert.pem");
     const key = fixture("localhost.key.pem");
@@ -358,7 +360,7 @@ test(
   "on a terminal, Ctrl-C ends the client at once, at the prompt or waiting for an echo: a fresh line, the closing line, exit 130",
   { timeout: 30_000 },
   async (t) => {
-    const skip = needs("script");
+    const skip = needsTerminal();
     if (skip) return t.skip(skip);
     const srv = await startCliServer(["--quiet"]);
     // A server that accepts and never answers: the echo would take the whole --timeout.
@@ -401,7 +403,7 @@ test(
   "on a terminal, Ctrl-D at the prompt ends its line before the closing line",
   { timeout: 20_000 },
   async (t) => {
-    const skip = needs("script");
+    const skip = needsTerminal();
     if (skip) return t.skip(skip);
     const srv = await startCliServer(["--quiet"]);
     try {
@@ -425,7 +427,7 @@ test(
   "on a terminal, pasted lines are sent, echoed and prompted for one by one, in order",
   { timeout: 20_000 },
   async (t) => {
-    const skip = needs("script");
+    const skip = needsTerminal();
     if (skip) return t.skip(skip);
     const srv = await startCliServer();
     try {
@@ -454,7 +456,9 @@ test(
   },
 );
 
-test("piped: SIGINT ends the client at once, exit 130", { timeout: 20_000 }, async () => {
+test("piped: SIGINT ends the client at once, exit 130", { timeout: 20_000 }, async (t) => {
+  const skip = needsSignals("SIGINT, exit 130");
+  if (skip) return t.skip(skip);
   let accepted!: () => void;
   const arrived = new Promise<void>((resolve) => (accepted = resolve));
   // Holds what it gets and never answers, so the client has an echo to wait for.

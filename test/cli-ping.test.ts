@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createEchoServer, type EchoServer } from "tcpecho";
-import { freePort, runCli, startCli, startPeer } from "./helpers.js";
+import { needsSignals, freePort, runCli, startCli, startPeer } from "./helpers.js";
 
 async function echoServer(): Promise<{ server: EchoServer; port: number }> {
   const server = createEchoServer({ host: "127.0.0.1", port: 0 });
@@ -116,7 +116,9 @@ test("--json: a JSON object per line, the last one the statistics", { timeout: 1
   assert.equal(failed.error, "connection refused: nothing is listening on that port");
 });
 
-test("Ctrl-C (SIGINT) ends the ping and still prints the statistics", { timeout: 15_000 }, async () => {
+test("Ctrl-C (SIGINT) ends the ping and still prints the statistics", { timeout: 15_000 }, async (t) => {
+  const skip = needsSignals("SIGINT for the statistics");
+  if (skip) return t.skip(skip);
   const { server, port } = await echoServer();
   try {
     const cli = startCli(["ping", `127.0.0.1:${port}`, "-i", "0.05"]);

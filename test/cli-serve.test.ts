@@ -5,9 +5,13 @@ import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { test } from "node:test";
 import {
+  needsSignals,
+  STOPPED,
   cleanEnv,
   CLI,
   freePort,
+  have,
+  linuxOnly,
   randomBytesSeeded,
   rawConnect,
   readAll,
@@ -55,7 +59,9 @@ test(
   },
 );
 
-test("Korean with --lang ko, and with LANG=ko_KR.UTF-8", { timeout: 15_000 }, async () => {
+test("Korean with --lang ko, and with LANG=ko_KR.UTF-8", { timeout: 15_000 }, async (t) => {
+  const skip = needsSignals("SIGTERM for the closing summary");
+  if (skip) return t.skip(skip);
   for (const [args, env] of [
     [["--lang", "ko"], cleanEnv()],
     [[], cleanEnv({ LANG: "ko_KR.UTF-8" })],
@@ -85,7 +91,9 @@ test("Korean with --lang ko, and with LANG=ko_KR.UTF-8", { timeout: 15_000 }, as
   }
 });
 
-test("--quiet keeps only the start, errors and the summary", { timeout: 15_000 }, async () => {
+test("--quiet keeps only the start, errors and the summary", { timeout: 15_000 }, async (t) => {
+  const skip = needsSignals("SIGINT for the closing summary");
+  if (skip) return t.skip(skip);
   const srv = await startCliServer(["--quiet"]);
   const s = await rawConnect(srv.port);
   s.end("quiet please");
@@ -130,7 +138,9 @@ test("data lines are rate-limited: a flood does not flood the log", { timeout: 1
 test(
   "SIGTERM with a client mid-echo: it drains completely, then a summary and exit 0",
   { timeout: 30_000 },
-  async () => {
+  async (t) => {
+    const skip = needsSignals("SIGTERM to drain");
+    if (skip) return t.skip(skip);
     const srv = await startCliServer(["--quiet"]);
     const data = randomBytesSeeded(8 * 1024 * 1024, 11);
     const s = await rawConnect(srv.port);
@@ -153,7 +163,9 @@ test(
   },
 );
 
-test("a second signal forces the stop", { timeout: 15_000 }, async () => {
+test("a second signal forces the stop", { timeout: 15_000 }, async (t) => {
+  const skip = needsSignals("SIGINT to drain, a second to force the stop");
+  if (skip) return t.skip(skip);
   const srv = await startCliServer(["--quiet", "--drain-timeout", "60s"]);
   const s = await rawConnect(srv.port);
   s.on("error", () => {});
@@ -182,7 +194,9 @@ test("port in use: says so, shows how to find the holder, exit 1", { timeout: 15
 });
 
 test("a well-known port without privilege: explains ports below 1024", { timeout: 15_000 }, (t) => {
-  if (process.getuid?.() !== 0 || spawnSync("sh", ["-c", "command -v setpriv"]).status !== 0) {
+  const linux = linuxOnly("setpriv, and the kernel's ip_unprivileged_port_start");
+  if (linux) return t.skip(linux);
+  if (process.getuid?.() !== 0 || !have("setpriv")) {
     t.skip("needs root and setpriv to run the CLI as an unprivileged user");
     return;
   }
@@ -324,7 +338,9 @@ test(
 test(
   "--log-format json: one JSON object per line per event, each client event with the client's address",
   { timeout: 15_000 },
-  async () => {
+  async (t) => {
+    const skip = needsSignals("SIGTERM for the shutdown and stopped events");
+    if (skip) return t.skip(skip);
     const srv = await startCliServer(["--log-format", "json", "--max-connections", "1"]);
     const a = await rawConnect(srv.port);
     const aPort = a.localPort;
@@ -336,7 +352,7 @@ test(
     a.end();
     await readAll(a);
     await srv.waitFor(/"event":"disconnect"/);
-    assert.equal(await stopCli(srv), 0);
+    assert.equal(await stopCli(srv), STOPPED);
     const events = srv.stdout.filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(
       events.map((e) => e.event),
@@ -497,11 +513,13 @@ test(
 test(
   "--log-format json without --workers: every event carries pid, none carries worker",
   { timeout: 15_000 },
-  async () => {
+  async (t) => {
+    const skip = needsSignals("SIGTERM for the shutdown and stopped events");
+    if (skip) return t.skip(skip);
     const srv = await startCliServer(["--log-format", "json"]);
     await echoLine(srv.port);
     await srv.waitFor(/"event":"disconnect"/);
-    assert.equal(await stopCli(srv), 0);
+    assert.equal(await stopCli(srv), STOPPED);
     const events = srv.stdout.filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.ok(events.length >= 5);
     for (const e of events) {

@@ -16,6 +16,7 @@ import type { Socket } from "node:net";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
+  needsSignals,
   cleanEnv,
   freePort,
   needs,
@@ -138,7 +139,7 @@ test(
   "deploy/haproxy.cfg: both servers serve, each logs the client's own address, a SIGTERM drains without loss",
   { timeout: 120_000 },
   async (t) => {
-    const skip = needs("haproxy");
+    const skip = needsSignals("SIGTERM to drain") || needs("haproxy");
     if (skip) return t.skip(skip);
     const a = await startBackend();
     const b = await startBackend();

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Socket } from "node:net";
 import { freshEcho } from "./attacks.js";
-import { firstAnswer, needs, rawConnect, startCliServer, stopCli, sleep } from "./helpers.js";
+import { firstAnswer, linuxOnly, needs, rawConnect, startCliServer, stopCli, sleep } from "./helpers.js";
 
 const LIMIT = 64;
 const CLIENTS = 120;
@@ -19,7 +19,7 @@ test(
   "out of descriptors: one line with the limit and how to raise it, a warning at start, and service again once clients leave",
   { timeout: 60_000 },
   async (t) => {
-    const skip = needs("prlimit", "util-linux");
+    const skip = linuxOnly("prlimit for a low open-files limit") || needs("prlimit", "util-linux");
     if (skip) {
       t.skip(skip);
       return;

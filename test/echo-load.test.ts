@@ -11,10 +11,10 @@ import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { needs, startCliServer, startPeer, stopCli } from "./helpers.js";
+import { linuxOnly, needs, startCliServer, startPeer, stopCli } from "./helpers.js";
 
 const source = fileURLToPath(new URL("../../bench/echo-load.c", import.meta.url));
-const skip = needs("cc", "gcc");
+const skip = linuxOnly("bench/echo-load.c is built on epoll") || needs("cc", "gcc");
 const dir = mkdtempSync(`${tmpdir()}/tcpecho-echo-load-`);
 const binary = `${dir}/echo-load`;
 

@@ -6,7 +6,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
-import { readFileSync } from "node:fs";
+import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { delimiter, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readTcpTable } from "../src/net/tcp-state.js";
 
@@ -149,10 +150,20 @@ export async function startCliServer(
   return { ...cli, port };
 }
 
-/** Stops a CLI process: SIGTERM, then SIGKILL after `ms`. */
+/**
+ * What {@link stopCli} resolves with for a server that stopped as asked: exit
+ * code 0 after its drain, or on Windows, where no signal reaches a handler,
+ * the hard kill itself.
+ */
+export const STOPPED: number | string = process.platform === "win32" ? "SIGKILL" : 0;
+
+/**
+ * Stops a CLI process: SIGTERM, then SIGKILL after `ms`. On Windows every
+ * signal is TerminateProcess, so it is SIGKILL at once, named as what it is.
+ */
 export async function stopCli(cli: RunningCli, ms = 5000): Promise<number | string> {
   if (cli.proc.exitCode !== null || cli.proc.signalCode !== null) return cli.exited;
-  cli.proc.kill("SIGTERM");
+  cli.proc.kill(process.platform === "win32" ? "SIGKILL" : "SIGTERM");
   const timer = setTimeout(() => cli.proc.kill("SIGKILL"), ms);
   const code = await cli.exited;
   clearTimeout(timer);
@@ -296,19 +307,55 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
   return port;
 }
 
-/** True if a command is on PATH. */
+/**
+ * True if `command` is a program on PATH, found as the system finds it: on
+ * Windows with one of PATHEXT's extensions (`ncat.exe`), elsewhere an
+ * executable file. No shell is asked (Windows has no `command -v`). On
+ * Windows the Store's `WindowsApps` aliases are passed over: `python3` there
+ * can be a stub that only offers to install Python.
+ */
 export function have(command: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
+  const windows = process.platform === "win32";
+  const extensions = windows
+    ? [
+        ...(extname(command) ? [""] : []),
+        ...(process.env.PATHEXT ?? ".COM;.EXE;.BAT;.CMD").split(";").filter((e) => e !== ""),
+      ]
+    : [""];
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (dir === "" || (windows && /[\\/]WindowsApps[\\/]?$/i.test(dir))) continue;
+    for (const ext of extensions) {
+      try {
+        const file = join(dir, command + ext.toLowerCase());
+        if (!statSync(file).isFile()) continue;
+        if (!windows) accessSync(file, constants.X_OK);
+        return true;
+      } catch {
+        // not here, or not executable: the next one
+      }
+    }
+  }
+  return false;
 }
 
 /**
- * Skip reason for a test needing an external tool: in CI the tool must be
- * there (the test then fails instead of skipping).
+ * Whether a missing tool fails the test rather than skipping it: in CI on
+ * Linux, where .ci/run installs every tool. CI on macOS and Windows has only
+ * what its image brings, so there a missing tool is a skip.
+ */
+export function requiredInCi(): boolean {
+  return Boolean(process.env.CI) && process.platform === "linux";
+}
+
+/**
+ * Skip reason for a test needing an external tool: in CI on Linux the tool
+ * must be there (the test then fails instead of skipping).
  */
 export function needs(command: string, debianPackage = command): string | false {
   if (have(command)) return false;
-  if (process.env.CI) throw new Error(`${command} is required in CI (.ci/run installs it)`);
-  const reason = `${command} is not installed (apt-get install ${debianPackage}); skipping`;
+  if (requiredInCi()) throw new Error(`${command} is required in CI (.ci/run installs it)`);
+  const how = process.platform === "linux" ? ` (apt-get install ${debianPackage})` : "";
+  const reason = `${command} is not installed${how}; skipping`;
   console.log(`# ${reason}`);
   return reason;
 }
@@ -319,7 +366,7 @@ export function needs(command: string, debianPackage = command): string | false 
  */
 export function needsRoot(what: string): string | false {
   if (process.getuid?.() === 0) return false;
-  if (process.env.CI) throw new Error(`${what} needs root, and CI runs as root`);
+  if (requiredInCi()) throw new Error(`${what} needs root, and CI runs as root`);
   const reason = `${what} needs root; skipping`;
   console.log(`# ${reason}`);
   return reason;
@@ -505,8 +552,44 @@ export function simulatedEnv(platform: "darwin" | "win32", extra: NodeJS.Process
  * signals to drain, …), printed once; false on Linux.
  */
 export function linuxOnly(what: string): string | false {
-  if (process.platform === "linux") return false;
-  const reason = `needs Linux (${what}); this is ${process.platform}; skipping`;
+  return process.platform !== "linux" && skipReason(`needs Linux (${what})`);
+}
+
+/**
+ * Skip reason for a test that types into a terminal: it needs util-linux's
+ * `script` for a pseudo-terminal (macOS's BSD `script` takes other options).
+ */
+export function needsTerminal(): string | false {
+  return linuxOnly("util-linux `script` for a pseudo-terminal") || needs("script", "bsdutils");
+}
+
+/**
+ * Skip reason for a test that needs a signal to reach the process's handler
+ * (`what`: SIGTERM to drain, SIGINT, …): on Windows every signal sent to a
+ * process ends it at once (Node's `kill()` there is TerminateProcess).
+ */
+export function needsSignals(what: string): string | false {
+  return (
+    process.platform === "win32" &&
+    skipReason(`needs signals (${what}); on Windows a signal ends the process at once`)
+  );
+}
+
+/** Prints `why` (a test's reason to skip here) and returns it as the skip reason. */
+export function skipReason(why: string): string {
+  const reason = `${why}; this is ${process.platform}; skipping`;
   console.log(`# ${reason}`);
   return reason;
+}
+
+/**
+ * Skip reason for a test of something a simulated platform (simulated-platform.ts)
+ * cannot provide, such as a native module built for that system; false when
+ * not simulating.
+ */
+export function notSimulated(what: string): string | false {
+  const simulating = process.env.TCPECHO_SIMULATE_PLATFORM;
+  return (
+    (simulating === "darwin" || simulating === "win32") && skipReason(`${what} cannot be simulated on Linux`)
+  );
 }

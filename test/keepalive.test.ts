@@ -16,7 +16,17 @@ import { test } from "node:test";
 import { connect as tlsConnect } from "node:tls";
 import { performance } from "node:perf_hooks";
 import { createEchoServer, EchoError } from "tcpecho";
-import { startCli, stopCli, needs, cleanEnv, rawConnect, readN, sleep, fixture } from "./helpers.js";
+import {
+  startCli,
+  stopCli,
+  linuxOnly,
+  needs,
+  cleanEnv,
+  rawConnect,
+  readN,
+  sleep,
+  fixture,
+} from "./helpers.js";
 import { deleteNamespaces, ip, netnsTagOrSkip } from "./netns.js";
 
 const SERVER_ADDRESS = "192.0.2.1";
@@ -126,7 +136,7 @@ test(
   "keepAlive: accepted connections carry the kernel's keepalive timer; 0 leaves it off",
   { timeout: 20_000 },
   async (t) => {
-    const skip = needs("ss", "iproute2");
+    const skip = linuxOnly("ss shows the kernel's keepalive timer") || needs("ss", "iproute2");
     if (skip) {
       t.skip(skip);
       return;

@@ -15,6 +15,7 @@ import { once } from "node:events";
 import { test } from "node:test";
 import { englishWords } from "../src/i18n/english-words.js";
 import {
+  STOPPED,
   cleanEnv,
   freePort,
   rawConnect,
@@ -72,7 +73,7 @@ test(
       await readAll(a);
       await srv.waitFor(/^\[TCP 서버\] 클라이언트 종료: .*70015바이트 에코/);
     } finally {
-      assert.equal(await stopCli(srv), 0);
+      assert.equal(await stopCli(srv), STOPPED);
     }
     await srv.waitFor(/^\[UDP 서버\] 데이터그램 /);
     const lines = [...srv.stdout, ...srv.stderr];

@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type { TestContext } from "node:test";
-import { needs, needsRoot } from "./helpers.js";
+import { linuxOnly, needs, needsRoot } from "./helpers.js";
 
 /** Runs `ip` with these arguments; throws with its message when it fails. */
 export function ip(...args: string[]): void {
@@ -27,7 +27,10 @@ export function deleteNamespaces(names: Iterable<string>): void {
  * after skipping `t` with the reason (in CI: throws instead).
  */
 export function netnsTagOrSkip(t: TestContext): string | undefined {
-  const skip = needsRoot("building network namespaces") || needs("ip", "iproute2");
+  const skip =
+    linuxOnly("network namespaces, ip netns") ||
+    needsRoot("building network namespaces") ||
+    needs("ip", "iproute2");
   if (skip) {
     t.skip(skip);
     return undefined;

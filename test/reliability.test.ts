@@ -10,6 +10,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  needsSignals,
+  STOPPED,
+  linuxOnly,
   randomBytesSeeded,
   rawConnect,
   readAll,
@@ -44,7 +47,7 @@ test(
       t.diagnostic(`${bytes} bytes echoed`);
       assert.equal(bytes, 32 * MB);
     } finally {
-      assert.equal(await stopCli(srv), 0);
+      assert.equal(await stopCli(srv), STOPPED);
     }
   },
 );
@@ -53,6 +56,8 @@ test(
   "backpressure: 40 clients that write and never read; memory stays bounded and a fresh client is answered",
   { timeout: 60_000 },
   async (t) => {
+    const skip = linuxOnly("/proc/PID/status for the memory used");
+    if (skip) return t.skip(skip);
     const srv = await startCliServer(["--quiet"]);
     const pid = srv.proc.pid as number;
     try {
@@ -65,7 +70,7 @@ test(
       // Starved would be never, or seconds on an idle machine; 5 s leaves room for a loaded one.
       assert.ok(r.freshEchoMs < 5000, `a fresh client waited ${r.freshEchoMs.toFixed(0)} ms`);
     } finally {
-      assert.equal(await stopCli(srv), 0);
+      assert.equal(await stopCli(srv), STOPPED);
     }
   },
 );
@@ -75,7 +80,7 @@ test("half-close: 300 KB then FIN, all of it back, then the server closes", { ti
   try {
     await halfClose(srv.port, 300 * 1024);
   } finally {
-    assert.equal(await stopCli(srv), 0);
+    assert.equal(await stopCli(srv), STOPPED);
   }
 });
 
@@ -83,6 +88,8 @@ test(
   "resets: 3000 clients that send then reset; no crash, no leaked descriptor, still echoing",
   { timeout: 90_000 },
   async (t) => {
+    const skip = linuxOnly("/proc/PID/fd to count descriptors");
+    if (skip) return t.skip(skip);
     const srv = await startCliServer(["--quiet"]);
     const pid = srv.proc.pid as number;
     try {
@@ -95,7 +102,7 @@ test(
       assert.ok(settled, `descriptors: ${before} before, ${openDescriptors(pid)} after`);
       await freshEcho(srv.port);
     } finally {
-      assert.equal(await stopCli(srv), 0);
+      assert.equal(await stopCli(srv), STOPPED);
     }
   },
 );
@@ -113,7 +120,7 @@ test(
       await srv.waitFor(/client refused: .*--max-connections limit/);
       assert.ok(srv.stdout.some((l) => /more than 20 clients refused this second/.test(l)));
     } finally {
-      assert.equal(await stopCli(srv), 0);
+      assert.equal(await stopCli(srv), STOPPED);
     }
   },
 );
@@ -121,7 +128,9 @@ test(
 test(
   "graceful shutdown under load: SIGTERM part-way through 40 MB; it all drains, then exit 0",
   { timeout: 60_000 },
-  async () => {
+  async (t) => {
+    const skip = needsSignals("SIGTERM to drain");
+    if (skip) return t.skip(skip);
     const srv = await startCliServer(["--quiet"]);
     const data = randomBytesSeeded(40 * MB, 12);
     const s = await rawConnect(srv.port);
@@ -152,7 +161,7 @@ test(
       await oneByteReader(srv.port, 256 * 1024);
       await stalledReader(srv.port, 16 * MB, 700);
     } finally {
-      assert.equal(await stopCli(srv), 0);
+      assert.equal(await stopCli(srv), STOPPED);
     }
   },
 );
@@ -198,7 +207,9 @@ test(
 test(
   "the same attacks with step 4's options on: limits, rules, idle timeout, metrics, UDP, JSON logs",
   { timeout: 120_000 },
-  async () => {
+  async (t) => {
+    const skip = linuxOnly("/proc/PID/status and /proc/PID/fd for memory and descriptors");
+    if (skip) return t.skip(skip);
     const srv = await startCliServer([
       "--max-connections",
       "500",
@@ -231,7 +242,7 @@ test(
       await oneByteReader(srv.port, 64 * 1024);
       await freshEcho(srv.port);
     } finally {
-      assert.equal(await stopCli(srv), 0);
+      assert.equal(await stopCli(srv), STOPPED);
     }
     for (const line of srv.stdout.filter((l) => l !== "")) JSON.parse(line); // every line is one JSON object
   },

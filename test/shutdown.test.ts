@@ -16,6 +16,7 @@ import { once } from "node:events";
 import { test } from "node:test";
 import { createEchoServer } from "tcpecho";
 import {
+  needsSignals,
   acceptQueueEmpty,
   randomBytesSeeded,
   rawConnect,
@@ -77,7 +78,9 @@ async function refused(port: number): Promise<boolean> {
 test(
   "--shutdown-delay: not ready at once, new clients served during the delay, then refused while old ones drain",
   { timeout: 60_000 },
-  async () => {
+  async (t) => {
+    const skip = needsSignals("SIGTERM to start the delay and the drain");
+    if (skip) return t.skip(skip);
     // A delay long enough for the checks below to run within it on a loaded machine.
     const { srv, readyz } = await startJson(["--shutdown-delay", "3s", "--drain-timeout", "20s"]);
     try {
@@ -133,42 +136,50 @@ test(
   },
 );
 
-test("--shutdown-delay: a second SIGTERM during the delay forces the stop", { timeout: 30_000 }, async () => {
-  const { srv, readyz } = await startJson(["--shutdown-delay", "20s"]);
-  try {
-    const s = await rawConnect(srv.port);
-    const closed = readAll(s, 10_000).catch(() => Buffer.alloc(0)); // a reset is as good as a FIN here
-    s.write("still here\n");
-    await readN(s, "still here\n".length);
-    srv.proc.kill("SIGTERM");
-    await event(srv, "not-ready");
-    assert.equal(await readyz(), 503);
-    srv.proc.kill("SIGTERM");
-    const forced = await event(srv, "shutdown");
-    assert.equal(
-      forced.forced,
-      true,
-      "the forced stop is the only shutdown line: the delay never ended by itself",
-    );
-    // Long before the 20 s delay would have ended (the test's own timeout is 30 s).
-    const code = await Promise.race([
-      srv.exited,
-      new Promise((r) => setTimeout(() => r("still running 10 s after the second signal"), 10_000)),
-    ]);
-    assert.equal(code, 0);
-    const shutdowns = srv.stdout.filter((l) => l.includes('"event":"shutdown"'));
-    assert.equal(shutdowns.length, 1, `one shutdown line, the forced one: ${shutdowns.join("\n")}`);
-    await closed;
-    assert.ok(s.readableEnded || s.destroyed, "the client's connection is closed");
-  } finally {
-    await stopCli(srv);
-  }
-});
+test(
+  "--shutdown-delay: a second SIGTERM during the delay forces the stop",
+  { timeout: 30_000 },
+  async (t) => {
+    const skip = needsSignals("SIGTERM to start the delay and the drain");
+    if (skip) return t.skip(skip);
+    const { srv, readyz } = await startJson(["--shutdown-delay", "20s"]);
+    try {
+      const s = await rawConnect(srv.port);
+      const closed = readAll(s, 10_000).catch(() => Buffer.alloc(0)); // a reset is as good as a FIN here
+      s.write("still here\n");
+      await readN(s, "still here\n".length);
+      srv.proc.kill("SIGTERM");
+      await event(srv, "not-ready");
+      assert.equal(await readyz(), 503);
+      srv.proc.kill("SIGTERM");
+      const forced = await event(srv, "shutdown");
+      assert.equal(
+        forced.forced,
+        true,
+        "the forced stop is the only shutdown line: the delay never ended by itself",
+      );
+      // Long before the 20 s delay would have ended (the test's own timeout is 30 s).
+      const code = await Promise.race([
+        srv.exited,
+        new Promise((r) => setTimeout(() => r("still running 10 s after the second signal"), 10_000)),
+      ]);
+      assert.equal(code, 0);
+      const shutdowns = srv.stdout.filter((l) => l.includes('"event":"shutdown"'));
+      assert.equal(shutdowns.length, 1, `one shutdown line, the forced one: ${shutdowns.join("\n")}`);
+      await closed;
+      assert.ok(s.readableEnded || s.destroyed, "the client's connection is closed");
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);
 
 test(
   "a PROXY client that sends its header only after SIGTERM is still served",
   { timeout: 30_000 },
-  async () => {
+  async (t) => {
+    const skip = needsSignals("SIGTERM to start the delay and the drain");
+    if (skip) return t.skip(skip);
     const srv = await startCliServer([
       "--proxy-protocol",
       "v1",
@@ -211,7 +222,9 @@ test(
   },
 );
 
-test("--shutdown-delay in the text log: what happens, then the drain", { timeout: 30_000 }, async () => {
+test("--shutdown-delay in the text log: what happens, then the drain", { timeout: 30_000 }, async (t) => {
+  const skip = needsSignals("SIGTERM to start the delay and the drain");
+  if (skip) return t.skip(skip);
   const srv = await startCliServer(["--shutdown-delay", "300ms"]);
   try {
     srv.proc.kill("SIGTERM");
@@ -228,7 +241,9 @@ test("--shutdown-delay in the text log: what happens, then the drain", { timeout
 test(
   "--shutdown-delay under --workers: every worker still serves during the delay",
   { timeout: 60_000 },
-  async () => {
+  async (t) => {
+    const skip = needsSignals("SIGTERM to start the delay and the drain");
+    if (skip) return t.skip(skip);
     const srv = await startCliServer(["--workers", "2", "--shutdown-delay", "3s", "--log-format", "json"]);
     try {
       for (const id of [1, 2]) await srv.waitFor(new RegExp(`"event":"start".*"worker":${id},`));
@@ -286,7 +301,9 @@ test("close(): a client still sending its PROXY header is closed at its header t
 test(
   "--shutdown-delay with --udp: datagrams are echoed through the delay too",
   { timeout: 30_000 },
-  async () => {
+  async (t) => {
+    const skip = needsSignals("SIGTERM to start the delay and the drain");
+    if (skip) return t.skip(skip);
     const srv = await startCliServer(["--udp", "--shutdown-delay", "3s", "--log-format", "json"]);
     const client = createSocket("udp4");
     try {

@@ -8,7 +8,10 @@
  * What it changes, and why each is what the real system does:
  * - `process.platform` (and so `os.platform()`) reads the simulated name.
  * - `/proc` and `/sys` do not exist (neither system has them); on Windows
- *   `/etc/services` does not either (it lives under `%SystemRoot%`).
+ *   `/etc/services` does not either (it lives under `%SystemRoot%`). Nor
+ *   do the Linux-only commands' files in a `bin` or `sbin` folder.
+ * - On Windows `TEMP` is set (to this machine's temporary folder) if it is
+ *   not, as it always is there: `os.tmpdir()` reads it.
  * - Commands that only Linux has fail to start with ENOENT: `ip`, `ss`,
  *   util-linux's `script`, `setpriv`, `prlimit`, systemd's tools; on Windows
  *   also `sh` and `bash` (a shell command goes to `cmd.exe`, as Node does on
@@ -33,6 +36,7 @@
 import childProcess from "node:child_process";
 import fs from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
+import { tmpdir } from "node:os";
 import { basename } from "node:path";
 
 /** The platforms this module can simulate. */
@@ -75,6 +79,8 @@ export function isHiddenPath(path: unknown, platform: SimulatedPlatform): boolea
   else if (Buffer.isBuffer(path)) p = path.toString();
   else return false;
   if (p === "/proc" || p.startsWith("/proc/") || p === "/sys" || p.startsWith("/sys/")) return true;
+  // A Linux-only program's file, so that a search of PATH does not find it either.
+  if (/\/s?bin\/[^/]+$/.test(p) && isHiddenCommand(p, platform)) return true;
   return platform === "win32" && p === "/etc/services";
 }
 
@@ -198,6 +204,8 @@ function windowsTcpHandles(): void {
 
 const platform = simulatedPlatform();
 if (platform !== null) {
+  // Windows always has TEMP; os.tmpdir() there reads it (else %SystemRoot%\temp).
+  if (platform === "win32") process.env.TEMP ??= tmpdir();
   Object.defineProperty(process, "platform", { value: platform, enumerable: true, configurable: true });
   hidePaths(platform);
   hideCommands(platform);

@@ -18,9 +18,11 @@ import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
+  STOPPED,
   CLI,
   cleanEnv,
   freePort,
+  linuxOnly,
   needs,
   randomBytesSeeded,
   rawConnect,
@@ -37,7 +39,7 @@ const UNITS = fileURLToPath(new URL("../../deploy/systemd/", import.meta.url));
 
 /** Skips (or fails, in CI) without systemd-socket-activate. */
 function skipWithout(t: TestContext, tool = "systemd-socket-activate"): boolean {
-  const skip = needs(tool, "systemd");
+  const skip = linuxOnly("systemd") || needs(tool, "systemd");
   if (skip) t.skip(skip);
   return skip !== false;
 }
@@ -169,7 +171,7 @@ test(
       } finally {
         udp.close();
       }
-      assert.equal(await stopCli(cli), 0);
+      assert.equal(await stopCli(cli), STOPPED);
     } finally {
       await stopCli(cli);
     }
@@ -187,7 +189,7 @@ test("socket activation: the Korean start line names the listening socket system
     // An echo, so that the server is past its start (its signal handlers set) before SIGTERM.
     c.end("안녕");
     assert.equal((await readAll(c)).toString(), "안녕");
-    assert.equal(await stopCli(cli), 0);
+    assert.equal(await stopCli(cli), STOPPED);
   } finally {
     await stopCli(cli);
   }
@@ -270,7 +272,9 @@ test(
 test(
   "sockets made as the shipped unit makes them (0.0.0.0, and :: IPv6-only, one port) serve as one",
   T,
-  async () => {
+  async (t) => {
+    const skip = linuxOnly("systemd socket activation");
+    if (skip) return t.skip(skip);
     // systemd-socket-activate cannot make an IPv6-only socket (BindIPv6Only=), so hand them over as
     // systemd does: descriptors 3 and 4, LISTEN_PID set by a shell that then execs node. They are
     // wildcard sockets (as the unit's), on a free port; only loopback is connected to.

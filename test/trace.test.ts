@@ -12,6 +12,7 @@ import { test } from "node:test";
 import { createEchoServer } from "tcpecho";
 import {
   freePort,
+  linuxOnly,
   needs,
   rawConnect,
   readAll,
@@ -53,7 +54,7 @@ function traceLines(cli: RunningCli): string[] {
 }
 
 test("serve --trace: listen, accept, recv, send, recv=0, shutdown, close in order, fds and states as ss sees them", async (t) => {
-  const skip = needs("ss", "iproute2");
+  const skip = linuxOnly("--trace's TCP states from /proc/net/tcp") || needs("ss", "iproute2");
   if (skip) return t.skip(skip);
   const server = await startCliServer(["--trace"]);
   try {
@@ -102,7 +103,9 @@ test("serve --trace: listen, accept, recv, send, recv=0, shutdown, close in orde
   }
 });
 
-test("serve --trace: a client that never reads shows the queued send and that reading stops", async () => {
+test("serve --trace: a client that never reads shows the queued send and that reading stops", async (t) => {
+  const skip = linuxOnly("--trace's TCP states from /proc/net/tcp");
+  if (skip) return t.skip(skip);
   const server = await startCliServer(["--trace", "--trace-lines", "100000", "--data-lines", "0"]);
   const s = await rawConnect(server.port);
   try {
@@ -124,7 +127,7 @@ test("serve --trace: a client that never reads shows the queued send and that re
 });
 
 test("client --trace --send: connect with its ephemeral port, send, recvn with its recv calls, shutdown, close as ss sees it", async (t) => {
-  const skip = needs("ss", "iproute2");
+  const skip = linuxOnly("--trace's TCP states from /proc/net/tcp") || needs("ss", "iproute2");
   if (skip) return t.skip(skip);
   const server = await startCliServer(["--quiet"]);
   try {
@@ -161,7 +164,9 @@ test("client --trace --send: connect with its ephemeral port, send, recvn with i
   }
 });
 
-test("client --trace on the failure paths: a refused connect, and the recvn that timed out; in Korean too", async () => {
+test("client --trace on the failure paths: a refused connect, and the recvn that timed out; in Korean too", async (t) => {
+  const skip = linuxOnly("--trace's TCP states from /proc/net/tcp");
+  if (skip) return t.skip(skip);
   const port = await freePort();
   const refused = await runCli(["client", "-p", String(port), "--send", "hi", "--trace"]);
   assert.equal(refused.code, 1);
@@ -223,7 +228,9 @@ test("client --trace on the failure paths: a refused connect, and the recvn that
   }
 });
 
-test("--trace in Korean, and as JSON events on serve --log-format json", async () => {
+test("--trace in Korean, and as JSON events on serve --log-format json", async (t) => {
+  const skip = linuxOnly("--trace's TCP states from /proc/net/tcp");
+  if (skip) return t.skip(skip);
   const server = await startCliServer(["--trace", "--lang", "ko", "--log-format", "json"]);
   try {
     const r = await runCli([

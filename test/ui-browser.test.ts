@@ -22,7 +22,7 @@ import { faultControl } from "../src/server/faults/control.js";
 import { englishWords } from "../src/i18n/english-words.js";
 import { liveRoute, type LiveRoute } from "../src/ui/live-route.js";
 import type { PageControl, PageLang } from "../src/ui/page-html.js";
-import { rawConnect, readN, startCliServer, stopCli } from "./helpers.js";
+import { STOPPED, rawConnect, requiredInCi, readN, startCliServer, stopCli } from "./helpers.js";
 
 /** What the functions run in the page use of its globals (this program has no DOM types). */
 interface PageElement {
@@ -56,7 +56,7 @@ const SCREENSHOTS = process.env.TCPECHO_SCREENSHOTS === "1";
 
 function chromiumMissing(): string | false {
   if (existsSync(CHROMIUM)) return false;
-  if (process.env.CI) throw new Error(`${CHROMIUM} is required in CI (.ci/run installs chromium)`);
+  if (requiredInCi()) throw new Error(`${CHROMIUM} is required in CI (.ci/run installs chromium)`);
   const reason = `${CHROMIUM} is not installed (apt-get install chromium); skipping`;
   console.log(`# ${reason}`);
   return reason;
@@ -612,7 +612,7 @@ test(
       socket.destroy();
       await done(w);
     } finally {
-      assert.equal(await stopCli(srv), 0);
+      assert.equal(await stopCli(srv), STOPPED);
     }
   },
 );

@@ -60,32 +60,36 @@ test("listenFds: malformed values are usage errors naming the variable", () => {
   assert.match(names.message, /^give LISTEN_FDNAMES one name per descriptor/);
 });
 
-test("listeningSocketProblem: a listening TCP socket passes; a file, a connected socket do not", async () => {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const listenFd = (server as unknown as { _handle: { fd: number } })._handle.fd;
-  assert.equal(listeningSocketProblem(listenFd), null);
+test(
+  "listeningSocketProblem: a listening TCP socket passes; a file, a connected socket do not",
+  { skip: process.platform !== "linux" && "reads the kernel's TCP table, /proc/net/tcp (Linux)" },
+  async () => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const listenFd = (server as unknown as { _handle: { fd: number } })._handle.fd;
+    assert.equal(listeningSocketProblem(listenFd), null);
 
-  const client = connect((server.address() as { port: number }).port, "127.0.0.1");
-  await once(client, "connect");
-  const clientFd = (client as unknown as { _handle: { fd: number } })._handle.fd;
-  assert.match(listeningSocketProblem(clientFd) ?? "", /^a connected socket/);
-  client.destroy();
-  server.close();
+    const client = connect((server.address() as { port: number }).port, "127.0.0.1");
+    await once(client, "connect");
+    const clientFd = (client as unknown as { _handle: { fd: number } })._handle.fd;
+    assert.match(listeningSocketProblem(clientFd) ?? "", /^a connected socket/);
+    client.destroy();
+    server.close();
 
-  const file = openSync(new URL(import.meta.url), "r");
-  assert.equal(listeningSocketProblem(file), "not a socket");
-  closeSync(file);
-  assert.equal(listeningSocketProblem(file), "not open");
+    const file = openSync(new URL(import.meta.url), "r");
+    assert.equal(listeningSocketProblem(file), "not a socket");
+    closeSync(file);
+    assert.equal(listeningSocketProblem(file), "not open");
 
-  // A UDP socket is left to listen() to refuse (the server says so: see test/systemd.test.ts).
-  const udp = createSocket("udp4");
-  udp.bind(0, "127.0.0.1");
-  await once(udp, "listening");
-  assert.equal(listeningSocketProblem((udp as unknown as { _handle: { fd: number } })._handle.fd), null);
-  udp.close();
-});
+    // A UDP socket is left to listen() to refuse (the server says so: see test/systemd.test.ts).
+    const udp = createSocket("udp4");
+    udp.bind(0, "127.0.0.1");
+    await once(udp, "listening");
+    assert.equal(listeningSocketProblem((udp as unknown as { _handle: { fd: number } })._handle.fd), null);
+    udp.close();
+  },
+);
 
 test("EchoServer fds: checked like every option; a descriptor that is no TCP socket is refused at listen", async () => {
   const { createEchoServer } = await import("./echo-server.js");
