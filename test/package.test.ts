@@ -13,9 +13,9 @@
 
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { cleanEnv, needs } from "./helpers.js";
@@ -76,22 +76,36 @@ function npmWarnings(r: Run): string[] {
     .filter((l) => /^npm warn/i.test(l) && !MACHINE_WARNING.test(l));
 }
 
+/**
+ * npm's own script, to run with this node: `npm` on Windows is a .cmd, which
+ * spawn cannot start without a shell. Where `npm test` runs this file, npm
+ * says where it is; otherwise it sits beside node, as Node's installers put it.
+ */
+function npmCli(): string | undefined {
+  const nodeDir = dirname(process.execPath);
+  return [
+    process.env.npm_execpath,
+    join(nodeDir, "node_modules", "npm", "bin", "npm-cli.js"),
+    join(nodeDir, "..", "lib", "node_modules", "npm", "bin", "npm-cli.js"),
+  ].find((f) => f !== undefined && basename(f) === "npm-cli.js" && existsSync(f));
+}
+
 const INSTALL_SCRIPTS = ["preinstall", "install", "postinstall", "prepare"] as const;
 
 test(
   "the packed tarball installs offline with no script and no warning; its tcpecho and its library work",
   { timeout: 180_000 },
   async (t) => {
-    const skip = needs("npm");
-    if (skip) return t.skip(skip);
+    const npm = npmCli();
+    if (npm === undefined) return t.skip(needs("npm") || "npm-cli.js is not beside node; skipping");
     const tmp = mkdtempSync(join(tmpdir(), "tcpecho-package-"));
     t.after(() => rmSync(tmp, { recursive: true, force: true }));
 
     // npm test built dist already; --ignore-scripts keeps prepack from
     // rebuilding it under the test files that are running from it.
     const pack = await run(
-      "npm",
-      ["pack", "--ignore-scripts", "--json", "--pack-destination", tmp],
+      process.execPath,
+      [npm, "pack", "--ignore-scripts", "--json", "--pack-destination", tmp],
       ROOT,
       60_000,
     );
@@ -143,8 +157,16 @@ test(
 
     // --foreground-scripts: a lifecycle script that ran would show as "> pkg@version script".
     const install = await run(
-      "npm",
-      ["install", "--offline", "--no-audit", "--no-fund", "--foreground-scripts", join(tmp, packed.filename)],
+      process.execPath,
+      [
+        npm,
+        "install",
+        "--offline",
+        "--no-audit",
+        "--no-fund",
+        "--foreground-scripts",
+        join(tmp, packed.filename),
+      ],
       app,
       120_000,
     );
@@ -160,8 +182,15 @@ test(
       /hasInstallScript/,
     );
 
-    const bin = join(app, "node_modules/.bin/tcpecho");
-    const help = await run(bin, ["--help"], app, 15_000, cleanEnv());
+    // The installed command: npm's link to it, or on Windows its .cmd shim, which
+    // only a shell starts, so there the file it names is run with node.
+    const windows = process.platform === "win32";
+    const shim = join(app, "node_modules", ".bin", windows ? "tcpecho.cmd" : "tcpecho");
+    assert.ok(existsSync(shim), `npm made no ${shim}`);
+    const [bin, ...binArgs] = windows
+      ? [process.execPath, join(app, "node_modules", "tcpecho", "dist", "src", "cli", "main.js")]
+      : [shim];
+    const help = await run(bin as string, [...binArgs, "--help"], app, 15_000, cleanEnv());
     assert.equal(help.code, 0, help.stderr);
     assert.match(help.stdout, /^Usage: tcpecho /);
     assert.equal(help.stderr, "");
@@ -179,7 +208,7 @@ const client = await connect({ host: "127.0.0.1", port, timeout: 5000 });
 const reply = await client.echo(Buffer.from("through the library"));
 await client.close();
 const cli = await new Promise((resolve, reject) =>
-  execFile(${JSON.stringify(bin)}, ["client", "127.0.0.1", String(port), "--send", "through the command"], { timeout: 10000 },
+  execFile(${JSON.stringify(bin)}, [...${JSON.stringify(binArgs)}, "client", "127.0.0.1", String(port), "--send", "through the command"], { timeout: 10000 },
     (err, stdout) => (err ? reject(err) : resolve(stdout))),
 );
 const stats = await server.close();
