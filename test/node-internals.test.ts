@@ -2,8 +2,9 @@
  * The load generator's direct sockets (src/net/node-internals.ts): reads and
  * writes through the handle keep every byte in order, including writes the
  * kernel takes only in part, and failures still reach the socket's events.
- * Under TCPECHO_DATA_PATH=streams the internals are off and directSocket must
- * say so (null), so that the callers' public fallback is what the suite runs.
+ * Under TCPECHO_DATA_PATH=streams, and on Windows (whose handles differ), the
+ * internals are off and directSocket must say so (null), so that the callers'
+ * public fallback is what the suite runs.
  */
 import assert from "node:assert/strict";
 import { once } from "node:events";
@@ -13,7 +14,7 @@ import { connect as tlsConnect } from "node:tls";
 import { directSocket, streamInternals } from "../src/net/node-internals.js";
 import { createEchoServer } from "../src/index.js";
 
-const publicOnly = process.env.TCPECHO_DATA_PATH === "streams";
+const publicOnly = process.env.TCPECHO_DATA_PATH === "streams" || process.platform === "win32";
 
 async function listen(server: Server): Promise<number> {
   server.listen(0, "127.0.0.1");
@@ -34,7 +35,7 @@ describe("directSocket", () => {
   const servers: Server[] = [];
   after(() => servers.forEach((s) => s.close()));
 
-  it("is there on this Node unless TCPECHO_DATA_PATH=streams", () => {
+  it("is there on this Node unless TCPECHO_DATA_PATH=streams or on Windows", () => {
     assert.equal(streamInternals() === null, publicOnly);
   });
 
@@ -68,7 +69,7 @@ describe("directSocket", () => {
   });
 
   it("keeps the order of writes the kernel takes only in part (queued on the handle)", async (t) => {
-    if (publicOnly) return t.skip("internals off under TCPECHO_DATA_PATH=streams");
+    if (publicOnly) return t.skip("internals off under TCPECHO_DATA_PATH=streams and on Windows");
     // A peer that reads nothing for a while, so the client's socket buffer fills and writes queue.
     const chunks: Buffer[] = [];
     let peer: Socket | undefined;
@@ -109,7 +110,7 @@ describe("directSocket", () => {
   });
 
   it("a peer's reset surfaces as the socket's error event, then close", async (t) => {
-    if (publicOnly) return t.skip("internals off under TCPECHO_DATA_PATH=streams");
+    if (publicOnly) return t.skip("internals off under TCPECHO_DATA_PATH=streams and on Windows");
     const server = createServer((s) => s.once("data", () => s.resetAndDestroy()));
     servers.push(server);
     const port = await listen(server);
@@ -131,7 +132,7 @@ describe("directSocket", () => {
   });
 
   it("declines a TLS socket (its handle is not a TCP handle)", async (t) => {
-    if (publicOnly) return t.skip("internals off under TCPECHO_DATA_PATH=streams");
+    if (publicOnly) return t.skip("internals off under TCPECHO_DATA_PATH=streams and on Windows");
     const server = createServer((s) => s.destroy());
     servers.push(server);
     const port = await listen(server);
