@@ -3,7 +3,7 @@
  * small TCP peers on loopback. Everything is bounded in time.
  */
 
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
