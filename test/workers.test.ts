@@ -9,6 +9,8 @@ import type { Socket } from "node:net";
 import {
   cleanEnv,
   linuxOnly,
+  needsSignals,
+  skipReason,
   rawConnect,
   readAll,
   readN,
@@ -47,7 +49,9 @@ function scrape(port: number): Promise<string> {
 test(
   "two workers share the port; a killed one is replaced; metrics sum them; SIGTERM stops all",
   { timeout: 60_000 },
-  async () => {
+  async (t) => {
+    const skip = needsSignals("SIGTERM sent from the test");
+    if (skip) return t.skip(skip);
     const cli = startCli([
       "serve",
       "--host",
@@ -174,7 +178,9 @@ async function echoOnce(port: number, text: string): Promise<void> {
 test(
   "--workers 2 --log-format json: every event names its worker and pid, ids are unique, the primary sums the summaries",
   { timeout: 60_000 },
-  async () => {
+  async (t) => {
+    const skip = needsSignals("SIGTERM sent from the test");
+    if (skip) return t.skip(skip);
     const { cli, port } = await twoWorkers(["--log-format", "json"]);
     try {
       const events = () =>
@@ -247,7 +253,9 @@ test(
 test(
   "--workers 2, text: each worker's summary is marked as its own; the last line sums them",
   { timeout: 60_000 },
-  async () => {
+  async (t) => {
+    const skip = needsSignals("SIGTERM sent from the test");
+    if (skip) return t.skip(skip);
     const { cli, port } = await twoWorkers([]);
     try {
       const served = () => cli.stdout.filter((l) => l.startsWith("[TCP server] client disconnected")).length;
@@ -334,7 +342,11 @@ test(
 test(
   "--workers 2 --udp: each worker's UDP summary is its own; the primary's sums them",
   { timeout: 40_000 },
-  async () => {
+  async (t) => {
+    const skip =
+      process.platform === "win32" &&
+      skipReason("Node's cluster cannot share a UDP socket among workers on Windows (ENOTSUP)");
+    if (skip) return t.skip(skip);
     const { cli, port } = await twoWorkers(["--udp", "--data-lines", "0"]);
     const client = createSocket("udp4");
     try {
