@@ -5,10 +5,12 @@
  */
 
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
+import { needs } from "./helpers.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const read = (path: string) => readFileSync(ROOT + path, "utf8");
@@ -47,6 +49,16 @@ test("the checkout keeps LF on every system: .gitattributes and Prettier agree",
     );
   const prettier = JSON.parse(read(".prettierrc.json")) as { endOfLine?: string };
   assert.equal(prettier.endOfLine ?? "lf", "lf");
+});
+
+test("no file with CRLF in the repository is converted at checkout (git ls-files --eol)", (t) => {
+  const skip = needs("git");
+  if (skip) return t.skip(skip);
+  const r = spawnSync("git", ["ls-files", "--eol"], { cwd: ROOT, encoding: "utf8", timeout: 10_000 });
+  if (r.status !== 0) return t.skip("not a git work tree (an unpacked copy)");
+  // "i/crlf … attr/text=auto eol=lf": such a file would change at checkout, and again at the next commit.
+  const converted = r.stdout.split("\n").filter((l) => /^i\/(crlf|mixed)/.test(l) && !/attr\/-text/.test(l));
+  assert.deepEqual(converted, [], "mark recorded CRLF files -text in .gitattributes");
 });
 
 test("CI runs the README's test command on Linux, macOS and Windows", () => {
