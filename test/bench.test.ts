@@ -300,7 +300,8 @@ test(
     assert.equal(refused.code, 1);
     assert.match(
       refused.stdout.toString(),
-      /3 of 3 connections failed: connection refused by 127\.0\.0\.1:\d+/,
+      // On Windows the Winsock error comes first: "ECONNREFUSED (10061, WSAECONNREFUSED): ".
+      /3 of 3 connections failed: (?:\w+ \(\d+, WSA\w+\): )?connection refused by 127\.0\.0\.1:\d+/,
     );
     assert.doesNotMatch(refused.stderr, /\n\s+at /);
   },

@@ -122,7 +122,9 @@ test(
   },
 );
 
-test("refused and timed out, explained; Korean too", { timeout: 20_000 }, async () => {
+test("refused and timed out, explained; Korean too", { timeout: 20_000 }, async (t) => {
+  const skip = linuxOnly("Linux's words for a refused connection; errors-platform.test.ts has the others");
+  if (skip) return t.skip(skip);
   const port = await freePort();
   const r = await runCli(["client", "-p", String(port), "--send", "x"]);
   assert.equal(r.code, 1);

@@ -127,6 +127,7 @@ test("routeTo: ip route get first, its kinds, and the kernel's words for no rout
   const answer = (stdout: string, code = 0, stderr = "") => ({
     ip: async () => ({ code, stdout, stderr }),
     interfaces: ETH0,
+    platform: "linux" as const,
   });
   let r = await routeTo("192.0.2.2", answer("local 192.0.2.2 dev lo src 192.0.2.2 uid 0"));
   assert.equal(r.kind, "local");
@@ -142,6 +143,7 @@ test("routeTo: ip route get first, its kinds, and the kernel's words for no rout
     ip: async () => ({ code: 0, stdout: "10.5.0.9 dev eth0 src 192.0.2.2 uid 0", stderr: "" }),
     readFile: async () => PROC_ROUTE.replace("*\t0000050A\t00000000\t0201", "eth0\t0000050A\t00000000\t0001"),
     interfaces: ETH0,
+    platform: "linux" as const,
   });
   assert.equal(r.network?.cidr, "10.5.0.0/24");
   r = await routeTo("198.51.100.1", answer("198.51.100.1 via 192.0.2.1 dev eth0 src 192.0.2.2 uid 0"));
@@ -153,7 +155,12 @@ test("routeTo: ip route get first, its kinds, and the kernel's words for no rout
 });
 
 test("routeTo: without ip, /proc/net/route and the interface list decide, and say so", async () => {
-  const probes = { ip: async () => null, readFile: async () => PROC_ROUTE, interfaces: ETH0 };
+  const probes = {
+    ip: async () => null,
+    readFile: async () => PROC_ROUTE,
+    interfaces: ETH0,
+    platform: "linux" as const,
+  };
   let r = await routeTo("192.0.2.9", probes);
   assert.deepEqual(
     [r.kind, r.via, r.interface, r.network?.cidr, r.source],
@@ -172,6 +179,7 @@ test("routeTo: broadcast and multicast destinations are named as such, not as on
   const answer = (stdout: string) => ({
     ip: async () => ({ code: 0, stdout, stderr: "" }),
     interfaces: ETH0,
+    platform: "linux" as const,
   });
   // The kernel says broadcast: a subnet's, with its network, or the limited one, with none.
   let r = await routeTo("192.0.2.255", answer("broadcast 192.0.2.255 dev eth0 src 192.0.2.2 uid 0"));
