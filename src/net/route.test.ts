@@ -197,7 +197,12 @@ test("routeTo: broadcast and multicast destinations are named as such, not as on
   );
   assert.equal(r.kind, "multicast");
   // Without ip: the same names, from the address and the interfaces' prefixes.
-  const proc = { ip: async () => null, readFile: async () => PROC_ROUTE, interfaces: ETH0 };
+  const proc = {
+    ip: async () => null,
+    readFile: async () => PROC_ROUTE,
+    interfaces: ETH0,
+    platform: "linux" as const,
+  };
   r = await routeTo("192.0.2.255", proc);
   assert.deepEqual(
     [r.kind, r.interface, r.network?.cidr, r.via],
