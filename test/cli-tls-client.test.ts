@@ -242,7 +242,8 @@ test("--tls against a plain TCP server: one plain sentence, exit 1", { timeout: 
       ]);
       assert.equal(r.code, 1);
       assert.equal(
-        r.stderr,
+        // Windows names the Winsock error first: "ETIMEDOUT (10060, WSAETIMEDOUT): ".
+        r.stderr.replace(/^\[TCP client\] \w+ \(\d+, WSA\w+\): /, "[TCP client] "),
         `[TCP client] no TLS handshake from 127.0.0.1:${mute.port} within 0.3 s: the server accepted the connection but did not answer in TLS; is this port a TLS server? (for plain TCP, leave out --tls)\n`,
       );
     } finally {

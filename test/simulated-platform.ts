@@ -11,7 +11,8 @@
  *   `/etc/services` does not either (it lives under `%SystemRoot%`). Nor
  *   do the Linux-only commands' files in a `bin` or `sbin` folder.
  * - On Windows `TEMP` is set (to this machine's temporary folder) if it is
- *   not, as it always is there: `os.tmpdir()` reads it.
+ *   not, as it always is there: `os.tmpdir()` reads it. `TERM` is not, unless
+ *   `MSYSTEM` is (Git Bash): a Windows console sets none.
  * - Commands that only Linux has fail to start with ENOENT: `ip`, `ss`,
  *   util-linux's `script`, `setpriv`, `prlimit`, systemd's tools; on Windows
  *   also `sh` and `bash` (a shell command goes to `cmd.exe`, as Node does on
@@ -206,6 +207,8 @@ const platform = simulatedPlatform();
 if (platform !== null) {
   // Windows always has TEMP; os.tmpdir() there reads it (else %SystemRoot%\temp).
   if (platform === "win32") process.env.TEMP ??= tmpdir();
+  // A Windows console (cmd.exe, PowerShell, where npm runs scripts) sets no TERM; Git Bash sets it with MSYSTEM.
+  if (platform === "win32" && process.env.MSYSTEM === undefined) delete process.env.TERM;
   Object.defineProperty(process, "platform", { value: platform, enumerable: true, configurable: true });
   hidePaths(platform);
   hideCommands(platform);
