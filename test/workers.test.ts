@@ -339,6 +339,21 @@ test(
   },
 );
 
+test("--workers 2 --udp on Windows (simulated): refused in one line, exit 2, in English and Korean", async () => {
+  for (const lang of ["en", "ko"]) {
+    const r = await runCli(["serve", "-p", "0", "--workers", "2", "--udp", "--lang", lang], {
+      env: simulatedEnv("win32"),
+    });
+    assert.equal(r.code, 2, r.stderr);
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0] ?? "", /--udp/);
+    assert.match(lines[0] ?? "", /--workers/);
+    assert.match(lines[0] ?? "", /cluster/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});
+
 test(
   "--workers 2 --udp: each worker's UDP summary is its own; the primary's sums them",
   { timeout: 40_000 },

@@ -390,6 +390,16 @@ function checkUiWorkers(opts: ServeOptions): void {
     });
 }
 
+/** `--udp` with `--workers` on Windows: Node's cluster cannot share a UDP socket there (ENOTSUP). */
+function checkUdpWorkers(opts: ServeOptions): void {
+  if (opts.udp === true && opts.workers > 1 && process.platform === "win32")
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: String(opts.workers),
+      option: "--udp",
+      expect: "udp-workers",
+    });
+}
+
 /** The log in the chosen format, its events marked with the process they come from under `--workers`. */
 function serveLog(opts: ServeOptions, t: Terminal): ServeLog {
   const origin: LogOrigin | undefined = cluster.isWorker
@@ -541,6 +551,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     checkHttpPorts(opts);
   }
   checkUiWorkers(opts);
+  checkUdpWorkers(opts);
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     const keyMissing = opts.tlsKey === undefined;
     throw new EchoError("ERR_INVALID_OPTION", {

@@ -179,6 +179,8 @@ function invalidOptionKo(ctx: EchoErrorContext & { option: string }): string {
       return `--ui HOST:PORT 나 --metrics HOST:PORT 도 주세요: ${option} 은 그 HTTP 리스너에서 /faults 를 제공합니다`;
     case "ui-workers":
       return `--workers 에서는 ${option} 없이 실행하거나 프로세스 하나로 실행하세요: 실시간 페이지는 한 프로세스의 소켓만 봅니다`;
+    case "udp-workers":
+      return `Windows에서는 --workers와 ${option}를 함께 쓸 수 없으니 ${option}를 빼거나 프로세스 하나로 실행하세요: Node의 cluster가 그곳에서는 UDP 소켓을 나눠 쓰지 못합니다`;
     case "cp949":
       return `${option} 에는 CP949로 쓸 수 있는 글자만 주거나 --encoding cp949 를 빼세요 (CP949에 없는 글자: ${ctx.detail ?? v})`;
     case "encoding-piped":

@@ -134,6 +134,8 @@ export interface EchoErrorContext {
     | "control-listener"
     // `option` (`--ui`) with several workers: the page watches one process's sockets.
     | "ui-workers"
+    // `option` (`--udp`) with several workers on Windows, where Node's cluster cannot share a UDP socket.
+    | "udp-workers"
     // A text encoding: utf-8 or cp949.
     | "encoding"
     // Text for `option` (`--send`) with characters CP949 has no code for (`detail` lists them).
@@ -375,6 +377,7 @@ export type PlainExpectation = Exclude<
   | "control-workers"
   | "control-listener"
   | "ui-workers"
+  | "udp-workers"
   | "cp949"
   | "encoding-piped"
 >;
@@ -455,6 +458,8 @@ function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {
       return `give --ui HOST:PORT or --metrics HOST:PORT too: ${option} serves /faults on their HTTP listener`;
     case "ui-workers":
       return `leave out ${option} with --workers, or run one process: the live page watches the sockets of one process`;
+    case "udp-workers":
+      return `leave out ${option} with --workers on Windows, or run one process: Node's cluster cannot share a UDP socket there`;
     case "cp949":
       return `give ${option} only characters CP949 can write, or leave out --encoding cp949 (no CP949 code for ${ctx.detail ?? v})`;
     case "encoding-piped":
