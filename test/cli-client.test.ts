@@ -764,6 +764,11 @@ test(
       );
       const ko = await runCli([...args, "--lang", "ko"], { input: "hello\n", env: gitBash });
       assert.match(ko.stderr, /^\[TCP 클라이언트\] .*--interactive.*winpty tcpecho client.*\n$/);
+      // A usage error there is said alone, in its one line, without the note before it.
+      const refused = await runCli([...args, "--encoding", "cp949"], { input: "hello\n", env: gitBash });
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
+      assert.match(refused.stderr, /--encoding cp949/);
       // Where no person can be typing into the pipe, or they said it is data: nothing but the bytes.
       const quietCases: [NodeJS.ProcessEnv, string[]][] = [
         [gitBash, ["--no-interactive"]],

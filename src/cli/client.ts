@@ -162,15 +162,15 @@ async function runClient(host: string, port: number, opts: ClientOptions): Promi
   const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
   const trace = opts.trace ? traceClient(textTrace(t.note, t.lang), t.lang, opts.encoding) : undefined;
   const onTerminal = opts.send === undefined && (process.stdin.isTTY === true || opts.interactive === true);
-  if (opts.send === undefined && opts.interactive === undefined && typingIntoPipe())
-    t.note(t.m.pipedInMintty);
-  // Checked before connecting: a usage error is said without touching the network.
+  // Checked before connecting: a usage error is said without touching the network (and alone, in one line).
   if (opts.encoding !== "utf-8" && opts.send === undefined && !onTerminal)
     throw new EchoError("ERR_INVALID_OPTION", {
       value: opts.encoding,
       option: "--encoding",
       expect: "encoding-piped",
     });
+  if (opts.send === undefined && opts.interactive === undefined && typingIntoPipe())
+    t.note(t.m.pipedInMintty);
   const send = opts.send === undefined ? undefined : sendBytes(opts.send + ending, opts.encoding);
   const abort = new AbortController();
   let client: EchoClient | undefined;
