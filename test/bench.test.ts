@@ -75,8 +75,10 @@ test("fixed rate issues the planned number of messages", { timeout: 20_000 }, as
   const r = await bench({ port: srv.port, connections: 4, size: 16, rate: 1000, durationMs: 500 });
   assert.equal(r.ok, true);
   assert.equal(r.mode, "rate");
-  // Planned: 500 in 0.5 s; the scheduler never issues ahead of plan.
-  assert.ok(r.requests <= 502 && r.requests >= 300, `${r.requests} requests`);
+  // Planned: one per millisecond of the run, which a loaded machine may stretch past 0.5 s (the
+  // stop timer fires late); the scheduler never issues ahead of plan.
+  const planned = Math.ceil(r.elapsedMs) + 2;
+  assert.ok(r.requests <= planned && r.requests >= 300, `${r.requests} requests in ${r.elapsedMs} ms`);
   await srv.close();
 });
 
