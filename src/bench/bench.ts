@@ -10,7 +10,7 @@ import { Worker } from "node:worker_threads";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
 import { clientTls, type ClientTls } from "../net/client-tls.js";
 import { EchoError, type EchoErrorCode } from "../net/echo-error.js";
-import { checkNumber, MAX_KEEPALIVE_MS, MAX_TIMER_MS } from "../net/options.js";
+import { checkKeepAlive, checkNumber, MAX_TIMER_MS } from "../net/options.js";
 import { LatencyHistogram, type LatencySummary } from "./latency-histogram.js";
 import { emptyCounts, runLoad, type LoadCounts, type LoadPlan } from "./load.js";
 import type { WorkerCommand, WorkerMessage } from "./worker.js";
@@ -187,10 +187,7 @@ export function planBench(options: BenchOptions): LoadPlan & { threads: number }
     graceMs: 2000,
     threads: checkNumber(options.threads ?? 1, "threads", { integer: true, min: 1 }),
     tls: planTls(options.tls),
-    keepAlive: checkNumber(options.keepAlive ?? 60_000, "keepAlive", {
-      integer: true,
-      max: MAX_KEEPALIVE_MS,
-    }),
+    keepAlive: checkKeepAlive(options.keepAlive),
   };
   if (plan.size * plan.pipeline > 64 * 1024 * 1024) {
     throw new EchoError("ERR_INVALID_OPTION", {

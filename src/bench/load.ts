@@ -16,6 +16,7 @@
 import { connect as netConnect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { connect as tlsConnect } from "node:tls";
+import { DEFAULT_KEEPALIVE_MS } from "../net/defaults.js";
 import { tlsClientError, tlsConnectOptions, type ClientTlsOptions } from "../net/client-tls.js";
 import { EchoError, toEchoError, type EchoErrorCode } from "../net/echo-error.js";
 import { directSocket, type DirectSocket } from "../net/node-internals.js";
@@ -593,7 +594,7 @@ function openSocket(
   pending: Set<() => void>,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const keepAlive = plan.keepAlive ?? 60_000;
+    const keepAlive = plan.keepAlive ?? DEFAULT_KEEPALIVE_MS;
     let socket: Socket;
     if (plan.tls) {
       // TLS decrypts into buffers of its own, so there is no shared read buffer to lend it.

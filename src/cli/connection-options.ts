@@ -11,10 +11,10 @@ import { isIP } from "node:net";
 import { Option, type Command } from "commander";
 import type { ClientTlsOptions } from "../net/client-tls.js";
 import { EchoError } from "../net/echo-error.js";
+import { DEFAULT_KEEPALIVE_MS } from "../net/defaults.js";
 import { MAX_KEEPALIVE_MS, parseDuration } from "../net/options.js";
 
 /** Keepalive's default: a peer silent this long is probed, and dropped ten failed probes later. */
-export const DEFAULT_KEEPALIVE_MS = 60_000;
 
 /** What commander hands over for these options. */
 export interface ConnectionCliOptions {

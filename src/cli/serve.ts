@@ -17,6 +17,7 @@ import { AccessRules } from "../server/access-rules.js";
 import { createUdpEchoServer, type UdpEchoServer, type UdpEchoStats } from "../server/udp-echo.js";
 import { onPort, reportStats, runPrimary, STOP_SIGNALS, takeStopOrders } from "./serve-workers.js";
 import { Option, type Command } from "commander";
+import { DEFAULT_KEEPALIVE_MS } from "../net/defaults.js";
 import { EchoError } from "../net/echo-error.js";
 import { parseAddress, parsePort, type AddressParts } from "../net/address.js";
 import { parseCidr } from "../net/cidr.js";
@@ -48,7 +49,7 @@ import {
   type ServeLog,
 } from "./serve-log.js";
 import { openTerminal, type Terminal } from "./terminal.js";
-import { DEFAULT_KEEPALIVE_MS, readPemFile } from "./connection-options.js";
+import { readPemFile } from "./connection-options.js";
 import { openFileLimit } from "../server/descriptors.js";
 import { jsonTrace, textTrace, traceServer } from "./trace.js";
 import { parseUiAddress, startHttp, type ListenAddress } from "./serve-http.js";

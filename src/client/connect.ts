@@ -5,16 +5,13 @@
  * @module
  */
 
-import { connect as netConnect, type Socket } from "node:net";
-import { connect as tlsConnect } from "node:tls";
+import type { Socket } from "node:net";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
-import { clientTls, tlsClientError, tlsConnectOptions, type ClientTls } from "../net/client-tls.js";
+import { clientTls, type ClientTls } from "../net/client-tls.js";
+import { dial } from "../net/connector.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
-import { checkNumber, MAX_KEEPALIVE_MS } from "../net/options.js";
+import { checkKeepAlive } from "../net/options.js";
 import { readExactly } from "./read-exactly.js";
-
-/** TCP keepalive's default on client connections, in ms: a silent connection is probed after a minute. */
-export const DEFAULT_CLIENT_KEEPALIVE_MS = 60_000;
 
 /** Options of {@link connect}. */
 export interface ConnectOptions {
@@ -182,119 +179,19 @@ export class EchoClient {
  * await client.close();
  * ```
  */
-export function connect(options: ConnectOptions = {}): Promise<EchoClient> {
-  let host: string;
-  let port: number;
-  let keepAlive: number;
-  try {
-    host = parseHost(options.host ?? "127.0.0.1");
-    port = parsePort(options.port ?? DEFAULT_PORT, 1);
-    keepAlive = checkKeepAlive(options.keepAlive);
-  } catch (err) {
-    return Promise.reject(err);
-  }
-  const tls = clientTls(options.tls);
-  const timeout = options.timeout;
-  const where = { host, port, operation: "connect" };
-  return new Promise((resolve, reject) => {
-    let socket: Socket = openSocket(host, port, keepAlive, options.localAddress);
-    socket.pause();
-    options.onSocket?.(socket);
-    let timer: NodeJS.Timeout | undefined;
-    let handshaking = false;
-    const cleanup = () => {
-      clearTimeout(timer);
-      socket.off("error", onError);
-      socket.off("close", onClose);
-      options.signal?.removeEventListener("abort", onAbort);
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      socket.destroy();
-      reject(
-        handshaking
-          ? handshakeError(err, host, port, tls?.servername, tls?.ca !== undefined)
-          : toEchoError(err, where),
-      );
-    };
-    // A server that closes during the handshake: Node may say only 'close'.
-    const onClose = () => onError(new EchoError("ERR_TLS", { ...where, ...TLS_CLOSED }));
-    const onAbort = () => onError(options.signal?.reason ?? new Error("aborted"));
-    socket.once("error", onError);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    if (timeout !== undefined && timeout > 0) {
-      timer = setTimeout(() => {
-        cleanup();
-        socket.destroy();
-        const operation = handshaking ? "tls handshake" : "connect";
-        reject(new EchoError("ETIMEDOUT", { ...where, operation, timeoutMs: timeout }));
-      }, timeout);
-    }
-    socket.once("connect", () => {
-      if (tls === null) {
-        cleanup();
-        resolve(new EchoClient(socket, host, port, timeout));
-        return;
-      }
-      // From here the TLS socket reports the TCP socket's errors too.
-      socket.off("error", onError);
-      socket.on("error", () => {});
-      handshaking = true;
-      socket = tlsConnect({ ...tlsConnectOptions(host, port, tls), socket });
-      socket.pause();
-      socket.once("error", onError);
-      socket.once("close", onClose);
-      socket.once("secureConnect", () => {
-        cleanup();
-        resolve(new EchoClient(socket, host, port, timeout));
-      });
-    });
-  });
-}
-
-/** A TLS handshake that ends with the server closing the connection, in {@link EchoError} context. */
-export const TLS_CLOSED = { operation: "tls handshake", detail: "closed during the handshake" } as const;
-
-/**
- * What a failed TLS handshake was: ERR_TLS_VERIFY, ERR_TLS, or (for a reset
- * or a close before the server said anything in TLS) ERR_TLS saying that the
- * server closed the connection during the handshake. `caGiven`: the client
- * trusts a CA of its own (`tls.ca`).
- */
-export function handshakeError(
-  err: unknown,
-  host: string,
-  port: number,
-  servername?: string,
-  caGiven = false,
-): EchoError {
-  const where = { host, port, operation: "tls handshake" };
-  const tlsError = tlsClientError(err, where, servername, caGiven);
-  if (tlsError !== undefined) return tlsError;
-  const code = (err as { code?: unknown } | null)?.code;
-  // Node words a close or reset before the handshake ended as ECONNRESET ("socket disconnected before secure TLS connection").
-  if (code === "ECONNRESET" || code === "EPIPE")
-    return new EchoError("ERR_TLS", { ...where, ...TLS_CLOSED }, { cause: err });
-  return toEchoError(err, where);
-}
-
-/** Checks the keepAlive option (ms, 0 = off); returns the default when not given. */
-export function checkKeepAlive(keepAlive: number | undefined): number {
-  return checkNumber(keepAlive ?? DEFAULT_CLIENT_KEEPALIVE_MS, "keepAlive", { max: MAX_KEEPALIVE_MS });
-}
-
-/**
- * A TCP connection as every client here makes it: no Nagle delay, half-close
- * allowed, keepalive after `keepAlive` ms of silence (0: off).
- */
-export function openSocket(host: string, port: number, keepAlive: number, localAddress?: string): Socket {
-  const socket = netConnect({
+export async function connect(options: ConnectOptions = {}): Promise<EchoClient> {
+  const host = parseHost(options.host ?? "127.0.0.1");
+  const port = parsePort(options.port ?? DEFAULT_PORT, 1);
+  const keepAlive = checkKeepAlive(options.keepAlive);
+  const { socket } = await dial({
     host,
     port,
-    noDelay: true,
-    allowHalfOpen: true,
-    ...(localAddress ? { localAddress } : {}),
+    keepAlive,
+    tls: clientTls(options.tls),
+    timeout: options.timeout,
+    localAddress: options.localAddress,
+    signal: options.signal,
+    onSocket: options.onSocket,
   });
-  if (keepAlive > 0) socket.setKeepAlive(true, keepAlive);
-  return socket;
+  return new EchoClient(socket, host, port, options.timeout);
 }

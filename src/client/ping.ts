@@ -16,19 +16,12 @@
 import { lookup } from "node:dns/promises";
 import { isIP, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
-import { connect as tlsConnect } from "node:tls";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
-import { clientTls, tlsConnectOptions, type ClientTls, type ClientTlsOptions } from "../net/client-tls.js";
+import { clientTls, type ClientTls, type ClientTlsOptions } from "../net/client-tls.js";
 import { EchoError, toEchoError, type EchoErrorContext } from "../net/echo-error.js";
-import { checkNumber, MAX_TIMER_MS } from "../net/options.js";
-import {
-  checkKeepAlive,
-  connect,
-  handshakeError,
-  openSocket,
-  TLS_CLOSED,
-  type EchoClient,
-} from "./connect.js";
+import { checkKeepAlive, checkNumber, MAX_TIMER_MS } from "../net/options.js";
+import { dial } from "../net/connector.js";
+import { connect, type EchoClient } from "./connect.js";
 import { summarizeRtts, type PingStats } from "./ping-stats.js";
 
 /** Smallest probe: room for `seq=` and a number of up to 11 digits. */
@@ -192,7 +185,7 @@ interface Probe {
   timedOut: boolean;
   result: ProbeResult | undefined;
   /** Connect-only: cancels the handshake. */
-  socket: Socket | undefined;
+  cancel: AbortController | undefined;
   /** Connect-only with TLS: the TCP handshake is done, the TLS one under way. */
   tlsHandshake: boolean;
   done: () => void;
@@ -343,7 +336,7 @@ class Pinger {
     this.#finished = true;
     for (const probe of this.#pending) {
       clearTimeout(probe.timer);
-      probe.socket?.destroy();
+      probe.cancel?.abort();
       probe.done();
     }
     this.#pending.clear();
@@ -363,7 +356,7 @@ class Pinger {
       settled: false,
       timedOut: false,
       result: undefined,
-      socket: undefined,
+      cancel: undefined,
       tlsHandshake: false,
       done,
       finished,
@@ -417,7 +410,7 @@ class Pinger {
       }
     }
     probe.timedOut = true;
-    probe.socket?.destroy();
+    probe.cancel?.abort();
     this.#settle(probe, { seq: probe.seq, ok: false, bytes: 0, error: new EchoError("ETIMEDOUT", ctx) });
   }
 
@@ -425,40 +418,28 @@ class Pinger {
 
   #handshakeProbe(seq: number): void {
     const probe = this.#newProbe(seq);
-    const { port, keepAlive } = this.#o;
-    const started = performance.now();
-    const socket = openSocket(this.#address, port, keepAlive);
-    probe.socket = socket;
-    socket.on("error", (err) => this.#fail(probe, err));
-    socket.once("connect", () => {
-      const connected = performance.now();
-      const tcpMs = connected - started;
-      const tls = this.#tls;
-      if (tls === null) {
-        probe.socket = undefined;
-        this.#settle(probe, { seq, ok: true, rttMs: tcpMs, bytes: 0 });
+    const tls = this.#tls;
+    const cancel = new AbortController();
+    probe.cancel = cancel;
+    dial({
+      host: this.#address,
+      port: this.#o.port,
+      keepAlive: this.#o.keepAlive,
+      tls,
+      signal: cancel.signal,
+      // For a timeout's wording: which handshake it stopped.
+      onSocket: (tcp) => tcp.once("connect", () => (probe.tlsHandshake = tls !== null)),
+    }).then(
+      ({ socket, tcpMs, tlsMs }) => {
+        probe.cancel = undefined;
+        const rtt = tlsMs === undefined ? { rttMs: tcpMs } : { rttMs: tcpMs + tlsMs, tcpMs, tlsMs };
+        this.#settle(probe, { seq, ok: true, ...rtt, bytes: 0 });
         closePolitely(socket);
-        return;
-      }
-      // From here the TLS socket reports the TCP socket's errors too.
-      socket.removeAllListeners("error");
-      socket.on("error", () => {});
-      const secure = tlsConnect({ ...tlsConnectOptions(this.#address, port, tls), socket });
-      probe.socket = secure;
-      probe.tlsHandshake = true;
-      const onClose = () => this.#fail(probe, new EchoError("ERR_TLS", { ...this.#where, ...TLS_CLOSED }));
-      secure.on("error", (err) =>
-        this.#fail(probe, handshakeError(err, this.#address, port, tls.servername, tls.ca !== undefined)),
-      );
-      secure.once("close", onClose);
-      secure.once("secureConnect", () => {
-        const tlsMs = performance.now() - connected;
-        probe.socket = undefined;
-        secure.off("close", onClose);
-        this.#settle(probe, { seq, ok: true, rttMs: tcpMs + tlsMs, tcpMs, tlsMs, bytes: 0 });
-        closePolitely(secure);
-      });
-    });
+      },
+      (err: unknown) => {
+        if (!cancel.signal.aborted) this.#fail(probe, err);
+      },
+    );
   }
 
   // --- echo ----------------------------------------------------------------

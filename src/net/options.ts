@@ -10,6 +10,7 @@
  */
 
 import { EchoError, type EchoErrorContext } from "./echo-error.js";
+import { DEFAULT_KEEPALIVE_MS } from "./defaults.js";
 import { TEXT_ENCODINGS, type TextEncoding } from "./text-encoding.js";
 
 /** The longest a Node timer can wait, in ms (2^31-1, about 24.8 days): the cap of every duration. */
@@ -71,6 +72,40 @@ function invalid(value: string, option: string, rule: NumberRule): EchoError {
 export function checkNumber(value: number, option: string, rule: NumberRule = {}): number {
   if (!inRange(value, rule)) throw invalid(String(value), option, rule);
   return value;
+}
+
+/**
+ * Checks a TCP keepalive idle time given to the library, in ms (0: off), and
+ * returns it, or {@link DEFAULT_KEEPALIVE_MS} when not given. Every part that
+ * takes `keepAlive` (server, client, ping, bench) checks it here, so the range
+ * is the same everywhere.
+ *
+ * @example
+ * ```ts
+ * import { checkKeepAlive } from "./options.js";
+ * checkKeepAlive(undefined); // 60000
+ * checkKeepAlive(0); // 0: off
+ * ```
+ */
+export function checkKeepAlive(keepAlive: number | undefined): number {
+  return checkNumber(keepAlive ?? DEFAULT_KEEPALIVE_MS, "keepAlive", { max: MAX_KEEPALIVE_MS });
+}
+
+/**
+ * A keepalive idle time in ms as the system call takes it, in whole seconds
+ * (`TCP_KEEPIDLE`): rounded, and at least 1 unless off, because Node's own
+ * conversion floors and a 0 would mean the system's default of two hours.
+ *
+ * @example
+ * ```ts
+ * import { keepAliveSeconds } from "./options.js";
+ * keepAliveSeconds(1500); // 2
+ * keepAliveSeconds(200); // 1
+ * keepAliveSeconds(0); // 0: off
+ * ```
+ */
+export function keepAliveSeconds(ms: number): number {
+  return ms === 0 ? 0 : Math.max(1, Math.round(ms / 1000));
 }
 
 /**

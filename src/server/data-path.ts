@@ -63,8 +63,8 @@ export interface PathOwner {
   readonly proxied: boolean;
   /** A fault acted on a connection (each time; `first`: the first time this kind did, on this connection). */
   faulted(conn: Connection, effect: FaultEffect, first: boolean): void;
-  /** TCP keepalive for accepted connections: idle seconds before the first probe, 0 for off. */
-  readonly keepAliveSeconds: number;
+  /** TCP keepalive for accepted connections: idle ms before the first probe, 0 for off. */
+  readonly keepAliveMs: number;
   /**
    * Called first for every accepted connection, with its descriptor where the
    * path knows it: lets the server notice the descriptor table filling up.

@@ -14,9 +14,9 @@ import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
 import { effectiveBacklog, MAX_BACKLOG } from "../net/backlog.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import {
+  checkKeepAlive,
   checkNumber,
   DEFAULT_TEXT_ENCODING,
-  MAX_KEEPALIVE_MS,
   MAX_TIMER_MS,
   parseTextEncoding,
 } from "../net/options.js";
@@ -262,7 +262,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #limits: ConnectionLimits;
   readonly #rules: AccessRules;
   readonly #idleTimeout: number;
-  readonly #keepAliveSeconds: number;
+  readonly #keepAliveMs: number;
   readonly #tlsHandshakeTimeout: number;
   // The soft open-files limit, read at listen (undefined where unknown).
   #fdLimit: number | undefined;
@@ -304,9 +304,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       maxPerIp: checkNumber(options.maxPerIp ?? 0, "maxPerIp", { integer: true }),
     });
     this.#idleTimeout = checkNumber(options.idleTimeout ?? 0, "idleTimeout");
-    const keepAlive = checkNumber(options.keepAlive ?? 60_000, "keepAlive", { max: MAX_KEEPALIVE_MS });
-    // The kernel counts whole seconds; less than one, asked for, is one.
-    this.#keepAliveSeconds = keepAlive === 0 ? 0 : Math.max(1, Math.round(keepAlive / 1000));
+    this.#keepAliveMs = checkKeepAlive(options.keepAlive);
     this.#tlsHandshakeTimeout = checkNumber(options.tlsHandshakeTimeout ?? 10_000, "tlsHandshakeTimeout", {
       positive: true,
     });
@@ -697,7 +695,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         this.emit("refused", { ...peer, reason: "denied" });
       },
       accepted: (open) => this.#accepted(undefined, open),
-      keepAliveSeconds: this.#keepAliveSeconds,
+      keepAliveMs: this.#keepAliveMs,
       failed: (info, error) => {
         this.#stats.count("tlsErrors");
         this.emit("handshakeError", info, error);
@@ -745,7 +743,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       faults: this.#faults,
       proxied: this.#proxyGate !== null,
       faulted: (conn, effect, first) => this.#onFault(conn, effect, first),
-      keepAliveSeconds: this.#keepAliveSeconds,
+      keepAliveMs: this.#keepAliveMs,
       accepted: (fd) => this.#accepted(fd, this.#open()),
       nextId: () => this.#nextId++,
       preamble: (conn) => this.#proxyGate?.open(conn) ?? null,
@@ -784,7 +782,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     const error = toEchoError(err, { host: conn.remoteAddress, port: conn.remotePort });
     if (error.code === "ECONNRESET" || error.code === "EPIPE") {
       conn.setReason("reset", error);
-    } else if (this.#keepAliveSeconds > 0 && DEAD_PEER.has(error.code)) {
+    } else if (this.#keepAliveMs > 0 && DEAD_PEER.has(error.code)) {
       // The kernel gave up on a silent client: its keepalive probes went unanswered. (An ICMP
       // error met on the way, e.g. no ARP reply, is reported instead of ETIMEDOUT.)
       conn.setReason("keepalive", error);

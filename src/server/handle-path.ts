@@ -43,6 +43,7 @@ import {
   type StreamInternals,
   type TcpHandle,
 } from "../net/node-internals.js";
+import { keepAliveSeconds } from "../net/options.js";
 import { Connection } from "./connection.js";
 import { ACCEPTED, CLOSED, publishStep, SHUTDOWN, steps } from "./diagnostics.js";
 import { inputEnded, passPreamble, type PathOwner, type Preamble } from "./data-path.js";
@@ -256,7 +257,7 @@ export function attachHandlePath(server: Server, owner: PathOwner): boolean {
     }
     handle.setNoDelay(true);
     // A peer that vanishes without FIN or RST is found by the kernel's probes (Linux: ten, a second apart).
-    if (owner.keepAliveSeconds > 0) handle.setKeepAlive(true, owner.keepAliveSeconds);
+    if (owner.keepAliveMs > 0) handle.setKeepAlive(true, keepAliveSeconds(owner.keepAliveMs));
     if (owner.faults.book !== null && toStreams(handle, owner, peer.address)) return;
     const held = handle as ConnectionHandle;
     const conn = new HandleConnection(owner.nextId(), held, owner, readBuffer, peer.address, peer.port);

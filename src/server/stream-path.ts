@@ -19,6 +19,7 @@
 import type { Server, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { tcpUnderTls } from "../net/node-internals.js";
+import { keepAliveSeconds } from "../net/options.js";
 import { Connection } from "./connection.js";
 import { ACCEPTED, CLOSED, END, publishStep, SHUTDOWN, steps } from "./diagnostics.js";
 import { inputEnded, passPreamble, type PathOwner, type Preamble } from "./data-path.js";
@@ -249,7 +250,7 @@ export function serveSocket(
     return;
   }
   socket.setNoDelay(true);
-  if (fresh && owner.keepAliveSeconds > 0) socket.setKeepAlive(true, owner.keepAliveSeconds * 1000);
+  if (fresh && owner.keepAliveMs > 0) socket.setKeepAlive(true, keepAliveSeconds(owner.keepAliveMs) * 1000);
   const conn = new StreamConnection(owner.nextId(), socket, owner, remoteAddress, remotePort);
   if (steps.hasSubscribers) publishStep(owner.server, conn, ACCEPTED);
   conn.preamble = owner.preamble(conn);

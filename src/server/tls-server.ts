@@ -28,6 +28,7 @@
 
 import type { Socket } from "node:net";
 import { createServer, type TLSSocket, type Server as TlsServer } from "node:tls";
+import { keepAliveSeconds } from "../net/options.js";
 import { plainTlsReason } from "../net/client-tls.js";
 import { plainAddress } from "../net/endpoint.js";
 import { EchoError } from "../net/echo-error.js";
@@ -65,8 +66,8 @@ export interface TlsListenerHooks {
   denied(peer: { remoteAddress: string; remotePort: number; remoteFamily: "IPv4" | "IPv6" }): void;
   /** A connection was accepted, before any handshake; `open`: how many this listener holds now. */
   accepted(open: number): void;
-  /** TCP keepalive's idle seconds for accepted connections, 0 for off. */
-  keepAliveSeconds: number;
+  /** TCP keepalive's idle time for accepted connections in ms, 0 for off. */
+  keepAliveMs: number;
   /** A client failed, stalled or left during its handshake; it is closed. */
   failed(info: TlsFailureInfo, error: EchoError): void;
 }
@@ -122,7 +123,7 @@ export function createTlsListener(
       return;
     }
     (socket as unknown as Record<symbol, Peer>)[PEER] = { remoteAddress, remotePort, remoteFamily };
-    if (hooks.keepAliveSeconds > 0) socket.setKeepAlive(true, hooks.keepAliveSeconds * 1000);
+    if (hooks.keepAliveMs > 0) socket.setKeepAlive(true, keepAliveSeconds(hooks.keepAliveMs) * 1000);
     socket.allowHalfOpen = false; // the TLS socket takes it from here: a FIN before the handshake closes
     startHandshake.call(server, socket);
   });
