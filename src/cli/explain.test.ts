@@ -6,13 +6,8 @@ import { Command } from "commander";
 import { englishWords } from "../i18n/english-words.js";
 import { EXPLAINED_CODES, explainWords, explanation } from "../i18n/explain.js";
 import { TEXT_PLATFORMS, WINSOCK_ERRORS } from "../net/winsock.js";
-import { registerBench } from "./bench.js";
-import { registerBenchMerge } from "./bench-merge.js";
-import { registerClient } from "./client.js";
-import { registerDiagnose } from "./diagnose.js";
-import { closestCode, explainLines, registerExplain, resolveCode } from "./explain.js";
-import { registerPing } from "./ping.js";
-import { registerServe } from "./serve.js";
+import { allCommands, registerCommands } from "./commands.js";
+import { closestCode, explainLines, resolveCode } from "./explain.js";
 
 test("a code is found by errno, Winsock name or number, Node or tcpecho code, in any case", () => {
   for (const input of [
@@ -167,18 +162,8 @@ function parserOnly(): Command {
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {} })
     .option("--lang <lang>");
-  for (const register of [
-    registerServe,
-    registerClient,
-    registerPing,
-    registerBench,
-    registerBenchMerge,
-    registerDiagnose,
-    registerExplain,
-  ])
-    register(program);
-  const all = (c: Command): Command[] => c.commands.flatMap((sub) => [sub, ...all(sub)]);
-  for (const c of all(program)) c.exitOverride().action(() => {});
+  registerCommands(program);
+  for (const c of allCommands(program)) c.exitOverride().action(() => {});
   return program;
 }
 

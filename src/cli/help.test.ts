@@ -4,30 +4,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Command } from "commander";
 import { helpKo, type HelpCommand } from "../i18n/help.js";
-import { registerBench } from "./bench.js";
-import { registerBenchMerge } from "./bench-merge.js";
-import { registerClient } from "./client.js";
-import { registerDiagnose } from "./diagnose.js";
-import { registerExplain } from "./explain.js";
-import { registerPing } from "./ping.js";
-import { registerServe } from "./serve.js";
+import { allCommands, registerCommands } from "./commands.js";
 
 /** The commands as main.ts declares them, on a program of their own. */
 function commands(): Command[] {
   const program = new Command("tcpecho");
-  for (const register of [
-    registerServe,
-    registerClient,
-    registerPing,
-    registerBench,
-    registerBenchMerge,
-    registerDiagnose,
-    registerExplain,
-  ])
-    register(program);
-  // And their subcommands (`bench merge`).
-  const all = (cmd: Command): Command[] => cmd.commands.flatMap((c) => [c as Command, ...all(c as Command)]);
-  return all(program);
+  registerCommands(program);
+  return allCommands(program);
 }
 
 test("every option and argument of every command has its Korean help line", () => {

@@ -13,13 +13,7 @@ import { Command, CommanderError, Option } from "commander";
 import { detectLang, type Lang } from "../i18n/lang.js";
 import { messages } from "../i18n/messages.js";
 import { EchoError } from "../net/echo-error.js";
-import { registerBench } from "./bench.js";
-import { registerBenchMerge } from "./bench-merge.js";
-import { registerClient } from "./client.js";
-import { registerDiagnose } from "./diagnose.js";
-import { registerExplain } from "./explain.js";
-import { registerPing } from "./ping.js";
-import { registerServe } from "./serve.js";
+import { registerCommands } from "./commands.js";
 import { jsonServeLog, ReportedFailure } from "./serve-log.js";
 import { useKoreanHelp } from "./help.js";
 
@@ -53,13 +47,7 @@ Examples:
   tcpecho bench 127.0.0.1:9000      load: requests/s, MB/s, latency, every byte checked
   tcpecho explain ECONNREFUSED      what an error means, how to see it on this system, the fix`,
     );
-  registerServe(program);
-  registerClient(program);
-  registerPing(program);
-  registerBench(program);
-  registerBenchMerge(program);
-  registerDiagnose(program);
-  registerExplain(program);
+  registerCommands(program);
   // A subcommand's subcommand (`bench merge`) would list its parent's options as global ones: not those.
   for (const sub of program.commands.flatMap((c) => c.commands))
     sub.configureHelp({ ...sub.configureHelp(), showGlobalOptions: false });

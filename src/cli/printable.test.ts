@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { CharacterCarry, jsonText, printable, unfinishedTail } from "./printable.js";
+import { chunks } from "../../test/byte-cuts.js";
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const utf8 = (s: string) => new Uint8Array(Buffer.from(s, "utf8"));
@@ -182,18 +183,6 @@ test("printable shows any string of printable code points unchanged, backslashes
     }),
   );
 });
-
-/** `bytes` cut at `cuts` (offsets, any order), in order. */
-function chunks(bytes: Uint8Array, cuts: number[]): Buffer[] {
-  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let from = 0;
-  for (const c of [...at, bytes.length]) {
-    out.push(Buffer.from(bytes.subarray(from, c)));
-    from = c;
-  }
-  return out;
-}
 
 test("CharacterCarry: any bytes cut anywhere come out whole, in order, none lost", () => {
   fc.assert(

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { EchoError } from "./echo-error.js";
 import { DEFAULT_TEXT_ENCODING, parseTextEncoding } from "./options.js";
+import { chunks } from "../../test/byte-cuts.js";
 import {
   CharacterCarry,
   cp949Char,
@@ -88,18 +89,6 @@ test("unfinishedTail (CP949) holds a lead byte whose trail is still to come, rea
   assert.equal(tail(0xff), 0);
   assert.equal(tail(), 0);
 });
-
-/** `bytes` cut at the positions `cuts` (taken modulo its length), in order. */
-function chunks(bytes: Uint8Array, cuts: number[]): Buffer[] {
-  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let from = 0;
-  for (const c of [...at, bytes.length]) {
-    out.push(Buffer.from(bytes.subarray(from, c)));
-    from = c;
-  }
-  return out;
-}
 
 const koreanText = fc
   .array(
