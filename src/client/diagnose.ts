@@ -18,9 +18,20 @@ import { routeTo, type RouteDecision, type RouteProbes } from "../net/route.js";
 import { portName, portRange, type PortRange, type ServiceSource } from "../net/services.js";
 import { connect } from "./connect.js";
 
+/** Every {@link ConnectOutcome}, for a program (or a catalogue's test) that lists them all. */
+export const CONNECT_OUTCOMES = [
+  "echoed",
+  "refused",
+  "timed-out",
+  "no-route",
+  "reset",
+  "not-echo",
+  "name-not-found",
+  "error",
+] as const;
+
 /** What happened when diagnose connected and echoed its probe. */
-export type ConnectOutcome =
-  "echoed" | "refused" | "timed-out" | "no-route" | "reset" | "not-echo" | "name-not-found" | "error";
+export type ConnectOutcome = (typeof CONNECT_OUTCOMES)[number];
 
 /** The connect-and-echo attempt to one address. */
 export interface ConnectResult {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { CONNECT_OUTCOMES } from "../client/diagnose.js";
 import { diagnoseMessages } from "./diagnose.js";
 
 test("diagnose's catalogue: no route in words, and every outcome in both languages", () => {
@@ -8,24 +9,17 @@ test("diagnose's catalogue: no route in words, and every outcome in both languag
   assert.match(en.unreachable("Invalid argument"), /blackhole or prohibit route/);
   assert.match(ko.unreachable("Network is unreachable"), /맞는 경로가 없음/);
   assert.match(en.unreachable("throw"), /: throw$/);
-  const outcomes = [
-    "echoed",
-    "refused",
-    "timed-out",
-    "no-route",
-    "reset",
-    "not-echo",
-    "name-not-found",
-    "error",
-  ] as const;
-  for (const o of outcomes) {
+  for (const o of CONNECT_OUTCOMES) {
     const e = en.outcome(o, "10.0.0.1:9000", "0.500", 0, "ECODE");
     const k = ko.outcome(o, "10.0.0.1:9000", "0.500", 0, "ECODE");
     assert.ok(e.startsWith("connect 10.0.0.1:9000: "), e);
     assert.ok(k.startsWith("접속 10.0.0.1:9000: "), k);
     assert.notEqual(e, k);
   }
-  assert.equal(new Set(outcomes.map((o) => en.outcome(o, "h:1", "1.000", 0, null))).size, outcomes.length);
+  assert.equal(
+    new Set(CONNECT_OUTCOMES.map((o) => en.outcome(o, "h:1", "1.000", 0, null))).size,
+    CONNECT_OUTCOMES.length,
+  );
 });
 
 test("diagnose's catalogue: broadcast and multicast are no one host, in both languages", () => {

@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { CONNECT_OUTCOMES } from "../client/diagnose.js";
 import type { AddressScope } from "../net/address-scope.js";
 import type { RouteSource } from "../net/route.js";
 import { diagnoseMessages, toolFailure, type DiagnoseMessages } from "./diagnose.js";
@@ -73,16 +74,7 @@ const SOURCES: readonly RouteSource[] = [
   "route print",
 ];
 const FAILURES = ["missing", "denied", "failed", "timed-out", "unparsable"] as const;
-const OUTCOMES = [
-  "echoed",
-  "refused",
-  "timed-out",
-  "no-route",
-  "reset",
-  "not-echo",
-  "name-not-found",
-  "error",
-] as const;
+const OUTCOMES = CONNECT_OUTCOMES;
 
 /** Sample calls of every diagnose entry, with each scope, route source, reason and outcome. */
 const DIAGNOSE: { [K in keyof DiagnoseMessages]: (m: DiagnoseMessages) => string[] } = {
