@@ -34,6 +34,7 @@ const NO_ECHO_PATH: ReadonlySet<string> = new Set([
   "bench-scripts.test.js",
   "deploy-kubernetes.test.js",
   "diagnose.test.js",
+  "doc-links.test.js",
   "explain.test.js",
   "help-defaults.test.js",
   "help-ko.test.js",
