@@ -28,6 +28,7 @@ const dist = fileURLToPath(new URL("..", import.meta.url));
  */
 const NO_ECHO_PATH: ReadonlySet<string> = new Set([
   "address-grammar.test.js",
+  "architecture.test.js",
   "bad-input.test.js",
   "bench-merge.test.js",
   "bench-plot.test.js",
