@@ -71,6 +71,7 @@ export {
 } from "./server/socket-activation.js";
 export { connect, EchoClient, type ConnectOptions } from "./client/connect.js";
 export { readExactly, type ReadExactlyOptions } from "./client/read-exactly.js";
+export { socketFd } from "./net/node-internals.js";
 export { streamEcho, type StreamEchoOptions, type StreamEchoResult } from "./client/stream-echo.js";
 export {
   ping,

@@ -32,6 +32,7 @@ import { traceMessages, type TraceMessages } from "../i18n/trace.js";
 import type { EchoError } from "../net/echo-error.js";
 import { errorSeconds } from "../net/error-text.js";
 import { formatEndpoint } from "../net/endpoint.js";
+import { socketFd } from "../net/node-internals.js";
 import type { ToolFailure } from "../net/os-tool.js";
 import {
   findTcpRow,
@@ -259,13 +260,6 @@ interface Asked {
   key: string;
 }
 
-/** A connection's descriptor: the fast path's own, or a net.Socket's handle's (a Node internal, read behind a check). */
-function connectionFd(conn: ConnectionInfo): number | undefined {
-  const c = conn as { fd?: unknown; socket?: { _handle?: { fd?: unknown } | null } };
-  const fd = typeof c.fd === "number" ? c.fd : c.socket?._handle?.fd;
-  return typeof fd === "number" && fd >= 0 ? fd : undefined;
-}
-
 /** What the trace knows of one connection. */
 interface Traced {
   fd: number | undefined;
@@ -288,7 +282,7 @@ export interface ServerTrace {
 /** A connection's descriptor, inode and peer, found once (by /proc where there is one: not with a `tool`). */
 function lookUp(conn: ConnectionInfo, port: number, table: TcpTableName, tool: boolean): Traced {
   const peer = { address: conn.proxyAddress ?? conn.remoteAddress, port: conn.remotePort };
-  let fd = connectionFd(conn);
+  let fd = conn.fd;
   let inode = fd === undefined ? undefined : socketInode(fd);
   if (inode === undefined && !tool) {
     const rows = readTcpTable(undefined, [table]) ?? [];
@@ -581,19 +575,13 @@ export function traceServer(
   };
 }
 
-/** A socket's own descriptor, from its handle (a Node internal, read behind a check). */
-function handleFd(socket: Socket): number | undefined {
-  const handle = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle;
-  return typeof handle?.fd === "number" && handle.fd >= 0 ? handle.fd : undefined;
-}
-
 /** A client socket's descriptor: its handle's, else found by its inode. */
 function clientFd(
   socket: Socket,
   table: TcpTableName,
   q: TcpSocketQuery,
 ): { fd: number | undefined; inode: number | undefined } {
-  const own = handleFd(socket);
+  const own = socketFd(socket);
   if (own !== undefined) return { fd: own, inode: socketInode(own) };
   const inode = findTcpSocket(readTcpTable(undefined, [table]) ?? [], q)?.inode;
   return { fd: inode === undefined ? undefined : descriptorOf(inode), inode };
@@ -712,7 +700,7 @@ export function traceClient(
   let attempted = false;
   let traced: TracedClient | undefined;
   const look = (socket: Socket) => {
-    const own = handleFd(socket);
+    const own = socketFd(socket);
     if (own === undefined) return;
     fd = own;
     tcpInode = socketInode(own);

@@ -1,17 +1,22 @@
 /**
  * The one module that reaches into Node's internals: the bindings under
  * `net` (`tcp_wrap`, `stream_wrap`), the `fs` binding's synchronous write,
- * and the handle behind a `net.Socket` or `net.Server` (`_handle`). It finds
- * them, checks that each is what this code expects, and hands out typed
- * views of them; when anything is missing or different (another Node, or
- * `TCPECHO_DATA_PATH=streams`), {@link streamInternals} returns null and
- * every user falls back to the public API. The whole test suite runs both
- * ways.
+ * the handle behind a `net.Socket` or `net.Server` (`_handle`) and the TCP
+ * socket under a TLS one (`_parent`). It finds them, checks that each is
+ * what this code expects, and hands out typed views of them; when anything
+ * is missing or different (another Node, or `TCPECHO_DATA_PATH=streams`),
+ * {@link streamInternals} returns null and every user falls back to the
+ * public API. The whole test suite runs both ways. Every other module goes
+ * through the functions here (test/node-internals.test.ts checks it), so a
+ * Node that changes one of them breaks one file.
  *
- * Two users: the server's fast path (`server/handle-path.ts`: bare TCP
- * handles, reads into one shared buffer) and the load generator's direct
+ * Its users: the server's fast path (`server/handle-path.ts`: bare TCP
+ * handles, reads into one shared buffer); the load generator's direct
  * sockets ({@link directSocket}: the same reads and writes for a client
- * connection opened with `net.connect`).
+ * connection opened with `net.connect`); a socket's descriptor
+ * ({@link socketFd}: for `--trace` and the server's connection info); the
+ * TCP connection under a TLS socket ({@link tcpUnderTls}: a reset, a failed
+ * handshake's peer and byte count).
  *
  * @module
  */
@@ -285,6 +290,24 @@ export function socketFromHandle(handle: TcpHandle, paused: boolean): Socket {
   // Node's own options for this (net.Server's onconnection passes them): `handle`, `pauseOnCreate`.
   const options = { handle, allowHalfOpen: true, readable: true, writable: true, pauseOnCreate: paused };
   return new NetSocket(options as unknown as ConstructorParameters<typeof NetSocket>[0]);
+}
+
+/**
+ * A socket's descriptor, as its handle (`_handle.fd`) knows it, or
+ * undefined where the OS gives none (Windows; a socket not connected yet or
+ * already closed). For `--trace` and the server's connections' `fd`: Node's public API never says which descriptor a socket is, and the
+ * kernel's tables (/proc/self/fd, /proc/net/tcp) name sockets by it.
+ *
+ * @example
+ * ```ts
+ * import { Socket } from "node:net";
+ * import { socketFd } from "tcpecho";
+ * socketFd(new Socket()); // undefined
+ * ```
+ */
+export function socketFd(socket: Socket): number | undefined {
+  const handle = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle;
+  return typeof handle?.fd === "number" && handle.fd >= 0 ? handle.fd : undefined;
 }
 
 /**

@@ -47,6 +47,12 @@ export interface ConnectionInfo {
   readonly bytesIn: number;
   /** With PROXY protocol: the load balancer's address, the peer the TCP connection came from. */
   readonly proxyAddress: string | undefined;
+  /**
+   * The descriptor accept() gave it (`--trace` names the socket by it), or
+   * undefined where the OS gives none (Windows). Released at the `closed` step:
+   * in a {@link DisconnectInfo} it is the one the connection had.
+   */
+  readonly fd: number | undefined;
 }
 
 /** What the server tells when a client leaves. */
@@ -70,6 +76,7 @@ export abstract class Connection implements ConnectionInfo {
   proxyAddress: string | undefined = undefined;
   readonly acceptedAt: number;
   bytesIn = 0;
+  abstract readonly fd: number | undefined;
   reason: DisconnectReason | undefined = undefined;
   error: EchoError | undefined = undefined;
 
@@ -131,6 +138,7 @@ export abstract class Connection implements ConnectionInfo {
       remoteFamily: this.remoteFamily,
       acceptedAt: this.acceptedAt,
       proxyAddress: this.proxyAddress,
+      fd: this.fd,
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
       durationMs: now - this.acceptedAt,

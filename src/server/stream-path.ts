@@ -18,7 +18,7 @@
 
 import type { Server, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
-import { tcpUnderTls } from "../net/node-internals.js";
+import { socketFd, tcpUnderTls } from "../net/node-internals.js";
 import { keepAliveSeconds } from "../net/options.js";
 import { Connection } from "./connection.js";
 import { ACCEPTED, CLOSED, END, publishStep, SHUTDOWN, steps } from "./diagnostics.js";
@@ -37,11 +37,13 @@ function connectionOf(socket: Socket): StreamConnection {
 class StreamConnection extends Connection {
   readonly socket: Socket;
   readonly owner: PathOwner;
+  readonly fd: number | undefined;
 
   constructor(id: number, socket: Socket, owner: PathOwner, address: string, port: number) {
     super(id, address, port, performance.now());
     this.socket = socket;
     this.owner = owner;
+    this.fd = socketFd(socket);
     (socket as unknown as Record<symbol, StreamConnection>)[CONNECTION] = this;
   }
 

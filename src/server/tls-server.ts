@@ -19,9 +19,9 @@
  *   that starts the handshake) for its own, which calls it only for clients
  *   the access rules let in; it throws if tls.Server has not exactly one;
  * - a handshake failure reaches 'tlsClientError' with the TLSSocket, and the
- *   raw connection (its address, its byte count) is read from the socket's
- *   `_parent` (there since Node 0.11; without it the failure is still
- *   reported, with what the TLSSocket knows).
+ *   raw connection (its address, its byte count) is the socket's `_parent`,
+ *   read through `tcpUnderTls` (net/node-internals.ts; without it the failure
+ *   is still reported, with what the TLSSocket knows).
  *
  * @module
  */
@@ -32,6 +32,7 @@ import { keepAliveSeconds } from "../net/options.js";
 import { plainTlsReason } from "../net/client-tls.js";
 import { plainAddress } from "../net/endpoint.js";
 import { EchoError } from "../net/echo-error.js";
+import { tcpUnderTls } from "../net/node-internals.js";
 
 /**
  * Why a TLS client was closed before its handshake finished:
@@ -133,8 +134,7 @@ export function createTlsListener(
   server.on("tlsClientError", (err: NodeJS.ErrnoException & { reason?: unknown }, socket: TLSSocket) => {
     // Node reports a stalled handshake without closing it.
     socket.destroy();
-    // TLSSocket keeps the connection it wraps as `_parent` (since Node 0.11).
-    const raw = (socket as unknown as { _parent?: Socket | null })._parent;
+    const raw = tcpUnderTls(socket);
     const peer = raw == null ? undefined : (raw as unknown as Record<symbol, Peer | undefined>)[PEER];
     const bytesIn = raw?.bytesRead ?? 0;
     const { failure, tlsReason } = classifyTlsFailure(err);
