@@ -160,7 +160,7 @@ export {
   type BenchHistogramJson,
 } from "./bench/merge.js";
 export { Pattern } from "./bench/pattern.js";
-export { echoDataPath } from "./server/echo-path.js";
+export { echoDataPath, type DataPathChoice } from "./server/echo-path.js";
 // The data path's contract as users see it: which path, and the socket-step seam (EchoServer.observe).
 export type { DataPathName } from "./server/data-path.js";
 export {

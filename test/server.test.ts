@@ -6,7 +6,7 @@ import { once } from "node:events";
 import { test } from "node:test";
 import { createEchoServer, EchoError, echoDataPath, type DisconnectInfo, type EchoServer } from "tcpecho";
 import { portHolderCommand } from "../src/net/error-text.js";
-import { rawConnect, readAll, readN, randomBytesSeeded, sleep, waitUntil } from "./helpers.js";
+import { rawConnect, readAll, readN, randomBytesSeeded, sleep, TLS_FIXTURE, waitUntil } from "./helpers.js";
 
 async function started(
   options: Parameters<typeof createEchoServer>[0] = {},
@@ -268,6 +268,46 @@ test("servers use the data path this run asks for, on every platform where it ex
   const { server } = await started();
   assert.equal(server.dataPath, expected);
   await server.close();
+});
+
+test("the dataPath option: each path it names echoes, and server.dataPath says which one serves", async () => {
+  const handlesHere = echoDataPath() === "handles";
+  for (const dataPath of ["auto", "handles", "streams"] as const) {
+    if (dataPath === "handles" && !handlesHere) {
+      // Windows, or TCPECHO_DATA_PATH=streams: asked for, the fast path is refused, not swapped for streams.
+      assert.throws(
+        () => createEchoServer({ host: "127.0.0.1", port: 0, dataPath }),
+        (e: unknown) =>
+          e instanceof EchoError &&
+          e.isUsageError &&
+          e.message.startsWith(
+            "give dataPath auto or streams, not 'handles': the handle path is not available here",
+          ),
+      );
+      continue;
+    }
+    const { server, port } = await started({ dataPath });
+    assert.equal(server.dataPath, dataPath === "auto" ? echoDataPath() : dataPath);
+    const s = await rawConnect(port);
+    const back = readAll(s);
+    s.end(`through ${dataPath}`);
+    assert.equal((await back).toString(), `through ${dataPath}`);
+    const stats = await server.close();
+    assert.equal(stats.bytesOut, `through ${dataPath}`.length);
+  }
+});
+
+test("dataPath: handles over TLS, or a name that is no path, is a usage error naming dataPath", () => {
+  const { cert, key } = TLS_FIXTURE;
+  const refused = (dataPath: string, words: string) =>
+    assert.throws(
+      () => createEchoServer({ port: 0, dataPath: dataPath as "auto", tls: { cert, key } }),
+      (e: unknown) => e instanceof EchoError && e.code === "ERR_INVALID_OPTION" && e.message.includes(words),
+    );
+  refused("handles", "give dataPath auto or streams with tls, not 'handles'");
+  refused("fast", "give dataPath auto, handles or streams, not 'fast'");
+  const server = createEchoServer({ port: 0, dataPath: "streams", tls: { cert, key } });
+  assert.equal(server.dataPath, undefined, "known once listening");
 });
 
 test("destroy() closes every connection at once", { timeout: 10_000 }, async () => {

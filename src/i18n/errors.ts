@@ -352,6 +352,15 @@ const USAGE_DETAILS: Readonly<Record<string, { en?: UsageWords; ko: UsageWords }
       `--size × --pipeline 을 64MiB 이하로 주세요: 연결 하나가 한 번에 보내 둘 수 있는 한도입니다 (받은 값: ${v})`,
   },
   proxyProtocol: { ko: (v) => `--proxy-protocol 에는 v1, v2, any 중 하나를 주세요 (받은 값: '${v}')` },
+  dataPath: { ko: (v) => `"dataPath" 에는 auto, "handles", "streams" 중 하나를 주세요 (받은 값: '${v}')` },
+  "dataPath handles (with tls)": {
+    ko: (v) =>
+      `"tls" 와 함께라면 "dataPath" 에는 auto 나 "streams" 를 주세요 (받은 값: '${v}'): TLS 연결은 스트림으로 처리합니다`,
+  },
+  "dataPath handles (not available here)": {
+    ko: (v) =>
+      `"dataPath" 에는 auto 나 "streams" 를 주세요 (받은 값: '${v}'): 이 환경에서는 핸들 경로를 쓸 수 없습니다 (Windows, 내부 구조가 다른 Node, "TCPECHO_DATA_PATH=streams")`,
+  },
   "fds (one or more descriptors, each once)": {
     ko: (v) => `LISTEN_FDS 에는 디스크립터를 하나 이상, 각각 한 번씩 주세요 (받은 값: '${v}')`,
   },

@@ -413,6 +413,11 @@ const DETAILS_EN: Readonly<Record<string, (v: string, name: OptionNamer) => stri
   "LISTEN_FDNAMES (one name per descriptor of LISTEN_FDS, separated by ':')": (v) =>
     `give LISTEN_FDNAMES one name per descriptor of LISTEN_FDS, separated by ':', not '${v}'`,
   proxyProtocol: (v, name) => `give ${name("proxyProtocol")} v1, v2 or any, not '${v}'`,
+  dataPath: (v, name) => `give ${name("dataPath")} auto, handles or streams, not '${v}'`,
+  "dataPath handles (with tls)": (v, name) =>
+    `give ${name("dataPath")} auto or streams with ${name("tls")}, not '${v}': TLS connections are served as streams`,
+  "dataPath handles (not available here)": (v, name) =>
+    `give ${name("dataPath")} auto or streams, not '${v}': the handle path is not available here (on Windows, on a Node whose internals differ, or under TCPECHO_DATA_PATH=streams)`,
   "size × pipeline (at most 64 MiB in flight per connection)": (v, name) =>
     `keep ${name("size")} × ${name("pipeline")} within 64 MiB, the most one connection may have in flight, not ${v}`,
 };

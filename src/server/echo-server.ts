@@ -32,7 +32,7 @@ import type { DataPathName, DataTap, FaultSlot, PathOwner } from "./data-path.js
 import type { FaultEffect } from "./faults/faulted-echo.js";
 import { FaultBook } from "./faults/plan.js";
 import type { FaultSpec } from "./faults/spec.js";
-import { attachEchoPath } from "./echo-path.js";
+import { attachEchoPath, checkDataPath, type DataPathChoice } from "./echo-path.js";
 import { steps, type SocketObserver, type SocketStepMessage } from "./diagnostics.js";
 import { ServerStats, type EchoServerStats } from "./server-stats.js";
 import { createTlsListener, type TlsFailureInfo } from "./tls-server.js";
@@ -144,6 +144,27 @@ export interface EchoServerOptions {
    * ```
    */
   faults?: readonly (string | FaultSpec)[];
+  /**
+   * How the server moves bytes (see {@link EchoServer.dataPath}): "auto"
+   * (the default) takes "handles", the fast path, where this Node has the
+   * internals it needs, else "streams" (public `net.Socket` streams, as over
+   * TLS). "handles" insists on the fast path: where it is not available (on
+   * Windows, with `tls`, or under `TCPECHO_DATA_PATH=streams`, the switch
+   * the test suite uses to run everything on the stream path)
+   * `createEchoServer` throws an `ERR_INVALID_OPTION` {@link EchoError}
+   * rather than quietly serving streams. Both paths echo the same bytes with
+   * the same events.
+   *
+   * @example
+   * ```ts
+   * import { createEchoServer } from "tcpecho";
+   * const server = createEchoServer({ host: "127.0.0.1", port: 0, dataPath: "streams" });
+   * await server.listen();
+   * console.log(server.dataPath); // "streams"
+   * await server.close();
+   * ```
+   */
+  dataPath?: DataPathChoice;
   /**
    * Sees every connection's socket steps from the start, as
    * `EchoServer.observe` would (it stays attached until the server closes).
@@ -272,6 +293,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
   readonly #tap: DataTap = { fn: null };
   readonly #faults: FaultSlot = { book: null };
   #dataPath: DataPathName | undefined;
+  readonly #dataPathChoice: DataPathChoice;
   readonly #secure: boolean;
   readonly #textEncoding: TextEncoding;
   #state: State = "new";
@@ -345,6 +367,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       });
     }
     this.#secure = options.tls !== undefined;
+    this.#dataPathChoice = checkDataPath(options.dataPath, this.#secure);
     const { tls } = options;
     this.#servers = (this.#fds ?? [undefined]).map(() => {
       const server = tls === undefined ? createServer({ allowHalfOpen: true }) : this.#tlsServer(tls);
@@ -439,7 +462,12 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
           return;
         }
         // Before any connection is accepted.
-        this.#dataPath = attachEchoPath(server, owner, this.#secure);
+        try {
+          this.#dataPath = attachEchoPath(server, owner, this.#secure, this.#dataPathChoice);
+        } catch (err) {
+          reject(err); // listen() closes the listeners
+          return;
+        }
         resolve({
           host: a.address,
           port: a.port,
@@ -469,7 +497,8 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   /**
    * How this server moves bytes: "handles" (the fast path) or "streams"
-   * (public net.Socket streams). Undefined before {@link listen} resolved.
+   * (public net.Socket streams), as the `dataPath` option chose. Undefined
+   * before {@link listen} resolved.
    */
   get dataPath(): DataPathName | undefined {
     return this.#dataPath;
