@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { cleanEnv, needs, notSimulated } from "./helpers.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -243,4 +243,80 @@ test("the tarball npm pack writes next to the package is ignored by git", (t) =>
     timeout: 10_000,
   });
   assert.equal(r.status, 0, `${tarball} is not ignored: add *.tgz to .gitignore`);
+});
+
+/**
+ * The modules a fresh node loads for `import(entry)`, through the package's
+ * name (a self-reference, as a program beside the package would): a load
+ * hook writes each URL it loads, as paths relative to the package (`dist/src/client/connect.js`,
+ * `node_modules/prom-client/index.js`) or `node:` names.
+ */
+async function modulesLoadedBy(entry: string, dir: string): Promise<string[]> {
+  writeFileSync(
+    join(dir, "hooks.mjs"),
+    `import { writeSync } from "node:fs";
+export async function load(url, context, next) {
+  writeSync(2, "loaded " + url + "\\n");
+  return next(url, context);
+}
+`,
+  );
+  writeFileSync(
+    join(dir, "register.mjs"),
+    `import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n`,
+  );
+  const script = `const m = await import(${JSON.stringify(entry)}); console.log(Object.keys(m).length);`;
+  const r = await run(
+    process.execPath,
+    ["--import", pathToFileURL(join(dir, "register.mjs")).href, "--input-type=module", "-e", script],
+    ROOT,
+    30_000,
+    cleanEnv(),
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(Number(r.stdout) > 5, `${entry} exports ${r.stdout}`);
+  const root = pathToFileURL(ROOT).href;
+  return [...r.stderr.matchAll(/^loaded (\S+)$/gm)].map((m) => (m[1] as string).replace(root, ""));
+}
+
+/** What a subpath must not load: the other parts, the command's rooms, and their dependencies. */
+const NOT_LOADED: Readonly<Record<string, readonly RegExp[]>> = {
+  "tcpecho/client": [
+    /^dist\/src\/(server|bench|cli|i18n|ui)\//,
+    /node_modules\/(prom-client|hdr-histogram-js)\//,
+  ],
+  "tcpecho/bench": [/^dist\/src\/(server|cli|i18n|ui)\//, /node_modules\/prom-client\//],
+  "tcpecho/server": [/^dist\/src\/(client|bench|cli|i18n|ui)\//, /node_modules\/hdr-histogram-js\//],
+};
+
+test("tcpecho/server, tcpecho/client and tcpecho/bench each load only their own part", async (t) => {
+  if (typeof (await import("node:module")).register !== "function")
+    return t.skip("module.register (Node 20.6) is needed to see what an import loads");
+  const tmp = mkdtempSync(join(tmpdir(), "tcpecho-subpaths-"));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  for (const [entry, forbidden] of Object.entries(NOT_LOADED)) {
+    const loaded = await modulesLoadedBy(entry, tmp);
+    const room = entry.replace("tcpecho/", "");
+    assert.ok(loaded.includes(`dist/src/${room}/index.js`), `${entry} loaded:\n${loaded.join("\n")}`);
+    const wrong = loaded.filter((url) => forbidden.some((f) => f.test(url)));
+    assert.deepEqual(wrong, [], `${entry} loads more than it needs`);
+  }
+  // The root loads all three (prom-client with the server's metrics): the hook does see it.
+  assert.ok((await modulesLoadedBy("tcpecho", tmp)).some((url) => /node_modules\/prom-client\//.test(url)));
+});
+
+test("every name of a subpath is the same thing from tcpecho", async () => {
+  const all = (await import("tcpecho")) as Record<string, unknown>;
+  for (const entry of ["tcpecho/server", "tcpecho/client", "tcpecho/bench"]) {
+    const part = (await import(entry)) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(part)) assert.equal(all[name], value, `${entry}: ${name}`);
+  }
+  const { connect } = await import("tcpecho/client");
+  const { createEchoServer } = await import("tcpecho/server");
+  const server = createEchoServer({ host: "127.0.0.1", port: 0 });
+  const { port } = await server.listen();
+  const client = await connect({ host: "127.0.0.1", port, timeout: 5000 });
+  assert.equal((await client.echo("through the subpaths")).toString(), "through the subpaths");
+  await client.close();
+  await server.close();
 });
