@@ -456,6 +456,7 @@ const PORT = /^(?:0|[1-9][0-9]{0,4})$/;
 const IPV4 =
   /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+const IPV6_CHARS = /^[0-9a-fA-F:.]+$/;
 
 /** The header a v1 line (after "PROXY ", before CRLF) describes, or what is wrong with it. */
 function parseV1Line(line: string, length: number): ProxyHeader | string {
@@ -483,9 +484,9 @@ function parseV1Line(line: string, length: number): ProxyHeader | string {
   if (dst === undefined) {
     return `destination address ${JSON.stringify(destination)} is not a valid ${protocol} address`;
   }
-  const sport = parsePort(sourcePort!);
+  const sport = parseV1Port(sourcePort!);
   if (sport === undefined) return `source port ${JSON.stringify(sourcePort)} is not a port number`;
-  const dport = parsePort(destinationPort!);
+  const dport = parseV1Port(destinationPort!);
   if (dport === undefined) return `destination port ${JSON.stringify(destinationPort)} is not a port number`;
   return {
     version: 1,
@@ -500,7 +501,8 @@ function parseV1Line(line: string, length: number): ProxyHeader | string {
   };
 }
 
-function parsePort(text: string): number | undefined {
+/** A v1 header's port: decimal, without sign or leading zero, at most 65535; undefined otherwise. */
+function parseV1Port(text: string): number | undefined {
   if (!PORT.test(text)) return undefined;
   const port = Number(text);
   return port <= 65535 ? port : undefined;
@@ -508,47 +510,22 @@ function parsePort(text: string): number | undefined {
 
 /**
  * Strict IPv6 text (hex groups of 1 to 4 digits, at most one `::`, an optional
- * dotted-quad tail, no zone) in ipaddr.js's compressed form; undefined if invalid.
- * (Parsed here because ipaddr.js reads `::1.2.3.4` as `::ffff:1.2.3.4`.)
+ * dotted-quad tail, no zone) in ipaddr.js's compressed form; undefined if
+ * invalid. ipaddr.js reads the groups; a dotted-quad tail is turned into its
+ * two hex groups first, as ipaddr.js reads `::1.2.3.4` as `::ffff:1.2.3.4`
+ * and takes a leading zero (`::01.2.3.4`), which the PROXY spec does not.
  */
 function canonicalIPv6(text: string): string | undefined {
-  if (text.length < 2 || text.length > 45) return undefined;
-  let groups = text;
-  const tail: number[] = [];
+  if (text.length < 2 || text.length > 45 || !IPV6_CHARS.test(text)) return undefined;
   const lastColon = text.lastIndexOf(":");
-  if (lastColon === -1) return undefined;
   const last = text.slice(lastColon + 1);
+  let hexOnly = text;
   if (last.includes(".")) {
     if (!IPV4.test(last)) return undefined;
-    const q = last.split(".").map(Number);
-    tail.push((q[0]! << 8) | q[1]!, (q[2]! << 8) | q[3]!);
-    // Keep the colon: "::1.2.3.4" becomes "::", "1::1.2.3.4" becomes "1::".
-    groups = text.slice(0, lastColon + 1);
-    if (!groups.endsWith("::")) groups = groups.slice(0, -1);
+    const [a, b, c, d] = ipaddr.IPv4.parse(last).octets as [number, number, number, number];
+    hexOnly = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  const halves = groups.split("::");
-  if (halves.length > 2) return undefined;
-  const parse = (part: string): number[] | undefined => {
-    if (part === "") return [];
-    const out: number[] = [];
-    for (const g of part.split(":")) {
-      if (!HEX_GROUP.test(g)) return undefined;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parse(halves[0]!);
-  const rest = halves.length === 2 ? parse(halves[1]!) : [];
-  if (head === undefined || rest === undefined) return undefined;
-  rest.push(...tail);
-  let parts: number[];
-  if (halves.length === 2) {
-    const missing = 8 - head.length - rest.length;
-    if (missing < 1) return undefined;
-    parts = [...head, ...new Array<number>(missing).fill(0), ...rest];
-  } else {
-    if (head.length + rest.length !== 8) return undefined;
-    parts = [...head, ...rest];
-  }
-  return new ipaddr.IPv6(parts).toString();
+  // Only groups of 1 to 4 hex digits reach ipaddr.js (a dot elsewhere than the tail is no IPv6 text).
+  if (!hexOnly.split(":").every((g) => g === "" || HEX_GROUP.test(g))) return undefined;
+  return ipaddr.IPv6.isValid(hexOnly) ? ipaddr.IPv6.parse(hexOnly).toString() : undefined;
 }
