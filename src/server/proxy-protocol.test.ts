@@ -163,6 +163,29 @@ test("v1 TCP4, TCP6 and UNKNOWN, whole, split anywhere and byte by byte", T, () 
   }
 });
 
+test(
+  "v1 TCP6 addresses read as written: a dotted-quad tail is two groups, not an IPv4-mapped address",
+  T,
+  () => {
+    const source = (address: string) =>
+      done(feed("v1", [Buffer.from(`PROXY TCP6 ${address} ::1 1 2\r\n`)])).header.sourceAddress;
+    assert.equal(source("::1.2.3.4"), "::102:304");
+    assert.equal(source("1::1.2.3.4"), "1::102:304");
+    assert.equal(source("1:2:3:4:5:6:10.0.0.1"), "1:2:3:4:5:6:a00:1");
+    assert.equal(source("0:0:0:0:0:0:0:0"), "::");
+    assert.equal(source("ABCD:0:0::EF"), "abcd::ef");
+    for (const address of [
+      "::01.2.3.4",
+      "1:2:3:4:5:6:7:1.2.3.4",
+      "1:2:3:4::5:6:7:8",
+      "1.2::3",
+      ":::",
+      "::1:",
+    ])
+      checkError("v1", Buffer.from(`PROXY TCP6 ${address} ::1 1 2\r\n`), "ERR_PROXY_MALFORMED");
+  },
+);
+
 test("v1 lines of the spec's maximum lengths are accepted; 107 bytes is the limit", T, () => {
   const f = "ffff:".repeat(7) + "ffff";
   const longest6 = `PROXY TCP6 ${f} ${f} 65535 65535\r\n`;
