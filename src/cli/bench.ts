@@ -191,7 +191,7 @@ Ctrl-C prints the report of what was measured so far, exit code 130.`,
         });
       planBench({ ...options, ...parsed[0] }); // bad combinations fail before any connection
       const t = openTerminal(opts.lang);
-      const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
+      const tls = tlsFromCli(opts, () => t.note(t.messages.tlsInsecure));
       if (tls !== undefined) options.tls = tls;
       const code = await runBench(t, parsed, options, opts);
       if (code !== 0) process.exitCode = code;
@@ -409,7 +409,7 @@ function printErrors(t: Terminal, b: BenchMessages, r: BenchReport): void {
       b.connectFailed(
         failed,
         r.connections,
-        r.connectError ? t.m.error(r.connectError.code, r.connectError.context) : "",
+        r.connectError ? t.messages.error(r.connectError.code, r.connectError.context) : "",
       ),
     );
   if (e.resets > 0) t.out(b.resets(e.resets));

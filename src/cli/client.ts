@@ -159,7 +159,7 @@ interface Session {
 async function runClient(host: string, port: number, opts: ClientOptions): Promise<void> {
   const t = openTerminal(opts.lang);
   const ending = opts.crlf ? "\r\n" : opts.lf ? "\n" : "";
-  const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
+  const tls = tlsFromCli(opts, () => t.note(t.messages.tlsInsecure));
   const trace = opts.trace ? traceClient(textTrace(t.note, t.lang), t.lang, opts.encoding) : undefined;
   const onTerminal = opts.send === undefined && (process.stdin.isTTY === true || opts.interactive === true);
   // Checked before connecting: a usage error is said without touching the network (and alone, in one line).
@@ -170,7 +170,7 @@ async function runClient(host: string, port: number, opts: ClientOptions): Promi
       expect: "encoding-piped",
     });
   if (opts.send === undefined && opts.interactive === undefined && typingIntoPipe())
-    t.note(t.m.pipedInMintty);
+    t.note(t.messages.pipedInMintty);
   const send = opts.send === undefined ? undefined : sendBytes(opts.send + ending, opts.encoding);
   const abort = new AbortController();
   let client: EchoClient | undefined;
@@ -213,7 +213,7 @@ function sayInterrupted(t: Terminal, connected: boolean, onTerminal: boolean, sh
   // Off the line Ctrl-C was typed on: the prompt's, or the terminal's own ^C.
   // A dialogue over a pipe (--interactive) is a person's terminal all the same.
   if (stream.isTTY || (onTerminal && process.stdin.isTTY !== true)) stream.write(showCtrlC ? "^C\n" : "\n");
-  const line = t.m.clientInterrupted(connected);
+  const line = t.messages.clientInterrupted(connected);
   if (onTerminal) t.out(t.dim(line));
   else t.note(line);
   process.exitCode = 130;
@@ -327,7 +327,7 @@ async function sendOnce(s: Session, client: EchoClient, bytes: Buffer, verify: b
 
 async function dialogue(s: Session, client: EchoClient, ending: string): Promise<void> {
   const { t } = s;
-  const { m } = t;
+  const { messages: m } = t;
   const endpoint = formatEndpoint(client.remoteAddress ?? client.host, client.port);
   const protocol = client.encrypted ? ((client.socket as TLSSocket).getProtocol() ?? "TLS") : undefined;
   t.out(t.dim(m.clientConnected(endpoint, protocol)));
@@ -468,12 +468,13 @@ async function stream(t: Terminal, client: EchoClient, opts: ClientOptions): Pro
   } catch (err) {
     // "returned 0 of 0 bytes" would count an echo nobody asked for: say what happened instead.
     if (err instanceof EchoError && err.code === "ERR_PEER_CLOSED" && err.context.expected === 0) {
-      t.note(t.m.serverClosedBeforeSending(formatEndpoint(client.remoteAddress ?? client.host, client.port)));
+      const server = formatEndpoint(client.remoteAddress ?? client.host, client.port);
+      t.note(t.messages.serverClosedBeforeSending(server));
       throw new ReportedFailure(1);
     }
     throw err;
   }
-  if (opts.verify) t.note(t.m.verified(result.received));
+  if (opts.verify) t.note(t.messages.verified(result.received));
 }
 
 /**

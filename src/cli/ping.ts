@@ -146,7 +146,7 @@ async function runPing(t: Terminal, host: string, port: number, opts: PingCliOpt
   const pm = pingMessages[t.lang];
   const json = opts.json ?? false;
   const connectOnly = opts.connectOnly ?? false;
-  const tls = tlsFromCli(opts, () => t.note(t.m.tlsInsecure));
+  const tls = tlsFromCli(opts, () => t.note(t.messages.tlsInsecure));
   const handshakes = connectOnly && tls !== undefined;
   const target = formatEndpoint(host, port);
   let from = target;

@@ -121,7 +121,7 @@ export interface ServeLog {
  * ```
  */
 export function textServeLog(t: Terminal, origin?: LogOrigin, encoding: TextEncoding = "utf-8"): ServeLog {
-  const { m } = t;
+  const { messages: m } = t;
   const worker = origin?.role === "primary" ? 0 : (origin?.worker ?? 0);
   return {
     start(address, scope, requested, reach) {

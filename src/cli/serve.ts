@@ -409,7 +409,7 @@ function serveLog(opts: ServeOptions, t: Terminal): ServeLog {
       ? { worker: 0, role: "primary" }
       : undefined;
   return opts.logFormat === "json"
-    ? jsonServeLog(t.out, t.m, origin, opts.encoding)
+    ? jsonServeLog(t.out, t.messages, origin, opts.encoding)
     : textServeLog(t, origin, opts.encoding);
 }
 

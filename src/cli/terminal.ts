@@ -13,7 +13,8 @@ import { messages, type Messages } from "../i18n/messages.js";
 /** Where and how the CLI writes. */
 export interface Terminal {
   readonly lang: Lang;
-  readonly m: Messages;
+  /** The CLI's messages in `lang`. */
+  readonly messages: Messages;
   /** A line to standard output. */
   out(line: string): void;
   /** An error line to standard error. */
@@ -39,7 +40,7 @@ function wantsColor(stream: Writable & { isTTY?: boolean }, env: NodeJS.ProcessE
  * ```ts
  * import { openTerminal } from "./terminal.js";
  * const t = openTerminal("ko");
- * t.out(t.m.connected("127.0.0.1", 51234));
+ * t.out(t.messages.connected("127.0.0.1", 51234));
  * ```
  */
 export function openTerminal(
@@ -53,7 +54,7 @@ export function openTerminal(
   const errColor = wantsColor(stderr, env);
   return {
     lang,
-    m: messages[lang],
+    messages: messages[lang],
     out: (line) => void stdout.write(line + "\n"),
     err: (line) => void stderr.write((errColor ? `\x1b[31m${line}\x1b[0m` : line) + "\n"),
     note: (line) => void stderr.write(line + "\n"),
