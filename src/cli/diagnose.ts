@@ -10,17 +10,11 @@
  */
 
 import { Option, type Command } from "commander";
-import { diagnose, type DiagnoseReport } from "../client/diagnose.js";
+import { diagnose, DIAGNOSE_DEFAULT_TIMEOUT, type DiagnoseReport } from "../client/diagnose.js";
 import { diagnoseMessages } from "../i18n/diagnose.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { parseDuration } from "../net/options.js";
-import {
-  addAddressOptions,
-  HOST_ARGUMENT,
-  PORT_ARGUMENT,
-  targetFromCli,
-  type AddressCliOptions,
-} from "./address-options.js";
+import { destinationCommand, onDestination, type AddressCliOptions } from "./address-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
 interface DiagnoseCliOptions extends AddressCliOptions {
@@ -123,18 +117,15 @@ function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
 
 /** Adds `diagnose` to the program. */
 export function registerDiagnose(program: Command): void {
-  const cmd = program
-    .command("diagnose")
-    .description(
-      "where do my packets go? the route the kernel picks, the address and port ranges, and an echo probe",
-    )
-    .argument("[host]", HOST_ARGUMENT)
-    .argument("[port]", PORT_ARGUMENT);
-  addAddressOptions(cmd)
+  const cmd = destinationCommand(
+    program,
+    "diagnose",
+    "where do my packets go? the route the kernel picks, the address and port ranges, and an echo probe",
+  )
     .option("--no-connect", "only resolve and route; do not connect")
     .addOption(
       new Option("-W, --timeout <duration>", "how long the connect and the echo may each take; 0: no timeout")
-        .default(3000, "3s")
+        .default(DIAGNOSE_DEFAULT_TIMEOUT, `${DIAGNOSE_DEFAULT_TIMEOUT / 1000}s`)
         .argParser((v) => parseDuration(v, "--timeout")),
     )
     .option("--json", "the report as one JSON object on the last line")
@@ -149,17 +140,13 @@ Examples:
   tcpecho diagnose localhost --json | tail -n 1
 
 Exit code 0 when the probe echoed (with --no-connect: when the name resolved), 1 otherwise.`,
-    )
-    .action(
-      async (hostArg: string | undefined, portArg: string | undefined, _opts: unknown, cmd: Command) => {
-        const opts = cmd.optsWithGlobals<DiagnoseCliOptions>();
-        const { host, port } = targetFromCli(hostArg, portArg, opts);
-        const t = openTerminal(opts.lang);
-        const report = await diagnose(host, port, { connect: opts.connect, timeout: opts.timeout });
-        if (opts.json) t.out(JSON.stringify(toJson(report)));
-        else print(t, report, opts.connect);
-        const failed = opts.connect ? report.connect?.ok !== true : report.nameError !== null;
-        if (failed) process.exitCode = 1;
-      },
     );
+  onDestination<DiagnoseCliOptions>(cmd, async ({ host, port }, opts) => {
+    const t = openTerminal(opts.lang);
+    const report = await diagnose(host, port, { connect: opts.connect, timeout: opts.timeout });
+    if (opts.json) t.out(JSON.stringify(toJson(report)));
+    else print(t, report, opts.connect);
+    const failed = opts.connect ? report.connect?.ok !== true : report.nameError !== null;
+    if (failed) process.exitCode = 1;
+  });
 }
