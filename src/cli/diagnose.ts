@@ -10,7 +10,12 @@
  */
 
 import { Option, type Command } from "commander";
-import { diagnose, DIAGNOSE_DEFAULT_TIMEOUT, type DiagnoseReport } from "../client/diagnose.js";
+import {
+  diagnose,
+  DIAGNOSE_DEFAULT_TIMEOUT,
+  type AddressReport,
+  type DiagnoseReport,
+} from "../client/diagnose.js";
 import { diagnoseMessages } from "../i18n/diagnose.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { parseDuration } from "../net/options.js";
@@ -50,6 +55,46 @@ function toJson(r: DiagnoseReport): object {
   };
 }
 
+/** One address of the report: its scope, and the way the kernel sends packets to it. */
+function printRoute(t: Terminal, a: AddressReport): void {
+  const dm = diagnoseMessages[t.lang];
+  const route = a.route;
+  t.out(dm.address(a.address, a.family, a.scope));
+  const failures = route.failures ?? (route.failure === undefined ? [] : [route.failure]);
+  // No tool answered: the line below says which were asked, so the heading names none.
+  t.out(route.kind === "unknown" ? dm.routeHeading : dm.routeFrom(route.via, route.tried, failures));
+  switch (route.kind) {
+    case "loopback":
+      t.out(dm.loopback(route.interface ?? "lo"));
+      break;
+    case "local":
+      t.out(dm.local(route.owner));
+      t.out(dm.localNote);
+      break;
+    case "subnet": {
+      const n = route.network;
+      const iface = route.interface ?? "?";
+      t.out(n ? dm.subnet(iface, n.address, n.mask, n.network, n.cidr) : dm.subnetNoMask(iface));
+      break;
+    }
+    case "gateway":
+      t.out(dm.gateway(route.gateway ?? "?", route.interface ?? "?"));
+      break;
+    case "broadcast":
+      t.out(dm.broadcast(route.interface ?? "?", route.network?.cidr ?? null));
+      break;
+    case "multicast":
+      t.out(dm.multicast(route.interface ?? "?", a.family === 6 ? "ff00::/8" : "224.0.0.0/4"));
+      break;
+    case "unknown":
+      t.out(dm.routeUnknown(route.tried ?? [route.via], failures));
+      break;
+    default:
+      t.out(dm.unreachable(route.reason));
+  }
+  if (route.source !== null) t.out(dm.source(route.source));
+}
+
 function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
   const dm = diagnoseMessages[t.lang];
   if (r.nameError !== null) t.out(dm.nameNotFound(r.host, r.nameError));
@@ -61,43 +106,7 @@ function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
         r.addresses.map((a) => a.address),
       ),
     );
-  for (const a of r.addresses) {
-    const route = a.route;
-    t.out(dm.address(a.address, a.family, a.scope));
-    const failures = route.failures ?? (route.failure === undefined ? [] : [route.failure]);
-    // No tool answered: the line below says which were asked, so the heading names none.
-    t.out(route.kind === "unknown" ? dm.routeHeading : dm.routeFrom(route.via, route.tried, failures));
-    switch (route.kind) {
-      case "loopback":
-        t.out(dm.loopback(route.interface ?? "lo"));
-        break;
-      case "local":
-        t.out(dm.local(route.owner));
-        t.out(dm.localNote);
-        break;
-      case "subnet": {
-        const n = route.network;
-        const iface = route.interface ?? "?";
-        t.out(n ? dm.subnet(iface, n.address, n.mask, n.network, n.cidr) : dm.subnetNoMask(iface));
-        break;
-      }
-      case "gateway":
-        t.out(dm.gateway(route.gateway ?? "?", route.interface ?? "?"));
-        break;
-      case "broadcast":
-        t.out(dm.broadcast(route.interface ?? "?", route.network?.cidr ?? null));
-        break;
-      case "multicast":
-        t.out(dm.multicast(route.interface ?? "?", a.family === 6 ? "ff00::/8" : "224.0.0.0/4"));
-        break;
-      case "unknown":
-        t.out(dm.routeUnknown(route.tried ?? [route.via], failures));
-        break;
-      default:
-        t.out(dm.unreachable(route.reason));
-    }
-    if (route.source !== null) t.out(dm.source(route.source));
-  }
+  for (const a of r.addresses) printRoute(t, a);
   t.out(dm.port(r.port.number, r.port.range, r.port.service, r.serviceSource));
   if (!connectTried) {
     t.out(dm.noConnect);
