@@ -13,10 +13,8 @@
 import { isIP } from "node:net";
 import { CommanderError, Option, type Command } from "commander";
 import { DEFAULT_PORT, parseAddress, parsePort, type AddressParts } from "../net/address.js";
+import { DEFAULT_HOST } from "../net/defaults.js";
 import { EchoError } from "../net/echo-error.js";
-
-/** Where a client command connects when nothing says otherwise. */
-export const DEFAULT_CLIENT_HOST = "127.0.0.1";
 
 /** What commander hands over for `-H` and `-p`. */
 export interface AddressCliOptions {
@@ -31,9 +29,9 @@ export interface Target {
 }
 
 /** The argument help of the one-destination commands, and of `bench`'s list. */
-export const HOST_ARGUMENT = `server address: HOST, HOST:PORT, [IPv6]:PORT, or :PORT (default: ${DEFAULT_CLIENT_HOST})`;
+export const HOST_ARGUMENT = `server address: HOST, HOST:PORT, [IPv6]:PORT, or :PORT (default: ${DEFAULT_HOST})`;
 export const PORT_ARGUMENT = `server port, when the address has none (default: ${DEFAULT_PORT})`;
-export const TARGETS_ARGUMENT = `each server's address, as for client, or HOST PORT; several are run in turn, A B A B …, and compared (default: ${DEFAULT_CLIENT_HOST}:${DEFAULT_PORT})`;
+export const TARGETS_ARGUMENT = `each server's address, as for client, or HOST PORT; several are run in turn, A B A B …, and compared (default: ${DEFAULT_HOST}:${DEFAULT_PORT})`;
 
 /**
  * Runs `parse`, and names `option` in the host or port error it throws, so
@@ -65,6 +63,36 @@ export function addAddressOptions(cmd: Command): Command {
     );
 }
 
+/**
+ * A command that connects to one destination (`client`, `ping`, `diagnose`):
+ * named and described, with the `[host] [port]` arguments and `-H`/`-p`.
+ */
+export function destinationCommand(program: Command, name: string, description: string): Command {
+  const cmd = program
+    .command(name)
+    .description(description)
+    .argument("[host]", HOST_ARGUMENT)
+    .argument("[port]", PORT_ARGUMENT);
+  return addAddressOptions(cmd);
+}
+
+/**
+ * Sets the action of a {@link destinationCommand}: `run` gets the
+ * destination (see {@link targetFromCli}) and the options, with the
+ * program's global ones (`--lang`).
+ */
+export function onDestination<O extends AddressCliOptions>(
+  cmd: Command,
+  run: (target: Target, opts: O, cmd: Command) => Promise<void>,
+): Command {
+  return cmd.action(
+    async (hostArg: string | undefined, portArg: string | undefined, _opts: unknown, self: Command) => {
+      const opts = self.optsWithGlobals<O>();
+      await run(targetFromCli(hostArg, portArg, opts), opts, self);
+    },
+  );
+}
+
 /** The one value the places that give it agree on, or undefined when none does; a disagreement is a usage error. */
 function agree<T extends string | number>(part: "host" | "port", values: (T | undefined)[]): T | undefined {
   const given = values.filter((v): v is T => v !== undefined);
@@ -88,7 +116,7 @@ function fromOptions(opts: AddressCliOptions): AddressParts {
 /** An address, its missing parts taken from `-H`/`-p`, then from the defaults. */
 function complete(written: AddressParts, given: AddressParts): Target {
   return {
-    host: agree("host", [written.host, given.host]) ?? DEFAULT_CLIENT_HOST,
+    host: agree("host", [written.host, given.host]) ?? DEFAULT_HOST,
     port: agree("port", [written.port, given.port]) ?? DEFAULT_PORT,
   };
 }

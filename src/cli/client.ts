@@ -13,26 +13,20 @@
  */
 
 import { fstatSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { createInterface, type Interface } from "node:readline";
 import type { TLSSocket } from "node:tls";
 import type { ReadStream } from "node:tty";
 import { Option, type Command } from "commander";
 import { connect, type EchoClient } from "../client/connect.js";
-import { speaksTls } from "../client/speaks-tls.js";
+import { speaksTls, speaksTlsTimeout } from "../client/speaks-tls.js";
 import { streamEcho } from "../client/stream-echo.js";
 import { looksLikeTlsRecord } from "../net/client-tls.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
-import {
-  addAddressOptions,
-  HOST_ARGUMENT,
-  PORT_ARGUMENT,
-  targetFromCli,
-  type AddressCliOptions,
-} from "./address-options.js";
+import { destinationCommand, onDestination, type AddressCliOptions } from "./address-options.js";
 import {
   addConnectionOptions,
-  tlsFromCli,
+  connectionFromCli,
   withCaFile,
   type ConnectionCliOptions,
 } from "./connection-options.js";
@@ -56,15 +50,35 @@ interface ClientOptions extends ConnectionCliOptions, AddressCliOptions {
   encoding: TextEncoding;
 }
 
+/** Where a connection, or an echo, is given up when the user does not say (`--timeout`), in ms. */
+const DEFAULT_CLIENT_TIMEOUT = 10_000;
+
 /** Adds `client` (alias `connect`) to the program. */
 export function registerClient(program: Command): void {
-  const cmd = program
-    .command("client")
-    .alias("connect")
-    .description("connect to an echo server: type lines on a terminal, or pipe any bytes through it")
-    .argument("[host]", HOST_ARGUMENT)
-    .argument("[port]", PORT_ARGUMENT);
-  addAddressOptions(cmd)
+  const cmd = destinationCommand(
+    program,
+    "client",
+    "connect to an echo server: type lines on a terminal, or pipe any bytes through it",
+  ).alias("connect");
+  addClientOptions(cmd);
+  addConnectionOptions(cmd).addHelpText("after", CLIENT_EXAMPLES);
+  onDestination<ClientOptions>(cmd, async ({ host, port }, opts) => {
+    if (opts.crlf && opts.lf)
+      throw new EchoError("ERR_INVALID_OPTION", {
+        value: "--crlf --lf",
+        detail: "line endings: pick one",
+      });
+    if (opts.send !== undefined && opts.interactive === true)
+      throw new EchoError("ERR_INVALID_OPTION", {
+        value: "--send --interactive",
+        detail: "the mode: --send sends one message, --interactive holds a dialogue",
+      });
+    await runClient(host, port, opts);
+  });
+}
+
+function addClientOptions(cmd: Command): void {
+  cmd
     .option("--send <text>", "send this text once, print the echo, and exit")
     .option(
       "--interactive",
@@ -98,13 +112,12 @@ export function registerClient(program: Command): void {
         "-t, --timeout <duration>",
         "give up when connecting, or waiting for an echo, takes longer; 0: no timeout",
       )
-        .default(10_000, "10s")
+        .default(DEFAULT_CLIENT_TIMEOUT, `${DEFAULT_CLIENT_TIMEOUT / 1000}s`)
         .argParser((v) => parseDuration(v, "--timeout")),
     );
-  addConnectionOptions(cmd)
-    .addHelpText(
-      "after",
-      `
+}
+
+const CLIENT_EXAMPLES = `
 Examples:
   tcpecho client                              127.0.0.1:9000, the textbook dialogue
   tcpecho client 192.168.0.10 7               another machine's echo service (port 7)
@@ -120,26 +133,8 @@ Examples:
 On a terminal an empty line (or Ctrl-D) closes the connection politely. When the
 server closes it first (say, its idle timeout), the client says so and exits 0;
 a reset exits 1. Ctrl-C ends the client at any moment, even while it waits for an
-echo: exit 130.`,
-    )
-    .action(
-      async (hostArg: string | undefined, portArg: string | undefined, _opts: unknown, cmd: Command) => {
-        const opts = cmd.optsWithGlobals<ClientOptions>();
-        const target = targetFromCli(hostArg, portArg, opts);
-        if (opts.crlf && opts.lf)
-          throw new EchoError("ERR_INVALID_OPTION", {
-            value: "--crlf --lf",
-            detail: "line endings: pick one",
-          });
-        if (opts.send !== undefined && opts.interactive === true)
-          throw new EchoError("ERR_INVALID_OPTION", {
-            value: "--send --interactive",
-            detail: "the mode: --send sends one message, --interactive holds a dialogue",
-          });
-        await runClient(target.host, target.port, opts);
-      },
-    );
-}
+echo: exit 130.`;
+
 /** What one run of the client shares: how it speaks, where it traces, and Ctrl-C. */
 interface Session {
   t: Terminal;
@@ -159,7 +154,7 @@ interface Session {
 async function runClient(host: string, port: number, opts: ClientOptions): Promise<void> {
   const t = openTerminal(opts.lang);
   const ending = opts.crlf ? "\r\n" : opts.lf ? "\n" : "";
-  const tls = tlsFromCli(opts, () => t.note(t.messages.tlsInsecure));
+  const connection = connectionFromCli(opts, t);
   const trace = opts.trace ? traceClient(textTrace(t.note, t.lang), t.lang, opts.encoding) : undefined;
   const onTerminal = opts.send === undefined && (process.stdin.isTTY === true || opts.interactive === true);
   // Checked before connecting: a usage error is said without touching the network (and alone, in one line).
@@ -189,10 +184,9 @@ async function runClient(host: string, port: number, opts: ClientOptions): Promi
       client = await connect({
         host,
         port,
+        ...connection,
         timeout: opts.timeout,
-        keepAlive: opts.keepalive,
         signal: abort.signal,
-        ...(tls !== undefined ? { tls } : {}),
         ...(trace !== undefined ? { onSocket: trace.onSocket } : {}),
       });
     } catch (err) {
@@ -307,7 +301,7 @@ async function tlsExplained(
   if (err.code !== "ERR_PEER_CLOSED" && err.code !== "ECONNRESET") return err;
   if (client.socket.bytesWritten === 0) return err;
   const host = client.remoteAddress ?? client.host;
-  if (!(await speaksTls(host, client.port, timeout > 0 ? Math.min(timeout, 2000) : 2000, signal))) return err;
+  if (!(await speaksTls(host, client.port, speaksTlsTimeout(timeout), signal))) return err;
   return new EchoError(err.code, { ...err.context, peerTls: true }, { cause: err });
 }
 
@@ -340,43 +334,12 @@ async function dialogue(s: Session, client: EchoClient, ending: string): Promise
     terminal: keys !== undefined,
     prompt: m.prompt,
   });
-  let rlClosed = false;
-  rl.once("close", () => (rlClosed = true));
-  // While it waits at the prompt nobody reads the socket: watch it, so that a
-  // server closing (its idle timeout, a restart) or a reset is said at once.
-  const socket = client.socket;
-  let atPrompt = false;
-  let closed: { by: "server" } | { by: "error"; error: EchoError } | undefined;
-  const onGone = (err?: Error) => {
-    if (!atPrompt || closed !== undefined || s.signal.aborted) return;
-    const error = err ?? client.error;
-    closed = error
-      ? { by: "error", error: toEchoError(error, { host: client.host, port: client.port }) }
-      : { by: "server" };
-    rl.close();
-  };
-  const onEnd = () => onGone();
-  const onAbort = () => rl.close();
-  socket.on("end", onEnd);
-  socket.on("close", onEnd);
-  socket.on("error", onGone);
-  s.signal.addEventListener("abort", onAbort);
-  const prompt = () => {
-    atPrompt = true;
-    // A paused socket reads nothing until asked: ask, so that a FIN is seen (no data is taken).
-    socket.read(0);
-    // The server may have closed while the last echo came back.
-    if (socket.readableEnded || socket.destroyed) onGone();
-    else if (!rlClosed) {
-      rl.prompt();
-      keys?.next();
-    }
-  };
+  const at = new PromptWatch(s, client, rl, keys);
   let emptyLine = false;
   try {
-    prompt();
+    at.prompt();
     for await (const line of rl) {
-      if (closed !== undefined || s.signal.aborted) break;
+      if (at.closed !== undefined || s.signal.aborted) break;
       if (line === "") {
         emptyLine = true;
         break;
@@ -384,44 +347,121 @@ async function dialogue(s: Session, client: EchoClient, ending: string): Promise
       const { bytes, unencodable } = encodeText(line + ending, s.encoding);
       if (unencodable !== undefined) {
         t.out(m.notSentUnencodable(unencodable));
-        prompt();
+        at.prompt();
         continue;
       }
-      atPrompt = false;
-      const reply = echoOnce(s, client, bytes);
-      t.out(m.sentBytes(bytes.length));
-      const got = await reply;
-      t.out(m.receivedBytes(got.length));
-      // Show the text as typed: drop the line ending we added, escape the rest.
-      const shown =
-        ending !== "" && got.subarray(got.length - ending.length).toString() === ending
-          ? got.subarray(0, got.length - ending.length)
-          : got;
-      t.out(`${m.receivedDataTag} ${printable(shown, Number.MAX_SAFE_INTEGER, undefined, s.encoding)}`);
-      prompt();
+      at.leave();
+      await echoLine(s, client, bytes, ending);
+      at.prompt();
     }
   } finally {
     rl.close();
     keys?.stop();
-    s.signal.removeEventListener("abort", onAbort);
-    socket.off("end", onEnd);
-    socket.off("close", onEnd);
-    socket.off("error", onGone);
+    at.stop();
   }
   if (s.signal.aborted) return;
   // rl.close() leaves the prompt on the line: start the news on a fresh one.
-  if (closed?.by === "error") {
+  if (at.closed?.by === "error") {
     process.stdout.write("\n");
-    throw closed.error;
+    throw at.closed.error;
   }
-  if (closed?.by === "server") {
+  sayDialogueClosed(t, at.closed?.by === "server", endpoint, emptyLine);
+}
+
+/**
+ * The dialogue's prompt, and the socket watched while it waits there: nobody
+ * reads the socket then, so a server closing (its idle timeout, a restart)
+ * or a reset is said at once, by closing the prompt.
+ */
+class PromptWatch {
+  /** Why the dialogue ended while it waited at the prompt, if that was the server. */
+  closed: { by: "server" } | { by: "error"; error: EchoError } | undefined;
+  readonly #s: Session;
+  readonly #client: EchoClient;
+  readonly #rl: Interface;
+  readonly #keys: TypedLines | undefined;
+  #atPrompt = false;
+  #rlClosed = false;
+
+  constructor(s: Session, client: EchoClient, rl: Interface, keys: TypedLines | undefined) {
+    this.#s = s;
+    this.#client = client;
+    this.#rl = rl;
+    this.#keys = keys;
+    rl.once("close", () => (this.#rlClosed = true));
+    const socket = client.socket;
+    socket.on("end", this.#onEnd);
+    socket.on("close", this.#onEnd);
+    socket.on("error", this.#onGone);
+    s.signal.addEventListener("abort", this.#onAbort);
+  }
+
+  /** Shows the prompt, unless the server has gone meanwhile. */
+  prompt(): void {
+    const socket = this.#client.socket;
+    this.#atPrompt = true;
+    // A paused socket reads nothing until asked: ask, so that a FIN is seen (no data is taken).
+    socket.read(0);
+    // The server may have closed while the last echo came back.
+    if (socket.readableEnded || socket.destroyed) this.#onGone();
+    else if (!this.#rlClosed) {
+      this.#rl.prompt();
+      this.#keys?.next();
+    }
+  }
+
+  /** A line is on its way: the echo's reader watches the socket now. */
+  leave(): void {
+    this.#atPrompt = false;
+  }
+
+  stop(): void {
+    const socket = this.#client.socket;
+    this.#s.signal.removeEventListener("abort", this.#onAbort);
+    socket.off("end", this.#onEnd);
+    socket.off("close", this.#onEnd);
+    socket.off("error", this.#onGone);
+  }
+
+  readonly #onGone = (err?: Error): void => {
+    if (!this.#atPrompt || this.closed !== undefined || this.#s.signal.aborted) return;
+    const client = this.#client;
+    const error = err ?? client.error;
+    this.closed = error
+      ? { by: "error", error: toEchoError(error, { host: client.host, port: client.port }) }
+      : { by: "server" };
+    this.#rl.close();
+  };
+
+  readonly #onEnd = (): void => this.#onGone();
+  readonly #onAbort = (): void => this.#rl.close();
+}
+
+/** One typed line: sent, its echo read back and shown as typed (without the line ending added). */
+async function echoLine(s: Session, client: EchoClient, bytes: Buffer, ending: string): Promise<void> {
+  const { t } = s;
+  const reply = echoOnce(s, client, bytes);
+  t.out(t.messages.sentBytes(bytes.length));
+  const got = await reply;
+  t.out(t.messages.receivedBytes(got.length));
+  // Show the text as typed: drop the line ending we added, escape the rest.
+  const shown =
+    ending !== "" && got.subarray(got.length - ending.length).toString() === ending
+      ? got.subarray(0, got.length - ending.length)
+      : got;
+  t.out(`${t.messages.receivedDataTag} ${printable(shown, Number.MAX_SAFE_INTEGER, undefined, s.encoding)}`);
+}
+
+/** Who closed the dialogue's connection, the server or the user, on a line of its own. */
+function sayDialogueClosed(t: Terminal, byServer: boolean, endpoint: string, emptyLine: boolean): void {
+  if (byServer) {
     process.stdout.write("\n");
-    t.out(t.dim(m.serverClosedConnection(endpoint)));
+    t.out(t.dim(t.messages.serverClosedConnection(endpoint)));
     return;
   }
   // Ctrl-D leaves the cursor on the prompt's line; an empty line's Enter has moved on already.
   if (!emptyLine) process.stdout.write("\n");
-  t.out(t.dim(m.clientClosed));
+  t.out(t.dim(t.messages.clientClosed));
 }
 
 /**

@@ -13,6 +13,7 @@ import type { ClientTlsOptions } from "../net/client-tls.js";
 import { EchoError } from "../net/echo-error.js";
 import { DEFAULT_KEEPALIVE_MS } from "../net/defaults.js";
 import { MAX_KEEPALIVE_MS, parseDuration } from "../net/options.js";
+import type { Terminal } from "./terminal.js";
 
 /** Keepalive's default: a peer silent this long is probed, and dropped ten failed probes later. */
 
@@ -79,6 +80,21 @@ export function tlsFromCli(opts: ConnectionCliOptions, onInsecure: () => void): 
     ...(opts.tlsServername !== undefined ? { servername: opts.tlsServername } : {}),
     ...(opts.insecure ? { insecure: true } : {}),
   };
+}
+
+/** The connection options `connect()` and `ping()` take from the command line. */
+export interface CliConnection {
+  keepAlive: number;
+  tls?: ClientTlsOptions;
+}
+
+/**
+ * Keepalive, and TLS when asked (see {@link tlsFromCli}), as the library
+ * takes them; says on standard error when the certificate goes unchecked.
+ */
+export function connectionFromCli(opts: ConnectionCliOptions, t: Terminal): CliConnection {
+  const tls = tlsFromCli(opts, () => t.note(t.messages.tlsInsecure));
+  return { keepAlive: opts.keepalive, ...(tls !== undefined ? { tls } : {}) };
 }
 
 /**

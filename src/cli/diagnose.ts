@@ -10,17 +10,16 @@
  */
 
 import { Option, type Command } from "commander";
-import { diagnose, type DiagnoseReport } from "../client/diagnose.js";
+import {
+  diagnose,
+  DIAGNOSE_DEFAULT_TIMEOUT,
+  type AddressReport,
+  type DiagnoseReport,
+} from "../client/diagnose.js";
 import { diagnoseMessages } from "../i18n/diagnose.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { parseDuration } from "../net/options.js";
-import {
-  addAddressOptions,
-  HOST_ARGUMENT,
-  PORT_ARGUMENT,
-  targetFromCli,
-  type AddressCliOptions,
-} from "./address-options.js";
+import { destinationCommand, onDestination, type AddressCliOptions } from "./address-options.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
 interface DiagnoseCliOptions extends AddressCliOptions {
@@ -56,6 +55,46 @@ function toJson(r: DiagnoseReport): object {
   };
 }
 
+/** One address of the report: its scope, and the way the kernel sends packets to it. */
+function printRoute(t: Terminal, a: AddressReport): void {
+  const dm = diagnoseMessages[t.lang];
+  const route = a.route;
+  t.out(dm.address(a.address, a.family, a.scope));
+  const failures = route.failures ?? (route.failure === undefined ? [] : [route.failure]);
+  // No tool answered: the line below says which were asked, so the heading names none.
+  t.out(route.kind === "unknown" ? dm.routeHeading : dm.routeFrom(route.via, route.tried, failures));
+  switch (route.kind) {
+    case "loopback":
+      t.out(dm.loopback(route.interface ?? "lo"));
+      break;
+    case "local":
+      t.out(dm.local(route.owner));
+      t.out(dm.localNote);
+      break;
+    case "subnet": {
+      const n = route.network;
+      const iface = route.interface ?? "?";
+      t.out(n ? dm.subnet(iface, n.address, n.mask, n.network, n.cidr) : dm.subnetNoMask(iface));
+      break;
+    }
+    case "gateway":
+      t.out(dm.gateway(route.gateway ?? "?", route.interface ?? "?"));
+      break;
+    case "broadcast":
+      t.out(dm.broadcast(route.interface ?? "?", route.network?.cidr ?? null));
+      break;
+    case "multicast":
+      t.out(dm.multicast(route.interface ?? "?", a.family === 6 ? "ff00::/8" : "224.0.0.0/4"));
+      break;
+    case "unknown":
+      t.out(dm.routeUnknown(route.tried ?? [route.via], failures));
+      break;
+    default:
+      t.out(dm.unreachable(route.reason));
+  }
+  if (route.source !== null) t.out(dm.source(route.source));
+}
+
 function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
   const dm = diagnoseMessages[t.lang];
   if (r.nameError !== null) t.out(dm.nameNotFound(r.host, r.nameError));
@@ -67,43 +106,7 @@ function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
         r.addresses.map((a) => a.address),
       ),
     );
-  for (const a of r.addresses) {
-    const route = a.route;
-    t.out(dm.address(a.address, a.family, a.scope));
-    const failures = route.failures ?? (route.failure === undefined ? [] : [route.failure]);
-    // No tool answered: the line below says which were asked, so the heading names none.
-    t.out(route.kind === "unknown" ? dm.routeHeading : dm.routeFrom(route.via, route.tried, failures));
-    switch (route.kind) {
-      case "loopback":
-        t.out(dm.loopback(route.interface ?? "lo"));
-        break;
-      case "local":
-        t.out(dm.local(route.owner));
-        t.out(dm.localNote);
-        break;
-      case "subnet": {
-        const n = route.network;
-        const iface = route.interface ?? "?";
-        t.out(n ? dm.subnet(iface, n.address, n.mask, n.network, n.cidr) : dm.subnetNoMask(iface));
-        break;
-      }
-      case "gateway":
-        t.out(dm.gateway(route.gateway ?? "?", route.interface ?? "?"));
-        break;
-      case "broadcast":
-        t.out(dm.broadcast(route.interface ?? "?", route.network?.cidr ?? null));
-        break;
-      case "multicast":
-        t.out(dm.multicast(route.interface ?? "?", a.family === 6 ? "ff00::/8" : "224.0.0.0/4"));
-        break;
-      case "unknown":
-        t.out(dm.routeUnknown(route.tried ?? [route.via], failures));
-        break;
-      default:
-        t.out(dm.unreachable(route.reason));
-    }
-    if (route.source !== null) t.out(dm.source(route.source));
-  }
+  for (const a of r.addresses) printRoute(t, a);
   t.out(dm.port(r.port.number, r.port.range, r.port.service, r.serviceSource));
   if (!connectTried) {
     t.out(dm.noConnect);
@@ -123,18 +126,15 @@ function print(t: Terminal, r: DiagnoseReport, connectTried: boolean): void {
 
 /** Adds `diagnose` to the program. */
 export function registerDiagnose(program: Command): void {
-  const cmd = program
-    .command("diagnose")
-    .description(
-      "where do my packets go? the route the kernel picks, the address and port ranges, and an echo probe",
-    )
-    .argument("[host]", HOST_ARGUMENT)
-    .argument("[port]", PORT_ARGUMENT);
-  addAddressOptions(cmd)
+  const cmd = destinationCommand(
+    program,
+    "diagnose",
+    "where do my packets go? the route the kernel picks, the address and port ranges, and an echo probe",
+  )
     .option("--no-connect", "only resolve and route; do not connect")
     .addOption(
       new Option("-W, --timeout <duration>", "how long the connect and the echo may each take; 0: no timeout")
-        .default(3000, "3s")
+        .default(DIAGNOSE_DEFAULT_TIMEOUT, `${DIAGNOSE_DEFAULT_TIMEOUT / 1000}s`)
         .argParser((v) => parseDuration(v, "--timeout")),
     )
     .option("--json", "the report as one JSON object on the last line")
@@ -149,17 +149,13 @@ Examples:
   tcpecho diagnose localhost --json | tail -n 1
 
 Exit code 0 when the probe echoed (with --no-connect: when the name resolved), 1 otherwise.`,
-    )
-    .action(
-      async (hostArg: string | undefined, portArg: string | undefined, _opts: unknown, cmd: Command) => {
-        const opts = cmd.optsWithGlobals<DiagnoseCliOptions>();
-        const { host, port } = targetFromCli(hostArg, portArg, opts);
-        const t = openTerminal(opts.lang);
-        const report = await diagnose(host, port, { connect: opts.connect, timeout: opts.timeout });
-        if (opts.json) t.out(JSON.stringify(toJson(report)));
-        else print(t, report, opts.connect);
-        const failed = opts.connect ? report.connect?.ok !== true : report.nameError !== null;
-        if (failed) process.exitCode = 1;
-      },
     );
+  onDestination<DiagnoseCliOptions>(cmd, async ({ host, port }, opts) => {
+    const t = openTerminal(opts.lang);
+    const report = await diagnose(host, port, { connect: opts.connect, timeout: opts.timeout });
+    if (opts.json) t.out(JSON.stringify(toJson(report)));
+    else print(t, report, opts.connect);
+    const failed = opts.connect ? report.connect?.ok !== true : report.nameError !== null;
+    if (failed) process.exitCode = 1;
+  });
 }

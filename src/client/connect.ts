@@ -9,6 +9,7 @@ import type { Socket } from "node:net";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
 import { clientTls, type ClientTls } from "../net/client-tls.js";
 import { dial } from "../net/connector.js";
+import { DEFAULT_HOST } from "../net/defaults.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
 import { checkKeepAlive } from "../net/options.js";
 import { readExactly } from "./read-exactly.js";
@@ -180,7 +181,7 @@ export class EchoClient {
  * ```
  */
 export async function connect(options: ConnectOptions = {}): Promise<EchoClient> {
-  const host = parseHost(options.host ?? "127.0.0.1");
+  const host = parseHost(options.host ?? DEFAULT_HOST);
   const port = parsePort(options.port ?? DEFAULT_PORT, 1);
   const keepAlive = checkKeepAlive(options.keepAlive);
   const { socket } = await dial({

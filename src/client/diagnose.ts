@@ -137,6 +137,9 @@ async function probe(address: string, port: number, timeout: number): Promise<Co
   }
 }
 
+/** How long the connect and the echo of {@link diagnose} may each take unless told otherwise, in ms. */
+export const DIAGNOSE_DEFAULT_TIMEOUT = 3000;
+
 /**
  * Diagnoses the way to `host` and `port`: every address, its scope and
  * route, the port's range and name, and (unless `connect: false`) whether an
@@ -158,7 +161,7 @@ export async function diagnose(
 ): Promise<DiagnoseReport> {
   const name = parseHost(host).replace(/^\[|\]$/g, "");
   parsePort(port);
-  const timeout = options.timeout ?? 3000;
+  const timeout = options.timeout ?? DIAGNOSE_DEFAULT_TIMEOUT;
   checkNumber(timeout, "timeout", { max: MAX_TIMER_MS });
   const named = await portName(
     port,

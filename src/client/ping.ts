@@ -6,30 +6,29 @@
  * echoes go over one TLS session (the handshake is not part of any echo's
  * time), and a connect-only probe times the TCP and the TLS handshake apart.
  *
- * How echoes are matched: every probe has the same size, and TCP delivers in
- * order, so the k-th `size`-byte unit read back on a connection is the echo of
- * the k-th probe sent on it. Each unit is compared with what was sent.
+ * Here: the options, the schedule (a probe every interval, each timed out),
+ * the results and the statistics. The probes themselves are
+ * ping-echo.ts's (echoes over one connection) and ping-handshake.ts's
+ * (connect-only).
  *
  * @module
  */
 
 import { lookup } from "node:dns/promises";
-import { isIP, type Socket } from "node:net";
+import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
 import { clientTls, type ClientTls, type ClientTlsOptions } from "../net/client-tls.js";
+import { DEFAULT_HOST } from "../net/defaults.js";
 import { EchoError, toEchoError, type EchoErrorContext } from "../net/echo-error.js";
 import { checkKeepAlive, checkNumber, MAX_TIMER_MS } from "../net/options.js";
-import { dial } from "../net/connector.js";
-import { connect, type EchoClient } from "./connect.js";
+import { EchoProbes } from "./ping-echo.js";
+import { HandshakeProbes } from "./ping-handshake.js";
+import type { Probe, ProbeKind, ProbeResult, ProbeSchedule, ProbeTarget } from "./ping-probe.js";
 import { summarizeRtts, type PingStats } from "./ping-stats.js";
 
-/** Smallest probe: room for `seq=` and a number of up to 11 digits. */
-export const PING_MIN_SIZE = 16;
-/** Largest probe. */
-export const PING_MAX_SIZE = 65535;
-/** Default probe size, as iputils `ping` sends 56 data bytes. */
-export const PING_DEFAULT_SIZE = 56;
+export { probePayload } from "./ping-echo.js";
+export type { EchoProbeResult, HandshakeProbeResult, ProbeResult } from "./ping-probe.js";
 
 /** Options of {@link ping}. Times are in milliseconds. */
 export interface PingOptions {
@@ -86,33 +85,6 @@ export interface PingStart {
   timeout: number;
 }
 
-/** How one probe ended. */
-export interface ProbeResult {
-  /** Probe number, from 1. */
-  seq: number;
-  /** True if the echo came back intact within the timeout (connect-only: the handshake completed). */
-  ok: boolean;
-  /**
-   * Round-trip time in ms: write to the last byte of the echo (connect-only:
-   * connect() to 'connect'; with TLS, to the end of the TLS handshake, i.e.
-   * `tcpMs + tlsMs`).
-   */
-  rttMs?: number;
-  /** Connect-only with TLS: the TCP handshake's time in ms (connect() to 'connect'). */
-  tcpMs?: number;
-  /** Connect-only with TLS: the TLS handshake's time in ms ('connect' to 'secureConnect'). */
-  tlsMs?: number;
-  /** Bytes echoed: the probe size when ok, else 0 (always 0 for connect-only). */
-  bytes: number;
-  /** Why the probe failed: ECONNREFUSED, ETIMEDOUT, ECONNRESET, ERR_PEER_CLOSED, ERR_ECHO_MISMATCH, … */
-  error?: EchoError;
-  /**
-   * The echo came back after the probe had timed out: `rttMs` says when. The
-   * probe still counts as lost (`ok` stays false, `error` is the timeout).
-   */
-  late?: boolean;
-}
-
 /** What {@link ping} resolves with. */
 export interface PingReport extends PingStart {
   /** One result per probe that ended, by `seq`. */
@@ -125,37 +97,29 @@ export interface PingReport extends PingStart {
   elapsedMs: number;
 }
 
-const PATTERN = Buffer.from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-
-/**
- * The bytes of probe `seq`: an ASCII header naming it (`tcpecho ping seq=7 `,
- * or `seq=7 ` when the probe is too small for that), then letters and digits
- * repeating by position, so a server log shows what it is and every probe is
- * different.
- *
- * @example
- * ```ts
- * import { probePayload } from "./ping.js";
- * probePayload(7, 32).toString(); // "tcpecho ping seq=7 tuvwxyzABCDEF"
- * ```
- */
-export function probePayload(seq: number, size: number): Buffer {
-  const payload = Buffer.alloc(size, PATTERN);
-  const long = `tcpecho ping seq=${seq} `;
-  payload.write(long.length <= size ? long : `seq=${seq} `, 0, "latin1");
-  return payload;
-}
-
-/** Probes awaiting their echo on one connection before it is given up as stuck. */
-const MAX_AWAITING = 1024;
+/** Smallest probe: room for `seq=` and a number of up to 11 digits. */
+export const PING_MIN_SIZE = 16;
+/** Largest probe. */
+export const PING_MAX_SIZE = 65535;
+/** Default probe size, as iputils `ping` sends 56 data bytes. */
+export const PING_DEFAULT_SIZE = 56;
+/** Default time between the starts of two probes, in ms. */
+export const PING_DEFAULT_INTERVAL = 1000;
+/** The shortest default timeout, in ms: a probe's default timeout is the interval, but at least this. */
+export const PING_MIN_DEFAULT_TIMEOUT = 1000;
 
 function checkOptions(options: PingOptions) {
-  const host = parseHost(options.host ?? "127.0.0.1");
+  const host = parseHost(options.host ?? DEFAULT_HOST);
   const port = parsePort(options.port ?? DEFAULT_PORT, 1);
   const count =
     options.count === undefined ? undefined : checkNumber(options.count, "count", { integer: true, min: 1 });
-  const interval = checkNumber(options.interval ?? 1000, "interval", { min: 1, max: MAX_TIMER_MS });
-  const timeout = checkNumber(options.timeout ?? Math.max(interval, 1000), "timeout", { max: MAX_TIMER_MS });
+  const interval = checkNumber(options.interval ?? PING_DEFAULT_INTERVAL, "interval", {
+    min: 1,
+    max: MAX_TIMER_MS,
+  });
+  const timeout = checkNumber(options.timeout ?? Math.max(interval, PING_MIN_DEFAULT_TIMEOUT), "timeout", {
+    max: MAX_TIMER_MS,
+  });
   const size = checkNumber(options.size ?? PING_DEFAULT_SIZE, "size", {
     integer: true,
     min: PING_MIN_SIZE,
@@ -167,66 +131,39 @@ function checkOptions(options: PingOptions) {
   return { host, port, count, interval, timeout, size, connectOnly, tls, keepAlive };
 }
 
+type CheckedOptions = ReturnType<typeof checkOptions>;
+
 /** TLS options for probes to `address`, checking the certificate against the name the user gave. */
 function probeTls(host: string, tls: ClientTlsOptions): ClientTlsOptions {
   const servername = tls.servername ?? (isIP(host) === 0 ? host : undefined);
   return servername === undefined ? tls : { ...tls, servername };
 }
 
-/** A probe under way. */
-interface Probe {
-  seq: number;
-  payload: Buffer | undefined;
-  sentAt: number | undefined;
-  /** The connection it was sent on, for the bytes-so-far in a timeout message. */
-  line: Line | undefined;
-  timer: NodeJS.Timeout | undefined;
-  settled: boolean;
-  timedOut: boolean;
-  result: ProbeResult | undefined;
-  /** Connect-only: cancels the handshake. */
-  cancel: AbortController | undefined;
-  /** Connect-only with TLS: the TCP handshake is done, the TLS one under way. */
-  tlsHandshake: boolean;
-  done: () => void;
-  finished: Promise<void>;
+/** The statistics of a ping's probes: the round trips', and with TLS connect-only each handshake's apart. */
+function summarize(o: CheckedOptions, probes: ProbeResult[]): Pick<PingReport, "stats" | "handshakes"> {
+  const ok = probes.filter((p) => p.ok);
+  const of = (ms: (p: ProbeResult) => number | undefined) =>
+    summarizeRtts(
+      ok.map((p) => ms(p) as number),
+      probes.length,
+    );
+  const stats = of((p) => p.rttMs);
+  if (!o.connectOnly || o.tls === null) return { stats };
+  return { stats, handshakes: { tcp: of((p) => p.tcpMs), tls: of((p) => p.tlsMs) } };
 }
 
-/** The echo connection and the probes sent on it whose echo has not fully come back. */
-interface Line {
-  client: EchoClient;
-  inflight: Probe[];
-  parts: Buffer[];
-  partLength: number;
-  dead: boolean;
-}
-
-/** Ends a socket with a FIN and gives the server a second to close its side. */
-function closePolitely(socket: Socket): void {
-  if (socket.destroyed) return;
-  const timer = setTimeout(() => socket.destroy(), 1000).unref();
-  socket.once("close", () => clearTimeout(timer));
-  socket.resume();
-  socket.end();
-}
-
-function firstDifference(a: Buffer, b: Buffer): number {
-  if (a.equals(b)) return -1;
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
-  return i;
-}
-
-class Pinger {
-  readonly #o: ReturnType<typeof checkOptions>;
+/**
+ * The schedule of a ping: a probe of its kind every interval, each timed out,
+ * its result reported, and at the end the report.
+ */
+class Pinger implements ProbeSchedule {
+  readonly #o: CheckedOptions;
   readonly #options: PingOptions;
-  readonly #address: string;
-  readonly #where: EchoErrorContext;
+  readonly target: ProbeTarget;
+  readonly where: EchoErrorContext;
+  readonly #kind: ProbeKind<Probe>;
   readonly #results = new Map<number, ProbeResult>();
   readonly #pending = new Set<Probe>();
-  #line: Line | undefined;
-  #connecting: Promise<Line> | undefined;
-  #connectAbort: AbortController | undefined;
   #stopped = false;
   #finished = false;
   #callbackError: { error: unknown } | undefined;
@@ -234,36 +171,28 @@ class Pinger {
   #fatal: EchoError | undefined;
   #wake: (() => void) | undefined;
 
-  constructor(o: ReturnType<typeof checkOptions>, options: PingOptions, address: string) {
+  constructor(o: CheckedOptions, options: PingOptions, address: string) {
     this.#o = o;
     this.#options = options;
-    this.#address = address;
-    this.#where = { host: address, port: o.port };
-    this.#tls = o.tls === null ? null : probeTls(o.host, o.tls);
+    const { port, size, timeout, keepAlive } = o;
+    const tls = o.tls === null ? null : probeTls(o.host, o.tls);
+    this.target = { address, port, size, timeout, keepAlive, tls };
+    this.where = { host: address, port };
+    this.#kind = o.connectOnly ? new HandshakeProbes(this) : new EchoProbes(this);
   }
 
-  readonly #tls: ClientTlsOptions | null;
+  get finished(): boolean {
+    return this.#finished;
+  }
 
   async run(): Promise<PingReport> {
-    const o = this.#o;
     const signal = this.#options.signal;
     const onAbort = () => this.#stop();
     signal?.addEventListener("abort", onAbort, { once: true });
     if (signal?.aborted) this.#stop();
     const start = performance.now();
     try {
-      for (let seq = 1; o.count === undefined || seq <= o.count; seq++) {
-        if (seq > 1) await this.#sleepUntil(start + (seq - 1) * o.interval);
-        if (this.#stopped) break;
-        if (o.connectOnly) this.#handshakeProbe(seq);
-        else this.#echoProbe(seq);
-      }
-      if (!this.#stopped) {
-        await Promise.race([
-          Promise.all([...this.#pending].map((p) => p.finished)),
-          new Promise<void>((resolve) => (this.#wake = resolve)),
-        ]);
-      }
+      await this.#probeOnSchedule(start);
     } finally {
       signal?.removeEventListener("abort", onAbort);
       this.#finish();
@@ -272,25 +201,23 @@ class Pinger {
     if (this.#callbackError) throw this.#callbackError.error;
     if (this.#fatal) throw this.#fatal;
     const probes = [...this.#results.values()].sort((a, b) => a.seq - b.seq);
-    const ok = probes.filter((p) => p.ok);
-    const stats = summarizeRtts(
-      ok.map((p) => p.rttMs as number),
-      probes.length,
-    );
-    const report: PingReport = { ...this.#start(), probes, stats, elapsedMs };
-    if (o.connectOnly && o.tls !== null) {
-      report.handshakes = {
-        tcp: summarizeRtts(
-          ok.map((p) => p.tcpMs as number),
-          probes.length,
-        ),
-        tls: summarizeRtts(
-          ok.map((p) => p.tlsMs as number),
-          probes.length,
-        ),
-      };
+    const { stats, handshakes } = summarize(this.#o, probes);
+    return { ...this.#start(), probes, stats, elapsedMs, ...(handshakes ? { handshakes } : {}) };
+  }
+
+  /** Starts every probe on time, then waits for those under way, until the count or a stop. */
+  async #probeOnSchedule(start: number): Promise<void> {
+    const { count, interval } = this.#o;
+    for (let seq = 1; count === undefined || seq <= count; seq++) {
+      if (seq > 1) await this.#sleepUntil(start + (seq - 1) * interval);
+      if (this.#stopped) break;
+      this.#kind.start(seq);
     }
-    return report;
+    if (this.#stopped) return;
+    await Promise.race([
+      Promise.all([...this.#pending].map((p) => p.finished)),
+      new Promise<void>((resolve) => (this.#wake = resolve)),
+    ]);
   }
 
   #start(): PingStart {
@@ -298,7 +225,7 @@ class Pinger {
     return {
       host: o.host,
       port: o.port,
-      address: this.#address,
+      address: this.target.address,
       size: o.size,
       connectOnly: o.connectOnly,
       tls: o.tls !== null,
@@ -336,37 +263,20 @@ class Pinger {
     this.#finished = true;
     for (const probe of this.#pending) {
       clearTimeout(probe.timer);
-      probe.cancel?.abort();
+      this.#kind.cancel(probe);
       probe.done();
     }
     this.#pending.clear();
-    this.#connectAbort?.abort();
-    if (this.#line) closePolitely(this.#line.client.socket);
+    this.#kind.close();
   }
 
-  #newProbe(seq: number): Probe {
-    let done!: () => void;
-    const finished = new Promise<void>((resolve) => (done = resolve));
-    const probe: Probe = {
-      seq,
-      payload: undefined,
-      sentAt: undefined,
-      line: undefined,
-      timer: undefined,
-      settled: false,
-      timedOut: false,
-      result: undefined,
-      cancel: undefined,
-      tlsHandshake: false,
-      done,
-      finished,
-    };
+  track<P extends Probe>(probe: P): P {
     this.#pending.add(probe);
     if (this.#o.timeout > 0) probe.timer = setTimeout(() => this.#timedOut(probe), this.#o.timeout);
     return probe;
   }
 
-  #report(result: ProbeResult): void {
+  report(result: ProbeResult): void {
     this.#results.set(result.seq, result);
     try {
       this.#options.onProbe?.(result);
@@ -376,205 +286,33 @@ class Pinger {
     }
   }
 
-  #settle(probe: Probe, result: ProbeResult): void {
+  settle(probe: Probe, result: ProbeResult): void {
     if (probe.settled || this.#finished) return;
     probe.settled = true;
-    probe.result = result;
     clearTimeout(probe.timer);
     this.#pending.delete(probe);
     probe.done();
-    this.#report(result);
+    this.report(result);
   }
 
-  #fail(probe: Probe, error: unknown): void {
-    const err = toEchoError(error, { ...this.#where, operation: "connect" });
+  fail(probe: Probe, error: unknown): void {
+    const err = toEchoError(error, { ...this.where, operation: "connect" });
     if (err.code === "ERR_TLS" || err.code === "ERR_TLS_VERIFY") {
       if (probe.settled || this.#finished) return;
       this.#fatal ??= err;
       this.#stop();
       return;
     }
-    this.#settle(probe, { seq: probe.seq, ok: false, bytes: 0, error: err });
+    this.settle(probe, { seq: probe.seq, ok: false, bytes: 0, error: err });
   }
 
   #timedOut(probe: Probe): void {
     const timeoutMs = this.#o.timeout;
-    const ctx: EchoErrorContext = { ...this.#where, timeoutMs, operation: "connect" };
-    if (probe.tlsHandshake) ctx.operation = "tls handshake";
-    if (probe.sentAt !== undefined) {
-      ctx.operation = "read";
-      const line = probe.line;
-      if (line && line.inflight[0] === probe && line.partLength > 0) {
-        ctx.received = line.partLength;
-        ctx.expected = this.#o.size;
-      }
-    }
-    probe.timedOut = true;
-    probe.cancel?.abort();
-    this.#settle(probe, { seq: probe.seq, ok: false, bytes: 0, error: new EchoError("ETIMEDOUT", ctx) });
-  }
-
-  // --- connect-only --------------------------------------------------------
-
-  #handshakeProbe(seq: number): void {
-    const probe = this.#newProbe(seq);
-    const tls = this.#tls;
-    const cancel = new AbortController();
-    probe.cancel = cancel;
-    dial({
-      host: this.#address,
-      port: this.#o.port,
-      keepAlive: this.#o.keepAlive,
-      tls,
-      signal: cancel.signal,
-      // For a timeout's wording: which handshake it stopped.
-      onSocket: (tcp) => tcp.once("connect", () => (probe.tlsHandshake = tls !== null)),
-    }).then(
-      ({ socket, tcpMs, tlsMs }) => {
-        probe.cancel = undefined;
-        const rtt = tlsMs === undefined ? { rttMs: tcpMs } : { rttMs: tcpMs + tlsMs, tcpMs, tlsMs };
-        this.#settle(probe, { seq, ok: true, ...rtt, bytes: 0 });
-        closePolitely(socket);
-      },
-      (err: unknown) => {
-        if (!cancel.signal.aborted) this.#fail(probe, err);
-      },
-    );
-  }
-
-  // --- echo ----------------------------------------------------------------
-
-  #echoProbe(seq: number): void {
-    const probe = this.#newProbe(seq);
-    const line = this.#line;
-    if (line && line.inflight.length >= MAX_AWAITING) {
-      // So many echoes overdue that the server has stopped reading or answering on this
-      // connection: give it up (bounding memory) and try a fresh one.
-      const timeoutMs = this.#o.timeout;
-      this.#lineDown(line, new EchoError("ETIMEDOUT", { ...this.#where, operation: "read", timeoutMs }));
-    }
-    if (line && !line.dead) {
-      this.#send(line, probe);
-      return;
-    }
-    this.#openLine().then(
-      (l) => {
-        if (!probe.settled && !this.#finished) this.#send(l, probe);
-      },
-      (err: unknown) => this.#fail(probe, err),
-    );
-  }
-
-  #send(line: Line, probe: Probe): void {
-    if (line.dead) {
-      // The connection broke while this probe waited for it; the next one reconnects.
-      this.#fail(
-        probe,
-        new EchoError("ERR_PEER_CLOSED", { ...this.#where, received: 0, expected: this.#o.size }),
-      );
-      return;
-    }
-    probe.payload = probePayload(probe.seq, this.#o.size);
-    probe.line = line;
-    line.inflight.push(probe);
-    probe.sentAt = performance.now();
-    line.client.socket.write(probe.payload);
-  }
-
-  /** The current connection, or one being made; one attempt at a time, shared by the probes that wait. */
-  #openLine(): Promise<Line> {
-    if (this.#connecting) return this.#connecting;
-    const abort = new AbortController();
-    this.#connectAbort = abort;
-    const attempt = connect({
-      host: this.#address,
-      port: this.#o.port,
-      signal: abort.signal,
-      keepAlive: this.#o.keepAlive,
-      ...(this.#tls !== null ? { tls: this.#tls } : {}),
-    }).then(
-      (client) => {
-        this.#connecting = undefined;
-        const line: Line = { client, inflight: [], parts: [], partLength: 0, dead: false };
-        if (this.#finished) {
-          client.destroy();
-          line.dead = true;
-          return line;
-        }
-        this.#line = line;
-        this.#watch(line);
-        return line;
-      },
-      (err: unknown) => {
-        this.#connecting = undefined;
-        throw err;
-      },
-    );
-    this.#connecting = attempt;
-    return attempt;
-  }
-
-  #watch(line: Line): void {
-    const socket = line.client.socket;
-    const size = this.#o.size;
-    socket.on("data", (chunk: Buffer) => {
-      const now = performance.now();
-      line.parts.push(chunk);
-      line.partLength += chunk.length;
-      if (line.partLength < size) return;
-      const all = line.parts.length === 1 ? chunk : Buffer.concat(line.parts, line.partLength);
-      let at = 0;
-      while (all.length - at >= size && !line.dead) {
-        const unit = all.subarray(at, at + size);
-        at += size;
-        const probe = line.inflight.shift();
-        if (probe === undefined) {
-          // More bytes than were sent: this is no echo of ours; start afresh.
-          this.#lineDown(line, new EchoError("ERR_ECHO_MISMATCH", { ...this.#where, offset: 0 }));
-          return;
-        }
-        this.#echoed(probe, unit, now);
-      }
-      const rest = all.subarray(at);
-      line.parts = rest.length > 0 ? [rest] : [];
-      line.partLength = rest.length;
-    });
-    socket.on("error", (err) =>
-      this.#lineDown(line, toEchoError(err, { ...this.#where, operation: "read" })),
-    );
-    socket.on("end", () => this.#lineDown(line, undefined));
-    socket.on("close", () => this.#lineDown(line, undefined));
-    socket.resume();
-  }
-
-  #echoed(probe: Probe, unit: Buffer, now: number): void {
-    const rttMs = now - (probe.sentAt as number);
-    const offset = firstDifference(unit, probe.payload as Buffer);
-    if (probe.settled) {
-      // Its timeout has passed: say that it came after all, but do not count it.
-      if (probe.timedOut && offset < 0 && probe.result && !this.#finished) {
-        this.#report({ ...probe.result, rttMs, late: true });
-      }
-      return;
-    }
-    if (offset < 0) this.#settle(probe, { seq: probe.seq, ok: true, rttMs, bytes: unit.length });
-    else this.#fail(probe, new EchoError("ERR_ECHO_MISMATCH", { ...this.#where, offset }));
-  }
-
-  /** The connection is gone: its probes still waiting fail, and the next probe reconnects. */
-  #lineDown(line: Line, error: EchoError | undefined): void {
-    if (line.dead) return;
-    line.dead = true;
-    if (this.#line === line) this.#line = undefined;
-    line.inflight.forEach((probe, i) => {
-      const received = i === 0 ? line.partLength : 0;
-      this.#fail(
-        probe,
-        error ?? new EchoError("ERR_PEER_CLOSED", { ...this.#where, received, expected: this.#o.size }),
-      );
-    });
-    line.inflight = [];
-    line.client.socket.destroy();
+    const ctx: EchoErrorContext = { ...this.where, timeoutMs, ...this.#kind.timeoutContext(probe) };
+    const result = { seq: probe.seq, ok: false, bytes: 0, error: new EchoError("ETIMEDOUT", ctx) };
+    probe.timedOut = result;
+    this.#kind.cancel(probe);
+    this.settle(probe, result);
   }
 }
 

@@ -10,6 +10,25 @@
 import { isIP } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 
+/** How long {@link speaksTls} waits for an answer unless told otherwise, in ms. */
+export const SPEAKS_TLS_TIMEOUT = 2000;
+
+/**
+ * The wait for a check made after a command's own attempt: the command's
+ * `timeout`, but no longer than {@link SPEAKS_TLS_TIMEOUT}, which is also
+ * the wait when the command has none (0 or undefined).
+ *
+ * @example
+ * ```ts
+ * import { speaksTlsTimeout } from "./speaks-tls.js";
+ * speaksTlsTimeout(500); // 500
+ * speaksTlsTimeout(0); // 2000
+ * ```
+ */
+export function speaksTlsTimeout(timeout: number | undefined): number {
+  return timeout ? Math.min(timeout, SPEAKS_TLS_TIMEOUT) : SPEAKS_TLS_TIMEOUT;
+}
+
 /**
  * Tries a TLS handshake with `host:port` on a fresh connection, checking
  * nothing (no certificate, no name), and resolves true if the server answered
@@ -31,7 +50,7 @@ import { connect as tlsConnect } from "node:tls";
 export function speaksTls(
   host: string,
   port: number,
-  timeout = 2000,
+  timeout = SPEAKS_TLS_TIMEOUT,
   signal?: AbortSignal,
 ): Promise<boolean> {
   return new Promise((resolve) => {

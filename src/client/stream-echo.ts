@@ -8,6 +8,7 @@
  */
 
 import type { EventEmitter } from "node:events";
+import type { Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
 import { looksLikeTlsRecord } from "../net/client-tls.js";
 import { EchoError, toEchoError } from "../net/echo-error.js";
@@ -62,162 +63,230 @@ export function streamEcho(
   output: Writable,
   options: StreamEchoOptions = {},
 ): Promise<StreamEchoResult> {
-  const socket = client.socket;
-  const where = { host: client.host, port: client.port };
-  const verify = options.verify ?? false;
-  const maxUnverified = options.maxUnverified ?? 64 * 1024 * 1024;
-  // Sent bytes not yet matched by their echo (verify only): a queue of chunks.
-  const unmatched: Buffer[] = [];
-  let unmatchedHead = 0; // offset into unmatched[0]
-  let sent = 0;
-  let received = 0;
-  // The first bytes sent, to tell a TLS server's answer from their echo.
-  let head: Buffer | undefined;
-  let inputEnded = false;
-  let heldForVerify = false;
-  let heldForSocket = false;
-  let idleTimer: NodeJS.Timeout | undefined;
+  return new EchoStream(client, input, output, options).run();
+}
 
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const cleanup = () => {
-      clearTimeout(idleTimer);
-      for (const [emitter, event, listener] of listeners()) emitter.off(event, listener);
-    };
-    const fail = (err: EchoError) => {
-      if (settled) return;
-      settled = true;
-      cleanup();
-      input.pause();
-      reject(err);
-    };
-    const succeed = () => {
-      if (settled) return;
-      settled = true;
-      cleanup();
-      const result = { sent, received, verified: verify };
-      // Resolve once what was written to output has been flushed.
-      output.write(Buffer.alloc(0), () => resolve(result));
-    };
-    const armIdleTimer = () => {
-      if (!inputEnded || options.timeout === undefined || options.timeout <= 0) return;
-      clearTimeout(idleTimer);
-      const ms = options.timeout;
-      idleTimer = setTimeout(
-        () => fail(new EchoError("ETIMEDOUT", { ...where, operation: "read", timeoutMs: ms })),
-        ms,
-      );
-    };
-    const maybeResumeInput = () => {
-      if (!heldForSocket && !heldForVerify && !inputEnded) input.resume();
-    };
+/** With verify, how many sent bytes may await their echo unless the caller says otherwise: 64 MiB. */
+const DEFAULT_MAX_UNVERIFIED = 64 * 1024 * 1024;
 
-    const onInput = (chunk: Buffer) => {
-      head ??= chunk;
-      sent += chunk.length;
-      if (verify) {
-        unmatched.push(chunk);
-        if (sent - received > maxUnverified) {
-          heldForVerify = true;
-          input.pause();
+/** The bytes sent whose echo has not been compared yet (verify only), oldest first. */
+class Unmatched {
+  readonly #chunks: Buffer[] = [];
+  /** Where in the oldest chunk the bytes not yet compared start. */
+  #head = 0;
+
+  push(chunk: Buffer): void {
+    this.#chunks.push(chunk);
+  }
+
+  /**
+   * Compares echoed `chunk`, whose first byte is the stream's byte `offset`,
+   * with the oldest bytes not compared yet, and drops those; returns the
+   * stream offset of the first difference, or -1.
+   */
+  match(chunk: Buffer, offset: number): number {
+    let at = 0;
+    while (at < chunk.length) {
+      const head = this.#chunks[0];
+      if (head === undefined) return offset + at; // more came back than was sent
+      const n = Math.min(head.length - this.#head, chunk.length - at);
+      if (head.compare(chunk, at, at + n, this.#head, this.#head + n) !== 0) {
+        for (let i = 0; i < n; i++) {
+          if (head[this.#head + i] !== chunk[at + i]) return offset + at + i;
         }
       }
-      if (!socket.write(chunk)) {
-        heldForSocket = true;
-        input.pause();
+      at += n;
+      this.#head += n;
+      if (this.#head === head.length) {
+        this.#chunks.shift();
+        this.#head = 0;
       }
-    };
-    const onSocketDrain = () => {
-      heldForSocket = false;
-      maybeResumeInput();
-    };
-    const onInputEnd = () => {
-      inputEnded = true;
-      if (options.halfClose ?? true) socket.end(); // half-close: the server learns there is no more
-      if (received >= sent) succeed();
-      else armIdleTimer();
-    };
-    const onInputError = (err: Error) => fail(toEchoError(err, { ...where, operation: "read input" }));
+    }
+    return -1;
+  }
+}
 
-    const onEcho = (chunk: Buffer) => {
-      if (received === 0 && answersInTls(chunk))
-        return fail(new EchoError("ERR_ECHO_MISMATCH", { ...where, offset: 0, peerTls: true }));
-      if (verify) {
-        const mismatch = match(chunk);
-        if (mismatch >= 0) return fail(new EchoError("ERR_ECHO_MISMATCH", { ...where, offset: mismatch }));
-        if (heldForVerify && sent - (received + chunk.length) <= maxUnverified / 2) {
-          heldForVerify = false;
-          maybeResumeInput();
-        }
+type Listener = Parameters<EventEmitter["on"]>[1];
+
+/** One {@link streamEcho}: its counts, what holds input back, and the listeners that move the bytes. */
+class EchoStream {
+  readonly #client: EchoClient;
+  readonly #socket: Socket;
+  readonly #input: Readable;
+  readonly #output: Writable;
+  readonly #where: { host: string; port: number };
+  readonly #verify: boolean;
+  readonly #maxUnverified: number;
+  readonly #halfClose: boolean;
+  readonly #timeout: number | undefined;
+  readonly #unmatched = new Unmatched();
+  #sent = 0;
+  #received = 0;
+  /** The first bytes sent, to tell a TLS server's answer from their echo. */
+  #head: Buffer | undefined;
+  #inputEnded = false;
+  #heldForVerify = false;
+  #heldForSocket = false;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #settled = false;
+  #resolve: (result: StreamEchoResult) => void = () => {};
+  #reject: (err: EchoError) => void = () => {};
+  /** Every listener of this stream, attached and removed from the one list. */
+  readonly #listeners: [EventEmitter, string, Listener][];
+
+  constructor(client: EchoClient, input: Readable, output: Writable, options: StreamEchoOptions) {
+    this.#client = client;
+    this.#socket = client.socket;
+    this.#input = input;
+    this.#output = output;
+    this.#where = { host: client.host, port: client.port };
+    this.#verify = options.verify ?? false;
+    this.#maxUnverified = options.maxUnverified ?? DEFAULT_MAX_UNVERIFIED;
+    this.#halfClose = options.halfClose ?? true;
+    this.#timeout = options.timeout;
+    const socket = this.#socket;
+    this.#listeners = [
+      [input, "data", this.#onInput],
+      [input, "end", this.#onInputEnd],
+      [input, "error", this.#onInputError],
+      [socket, "data", this.#onEcho],
+      [socket, "end", this.#onSocketEnd],
+      [socket, "close", this.#onSocketEnd],
+      [socket, "error", this.#onSocketError],
+      [socket, "drain", this.#onSocketDrain],
+      [output, "drain", this.#onOutputDrain],
+    ];
+  }
+
+  run(): Promise<StreamEchoResult> {
+    return new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      if (this.#client.error !== undefined) return this.#fail(this.#client.error);
+      for (const [emitter, event, listener] of this.#listeners) emitter.on(event, listener);
+      this.#socket.resume(); // connect() leaves it paused for readExactly
+      this.#input.resume();
+    });
+  }
+
+  #cleanup(): void {
+    clearTimeout(this.#idleTimer);
+    for (const [emitter, event, listener] of this.#listeners) emitter.off(event, listener);
+  }
+
+  #fail(err: EchoError): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#cleanup();
+    this.#input.pause();
+    this.#reject(err);
+  }
+
+  #succeed(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#cleanup();
+    const result = { sent: this.#sent, received: this.#received, verified: this.#verify };
+    // Resolve once what was written to output has been flushed.
+    this.#output.write(Buffer.alloc(0), () => this.#resolve(result));
+  }
+
+  /** After the end of input: done when all came back, else the idle timeout runs again. */
+  #checkDone(): void {
+    if (this.#received >= this.#sent) this.#succeed();
+    else this.#armIdleTimer();
+  }
+
+  #armIdleTimer(): void {
+    const ms = this.#timeout;
+    if (!this.#inputEnded || ms === undefined || ms <= 0) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(
+      () => this.#fail(new EchoError("ETIMEDOUT", { ...this.#where, operation: "read", timeoutMs: ms })),
+      ms,
+    );
+  }
+
+  #maybeResumeInput(): void {
+    if (!this.#heldForSocket && !this.#heldForVerify && !this.#inputEnded) this.#input.resume();
+  }
+
+  readonly #onInput = (chunk: Buffer): void => {
+    this.#head ??= chunk;
+    this.#sent += chunk.length;
+    if (this.#verify) {
+      this.#unmatched.push(chunk);
+      if (this.#sent - this.#received > this.#maxUnverified) {
+        this.#heldForVerify = true;
+        this.#input.pause();
       }
-      received += chunk.length;
-      if (!output.write(chunk)) socket.pause();
-      if (inputEnded) {
-        if (received >= sent) succeed();
-        else armIdleTimer();
+    }
+    if (!this.#socket.write(chunk)) {
+      this.#heldForSocket = true;
+      this.#input.pause();
+    }
+  };
+
+  readonly #onSocketDrain = (): void => {
+    this.#heldForSocket = false;
+    this.#maybeResumeInput();
+  };
+
+  readonly #onInputEnd = (): void => {
+    this.#inputEnded = true;
+    if (this.#halfClose) this.#socket.end(); // half-close: the server learns there is no more
+    this.#checkDone();
+  };
+
+  readonly #onInputError = (err: Error): void =>
+    this.#fail(toEchoError(err, { ...this.#where, operation: "read input" }));
+
+  readonly #onEcho = (chunk: Buffer): void => {
+    if (this.#received === 0 && this.#answersInTls(chunk))
+      return this.#fail(new EchoError("ERR_ECHO_MISMATCH", { ...this.#where, offset: 0, peerTls: true }));
+    if (this.#verify) {
+      const mismatch = this.#unmatched.match(chunk, this.#received);
+      if (mismatch >= 0)
+        return this.#fail(new EchoError("ERR_ECHO_MISMATCH", { ...this.#where, offset: mismatch }));
+      if (this.#heldForVerify && this.#sent - (this.#received + chunk.length) <= this.#maxUnverified / 2) {
+        this.#heldForVerify = false;
+        this.#maybeResumeInput();
       }
-    };
-    const onOutputDrain = () => socket.resume();
-    const onSocketEnd = () => {
-      if (inputEnded && received >= sent) return succeed();
-      // Our FIN went out before the server's came: it may have closed because of it.
-      const afterFin = inputEnded && (options.halfClose ?? true) && socket.writableFinished;
-      fail(
-        new EchoError("ERR_PEER_CLOSED", {
-          ...where,
-          received,
-          expected: sent,
-          ...(afterFin ? { afterFin } : {}),
-        }),
-      );
-    };
-    // A plain connection's first echo that is a TLS record, where what we sent did not start so.
-    const answersInTls = (chunk: Buffer): boolean =>
-      !client.encrypted &&
+    }
+    this.#received += chunk.length;
+    if (!this.#output.write(chunk)) this.#socket.pause();
+    if (this.#inputEnded) this.#checkDone();
+  };
+
+  readonly #onOutputDrain = (): void => {
+    this.#socket.resume();
+  };
+
+  readonly #onSocketEnd = (): void => {
+    if (this.#inputEnded && this.#received >= this.#sent) return this.#succeed();
+    // Our FIN went out before the server's came: it may have closed because of it.
+    const afterFin = this.#inputEnded && this.#halfClose && this.#socket.writableFinished;
+    this.#fail(
+      new EchoError("ERR_PEER_CLOSED", {
+        ...this.#where,
+        received: this.#received,
+        expected: this.#sent,
+        ...(afterFin ? { afterFin } : {}),
+      }),
+    );
+  };
+
+  readonly #onSocketError = (err: Error): void => this.#fail(toEchoError(err, this.#where));
+
+  /** A plain connection's first echo that is a TLS record, where what we sent did not start so. */
+  #answersInTls(chunk: Buffer): boolean {
+    const head = this.#head;
+    return (
+      !this.#client.encrypted &&
       looksLikeTlsRecord(chunk) &&
       head !== undefined &&
       head.length >= 3 &&
-      head.compare(chunk, 0, 3, 0, 3) !== 0;
-    const onSocketError = (err: Error) => fail(toEchoError(err, where));
-
-    // Compares an echoed chunk with the oldest unmatched sent bytes; returns
-    // the stream offset of the first difference, or -1.
-    const match = (chunk: Buffer): number => {
-      let at = 0;
-      while (at < chunk.length) {
-        const head = unmatched[0];
-        if (head === undefined) return received + at; // more came back than was sent
-        const n = Math.min(head.length - unmatchedHead, chunk.length - at);
-        if (head.compare(chunk, at, at + n, unmatchedHead, unmatchedHead + n) !== 0) {
-          for (let i = 0; i < n; i++) {
-            if (head[unmatchedHead + i] !== chunk[at + i]) return received + at + i;
-          }
-        }
-        at += n;
-        unmatchedHead += n;
-        if (unmatchedHead === head.length) {
-          unmatched.shift();
-          unmatchedHead = 0;
-        }
-      }
-      return -1;
-    };
-
-    // Every listener of this stream, attached and removed from the one list.
-    const listeners = (): [EventEmitter, string, Parameters<EventEmitter["on"]>[1]][] => [
-      [input, "data", onInput],
-      [input, "end", onInputEnd],
-      [input, "error", onInputError],
-      [socket, "data", onEcho],
-      [socket, "end", onSocketEnd],
-      [socket, "close", onSocketEnd],
-      [socket, "error", onSocketError],
-      [socket, "drain", onSocketDrain],
-      [output, "drain", onOutputDrain],
-    ];
-    if (client.error !== undefined) return fail(client.error);
-    for (const [emitter, event, listener] of listeners()) emitter.on(event, listener);
-    socket.resume(); // connect() leaves it paused for readExactly
-    input.resume();
-  });
+      head.compare(chunk, 0, 3, 0, 3) !== 0
+    );
+  }
 }

@@ -19,3 +19,6 @@
  * minutes rather than the system's two hours.
  */
 export const DEFAULT_KEEPALIVE_MS = 60_000;
+
+/** Where a client connects when nothing says otherwise: this machine, over IPv4. */
+export const DEFAULT_HOST = "127.0.0.1";
