@@ -45,16 +45,6 @@ export interface LogOrigin {
 /** Where `--workers` counts a worker's connection ids from: worker 2's first connection is 2000000001. */
 export const WORKER_ID_SPAN = 1_000_000_000;
 
-/**
- * Thrown once a failure has been reported in the chosen format, so that the
- * command only exits with `exitCode` and prints nothing more.
- */
-export class ReportedFailure extends Error {
-  constructor(readonly exitCode: number) {
-    super(`failure already reported (exit ${exitCode})`);
-  }
-}
-
 /** Every event `tcpecho serve` reports. */
 export interface ServeLog {
   start(address: EchoServerAddress, scope: ListenScope, requestedBacklog: number, reach: Reach[]): void;

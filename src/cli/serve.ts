@@ -41,7 +41,6 @@ import { narrateServer, narrateUdp, type NarrationOptions } from "./serve-narrat
 import {
   failureMessage,
   jsonServeLog,
-  ReportedFailure,
   textServeLog,
   WORKER_ID_SPAN,
   type LogFormat,
@@ -49,6 +48,7 @@ import {
   type ServeLog,
 } from "./serve-log.js";
 import { openTerminal, type Terminal } from "./terminal.js";
+import { ReportedFailure } from "./reported-failure.js";
 import { readPemFile } from "./connection-options.js";
 import { openFileLimit } from "../server/descriptors.js";
 import { jsonTrace, textTrace, traceServer } from "./trace.js";
