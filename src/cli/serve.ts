@@ -60,6 +60,7 @@ export function registerServe(program: Command): void {
     });
 }
 
+/** `serve --help`'s examples, after the options. */
 const EXAMPLES = `
 Examples:
   tcpecho serve                          listen on 0.0.0.0:9000, as the lecture notes do
