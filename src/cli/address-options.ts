@@ -47,6 +47,16 @@ export function named<T>(option: string, parse: () => T): T {
   }
 }
 
+/**
+ * A listen error that says which of `serve`'s ports it is about (`--port`,
+ * `--metrics`, `--ui`, `--udp`), as {@link named} does for a bad address.
+ */
+export function onPort(err: unknown, option: string): unknown {
+  return err instanceof EchoError && err.context.operation === "listen"
+    ? new EchoError(err.code, { ...err.context, option }, { cause: err })
+    : err;
+}
+
 /** Adds `-H, --host` and `-p, --port` to a client command (`client`, `ping`, `bench`, `diagnose`). */
 export function addAddressOptions(cmd: Command): Command {
   return cmd

@@ -33,7 +33,7 @@ import {
 import { DEFAULT_TEXT_ENCODING, parseDuration, parseTextEncoding } from "../net/options.js";
 import { decodeCp949, encodeCp949, type TextEncoding } from "../net/text-encoding.js";
 import { printable } from "./printable.js";
-import { ReportedFailure } from "./serve-log.js";
+import { ReportedFailure } from "./reported-failure.js";
 import { openTerminal, TypedLines, type Terminal } from "./terminal.js";
 import { textTrace, traceClient, type ClientTrace } from "./trace.js";
 

@@ -24,7 +24,7 @@ import {
   type TextPlatform,
   type WinsockError,
 } from "../net/winsock.js";
-import { ReportedFailure } from "./serve-log.js";
+import { ReportedFailure } from "./reported-failure.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
 interface ExplainCliOptions {

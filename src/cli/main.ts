@@ -14,7 +14,8 @@ import { detectLang, type Lang } from "../i18n/lang.js";
 import { messages } from "../i18n/messages.js";
 import { EchoError } from "../net/echo-error.js";
 import { registerCommands } from "./commands.js";
-import { jsonServeLog, ReportedFailure } from "./serve-log.js";
+import { jsonServeLog } from "./serve-log.js";
+import { ReportedFailure } from "./reported-failure.js";
 import { useKoreanHelp } from "./help.js";
 
 const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };

@@ -16,8 +16,7 @@ import { listenHttp, type HttpListener } from "../server/http-listener.js";
 import { serveMetrics } from "../server/metrics.js";
 import { liveRoute, pageListener } from "../ui/live-route.js";
 import type { PageControl, PageLang } from "../ui/page-html.js";
-import { named } from "./address-options.js";
-import { metricsUrl, onPort } from "./serve-workers.js";
+import { named, onPort } from "./address-options.js";
 import type { ServeLog } from "./serve-log.js";
 
 /** Where an HTTP listener listens. */
@@ -140,6 +139,11 @@ export async function startHttp(
         await Promise.all(listeners.map((l) => l.close()));
       })()),
   };
+}
+
+/** The URL people can open for a metrics endpoint. */
+export function metricsUrl(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}/metrics`;
 }
 
 /** The URL of the live page. */

@@ -45,16 +45,6 @@ export interface LogOrigin {
 /** Where `--workers` counts a worker's connection ids from: worker 2's first connection is 2000000001. */
 export const WORKER_ID_SPAN = 1_000_000_000;
 
-/**
- * Thrown once a failure has been reported in the chosen format, so that the
- * command only exits with `exitCode` and prints nothing more.
- */
-export class ReportedFailure extends Error {
-  constructor(readonly exitCode: number) {
-    super(`failure already reported (exit ${exitCode})`);
-  }
-}
-
 /** Every event `tcpecho serve` reports. */
 export interface ServeLog {
   start(address: EchoServerAddress, scope: ListenScope, requestedBacklog: number, reach: Reach[]): void;
@@ -108,6 +98,46 @@ export interface ServeLog {
   workersStopped(n: number): void;
 }
 
+/** The events about the server itself: where it listens, what it warns of, its faults and HTTP listeners. */
+type StartEvents = Pick<
+  ServeLog,
+  "start" | "noExternalInterface" | "fewDescriptors" | "faults" | "metrics" | "livePage"
+>;
+
+/** The events about each client: connected, its data, gone, refused, a fault applied. */
+type ClientEvents = Pick<
+  ServeLog,
+  | "connect"
+  | "data"
+  | "dataSuppressed"
+  | "disconnect"
+  | "refused"
+  | "refusedSuppressed"
+  | "fault"
+  | "faultsSuppressed"
+>;
+
+/** The events about what went wrong: with a client, at accept, with a peer's PROXY header or TLS, or for good. */
+type ErrorEvents = Pick<
+  ServeLog,
+  "connectionError" | "acceptError" | "peerError" | "tlsError" | "peerErrorsSuppressed" | "failed"
+>;
+
+/** The events about the stop: not ready, draining, forced, the summary. */
+type StopEvents = Pick<ServeLog, "notReady" | "shutdown" | "forcing" | "stopped">;
+
+/** The events about `--udp`: the UDP echo's start, datagrams, drops and summary. */
+type UdpEvents = Pick<
+  ServeLog,
+  "udpStart" | "udpData" | "udpDropped" | "udpDroppedSuppressed" | "udpStopped"
+>;
+
+/** The events about `--workers`: the primary's lines about its workers. */
+type WorkerEvents = Pick<ServeLog, "workersStarting" | "workerStarted" | "workerDied" | "workersStopped">;
+
+/** Writes one JSON event: its name and fields. */
+type Emit = (event: string, fields: Record<string, unknown>) => void;
+
 /**
  * The textbook's lines, in the terminal's language; received bytes read as
  * `encoding` (`--encoding`).
@@ -121,8 +151,19 @@ export interface ServeLog {
  * ```
  */
 export function textServeLog(t: Terminal, origin?: LogOrigin, encoding: TextEncoding = "utf-8"): ServeLog {
-  const { messages: m } = t;
   const worker = origin?.role === "primary" ? 0 : (origin?.worker ?? 0);
+  return {
+    ...textStartLines(t),
+    ...textClientLines(t, encoding),
+    ...textErrorLines(t),
+    ...textStopLines(t, worker),
+    ...textUdpLines(t, encoding, worker),
+    ...textWorkerLines(t),
+  };
+}
+
+function textStartLines(t: Terminal): StartEvents {
+  const { messages: m } = t;
   return {
     start(address, scope, requested, reach) {
       const ep = formatEndpoint(address.host, address.port);
@@ -130,6 +171,16 @@ export function textServeLog(t: Terminal, origin?: LogOrigin, encoding: TextEnco
       for (const r of reach) t.out(m.reachAt(r.endpoint, r.loopback ? m.loopbackLabel : r.via));
     },
     noExternalInterface: () => t.out(m.noExternalInterface),
+    fewDescriptors: (soft, max) => t.err(m.fewDescriptors(soft, max)),
+    faults: (list, changed) => t.out(m.faultsActive(list, changed)),
+    metrics: (url) => t.out(m.metricsAt(url)),
+    livePage: (url) => t.out(m.livePageAt(url)),
+  };
+}
+
+function textClientLines(t: Terminal, encoding: TextEncoding): ClientEvents {
+  const { messages: m } = t;
+  return {
     connect: (c) => t.out(m.connected(c.remoteAddress, c.remotePort)),
     data: (c, _received, shown) => {
       // A read that brought only the start of a character: its line comes with the rest.
@@ -143,6 +194,14 @@ export function textServeLog(t: Terminal, origin?: LogOrigin, encoding: TextEnco
       t.out(m.disconnected(d.remoteAddress, d.remotePort, d.bytesOut, d.durationMs, d.reason)),
     refused: (r, limit) => t.out(m.refused(r.remoteAddress, r.remotePort, r.reason, limit)),
     refusedSuppressed: (n) => t.out(m.refusedSuppressed(n)),
+    fault: (c, e) => t.out(m.faultApplied(c.remoteAddress, c.remotePort, c.id, e.spec, faultDone(t.lang, e))),
+    faultsSuppressed: (n) => t.out(m.faultsSuppressed(n)),
+  };
+}
+
+function textErrorLines(t: Terminal): ErrorEvents {
+  const { messages: m } = t;
+  return {
     connectionError: (c, e) =>
       t.err(m.connectionError(c.remoteAddress, c.remotePort, m.error(e.code, e.context))),
     acceptError: (e) => t.err(`${m.serverTag} ${m.error(e.code, e.context)}`),
@@ -156,19 +215,6 @@ export function textServeLog(t: Terminal, origin?: LogOrigin, encoding: TextEnco
         ),
       ),
     peerErrorsSuppressed: (n) => t.err(m.peerErrorsSuppressed(n)),
-    faults: (list, changed) => t.out(m.faultsActive(list, changed)),
-    fault: (c, e) => t.out(m.faultApplied(c.remoteAddress, c.remotePort, c.id, e.spec, faultDone(t.lang, e))),
-    faultsSuppressed: (n) => t.out(m.faultsSuppressed(n)),
-    fewDescriptors: (soft, max) => t.err(m.fewDescriptors(soft, max)),
-    notReady: (delayMs) => t.out(m.notReady(delayMs)),
-    shutdown: (open, drainMs) => t.out(m.stopping(open, drainMs)),
-    forcing: (open) => t.out(m.forcing(open)),
-    stopped: (s) =>
-      t.out(
-        worker > 0
-          ? m.workerSummary(worker, s.uptimeMs, s.connectionsTotal, s.bytesOut, s.cutOff)
-          : m.summary(s.uptimeMs, s.connectionsTotal, s.bytesOut, s.cutOff),
-      ),
     failed: (err, exitCode) => {
       const f = failure(err, m);
       t.err(
@@ -179,8 +225,27 @@ export function textServeLog(t: Terminal, origin?: LogOrigin, encoding: TextEnco
             : `tcpecho: ${f.message}`,
       );
     },
-    metrics: (url) => t.out(m.metricsAt(url)),
-    livePage: (url) => t.out(m.livePageAt(url)),
+  };
+}
+
+function textStopLines(t: Terminal, worker: number): StopEvents {
+  const { messages: m } = t;
+  return {
+    notReady: (delayMs) => t.out(m.notReady(delayMs)),
+    shutdown: (open, drainMs) => t.out(m.stopping(open, drainMs)),
+    forcing: (open) => t.out(m.forcing(open)),
+    stopped: (s) =>
+      t.out(
+        worker > 0
+          ? m.workerSummary(worker, s.uptimeMs, s.connectionsTotal, s.bytesOut, s.cutOff)
+          : m.summary(s.uptimeMs, s.connectionsTotal, s.bytesOut, s.cutOff),
+      ),
+  };
+}
+
+function textUdpLines(t: Terminal, encoding: TextEncoding, worker: number): UdpEvents {
+  const { messages: m } = t;
+  return {
     udpStart: (ep) => t.out(m.udpListening(ep)),
     udpData: (address, port, chunk) =>
       t.out(
@@ -196,6 +261,12 @@ export function textServeLog(t: Terminal, origin?: LogOrigin, encoding: TextEnco
           : m.udpSummary(s.datagramsIn, s.datagramsOut, dropped),
       );
     },
+  };
+}
+
+function textWorkerLines(t: Terminal): WorkerEvents {
+  const { messages: m } = t;
+  return {
     workersStarting: (n) => t.out(m.workersStarting(n)),
     workerStarted: (id, pid) => t.out(m.workerStarted(id, pid)),
     workerDied: (id, pid, how, replacing) => t.err(m.workerDied(id, pid, how, replacing)),
@@ -307,19 +378,34 @@ export function jsonServeLog(
   origin?: LogOrigin,
   encoding: TextEncoding = "utf-8",
 ): ServeLog {
-  const emit = (event: string, fields: Record<string, unknown>) =>
+  const emit: Emit = (event, fields) =>
     write(
       escapeUnsafe(
         JSON.stringify({ time: new Date().toISOString(), event, pid: process.pid, ...origin, ...fields }),
       ),
     );
-  const client = (c: ConnectionInfo) => ({
+  return {
+    ...jsonStartEvents(emit, m),
+    ...jsonClientEvents(emit, encoding),
+    ...jsonErrorEvents(emit, m),
+    ...jsonStopEvents(emit, m),
+    ...jsonUdpEvents(emit, encoding),
+    ...jsonWorkerEvents(emit),
+  };
+}
+
+/** What every client event carries about its client. */
+function clientFields(c: ConnectionInfo) {
+  return {
     id: c.id,
     remoteAddress: c.remoteAddress,
     remotePort: c.remotePort,
     remoteFamily: c.remoteFamily,
     ...(c.proxyAddress === undefined ? {} : { proxyAddress: c.proxyAddress }),
-  });
+  };
+}
+
+function jsonStartEvents(emit: Emit, m: Messages): StartEvents {
   return {
     start: (address, scope, requested, reach) =>
       emit("start", {
@@ -334,13 +420,28 @@ export function jsonServeLog(
         reachableAt: reach.map((r) => r.endpoint),
       }),
     noExternalInterface: () => {},
-    connect: (c) => emit("connect", client(c)),
+    fewDescriptors: (soft, max) =>
+      emit("warning", {
+        kind: "open-files",
+        limit: soft,
+        ...(max > 0 ? { maxConnections: max } : {}),
+        message: m.fewDescriptors(soft, max),
+      }),
+    faults: (faults, changed) => emit("faults", { faults, changed }),
+    metrics: (url) => emit("metrics", { url }),
+    livePage: (url) => emit("ui", { url }),
+  };
+}
+
+function jsonClientEvents(emit: Emit, encoding: TextEncoding): ClientEvents {
+  return {
+    connect: (c) => emit("connect", clientFields(c)),
     data: (c, received, shown) =>
-      emit("data", { ...client(c), bytes: received, ...textFields(shown, encoding) }),
+      emit("data", { ...clientFields(c), bytes: received, ...textFields(shown, encoding) }),
     dataSuppressed: (n) => emit("data-suppressed", { perSecond: n }),
     disconnect: (d) =>
       emit("disconnect", {
-        ...client(d),
+        ...clientFields(d),
         reason: d.reason,
         bytesIn: d.bytesIn,
         bytesOut: d.bytesOut,
@@ -356,8 +457,18 @@ export function jsonServeLog(
         ...(r.reason === "denied" ? {} : { limit }),
       }),
     refusedSuppressed: (n) => emit("refused-suppressed", { perSecond: n }),
+    fault: (c, e) => {
+      const { kind, spec, ...figures } = e;
+      emit("fault", { ...clientFields(c), kind, spec, ...figures });
+    },
+    faultsSuppressed: (n) => emit("fault-suppressed", { perSecond: n }),
+  };
+}
+
+function jsonErrorEvents(emit: Emit, m: Messages): ErrorEvents {
+  return {
     connectionError: (c, e) =>
-      emit("error", { ...client(c), code: e.code, message: m.error(e.code, e.context) }),
+      emit("error", { ...clientFields(c), code: e.code, message: m.error(e.code, e.context) }),
     acceptError: (e) =>
       emit("error", {
         code: e.code,
@@ -382,19 +493,15 @@ export function jsonServeLog(
         message: m.tlsFailure(i.failure, e.context.detail ?? "", e.context.timeoutMs ?? 0),
       }),
     peerErrorsSuppressed: (n) => emit("error-suppressed", { perSecond: n }),
-    faults: (faults, changed) => emit("faults", { faults, changed }),
-    fault: (c, e) => {
-      const { kind, spec, ...figures } = e;
-      emit("fault", { ...client(c), kind, spec, ...figures });
+    failed: (err, exitCode, from) => {
+      const f = failure(err, m);
+      emit("error", { ...from, code: f.code, message: f.message, ...f.fields, exitCode });
     },
-    faultsSuppressed: (n) => emit("fault-suppressed", { perSecond: n }),
-    fewDescriptors: (soft, max) =>
-      emit("warning", {
-        kind: "open-files",
-        limit: soft,
-        ...(max > 0 ? { maxConnections: max } : {}),
-        message: m.fewDescriptors(soft, max),
-      }),
+  };
+}
+
+function jsonStopEvents(emit: Emit, m: Messages): StopEvents {
+  return {
     notReady: (delayMs, drainMs) =>
       emit("not-ready", { shutdownDelayMs: delayMs, drainTimeoutMs: drainMs, message: m.notReady(delayMs) }),
     shutdown: (open, drainMs) => emit("shutdown", { open, drainTimeoutMs: drainMs }),
@@ -417,12 +524,11 @@ export function jsonServeLog(
         faults: s.faults,
         corruptedChunks: s.corruptedChunks,
       }),
-    failed: (err, exitCode, from) => {
-      const f = failure(err, m);
-      emit("error", { ...from, code: f.code, message: f.message, ...f.fields, exitCode });
-    },
-    metrics: (url) => emit("metrics", { url }),
-    livePage: (url) => emit("ui", { url }),
+  };
+}
+
+function jsonUdpEvents(emit: Emit, encoding: TextEncoding): UdpEvents {
+  return {
     udpStart: (endpoint) => emit("udp-start", { endpoint }),
     udpData: (address, port, chunk) =>
       emit("udp-data", {
@@ -435,6 +541,11 @@ export function jsonServeLog(
       emit("udp-dropped", { remoteAddress: address, remotePort: port, reason }),
     udpDroppedSuppressed: (n) => emit("udp-dropped-suppressed", { perSecond: n }),
     udpStopped: (s) => emit("udp-stopped", { ...s }),
+  };
+}
+
+function jsonWorkerEvents(emit: Emit): WorkerEvents {
+  return {
     workersStarting: (n) => emit("workers", { workers: n }),
     workerStarted: (id, pid) => emit("worker-start", { worker: id, pid }),
     workerDied: (id, pid, how, replacing) => emit("worker-died", { worker: id, pid, how, replacing }),

@@ -29,12 +29,9 @@
  * `NODE_CLUSTER_SCHED_POLICY=rr` in the environment brings back Node's
  * round-robin.
  *
- * The primary gives its stop orders over the cluster channel, not by signal:
- * on Windows a signal sent to a process ends it at once (no drain, no
- * summary), and everywhere a signal to the whole group (Ctrl-C in a terminal
- * or a Windows console, Ctrl-Break, systemd's SIGTERM to the service's
- * processes) reaches the workers too. So a worker ignores those signals and
- * counts only the primary's orders: the first drains, the second forces.
+ * How the primary stops its workers (orders over the cluster channel, not
+ * signals, and why) is `serve-lifecycle.ts`'s business, with the rest of
+ * the stop.
  *
  * @module
  */
@@ -42,11 +39,12 @@
 import cluster, { type Worker } from "node:cluster";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { EchoError } from "../net/echo-error.js";
 import { zeroEchoServerStats, type EchoServerStats } from "../server/echo-server.js";
-import { clusterRegistry, serveMetrics } from "../server/metrics.js";
 import { zeroUdpEchoStats, type UdpEchoStats } from "../server/udp-echo.js";
+import { metricsUrl } from "./serve-http.js";
+import { EXIT, ServeLifecycle, StopOrders } from "./serve-lifecycle.js";
 import { failureFromMessage, type ServeLog } from "./serve-log.js";
+import { serveClusterMetrics } from "./serve-metrics.js";
 
 // A worker that dies this many times within the window is not replaced again: it would only crash-loop.
 const MAX_DEATHS = 5;
@@ -63,29 +61,17 @@ interface WorkerMessage {
   message?: unknown;
 }
 
-/** The signals that stop the server: Ctrl-C, a service manager's stop, and Windows' Ctrl-Break. */
-export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGBREAK"] as const;
-
-/** The primary's order to a worker: the first drains, the second forces the stop. */
-const STOP_ORDER = { tcpecho: "stop" };
-
-/**
- * In a worker: calls `onOrder` for each stop order of the primary, and
- * tells the primary it may now send them (one sent earlier would be lost:
- * nobody listened yet).
- */
-export function takeStopOrders(onOrder: () => void): void {
-  process.on("message", (msg: { tcpecho?: unknown } | null) => {
-    if (msg?.tcpecho === STOP_ORDER.tcpecho) onOrder();
-  });
-  process.send?.({ tcpecho: "ready" });
-}
-
 /** What the primary needs to know. */
 export interface PrimaryOptions {
   workers: number;
   metrics: { host: string; port: number } | undefined;
   log: ServeLog;
+}
+
+/** A worker's last counts, TCP and UDP. */
+interface Counts {
+  stats: EchoServerStats;
+  udp: UdpEchoStats | undefined;
 }
 
 /**
@@ -96,128 +82,132 @@ export interface PrimaryOptions {
  */
 export async function runPrimary(options: PrimaryOptions): Promise<number> {
   const { workers, log } = options;
-  let stopping = false;
-  let signals = 0;
-  // How many stop orders each worker is due (1 drains, 2 forces), and has been given.
-  let due = 0;
-  const given = new WeakMap<Worker, number>();
-  const order = (worker: Worker) => {
-    const sent = given.get(worker);
-    if (sent === undefined) return; // not listening for orders yet: it gets them when it is
-    for (let i = sent; i < due; i++) worker.send(STOP_ORDER);
-    given.set(worker, Math.max(sent, due));
-  };
-  const deaths: number[] = [];
   const startedAt = performance.now();
-  // A worker is named by its cluster id, never reused: a replacement is a new worker.
-  const ids = new Map<Worker, number>();
-  const listening = new WeakSet<Worker>();
-  let failedToStart = false;
-  let failure: { exitCode: number } | undefined;
-  const counts = new Map<number, { stats: EchoServerStats; udp: UdpEchoStats | undefined }>();
-
-  const onSignal = () => {
-    signals++;
-    stopping = true;
-    // The first signal lets each worker drain; the second makes each of them force its stop.
-    due = Math.min(signals, 2);
-    for (const worker of ids.keys()) order(worker);
-    if (signals >= 3) for (const worker of ids.keys()) worker.process.kill("SIGKILL");
-  };
   // Ours from the start: a signal that came before its handler would end the primary on the spot.
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const life = new ServeLifecycle().listenTo("signals");
+  const pool = new WorkerPool(log, () => life.state !== "serving");
+  // The first request lets each worker drain; the second makes each of them force its stop.
+  life.up({ drain: () => pool.order(1), force: () => pool.order(2), kill: () => pool.kill() });
+  const endpoint = await serveClusterMetrics(options.metrics, () => !pool.stopping);
+  log.workersStarting(workers);
+  if (endpoint !== undefined) log.metrics(metricsUrl(endpoint.host, endpoint.port));
+  ownAccept();
+  await pool.run(workers);
+  await endpoint?.close();
+  if (pool.failedToStart) return pool.failure?.exitCode ?? EXIT.failed;
+  log.workersStopped(workers);
+  summarize(log, [...pool.counts.values()], startedAt);
+  return EXIT.stopped;
+}
 
-  const fork = () => {
+/** The primary's summary: the workers' last counts added up, TCP then UDP. */
+function summarize(log: ServeLog, counts: Counts[], startedAt: number): void {
+  const tcp = counts.map((c) => c.stats);
+  log.stopped(
+    { ...sumStats(tcp, zeroEchoServerStats()), uptimeMs: performance.now() - startedAt },
+    counts.length,
+  );
+  const udp = counts.flatMap((c) => (c.udp === undefined ? [] : [c.udp]));
+  if (udp.length > 0) log.udpStopped(sumStats(udp, zeroUdpEchoStats()));
+}
+
+/**
+ * The workers of one run: forked, told to stop, replaced when one dies
+ * (within {@link MAX_DEATHS}), and their counts and start-up failure kept.
+ */
+class WorkerPool {
+  /** A worker is named by its cluster id, never reused: a replacement is a new worker. */
+  readonly #ids = new Map<Worker, number>();
+  readonly #listening = new WeakSet<Worker>();
+  readonly #deaths: number[] = [];
+  readonly #orders = new StopOrders<Worker>();
+  /** Each worker's last counts, by id; one that died counts as of its last report. */
+  readonly counts = new Map<number, Counts>();
+  /** The first start-up failure a worker reported. */
+  failure: { exitCode: number } | undefined;
+  /** A worker exited before it listened: the others were told to stop. */
+  failedToStart = false;
+
+  constructor(
+    private readonly log: ServeLog,
+    private readonly stopRequested: () => boolean,
+  ) {}
+
+  get stopping(): boolean {
+    return this.stopRequested() || this.failedToStart;
+  }
+
+  /** Each worker is due `n` stop orders (1 drains, 2 forces). */
+  order(n: number): void {
+    this.#orders.raise(n, this.#ids.keys());
+  }
+
+  kill(): void {
+    for (const worker of this.#ids.keys()) worker.process.kill("SIGKILL");
+  }
+
+  /** Forks `n` workers; resolves once every worker, replacements too, has exited. */
+  run(n: number): Promise<void> {
+    cluster.on("message", (worker, msg: WorkerMessage) => this.#message(worker, msg));
+    for (let i = 0; i < n; i++) this.#fork();
+    // What a worker sent before it exited may still be in the channel: its end comes after.
+    const channelDrained = (worker: Worker) =>
+      worker.isConnected() ? Promise.race([once(worker, "disconnect"), sleep(1000)]) : Promise.resolve();
+    return new Promise<void>((resolve) => {
+      cluster.on("exit", (worker, code, signal) => {
+        void channelDrained(worker).then(() => {
+          this.#exited(worker, code, signal);
+          if (this.#ids.size === 0) resolve();
+        });
+      });
+    });
+  }
+
+  #fork(): void {
     const worker = cluster.fork();
-    ids.set(worker, worker.id);
+    this.#ids.set(worker, worker.id);
     // A message to a worker that already exited (a listen error sent as it died) fails with EPIPE;
     // its "exit" says all there is to say, so the channel's error must not end the primary.
     worker.on("error", () => {});
     worker.once("listening", () => {
-      listening.add(worker);
-      log.workerStarted(worker.id, worker.process.pid ?? 0);
+      this.#listening.add(worker);
+      this.log.workerStarted(worker.id, worker.process.pid ?? 0);
     });
-  };
-  cluster.on("message", (worker, msg: WorkerMessage) => {
-    if (msg?.tcpecho === "ready") {
-      given.set(worker, 0);
-      order(worker);
-    }
+  }
+
+  #message(worker: Worker, msg: WorkerMessage): void {
+    if (msg?.tcpecho === "ready") this.#orders.ready(worker);
     if (msg?.tcpecho === "stats" && msg.stats !== undefined)
-      counts.set(worker.id, { stats: msg.stats, udp: msg.udp });
-    if (msg?.tcpecho === "failed" && failure === undefined) {
+      this.counts.set(worker.id, { stats: msg.stats, udp: msg.udp });
+    if (msg?.tcpecho === "failed" && this.failure === undefined) {
       // Every worker fails alike (the port is taken): one report is enough.
-      failure = { exitCode: msg.exitCode ?? 1 };
-      log.failed(failureFromMessage(msg), failure.exitCode, {
+      this.failure = { exitCode: msg.exitCode ?? EXIT.failed };
+      this.log.failed(failureFromMessage(msg), this.failure.exitCode, {
         worker: worker.id,
         pid: worker.process.pid ?? 0,
       });
     }
-  });
+  }
 
-  const endpoint =
-    options.metrics === undefined
-      ? undefined
-      : await (async () => {
-          const registry = clusterRegistry();
-          const m = options.metrics as { host: string; port: number };
-          return serveMetrics(
-            m.host,
-            m.port,
-            () => registry.clusterMetrics(),
-            () => !stopping,
-          ).catch((e: unknown) => {
-            throw onPort(e, "--metrics");
-          });
-        })();
-  log.workersStarting(workers);
-  if (endpoint !== undefined) log.metrics(metricsUrl(endpoint.host, endpoint.port));
-  ownAccept();
-  for (let i = 0; i < workers; i++) fork();
-
-  // What a worker sent before it exited may still be in the channel: its end comes after.
-  const channelDrained = (worker: Worker) =>
-    worker.isConnected() ? Promise.race([once(worker, "disconnect"), sleep(1000)]) : Promise.resolve();
-  const allStopped = new Promise<void>((resolve) => {
-    cluster.on(
-      "exit",
-      (worker, code, signal) => void channelDrained(worker).then(() => exited(worker, code, signal)),
-    );
-    const exited = (worker: Worker, code: number, signal: string) => {
-      const id = ids.get(worker) ?? 0;
-      ids.delete(worker);
-      if (!stopping && !listening.has(worker)) {
-        // It never got to listen (port in use, bad address...): replacing it would fail the same way.
-        failedToStart = true;
-        stopping = true;
-        due = Math.max(due, 1);
-        for (const w of ids.keys()) order(w);
-      } else if (!stopping) {
-        const now = Date.now();
-        deaths.push(now);
-        while (deaths.length > 0 && (deaths[0] as number) < now - DEATH_WINDOW_MS) deaths.shift();
-        const replacing = deaths.length <= MAX_DEATHS;
-        log.workerDied(id, worker.process.pid ?? 0, signal ?? `exit code ${code}`, replacing);
-        if (replacing) fork();
-      }
-      if (ids.size === 0) resolve();
-    };
-  });
-
-  await allStopped;
-  await endpoint?.close();
-  if (failedToStart) return failure?.exitCode ?? 1;
-  log.workersStopped(workers);
-  const tcp = [...counts.values()].map((c) => c.stats);
-  log.stopped(
-    { ...sumStats(tcp, zeroEchoServerStats()), uptimeMs: performance.now() - startedAt },
-    counts.size,
-  );
-  const udp = [...counts.values()].flatMap((c) => (c.udp === undefined ? [] : [c.udp]));
-  if (udp.length > 0) log.udpStopped(sumStats(udp, zeroUdpEchoStats()));
-  return 0;
+  #exited(worker: Worker, code: number, signal: string): void {
+    const id = this.#ids.get(worker) ?? 0;
+    this.#ids.delete(worker);
+    if (this.stopping) return;
+    if (!this.#listening.has(worker)) {
+      // It never got to listen (port in use, bad address...): replacing it would fail the same way.
+      this.failedToStart = true;
+      this.order(1);
+      return;
+    }
+    const now = Date.now();
+    this.#deaths.push(now);
+    while (this.#deaths.length > 0 && (this.#deaths[0] as number) < now - DEATH_WINDOW_MS)
+      this.#deaths.shift();
+    const replacing = this.#deaths.length <= MAX_DEATHS;
+    this.log.workerDied(id, worker.process.pid ?? 0, signal ?? `exit code ${code}`, replacing);
+    if (replacing) this.#fork();
+  }
 }
-
 /**
  * Lets each worker accept on the shared listening socket (cluster's
  * `SCHED_NONE`), unless `NODE_CLUSTER_SCHED_POLICY` asks for a policy. Takes
@@ -252,16 +242,4 @@ export function reportStats(stats: EchoServerStats, udp?: UdpEchoStats): Promise
       resolve(); // the primary is gone: nobody to tell
     }
   });
-}
-
-/** A listen error that says which of the server's ports it is about (`--port`, `--metrics`, `--udp`). */
-export function onPort(err: unknown, option: string): unknown {
-  return err instanceof EchoError && err.context.operation === "listen"
-    ? new EchoError(err.code, { ...err.context, option }, { cause: err })
-    : err;
-}
-
-/** The URL people can open for an endpoint. */
-export function metricsUrl(host: string, port: number): string {
-  return `http://${host.includes(":") ? `[${host}]` : host}:${port}/metrics`;
 }

@@ -410,8 +410,8 @@ function detailLiterals(): string[] {
       if (!file.endsWith(".ts") || file.endsWith(".test.ts") || file === "proxy-preamble.ts") continue;
       const text = readFileSync(new URL(`${dir}/${file}`, root), "utf8");
       for (const m of text.matchAll(/detail: "([^"]+)"/g)) found.add(m[1] ?? "");
-      // serve.ts words OpenSSL's reasons for a bad --tls-cert/--tls-key in its TLS_REASONS map.
-      if (file === "serve.ts")
+      // serve-tls.ts words OpenSSL's reasons for a bad --tls-cert/--tls-key in its TLS_REASONS map.
+      if (file === "serve-tls.ts")
         for (const m of /TLS_REASONS[^=]*=([^;]*);/s.exec(text)?.[1]?.matchAll(/: "([^"]+)"/g) ?? [])
           found.add(m[1] ?? "");
       // connection-options.ts: why a PEM file could not be read.
