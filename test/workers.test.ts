@@ -400,9 +400,11 @@ test(
  */
 async function groupWithHeld(env: NodeJS.ProcessEnv, args: string[] = []) {
   // setsid (not forking: a spawned child leads no group) makes the CLI itself lead a new group.
+  // Round-robin: the primary hands connections out in turn, so both workers hold one. With the
+  // shared socket the kernel may give every connection to one worker on a loaded machine.
   const cli = startCli(
     ["serve", "--host", "127.0.0.1", "--port", "0", "--workers", "2", "--log-format", "json", ...args],
-    env,
+    { ...env, NODE_CLUSTER_SCHED_POLICY: "rr" },
     ["setsid"],
   );
   const events = () =>
