@@ -129,12 +129,12 @@ echo: exit 130.`,
         if (opts.crlf && opts.lf)
           throw new EchoError("ERR_INVALID_OPTION", {
             value: "--crlf --lf",
-            detail: "line endings: pick one",
+            reason: { kind: "crlf-and-lf" },
           });
         if (opts.send !== undefined && opts.interactive === true)
           throw new EchoError("ERR_INVALID_OPTION", {
             value: "--send --interactive",
-            detail: "the mode: --send sends one message, --interactive holds a dialogue",
+            reason: { kind: "send-and-interactive" },
           });
         await runClient(target.host, target.port, opts);
       },

@@ -132,7 +132,7 @@ failed (a certificate not trusted, a server that does not speak TLS).`,
         if (opts.connectOnly && cmd.getOptionValueSource("size") === "cli") {
           throw new EchoError("ERR_INVALID_OPTION", {
             value: "--size",
-            detail: "--connect-only (it sends no data)",
+            reason: { kind: "connect-only-data" },
           });
         }
         const report = await runPing(openTerminal(opts.lang), host, port, opts);

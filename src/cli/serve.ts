@@ -18,7 +18,7 @@ import { createUdpEchoServer, type UdpEchoServer, type UdpEchoStats } from "../s
 import { onPort, reportStats, runPrimary, STOP_SIGNALS, takeStopOrders } from "./serve-workers.js";
 import { Option, type Command } from "commander";
 import { DEFAULT_KEEPALIVE_MS } from "../net/defaults.js";
-import { EchoError } from "../net/echo-error.js";
+import { EchoError, type PemReason } from "../net/echo-error.js";
 import { parseAddress, parsePort, type AddressParts } from "../net/address.js";
 import { parseCidr } from "../net/cidr.js";
 import { formatEndpoint } from "../net/endpoint.js";
@@ -95,7 +95,7 @@ interface ServeOptions {
 function parseListenAddress(value: string, option: string): { host: string; port: number } {
   const { host, port } = named(option, () => parseAddress(value, 0));
   if (host === undefined || port === undefined)
-    throw new EchoError("ERR_INVALID_OPTION", { value, detail: `${option} (HOST:PORT)` });
+    throw new EchoError("ERR_INVALID_OPTION", { value, reason: { kind: "host-port", flag: option } });
   return { host, port };
 }
 
@@ -432,13 +432,13 @@ async function reportFailure(err: unknown, opts: ServeOptions): Promise<never> {
   throw new ReportedFailure(exitCode);
 }
 
-// OpenSSL's reasons that mean the wrong file was given, in plain words, by option.
-const TLS_REASONS: Record<string, Record<string, string>> = {
-  "--tls-cert": { "no start line": "no certificate in it" },
+// OpenSSL's reasons that mean the wrong file was given, by option: what we say instead.
+const TLS_REASONS: Record<string, Record<string, PemReason>> = {
+  "--tls-cert": { "no start line": { kind: "no-certificate" } },
   "--tls-key": {
-    "no start line": "no private key in it",
-    unsupported: "no private key in it",
-    "key values mismatch": "not the private key of that certificate",
+    "no start line": { kind: "no-private-key" },
+    unsupported: { kind: "no-private-key" },
+    "key values mismatch": { kind: "key-mismatch" },
   },
 };
 
@@ -461,11 +461,12 @@ function checkTlsFiles(pem: { cert: Buffer; key: Buffer }, certFile: string, key
       const e = err as { reason?: unknown; message?: unknown };
       const detail =
         typeof e.reason === "string" ? e.reason : String(e.message).replace(/^error:[^:]*:[^:]*::/, "");
+      const reason = TLS_REASONS[option]?.[detail];
       throw new EchoError("ERR_INVALID_OPTION", {
         value,
         option,
         expect: "pem",
-        detail: TLS_REASONS[option]?.[detail] ?? detail,
+        ...(reason === undefined ? { detail } : { reason }),
       });
     }
   }
@@ -559,7 +560,7 @@ async function serve(opts: ServeOptions): Promise<void> {
       option: keyMissing ? "--tls-key" : "--tls-cert",
       needs: keyMissing ? "--tls-cert" : "--tls-key",
       expect: "missing",
-      detail: keyMissing ? "the certificate's private key" : "the certificate",
+      reason: { kind: keyMissing ? "needs-private-key" : "needs-certificate" },
     });
   }
   // Read before forking too, so that a bad file is one usage error rather than one per worker.
