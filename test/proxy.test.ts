@@ -292,3 +292,29 @@ test(
     }
   },
 );
+
+test(
+  "CLI in Korean: a refused PROXY header says what was wrong with it (too long, a Unix socket's client)",
+  { timeout: 20_000 },
+  async () => {
+    const srv = await startCliServer(["--proxy-protocol", "v2", "--lang", "ko"]);
+    try {
+      const long = await rawConnect(srv.port);
+      long.write(Buffer.concat([V2_SIGNATURE, Buffer.from([0x21, 0x11, 0xff, 0xff])]));
+      await closedUnechoed(long);
+      const said = await srv.waitFor(/PROXY 프로토콜 헤더: v2:/);
+      assert.match(said, /v2: 헤더가 너무 깁니다 \(65551바이트, 한도 4112바이트\); 연결을 닫았습니다$/);
+      const unix = await rawConnect(srv.port);
+      // v2 PROXY over a Unix stream socket (0x31): two 108-byte paths.
+      const head = Buffer.from([0x21, 0x31, 0, 216]);
+      unix.write(Buffer.concat([V2_SIGNATURE, head, Buffer.alloc(216), Buffer.from("hi")]));
+      await closedUnechoed(unix);
+      assert.match(
+        await srv.waitFor(/클라이언트는 TCP로/),
+        /유닉스 스트림 소켓 클라이언트는 TCP로 에코할 수 없습니다; 연결을 닫았습니다$/,
+      );
+    } finally {
+      await stopCli(srv);
+    }
+  },
+);

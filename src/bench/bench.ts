@@ -192,7 +192,7 @@ export function planBench(options: BenchOptions): LoadPlan & { threads: number }
   if (plan.size * plan.pipeline > 64 * 1024 * 1024) {
     throw new EchoError("ERR_INVALID_OPTION", {
       value: `${plan.size} × ${plan.pipeline}`,
-      detail: "size × pipeline (at most 64 MiB in flight per connection)",
+      reason: { kind: "in-flight" },
     });
   }
   plan.threads = Math.min(plan.threads, plan.connections);

@@ -57,4 +57,7 @@ export {
   type EchoErrorContext,
   type UsageErrorCode,
   type NetworkErrorCode,
+  type EchoErrorReason,
+  type EchoErrorReasonKind,
+  type ProxyHeaderReason,
 } from "../net/echo-error.js";

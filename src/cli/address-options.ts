@@ -111,8 +111,7 @@ function agree<T extends string | number>(part: "host" | "port", values: (T | un
   if (first !== undefined && !given.every(same)) {
     throw new EchoError("ERR_INVALID_OPTION", {
       value: given.join(", "),
-      detail:
-        part === "port" ? "the port: give it once" : "the host: give it once, as an argument or with --host",
+      reason: { kind: part === "port" ? "port-twice" : "host-twice" },
     });
   }
   return first;

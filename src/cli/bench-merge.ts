@@ -115,7 +115,7 @@ async function runMerge(t: Terminal, files: string[], opts: MergeCliOptions): Pr
     if (opts[flag.slice(2) as "hgrm" | "plot"] !== undefined && merged.latencyHistogram === null)
       throw new EchoError("ERR_INVALID_OPTION", {
         value: files.join(" "),
-        detail: `${flag} (reports with latency: stream reports have none)`,
+        reason: { kind: "stream-reports", flag },
       });
   const { hgrm, plot } = opts;
   const histogram = merged.latencyHistogram;

@@ -50,7 +50,7 @@ export function parsePlotFile(path: string): PlotFile {
   if (ext !== ".svg" && ext !== ".png")
     throw new EchoError("ERR_INVALID_OPTION", {
       value: path,
-      detail: "--plot (a file name ending in .svg or .png)",
+      reason: { kind: "plot-file-name" },
     });
   return { path: writableFile(path, "--plot"), format: ext === ".svg" ? "svg" : "png" };
 }
@@ -72,7 +72,7 @@ export function writableFile(path: string, option: string): string {
   if (why !== undefined)
     throw new EchoError("ERR_INVALID_OPTION", {
       value: path,
-      detail: `${option} (a file it can write: ${why})`,
+      reason: { kind: "file-unwritable", flag: option, why },
     });
   return path;
 }

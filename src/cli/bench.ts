@@ -170,24 +170,23 @@ Ctrl-C prints the report of what was measured so far, exit code 130.`,
       if (opts.stream && opts.rate !== undefined)
         throw new EchoError("ERR_INVALID_OPTION", {
           value: "--stream --rate",
-          detail: "the mode: --rate paces messages, --stream has none",
+          reason: { kind: "stream-has-none", flag: "--rate" },
         });
       if (opts.stream && opts.plot !== undefined)
         throw new EchoError("ERR_INVALID_OPTION", {
           value: "--stream --plot",
-          detail: "the mode: --plot draws latency, --stream has none",
+          reason: { kind: "stream-has-none", flag: "--plot" },
         });
       if (opts.stream && opts.hgrm !== undefined)
         throw new EchoError("ERR_INVALID_OPTION", {
           value: "--stream --hgrm",
-          detail: "the mode: --hgrm writes latency, --stream has none",
+          reason: { kind: "stream-has-none", flag: "--hgrm" },
         });
       // An .hgrm file holds one distribution; several targets are compared on one chart with --plot.
       if (opts.hgrm !== undefined && parsed.length > 1)
         throw new EchoError("ERR_INVALID_OPTION", {
           value: targets.join(" "),
-          detail:
-            "the targets: --hgrm writes the distribution of one target (to compare several, use --plot)",
+          reason: { kind: "hgrm-one-target" },
         });
       planBench({ ...options, ...parsed[0] }); // bad combinations fail before any connection
       const t = openTerminal(opts.lang);

@@ -66,12 +66,12 @@ export function registerClient(program: Command): void {
     if (opts.crlf && opts.lf)
       throw new EchoError("ERR_INVALID_OPTION", {
         value: "--crlf --lf",
-        detail: "line endings: pick one",
+        reason: { kind: "crlf-and-lf" },
       });
     if (opts.send !== undefined && opts.interactive === true)
       throw new EchoError("ERR_INVALID_OPTION", {
         value: "--send --interactive",
-        detail: "the mode: --send sends one message, --interactive holds a dialogue",
+        reason: { kind: "send-and-interactive" },
       });
     await runClient(host, port, opts);
   });

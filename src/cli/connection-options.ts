@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { Option, type Command } from "commander";
 import type { ClientTlsOptions } from "../net/client-tls.js";
-import { EchoError } from "../net/echo-error.js";
+import { EchoError, type PemReason } from "../net/echo-error.js";
 import { DEFAULT_KEEPALIVE_MS } from "../net/defaults.js";
 import { MAX_KEEPALIVE_MS, parseDuration } from "../net/options.js";
 import type { Terminal } from "./terminal.js";
@@ -64,7 +64,7 @@ export function tlsFromCli(opts: ConnectionCliOptions, onInsecure: () => void): 
   if (opts.insecure && opts.tlsCa !== undefined) {
     throw new EchoError("ERR_INVALID_OPTION", {
       value: "--insecure",
-      detail: "--tls-ca (with --insecure nothing is verified, so a CA means nothing): give one of them",
+      reason: { kind: "ca-and-insecure" },
     });
   }
   if (opts.tlsServername !== undefined && !isHostName(opts.tlsServername)) {
@@ -128,15 +128,21 @@ export function readPemFile(path: string, option: string): Buffer {
     text = readFileSync(path);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === "ENOENT" ? "no such file" : e.code === "EACCES" ? "permission denied" : e.message;
-    throw new EchoError("ERR_INVALID_OPTION", { value: path, option, expect: "pem", detail: why });
+    const reason: PemReason | undefined =
+      e.code === "ENOENT"
+        ? { kind: "no-such-file" }
+        : e.code === "EACCES"
+          ? { kind: "permission-denied" }
+          : undefined;
+    const why = reason === undefined ? { detail: e.message } : { reason };
+    throw new EchoError("ERR_INVALID_OPTION", { value: path, option, expect: "pem", ...why });
   }
   if (!text.includes("-----BEGIN ")) {
     throw new EchoError("ERR_INVALID_OPTION", {
       value: path,
       option,
       expect: "pem",
-      detail: "no PEM block in it",
+      reason: { kind: "no-pem-block" },
     });
   }
   return text;

@@ -84,7 +84,7 @@ export function registerPing(program: Command): void {
     if (opts.connectOnly && self.getOptionValueSource("size") === "cli") {
       throw new EchoError("ERR_INVALID_OPTION", {
         value: "--size",
-        detail: "--connect-only (it sends no data)",
+        reason: { kind: "connect-only-data" },
       });
     }
     const report = await runPing(openTerminal(opts.lang), host, port, opts);

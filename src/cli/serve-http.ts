@@ -42,7 +42,8 @@ export function parseUiAddress(value: string): ListenAddress {
       ? { host: undefined, port: parsePort(value.trim(), 0) }
       : parseAddress(value, 0),
   );
-  if (port === undefined) throw new EchoError("ERR_INVALID_OPTION", { value, detail: "--ui (HOST:PORT)" });
+  if (port === undefined)
+    throw new EchoError("ERR_INVALID_OPTION", { value, reason: { kind: "host-port", flag: "--ui" } });
   return { host: host ?? "127.0.0.1", port };
 }
 

@@ -288,7 +288,7 @@ function faultOptions(cmd: Command): Command {
 function parseListenAddress(value: string, option: string): { host: string; port: number } {
   const { host, port } = named(option, () => parseAddress(value, 0));
   if (host === undefined || port === undefined)
-    throw new EchoError("ERR_INVALID_OPTION", { value, detail: `${option} (HOST:PORT)` });
+    throw new EchoError("ERR_INVALID_OPTION", { value, reason: { kind: "host-port", flag: option } });
   return { host, port };
 }
 

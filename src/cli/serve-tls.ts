@@ -8,7 +8,7 @@
 
 import { createSecureContext } from "node:tls";
 import type { Command } from "commander";
-import { EchoError } from "../net/echo-error.js";
+import { EchoError, type PemReason } from "../net/echo-error.js";
 import { readPemFile } from "./connection-options.js";
 
 /** What TLS serves with: the certificate chain and its private key, PEM. */
@@ -36,7 +36,7 @@ export function tlsFiles(opts: { tlsCert?: string; tlsKey?: string }): TlsFiles 
       option: keyMissing ? "--tls-key" : "--tls-cert",
       needs: keyMissing ? "--tls-cert" : "--tls-key",
       expect: "missing",
-      detail: keyMissing ? "the certificate's private key" : "the certificate",
+      reason: { kind: keyMissing ? "needs-private-key" : "needs-certificate" },
     });
   }
   if (tlsCert === undefined || tlsKey === undefined) return undefined;
@@ -44,13 +44,13 @@ export function tlsFiles(opts: { tlsCert?: string; tlsKey?: string }): TlsFiles 
   return checkTlsFiles(pem, tlsCert, tlsKey);
 }
 
-// OpenSSL's reasons that mean the wrong file was given, in plain words, by option.
-const TLS_REASONS: Record<string, Record<string, string>> = {
-  "--tls-cert": { "no start line": "no certificate in it" },
+// OpenSSL's reasons that mean the wrong file was given, by option: what we say instead.
+const TLS_REASONS: Record<string, Record<string, PemReason>> = {
+  "--tls-cert": { "no start line": { kind: "no-certificate" } },
   "--tls-key": {
-    "no start line": "no private key in it",
-    unsupported: "no private key in it",
-    "key values mismatch": "not the private key of that certificate",
+    "no start line": { kind: "no-private-key" },
+    unsupported: { kind: "no-private-key" },
+    "key values mismatch": { kind: "key-mismatch" },
   },
 };
 
@@ -73,11 +73,12 @@ function checkTlsFiles(pem: TlsFiles, certFile: string, keyFile: string): TlsFil
       const e = err as { reason?: unknown; message?: unknown };
       const detail =
         typeof e.reason === "string" ? e.reason : String(e.message).replace(/^error:[^:]*:[^:]*::/, "");
+      const reason = TLS_REASONS[option]?.[detail];
       throw new EchoError("ERR_INVALID_OPTION", {
         value,
         option,
         expect: "pem",
-        detail: TLS_REASONS[option]?.[detail] ?? detail,
+        ...(reason === undefined ? { detail } : { reason }),
       });
     }
   }

@@ -52,6 +52,9 @@ export {
   type EchoErrorContext,
   type UsageErrorCode,
   type NetworkErrorCode,
+  type EchoErrorReason,
+  type EchoErrorReasonKind,
+  type ProxyHeaderReason,
 } from "../net/echo-error.js";
 export {
   parsePort,

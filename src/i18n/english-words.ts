@@ -145,6 +145,7 @@ export function englishWords(text: string): string[] {
     .replace(/\S*[/.]\S*[/.]?\S*/g, (s) => (/[/]|\.\w/.test(s) ? " " : s)) // paths, file and host names
     .replace(/\b[A-Z][A-Z0-9_]+\b/g, " ") // acronyms and variables: TLS, SOMAXCONN, LC_ALL
     .replace(/\bCtrl-\w\b/g, " ")
+    .replace(/\b[A-Z][A-Za-z]*=[^\s)]*/g, " ") // a unit file's settings: Accept=yes, LimitNOFILE=65536
     // faults, by kind, as typed: delay=200ms, slice=1-3, reset-after=0
     .replace(
       /\b(hold|reset-after|close-after|stall-after|corrupt|delay|slice|bandwidth|slow-close)(=[^\s,)]*)?/g,

@@ -6,28 +6,12 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ECHO_ERROR_CODES, errorText, type EchoErrorCode, type EchoErrorContext } from "../net/error-text.js";
+import { SYSTEM_ERROR_CODES } from "../net/echo-error.js";
+import { ECHO_ERROR_CODES, errorText, type EchoErrorContext } from "../net/error-text.js";
 import { TEXT_PLATFORMS } from "../net/winsock.js";
 import { englishWords } from "./english-words.js";
 import { errorIn } from "./errors.js";
 import { explanation } from "./explain.js";
-
-/** The codes whose words differ from one system to another. */
-const SYSTEM_CODES: readonly EchoErrorCode[] = [
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ECONNRESET",
-  "EPIPE",
-  "EADDRINUSE",
-  "EACCES",
-  "EADDRNOTAVAIL",
-  "EMFILE",
-  "ENFILE",
-];
 
 const REFUSED: EchoErrorContext = { host: "127.0.0.1", port: 9000, operation: "connect" };
 const IN_USE: EchoErrorContext = { host: "0.0.0.0", port: 9000, operation: "listen", option: "--port" };
@@ -147,7 +131,7 @@ test("the local port range and descriptor limits are each system's", () => {
 test("the Korean of every system has no English beyond names, commands and codes", () => {
   const contexts = [REFUSED, IN_USE, LOW, HIGH, { host: "10.0.0.1", port: 9, timeoutMs: 1500, limit: 256 }];
   for (const platform of TEXT_PLATFORMS)
-    for (const code of SYSTEM_CODES)
+    for (const code of SYSTEM_ERROR_CODES)
       for (const ctx of contexts) {
         const text = errorIn("ko", code, ctx, platform);
         assert.deepEqual(englishWords(text), [], `${platform} ${code}: ${text}`);

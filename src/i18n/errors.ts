@@ -8,15 +8,16 @@
  * @module
  */
 
+import type { EchoErrorReason } from "../net/error-reason.js";
 import {
   certificateCheck,
   errorPlace,
   errorSeconds,
   errorSentence,
-  errorText,
   excludedPortsCommand,
   FAULT_KIND_NAMES,
   handshakeFailure,
+  hex,
   isPlainExpectation,
   listenDeniedKind,
   localPortsCommand,
@@ -30,6 +31,7 @@ import {
   type EchoErrorContext,
   type FaultValue,
   type PlainExpectation,
+  type ReasonWords,
 } from "../net/error-text.js";
 import { textPlatform, type TextPlatform } from "../net/winsock.js";
 import { fileProblemKo } from "./bench.js";
@@ -164,7 +166,7 @@ function invalidOptionKo(ctx: EchoErrorContext & { option: string }): string {
     case "as-option":
       return `${option} ${v} 처럼 옵션으로 주세요: serve 는 대기할 주소와 포트를 인자로 받지 않습니다`;
     case "missing":
-      return `${option} 도 주세요: ${cliFlag(ctx.needs ?? "")} 에는 ${subjectKo(ctx.detail === undefined ? `${option} 옵션` : detailKo(ctx.detail))} 필요합니다`;
+      return `${option} 도 주세요: ${cliFlag(ctx.needs ?? "")} 에는 ${subjectKo(whyKo(ctx) ?? `${option} 옵션`)} 필요합니다`;
     case "same-port":
       return `${option} 에는 다른 포트를 주세요: 에코 서버(${ctx.detail ?? ""})와 같은 포트입니다 (${option} ${v})`;
     case "ipv6":
@@ -186,15 +188,16 @@ function invalidOptionKo(ctx: EchoErrorContext & { option: string }): string {
     case "encoding-piped":
       return `파이프로 쓸 때는 ${option} ${v} 를 빼거나, 파이프에서 대화하려면 --interactive 를 붙이세요: 파이프의 바이트는 바뀌지 않고 그대로 오갑니다 (변환은 iconv -f UTF-8 -t CP949로 하며, Windows에서는 Git Bash에 있고 cmd와 PowerShell에는 없습니다). ${option} 은 대화에서 입력한 줄과 --send 의 글을 변환합니다`;
   }
+  const because = whyKo(ctx);
   if (ctx.needs !== undefined) {
     const needs = cliFlag(ctx.needs);
     return `${needs} 도 주거나 ${option} 없이 실행하세요 (받은 값: '${v}'): ${option} 옵션은 ${needs} 옵션과 함께만 쓸 수 있습니다`;
   }
   switch (ctx.expect) {
     case "pem":
-      return `${option} 에는 읽을 수 있는 PEM 파일을 주세요 ('${v}'${ctx.detail ? `: ${detailKo(ctx.detail)}` : ""})`;
+      return `${option} 에는 읽을 수 있는 PEM 파일을 주세요 ('${v}'${because ? `: ${because}` : ""})`;
     case "listening-socket":
-      return `${option} 에는 서비스 관리자가 넘겨준 TCP 대기 소켓만 주세요 (디스크립터 ${v}${ctx.detail ? `: ${detailKo(ctx.detail)}` : ""})`;
+      return `${option} 에는 서비스 관리자가 넘겨준 TCP 대기 소켓만 주세요 (디스크립터 ${v}${because ? `: ${because}` : ""})`;
     case "socket-activation":
       return ctx.option === "--workers"
         ? `소켓 활성화에서는 ${option} 없이 실행하세요 (받은 값: '${v}'): 프로세스 하나로 실행됩니다. 더 필요하면 소켓 유닛을 여러 개 두세요`
@@ -237,253 +240,136 @@ function plainAdviceKo(ctx: EchoErrorContext): string {
 }
 
 /** Why a client's TLS handshake failed (ERR_TLS with operation "tls handshake"), in words. */
-function handshakeFailedKo(detail: string | undefined): string {
-  switch (handshakeFailure(detail)) {
+function handshakeFailedKo(ctx: EchoErrorContext): string {
+  switch (handshakeFailure(ctx)) {
     case "not-tls":
       return `서버의 응답이 TLS가 아닙니다. ${PLAIN_KO}`;
     case "closed":
-      return `핸드셰이크 중에 서버가 연결을 닫았습니다. ${PLAIN_KO}`;
+      return `${whyKo(ctx)}. ${PLAIN_KO}`;
     case "alert":
-      return `서버가 핸드셰이크를 거절했습니다 (${detailKo(detail ?? "")})`;
+      return `서버가 핸드셰이크를 거절했습니다 ('${ctx.detail}')`;
     case "other":
-      return detail === undefined ? "알 수 없음" : detailKo(detail);
+      return whyKo(ctx) ?? "알 수 없음";
   }
 }
 
-/**
- * The English `detail`s the command and the library put into errors as a
- * reason (why a file, a socket or a handshake failed), in Korean: exact
- * sentences first, then the ones that carry a flag or a number. Anything else
- * (an operating system's or OpenSSL's own reason) is quoted as it came, as a
- * value is.
- */
-const DETAILS_KO: Readonly<Record<string, string>> = {
-  "closed before listening": "대기를 시작하기 전에 닫혔습니다",
-  "no such file": "그런 파일이 없습니다",
-  "the certificate's private key": "인증서의 개인 키",
-  "an HTTP listener": "HTTP 리스너",
-  "the certificate": "인증서",
-  "permission denied": "읽을 권한이 없습니다",
-  "no PEM block in it": "PEM 블록이 없습니다",
-  "no certificate in it": "인증서가 없습니다",
-  "no private key in it": "개인 키가 없습니다",
-  "not the private key of that certificate": "그 인증서의 개인 키가 아닙니다",
-  "closed during the handshake": "핸드셰이크 도중 연결이 닫혔습니다",
-  "the client closed the connection during the handshake": "핸드셰이크 도중 클라이언트가 연결을 닫았습니다",
-  "the client reset the connection during the handshake": "핸드셰이크 도중 클라이언트가 연결을 리셋했습니다",
-  "not open": "열려 있지 않습니다",
-  "not a socket": "소켓이 아닙니다",
-  "a connected socket, not a listening one (Accept=yes in the .socket unit?)":
-    "대기 소켓이 아니라 연결된 소켓입니다 (.socket 유닛에 Accept=yes 가 있나요?)",
-  "not a TCP socket (a UDP or Unix socket?)": "TCP 소켓이 아닙니다 (UDP나 유닉스 소켓인가요?)",
+const STREAM_HAS_NONE_KO = {
+  "--rate":
+    "--rate 와 --stream 중 하나만 주세요: --rate 는 메시지의 속도를 정하는데 --stream 에는 속도가 없습니다",
+  "--plot":
+    "--plot 과 --stream 중 하나만 주세요: --plot 은 지연 시간을 그리는데 --stream 에는 지연 시간이 없습니다",
+  "--hgrm":
+    "--hgrm 과 --stream 중 하나만 주세요: --hgrm 은 지연 시간을 쓰는데 --stream 에는 지연 시간이 없습니다",
 };
 
-const DETAIL_PATTERNS_KO: readonly [RegExp, (...m: string[]) => string][] = [
-  [/^no complete handshake within (\d+) ms$/, (_, ms) => `${ms}ms 안에 핸드셰이크가 끝나지 않았습니다`],
-];
-
-/** A usage error's words, in one language, from the value given. */
-type UsageWords = (v: string) => string;
-
-/**
- * Usage errors without an option (ERR_INVALID_OPTION whose `detail` says
- * what is wrong, mostly two options that do not go together), as what to do:
- * English and Korean side by side. The library's own (`fds`,
- * `proxyProtocol`, …) have their English in `net/error-text.ts`.
- */
-const USAGE_DETAILS: Readonly<Record<string, { en?: UsageWords; ko: UsageWords }>> = {
-  "the host: give it once, as an argument or with --host": {
-    en: (v) => `give the host once: as an argument ('${v}') or with --host, not both`,
-    ko: (v) => `호스트는 인자('${v}')와 --host 중 한 곳에만 주세요`,
-  },
-  "the port: give it once": {
-    en: (v) => `give the port only once (here twice: ${v})`,
-    ko: (v) => `포트는 한 번만 주세요 (두 번 받음: ${v})`,
-  },
-  "line endings: pick one": {
-    en: () => "give only one of --crlf and --lf",
-    ko: () => "--crlf 와 --lf 중 하나만 주세요",
-  },
-  "--tls-ca (with --insecure nothing is verified, so a CA means nothing): give one of them": {
-    en: () =>
-      "give only one of --tls-ca and --insecure: with --insecure nothing is verified, so a CA means nothing",
-    ko: () =>
-      "--tls-ca 와 --insecure 중 하나만 주세요: --insecure 면 아무것도 검증하지 않으므로 CA가 소용없습니다",
-  },
-  "--connect-only (it sends no data)": {
-    en: (v) => `leave out ${v} with --connect-only: it sends no data`,
-    ko: (v) => `--connect-only 에서는 ${v} 없이 실행하세요: 데이터를 보내지 않습니다`,
-  },
-  "the mode: --send sends one message, --interactive holds a dialogue": {
-    en: () =>
-      "give only one of --send and --interactive: --send sends one message, --interactive holds a dialogue",
-    ko: () =>
-      "--send 와 --interactive 중 하나만 주세요: --send 는 메시지 하나를 보내고, --interactive 는 대화를 합니다",
-  },
-  // bench
-  "the mode: --rate paces messages, --stream has none": {
-    en: () => "give only one of --rate and --stream: --rate paces messages, --stream has none",
-    ko: () =>
-      "--rate 와 --stream 중 하나만 주세요: --rate 는 메시지의 속도를 정하는데 --stream 에는 속도가 없습니다",
-  },
-  "the mode: --plot draws latency, --stream has none": {
-    en: () => "give only one of --plot and --stream: --plot draws latency, --stream has none",
-    ko: () =>
-      "--plot 과 --stream 중 하나만 주세요: --plot 은 지연 시간을 그리는데 --stream 에는 지연 시간이 없습니다",
-  },
-  "the mode: --hgrm writes latency, --stream has none": {
-    en: () => "give only one of --hgrm and --stream: --hgrm writes latency, --stream has none",
-    ko: () =>
-      "--hgrm 과 --stream 중 하나만 주세요: --hgrm 은 지연 시간을 쓰는데 --stream 에는 지연 시간이 없습니다",
-  },
-  "the targets: --hgrm writes the distribution of one target (to compare several, use --plot)": {
-    en: (v) =>
-      `give one target only with --hgrm: it writes one distribution; to compare several (${v}), use --plot`,
-    ko: (v) =>
-      `--hgrm 을 쓰려면 대상을 하나만 주세요: 분포 하나를 씁니다. 여러 대상(${v})을 비교하려면 --plot 을 쓰세요`,
-  },
-  "--plot (a file name ending in .svg or .png)": {
-    en: (v) => `give --plot a file name ending in .svg or .png, not '${v}'`,
-    ko: (v) => `--plot 에는 .svg 나 .png 로 끝나는 파일 이름을 주세요 (받은 값: '${v}')`,
-  },
-  // the library's
-  "size × pipeline (at most 64 MiB in flight per connection)": {
-    ko: (v) =>
-      `--size × --pipeline 을 64MiB 이하로 주세요: 연결 하나가 한 번에 보내 둘 수 있는 한도입니다 (받은 값: ${v})`,
-  },
-  proxyProtocol: { ko: (v) => `--proxy-protocol 에는 v1, v2, any 중 하나를 주세요 (받은 값: '${v}')` },
-  dataPath: { ko: (v) => `"dataPath" 에는 auto, "handles", "streams" 중 하나를 주세요 (받은 값: '${v}')` },
-  "dataPath handles (with tls)": {
-    ko: (v) =>
-      `"tls" 와 함께라면 "dataPath" 에는 auto 나 "streams" 를 주세요 (받은 값: '${v}'): TLS 연결은 스트림으로 처리합니다`,
-  },
-  "dataPath handles (not available here)": {
-    ko: (v) =>
-      `"dataPath" 에는 auto 나 "streams" 를 주세요 (받은 값: '${v}'): 이 환경에서는 핸들 경로를 쓸 수 없습니다 (Windows, 내부 구조가 다른 Node, "TCPECHO_DATA_PATH=streams")`,
-  },
-  "fds (one or more descriptors, each once)": {
-    ko: (v) => `LISTEN_FDS 에는 디스크립터를 하나 이상, 각각 한 번씩 주세요 (받은 값: '${v}')`,
-  },
-  "LISTEN_FDNAMES (one name per descriptor of LISTEN_FDS, separated by ':')": {
-    ko: (v) =>
-      `LISTEN_FDNAMES 에는 LISTEN_FDS 의 디스크립터마다 이름을 하나씩, ':' 로 구분해 주세요 (받은 값: '${v}')`,
-  },
+const V2_FIELD_KO = {
+  version: "버전",
+  command: "명령",
+  "address family": "주소 체계",
+  "transport protocol": "전송 프로토콜",
 };
 
-/** The usage errors whose detail carries a flag or a reason, by pattern. */
-const USAGE_PATTERNS: readonly [
-  RegExp,
-  { en?: (v: string, ...m: string[]) => string; ko: (v: string, ...m: string[]) => string },
-][] = [
-  [
-    /^(--[\w-]+): TLS needs (--[\w-]+) too$/,
-    {
-      en: (v, given, missing) => `give ${missing} too: TLS needs a certificate and its key (${given} '${v}')`,
-      ko: (v, given, missing) =>
-        `${missing} 도 주세요: TLS에는 인증서와 키가 모두 필요합니다 (${given} '${v}')`,
-    },
-  ],
-  [
-    /^(--[\w-]+) \(HOST:PORT\)$/,
-    {
-      en: (v, flag) => `give ${flag} an address as HOST:PORT, such as 127.0.0.1:9100, not '${v}'`,
-      ko: (v, flag) => `${flag} 에는 127.0.0.1:9100 같은 HOST:PORT 주소를 주세요 (받은 값: '${v}')`,
-    },
-  ],
-  [/^the TLS certificate and key: (.*)$/s, { ko: (_, why) => `TLS 인증서와 키를 확인하세요: '${why}'` }],
-  [
-    /^(--hgrm|--plot) \(reports with latency: stream reports have none\)$/,
-    {
-      en: (v, flag) => `leave out ${flag}, or give reports with latency: stream reports (${v}) have none`,
-      ko: (v, flag) =>
-        `${flag} 을 빼거나 지연 시간이 있는 보고서를 주세요: 스트림 보고서(${v})에는 지연 시간이 없습니다`,
-    },
-  ],
-  [
-    /^(--plot|--hgrm) \(a file it can write: (.*)\)$/s,
-    {
-      en: (v, flag, why) => `give ${flag} a file it can write ('${v}': ${why})`,
-      ko: (v, flag, why) => `${flag} 에는 쓸 수 있는 파일을 주세요 ('${v}': ${fileProblemKo(why)})`,
-    },
-  ],
-];
+/** A PROXY header's Unix transports, in words (udp4 and udp6 are said as they are). */
+const UNIX_KO: Readonly<Record<string, string>> = {
+  "unix-stream": "유닉스 스트림 소켓",
+  "unix-dgram": "유닉스 데이터그램 소켓",
+};
+
+/** A PROXY header that breaks the spec's syntax: which version's, and where, when the parser knows. */
+function malformedKo(version: "v1" | "v2" | "", at?: number): string {
+  return `${version}${version ? ": " : ""}PROXY 헤더의 형식이 잘못되었습니다${at === undefined ? "" : ` (${at}번째 바이트)`}`;
+}
 
 /**
- * A usage error without an option, as what to do, in `lang`; undefined for a
- * detail with no sentence here (in English the library may still have one).
+ * Each reason in Korean, given the value the context carries (`v`): for a
+ * usage reason the whole sentence (what to do), else the clause that says why.
+ */
+const REASON_KO: ReasonWords<[v: string]> = {
+  "host-twice": (_, v) => `호스트는 인자('${v}')와 --host 중 한 곳에만 주세요`,
+  "port-twice": (_, v) => `포트는 한 번만 주세요 (두 번 받음: ${v})`,
+  "crlf-and-lf": () => "--crlf 와 --lf 중 하나만 주세요",
+  "ca-and-insecure": () =>
+    "--tls-ca 와 --insecure 중 하나만 주세요: --insecure 면 아무것도 검증하지 않으므로 CA가 소용없습니다",
+  "send-and-interactive": () =>
+    "--send 와 --interactive 중 하나만 주세요: --send 는 메시지 하나를 보내고, --interactive 는 대화를 합니다",
+  "connect-only-data": (_, v) => `--connect-only 에서는 ${v} 없이 실행하세요: 데이터를 보내지 않습니다`,
+  "stream-has-none": (r) => STREAM_HAS_NONE_KO[r.flag],
+  "hgrm-one-target": (_, v) =>
+    `--hgrm 을 쓰려면 대상을 하나만 주세요: 분포 하나를 씁니다. 여러 대상(${v})을 비교하려면 --plot 을 쓰세요`,
+  "plot-file-name": (_, v) => `--plot 에는 .svg 나 .png 로 끝나는 파일 이름을 주세요 (받은 값: '${v}')`,
+  "file-unwritable": (r, v) => `${r.flag} 에는 쓸 수 있는 파일을 주세요 ('${v}': ${fileProblemKo(r.why)})`,
+  "stream-reports": (r, v) =>
+    `${r.flag} 을 빼거나 지연 시간이 있는 보고서를 주세요: 스트림 보고서(${v})에는 지연 시간이 없습니다`,
+  "host-port": (r, v) => `${r.flag} 에는 127.0.0.1:9100 같은 HOST:PORT 주소를 주세요 (받은 값: '${v}')`,
+  "tls-key-pair": (r) => `TLS 인증서와 키를 확인하세요: '${r.cause}'`,
+  fds: (_, v) => `LISTEN_FDS 에는 디스크립터를 하나 이상, 각각 한 번씩 주세요 (받은 값: '${v}')`,
+  "listen-fdnames": (_, v) =>
+    `LISTEN_FDNAMES 에는 LISTEN_FDS 의 디스크립터마다 이름을 하나씩, ':' 로 구분해 주세요 (받은 값: '${v}')`,
+  "proxy-protocol": (_, v) => `--proxy-protocol 에는 v1, v2, any 중 하나를 주세요 (받은 값: '${v}')`,
+  "data-path": (_, v) => `"dataPath" 에는 auto, "handles", "streams" 중 하나를 주세요 (받은 값: '${v}')`,
+  "data-path-with-tls": (_, v) =>
+    `"tls" 와 함께라면 "dataPath" 에는 auto 나 "streams" 를 주세요 (받은 값: '${v}'): TLS 연결은 스트림으로 처리합니다`,
+  "data-path-unavailable": (_, v) =>
+    `"dataPath" 에는 auto 나 "streams" 를 주세요 (받은 값: '${v}'): 이 환경에서는 핸들 경로를 쓸 수 없습니다 (Windows, 내부 구조가 다른 Node, "TCPECHO_DATA_PATH=streams")`,
+  "in-flight": (_, v) =>
+    `--size × --pipeline 을 64MiB 이하로 주세요: 연결 하나가 한 번에 보내 둘 수 있는 한도입니다 (받은 값: ${v})`,
+  "no-such-file": () => "그런 파일이 없습니다",
+  "permission-denied": () => "읽을 권한이 없습니다",
+  "no-pem-block": () => "PEM 블록이 없습니다",
+  "no-certificate": () => "인증서가 없습니다",
+  "no-private-key": () => "개인 키가 없습니다",
+  "key-mismatch": () => "그 인증서의 개인 키가 아닙니다",
+  "needs-certificate": () => "인증서",
+  "needs-private-key": () => "인증서의 개인 키",
+  "fd-not-open": () => "열려 있지 않습니다",
+  "fd-not-socket": () => "소켓이 아닙니다",
+  "fd-connected": () => "대기 소켓이 아니라 연결된 소켓입니다 (.socket 유닛에 Accept=yes 가 있나요?)",
+  "fd-not-tcp": () => "TCP 소켓이 아닙니다 (UDP나 유닉스 소켓인가요?)",
+  "tls-closed": () => "핸드셰이크 중에 서버가 연결을 닫았습니다",
+  "tls-client-closed": () => "핸드셰이크 도중 클라이언트가 연결을 닫았습니다",
+  "tls-client-reset": () => "핸드셰이크 도중 클라이언트가 연결을 리셋했습니다",
+  "tls-timeout": (r) => `${r.ms}ms 안에 핸드셰이크가 끝나지 않았습니다`,
+  "closed-before-listening": () => "대기를 시작하기 전에 닫혔습니다",
+  "proxy-required": () => "PROXY 헤더가 와야 하는데 오지 않았습니다",
+  "proxy-transport": (r) => `${UNIX_KO[r.transport] ?? r.transport} 클라이언트는 TCP로 에코할 수 없습니다`,
+  "proxy-no-source": () => "헤더에 출발지 주소가 없습니다",
+  "proxy-closed": () => "상대가 헤더 도중에 연결을 닫았습니다",
+  "proxy-timeout": (r) => `${r.ms}ms 안에 헤더가 끝나지 않았습니다`,
+  "proxy-signature": (r) => `PROXY 헤더의 시그니처가 아닙니다 (${r.offset}번째 바이트가 ${hex(r.byte)})`,
+  "proxy-v1-lf-without-cr": (r) => malformedKo("v1", r.at),
+  "proxy-v1-cr-without-lf": (r) => malformedKo("v1", r.at),
+  "proxy-v1-no-crlf": (r) => `v1: ${r.limit}바이트 안에 CRLF가 없습니다 (헤더가 너무 깁니다)`,
+  "proxy-v1-protocol": () => malformedKo("v1"),
+  "proxy-v1-fields": () => malformedKo("v1"),
+  "proxy-v1-address": () => malformedKo("v1"),
+  "proxy-v1-port": () => malformedKo("v1"),
+  "proxy-v2-unsupported": (r) => `v2: 규격에 없는 ${V2_FIELD_KO[r.field]} ${r.value}`,
+  "proxy-v2-too-long": (r) => `v2: 헤더가 너무 깁니다 (${r.length}바이트, 한도 ${r.limit}바이트)`,
+  "proxy-v2-short": () => malformedKo("v2"),
+  "proxy-v2-tlv-truncated": (r) => malformedKo("v2", r.at),
+  "proxy-v2-tlv-overrun": (r) => malformedKo("v2", r.at),
+  "proxy-unparseable": () => malformedKo(""),
+};
+
+/**
+ * A reason in Korean: for a usage reason the whole sentence, else the clause
+ * that says why.
  *
  * @example
  * ```ts
- * import { usageSentence } from "./errors.js";
- * usageSentence("ko", "line endings: pick one", "--crlf --lf"); // "--crlf 와 --lf 중 하나만 주세요"
+ * import { reasonKo } from "./errors.js";
+ * reasonKo({ kind: "no-such-file" }); // "그런 파일이 없습니다"
+ * reasonKo({ kind: "crlf-and-lf" }); // "--crlf 와 --lf 중 하나만 주세요"
  * ```
  */
-export function usageSentence(lang: Lang, detail: string, value: string): string | undefined {
-  const known = USAGE_DETAILS[detail];
-  if (known !== undefined) return known[lang]?.(value);
-  for (const [pattern, words] of USAGE_PATTERNS) {
-    const m = pattern.exec(detail);
-    if (m) return words[lang]?.(value, ...m.slice(1));
-  }
-  return undefined;
+export function reasonKo(reason: EchoErrorReason, v = ""): string {
+  return (REASON_KO[reason.kind] as (r: EchoErrorReason, v: string) => string)(reason, v);
 }
 
-/**
- * An error's `detail` in Korean: a known sentence translated, anything else
- * quoted as the system said it.
- *
- * @example
- * ```ts
- * import { detailKo } from "./errors.js";
- * detailKo("no such file"); // "그런 파일이 없습니다"
- * detailKo("wrong version number"); // "'wrong version number'"
- * ```
- */
-export function detailKo(detail: string): string {
-  const known = DETAILS_KO[detail];
-  if (known !== undefined) return known;
-  for (const [pattern, say] of DETAIL_PATTERNS_KO) {
-    const m = pattern.exec(detail);
-    if (m) return say(...m);
-  }
-  return `'${detail}'`;
-}
-
-/**
- * Why a PROXY header was refused, in Korean, from the server's `detail`: the
- * gate's own sentences (`server/proxy-preamble.ts`), then the parser's
- * (`server/proxy-protocol.ts`) by their kind, as its error codes sort them
- * (too long, unsupported, not a PROXY header, malformed).
- */
-function proxyReasonKo(detail: string | undefined): string {
-  if (detail === undefined) return "잘못된 헤더";
-  if (detail === "no PROXY header where one is required") return "PROXY 헤더가 와야 하는데 오지 않았습니다";
-  if (detail === "the header carries no source address") return "헤더에 출발지 주소가 없습니다";
-  if (detail === "the peer closed in the middle of the header") return "상대가 헤더 도중에 연결을 닫았습니다";
-  const transport = /^a (\w+) client cannot be echoed over TCP$/.exec(detail);
-  if (transport) return `${transport[1]} 클라이언트는 TCP로 에코할 수 없습니다`;
-  const v = /^(v[12]): /.exec(detail)?.[1];
-  // ERR_PROXY_TOO_LONG
-  const tooLong = /^v1: no CRLF within (\d+) bytes$/.exec(detail);
-  if (tooLong) return `v1: ${tooLong[1]}바이트 안에 CRLF가 없습니다 (헤더가 너무 깁니다)`;
-  if (/^v2: .*(too long|longer than)/.test(detail)) return "v2: 헤더가 너무 깁니다";
-  // ERR_PROXY_UNSUPPORTED
-  const unsupported = /^v2: (version|command|address family|transport protocol) (\d+)/.exec(detail);
-  if (unsupported) {
-    const what = {
-      version: "버전",
-      command: "명령",
-      "address family": "주소 체계",
-      "transport protocol": "전송 프로토콜",
-    }[unsupported[1] as "version"];
-    return `v2: 규격에 없는 ${what} ${unsupported[2]}`;
-  }
-  // ERR_PROXY_NOT_PROXY
-  const notProxy = /; byte (\d+) is (0x[0-9a-f]+)$/.exec(detail);
-  if (notProxy) return `PROXY 헤더의 시그니처가 아닙니다 (${notProxy[1]}번째 바이트가 ${notProxy[2]})`;
-  // ERR_PROXY_MALFORMED
-  const at = /at byte (\d+)/.exec(detail)?.[1];
-  return `${v ?? ""}${v ? ": " : ""}PROXY 헤더의 형식이 잘못되었습니다${at === undefined ? "" : ` (${at}번째 바이트)`}`;
+/** Why, in Korean: the reason worded, else the text of `detail` quoted as it came, else undefined. */
+function whyKo(ctx: EchoErrorContext): string | undefined {
+  if (ctx.reason !== undefined) return reasonKo(ctx.reason, ctx.value ?? "");
+  return ctx.detail === undefined ? undefined : `'${ctx.detail}'`;
 }
 
 /** The quoted parts of commander's message: the option, value or command it is about. */
@@ -568,8 +454,6 @@ function errorEn(code: EchoErrorCode, ctx: EchoErrorContext, platform: TextPlatf
       ctx.option === "--udp",
       platform,
     );
-  if (code === "ERR_INVALID_OPTION" && ctx.option === undefined && ctx.detail !== undefined)
-    return usageSentence("en", ctx.detail, ctx.value ?? "") ?? errorText(code, ctx, cliFlag, platform);
   return errorSentence(code, ctx, cliFlag, platform);
 }
 
@@ -615,10 +499,10 @@ function errorKo(code: EchoErrorCode, ctx: EchoErrorContext, platform: TextPlatf
       if (ctx.option !== undefined) return invalidOptionKo({ ...ctx, option: ctx.option });
       if (isPlainExpectation(ctx.expect))
         return `${TAKES_KO[ctx.expect](ctx)} 주세요 (받은 값: '${ctx.value}')`;
+      if (ctx.reason !== undefined) return reasonKo(ctx.reason, ctx.value ?? "");
       return ctx.detail === undefined
         ? `옵션 값을 확인하세요 (받은 값: '${ctx.value}')`
-        : (usageSentence("ko", ctx.detail, ctx.value ?? "") ??
-            `${detailKo(ctx.detail)}: 값을 확인하세요 (받은 값: '${ctx.value}')`);
+        : `'${ctx.detail}': 값을 확인하세요 (받은 값: '${ctx.value}')`;
     case "ECONNREFUSED":
       return `${from} 접속을 거부했습니다: 그 포트에서 대기 중인 프로그램이 없습니다 (서버가 실행 중인지, 포트 번호가 맞는지 확인하세요${
         platform === "linux"
@@ -682,16 +566,16 @@ function errorKo(code: EchoErrorCode, ctx: EchoErrorContext, platform: TextPlatf
     case "ERR_ECHO_MISMATCH":
       return `${at} 의 에코가 보낸 데이터와 다릅니다 (처음 다른 곳: ${ctx.offset}번째 바이트)${plainAdviceKo(ctx)}`;
     case "ERR_SOCKET":
-      return `${at} 소켓 오류: ${ctx.detail === undefined ? "알 수 없음" : detailKo(ctx.detail)}`;
+      return `${at} 소켓 오류: ${whyKo(ctx) ?? "알 수 없음"}`;
     case "ERR_PROXY":
       return `${at} 의 PROXY 프로토콜 헤더: ${
         ctx.option === undefined
-          ? proxyReasonKo(ctx.detail)
+          ? (whyKo(ctx) ?? "잘못된 헤더")
           : `${cliFlag(ctx.option)} 범위 밖의 상대가 PROXY 헤더를 보냈습니다`
       }; 연결을 닫았습니다`;
     case "ERR_TLS":
-      if (ctx.operation === "tls handshake") return `${at} TLS 연결 실패: ${handshakeFailedKo(ctx.detail)}`;
-      return `${at} TLS 연결 실패: ${ctx.detail === undefined ? "알 수 없음" : detailKo(ctx.detail)} (클라이언트가 TLS로 접속했는지, 이 인증서를 신뢰하는지 확인하세요)`;
+      if (ctx.operation === "tls handshake") return `${at} TLS 연결 실패: ${handshakeFailedKo(ctx)}`;
+      return `${at} TLS 연결 실패: ${whyKo(ctx) ?? "알 수 없음"} (클라이언트가 TLS로 접속했는지, 이 인증서를 신뢰하는지 확인하세요)`;
     case "ERR_TLS_VERIFY":
       return `${at} 의 TLS 인증서를 신뢰할 수 없습니다: ${certificateAdviceKo(ctx)}`;
   }

@@ -53,7 +53,7 @@ export interface Dialed {
 }
 
 /** A TLS handshake that ends with the server closing the connection, in {@link EchoError} context. */
-export const TLS_CLOSED = { operation: "tls handshake", detail: "closed during the handshake" } as const;
+export const TLS_CLOSED = { operation: "tls handshake", reason: { kind: "tls-closed" } } as const;
 
 /**
  * Opens a TCP connection, and TLS over it when asked, as every client here

@@ -18,6 +18,18 @@ import {
 } from "./error-text.js";
 
 export type { EchoErrorCode, EchoErrorContext, FaultProblem, FaultValue, NetworkErrorCode, UsageErrorCode };
+export type {
+  DescriptorReason,
+  EchoErrorReason,
+  EchoErrorReasonKind,
+  MissingReason,
+  PemReason,
+  ProxyHeaderReason,
+  ProxyReason,
+  SocketReason,
+  TlsReason,
+  UsageReason,
+} from "./error-reason.js";
 
 const USAGE_CODES: ReadonlySet<string> = new Set<UsageErrorCode>([
   "ERR_INVALID_PORT",
@@ -25,7 +37,17 @@ const USAGE_CODES: ReadonlySet<string> = new Set<UsageErrorCode>([
   "ERR_INVALID_OPTION",
 ]);
 
-const SYSTEM_CODES: ReadonlySet<string> = new Set<NetworkErrorCode>([
+/**
+ * The system's error codes an {@link EchoError} keeps as its own code (and
+ * explains), where any other system error becomes `ERR_SOCKET`.
+ *
+ * @example
+ * ```ts
+ * import { SYSTEM_ERROR_CODES } from "./echo-error.js";
+ * SYSTEM_ERROR_CODES.includes("ECONNREFUSED"); // true
+ * ```
+ */
+export const SYSTEM_ERROR_CODES: readonly NetworkErrorCode[] = [
   "ECONNREFUSED",
   "ETIMEDOUT",
   "EHOSTUNREACH",
@@ -39,7 +61,9 @@ const SYSTEM_CODES: ReadonlySet<string> = new Set<NetworkErrorCode>([
   "EADDRNOTAVAIL",
   "EMFILE",
   "ENFILE",
-]);
+];
+
+const SYSTEM_CODES: ReadonlySet<string> = new Set(SYSTEM_ERROR_CODES);
 
 /**
  * An error with a stable `code` and an English message that explains it.

@@ -11,6 +11,7 @@
  */
 
 import { formatEndpoint } from "./endpoint.js";
+import type { EchoErrorReason, EchoErrorReasonKind } from "./error-reason.js";
 import { systemCode, textPlatform, winsockFor, type TextPlatform } from "./winsock.js";
 
 /** Codes that say what the caller got wrong: the CLI exits 2 on these. */
@@ -78,6 +79,59 @@ const CODES: Record<EchoErrorCode, true> = {
  */
 export const ECHO_ERROR_CODES: readonly EchoErrorCode[] = Object.keys(CODES) as EchoErrorCode[];
 
+/**
+ * The kinds of option value worded as "give --x <what it takes>" (see
+ * {@link TAKES_EN}): a duration, a whole number ("count") or any number
+ * ("number") within min…max, a number above zero, …
+ */
+export type PlainExpectation =
+  | "duration"
+  | "positive-duration"
+  | "count"
+  | "number"
+  | "positive-number"
+  | "cidr"
+  | "hostname"
+  // Well written, but beyond the limit: `max` (a count), `min`, or `max` ms (a duration).
+  | "too-large"
+  | "too-small"
+  | "too-long"
+  // A text encoding: utf-8 or cp949.
+  | "encoding";
+
+/** What a kind of option value takes (`expect` in a context), worded for ERR_INVALID_OPTION. */
+export type OptionExpectation =
+  | PlainExpectation
+  // A readable PEM file (`reason` or `detail`: why it is not).
+  | "pem"
+  // A descriptor from the service manager that must be a listening TCP socket (`reason`: why it is not).
+  | "listening-socket"
+  // An option that means nothing (or cannot be) while the service manager passes the sockets.
+  | "socket-activation"
+  // A word given as an argument where the command takes it as `option` (`serve 9000`: `--port 9000`).
+  | "as-option"
+  // `option` was not given, and `needs` cannot do without it; `reason` says what it is.
+  | "missing"
+  // `option`'s address `value` is the port `detail` already listens on.
+  | "same-port"
+  // `option` (`--ipv6-only`) with an IPv4 `value` to listen on.
+  | "ipv6"
+  // A fault (`KIND[=VALUE][@CIDR][%PERCENT]`); `fault` says which part is wrong.
+  | "fault"
+  // `--control` without a token on a listener beyond loopback (`value`, set by `detail`), or with several workers.
+  | "control-token"
+  | "control-workers"
+  // `--control` without an HTTP listener (`--ui` or `--metrics`) to serve it on.
+  | "control-listener"
+  // `option` (`--ui`) with several workers: the page watches one process's sockets.
+  | "ui-workers"
+  // `option` (`--udp`) with several workers on Windows, where Node's cluster cannot share a UDP socket.
+  | "udp-workers"
+  // Text for `option` (`--send`) with characters CP949 has no code for (`detail` lists them).
+  | "cp949"
+  // `option` (`--encoding`) with piped input, which goes through byte for byte.
+  | "encoding-piped";
+
 /** Where an error happened, so that messages can name the address. */
 export interface EchoErrorContext {
   host?: string;
@@ -100,51 +154,16 @@ export interface EchoErrorContext {
    * What the option takes, worded by each language: a duration, a whole number
    * ("count") or any number ("number") within min…max, a number above zero, …
    */
-  expect?:
-    | "duration"
-    | "positive-duration"
-    | "count"
-    | "number"
-    | "positive-number"
-    | "cidr"
-    | "pem"
-    | "hostname"
-    // A descriptor from the service manager that must be a listening TCP socket (`detail`: why it is not).
-    | "listening-socket"
-    // An option that means nothing (or cannot be) while the service manager passes the sockets.
-    | "socket-activation"
-    // Well written, but beyond the limit: `max` (a count), `min`, or `max` ms (a duration).
-    | "too-large"
-    | "too-small"
-    | "too-long"
-    // A word given as an argument where the command takes it as `option` (`serve 9000`: `--port 9000`).
-    | "as-option"
-    // `option` was not given, and `needs` cannot do without it; `detail` says what it is.
-    | "missing"
-    // `option`'s address `value` is the port `detail` already listens on.
-    | "same-port"
-    // `option` (`--ipv6-only`) with an IPv4 `value` to listen on.
-    | "ipv6"
-    // A fault (`KIND[=VALUE][@CIDR][%PERCENT]`); `fault` says which part is wrong.
-    | "fault"
-    // `--control` without a token on a listener beyond loopback (`value`, set by `detail`), or with several workers.
-    | "control-token"
-    | "control-workers"
-    // `--control` without an HTTP listener (`--ui` or `--metrics`) to serve it on.
-    | "control-listener"
-    // `option` (`--ui`) with several workers: the page watches one process's sockets.
-    | "ui-workers"
-    // `option` (`--udp`) with several workers on Windows, where Node's cluster cannot share a UDP socket.
-    | "udp-workers"
-    // A text encoding: utf-8 or cp949.
-    | "encoding"
-    // Text for `option` (`--send`) with characters CP949 has no code for (`detail` lists them).
-    | "cp949"
-    // `option` (`--encoding`) with piped input, which goes through byte for byte.
-    | "encoding-piped";
+  expect?: OptionExpectation;
   /** The largest valid value, with expect "count" or "number". */
   max?: number;
-  /** Extra words for the message (e.g. which option). */
+  /** Why, beyond the code: a kind and its facts, which each language words. */
+  reason?: EchoErrorReason;
+  /**
+   * Text the message quotes as it came, never a sentence of tcpecho's own:
+   * OpenSSL's reason, the system's message, or a value the sentence names (an
+   * address, a host name, a flag, the characters CP949 has no code for).
+   */
   detail?: string;
   /** Bytes that arrived before the peer closed, for ERR_PEER_CLOSED. */
   received?: number;
@@ -225,9 +244,6 @@ function faultProblemEn(ctx: EchoErrorContext, option: string): string {
       return `give ${option} a fault as KIND[=VALUE][@CIDR][%PERCENT], not '${ctx.value ?? ""}'`;
   }
 }
-
-/** What a kind of option value takes (`expect` in a context), worded for ERR_INVALID_OPTION. */
-export type OptionExpectation = NonNullable<EchoErrorContext["expect"]>;
 
 /**
  * How a sentence names an option, given its library name (`tls.ca`,
@@ -312,10 +328,15 @@ const NOT_TLS: ReadonlySet<string> = new Set([
 /** How a client's failed TLS handshake reads: its answer was no TLS, it closed, it sent an alert, or other. */
 export type HandshakeFailure = "not-tls" | "closed" | "alert" | "other";
 
-/** Sorts a client handshake's `detail` (ERR_TLS, operation "tls handshake") into a {@link HandshakeFailure}. */
-export function handshakeFailure(detail: string | undefined): HandshakeFailure {
+/**
+ * Sorts a client handshake's failure (ERR_TLS, operation "tls handshake") into
+ * a {@link HandshakeFailure}: by its reason, else by OpenSSL's (`detail`).
+ */
+export function handshakeFailure(ctx: EchoErrorContext): HandshakeFailure {
+  if (ctx.reason?.kind === "tls-closed") return "closed";
+  if (ctx.reason !== undefined) return "other";
+  const detail = ctx.detail;
   if (detail !== undefined && NOT_TLS.has(detail)) return "not-tls";
-  if (detail === "closed during the handshake") return "closed";
   if (detail !== undefined && detail.includes("alert")) return "alert";
   return "other";
 }
@@ -362,26 +383,6 @@ function durationLimitEn(max: number): string {
   return `at most ${exact} (about ${roughly(max, { days: " days", hours: " hours", seconds: " s" })})`;
 }
 
-/** The kinds of option value worded as "give --x <what it takes>"; the others have sentences of their own. */
-export type PlainExpectation = Exclude<
-  OptionExpectation,
-  | "pem"
-  | "listening-socket"
-  | "socket-activation"
-  | "as-option"
-  | "missing"
-  | "same-port"
-  | "ipv6"
-  | "fault"
-  | "control-token"
-  | "control-workers"
-  | "control-listener"
-  | "ui-workers"
-  | "udp-workers"
-  | "cp949"
-  | "encoding-piped"
->;
-
 /** What each plain kind of option value takes, in English: "give --timeout " + this. */
 export const TAKES_EN: Readonly<Record<PlainExpectation, (ctx: EchoErrorContext) => string>> = {
   duration: () => "a duration such as 500ms, 10s, 2m or 1h (a bare number is seconds)",
@@ -403,33 +404,139 @@ export const TAKES_EN: Readonly<Record<PlainExpectation, (ctx: EchoErrorContext)
   encoding: () => "utf-8, or cp949 (the code page of Korean Windows)",
 };
 
-/**
- * The library's own usage errors without an option (`detail` names what is
- * wrong), as what to do; `v` is the value given.
- */
-const DETAILS_EN: Readonly<Record<string, (v: string, name: OptionNamer) => string>> = {
-  "fds (one or more descriptors, each once)": (v, name) =>
-    `give ${name("fds")} one or more descriptors, each once, not '${v}'`,
-  "LISTEN_FDNAMES (one name per descriptor of LISTEN_FDS, separated by ':')": (v) =>
-    `give LISTEN_FDNAMES one name per descriptor of LISTEN_FDS, separated by ':', not '${v}'`,
-  proxyProtocol: (v, name) => `give ${name("proxyProtocol")} v1, v2 or any, not '${v}'`,
-  dataPath: (v, name) => `give ${name("dataPath")} auto, handles or streams, not '${v}'`,
-  "dataPath handles (with tls)": (v, name) =>
-    `give ${name("dataPath")} auto or streams with ${name("tls")}, not '${v}': TLS connections are served as streams`,
-  "dataPath handles (not available here)": (v, name) =>
-    `give ${name("dataPath")} auto or streams, not '${v}': the handle path is not available here (on Windows, on a Node whose internals differ, or under TCPECHO_DATA_PATH=streams)`,
-  "size × pipeline (at most 64 MiB in flight per connection)": (v, name) =>
-    `keep ${name("size")} × ${name("pipeline")} within 64 MiB, the most one connection may have in flight, not ${v}`,
+/** How one language words each kind of {@link EchoErrorReason}: the compiler asks for every kind. */
+export type ReasonWords<Args extends unknown[]> = {
+  readonly [K in EchoErrorReasonKind]: (
+    reason: Extract<EchoErrorReason, { kind: K }>,
+    ...args: Args
+  ) => string;
 };
 
-/** A usage error without an option, in English: a sentence of {@link DETAILS_EN}, else the detail and the value. */
-function detailUsage(detail: string | undefined, v: string, name: OptionNamer = ownName): string {
-  if (detail === undefined) return `check the options (given: '${v}')`;
-  const known = DETAILS_EN[detail];
-  if (known !== undefined) return known(v, name);
-  const tls = /^the TLS certificate and key: (.*)$/s.exec(detail);
-  if (tls) return `check the TLS certificate and key: ${tls[1]}`;
-  return `check ${detail} (given: '${v}')`;
+/** bench's options that --stream has nothing for, and what each does instead. */
+const STREAM_HAS_NONE_EN = {
+  "--rate": "paces messages",
+  "--plot": "draws latency",
+  "--hgrm": "writes latency",
+};
+
+const V2_FIELD_EN = {
+  version: (n: number) => `version ${n}, expected 2`,
+  command: (n: number) => `command ${n} is neither LOCAL nor PROXY`,
+  "address family": (n: number) => `address family ${n}`,
+  "transport protocol": (n: number) => `transport protocol ${n}`,
+};
+
+/**
+ * Each reason in English, given the value the context carries (`v`) and the
+ * namer of options. A usage reason is the whole sentence (what to do); the
+ * others are the clause that says why, which the code's sentence takes in.
+ */
+const REASON_EN: ReasonWords<[v: string, name: OptionNamer]> = {
+  "host-twice": (_, v) => `give the host once: as an argument ('${v}') or with --host, not both`,
+  "port-twice": (_, v) => `give the port only once (here twice: ${v})`,
+  "crlf-and-lf": () => "give only one of --crlf and --lf",
+  "ca-and-insecure": () =>
+    "give only one of --tls-ca and --insecure: with --insecure nothing is verified, so a CA means nothing",
+  "send-and-interactive": () =>
+    "give only one of --send and --interactive: --send sends one message, --interactive holds a dialogue",
+  "connect-only-data": (_, v) => `leave out ${v} with --connect-only: it sends no data`,
+  "stream-has-none": (r) =>
+    `give only one of ${r.flag} and --stream: ${r.flag} ${STREAM_HAS_NONE_EN[r.flag]}, --stream has none`,
+  "hgrm-one-target": (_, v) =>
+    `give one target only with --hgrm: it writes one distribution; to compare several (${v}), use --plot`,
+  "plot-file-name": (_, v) => `give --plot a file name ending in .svg or .png, not '${v}'`,
+  "file-unwritable": (r, v) => `give ${r.flag} a file it can write ('${v}': ${r.why})`,
+  "stream-reports": (r, v) =>
+    `leave out ${r.flag}, or give reports with latency: stream reports (${v}) have none`,
+  "host-port": (r, v) => `give ${r.flag} an address as HOST:PORT, such as 127.0.0.1:9100, not '${v}'`,
+  "tls-key-pair": (r) => `check the TLS certificate and key: ${r.cause}`,
+  fds: (_, v, name) => `give ${name("fds")} one or more descriptors, each once, not '${v}'`,
+  "listen-fdnames": (_, v) =>
+    `give LISTEN_FDNAMES one name per descriptor of LISTEN_FDS, separated by ':', not '${v}'`,
+  "proxy-protocol": (_, v, name) => `give ${name("proxyProtocol")} v1, v2 or any, not '${v}'`,
+  "data-path": (_, v, name) => `give ${name("dataPath")} auto, handles or streams, not '${v}'`,
+  "data-path-with-tls": (_, v, name) =>
+    `give ${name("dataPath")} auto or streams with ${name("tls")}, not '${v}': TLS connections are served as streams`,
+  "data-path-unavailable": (_, v, name) =>
+    `give ${name("dataPath")} auto or streams, not '${v}': the handle path is not available here (on Windows, on a Node whose internals differ, or under TCPECHO_DATA_PATH=streams)`,
+  "in-flight": (_, v, name) =>
+    `keep ${name("size")} × ${name("pipeline")} within 64 MiB, the most one connection may have in flight, not ${v}`,
+  "no-such-file": () => "no such file",
+  "permission-denied": () => "permission denied",
+  "no-pem-block": () => "no PEM block in it",
+  "no-certificate": () => "no certificate in it",
+  "no-private-key": () => "no private key in it",
+  "key-mismatch": () => "not the private key of that certificate",
+  "needs-certificate": () => "the certificate",
+  "needs-private-key": () => "the certificate's private key",
+  "fd-not-open": () => "not open",
+  "fd-not-socket": () => "not a socket",
+  "fd-connected": () => "a connected socket, not a listening one (Accept=yes in the .socket unit?)",
+  "fd-not-tcp": () => "not a TCP socket (a UDP or Unix socket?)",
+  "tls-closed": () => "the server closed the connection during the handshake",
+  "tls-client-closed": () => "the client closed the connection during the handshake",
+  "tls-client-reset": () => "the client reset the connection during the handshake",
+  "tls-timeout": (r) => `no complete handshake within ${r.ms} ms`,
+  "closed-before-listening": () => "closed before listening",
+  "proxy-required": () => "no PROXY header where one is required",
+  "proxy-transport": (r) => `a ${r.transport} client cannot be echoed over TCP`,
+  "proxy-no-source": () => "the header carries no source address",
+  "proxy-closed": () => "the peer closed in the middle of the header",
+  "proxy-timeout": (r) => `no complete header within ${r.ms} ms`,
+  "proxy-signature": (r) => `expected a PROXY ${r.expected} signature; byte ${r.offset} is ${hex(r.byte)}`,
+  "proxy-v1-lf-without-cr": (r) => `v1: LF without CR at byte ${r.at}`,
+  "proxy-v1-cr-without-lf": (r) => `v1: CR without LF at byte ${r.at}`,
+  "proxy-v1-no-crlf": (r) => `v1: no CRLF within ${r.limit} bytes`,
+  "proxy-v1-protocol": (r) => `v1: protocol must be TCP4, TCP6 or UNKNOWN, not ${JSON.stringify(r.protocol)}`,
+  "proxy-v1-fields": (r) =>
+    `v1: expected "${r.protocol} <source> <destination> <source port> <destination port>" separated by single spaces`,
+  "proxy-v1-address": (r) =>
+    `v1: ${r.end} address ${JSON.stringify(r.address)} is not a valid ${r.protocol} address`,
+  "proxy-v1-port": (r) => `v1: ${r.end} port ${JSON.stringify(r.port)} is not a port number`,
+  "proxy-v2-unsupported": (r) => `v2: ${V2_FIELD_EN[r.field](r.value)}`,
+  "proxy-v2-too-long": (r) => `v2: header of ${r.length} bytes, over the ${r.limit}-byte cap`,
+  "proxy-v2-short": (r) =>
+    `v2: length ${r.length} is shorter than the ${r.size}-byte ${r.transport} address block`,
+  "proxy-v2-tlv-truncated": (r) =>
+    `v2: truncated TLV at byte ${r.at}: ${r.left} bytes left, a TLV takes at least 3`,
+  "proxy-v2-tlv-overrun": (r) =>
+    `v2: TLV ${hex(r.type)} at byte ${r.at} claims ${r.length} bytes, only ${r.left} left`,
+  "proxy-unparseable": (r) => `unparseable header (${r.cause})`,
+};
+
+/** A byte as the PROXY sentences show it: `0x0a`. */
+export function hex(byte: number): string {
+  return "0x" + byte.toString(16).padStart(2, "0");
+}
+
+/**
+ * A reason in English: for a usage reason the whole sentence, else the
+ * clause that says why. `v` is the value given (the context's `value`).
+ *
+ * @example
+ * ```ts
+ * import { reasonText } from "./error-text.js";
+ * reasonText({ kind: "proxy-v1-no-crlf", limit: 107 }); // "v1: no CRLF within 107 bytes"
+ * ```
+ */
+export function reasonText(reason: EchoErrorReason, v = "", name: OptionNamer = ownName): string {
+  return (REASON_EN[reason.kind] as (r: EchoErrorReason, v: string, name: OptionNamer) => string)(
+    reason,
+    v,
+    name,
+  );
+}
+
+/** Why, in English: the reason worded, else the text quoted in `detail`, else undefined. */
+function why(ctx: EchoErrorContext, name: OptionNamer): string | undefined {
+  return ctx.reason === undefined ? ctx.detail : reasonText(ctx.reason, ctx.value ?? "", name);
+}
+
+/** A usage error without an option, in English: its reason's sentence, else the detail and the value. */
+function usageWithoutOption(ctx: EchoErrorContext, v: string, name: OptionNamer): string {
+  if (ctx.reason !== undefined) return reasonText(ctx.reason, v, name);
+  if (ctx.detail === undefined) return `check the options (given: '${v}')`;
+  return `check ${ctx.detail} (given: '${v}')`;
 }
 
 /** Whether values of this kind are worded as "give --x <what it takes>". */
@@ -442,13 +549,13 @@ function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {
   if (ctx.option === undefined)
     return isPlainExpectation(ctx.expect)
       ? `give ${TAKES_EN[ctx.expect](ctx)}, not '${v}'`
-      : detailUsage(ctx.detail, v, name);
+      : usageWithoutOption(ctx, v, name);
   const option = name(ctx.option);
   switch (ctx.expect) {
     case "as-option":
       return `give ${option} ${v} as an option: serve takes no address or port as an argument`;
     case "missing":
-      return `give ${option} too: ${name(ctx.needs ?? "")} needs ${ctx.detail ?? option}`;
+      return `give ${option} too: ${name(ctx.needs ?? "")} needs ${why(ctx, name) ?? option}`;
     case "same-port":
       return `give ${option} another port: ${v} and the echo server (${ctx.detail ?? ""}) would be the same port`;
     case "ipv6":
@@ -470,13 +577,14 @@ function invalidOption(ctx: EchoErrorContext, name: OptionNamer): string {
     case "encoding-piped":
       return `leave out ${option} ${v} when piping, or give --interactive for the dialogue over a pipe: piped bytes go through unchanged (convert them with iconv -f UTF-8 -t CP949, which Git Bash has on Windows; cmd and PowerShell have none); ${option} converts the dialogue's lines and --send's text`;
   }
+  const because = why(ctx, name);
   if (ctx.needs !== undefined)
     return `give ${name(ctx.needs)} too, or leave out ${option} ('${v}'): it works only with ${name(ctx.needs)}`;
   switch (ctx.expect) {
     case "pem":
-      return `give ${option} a readable PEM file ('${v}'${ctx.detail ? `: ${ctx.detail}` : ""})`;
+      return `give ${option} a readable PEM file ('${v}'${because ? `: ${because}` : ""})`;
     case "listening-socket":
-      return `give ${option} only listening TCP sockets from the service manager: descriptor ${v} is ${ctx.detail ?? "not one"}`;
+      return `give ${option} only listening TCP sockets from the service manager: descriptor ${v} is ${because ?? "not one"}`;
     case "socket-activation":
       return ctx.option === "--workers"
         ? `leave out ${option} ('${v}') with socket activation: it runs one process; for more, use several socket units`
@@ -521,16 +629,16 @@ function notTlsAdvice(name: OptionNamer): string {
   return `is this port a TLS server? (for plain TCP, leave out ${name("tls")})`;
 }
 
-function handshakeFailed(detail: string | undefined, name: OptionNamer): string {
-  switch (handshakeFailure(detail)) {
+function handshakeFailed(ctx: EchoErrorContext, name: OptionNamer): string {
+  switch (handshakeFailure(ctx)) {
     case "not-tls":
       return `the server's answer is not TLS; ${notTlsAdvice(name)}`;
     case "closed":
-      return `the server closed the connection during the handshake; ${notTlsAdvice(name)}`;
+      return `${why(ctx, name)}; ${notTlsAdvice(name)}`;
     case "alert":
-      return `the server refused the handshake (${detail})`;
+      return `the server refused the handshake (${ctx.detail})`;
     case "other":
-      return detail ?? "unknown";
+      return why(ctx, name) ?? "unknown";
   }
 }
 
@@ -633,17 +741,16 @@ export function errorSentence(
     case "ERR_ECHO_MISMATCH":
       return `the echo from ${at} differs from what was sent, first at byte ${ctx.offset}${plainAdvice(ctx, name)}`;
     case "ERR_SOCKET":
-      return `socket error with ${at}: ${ctx.detail ?? "unknown"}`;
+      return `socket error with ${at}: ${why(ctx, name) ?? "unknown"}`;
     case "ERR_PROXY":
       return `PROXY protocol from ${at}: ${
         ctx.option === undefined
-          ? (ctx.detail ?? "bad header")
+          ? (why(ctx, name) ?? "bad header")
           : `a PROXY header from a peer outside ${name(ctx.option)}`
       }; connection closed`;
     case "ERR_TLS":
-      if (ctx.operation === "tls handshake")
-        return `TLS with ${at} failed: ${handshakeFailed(ctx.detail, name)}`;
-      return `TLS with ${at} failed: ${ctx.detail ?? "unknown"} (is the client speaking TLS, and does it trust this certificate?)`;
+      if (ctx.operation === "tls handshake") return `TLS with ${at} failed: ${handshakeFailed(ctx, name)}`;
+      return `TLS with ${at} failed: ${why(ctx, name) ?? "unknown"} (is the client speaking TLS, and does it trust this certificate?)`;
     case "ERR_TLS_VERIFY":
       return `the TLS certificate of ${at} is not trusted: ${certificateAdvice(ctx, name)}`;
   }

@@ -50,10 +50,10 @@ export function echoDataPath(): DataPathName {
 export function checkDataPath(value: unknown, secure: boolean): DataPathChoice {
   if (value === undefined) return "auto";
   if (value !== "auto" && value !== "handles" && value !== "streams")
-    throw new EchoError("ERR_INVALID_OPTION", { value: String(value), detail: "dataPath" });
+    throw new EchoError("ERR_INVALID_OPTION", { value: String(value), reason: { kind: "data-path" } });
   if (value !== "handles") return value;
   // TLS needs Node's TLSSocket streams; elsewhere the internals may be missing, or turned off.
-  if (secure) throw new EchoError("ERR_INVALID_OPTION", { value, detail: "dataPath handles (with tls)" });
+  if (secure) throw new EchoError("ERR_INVALID_OPTION", { value, reason: { kind: "data-path-with-tls" } });
   if (!handlePathSupported()) throw handlesUnavailable();
   return value;
 }
@@ -61,7 +61,7 @@ export function checkDataPath(value: unknown, secure: boolean): DataPathChoice {
 function handlesUnavailable(): EchoError {
   return new EchoError("ERR_INVALID_OPTION", {
     value: "handles",
-    detail: "dataPath handles (not available here)",
+    reason: { kind: "data-path-unavailable" },
   });
 }
 

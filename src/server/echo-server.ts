@@ -12,7 +12,7 @@ import { createServer, type Server } from "node:net";
 import { performance } from "node:perf_hooks";
 import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
 import { effectiveBacklog, MAX_BACKLOG } from "../net/backlog.js";
-import { EchoError, toEchoError } from "../net/echo-error.js";
+import { EchoError, toEchoError, type DescriptorReason } from "../net/echo-error.js";
 import {
   checkKeepAlive,
   checkNumber,
@@ -345,7 +345,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
       if (!["v1", "v2", "any"].includes(options.proxyProtocol))
         throw new EchoError("ERR_INVALID_OPTION", {
           value: String(options.proxyProtocol),
-          detail: "proxyProtocol",
+          reason: { kind: "proxy-protocol" },
         });
       const trusted = options.proxyTrusted ?? [];
       this.#proxyGate = new ProxyGate(
@@ -433,12 +433,12 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
 
   /** One listener, bound to host and port or on an inherited descriptor `fd`, handed to the data path. */
   #listenOne(server: Server, owner: PathOwner, fd: number | undefined): Promise<EchoServerAddress> {
-    const notTcp = (why: string) =>
+    const notTcp = (reason: DescriptorReason) =>
       new EchoError("ERR_INVALID_OPTION", {
         value: String(fd),
         option: "fds",
         expect: "listening-socket",
-        detail: why,
+        reason,
       });
     const problem = fd === undefined ? null : listeningSocketProblem(fd);
     if (problem !== null) return Promise.reject(notTcp(problem));
@@ -840,14 +840,14 @@ function checkFds(options: EchoServerOptions): readonly number[] {
   if (fds.length === 0)
     throw new EchoError("ERR_INVALID_OPTION", {
       value: "[]",
-      detail: "fds (one or more descriptors, each once)",
+      reason: { kind: "fds" },
     });
   for (const fd of fds) checkNumber(fd, "fds", { integer: true });
   const duplicate = fds.find((fd, i) => fds.indexOf(fd) !== i);
   if (duplicate !== undefined)
     throw new EchoError("ERR_INVALID_OPTION", {
       value: String(duplicate),
-      detail: "fds (one or more descriptors, each once)",
+      reason: { kind: "fds" },
     });
   for (const option of ["host", "port", "ipv6Only"] as const) {
     const value = options[option];

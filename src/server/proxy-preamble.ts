@@ -12,7 +12,7 @@
  * @module
  */
 
-import { EchoError } from "../net/echo-error.js";
+import { EchoError, type ProxyReason } from "../net/echo-error.js";
 import type { AccessRules } from "./access-rules.js";
 import type { Connection } from "./connection.js";
 import type { Preamble, PreambleResult } from "./data-path.js";
@@ -68,7 +68,7 @@ export class ProxyGate {
     // A peer that never finishes its header must not hold a descriptor for long.
     const timer = setTimeout(() => {
       if (!this.#pending.has(conn)) return;
-      this.fail(conn, proxyError(conn, `no complete header within ${this.#timeout} ms`));
+      this.fail(conn, proxyError(conn, { kind: "proxy-timeout", ms: this.#timeout }));
       conn.destroy();
     }, this.#timeout);
     timer.unref();
@@ -98,8 +98,8 @@ export class ProxyGate {
 const MORE: PreambleResult = { state: "more" };
 const NOTHING = Buffer.alloc(0);
 
-function proxyError(conn: Connection, detail: string): EchoError {
-  return new EchoError("ERR_PROXY", { host: conn.remoteAddress, port: conn.remotePort, detail });
+function proxyError(conn: Connection, reason: ProxyReason): EchoError {
+  return new EchoError("ERR_PROXY", { host: conn.remoteAddress, port: conn.remotePort, reason });
 }
 
 /**
@@ -143,19 +143,19 @@ class TrustedPeer implements Preamble {
     const r = this.#parser.push(chunk);
     if (r.state === "more") return MORE;
     if (r.state === "error") {
-      const detail = r.code === "ERR_PROXY_NOT_PROXY" ? "no PROXY header where one is required" : r.detail;
-      return { state: "failed", error: proxyError(this.#conn, detail) };
+      const reason: ProxyReason = r.code === "ERR_PROXY_NOT_PROXY" ? { kind: "proxy-required" } : r.reason;
+      return { state: "failed", error: proxyError(this.#conn, reason) };
     }
     const h = r.header;
     if (h.command === "proxy") {
       if (h.transport !== "tcp4" && h.transport !== "tcp6") {
         return {
           state: "failed",
-          error: proxyError(this.#conn, `a ${h.transport} client cannot be echoed over TCP`),
+          error: proxyError(this.#conn, { kind: "proxy-transport", transport: h.transport }),
         };
       }
       if (h.sourceAddress === undefined || h.sourcePort === undefined) {
-        return { state: "failed", error: proxyError(this.#conn, "the header carries no source address") };
+        return { state: "failed", error: proxyError(this.#conn, { kind: "proxy-no-source" }) };
       }
       this.#conn.setClient(h.sourceAddress, h.sourcePort);
     }
@@ -165,7 +165,7 @@ class TrustedPeer implements Preamble {
 
   endedEarly(): EchoError | null {
     // A health check connects and leaves without a byte: that is no error.
-    return this.#seen === 0 ? null : proxyError(this.#conn, "the peer closed in the middle of the header");
+    return this.#seen === 0 ? null : proxyError(this.#conn, { kind: "proxy-closed" });
   }
 }
 

@@ -19,6 +19,8 @@
  */
 
 import ipaddr from "ipaddr.js";
+import type { ProxyHeaderReason } from "../net/error-reason.js";
+import { reasonText } from "../net/error-text.js";
 
 /**
  * Which header versions a listener accepts. The spec forbids guessing whether
@@ -148,7 +150,7 @@ export type ProxyErrorCode =
 export type ProxyParseResult =
   | { state: "more" }
   | { state: "done"; header: ProxyHeader; rest: Buffer }
-  | { state: "error"; code: ProxyErrorCode; detail: string };
+  | { state: "error"; code: ProxyErrorCode; reason: ProxyHeaderReason; detail: string };
 
 /**
  * The longest v1 header, CRLF included, that the spec allows (`"PROXY UNKNOWN"`
@@ -189,6 +191,11 @@ const LF = 0x0a;
 
 const MORE: ProxyParseResult = Object.freeze({ state: "more" });
 
+/** A v2 header's field the spec does not define, with the value found. */
+function unsupported(field: "version" | "command" | "address family" | "transport protocol", value: number) {
+  return { kind: "proxy-v2-unsupported", field, value } as const;
+}
+
 /** v2 family/protocol bytes the spec lists, with their address block sizes. */
 const V2_FAMILIES: ReadonlyMap<number, { transport: ProxyTransport; size: number }> = new Map([
   [0x11, { transport: "tcp4", size: 12 }],
@@ -199,12 +206,9 @@ const V2_FAMILIES: ReadonlyMap<number, { transport: ProxyTransport; size: number
   [0x32, { transport: "unix-dgram", size: 216 }],
 ]);
 
-function fail(code: ProxyErrorCode, detail: string): ProxyParseResult {
-  return { state: "error", code, detail };
-}
-
-function hex(byte: number): string {
-  return "0x" + byte.toString(16).padStart(2, "0");
+/** A refusal: its code, what is wrong (`reason`), and that in English (`detail`). */
+function fail(code: ProxyErrorCode, reason: ProxyHeaderReason): ProxyParseResult {
+  return { state: "error", code, reason, detail: reasonText(reason) };
 }
 
 /**
@@ -224,7 +228,7 @@ function hex(byte: number): string {
  *   console.log(r.header.sourceAddress, r.header.sourcePort); // "2001:db8::1" 40000
  *   console.log(r.rest.toString()); // "GET /": the client's first bytes
  * } else if (r.state === "error") {
- *   console.log(r.code, r.detail); // close the connection
+ *   console.log(r.code, r.detail); // close the connection (r.reason: the same, as facts)
  * }
  * ```
  */
@@ -261,7 +265,8 @@ export class ProxyHeaderParser {
       result = this.#feed(chunk);
     } catch (err) {
       // Not expected on any input; refuse the connection rather than throw into the data path.
-      result = fail("ERR_PROXY_MALFORMED", `unparseable header (${(err as Error)?.message ?? String(err)})`);
+      const cause = (err as Error)?.message ?? String(err);
+      result = fail("ERR_PROXY_MALFORMED", { kind: "proxy-unparseable", cause });
     }
     if (result.state !== "more") {
       this.#finished = true;
@@ -288,13 +293,8 @@ export class ProxyHeaderParser {
   }
 
   #notProxy(offset: number, byte: number): ProxyParseResult {
-    const what =
-      this.#allowV1 && this.#allowV2
-        ? "a PROXY v1 or v2 signature"
-        : this.#allowV1
-          ? "a PROXY v1 signature"
-          : "a PROXY v2 signature";
-    return fail("ERR_PROXY_NOT_PROXY", `expected ${what}; byte ${offset} is ${hex(byte)}`);
+    const expected = this.#allowV1 && this.#allowV2 ? "v1 or v2" : this.#allowV1 ? "v1" : "v2";
+    return fail("ERR_PROXY_NOT_PROXY", { kind: "proxy-signature", expected, offset, byte });
   }
 
   #feedV1(chunk: Buffer): ProxyParseResult {
@@ -305,12 +305,13 @@ export class ProxyHeaderParser {
       if (pos < V1_SIGNATURE.length) {
         if (b !== V1_SIGNATURE[pos]) return this.#notProxy(pos, b);
       } else if (b === LF) {
-        if (buf[pos - 1] !== CR) return fail("ERR_PROXY_MALFORMED", `v1: LF without CR at byte ${pos}`);
+        if (buf[pos - 1] !== CR)
+          return fail("ERR_PROXY_MALFORMED", { kind: "proxy-v1-lf-without-cr", at: pos });
         return this.#finishV1(pos + 1, chunk.subarray(i + 1));
       } else if (buf[pos - 1] === CR) {
-        return fail("ERR_PROXY_MALFORMED", `v1: CR without LF at byte ${pos - 1}`);
+        return fail("ERR_PROXY_MALFORMED", { kind: "proxy-v1-cr-without-lf", at: pos - 1 });
       } else if (pos + 1 >= PROXY_V1_MAX_LENGTH) {
-        return fail("ERR_PROXY_TOO_LONG", `v1: no CRLF within ${PROXY_V1_MAX_LENGTH} bytes`);
+        return fail("ERR_PROXY_TOO_LONG", { kind: "proxy-v1-no-crlf", limit: PROXY_V1_MAX_LENGTH });
       }
       buf[pos] = b;
       this.#have = pos + 1;
@@ -321,7 +322,7 @@ export class ProxyHeaderParser {
   #finishV1(length: number, after: Buffer): ProxyParseResult {
     const line = this.#buf.toString("latin1", V1_SIGNATURE.length, length - 2);
     const header = parseV1Line(line, length);
-    if (typeof header === "string") return fail("ERR_PROXY_MALFORMED", `v1: ${header}`);
+    if ("kind" in header) return fail("ERR_PROXY_MALFORMED", header);
     this.#buf = Buffer.alloc(0);
     return { state: "done", header, rest: Buffer.from(after) };
   }
@@ -334,12 +335,11 @@ export class ProxyHeaderParser {
       if (pos < V2_SIGNATURE.length) {
         if (b !== V2_SIGNATURE[pos]) return this.#notProxy(pos, b);
       } else if (pos === 12) {
-        if (b >> 4 !== 2) return fail("ERR_PROXY_UNSUPPORTED", `v2: version ${b >> 4}, expected 2`);
-        if ((b & 0x0f) > 1)
-          return fail("ERR_PROXY_UNSUPPORTED", `v2: command ${b & 0x0f} is neither LOCAL nor PROXY`);
+        if (b >> 4 !== 2) return fail("ERR_PROXY_UNSUPPORTED", unsupported("version", b >> 4));
+        if ((b & 0x0f) > 1) return fail("ERR_PROXY_UNSUPPORTED", unsupported("command", b & 0x0f));
       } else if (pos === 13 && (this.#buf[12]! & 0x0f) === 1) {
-        if (b >> 4 > 3) return fail("ERR_PROXY_UNSUPPORTED", `v2: address family ${b >> 4}`);
-        if ((b & 0x0f) > 2) return fail("ERR_PROXY_UNSUPPORTED", `v2: transport protocol ${b & 0x0f}`);
+        if (b >> 4 > 3) return fail("ERR_PROXY_UNSUPPORTED", unsupported("address family", b >> 4));
+        if ((b & 0x0f) > 2) return fail("ERR_PROXY_UNSUPPORTED", unsupported("transport protocol", b & 0x0f));
       }
       this.#buf[pos] = b;
       this.#have = pos + 1;
@@ -363,17 +363,16 @@ export class ProxyHeaderParser {
     const length = fixed.readUInt16BE(14);
     const total = V2_FIXED + length;
     if (total > PROXY_V2_MAX_LENGTH) {
-      return fail(
-        "ERR_PROXY_TOO_LONG",
-        `v2: header of ${total} bytes, over the ${PROXY_V2_MAX_LENGTH}-byte cap`,
-      );
+      return fail("ERR_PROXY_TOO_LONG", {
+        kind: "proxy-v2-too-long",
+        length: total,
+        limit: PROXY_V2_MAX_LENGTH,
+      });
     }
     const family = V2_FAMILIES.get(fixed[13]!);
     if ((fixed[12]! & 0x0f) === 1 && family !== undefined && length < family.size) {
-      return fail(
-        "ERR_PROXY_MALFORMED",
-        `v2: length ${length} is shorter than the ${family.size}-byte ${family.transport} address block`,
-      );
+      const { size, transport } = family;
+      return fail("ERR_PROXY_MALFORMED", { kind: "proxy-v2-short", length, size, transport });
     }
     this.#total = total;
     this.#buf = Buffer.alloc(total);
@@ -398,7 +397,7 @@ export class ProxyHeaderParser {
       // unspecified family or protocol (the receiver should ignore the address information).
       const start = V2_FIXED + (family !== undefined && total - V2_FIXED >= family.size ? family.size : 0);
       const tlvs = parseTlvs(buf, start, total);
-      if (typeof tlvs !== "string") header.tlvs = tlvs;
+      if (tlvs instanceof Map) header.tlvs = tlvs;
     } else {
       header.command = "proxy";
       const a = V2_FIXED;
@@ -417,7 +416,7 @@ export class ProxyHeaderParser {
         header.destinationAddress = unixPath(buf.subarray(a + 108, a + 216));
       }
       const tlvs = parseTlvs(buf, a + family.size, total);
-      if (typeof tlvs === "string") return fail("ERR_PROXY_MALFORMED", `v2: ${tlvs}`);
+      if (!(tlvs instanceof Map)) return fail("ERR_PROXY_MALFORMED", tlvs);
       header.tlvs = tlvs;
     }
     return { state: "done", header, rest: Buffer.from(after) };
@@ -425,16 +424,15 @@ export class ProxyHeaderParser {
 }
 
 /** The TLVs in `buf[start, end)`, or what is wrong with them. */
-function parseTlvs(buf: Buffer, start: number, end: number): Map<number, Buffer> | string {
+function parseTlvs(buf: Buffer, start: number, end: number): Map<number, Buffer> | ProxyHeaderReason {
   const tlvs = new Map<number, Buffer>();
   let at = start;
   while (at < end) {
-    if (end - at < 3) return `truncated TLV at byte ${at}: ${end - at} bytes left, a TLV takes at least 3`;
+    if (end - at < 3) return { kind: "proxy-v2-tlv-truncated", at, left: end - at };
     const type = buf[at]!;
     const length = buf.readUInt16BE(at + 1);
     const valueEnd = at + 3 + length;
-    if (valueEnd > end)
-      return `TLV ${hex(type)} at byte ${at} claims ${length} bytes, only ${end - at - 3} left`;
+    if (valueEnd > end) return { kind: "proxy-v2-tlv-overrun", type, at, length, left: end - at - 3 };
     if (!tlvs.has(type)) tlvs.set(type, buf.subarray(at + 3, valueEnd));
     at = valueEnd;
   }
@@ -459,17 +457,17 @@ const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 const IPV6_CHARS = /^[0-9a-fA-F:.]+$/;
 
 /** The header a v1 line (after "PROXY ", before CRLF) describes, or what is wrong with it. */
-function parseV1Line(line: string, length: number): ProxyHeader | string {
+function parseV1Line(line: string, length: number): ProxyHeader | ProxyHeaderReason {
   if (line === "UNKNOWN" || line.startsWith("UNKNOWN ")) {
     return { version: 1, command: "local", transport: "unknown", tlvs: new Map(), length };
   }
   const fields = line.split(" ");
   const [protocol, source, destination, sourcePort, destinationPort] = fields;
   if (protocol !== "TCP4" && protocol !== "TCP6") {
-    return `protocol must be TCP4, TCP6 or UNKNOWN, not ${JSON.stringify(protocol)}`;
+    return { kind: "proxy-v1-protocol", protocol: protocol ?? "" };
   }
   if (fields.length !== 5 || fields.some((f) => f === "")) {
-    return `expected "${protocol} <source> <destination> <source port> <destination port>" separated by single spaces`;
+    return { kind: "proxy-v1-fields", protocol };
   }
   let src: string | undefined;
   let dst: string | undefined;
@@ -480,14 +478,13 @@ function parseV1Line(line: string, length: number): ProxyHeader | string {
     src = canonicalIPv6(source!);
     dst = canonicalIPv6(destination!);
   }
-  if (src === undefined) return `source address ${JSON.stringify(source)} is not a valid ${protocol} address`;
-  if (dst === undefined) {
-    return `destination address ${JSON.stringify(destination)} is not a valid ${protocol} address`;
-  }
+  if (src === undefined) return { kind: "proxy-v1-address", end: "source", address: source!, protocol };
+  if (dst === undefined)
+    return { kind: "proxy-v1-address", end: "destination", address: destination!, protocol };
   const sport = parseV1Port(sourcePort!);
-  if (sport === undefined) return `source port ${JSON.stringify(sourcePort)} is not a port number`;
+  if (sport === undefined) return { kind: "proxy-v1-port", end: "source", port: sourcePort! };
   const dport = parseV1Port(destinationPort!);
-  if (dport === undefined) return `destination port ${JSON.stringify(destinationPort)} is not a port number`;
+  if (dport === undefined) return { kind: "proxy-v1-port", end: "destination", port: destinationPort! };
   return {
     version: 1,
     command: "proxy",

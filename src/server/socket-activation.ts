@@ -18,7 +18,7 @@
  */
 
 import { fstatSync } from "node:fs";
-import { EchoError } from "../net/echo-error.js";
+import { EchoError, type DescriptorReason } from "../net/echo-error.js";
 import { parseCount } from "../net/options.js";
 import { findTcpSocket, readTcpTable } from "../net/tcp-state.js";
 
@@ -31,7 +31,7 @@ const MAX_LISTEN_FDS = 65_536;
 const VARIABLES = ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] as const;
 
 /** Why a descriptor that could not be listened on, or listened on a path, is refused. */
-export const NOT_LISTENING_TCP = "not a TCP socket (a UDP or Unix socket?)";
+export const NOT_LISTENING_TCP: DescriptorReason = { kind: "fd-not-tcp" };
 
 /** One socket the service manager passed. */
 export interface ActivatedSocket {
@@ -86,7 +86,7 @@ export function listenFds(options: ListenFdsOptions = {}): ActivatedSocket[] {
   if (names !== undefined && names.length !== count) {
     throw new EchoError("ERR_INVALID_OPTION", {
       value: namesText ?? "",
-      detail: "LISTEN_FDNAMES (one name per descriptor of LISTEN_FDS, separated by ':')",
+      reason: { kind: "listen-fdnames" },
     });
   }
   return Array.from({ length: count }, (_, i) => {
@@ -103,19 +103,18 @@ export function listenFds(options: ListenFdsOptions = {}): ActivatedSocket[] {
  * the kernel's TCP table does not show may still be one made in another
  * network namespace, so only a connected one is refused here.
  */
-export function listeningSocketProblem(fd: number): string | null {
+export function listeningSocketProblem(fd: number): DescriptorReason | null {
   let inode: number;
   try {
     const stat = fstatSync(fd);
-    if (!stat.isSocket()) return "not a socket";
+    if (!stat.isSocket()) return { kind: "fd-not-socket" };
     inode = stat.ino;
   } catch {
-    return "not open";
+    return { kind: "fd-not-open" };
   }
   const table = readTcpTable();
   if (table === undefined) return null;
   const row = findTcpSocket(table, { inode });
-  if (row !== undefined && row.state !== "LISTEN")
-    return "a connected socket, not a listening one (Accept=yes in the .socket unit?)";
+  if (row !== undefined && row.state !== "LISTEN") return { kind: "fd-connected" };
   return null;
 }

@@ -31,7 +31,7 @@ import { createServer, type TLSSocket, type Server as TlsServer } from "node:tls
 import { keepAliveSeconds } from "../net/options.js";
 import { plainTlsReason } from "../net/client-tls.js";
 import { plainAddress } from "../net/endpoint.js";
-import { EchoError } from "../net/echo-error.js";
+import { EchoError, type TlsReason } from "../net/echo-error.js";
 import { tcpUnderTls } from "../net/node-internals.js";
 
 /**
@@ -42,7 +42,7 @@ import { tcpUnderTls } from "../net/node-internals.js";
  * - `http`: it sent plain HTTP; `not-tls`: it sent something else that is not TLS;
  * - `certificate`: it refused this server's certificate (a TLS alert);
  * - `incompatible`: no TLS version or cipher in common;
- * - `other`: anything else (the error's detail says what).
+ * - `other`: anything else (the error's `detail` quotes OpenSSL's reason).
  */
 export type TlsFailure =
   "timeout" | "closed" | "reset" | "http" | "not-tls" | "certificate" | "incompatible" | "other";
@@ -98,7 +98,7 @@ export function createTlsListener(
   } catch (err) {
     throw new EchoError("ERR_INVALID_OPTION", {
       value: "tls",
-      detail: `the TLS certificate and key: ${(err as Error).message}`,
+      reason: { kind: "tls-key-pair", cause: (err as Error).message },
     });
   }
   // tls.Server's own connection listener starts the handshake: run it only for clients the
@@ -143,20 +143,14 @@ export function createTlsListener(
     const remoteAddress = peer?.remoteAddress ?? plainAddress(socket.remoteAddress ?? "unknown");
     const remotePort = peer?.remotePort ?? socket.remotePort ?? 0;
     const remoteFamily = peer?.remoteFamily ?? (remoteAddress.includes(":") ? "IPv6" : "IPv4");
-    const detail =
-      tlsReason ??
-      {
-        timeout: `no complete handshake within ${handshakeTimeout} ms`,
-        closed: "the client closed the connection during the handshake",
-        reset: "the client reset the connection during the handshake",
-      }[failure as "timeout" | "closed" | "reset"] ??
-      plainTlsReason(err.message);
+    // OpenSSL's reason where it gave one, quoted; else ours.
+    const reason = tlsReason === undefined ? ownReason(failure, handshakeTimeout) : undefined;
     const error = new EchoError(
       "ERR_TLS",
       {
         host: remoteAddress,
         port: remotePort,
-        detail,
+        ...(reason === undefined ? { detail: tlsReason ?? plainTlsReason(err.message) } : { reason }),
         ...(failure === "timeout" ? { timeoutMs: handshakeTimeout } : {}),
       },
       { cause: err },
@@ -164,6 +158,13 @@ export function createTlsListener(
     hooks.failed({ remoteAddress, remotePort, remoteFamily, failure, tlsReason, bytesIn }, error);
   });
   return server;
+}
+
+/** Why a handshake failed that OpenSSL gave no reason for, where it is one we word. */
+function ownReason(failure: TlsFailure, timeoutMs: number): TlsReason | undefined {
+  if (failure === "timeout") return { kind: "tls-timeout", ms: timeoutMs };
+  if (failure === "closed") return { kind: "tls-client-closed" };
+  return failure === "reset" ? { kind: "tls-client-reset" } : undefined;
 }
 
 /**

@@ -282,7 +282,7 @@ export class UdpEchoServer extends EventEmitter<UdpEchoEvents> {
           host: this.#host,
           port: this.#port,
           operation: "listen",
-          detail: "closed before listening",
+          reason: { kind: "closed-before-listening" },
         }),
       );
       // After a failed bind() the socket is closed already.
