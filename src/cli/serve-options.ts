@@ -12,7 +12,7 @@ import { availableParallelism } from "node:os";
 import { Option, type Command } from "commander";
 import { EchoError } from "../net/echo-error.js";
 import { parseAddress, parsePort, type AddressParts } from "../net/address.js";
-import { DEFAULT_KEEPALIVE_MS } from "../net/defaults.js";
+import { DEFAULT_KEEPALIVE_MS, DEFAULT_PORT, SERVER_DEFAULTS } from "../net/defaults.js";
 import { MAX_BACKLOG } from "../net/backlog.js";
 import { parseCidr } from "../net/cidr.js";
 import {
@@ -92,13 +92,13 @@ function listenOptions(cmd: Command): Command {
         "address to listen on: 0.0.0.0 every IPv4 interface, :: IPv4 and IPv6, 127.0.0.1 this machine only; with a port, HOST:PORT sets --port too",
       )
         .env("TCPECHO_HOST")
-        .default({ host: "0.0.0.0", port: undefined }, "0.0.0.0")
+        .default({ host: SERVER_DEFAULTS.host, port: undefined }, SERVER_DEFAULTS.host)
         .argParser((v) => named("--host", () => parseAddress(v, 0))),
     )
     .addOption(
       new Option("-p, --port <port>", "port to listen on (0: any free port; below 1024 needs root)")
         .env("TCPECHO_PORT")
-        .default(9000)
+        .default(DEFAULT_PORT)
         .argParser((v) => named("--port", () => parsePort(v, 0))),
     )
     .addOption(
@@ -106,7 +106,7 @@ function listenOptions(cmd: Command): Command {
         "--backlog <n>",
         "length of the accept queue (listen's backlog; the kernel caps it at SOMAXCONN)",
       )
-        .default(511)
+        .default(SERVER_DEFAULTS.backlog)
         .argParser((v) => parseCount(v, "--backlog", 1, MAX_BACKLOG)),
     )
     .option("--ipv6-only", "with an IPv6 --host such as ::, accept IPv6 clients only");
@@ -117,7 +117,7 @@ function stopOptions(cmd: Command): Command {
   return cmd
     .addOption(
       new Option("--drain-timeout <duration>", "on SIGINT/SIGTERM, how long open connections may finish")
-        .default(10_000, "10s")
+        .default(SERVER_DEFAULTS.drainTimeoutMs, "10s")
         .argParser((v) => parseDuration(v, "--drain-timeout")),
     )
     .addOption(
@@ -125,7 +125,7 @@ function stopOptions(cmd: Command): Command {
         "--shutdown-delay <duration>",
         "on SIGINT/SIGTERM, first say not ready (/readyz 503) but go on accepting for this long, so that a load balancer stops sending clients; then drain (0: drain at once)",
       )
-        .default(0, "0")
+        .default(SERVER_DEFAULTS.shutdownDelayMs, "0")
         .argParser((v) => parseDuration(v, "--shutdown-delay")),
     );
 }
@@ -165,12 +165,12 @@ function limitOptions(cmd: Command): Command {
         "--max-connections <n>",
         "serve at most this many clients at once; more are refused (0: no limit)",
       )
-        .default(0)
+        .default(SERVER_DEFAULTS.maxConnections)
         .argParser((v) => parseCount(v, "--max-connections", 0)),
     )
     .addOption(
       new Option("--max-per-ip <n>", "serve at most this many clients from one address at once (0: no limit)")
-        .default(0)
+        .default(SERVER_DEFAULTS.maxPerIp)
         .argParser((v) => parseCount(v, "--max-per-ip", 0)),
     )
     .addOption(
@@ -178,7 +178,7 @@ function limitOptions(cmd: Command): Command {
         "--idle-timeout <duration>",
         "close a connection whose client sent nothing for this long (0: never)",
       )
-        .default(0, "0")
+        .default(SERVER_DEFAULTS.idleTimeoutMs, "0")
         .argParser((v) => parseDuration(v, "--idle-timeout")),
     )
     .addOption(

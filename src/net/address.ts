@@ -9,8 +9,7 @@
 import ipaddr from "ipaddr.js";
 import { EchoError } from "./echo-error.js";
 
-/** The default port of the lecture notes' echo example. */
-export const DEFAULT_PORT = 9000;
+export { DEFAULT_PORT } from "./defaults.js";
 
 /**
  * Parses a port. `min` is 0 where "any free port" makes sense (a server), 1

@@ -10,7 +10,8 @@
 import { EventEmitter } from "node:events";
 import { createServer, type Server } from "node:net";
 import { performance } from "node:perf_hooks";
-import { parseHost, parsePort, DEFAULT_PORT } from "../net/address.js";
+import { parseHost, parsePort } from "../net/address.js";
+import { DEFAULT_PORT, SERVER_DEFAULTS } from "../net/defaults.js";
 import { effectiveBacklog, MAX_BACKLOG } from "../net/backlog.js";
 import { EchoError, toEchoError, type DescriptorReason } from "../net/echo-error.js";
 import {
@@ -311,25 +312,37 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
     super();
     this.#nextId = checkNumber(options.firstConnectionId ?? 1, "firstConnectionId", { integer: true });
     this.#fds = options.fds === undefined ? undefined : checkFds(options);
-    this.#host = parseHost(options.host ?? "0.0.0.0");
+    this.#host = parseHost(options.host ?? SERVER_DEFAULTS.host);
     this.#port = parsePort(options.port ?? DEFAULT_PORT, 0);
-    this.#backlog = checkNumber(options.backlog ?? 511, "backlog", {
+    this.#backlog = checkNumber(options.backlog ?? SERVER_DEFAULTS.backlog, "backlog", {
       integer: true,
       min: 1,
       max: MAX_BACKLOG,
     });
     this.#ipv6Only = options.ipv6Only ?? false;
-    this.#drainTimeout = checkNumber(options.drainTimeout ?? 10_000, "drainTimeout");
-    this.#shutdownDelay = checkNumber(options.shutdownDelay ?? 0, "shutdownDelay", { max: MAX_TIMER_MS });
+    this.#drainTimeout = checkNumber(options.drainTimeout ?? SERVER_DEFAULTS.drainTimeoutMs, "drainTimeout");
+    this.#shutdownDelay = checkNumber(
+      options.shutdownDelay ?? SERVER_DEFAULTS.shutdownDelayMs,
+      "shutdownDelay",
+      { max: MAX_TIMER_MS },
+    );
     this.#limits = new ConnectionLimits({
-      maxConnections: checkNumber(options.maxConnections ?? 0, "maxConnections", { integer: true }),
-      maxPerIp: checkNumber(options.maxPerIp ?? 0, "maxPerIp", { integer: true }),
+      maxConnections: checkNumber(
+        options.maxConnections ?? SERVER_DEFAULTS.maxConnections,
+        "maxConnections",
+        { integer: true },
+      ),
+      maxPerIp: checkNumber(options.maxPerIp ?? SERVER_DEFAULTS.maxPerIp, "maxPerIp", { integer: true }),
     });
-    this.#idleTimeout = checkNumber(options.idleTimeout ?? 0, "idleTimeout");
+    this.#idleTimeout = checkNumber(options.idleTimeout ?? SERVER_DEFAULTS.idleTimeoutMs, "idleTimeout");
     this.#keepAliveMs = checkKeepAlive(options.keepAlive);
-    this.#tlsHandshakeTimeout = checkNumber(options.tlsHandshakeTimeout ?? 10_000, "tlsHandshakeTimeout", {
-      positive: true,
-    });
+    this.#tlsHandshakeTimeout = checkNumber(
+      options.tlsHandshakeTimeout ?? SERVER_DEFAULTS.tlsHandshakeTimeoutMs,
+      "tlsHandshakeTimeout",
+      {
+        positive: true,
+      },
+    );
     this.#rules = new AccessRules(options.allow, options.deny);
     this.#textEncoding =
       options.textEncoding === undefined
@@ -353,7 +366,7 @@ export class EchoServer extends EventEmitter<EchoServerEvents> {
         trusted.length === 0
           ? null
           : new AccessRules(trusted.map(String), [], { allow: "proxyTrusted", deny: "deny" }),
-        checkNumber(options.proxyTimeout ?? 10_000, "proxyTimeout"),
+        checkNumber(options.proxyTimeout ?? SERVER_DEFAULTS.proxyTimeoutMs, "proxyTimeout"),
         (conn, error) => {
           this.#stats.count("proxyErrors");
           this.emit("proxyError", { remoteAddress: conn.remoteAddress, remotePort: conn.remotePort }, error);
