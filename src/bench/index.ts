@@ -50,14 +50,4 @@ export {
 } from "./merge.js";
 export { Pattern } from "./pattern.js";
 export { type ClientTls, type ClientTlsOptions } from "../net/client-tls.js";
-export {
-  EchoError,
-  toEchoError,
-  type EchoErrorCode,
-  type EchoErrorContext,
-  type UsageErrorCode,
-  type NetworkErrorCode,
-  type EchoErrorReason,
-  type EchoErrorReasonKind,
-  type ProxyHeaderReason,
-} from "../net/echo-error.js";
+export * from "../net/errors-and-addresses.js";

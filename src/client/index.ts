@@ -45,25 +45,4 @@ export {
 } from "./diagnose.js";
 export { type ClientTls, type ClientTlsOptions } from "../net/client-tls.js";
 export { socketFd } from "../net/node-internals.js";
-export {
-  EchoError,
-  toEchoError,
-  type EchoErrorCode,
-  type EchoErrorContext,
-  type UsageErrorCode,
-  type NetworkErrorCode,
-  type EchoErrorReason,
-  type EchoErrorReasonKind,
-  type ProxyHeaderReason,
-} from "../net/echo-error.js";
-export {
-  parsePort,
-  parseHost,
-  parseHostPort,
-  parseAddress,
-  isWellKnownPort,
-  DEFAULT_PORT,
-  type HostPort,
-  type AddressParts,
-} from "../net/address.js";
-export { formatEndpoint, plainAddress } from "../net/endpoint.js";
+export * from "../net/errors-and-addresses.js";

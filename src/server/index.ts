@@ -108,25 +108,4 @@ export {
 } from "./faults/control.js";
 export { parseCidr, cidrContains, type Cidr } from "../net/cidr.js";
 export { type TextEncoding } from "../net/text-encoding.js";
-export {
-  EchoError,
-  toEchoError,
-  type EchoErrorCode,
-  type EchoErrorContext,
-  type UsageErrorCode,
-  type NetworkErrorCode,
-  type EchoErrorReason,
-  type EchoErrorReasonKind,
-  type ProxyHeaderReason,
-} from "../net/echo-error.js";
-export {
-  parsePort,
-  parseHost,
-  parseHostPort,
-  parseAddress,
-  isWellKnownPort,
-  DEFAULT_PORT,
-  type HostPort,
-  type AddressParts,
-} from "../net/address.js";
-export { formatEndpoint, plainAddress } from "../net/endpoint.js";
+export * from "../net/errors-and-addresses.js";
