@@ -207,33 +207,35 @@ test("Korean messages are in Korean and English ones are not", () => {
   }
 });
 
-test("Korean server and client lines keep the textbook's wording exactly", () => {
-  assert.equal(
-    messages.ko.connected("127.0.0.1", 51234),
-    "[TCP 서버] 클라이언트 접속: IP 주소=127.0.0.1, 포트 번호=51234",
-  );
-  assert.equal(messages.ko.sentBytes(5), "[TCP 클라이언트] 5바이트를 보냈습니다.");
-  assert.equal(messages.ko.receivedBytes(5), "[TCP 클라이언트] 5바이트를 받았습니다.");
+test("server and client lines: the textbook's wording exactly in Korean, and the English", () => {
+  const expected = {
+    ko: {
+      connected: "[TCP 서버] 클라이언트 접속: IP 주소=127.0.0.1, 포트 번호=51234",
+      sent5: "[TCP 클라이언트] 5바이트를 보냈습니다.",
+      sent1: "[TCP 클라이언트] 1바이트를 보냈습니다.",
+      received5: "[TCP 클라이언트] 5바이트를 받았습니다.",
+      disconnected: /^\[TCP 서버\] 클라이언트 종료: IP 주소=127\.0\.0\.1, 포트 번호=51234 /,
+    },
+    en: {
+      connected: "[TCP server] client connected: IP address=127.0.0.1, port=51234",
+      sent5: "[TCP client] sent 5 bytes.",
+      sent1: "[TCP client] sent 1 byte.",
+      received5: "[TCP client] received 5 bytes.",
+      disconnected:
+        /^\[TCP server\] client disconnected: IP address=127\.0\.0\.1, port=51234 \(5 bytes echoed in 10 ms, reset by the client\)$/,
+    },
+  } as const;
+  for (const lang of ["ko", "en"] as const) {
+    const m = messages[lang];
+    const want = expected[lang];
+    assert.equal(m.connected("127.0.0.1", 51234), want.connected);
+    assert.equal(m.sentBytes(5), want.sent5);
+    assert.equal(m.sentBytes(1), want.sent1);
+    assert.equal(m.receivedBytes(5), want.received5);
+    assert.match(m.disconnected("127.0.0.1", 51234, 5, 10, "reset"), want.disconnected);
+  }
   assert.equal(messages.ko.serverTag, "[TCP 서버]");
   assert.equal(messages.ko.clientTag, "[TCP 클라이언트]");
-  assert.match(
-    messages.ko.disconnected("127.0.0.1", 51234, 5, 10, "end"),
-    /^\[TCP 서버\] 클라이언트 종료: IP 주소=127\.0\.0\.1, 포트 번호=51234 /,
-  );
-});
-
-test("English server and client lines", () => {
-  assert.equal(
-    messages.en.connected("127.0.0.1", 51234),
-    "[TCP server] client connected: IP address=127.0.0.1, port=51234",
-  );
-  assert.equal(messages.en.sentBytes(5), "[TCP client] sent 5 bytes.");
-  assert.equal(messages.en.sentBytes(1), "[TCP client] sent 1 byte.");
-  assert.equal(messages.en.receivedBytes(5), "[TCP client] received 5 bytes.");
-  assert.equal(
-    messages.en.disconnected("127.0.0.1", 51234, 5, 10, "reset"),
-    "[TCP server] client disconnected: IP address=127.0.0.1, port=51234 (5 bytes echoed in 10 ms, reset by the client)",
-  );
 });
 
 test("byte counts and durations are worded per language", () => {
