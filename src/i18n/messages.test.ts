@@ -188,6 +188,17 @@ for (const lang of LANGS) {
   });
 }
 
+/** The kinds of value an option may be told to take, each worded with the value given. */
+const VALUE_EXPECTS = [
+  "duration",
+  "positive-duration",
+  "count",
+  "number",
+  "positive-number",
+  "cidr",
+  "hostname",
+] as const;
+
 test("Korean messages are in Korean and English ones are not", () => {
   for (const [key, sample] of Object.entries(SAMPLES)) {
     for (const text of sample(messages.en)) assert.doesNotMatch(text, HANGUL, `en.${key}: ${text}`);
@@ -439,14 +450,8 @@ function koreanErrors(): string[] {
           }),
         );
   for (const expect of [
-    "duration",
-    "positive-duration",
-    "count",
-    "number",
-    "positive-number",
-    "cidr",
+    ...VALUE_EXPECTS,
     "pem",
-    "hostname",
     "too-large",
     "too-small",
     "too-long",
@@ -530,15 +535,7 @@ function usageErrors(): { ctx: EchoErrorContext; code: EchoErrorCode; names: str
       names: ["--tls-ca"],
     },
   ];
-  for (const expect of [
-    "duration",
-    "positive-duration",
-    "count",
-    "number",
-    "positive-number",
-    "cidr",
-    "hostname",
-  ] as const)
+  for (const expect of VALUE_EXPECTS)
     out.push({
       code: "ERR_INVALID_OPTION",
       ctx: { value: "x1", option: "--timeout", expect, min: 1, max: 9 },
