@@ -685,117 +685,183 @@ export function traceClient(
   encoding: TextEncoding = "utf-8",
   reader: TcpTableReader | null = process.platform === "linux" ? null : tcpTableReader(),
 ): ClientTrace {
-  const m: TraceMessages = traceMessages[lang];
-  const tool = reader === null ? null : new ToolStates(reader);
-  // Elsewhere than Linux a line with a state asks the tool for it, and waits for the answer in order.
-  const sink: TraceSink = (e) => {
-    if (tool === null) return write(e);
-    if (e.state !== undefined && traced !== undefined) e.state = tool.ask(e, traced.ends);
-    tool.write(e, write);
+  return new ClientTracer(write, lang, encoding, reader === null ? null : new ToolStates(reader));
+}
+
+/** {@link traceClient}'s trace: the descriptor and ends of the one connection it follows. */
+class ClientTracer implements ClientTrace {
+  readonly #write: TraceSink;
+  readonly #m: TraceMessages;
+  readonly #lang: Lang;
+  readonly #encoding: TextEncoding;
+  /** Elsewhere than Linux: the tool that reads TCP states, whose answers the lines wait for. */
+  readonly #tool: ToolStates | null;
+  #fd: number | undefined;
+  #tcpInode: number | undefined;
+  /** libuv began a connect: a failed one made a socket worth its lines. */
+  #attempted = false;
+  #traced: TracedClient | undefined;
+
+  constructor(write: TraceSink, lang: Lang, encoding: TextEncoding, tool: ToolStates | null) {
+    this.#write = write;
+    this.#m = traceMessages[lang];
+    this.#lang = lang;
+    this.#encoding = encoding;
+    this.#tool = tool;
+  }
+
+  readonly onSocket = (socket: Socket): void => {
+    // libuv makes the descriptor when it connects, right after this event (Node ≥ 20.12).
+    socket.once("connectionAttempt", () => {
+      this.#attempted = true;
+      process.nextTick(() => this.#look(socket));
+    });
+    setImmediate(() => this.#fd ?? this.#look(socket));
   };
+
+  connected(client: EchoClient): void {
+    const socket = client.socket;
+    const remoteAddress = client.remoteAddress ?? client.host;
+    const localPort = client.localPort ?? 0;
+    const ends: TcpSocketQuery = { localPort, remoteAddress, remotePort: client.port };
+    const table: TcpTableName = (client.localAddress ?? remoteAddress).includes(":") ? "tcp6" : "tcp";
+    const found =
+      this.#fd === undefined ? clientFd(socket, table, ends) : { fd: this.#fd, inode: this.#tcpInode };
+    this.#fd = found.fd;
+    this.#traced = { socket, ends, table, inode: found.inode };
+    const local = formatEndpoint(client.localAddress ?? "?", localPort);
+    const remote = formatEndpoint(remoteAddress, client.port);
+    this.#socketLine(remoteAddress);
+    this.#sink({
+      call: "connect",
+      fd: this.#fd,
+      args: remote,
+      result: "0",
+      state: this.#now(),
+      notes: [this.#m.ephemeral(local)],
+      fields: { local, remote, localPort },
+    });
+  }
+
+  connectFailed(error: EchoError): void {
+    if (!this.#attempted && this.#fd === undefined) return;
+    const { address, event } = failedConnectLine(error, this.#fd, this.#m, this.#duration);
+    this.#socketLine(address);
+    this.#sink(event);
+    this.#closeLine();
+  }
+
+  echoed(sent: number, received: Buffer, recvCalls: number): void {
+    this.#sendLine(sent);
+    this.#sink({
+      call: "recvn",
+      fd: this.#fd,
+      args: String(sent),
+      result: `${received.length} ${quotedData(received, this.#m, this.#encoding)}`,
+      state: this.#now(),
+      notes: [this.#m.recvCalls(recvCalls)],
+      fields: { bytes: received.length, recvCalls },
+    });
+  }
+
+  echoFailed(sent: number, error: EchoError, recvCalls: number): void {
+    this.#sendLine(sent);
+    const [result, note] = recvnFailure(error, sent, this.#m, this.#duration);
+    this.#sink({
+      call: "recvn",
+      fd: this.#fd,
+      args: String(sent),
+      result,
+      state: this.#now(),
+      notes: [this.#m.recvCalls(recvCalls), ...(note === undefined ? [] : [note])],
+      fields: { code: error.code, recvCalls },
+    });
+  }
+
+  async close(close: () => Promise<void>): Promise<void> {
+    const socket = this.#traced?.socket;
+    // 'finish' comes when the shutdown request is done: our FIN is out.
+    const onFinish = () =>
+      this.#sink({
+        call: "shutdown",
+        fd: this.#fd,
+        args: "SHUT_WR",
+        state: this.#now(),
+        notes: [this.#m.ourFin],
+      });
+    socket?.once("finish", onFinish);
+    try {
+      await close();
+    } finally {
+      socket?.off("finish", onFinish);
+    }
+    this.#closeLine();
+  }
+
+  destroyed(): void {
+    this.#closeLine();
+  }
+
+  drained(): Promise<void> {
+    return this.#tool?.drained() ?? Promise.resolve();
+  }
+
+  // Elsewhere than Linux a line with a state asks the tool for it, and waits for the answer in order.
+  #sink(e: TraceEvent): void {
+    if (this.#tool === null) return this.#write(e);
+    if (e.state !== undefined && this.#traced !== undefined) e.state = this.#tool.ask(e, this.#traced.ends);
+    this.#tool.write(e, this.#write);
+  }
+
   // As the error line under the trace words it ("within 2 s"), so that the two agree.
-  const duration = (ms: number | undefined) => errorSeconds(ms ?? 0, lang === "ko" ? "초" : " s");
-  let fd: number | undefined;
-  let tcpInode: number | undefined;
-  let attempted = false;
-  let traced: TracedClient | undefined;
-  const look = (socket: Socket) => {
+  readonly #duration = (ms: number | undefined): string =>
+    errorSeconds(ms ?? 0, this.#lang === "ko" ? "초" : " s");
+
+  #look(socket: Socket): void {
     const own = socketFd(socket);
     if (own === undefined) return;
-    fd = own;
-    tcpInode = socketInode(own);
-  };
-  const stateNow = (inode: number | undefined): TraceEvent["state"] =>
-    traced === undefined ? undefined : tool !== null ? "unknown" : stateOf(traced.table, inode, traced.ends);
-  const now = () => stateNow(traced?.inode);
-  const socketLine = (address: string) =>
-    sink({
+    this.#fd = own;
+    this.#tcpInode = socketInode(own);
+  }
+
+  #stateNow(inode: number | undefined): TraceEvent["state"] {
+    const traced = this.#traced;
+    if (traced === undefined) return undefined;
+    return this.#tool !== null ? "unknown" : stateOf(traced.table, inode, traced.ends);
+  }
+
+  #now(): TraceEvent["state"] {
+    return this.#stateNow(this.#traced?.inode);
+  }
+
+  #socketLine(address: string): void {
+    this.#sink({
       call: "socket",
-      fd,
+      fd: this.#fd,
       args: `${address.includes(":") ? "AF_INET6" : "AF_INET"}, SOCK_STREAM, 0`,
-      result: `fd ${fdText(fd)}`,
-      notes: [m.joinedConnect],
+      result: `fd ${fdText(this.#fd)}`,
+      notes: [this.#m.joinedConnect],
     });
-  const closeLine = () => {
-    const state = stateNow(undefined);
-    sink({ call: "close", fd, ...(state === undefined ? {} : { state }), notes: [m.released] });
-  };
-  return {
-    onSocket(socket) {
-      // libuv makes the descriptor when it connects, right after this event (Node ≥ 20.12).
-      socket.once("connectionAttempt", () => {
-        attempted = true;
-        process.nextTick(() => look(socket));
-      });
-      setImmediate(() => fd ?? look(socket));
-    },
-    connected(client) {
-      const socket = client.socket;
-      const remoteAddress = client.remoteAddress ?? client.host;
-      const localPort = client.localPort ?? 0;
-      const ends: TcpSocketQuery = { localPort, remoteAddress, remotePort: client.port };
-      const table: TcpTableName = (client.localAddress ?? remoteAddress).includes(":") ? "tcp6" : "tcp";
-      const found = fd === undefined ? clientFd(socket, table, ends) : { fd, inode: tcpInode };
-      fd = found.fd;
-      traced = { socket, ends, table, inode: found.inode };
-      const local = formatEndpoint(client.localAddress ?? "?", localPort);
-      const remote = formatEndpoint(remoteAddress, client.port);
-      socketLine(remoteAddress);
-      sink({
-        call: "connect",
-        fd,
-        args: remote,
-        result: "0",
-        state: now(),
-        notes: [m.ephemeral(local)],
-        fields: { local, remote, localPort },
-      });
-    },
-    connectFailed(error) {
-      if (!attempted && fd === undefined) return;
-      const { address, event } = failedConnectLine(error, fd, m, duration);
-      socketLine(address);
-      sink(event);
-      closeLine();
-    },
-    echoed(sent, received, recvCalls) {
-      sink({ call: "send", fd, args: String(sent), result: String(sent), state: now(), notes: [] });
-      sink({
-        call: "recvn",
-        fd,
-        args: String(sent),
-        result: `${received.length} ${quotedData(received, m, encoding)}`,
-        state: now(),
-        notes: [m.recvCalls(recvCalls)],
-        fields: { bytes: received.length, recvCalls },
-      });
-    },
-    echoFailed(sent, error, recvCalls) {
-      sink({ call: "send", fd, args: String(sent), result: String(sent), state: now(), notes: [] });
-      const [result, note] = recvnFailure(error, sent, m, duration);
-      sink({
-        call: "recvn",
-        fd,
-        args: String(sent),
-        result,
-        state: now(),
-        notes: [m.recvCalls(recvCalls), ...(note === undefined ? [] : [note])],
-        fields: { code: error.code, recvCalls },
-      });
-    },
-    async close(close) {
-      const socket = traced?.socket;
-      // 'finish' comes when the shutdown request is done: our FIN is out.
-      const onFinish = () => sink({ call: "shutdown", fd, args: "SHUT_WR", state: now(), notes: [m.ourFin] });
-      socket?.once("finish", onFinish);
-      try {
-        await close();
-      } finally {
-        socket?.off("finish", onFinish);
-      }
-      closeLine();
-    },
-    destroyed: closeLine,
-    drained: () => tool?.drained() ?? Promise.resolve(),
-  };
+  }
+
+  #sendLine(sent: number): void {
+    this.#sink({
+      call: "send",
+      fd: this.#fd,
+      args: String(sent),
+      result: String(sent),
+      state: this.#now(),
+      notes: [],
+    });
+  }
+
+  #closeLine(): void {
+    const state = this.#stateNow(undefined);
+    this.#sink({
+      call: "close",
+      fd: this.#fd,
+      ...(state === undefined ? {} : { state }),
+      notes: [this.#m.released],
+    });
+  }
 }
