@@ -11,6 +11,13 @@ import { DEFAULT_PORT, parseHost, parsePort } from "../net/address.js";
 import { clientTls, type ClientTls } from "../net/client-tls.js";
 import { EchoError, type EchoErrorCode } from "../net/echo-error.js";
 import { checkKeepAlive, checkNumber, MAX_TIMER_MS } from "../net/options.js";
+import {
+  addErrorCounts,
+  errorCounts,
+  noneCounted,
+  type ConnectErrorCounts,
+  type ErrorCounts,
+} from "./error-counts.js";
 import { LatencyHistogram, type LatencySummary } from "./latency-histogram.js";
 import { emptyCounts, runLoad, type LoadCounts, type LoadPlan } from "./load.js";
 import type { WorkerCommand, WorkerMessage } from "./worker.js";
@@ -66,16 +73,9 @@ export interface BenchProgress {
   bytes: number;
 }
 
-/** What went wrong, counted. */
-export interface BenchErrors {
-  connect: Partial<Record<EchoErrorCode, number>>;
-  resets: number;
-  closedEarly: number;
-  corruptedBytes: number;
-  missingBytes: number;
-  extraBytes: number;
-  /** Connections that were open to the end but never got a byte back: the server did not answer them. */
-  neverEchoed: number;
+/** What went wrong, counted: connect failures by code, and each other kind. */
+export interface BenchErrors extends ErrorCounts {
+  connect: ConnectErrorCounts;
 }
 
 /**
@@ -145,6 +145,22 @@ export interface BenchReport {
   ok: boolean;
   /** The first connect failure, explained. */
   connectError: EchoError | undefined;
+}
+
+/**
+ * What a plan does, as reports name it: streams, messages at a fixed rate,
+ * several in flight per connection, or one (ping-pong).
+ *
+ * @example
+ * ```ts
+ * import { benchMode } from "./bench.js";
+ * benchMode({ stream: false, pipeline: 16 }); // "pipelined"
+ * ```
+ */
+export function benchMode(plan: Pick<LoadPlan, "stream" | "rate" | "pipeline">): BenchReport["mode"] {
+  if (plan.stream) return "stream";
+  if (plan.rate !== undefined) return "rate";
+  return plan.pipeline > 1 ? "pipelined" : "pingpong";
 }
 
 /** The TLS options as a plan carries them to a thread: the CA as text, which survives structured cloning. */
@@ -324,36 +340,6 @@ function mergeCounts(into: LoadCounts, c: LoadCounts): void {
   addErrorCounts(into, into.connectErrors, c, c.connectErrors);
 }
 
-/** The kinds of error counted alike in a thread's counts and in a report. */
-const ERROR_KINDS = [
-  "resets",
-  "closedEarly",
-  "corruptedBytes",
-  "missingBytes",
-  "extraBytes",
-  "neverEchoed",
-] as const;
-
-/** Counts of each kind of error but connect failures. */
-type ErrorCounts = Record<(typeof ERROR_KINDS)[number], number>;
-
-/**
- * Adds error counts into others: each kind, and connect failures by code.
- * The one way both threads' counts and reports from several machines are added up.
- */
-export function addErrorCounts(
-  into: ErrorCounts,
-  intoConnect: BenchErrors["connect"],
-  from: Readonly<ErrorCounts>,
-  fromConnect: Readonly<BenchErrors["connect"]>,
-): void {
-  for (const k of ERROR_KINDS) into[k] += from[k];
-  for (const [code, n] of Object.entries(fromConnect)) {
-    const k = code as EchoErrorCode;
-    intoConnect[k] = (intoConnect[k] ?? 0) + (n ?? 0);
-  }
-}
-
 function report(
   plan: LoadPlan & { threads: number },
   c: LoadCounts,
@@ -361,34 +347,11 @@ function report(
   connectError: EchoError | undefined,
 ): BenchReport {
   const seconds = c.elapsedMs / 1000;
-  const errors: BenchErrors = {
-    connect: c.connectErrors,
-    resets: c.resets,
-    closedEarly: c.closedEarly,
-    corruptedBytes: c.corruptedBytes,
-    missingBytes: c.missingBytes,
-    extraBytes: c.extraBytes,
-    neverEchoed: c.neverEchoed,
-  };
-  const connectFailures = Object.values(c.connectErrors).reduce((a, b) => a + (b ?? 0), 0);
-  const ok =
-    connectFailures === 0 &&
-    c.resets === 0 &&
-    c.closedEarly === 0 &&
-    c.corruptedBytes === 0 &&
-    c.missingBytes === 0 &&
-    c.extraBytes === 0 &&
-    c.neverEchoed === 0;
+  const errors: BenchErrors = { connect: c.connectErrors, ...errorCounts(c) };
   return {
     host: plan.host,
     port: plan.port,
-    mode: plan.stream
-      ? "stream"
-      : plan.rate !== undefined
-        ? "rate"
-        : plan.pipeline > 1
-          ? "pipelined"
-          : "pingpong",
+    mode: benchMode(plan),
     connections: plan.connections,
     connected: c.connected,
     size: plan.size,
@@ -405,7 +368,7 @@ function report(
     latencyHistogram: plan.stream ? null : latency,
     clientBusy: c.busy,
     errors,
-    ok,
+    ok: noneCounted(errors, errors.connect),
     connectError,
   };
 }

@@ -13,14 +13,17 @@
  * @module
  */
 
-import { connect as netConnect, type Socket } from "node:net";
+import { setMaxListeners } from "node:events";
+import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
-import { connect as tlsConnect } from "node:tls";
+import type { ClientTlsOptions } from "../net/client-tls.js";
+import { dial } from "../net/connector.js";
 import { DEFAULT_KEEPALIVE_MS } from "../net/defaults.js";
-import { tlsClientError, tlsConnectOptions, type ClientTlsOptions } from "../net/client-tls.js";
-import { EchoError, toEchoError, type EchoErrorCode } from "../net/echo-error.js";
+import { toEchoError, type EchoError } from "../net/echo-error.js";
 import { directSocket, type DirectSocket } from "../net/node-internals.js";
+import { noErrors, type ConnectErrorCounts, type ErrorCounts } from "./error-counts.js";
 import { LatencyHistogram } from "./latency-histogram.js";
+import { PaceClock, Pacing } from "./pacing.js";
 import { Pattern } from "./pattern.js";
 
 /** What one thread is asked to do. */
@@ -71,27 +74,13 @@ export interface LoadPlan {
 }
 
 /** Counters of one run (or several merged). */
-export interface LoadCounts {
+export interface LoadCounts extends ErrorCounts {
   /** Messages whose every byte came back (stream mode: write-size units). */
   completed: number;
   /** Bytes echoed and checked during the measured time. */
   bytes: number;
   connected: number;
-  connectErrors: Partial<Record<EchoErrorCode, number>>;
-  /** Connections reset or closed by the server while bytes were outstanding. */
-  resets: number;
-  closedEarly: number;
-  /** Bytes that came back different from what was sent. */
-  corruptedBytes: number;
-  /** Bytes sent that never came back. */
-  missingBytes: number;
-  /** Bytes that came back beyond what was sent. */
-  extraBytes: number;
-  /**
-   * Connections still open at the end that never got a byte back: the server
-   * accepted them but did not answer (past its capacity, or stuck).
-   */
-  neverEchoed: number;
+  connectErrors: ConnectErrorCounts;
   /** Measured time, ms: until the duration's end, or until the last connection was lost or the run was stopped. */
   elapsedMs: number;
   /**
@@ -120,42 +109,20 @@ export interface LoadProgress {
 
 const READ_BUFFER = 64 * 1024;
 const STREAM_WINDOW = 1024 * 1024; // unechoed bytes per connection in stream mode
+/** Handshakes under way at most, so that a thousand connections do not overflow the server's accept queue. */
+const DIALS_AT_ONCE = 256;
 
-interface Conn {
-  readonly stream: number;
-  socket: Socket | null;
-  /** Reads and writes through the handle (ping-pong, pipelined, rate over plain TCP), or null. */
-  direct: DirectSocket | null;
-  first: number; // with a rate: the schedule's number of this connection's first message
-  due: number; // with a rate: messages due so far
-  msgs: number; // with a rate: messages sent
-  sent: number; // bytes sent
-  received: number; // bytes received and checked
-  sendPos: number; // pattern position of the next byte to send
-  recvPos: number; // pattern position of the next byte expected
-  partial: number; // bytes received of the message under way
-  stamps: Float64Array; // send times of messages in flight (ring)
-  head: number;
-  tail: number;
-  inflight: number;
-  dead: boolean;
-}
-
+/**
+ * Every counter at zero.
+ *
+ * @example
+ * ```ts
+ * import { emptyCounts } from "./load.js";
+ * emptyCounts().completed; // 0
+ * ```
+ */
 export function emptyCounts(): LoadCounts {
-  return {
-    completed: 0,
-    bytes: 0,
-    connected: 0,
-    connectErrors: {},
-    resets: 0,
-    closedEarly: 0,
-    corruptedBytes: 0,
-    missingBytes: 0,
-    extraBytes: 0,
-    neverEchoed: 0,
-    elapsedMs: 0,
-    busy: 0,
-  };
+  return { completed: 0, bytes: 0, connected: 0, connectErrors: {}, ...noErrors(), elapsedMs: 0, busy: 0 };
 }
 
 /**
@@ -182,465 +149,407 @@ export async function runLoad(
   onProgress?: (p: LoadProgress) => void,
   signal?: AbortSignal,
 ): Promise<LoadResult> {
-  const { size, pipeline, stream } = plan;
-  const batch = stream ? size : size * pipeline;
-  const pattern = new Pattern(size, Math.max(batch, READ_BUFFER));
-  const latency = new LatencyHistogram();
-  const counts = emptyCounts();
-  const conns: Conn[] = [];
-  const firstStream = plan.firstStream ?? 0;
-  for (let i = 0; i < plan.connections; i++) {
-    const pos = pattern.position(firstStream + i, 0);
-    conns.push({
-      stream: firstStream + i,
-      socket: null,
-      direct: null,
-      first: 0,
-      due: 0,
-      msgs: 0,
-      sent: 0,
-      received: 0,
-      sendPos: pos,
-      recvPos: pos,
-      partial: 0,
-      stamps: new Float64Array(stream ? 1 : pipeline),
-      head: 0,
-      tail: 0,
-      inflight: 0,
-      dead: false,
+  return new LoadRun(plan, onProgress, signal).run();
+}
+
+/** One connection of a run: its socket, and where its bytes and messages stand. */
+class Conn {
+  /** Its number in this thread (in the rate's schedule). */
+  readonly index: number;
+  /** Its number in the run: which stream of the pattern it sends. */
+  readonly stream: number;
+  socket: Socket | null = null;
+  /** Reads and writes through the handle (ping-pong, pipelined, rate over plain TCP), or null. */
+  direct: DirectSocket | null = null;
+  msgs = 0; // messages sent
+  sent = 0; // bytes sent
+  received = 0; // bytes received and checked
+  sendPos: number; // pattern position of the next byte to send
+  recvPos: number; // pattern position of the next byte expected
+  partial = 0; // bytes received of the message under way
+  readonly stamps: Float64Array; // where the latency of each message in flight counts from (ring)
+  head = 0;
+  tail = 0;
+  inflight = 0;
+  dead = false;
+
+  constructor(index: number, stream: number, position: number, inFlight: number) {
+    this.index = index;
+    this.stream = stream;
+    this.sendPos = position;
+    this.recvPos = position;
+    this.stamps = new Float64Array(inFlight);
+  }
+
+  write(data: Buffer): void {
+    if (this.direct !== null) this.direct.write(data);
+    else (this.socket as Socket).write(data);
+  }
+}
+
+/**
+ * One thread's run: connect, then warming up (not measured) → measuring →
+ * no new sends (what is in flight gets `graceMs`) → done.
+ */
+class LoadRun {
+  readonly #plan: LoadPlan;
+  readonly #onProgress: ((p: LoadProgress) => void) | undefined;
+  readonly #signal: AbortSignal | undefined;
+  readonly #size: number;
+  readonly #pipeline: number;
+  readonly #stream: boolean;
+  readonly #countLimit: number | undefined;
+  readonly #pattern: Pattern;
+  readonly #latency = new LatencyHistogram();
+  readonly #counts = emptyCounts();
+  readonly #conns: Conn[] = [];
+  /** Every plain-TCP connection reads into this one buffer. */
+  readonly #readBuffer = Buffer.allocUnsafe(READ_BUFFER);
+  #connectError: EchoError | undefined;
+  /** The connections that connected, and how many of them are not done yet. */
+  #live: Conn[] = [];
+  #open = 0;
+  #measuring: boolean;
+  #sending = true;
+  #issued = 0; // messages started
+  #start = 0;
+  #measureStart = 0;
+  #loopAtStart = performance.eventLoopUtilization();
+  /** With a rate: its schedule and the clock that sends on it. */
+  #pacing: Pacing | null = null;
+  #clock: PaceClock | null = null;
+  #finish: () => void = () => {};
+  readonly #finished = new Promise<void>((resolve) => (this.#finish = resolve));
+  #warmupTimer: NodeJS.Timeout | undefined;
+  #progressTimer: NodeJS.Timeout | undefined;
+  #durationTimer: NodeJS.Timeout | undefined;
+  #graceTimer: NodeJS.Timeout | undefined;
+  /** A run that stops making progress for this long (ms) ends. */
+  #stallMs = 0;
+  #lastCompleted = -1;
+  #stalledSince = 0;
+
+  constructor(
+    plan: LoadPlan,
+    onProgress: ((p: LoadProgress) => void) | undefined,
+    signal: AbortSignal | undefined,
+  ) {
+    this.#plan = plan;
+    this.#onProgress = onProgress;
+    this.#signal = signal;
+    const { size, pipeline, stream } = plan;
+    this.#size = size;
+    this.#pipeline = pipeline;
+    this.#stream = stream;
+    this.#countLimit = plan.count;
+    this.#measuring = plan.warmupMs <= 0;
+    this.#pattern = new Pattern(size, Math.max(stream ? size : size * pipeline, READ_BUFFER));
+    const firstStream = plan.firstStream ?? 0;
+    for (let i = 0; i < plan.connections; i++) {
+      const position = this.#pattern.position(firstStream + i, 0);
+      this.#conns.push(new Conn(i, firstStream + i, position, stream ? 1 : pipeline));
+    }
+  }
+
+  async run(): Promise<LoadResult> {
+    await this.#connectAll();
+    this.#live = this.#conns.filter((c) => c.socket !== null);
+    if (this.#live.length === 0 || this.#signal?.aborted) {
+      for (const c of this.#live) c.socket?.destroy();
+      return this.#result();
+    }
+    this.#begin();
+    await this.#finished;
+    this.#close();
+    return this.#result();
+  }
+
+  #result(): LoadResult {
+    return { counts: this.#counts, latency: this.#latency, connectError: this.#connectError };
+  }
+
+  /** Connects every connection, {@link DIALS_AT_ONCE} at a time at most; failures are counted. */
+  async #connectAll(): Promise<void> {
+    const signal = this.#signal;
+    // One listener on the run's signal gives up every handshake under way.
+    const giveUp = new AbortController();
+    setMaxListeners(DIALS_AT_ONCE + 1, giveUp.signal);
+    const stop = (): void => giveUp.abort();
+    signal?.addEventListener("abort", stop, { once: true });
+    let next = 0;
+    const dialer = async (): Promise<void> => {
+      while (next < this.#conns.length && signal?.aborted !== true)
+        await this.#connect(this.#conns[next++] as Conn, giveUp.signal);
+    };
+    await Promise.all(Array.from({ length: Math.min(DIALS_AT_ONCE, this.#conns.length) }, dialer));
+    signal?.removeEventListener("abort", stop);
+  }
+
+  /** Opens `c` through the connector: plain TCP reads into the shared buffer, TLS in chunks of its own. */
+  async #connect(c: Conn, giveUp: AbortSignal): Promise<void> {
+    const plan = this.#plan;
+    const buffer = this.#readBuffer;
+    const onread = {
+      buffer,
+      callback: (nread: number): boolean => {
+        this.#onRead(c, nread, buffer);
+        return true; // keep reading
+      },
+    };
+    try {
+      const { socket } = await dial({
+        host: plan.host,
+        port: plan.port,
+        keepAlive: plan.keepAlive ?? DEFAULT_KEEPALIVE_MS,
+        tls: plan.tls ?? null,
+        timeout: plan.connectTimeoutMs,
+        signal: giveUp,
+        onread: plan.tls ? undefined : onread,
+      });
+      c.socket = socket;
+      this.#counts.connected++;
+      if (plan.tls) {
+        socket.on("data", (b: Buffer) => this.#onRead(c, b.length, b));
+        socket.resume(); // the connector hands a TLS socket over paused
+      } else if (!this.#stream) c.direct = directSocket(socket, (nread) => this.#onRead(c, nread, buffer));
+    } catch (err) {
+      if (this.#signal?.aborted) return; // stopped, not failed
+      const e = toEchoError(err, { host: plan.host, port: plan.port, operation: "connect" });
+      this.#counts.connectErrors[e.code] = (this.#counts.connectErrors[e.code] ?? 0) + 1;
+      this.#connectError ??= e;
+    }
+  }
+
+  /** Measuring starts (or warming up), each connection's events are watched, the first messages go. */
+  #begin(): void {
+    const plan = this.#plan;
+    this.#start = performance.now();
+    this.#measureStart = this.#start;
+    this.#loopAtStart = performance.eventLoopUtilization();
+    this.#open = this.#live.length;
+    for (const c of this.#live) this.#watch(c);
+    if (plan.warmupMs > 0) this.#warmupTimer = setTimeout(() => this.#measure(), plan.warmupMs);
+    if (this.#stream) for (const c of this.#live) this.#pump(c);
+    else if (plan.rate === undefined) for (const c of this.#live) this.#send(c, this.#pipeline, this.#start);
+    else this.#pace(plan.rate);
+    // A slow fixed rate is no stall: a connection may wait a whole interval for its next message.
+    this.#stallMs = Math.max(plan.graceMs, 1000, plan.rate ? (2000 * plan.connections) / plan.rate : 0);
+    this.#stalledSince = performance.now();
+    this.#progressTimer = setInterval(() => this.#progress(), 1000);
+    if (this.#countLimit === undefined)
+      this.#durationTimer = setTimeout(this.#end, plan.warmupMs + plan.durationMs);
+    this.#signal?.addEventListener("abort", this.#end, { once: true });
+  }
+
+  /** The end of warming up. */
+  #measure(): void {
+    this.#measuring = true;
+    this.#measureStart = performance.now();
+    this.#loopAtStart = performance.eventLoopUtilization();
+  }
+
+  /** A fixed rate: its schedule (shared by the threads through `rateEpoch`), and the clock that sends on it. */
+  #pace(rate: number): void {
+    const plan = this.#plan;
+    const n = this.#conns.length;
+    this.#pacing = new Pacing({
+      connections: n,
+      totalConnections: plan.totalConnections ?? n,
+      firstStream: plan.firstStream ?? 0,
+      rate,
+      zero: plan.rateEpoch !== undefined ? plan.rateEpoch - performance.timeOrigin : this.#start,
+      start: this.#start,
     });
+    this.#clock = new PaceClock(this.#pacing, this.#start, (now) => this.#sendDue(now));
+    this.#clock.wake();
   }
 
-  // The receive path, set once the run starts; the sockets' onread calls it.
-  let onRead: (c: Conn, nread: number, buf: Buffer) => void = (_c, nread) => {
-    counts.extraBytes += nread; // nothing was sent yet: anything arriving is extra
-  };
-  const readBuffer = Buffer.allocUnsafe(READ_BUFFER);
-  let connectError: EchoError | undefined;
-  await connectAll(
-    plan,
-    conns,
-    counts,
-    readBuffer,
-    (c, nread, buf) => onRead(c, nread, buf),
-    (err) => (connectError ??= err),
-    signal,
-  );
-  const live = conns.filter((c) => c.socket !== null);
-  if (live.length === 0 || signal?.aborted) {
-    for (const c of live) c.socket?.destroy();
-    return { counts, latency, connectError };
-  }
-
-  // Phases: warming up (not measured) → measuring → no new sends → done.
-  let measuring = plan.warmupMs <= 0;
-  let sending = true;
-  let issued = 0; // messages started
-  const countLimit = plan.count;
-  const start = performance.now();
-  let measureStart = start;
-  let loopAtStart = performance.eventLoopUtilization();
-  // Called once, when measuring ends: at the duration's end, when stopped, or when every connection is gone.
-  const measured = (): void => {
-    if (!measuring) return; // ended while warming up: nothing was measured
-    counts.elapsedMs = performance.now() - measureStart;
-    counts.busy = performance.eventLoopUtilization(loopAtStart).utilization;
-  };
-  let open = live.length;
-  let finish: () => void = () => {};
-  const finished = new Promise<void>((r) => (finish = r));
-
-  let rateTimer: NodeJS.Timeout | undefined;
-  let rateImmediate: NodeJS.Immediate | undefined;
-  const connDone = (c: Conn): void => {
-    if (c.dead) return;
-    c.dead = true;
-    if (--open === 0) finish();
-  };
-  const stopSending = (): void => {
-    if (!sending) return;
-    sending = false;
-    clearTimeout(rateTimer);
-    clearImmediate(rateImmediate);
-    if (countLimit === undefined) measured();
-    // A connection that never got a byte back while others did is not waited for: the server is not answering it.
-    const answered = live.some((c) => c.received > 0);
-    for (const c of live)
-      if ((c.inflight === 0 && c.received === c.sent) || (answered && c.received === 0)) connDone(c);
-  };
-
-  // Fixed rate (set below): due messages are counted by `rateDue`, sent by `rateSend`.
-  let rateDue = (_now: number): void => {};
-  let rateSend = (_c: Conn): void => {};
-  const sendMessages = (c: Conn, wanted: number, stampAt: number): void => {
-    const k = countLimit === undefined ? wanted : Math.min(wanted, countLimit - issued);
-    if (k <= 0 || c.socket === null) return;
-    const bytes = k * size;
-    // One write for k messages; the pattern window is a view, no copy.
-    send(c, pattern.at(c.sendPos, bytes));
-    c.sent += bytes;
-    c.sendPos = pattern.advance(c.sendPos, bytes);
-    for (let j = 0; j < k; j++) {
-      c.stamps[c.tail] = stampAt;
-      c.tail = c.tail + 1 === c.stamps.length ? 0 : c.tail + 1;
-    }
-    c.inflight += k;
-    issued += k;
-    if (countLimit !== undefined && issued >= countLimit) stopSending();
-  };
-
-  const streamPump = (c: Conn): void => {
-    const s = c.socket;
-    if (s === null) return;
-    while (sending && c.sent - c.received < STREAM_WINDOW && !s.writableNeedDrain) {
-      s.write(pattern.at(c.sendPos, size));
-      c.sent += size;
-      c.sendPos = pattern.advance(c.sendPos, size);
-    }
-  };
-
-  onRead = (c: Conn, nread: number, buf: Buffer): void => {
-    const outstanding = c.sent - c.received;
-    let n = nread;
-    if (n > outstanding) {
-      counts.extraBytes += n - outstanding;
-      n = outstanding;
-    }
-    if (n <= 0) return;
-    const bad = pattern.mismatchesAt(c.recvPos, buf, 0, n);
-    if (bad > 0) counts.corruptedBytes += bad;
-    c.received += n;
-    c.recvPos = pattern.advance(c.recvPos, n);
-    if (measuring) counts.bytes += n;
-    // Units completed by this read: each message (or stream write) is `size` bytes.
-    let partial = c.partial + n;
-    let done = 0;
-    while (partial >= size) {
-      partial -= size;
-      done++;
-    }
-    c.partial = partial;
-    if (stream) {
-      if (measuring) counts.completed += done;
-      if (sending) streamPump(c);
-      else if (c.received === c.sent) connDone(c);
-      return;
-    }
-    if (done === 0) return;
-    const now = performance.now();
-    for (let j = 0; j < done; j++) {
-      if (measuring) latency.record((now - (c.stamps[c.head] as number)) * 1000);
-      c.head = c.head + 1 === c.stamps.length ? 0 : c.head + 1;
-    }
-    c.inflight -= done;
-    if (measuring) counts.completed += done;
-    if (sending) {
-      if (plan.rate === undefined) sendMessages(c, done, now);
-      else {
-        rateDue(now);
-        rateSend(c); // a freed place in the pipeline takes a message that waited for it
-      }
-    }
-    if (!sending && c.inflight === 0) connDone(c);
-  };
-
-  for (const c of live) {
+  /** A connection's end of input, error or close ends it; a drained stream writes on. */
+  #watch(c: Conn): void {
     const s = c.socket as Socket;
     s.on("drain", () => {
-      if (stream) streamPump(c);
+      if (this.#stream) this.#pump(c);
     });
     s.on("end", () => {
-      if (c.sent > c.received) counts.closedEarly++;
+      if (c.sent > c.received) this.#counts.closedEarly++;
       c.socket = null;
       s.destroy();
-      connDone(c);
+      this.#connDone(c);
     });
     s.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "ECONNRESET" || err.code === "EPIPE") counts.resets++;
+      if (err.code === "ECONNRESET" || err.code === "EPIPE") this.#counts.resets++;
       c.socket = null;
-      connDone(c);
+      this.#connDone(c);
     });
     s.on("close", () => {
       c.socket = null;
-      connDone(c);
+      this.#connDone(c);
     });
   }
 
-  let warmupTimer: NodeJS.Timeout | undefined;
-  if (plan.warmupMs > 0) {
-    warmupTimer = setTimeout(() => {
-      measuring = true;
-      measureStart = performance.now();
-      loopAtStart = performance.eventLoopUtilization();
-    }, plan.warmupMs);
-  }
-  if (stream) for (const c of live) streamPump(c);
-  else if (plan.rate === undefined) for (const c of live) sendMessages(c, pipeline, start);
-
-  // Fixed rate: message k of the connection with run-wide index g (of `total`)
-  // is message m = k × total + g of the run, due at zero + m run-wide
-  // intervals, so each connection keeps its share and the run's messages are
-  // evenly spaced, across threads too (they share `zero`). A message is sent
-  // as soon as it is due and its connection has room in its pipeline, and its
-  // latency counts from when it was due: a server that falls behind cannot
-  // hide it by holding the pipeline full (no coordinated omission).
-  if (plan.rate !== undefined && !stream) {
-    const n = conns.length;
-    const total = Math.max(plan.totalConnections ?? n, firstStream + n);
-    const interval = (1000 * n) / (plan.rate * total); // ms between the run's messages
-    const zero = plan.rateEpoch !== undefined ? plan.rateEpoch - performance.timeOrigin : start;
-    const dueAt = (m: number): number => zero + m * interval; // when message m of the run is due
-    // The next message to fall due in this thread, the k-th of conns[i], due at nextDue.
-    let k = 0;
-    let i = 0;
-    let nextDue = 0;
-    // Moves to the first of this thread's messages numbered m or later.
-    const seek = (m: number): void => {
-      k = Math.floor(m / total);
-      i = (m % total) - firstStream;
-      if (i < 0) i = 0;
-      else if (i >= n) {
-        i = 0;
-        k++;
-      }
-      nextDue = dueAt(k * total + firstStream + i);
-    };
-    seek(Math.max(0, Math.ceil((start - zero) / interval)));
-    conns.forEach((c, j) => (c.first = j < i ? k + 1 : k));
-    rateSend = (c: Conn): void => {
-      const s = c.socket;
-      let go = Math.min(c.due - c.msgs, pipeline - c.inflight);
-      if (countLimit !== undefined) go = Math.min(go, countLimit - issued);
-      if (go <= 0 || s === null || !sending) return;
-      send(c, pattern.at(c.sendPos, go * size)); // one write for every message that can go
-      c.sent += go * size;
-      c.sendPos = pattern.advance(c.sendPos, go * size);
-      for (let j = 0; j < go; j++) {
-        c.stamps[c.tail] = dueAt((c.first + c.msgs + j) * total + c.stream);
-        c.tail = c.tail + 1 === c.stamps.length ? 0 : c.tail + 1;
-      }
-      c.msgs += go;
-      c.inflight += go;
-      issued += go;
-      if (countLimit !== undefined && issued >= countLimit) stopSending();
-    };
-    rateDue = (now: number): void => {
-      if (nextDue > now || !sending) return;
-      // The last message of the run due by now, by the same sum as dueAt's, so that rounding cannot set them apart.
-      let last = Math.floor((now - zero) / interval);
-      while (dueAt(last + 1) <= now) last++;
-      while (dueAt(last) > now) last--;
-      if (last - (k * total + firstStream + i) >= total) {
-        // A whole round of the run or more fell due (a rate beyond what the
-        // loop can keep up with): each connection's count is worked out, not
-        // stepped through message by message, so that a turn of the event
-        // loop costs at most one pass over the connections and timers,
-        // progress and Ctrl-C still run.
-        seek(last + 1);
-        for (const c of conns) {
-          c.due = Math.max(c.due, Math.floor((last - c.stream) / total) - c.first + 1);
-          rateSend(c);
-        }
-        return;
-      }
-      const first = i;
-      let fell = 0;
-      while (nextDue <= now) {
-        (conns[i] as Conn).due++;
-        fell++;
-        if (++i === n) {
-          i = 0;
-          k++;
-        }
-        nextDue = dueAt(k * total + firstStream + i);
-      }
-      if (fell >= n) for (const c of conns) rateSend(c);
-      else for (let j = 0; j < fell; j++) rateSend(conns[(first + j) % n] as Conn);
-    };
-    // Woken for the next due time: a timer to within a millisecond of it (Node's
-    // timers count whole milliseconds), then, for the rest, a turn of the event
-    // loop at a time (I/O still runs), as long as that waiting stays under a
-    // tenth of the run's time; past that budget the timer alone decides (at
-    // most about a millisecond late). Completions in between also send what
-    // has fallen due.
-    let spentMs = 0; // waiting turn by turn
-    let spinFrom = -1;
-    const wake = (): void => {
-      rateTimer = undefined;
-      rateImmediate = undefined;
-      if (!sending) return;
-      let now = performance.now();
-      if (spinFrom >= 0) spentMs += now - spinFrom;
-      spinFrom = -1;
-      rateDue(now);
-      if (!sending) return;
-      now = performance.now();
-      const left = nextDue - now;
-      if (left < 1 && spentMs < 2 + (now - start) / 10) {
-        spinFrom = now;
-        rateImmediate = setImmediate(wake);
-      } else rateTimer = setTimeout(wake, Math.floor(left));
-    };
-    wake();
+  /** Every read of every connection: its bytes checked against the pattern, then what they completed. */
+  #onRead(c: Conn, nread: number, buf: Buffer): void {
+    const outstanding = c.sent - c.received;
+    let n = nread;
+    if (n > outstanding) {
+      this.#counts.extraBytes += n - outstanding; // before the first send too: anything arriving is extra
+      n = outstanding;
+    }
+    if (n <= 0) return;
+    const bad = this.#pattern.mismatchesAt(c.recvPos, buf, 0, n);
+    if (bad > 0) this.#counts.corruptedBytes += bad;
+    c.received += n;
+    c.recvPos = this.#pattern.advance(c.recvPos, n);
+    if (this.#measuring) this.#counts.bytes += n;
+    // Units completed by this read: each message (or stream write) is `size` bytes.
+    let partial = c.partial + n;
+    let done = 0;
+    while (partial >= this.#size) {
+      partial -= this.#size;
+      done++;
+    }
+    c.partial = partial;
+    if (this.#stream) this.#streamed(c, done);
+    else if (done > 0) this.#completed(c, done);
   }
 
-  // Progress each second; a run that stops making progress ends after graceMs.
-  // A slow fixed rate is no stall: a connection may wait a whole interval for its next message.
-  const stallMs = Math.max(plan.graceMs, 1000, plan.rate ? (2000 * plan.connections) / plan.rate : 0);
-  let lastCompleted = -1;
-  let stalledSince = performance.now();
-  const progressTimer = setInterval(() => {
+  /** `done` writes of a stream came back whole: more writes, or the connection is done. */
+  #streamed(c: Conn, done: number): void {
+    if (this.#measuring) this.#counts.completed += done;
+    if (this.#sending) this.#pump(c);
+    else if (c.received === c.sent) this.#connDone(c);
+  }
+
+  /** `done` messages of `c` came back whole: their latency, and the messages that take their places. */
+  #completed(c: Conn, done: number): void {
     const now = performance.now();
-    onProgress?.({
-      elapsedMs: now - (measuring ? measureStart : start),
-      completed: counts.completed,
-      bytes: counts.bytes,
-      warmingUp: !measuring,
-    });
-    if (counts.completed !== lastCompleted || issued === 0) {
-      lastCompleted = counts.completed;
-      stalledSince = now;
-    } else if (now - stalledSince > stallMs && (!sending || countLimit !== undefined)) {
-      finish();
+    for (let j = 0; j < done; j++) {
+      if (this.#measuring) this.#latency.record((now - (c.stamps[c.head] as number)) * 1000);
+      c.head = c.head + 1 === c.stamps.length ? 0 : c.head + 1;
     }
-  }, 1000);
-
-  let durationTimer: NodeJS.Timeout | undefined;
-  let graceTimer: NodeJS.Timeout | undefined;
-  const end = (): void => {
-    stopSending();
-    // What is still in flight gets graceMs to come back.
-    graceTimer ??= setTimeout(finish, plan.graceMs);
-  };
-  if (countLimit === undefined) durationTimer = setTimeout(end, plan.warmupMs + plan.durationMs);
-  signal?.addEventListener("abort", end, { once: true });
-
-  await finished;
-  // Measuring ends here for a count, and for a duration cut short (every connection lost).
-  if (countLimit !== undefined || sending) measured();
-  sending = false;
-  signal?.removeEventListener("abort", end);
-  clearInterval(progressTimer);
-  clearTimeout(warmupTimer);
-  clearTimeout(rateTimer);
-  clearImmediate(rateImmediate);
-  clearTimeout(durationTimer);
-  clearTimeout(graceTimer);
-  for (const c of conns) {
-    if (c.sent > c.received) counts.missingBytes += c.sent - c.received;
-    if (c.socket !== null && c.sent > 0 && c.received === 0) counts.neverEchoed++;
-    c.socket?.destroy();
-  }
-  return { counts, latency, connectError };
-}
-
-function send(c: Conn, data: Buffer): void {
-  if (c.direct !== null) c.direct.write(data);
-  else (c.socket as Socket).write(data);
-}
-
-async function connectAll(
-  plan: LoadPlan,
-  conns: Conn[],
-  counts: LoadCounts,
-  readBuffer: Buffer,
-  onBytes: (c: Conn, nread: number, buf: Buffer) => void,
-  onError: (err: EchoError) => void,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  // At most 256 handshakes at once, so a thousand connections do not overflow the accept queue.
-  let next = 0;
-  // Handshakes under way, each by the function that gives it up; one listener on the signal for them all.
-  const pending = new Set<() => void>();
-  const abort = (): void => {
-    for (const giveUp of pending) giveUp();
-  };
-  signal?.addEventListener("abort", abort, { once: true });
-  const worker = async () => {
-    while (next < conns.length && signal?.aborted !== true) {
-      const c = conns[next++] as Conn;
-      try {
-        c.socket = await openSocket(
-          plan,
-          readBuffer,
-          (nread, buf) => {
-            onBytes(c, nread, buf);
-            return true; // keep reading
-          },
-          pending,
-        );
-        counts.connected++;
-        if (!plan.tls && !plan.stream)
-          c.direct = directSocket(c.socket, (nread) => onBytes(c, nread, readBuffer));
-      } catch (err) {
-        if (signal?.aborted) return; // stopped, not failed
-        const where = { host: plan.host, port: plan.port, operation: "connect" };
-        const e =
-          (plan.tls ? tlsClientError(err, where, plan.tls.servername ?? plan.host) : undefined) ??
-          toEchoError(err, where);
-        counts.connectErrors[e.code] = (counts.connectErrors[e.code] ?? 0) + 1;
-        onError(e);
+    c.inflight -= done;
+    if (this.#measuring) this.#counts.completed += done;
+    if (this.#sending) {
+      if (this.#pacing === null) this.#send(c, done, now);
+      else {
+        this.#sendDue(now);
+        this.#sendPaced(c); // a freed place in the pipeline takes a message that waited for it
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(256, conns.length) }, worker));
-  signal?.removeEventListener("abort", abort);
-}
+    if (!this.#sending && c.inflight === 0) this.#connDone(c);
+  }
 
-function openSocket(
-  plan: LoadPlan,
-  buffer: Buffer,
-  callback: (nread: number, buf: Buffer) => boolean,
-  pending: Set<() => void>,
-): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const keepAlive = plan.keepAlive ?? DEFAULT_KEEPALIVE_MS;
-    let socket: Socket;
-    if (plan.tls) {
-      // TLS decrypts into buffers of its own, so there is no shared read buffer to lend it.
-      socket = tlsConnect(tlsConnectOptions(plan.host, plan.port, plan.tls));
-      socket.on("data", (b: Buffer) => callback(b.length, b));
-    } else {
-      // onread: every connection reads into the same buffer; no allocation per read.
-      socket = netConnect({
-        host: plan.host,
-        port: plan.port,
-        noDelay: true,
-        onread: { buffer, callback: callback as (nread: number, buf: Uint8Array) => boolean },
-      });
+  /**
+   * Sends up to `wanted` messages on `c` in one write. Their latency counts
+   * from `now`, or with a rate from when each was due.
+   */
+  #send(c: Conn, wanted: number, now: number): void {
+    const limit = this.#countLimit;
+    const k = limit === undefined ? wanted : Math.min(wanted, limit - this.#issued);
+    if (k <= 0 || c.socket === null) return;
+    const bytes = k * this.#size;
+    // One write for k messages; the pattern window is a view, no copy.
+    c.write(this.#pattern.at(c.sendPos, bytes));
+    c.sent += bytes;
+    c.sendPos = this.#pattern.advance(c.sendPos, bytes);
+    const pacing = this.#pacing;
+    for (let j = 0; j < k; j++) {
+      c.stamps[c.tail] = pacing === null ? now : pacing.intendedAt(c.index, c.msgs + j);
+      c.tail = c.tail + 1 === c.stamps.length ? 0 : c.tail + 1;
     }
-    // 0: no connect timeout, the kernel's own retries decide.
-    const timer =
-      plan.connectTimeoutMs > 0
-        ? setTimeout(() => {
-            socket.destroy();
-            reject(
-              new EchoError("ETIMEDOUT", {
-                host: plan.host,
-                port: plan.port,
-                timeoutMs: plan.connectTimeoutMs,
-              }),
-            );
-          }, plan.connectTimeoutMs)
-        : undefined;
-    // Given up when the run is stopped while connecting.
-    const giveUp = (): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new Error("stopped"));
-    };
-    pending.add(giveUp);
-    socket.once("error", (err) => {
-      clearTimeout(timer);
-      pending.delete(giveUp);
-      reject(err);
-    });
-    socket.once(plan.tls ? "secureConnect" : "connect", () => {
-      clearTimeout(timer);
-      pending.delete(giveUp);
-      socket.setNoDelay(true);
-      if (keepAlive > 0) socket.setKeepAlive(true, keepAlive);
-      resolve(socket);
-    });
-  });
+    c.msgs += k;
+    c.inflight += k;
+    this.#issued += k;
+    if (limit !== undefined && this.#issued >= limit) this.#stopSending();
+  }
+
+  /** With a rate: counts what has fallen due by `now`, and sends it where the pipelines have room. */
+  #sendDue(now: number): void {
+    (this.#pacing as Pacing).advance(now, this.#sendPacedAt);
+  }
+
+  readonly #sendPacedAt = (j: number): void => this.#sendPaced(this.#conns[j] as Conn);
+
+  /** With a rate: sends on `c` every message of its that is due and fits in its pipeline. */
+  #sendPaced(c: Conn): void {
+    if (!this.#sending) return;
+    const due = ((this.#pacing as Pacing).due[c.index] as number) - c.msgs;
+    this.#send(c, Math.min(due, this.#pipeline - c.inflight), 0);
+  }
+
+  /** Stream mode: writes while the connection's window and its socket's buffer have room. */
+  #pump(c: Conn): void {
+    const s = c.socket;
+    if (s === null) return;
+    while (this.#sending && c.sent - c.received < STREAM_WINDOW && !s.writableNeedDrain) {
+      s.write(this.#pattern.at(c.sendPos, this.#size));
+      c.sent += this.#size;
+      c.sendPos = this.#pattern.advance(c.sendPos, this.#size);
+    }
+  }
+
+  #connDone(c: Conn): void {
+    if (c.dead) return;
+    c.dead = true;
+    if (--this.#open === 0) this.#finish();
+  }
+
+  #stopSending(): void {
+    if (!this.#sending) return;
+    this.#sending = false;
+    this.#clock?.stop();
+    if (this.#countLimit === undefined) this.#measured();
+    // A connection that never got a byte back while others did is not waited for: the server is not answering it.
+    const answered = this.#live.some((c) => c.received > 0);
+    for (const c of this.#live)
+      if ((c.inflight === 0 && c.received === c.sent) || (answered && c.received === 0)) this.#connDone(c);
+  }
+
+  /** Called once, when measuring ends: at the duration's end, when stopped, or when every connection is gone. */
+  #measured(): void {
+    if (!this.#measuring) return; // ended while warming up: nothing was measured
+    this.#counts.elapsedMs = performance.now() - this.#measureStart;
+    this.#counts.busy = performance.eventLoopUtilization(this.#loopAtStart).utilization;
+  }
+
+  /** The duration's end, or a stop: no more sends, and what is in flight gets graceMs to come back. */
+  readonly #end = (): void => {
+    this.#stopSending();
+    this.#graceTimer ??= setTimeout(this.#finish, this.#plan.graceMs);
+  };
+
+  /** Progress each second; a run that stops making progress ends after #stallMs. */
+  #progress(): void {
+    const now = performance.now();
+    const { completed, bytes } = this.#counts;
+    const measuring = this.#measuring;
+    const elapsedMs = now - (measuring ? this.#measureStart : this.#start);
+    this.#onProgress?.({ elapsedMs, completed, bytes, warmingUp: !measuring });
+    if (completed !== this.#lastCompleted || this.#issued === 0) {
+      this.#lastCompleted = completed;
+      this.#stalledSince = now;
+    } else if (
+      now - this.#stalledSince > this.#stallMs &&
+      (!this.#sending || this.#countLimit !== undefined)
+    ) {
+      this.#finish();
+    }
+  }
+
+  /** The end: measuring's (for a count, or a duration cut short), the timers', and every socket's. */
+  #close(): void {
+    if (this.#countLimit !== undefined || this.#sending) this.#measured();
+    this.#sending = false;
+    this.#signal?.removeEventListener("abort", this.#end);
+    this.#clock?.stop();
+    clearInterval(this.#progressTimer);
+    clearTimeout(this.#warmupTimer);
+    clearTimeout(this.#durationTimer);
+    clearTimeout(this.#graceTimer);
+    for (const c of this.#conns) {
+      if (c.sent > c.received) this.#counts.missingBytes += c.sent - c.received;
+      if (c.socket !== null && c.sent > 0 && c.received === 0) this.#counts.neverEchoed++;
+      c.socket?.destroy();
+    }
+  }
 }

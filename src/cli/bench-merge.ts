@@ -11,12 +11,13 @@
 import { readFileSync } from "node:fs";
 import { Argument, Option, type Command } from "commander";
 import type { BenchReport } from "../bench/bench.js";
-import { BenchFileError, mergeBenchReports, readBenchJson } from "../bench/merge.js";
+import { mergeBenchReports } from "../bench/merge.js";
+import { BenchFileError, readBenchJson } from "../bench/report-json.js";
 import { benchMessages } from "../i18n/bench.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { parsePlotFile, writableFile, writeMergePlot, type PlotFile } from "./bench-plot.js";
-import { printReport, toJson, writeHgrm, written } from "./bench.js";
+import { printReport, reportJson, writeHgrm, written } from "./bench.js";
 import { openTerminal, type Terminal } from "./terminal.js";
 
 interface MergeCliOptions {
@@ -121,7 +122,7 @@ async function runMerge(t: Terminal, files: string[], opts: MergeCliOptions): Pr
   const histogram = merged.latencyHistogram;
   const kept =
     hgrm === undefined || histogram === null || (await written(t, hgrm, () => writeHgrm(hgrm, histogram)));
-  if (opts.json) t.out(JSON.stringify({ ...toJson(merged), reports: reports.length, targets }));
+  if (opts.json) t.out(JSON.stringify({ ...reportJson(merged), reports: reports.length, targets }));
   else {
     t.out(b.mergeHeader(reports.length, targets));
     printReport(t, b, merged);

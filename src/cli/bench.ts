@@ -13,16 +13,18 @@ import { Option, type Command } from "commander";
 import {
   bench,
   benchCompare,
+  benchMode,
   CLIENT_BUSY,
   MAX_RATE,
   planBench,
   type BenchOptions,
+  type BenchProgress,
   type BenchReport,
 } from "../bench/bench.js";
+import type { LatencyHistogram } from "../bench/latency-histogram.js";
+import { benchReportJson, compareJson } from "../bench/report-json.js";
 import { benchMessages, type BenchMessages } from "../i18n/bench.js";
 import { errorMessages } from "../i18n/errors.js";
-import type { LatencyHistogram, LatencySummary } from "../bench/latency-histogram.js";
-import { histogramJson } from "../bench/merge.js";
 import { EchoError } from "../net/echo-error.js";
 import { formatEndpoint } from "../net/endpoint.js";
 import { parseCount, parseDuration, parsePositiveDuration } from "../net/options.js";
@@ -62,7 +64,13 @@ export function registerBench(program: Command): void {
       "load generator for any echo server: request rate, throughput, latency, and every echoed byte checked",
     )
     .argument("[targets...]", TARGETS_ARGUMENT);
-  addAddressOptions(cmd)
+  addOutputOptions(addLoadOptions(cmd));
+  addConnectionOptions(cmd).addHelpText("after", BENCH_EXAMPLES).action(benchAction);
+}
+
+/** The options that shape the load: the connections, what they send, for how long. */
+function addLoadOptions(cmd: Command): Command {
+  return addAddressOptions(cmd)
     .addOption(
       new Option("-c, --connections <n>", "connections")
         .default(50)
@@ -114,7 +122,12 @@ export function registerBench(program: Command): void {
       )
         .default(5000, "5s")
         .argParser((v) => parseDuration(v, "--timeout")),
-    )
+    );
+}
+
+/** The options for what becomes of the results: a comparison's rounds, JSON, files. */
+function addOutputOptions(cmd: Command): Command {
+  return cmd
     .addOption(
       new Option("--rounds <n>", "with several targets: rounds of A B A B …")
         .default(3)
@@ -132,10 +145,9 @@ export function registerBench(program: Command): void {
         parsePlotFile,
       ),
     );
-  addConnectionOptions(cmd)
-    .addHelpText(
-      "after",
-      `
+}
+
+const BENCH_EXAMPLES = `
 Examples:
   tcpecho bench 127.0.0.1:9000                        50 connections, 512-byte ping-pong, 10 s
   tcpecho bench :9000 -c 1000 -s 64 -d 5s             many connections, small messages
@@ -149,51 +161,61 @@ Examples:
   tcpecho bench merge a.json b.json                   one report: counts and rates summed, merged percentiles
 
 Every echoed byte is checked; corrupted, missing or extra bytes make the exit code 1.
-Ctrl-C prints the report of what was measured so far, exit code 130.`,
-    )
-    .action(async (targets: string[], _opts: unknown, command: Command) => {
-      const opts = command.optsWithGlobals<BenchCliOptions>();
-      const parsed = targetsFromCli(targets, opts);
-      const options: BenchOptions = {
-        connections: opts.connections,
-        pipeline: opts.pipeline,
-        durationMs: opts.duration,
-        stream: opts.stream ?? false,
-        threads: opts.threads,
-        warmupMs: opts.warmup,
-        connectTimeoutMs: opts.timeout,
-        keepAlive: Math.round(opts.keepalive),
-        ...(opts.size !== undefined ? { size: opts.size } : {}),
-        ...(opts.count !== undefined ? { count: opts.count } : {}),
-        ...(opts.rate !== undefined ? { rate: opts.rate } : {}),
-      };
-      if (opts.stream && opts.rate !== undefined)
-        throw new EchoError("ERR_INVALID_OPTION", {
-          value: "--stream --rate",
-          reason: { kind: "stream-has-none", flag: "--rate" },
-        });
-      if (opts.stream && opts.plot !== undefined)
-        throw new EchoError("ERR_INVALID_OPTION", {
-          value: "--stream --plot",
-          reason: { kind: "stream-has-none", flag: "--plot" },
-        });
-      if (opts.stream && opts.hgrm !== undefined)
-        throw new EchoError("ERR_INVALID_OPTION", {
-          value: "--stream --hgrm",
-          reason: { kind: "stream-has-none", flag: "--hgrm" },
-        });
-      // An .hgrm file holds one distribution; several targets are compared on one chart with --plot.
-      if (opts.hgrm !== undefined && parsed.length > 1)
-        throw new EchoError("ERR_INVALID_OPTION", {
-          value: targets.join(" "),
-          reason: { kind: "hgrm-one-target" },
-        });
-      planBench({ ...options, ...parsed[0] }); // bad combinations fail before any connection
-      const t = openTerminal(opts.lang);
-      const tls = tlsFromCli(opts, () => t.note(t.messages.tlsInsecure));
-      if (tls !== undefined) options.tls = tls;
-      const code = await runBench(t, parsed, options, opts);
-      if (code !== 0) process.exitCode = code;
+Ctrl-C prints the report of what was measured so far, exit code 130.`;
+
+/** `tcpecho bench TARGET…`: checks the command line, then runs. */
+async function benchAction(targets: string[], _opts: unknown, command: Command): Promise<void> {
+  const opts = command.optsWithGlobals<BenchCliOptions>();
+  const parsed = targetsFromCli(targets, opts);
+  const options = benchOptions(opts);
+  refuseCombinations(opts, targets, parsed.length);
+  planBench({ ...options, ...parsed[0] }); // bad combinations fail before any connection
+  const t = openTerminal(opts.lang);
+  const tls = tlsFromCli(opts, () => t.note(t.messages.tlsInsecure));
+  if (tls !== undefined) options.tls = tls;
+  const code = await runBench(t, parsed, options, opts);
+  if (code !== 0) process.exitCode = code;
+}
+
+/** The library's options from the command line's. */
+function benchOptions(opts: BenchCliOptions): BenchOptions {
+  return {
+    connections: opts.connections,
+    pipeline: opts.pipeline,
+    durationMs: opts.duration,
+    stream: opts.stream ?? false,
+    threads: opts.threads,
+    warmupMs: opts.warmup,
+    connectTimeoutMs: opts.timeout,
+    keepAlive: Math.round(opts.keepalive),
+    ...(opts.size !== undefined ? { size: opts.size } : {}),
+    ...(opts.count !== undefined ? { count: opts.count } : {}),
+    ...(opts.rate !== undefined ? { rate: opts.rate } : {}),
+  };
+}
+
+/** Flags that cannot go together, refused before any connection. */
+function refuseCombinations(opts: BenchCliOptions, targets: string[], count: number): void {
+  if (opts.stream && opts.rate !== undefined)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: "--stream --rate",
+      reason: { kind: "stream-has-none", flag: "--rate" },
+    });
+  if (opts.stream && opts.plot !== undefined)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: "--stream --plot",
+      reason: { kind: "stream-has-none", flag: "--plot" },
+    });
+  if (opts.stream && opts.hgrm !== undefined)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: "--stream --hgrm",
+      reason: { kind: "stream-has-none", flag: "--hgrm" },
+    });
+  // An .hgrm file holds one distribution; several targets are compared on one chart with --plot.
+  if (opts.hgrm !== undefined && count > 1)
+    throw new EchoError("ERR_INVALID_OPTION", {
+      value: targets.join(" "),
+      reason: { kind: "hgrm-one-target" },
     });
 }
 
@@ -229,6 +251,15 @@ async function runBench(
   }
 }
 
+/** What running the targets needs: the terminal, its words, the options, the progress line. */
+interface BenchRun {
+  t: Terminal;
+  b: BenchMessages;
+  options: BenchOptions;
+  opts: BenchCliOptions;
+  progress: ProgressLine;
+}
+
 async function runTargets(
   t: Terminal,
   targets: { host: string; port: number }[],
@@ -236,89 +267,40 @@ async function runTargets(
   opts: BenchCliOptions,
 ): Promise<number> {
   const b = benchMessages[t.lang];
-  const tty = process.stderr.isTTY === true && !opts.json;
-  const progress = (
-    p: { elapsedMs: number; completed: number; bytes: number },
-    last: { completed: number; bytes: number; at: number },
-  ) => {
-    const dt = (p.elapsedMs - last.at) / 1000;
-    if (dt > 0)
-      process.stderr.write(
-        `\r\x1b[2K${
-          options.stream
-            ? b.progressStream(Math.round(p.elapsedMs / 1000), (p.bytes - last.bytes) / 1e6 / dt)
-            : b.progress(
-                Math.round(p.elapsedMs / 1000),
-                (p.completed - last.completed) / dt,
-                (p.bytes - last.bytes) / 1e6 / dt,
-              )
-        }`,
-      );
-    last.completed = p.completed;
-    last.bytes = p.bytes;
-    last.at = p.elapsedMs;
-  };
-  const withProgress = (): BenchOptions => {
-    if (!tty) return options;
-    const last = { completed: 0, bytes: 0, at: 0 };
-    return { ...options, onProgress: (p) => progress(p, last) };
-  };
-  const clearProgress = () => tty && process.stderr.write("\r\x1b[2K");
+  const run = { t, b, options, opts, progress: new ProgressLine(b, options, opts) };
+  if (targets.length === 1) return runOne(run, targets[0] as { host: string; port: number });
+  return runCompare(run, targets);
+}
 
-  if (targets.length === 1) {
-    const target = targets[0] as { host: string; port: number };
-    if (!opts.json) t.out(headerLine(b, target, options));
-    const report = await bench({ ...withProgress(), ...target });
-    clearProgress();
-    if (opts.json) t.out(JSON.stringify(toJson(report)));
-    else printReport(t, b, report);
-    const { plot, hgrm } = opts;
-    const histogram = report.latencyHistogram;
-    const drawn =
-      plot === undefined ||
-      (await written(t, plot.path, () => writeBenchPlot(t, plot, [[report]], options, 1)));
-    const kept =
-      hgrm === undefined || histogram === null || (await written(t, hgrm, () => writeHgrm(hgrm, histogram)));
-    return report.ok && drawn && kept ? 0 : 1;
-  }
+/** One target: its report (text or JSON), then the --plot and --hgrm files. */
+async function runOne(run: BenchRun, target: { host: string; port: number }): Promise<number> {
+  const { t, b, options, opts } = run;
+  if (!opts.json) t.out(headerLine(b, target, options));
+  const report = await bench({ ...run.progress.options(), ...target });
+  run.progress.clear();
+  if (opts.json) t.out(JSON.stringify(reportJson(report)));
+  else printReport(t, b, report);
+  const { plot, hgrm } = opts;
+  const histogram = report.latencyHistogram;
+  const drawn =
+    plot === undefined ||
+    (await written(t, plot.path, () => writeBenchPlot(t, plot, [[report]], options, 1)));
+  const kept =
+    hgrm === undefined || histogram === null || (await written(t, hgrm, () => writeHgrm(hgrm, histogram)));
+  return report.ok && drawn && kept ? 0 : 1;
+}
 
+/** Several targets, A B A B …: a line per run, then the comparison (text or JSON), then --plot. */
+async function runCompare(run: BenchRun, targets: { host: string; port: number }[]): Promise<number> {
+  const { t, b, options, opts } = run;
   const rounds = opts.rounds;
   if (!opts.json) for (const target of targets) t.out(headerLine(b, target, options));
-  const { entries, runs } = await benchCompare(targets, withProgress(), rounds, (r, _i, report) => {
-    clearProgress();
-    if (!opts.json) {
-      const target = formatEndpoint(report.host, report.port);
-      t.out(
-        report.mode === "stream"
-          ? b.roundStream(r + 1, target, report.megabytesPerSecond, report.ok)
-          : b.round(
-              r + 1,
-              target,
-              report.requestsPerSecond,
-              report.latency && report.latency.samples > 0 ? ms(report.latency.p99Us) : "-",
-              report.ok,
-            ),
-      );
-      if (!report.ok) printErrors(t, b, report);
-    }
+  const { entries, runs } = await benchCompare(targets, run.progress.options(), rounds, (r, _i, report) => {
+    run.progress.clear();
+    if (!opts.json) printRound(t, b, r, report);
   });
-  if (opts.json) {
-    t.out(
-      JSON.stringify({
-        rounds,
-        targets: entries.map((e) => ({
-          host: e.host,
-          port: e.port,
-          // A stream has no requests: its measure is MB/s.
-          ...(options.stream ? {} : { requestsPerSecond: e.requestsPerSecond }),
-          megabytesPerSecond: e.megabytesPerSecond,
-          ratio: e.ratio,
-          ok: e.ok,
-          target: formatEndpoint(e.host, e.port),
-        })),
-      }),
-    );
-  } else {
+  if (opts.json) t.out(JSON.stringify(compareJson(entries, rounds, options.stream === true)));
+  else {
     t.out("");
     t.out(options.stream ? b.compareHeaderStream : b.compareHeader);
     entries.forEach((e, i) => {
@@ -334,6 +316,67 @@ async function runTargets(
   const drawn =
     plot === undefined || (await written(t, plot.path, () => writeBenchPlot(t, plot, runs, options, rounds)));
   return entries.every((e) => e.ok) && drawn ? 0 : 1;
+}
+
+/** One run of a comparison, in a line (and its errors, if any). */
+function printRound(t: Terminal, b: BenchMessages, r: number, report: BenchReport): void {
+  const target = formatEndpoint(report.host, report.port);
+  t.out(
+    report.mode === "stream"
+      ? b.roundStream(r + 1, target, report.megabytesPerSecond, report.ok)
+      : b.round(
+          r + 1,
+          target,
+          report.requestsPerSecond,
+          report.latency && report.latency.samples > 0 ? ms(report.latency.p99Us) : "-",
+          report.ok,
+        ),
+  );
+  if (!report.ok) printErrors(t, b, report);
+}
+
+/** Progress on standard error, one line rewritten about once a second: on a terminal only, never with --json. */
+class ProgressLine {
+  readonly #b: BenchMessages;
+  readonly #options: BenchOptions;
+  readonly #on: boolean;
+
+  constructor(b: BenchMessages, options: BenchOptions, opts: BenchCliOptions) {
+    this.#b = b;
+    this.#options = options;
+    this.#on = process.stderr.isTTY === true && !opts.json;
+  }
+
+  /** The options of a run, with its progress shown (each run counts from its own start). */
+  options(): BenchOptions {
+    if (!this.#on) return this.#options;
+    const last = { completed: 0, bytes: 0, at: 0 };
+    return { ...this.#options, onProgress: (p) => this.#show(p, last) };
+  }
+
+  clear(): void {
+    if (this.#on) process.stderr.write("\r\x1b[2K");
+  }
+
+  #show(p: BenchProgress, last: { completed: number; bytes: number; at: number }): void {
+    const b = this.#b;
+    const dt = (p.elapsedMs - last.at) / 1000;
+    if (dt > 0)
+      process.stderr.write(
+        `\r\x1b[2K${
+          this.#options.stream
+            ? b.progressStream(Math.round(p.elapsedMs / 1000), (p.bytes - last.bytes) / 1e6 / dt)
+            : b.progress(
+                Math.round(p.elapsedMs / 1000),
+                (p.completed - last.completed) / dt,
+                (p.bytes - last.bytes) / 1e6 / dt,
+              )
+        }`,
+      );
+    last.completed = p.completed;
+    last.bytes = p.bytes;
+    last.at = p.elapsedMs;
+  }
 }
 
 /**
@@ -353,13 +396,7 @@ export async function written(t: Terminal, file: string, write: () => unknown): 
 
 function headerLine(b: BenchMessages, target: { host: string; port: number }, o: BenchOptions): string {
   const plan = planBench({ ...o, ...target });
-  const mode = plan.stream
-    ? "stream"
-    : plan.rate !== undefined
-      ? "rate"
-      : plan.pipeline > 1
-        ? "pipelined"
-        : "pingpong";
+  const mode = benchMode(plan);
   return b.header({
     target: formatEndpoint(plan.host, plan.port),
     mode,
@@ -419,63 +456,11 @@ function printErrors(t: Terminal, b: BenchMessages, r: BenchReport): void {
   if (e.neverEchoed > 0) t.out(b.neverEchoed(e.neverEchoed, r.connected));
 }
 
-/** Milliseconds to the microsecond. */
-function msOf(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}
-
-/** Latency in milliseconds; null where no message came back. */
-function latencyJson(l: LatencySummary): Record<string, number | null> {
-  const time = (us: number) => (l.samples > 0 ? msOf(us / 1000) : null);
-  return {
-    samples: l.samples,
-    minMs: time(l.minUs),
-    meanMs: time(l.meanUs),
-    p50Ms: time(l.p50Us),
-    p90Ms: time(l.p90Us),
-    p99Ms: time(l.p99Us),
-    p999Ms: time(l.p999Us),
-    maxMs: time(l.maxUs),
-  };
-}
-
-/** The report as one JSON object (`--json`); `bench merge` reads it back (`readBenchJson`). */
-export function toJson(r: BenchReport): Record<string, unknown> {
-  const stream = r.mode === "stream";
-  const seconds = r.elapsedMs / 1000;
-  return {
-    target: formatEndpoint(r.host, r.port),
-    host: r.host,
-    port: r.port,
-    mode: r.mode,
-    connections: r.connections,
-    connected: r.connected,
-    size: r.size,
-    pipeline: r.pipeline,
-    threads: r.threads,
-    rate: r.rate,
-    tls: r.tls,
-    elapsedMs: msOf(r.elapsedMs),
-    // A stream has no requests: its measure is bytes per second.
-    ...(stream ? {} : { requests: r.requests, requestsPerSecond: r.requestsPerSecond }),
-    bytes: r.bytes,
-    bytesPerSecond: seconds > 0 ? r.bytes / seconds : 0,
-    megabytesPerSecond: r.megabytesPerSecond,
-    latency: r.latency === null ? null : latencyJson(r.latency),
-    // Every sample, µs, in HdrHistogram's standard encoding: what `bench merge` adds up.
-    histogram: r.latencyHistogram === null ? null : histogramJson(r.latencyHistogram),
-    // The busiest load thread's event loop utilization, 0 to 1: near 1, the client was the limit.
-    clientBusy: r.clientBusy === null ? null : Math.round(r.clientBusy * 1000) / 1000,
-    errors: r.errors,
-    ok: r.ok,
-    // In English, as always, with the command line's flags where the library names its options.
-    connectError: r.connectError
-      ? {
-          code: r.connectError.code,
-          message: errorMessages.en.error(r.connectError.code, r.connectError.context),
-          // So that `bench merge` can say it again, in the reader's language.
-          context: r.connectError.context,
-        }
-      : null,
-  };
+/**
+ * The report as `--json` prints it (`bench merge --json` too): the first
+ * connect failure in English, as always, with the command line's flags
+ * where the library names its options.
+ */
+export function reportJson(r: BenchReport): Record<string, unknown> {
+  return benchReportJson(r, (e) => errorMessages.en.error(e.code, e.context));
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { BenchFileProblem } from "../bench/merge.js";
+import type { BenchFileProblem } from "../bench/report-json.js";
 import type { Lang } from "./lang.js";
 
 /** What the header line says about a run. */
