@@ -211,6 +211,18 @@ export async function latencyChartSvg(
   text: ChartText,
   size: { width: number; height: number } = { width: 1000, height: 600 },
 ): Promise<string> {
+  const core = await loadEcharts();
+  const chart = core.init(null, null, { renderer: "svg", ssr: true, ...size });
+  try {
+    chart.setOption(chartOption(series, text));
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+/** ECharts' core with what the chart uses (loaded only when a chart is asked for). */
+async function loadEcharts(): Promise<typeof import("echarts/core")> {
   const [core, charts, components, renderers] = await Promise.all([
     import("echarts/core"),
     import("echarts/charts"),
@@ -224,70 +236,76 @@ export async function latencyChartSvg(
     components.LegendComponent,
     renderers.SVGRenderer,
   ]);
+  return core;
+}
+
+/** The chart: title, legend, a log axis of percentiles, one line per series. */
+function chartOption(series: readonly LatencySeries[], text: ChartText): Record<string, unknown> {
   // Every point below 100 %; the axis reaches 99.999 % at least, further when the samples do.
   const data = series.map((s) =>
     s.points.filter((p) => p.percentile < 100).map((p) => [1 / (1 - p.percentile / 100), p.valueUs / 1000]),
   );
   const widest = Math.max(1e5, ...data.flat().map((d) => d[0] as number));
-  const chart = core.init(null, null, { renderer: "svg", ssr: true, ...size });
-  try {
-    chart.setOption({
-      animation: false,
+  return {
+    animation: false,
+    backgroundColor: "#ffffff",
+    color: [...PLOT_COLORS],
+    textStyle: { fontFamily: "sans-serif" },
+    title: {
+      text: text.title,
+      subtext: text.subtitle,
+      left: "center",
+      textStyle: { fontSize: 18 },
+      subtextStyle: { fontSize: 13, color: "#444444" },
+    },
+    legend: {
+      top: 100,
+      left: 110,
+      orient: "vertical",
       backgroundColor: "#ffffff",
-      color: [...PLOT_COLORS],
-      textStyle: { fontFamily: "sans-serif" },
-      title: {
-        text: text.title,
-        subtext: text.subtitle,
-        left: "center",
-        textStyle: { fontSize: 18 },
-        subtextStyle: { fontSize: 13, color: "#444444" },
-      },
-      legend: {
-        top: 100,
-        left: 110,
-        orient: "vertical",
-        backgroundColor: "#ffffff",
-        borderColor: "#cccccc",
-        borderWidth: 1,
-        padding: 8,
-        textStyle: { fontSize: 13 },
-      },
-      grid: { left: 90, right: 50, top: 85, bottom: 70 },
-      xAxis: {
-        type: "log",
-        logBase: 10,
-        min: 1,
-        max: 10 ** Math.ceil(Math.log10(widest)),
-        name: text.percentile,
-        nameLocation: "middle",
-        nameGap: 35,
-        nameTextStyle: { fontSize: 14 },
-        axisLabel: { fontSize: 13, formatter: (v: number) => percentileLabel(v) },
-        splitLine: { show: true },
-      },
-      yAxis: {
-        type: "value",
-        min: 0,
-        name: text.latency,
-        nameLocation: "middle",
-        nameGap: 55,
-        nameTextStyle: { fontSize: 14 },
-        axisLabel: { fontSize: 13 },
-      },
-      series: series.map((s, i) => ({
-        name: s.name,
-        type: "line",
-        data: data[i],
-        // A dense curve (a hundred points or more): a marker on each would hide the line.
-        showSymbol: false,
-        lineStyle: { width: 2.5 },
-      })),
-    });
-    return chart.renderToSVGString();
-  } finally {
-    chart.dispose();
-  }
+      borderColor: "#cccccc",
+      borderWidth: 1,
+      padding: 8,
+      textStyle: { fontSize: 13 },
+    },
+    grid: { left: 90, right: 50, top: 85, bottom: 70 },
+    ...axes(text, widest),
+    series: series.map((s, i) => ({
+      name: s.name,
+      type: "line",
+      data: data[i],
+      // A dense curve (a hundred points or more): a marker on each would hide the line.
+      showSymbol: false,
+      lineStyle: { width: 2.5 },
+    })),
+  };
+}
+
+/** Percentiles across, log scale up to `widest` (1 / (1 - p)); latency up, in ms. */
+function axes(text: ChartText, widest: number): Record<string, unknown> {
+  return {
+    xAxis: {
+      type: "log",
+      logBase: 10,
+      min: 1,
+      max: 10 ** Math.ceil(Math.log10(widest)),
+      name: text.percentile,
+      nameLocation: "middle",
+      nameGap: 35,
+      nameTextStyle: { fontSize: 14 },
+      axisLabel: { fontSize: 13, formatter: (v: number) => percentileLabel(v) },
+      splitLine: { show: true },
+    },
+    yAxis: {
+      type: "value",
+      min: 0,
+      name: text.latency,
+      nameLocation: "middle",
+      nameGap: 55,
+      nameTextStyle: { fontSize: 14 },
+      axisLabel: { fontSize: 13 },
+    },
+  };
 }
 
 /**
