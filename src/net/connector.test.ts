@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { test } from "node:test";
 import { dial } from "./connector.js";
@@ -25,6 +26,39 @@ test("dial: plain TCP is returned paused, with its handshake timed and no TLS ti
   socket.resume();
   await new Promise((r) => socket.once("end", r));
   assert.equal(Buffer.concat(chunks).toString(), "early");
+});
+
+/** The keepalive timers of the client ends of established connections to `port`, from /proc/net/tcp. */
+function keepAliveTimers(port: number): { keepalive: boolean; seconds: number }[] {
+  return readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .slice(1)
+    .map((row) => row.trim().split(/\s+/))
+    .filter((f) => f[3] === "01" && parseInt(f[2]?.split(":")[1] ?? "", 16) === port)
+    .map((f) => {
+      const [tr, when] = (f[5] ?? "").split(":");
+      return { keepalive: tr === "02", seconds: parseInt(when ?? "0", 16) / 100 };
+    });
+}
+
+test("dial: keepalive is the time asked for from the start, never libuv's own 60 s", async (t) => {
+  if (process.platform !== "linux") return t.skip("reads /proc/net/tcp (Linux)");
+  const server = createServer((s) => s.on("error", () => {})).listen(0, "127.0.0.1");
+  t.after(() => server.close());
+  await new Promise((r) => server.once("listening", r));
+  const { port } = server.address() as AddressInfo;
+  const dialing = dial({ host: "127.0.0.1", port, keepAlive: 7000, tls: null });
+  // Node connects on the next tick; holding the thread after it, the kernel's handshake is done before Node sees it.
+  await new Promise((r) => process.nextTick(r));
+  let early: { keepalive: boolean; seconds: number }[] = [];
+  for (const deadline = Date.now() + 2000; early.length === 0 && Date.now() < deadline;)
+    early = keepAliveTimers(port);
+  const { socket } = await dialing;
+  t.after(() => socket.destroy());
+  assert.equal(early.length, 1);
+  assert.ok(!early[0]?.keepalive || (early[0]?.seconds ?? 0) <= 7, JSON.stringify(early));
+  const set = keepAliveTimers(port);
+  assert.ok(set[0]?.keepalive === true && set[0].seconds <= 7 && set[0].seconds > 1, JSON.stringify(set));
 });
 
 test("dial: a refused connect is an EchoError with the system's code", async () => {

@@ -139,7 +139,9 @@ function openTcp(o: DialOptions): Socket {
   });
   if (!o.onread || o.tls !== null) socket.pause();
   // Node floors ms to whole seconds (and 0 would mean the system's two hours): give it whole seconds.
-  if (o.keepAlive > 0) socket.setKeepAlive(true, keepAliveSeconds(o.keepAlive) * 1000);
+  // Once connected: asked before, libuv arms the kernel's timer at its own 60 s until Node sees the connect.
+  const keepAlive = keepAliveSeconds(o.keepAlive) * 1000;
+  if (keepAlive > 0) socket.once("connect", () => socket.setKeepAlive(true, keepAlive));
   o.onSocket?.(socket);
   return socket;
 }
