@@ -39,15 +39,15 @@ export {
   type LatencySummary,
   type PercentilePoint,
 } from "./latency-histogram.js";
+export { mergeBenchReports } from "./merge.js";
 export {
-  mergeBenchReports,
   readBenchJson,
   histogramJson,
   BenchFileError,
   HISTOGRAM_ENCODING,
   type BenchFileProblem,
   type BenchHistogramJson,
-} from "./merge.js";
+} from "./report-json.js";
 export { Pattern } from "./pattern.js";
 export { type ClientTls, type ClientTlsOptions } from "../net/client-tls.js";
 export * from "../net/errors-and-addresses.js";

@@ -15,16 +15,6 @@ import { addErrorCounts, noErrors } from "./error-counts.js";
 import { LatencyHistogram } from "./latency-histogram.js";
 import { BenchFileError } from "./report-json.js";
 
-// What merging reads: the library exports the report's JSON with the merge.
-export {
-  BenchFileError,
-  HISTOGRAM_ENCODING,
-  histogramJson,
-  readBenchJson,
-  type BenchFileProblem,
-  type BenchHistogramJson,
-} from "./report-json.js";
-
 /**
  * One report of load run at the same time from several machines (or
  * processes): counts, bytes and errors add up; `requestsPerSecond` and
