@@ -17,7 +17,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   net: [],
   server: ["net"],
   client: ["net"],
-  bench: ["net", "client"],
+  bench: ["net"],
   i18n: ["net", "server", "client", "bench"],
   // The live page's server side; its browser side (ui/page) imports only types.
   ui: ["net", "server"],
