@@ -13,6 +13,7 @@
  */
 
 import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { readdirSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -99,10 +100,17 @@ function main(argv: string[]): number {
       ),
     );
   }
-  const r = spawnSync(process.execPath, ["--test", "--test-force-exit", "--test-reporter=spec", ...files], {
-    stdio: "inherit",
-    env,
-  });
+  // Two test files at a time, even on two cores: most of a test's time is spent waiting on sockets and
+  // child processes, and the tests are written to hold on a loaded machine (they wait for events).
+  const concurrency = `--test-concurrency=${Math.max(2, availableParallelism() - 1)}`;
+  const r = spawnSync(
+    process.execPath,
+    ["--test", "--test-force-exit", concurrency, "--test-reporter=spec", ...files],
+    {
+      stdio: "inherit",
+      env,
+    },
+  );
   if (r.error) throw r.error;
   return r.status ?? 1;
 }
