@@ -467,112 +467,156 @@ export function traceServer(
   perSecond: number,
   reader: TcpTableReader | null = process.platform === "linux" ? null : tcpTableReader(),
 ): ServerTrace {
-  const m = traceMessages[lang];
-  const tool = reader === null ? null : new ToolStates(reader);
-  // Gone right after our FIN: the client's ACK came already (at once on loopback), ending LAST_ACK.
-  const afterShutdown = (e: TraceEvent) => {
-    if (e.call === "shutdown" && e.state === "gone") e.notes.push(m.lastAckOver);
-  };
-  const out = (e: TraceEvent) => (tool === null ? sink(e) : tool.write(e, sink, afterShutdown));
-  const conns = new Map<number, Traced>();
-  let listenFd: number | undefined;
-  let port = 0;
-  // The listener's table: an IPv6 (dual-stack) listener's clients are in tcp6, IPv4-mapped.
-  let table: TcpTableName = "tcp";
-  // A read's line waits for its bytes (the data event right after it), to show them.
-  let pendingRead: { conn: ConnectionInfo; event: TraceEvent } | null = null;
-  const flush = () => {
-    if (pendingRead !== null) out(pendingRead.event);
-    pendingRead = null;
-  };
-  // Whole characters, as the data lines show them: one a read split is shown with the next read.
-  const carry = new CharacterCarry(server.textEncoding);
-  const onData = (conn: ConnectionInfo, chunk: Buffer) => {
-    const shown = carry.next(conn.id, chunk);
-    if (pendingRead === null || pendingRead.conn !== conn) return;
-    pendingRead.event.result += ` ${quotedData(shown, m, server.textEncoding)}`;
-    flush();
-  };
-  const observer = (conn: ConnectionInfo, step: SocketStep) => {
-    flush();
-    if (!budget.take()) return;
-    const event = describe(conn, step);
-    if (step.kind === "read") pendingRead = { conn, event };
-    else out(event);
-  };
-  let detach: (() => void) | null = null;
-  const attach = () => {
-    detach = server.observe(observer);
-    server.on("data", onData);
-  };
-  const budget = new LineBudget(
-    perSecond,
-    () => {
-      flush();
-      detach?.();
-      detach = null;
-      server.off("data", onData);
-      // Connections may close unseen meanwhile: forget them all, and look them up afresh.
-      conns.clear();
-      carry.clear();
-      out({ call: "suppressed", fd: undefined, notes: [m.suppressed(perSecond)], fields: { perSecond } });
-    },
-    attach,
-  );
-  attach();
-  server.on("close", () => {
-    flush();
-    budget.stop();
-  });
+  return new ServerTracer(server, sink, lang, perSecond, reader === null ? null : new ToolStates(reader));
+}
 
-  function traced(conn: ConnectionInfo): Traced {
-    let t = conns.get(conn.id);
+/** {@link traceServer}'s trace: the listener's facts, each connection's descriptor, the line budget. */
+class ServerTracer implements ServerTrace {
+  readonly #server: EchoServer;
+  readonly #sink: TraceSink;
+  readonly #m: TraceMessages;
+  readonly #lang: Lang;
+  /** Elsewhere than Linux: the tool that reads TCP states, whose answers the lines wait for. */
+  readonly #tool: ToolStates | null;
+  readonly #conns = new Map<number, Traced>();
+  // Whole characters, as the data lines show them: one a read split is shown with the next read.
+  readonly #carry: CharacterCarry;
+  readonly #budget: LineBudget;
+  #listenFd: number | undefined;
+  #port = 0;
+  // The listener's table: an IPv6 (dual-stack) listener's clients are in tcp6, IPv4-mapped.
+  #table: TcpTableName = "tcp";
+  // A read's line waits for its bytes (the data event right after it), to show them.
+  #pendingRead: { conn: ConnectionInfo; event: TraceEvent } | null = null;
+  #detach: (() => void) | null = null;
+
+  constructor(server: EchoServer, sink: TraceSink, lang: Lang, perSecond: number, tool: ToolStates | null) {
+    this.#server = server;
+    this.#sink = sink;
+    this.#m = traceMessages[lang];
+    this.#lang = lang;
+    this.#tool = tool;
+    this.#carry = new CharacterCarry(server.textEncoding);
+    this.#budget = new LineBudget(
+      perSecond,
+      () => this.#suppress(perSecond),
+      () => this.#attach(),
+    );
+    this.#attach();
+    server.on("close", () => {
+      this.#flush();
+      this.#budget.stop();
+    });
+  }
+
+  listening(address: EchoServerAddress, requestedBacklog: number): void {
+    this.#port = address.port;
+    this.#table = address.family === "IPv6" ? "tcp6" : "tcp";
+    const lines = listenerLines(address, requestedBacklog, this.#table, this.#m, this.#tool !== null);
+    this.#listenFd = lines.fd;
+    const [socket, bind, listen] = lines.events;
+    this.#out(socket);
+    this.#out(bind);
+    if (this.#tool !== null)
+      listen.state = this.#tool.ask(listen, { localPort: this.#port, state: "LISTEN" });
+    this.#out(listen);
+  }
+
+  async drained(ms: number): Promise<void> {
+    this.#flush();
+    if (this.#tool === null) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    await Promise.race([this.#tool.drained(), bound]);
+    clearTimeout(timer);
+  }
+
+  readonly #observer = (conn: ConnectionInfo, step: SocketStep): void => {
+    this.#flush();
+    if (!this.#budget.take()) return;
+    const event = this.#describe(conn, step);
+    if (step.kind === "read") this.#pendingRead = { conn, event };
+    else this.#out(event);
+  };
+
+  readonly #onData = (conn: ConnectionInfo, chunk: Buffer): void => {
+    const shown = this.#carry.next(conn.id, chunk);
+    const pending = this.#pendingRead;
+    if (pending === null || pending.conn !== conn) return;
+    pending.event.result += ` ${quotedData(shown, this.#m, this.#server.textEncoding)}`;
+    this.#flush();
+  };
+
+  #attach(): void {
+    this.#detach = this.#server.observe(this.#observer);
+    this.#server.on("data", this.#onData);
+  }
+
+  // Over the budget: stop watching until the next second.
+  #suppress(perSecond: number): void {
+    this.#flush();
+    this.#detach?.();
+    this.#detach = null;
+    this.#server.off("data", this.#onData);
+    // Connections may close unseen meanwhile: forget them all, and look them up afresh.
+    this.#conns.clear();
+    this.#carry.clear();
+    this.#out({
+      call: "suppressed",
+      fd: undefined,
+      notes: [this.#m.suppressed(perSecond)],
+      fields: { perSecond },
+    });
+  }
+
+  #out(e: TraceEvent): void {
+    if (this.#tool === null) return this.#sink(e);
+    // Gone right after our FIN: the client's ACK came already (at once on loopback), ending LAST_ACK.
+    this.#tool.write(e, this.#sink, (done) => {
+      if (done.call === "shutdown" && done.state === "gone") done.notes.push(this.#m.lastAckOver);
+    });
+  }
+
+  #flush(): void {
+    if (this.#pendingRead !== null) this.#out(this.#pendingRead.event);
+    this.#pendingRead = null;
+  }
+
+  #traced(conn: ConnectionInfo): Traced {
+    let t = this.#conns.get(conn.id);
     if (t === undefined) {
-      t = lookUp(conn, port, table, tool !== null);
-      conns.set(conn.id, t);
+      t = lookUp(conn, this.#port, this.#table, this.#tool !== null);
+      this.#conns.set(conn.id, t);
     }
     return t;
   }
 
-  function describe(conn: ConnectionInfo, step: SocketStep): TraceEvent {
-    const t = traced(conn);
+  #describe(conn: ConnectionInfo, step: SocketStep): TraceEvent {
+    const t = this.#traced(conn);
     if (step.kind === "closed") {
-      conns.delete(conn.id);
-      carry.release(conn.id);
+      this.#conns.delete(conn.id);
+      this.#carry.release(conn.id);
     }
-    const context = { m, lang, server, tool: tool !== null, table, port, listenFd };
+    const tool = this.#tool;
+    const context = {
+      m: this.#m,
+      lang: this.#lang,
+      server: this.#server,
+      tool: tool !== null,
+      table: this.#table,
+      port: this.#port,
+      listenFd: this.#listenFd,
+    };
     const event = describeServerStep(context, conn, t, step);
     if (tool !== null && event.state !== undefined) {
       event.state = tool.ask(event, {
-        localPort: port,
+        localPort: this.#port,
         remoteAddress: t.peer.address,
         remotePort: t.peer.port,
       });
     }
     return event;
   }
-
-  return {
-    listening(address, requestedBacklog) {
-      port = address.port;
-      table = address.family === "IPv6" ? "tcp6" : "tcp";
-      const lines = listenerLines(address, requestedBacklog, table, m, tool !== null);
-      listenFd = lines.fd;
-      const [socket, bind, listen] = lines.events;
-      out(socket);
-      out(bind);
-      if (tool !== null) listen.state = tool.ask(listen, { localPort: port, state: "LISTEN" });
-      out(listen);
-    },
-    async drained(ms) {
-      flush();
-      if (tool === null) return;
-      let timer: NodeJS.Timeout | undefined;
-      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-      await Promise.race([tool.drained(), bound]);
-      clearTimeout(timer);
-    },
-  };
 }
 
 /** A client socket's descriptor: its handle's, else found by its inode. */
